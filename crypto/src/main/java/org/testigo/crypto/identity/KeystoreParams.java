@@ -17,7 +17,7 @@ public record KeystoreParams(int memoryKiB, int iterations, int parallelism) {
   public static final int MAX_ITERATIONS = 100;
   public static final int MAX_PARALLELISM = 16;
 
-  /** 256 MiB, t = 3, p = 1: about 0.6 s on the development machine (see SECURITY.md). */
+  /** 256 MiB, t = 3, p = 1: about 1 s per derivation on the development machine (SECURITY.md). */
   public static final KeystoreParams DEFAULT = new KeystoreParams(256 * 1024, 3, 1);
 
   /** For tests only: 64 KiB, t = 1. Offers no protection against guessing. */
