@@ -42,9 +42,14 @@ final class ChunkCipher {
 
   /** Encrypts {@code in[0..len)} into {@code out}; returns {@code len + 16}. */
   int seal(long counter, boolean last, byte[] in, int len, byte[] out) {
+    return seal(counter, last, in, 0, len, out);
+  }
+
+  /** Encrypts {@code in[off..off+len)} into {@code out}; returns {@code len + 16}. */
+  int seal(long counter, boolean last, byte[] in, int off, int len, byte[] out) {
     try {
       init(counter, last);
-      return cipher.doFinal(in, 0, len, out, 0);
+      return cipher.doFinal(in, off, len, out, 0);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM encryption failed", e);
     }

@@ -72,9 +72,9 @@ public final class Envelope {
   public static void seal(InputStream in, OutputStream out, List<RecipientPublicKey> recipients,
       String context, SecureRandom random) throws IOException {
     Objects.requireNonNull(random, "random");
-    try (OutputStream sealing =
+    try (SealingOutputStream sealing =
         sealing(out, recipients, context, random, null, null, null, false)) {
-      in.transferTo(sealing);
+      sealing.transferFrom(in);
     }
   }
 
@@ -197,8 +197,9 @@ public final class Envelope {
     return sealing(out, recipients, context, null, new FileKey(fileKey), salt, eseeds, true);
   }
 
-  private static OutputStream sealing(OutputStream out, List<RecipientPublicKey> recipients,
-      String context, SecureRandom random, FileKey fixedFileKey, byte[] fixedSalt,
+  private static SealingOutputStream sealing(OutputStream out,
+      List<RecipientPublicKey> recipients, String context, SecureRandom random,
+      FileKey fixedFileKey, byte[] fixedSalt,
       List<byte[]> eseeds, boolean closeUnderlying) throws IOException {
     Objects.requireNonNull(out, "out");
     EnvelopeHeader.checkContext(context);

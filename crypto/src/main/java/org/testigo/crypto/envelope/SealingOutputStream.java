@@ -46,6 +46,13 @@ final class SealingOutputStream extends OutputStream {
       if (filled == CHUNK) {
         emit(false);
       }
+      if (filled == 0 && len > CHUNK) {
+        // More bytes follow this chunk, so it is not final: seal straight from the caller.
+        emitDirect(b, off);
+        off += CHUNK;
+        len -= CHUNK;
+        continue;
+      }
       int n = Math.min(CHUNK - filled, len);
       System.arraycopy(b, off, plain, filled, n);
       filled += n;
@@ -91,6 +98,37 @@ final class SealingOutputStream extends OutputStream {
       if (closeUnderlying) {
         out.close();
       }
+    }
+  }
+
+  /**
+   * Reads {@code in} to its end straight into the chunk buffer (no intermediate copy).
+   */
+  void transferFrom(java.io.InputStream in) throws IOException {
+    ensureOpen();
+    while (true) {
+      if (filled == CHUNK) {
+        emit(false);
+      }
+      int n = in.readNBytes(plain, filled, CHUNK - filled);
+      if (n == 0) {
+        return;
+      }
+      if (dataLength + n >= Padme.MAX_LENGTH) {
+        throw new IOException("envelope payload too large");
+      }
+      dataLength += n;
+      filled += n;
+    }
+  }
+
+  private void emitDirect(byte[] b, int off) throws IOException {
+    int n = cipher.seal(counter++, false, b, off, CHUNK, sealed);
+    try {
+      out.write(sealed, 0, n);
+    } catch (IOException | RuntimeException e) {
+      failed = true;
+      throw e;
     }
   }
 

@@ -69,6 +69,21 @@ class EnvelopeRoundTripTest {
     assertThat(Envelope.open(sink.toByteArray(), BOB, CONTEXT)).isEqualTo(plaintext);
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {65537, 131072, 131073, 300_000})
+  void sealing_handlesSingleLargeWritesThatSpanChunks(int length) throws Exception {
+    byte[] plaintext = data(length, length + 1);
+    for (int prefix : new int[] {0, 1, 65536}) {
+      ByteArrayOutputStream sink = new ByteArrayOutputStream();
+      try (OutputStream s = Envelope.sealing(sink, List.of(BOB.publicKey()), CONTEXT, RANDOM)) {
+        s.write(plaintext, 0, Math.min(prefix, length));
+        s.write(plaintext, Math.min(prefix, length), length - Math.min(prefix, length));
+      }
+      assertThat(sink.size()).isEqualTo(seal(plaintext, BOB).length);
+      assertThat(Envelope.open(sink.toByteArray(), BOB, CONTEXT)).isEqualTo(plaintext);
+    }
+  }
+
   @Test
   void open_streamsToOutputStream() throws Exception {
     byte[] plaintext = data(300_000, 6);
