@@ -32,29 +32,29 @@ public final class QuestionnaireParser {
       throw new org.testigo.server.core.InvalidInputException("error.version");
     }
     List<String> errors = new ArrayList<>();
-    List<String> what = choices(f.all("what"), Choices.WHAT, "error.what", errors);
-    List<String> who = choices(f.all("who"), Choices.WHO, "error.who", errors);
-    List<String> wants = choices(f.all("wants"), Choices.WANTS, "error.wants", errors);
-    String state = optionalChoice(f.one("state"), Choices.STATES, "error.state", errors);
-    String placeKind = optionalChoice(f.one("place_kind"), Choices.PLACE_KIND, "error.place_kind", errors);
-    String minors = optionalChoice(f.one("minors"), Choices.MINORS, "error.minors", errors);
-    String whatOther = text(f.one("what_other"), SHORT_TEXT, "error.what_other", errors);
-    String whoOther = text(f.one("who_other"), SHORT_TEXT, "error.who_other", errors);
+    List<String> what = choices(f.all("what"), Choices.WHAT, "q.what", errors);
+    List<String> who = choices(f.all("who"), Choices.WHO, "q.who", errors);
+    List<String> wants = choices(f.all("wants"), Choices.WANTS, "q.wants", errors);
+    String state = optionalChoice(f.one("state"), Choices.STATES, "q.state", errors);
+    String placeKind = optionalChoice(f.one("place_kind"), Choices.PLACE_KIND, "q.place_kind", errors);
+    String minors = optionalChoice(f.one("minors"), Choices.MINORS, "q.minors", errors);
+    String whatOther = text(f.one("what_other"), SHORT_TEXT, "q.what_other", errors);
+    String whoOther = text(f.one("who_other"), SHORT_TEXT, "q.who_other", errors);
     Questionnaire.Identifying identifying = new Questionnaire.Identifying(
-        text(f.one("uniform"), SHORT_TEXT, "error.uniform", errors),
-        text(f.one("badge"), SHORT_TEXT, "error.badge", errors),
-        text(f.one("plates"), SHORT_TEXT, "error.plates", errors),
-        text(f.one("unit"), SHORT_TEXT, "error.unit", errors));
-    String place = text(f.one("place"), SHORT_TEXT, "error.place", errors);
+        text(f.one("uniform"), SHORT_TEXT, "q.uniform", errors),
+        text(f.one("badge"), SHORT_TEXT, "q.badge", errors),
+        text(f.one("plates"), SHORT_TEXT, "q.plates", errors),
+        text(f.one("unit"), SHORT_TEXT, "q.unit", errors));
+    String place = text(f.one("place"), SHORT_TEXT, "q.place", errors);
     String date = date(f.one("date"), today, errors);
-    String approx = text(f.one("when_approx"), SHORT_TEXT, "error.when_approx", errors);
-    Integer victims = count(f.one("victims"), "error.victims", errors);
-    Integer minorsCount = count(f.one("minors_count"), "error.minors_count", errors);
+    String approx = text(f.one("when_approx"), SHORT_TEXT, "q.when_approx", errors);
+    Integer victims = count(f.one("victims"), "q.victims", errors);
+    Integer minorsCount = count(f.one("minors_count"), "q.minors_count", errors);
     if (victims != null && minorsCount != null && minorsCount > victims) {
-      errors.add("error.minors_count");
+      errors.add("q.minors_count");
     }
     String narrative = text(f.all("narrative").isEmpty() ? "" : f.one("narrative"), NARRATIVE,
-        "error.narrative", errors);
+        "q.narrative", errors);
     if (what.isEmpty() && narrative.isBlank() && errors.isEmpty()) {
       errors.add("error.empty");
     }
@@ -107,12 +107,12 @@ public final class QuestionnaireParser {
     try {
       LocalDate d = LocalDate.parse(value);
       if (d.isBefore(LocalDate.of(1990, 1, 1)) || d.isAfter(today.plusDays(1))) {
-        errors.add("error.date");
+        errors.add("q.date");
         return null;
       }
       return d.toString();
     } catch (DateTimeParseException e) {
-      errors.add("error.date");
+      errors.add("q.date");
       return null;
     }
   }

@@ -49,7 +49,7 @@ class QuestionnaireParserTest {
     f.add("badge", "x".repeat(201));
     assertThatThrownBy(() -> QuestionnaireParser.parse(f, "es", TODAY))
         .isInstanceOfSatisfying(FormInvalidException.class, e -> assertThat(e.messageKeys())
-            .containsExactlyInAnyOrder("error.what", "error.state", "error.date", "error.victims", "error.badge"))
+            .containsExactlyInAnyOrder("q.what", "q.state", "q.date", "q.victims", "q.badge"))
         .hasMessageNotContaining("script");
   }
 
