@@ -1,0 +1,58 @@
+package org.testigo.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code testigo-reviewer}: the investigators' command line. Holds the private keys,
+ * decrypts offline, verifies manifests.
+ */
+@Command(name = "testigo-reviewer",
+    mixinStandardHelpOptions = true,
+    versionProvider = ReviewerCli.Version.class,
+    description = "Testigo reviewer tool: keys, sealing and opening envelopes, manifests.",
+    subcommands = {
+        KeysCommand.class,
+        ManifestCommand.class,
+        CommandLine.HelpCommand.class
+    },
+    footerHeading = "%nExit codes:%n",
+    footer = {
+        "  0  done",
+        "  1  internal error (a bug; the message has an error id)",
+        "  2  wrong usage",
+        "  3  decryption or verification failed (wrong passphrase or key, modified input)",
+        "  4  a file could not be read or written",
+        "  5  input is not in the expected format",
+        "  6  refused: would overwrite a file or reveal a secret"
+    })
+public final class ReviewerCli {
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the tool in-process (used by tests) and returns the exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cmd = new CommandLine(new ReviewerCli());
+    cmd.setOut(out);
+    cmd.setErr(err);
+    cmd.setExecutionExceptionHandler(new ErrorHandler());
+    cmd.setParameterExceptionHandler((ex, a) -> {
+      ex.getCommandLine().getErr().println("testigo-reviewer: " + ex.getMessage());
+      ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec()
+          .qualifiedName() + " --help'.");
+      return ExitCodes.USAGE;
+    });
+    return cmd.execute(args);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = ReviewerCli.class.getPackage().getImplementationVersion();
+      return new String[] {"testigo-reviewer " + (v == null ? "development build" : v)};
+    }
+  }
+}
