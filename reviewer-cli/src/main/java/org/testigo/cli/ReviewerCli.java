@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
     description = "Testigo reviewer tool: keys, sealing and opening envelopes, manifests.",
     subcommands = {
         KeysCommand.class,
+        SealCommand.class,
+        OpenCommand.class,
         ManifestCommand.class,
         CommandLine.HelpCommand.class
     },

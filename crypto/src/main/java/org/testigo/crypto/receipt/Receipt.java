@@ -1,0 +1,235 @@
+package org.testigo.crypto.receipt;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.testigo.crypto.SecretBytes;
+import org.testigo.crypto.receipt.InvalidReceiptException.Reason;
+
+/**
+ * A source's receipt: 77 bits of entropy that a migrant writes down as 8 words (7 data
+ * words of 11 bits and 1 check word), in Spanish, English, French or Portuguese. It is the
+ * only way back to a mailbox and to the key that opens replies.
+ *
+ * <p>The secret is the 77-bit value, held as 10 big-endian bytes whose top 3 bits are zero;
+ * it does not depend on the language, so a receipt rendered in Spanish and parsed from its
+ * English rendering is the same receipt. Parsing is tolerant of case, accents, punctuation
+ * and line breaks, and only the first four letters of each word count. The check word
+ * detects a single wrong word, or two swapped words, except with probability 2^-11.
+ *
+ * <p>WARNING: 77 bits is enough only because keys are derived with Argon2id and the server
+ * stores only a keyed hash of the lookup key (see {@link ReceiptKeys}); never use the
+ * secret directly as a key. Byte-level format: SECURITY.md, "Receipts".
+ */
+public final class Receipt extends SecretBytes {
+  /** Words in a receipt: 7 data words and 1 check word. */
+  public static final int WORD_COUNT = 8;
+  /** Entropy in bits: 7 words of 11 bits. */
+  public static final int ENTROPY_BITS = 77;
+  /** Length of the secret in bytes (top 3 bits of byte 0 are zero). */
+  public static final int SECRET_LENGTH = 10;
+  static final int DATA_WORDS = 7;
+  static final int BITS_PER_WORD = 11;
+  static final String CHECKSUM_DOMAIN = "testigo-receipt-checksum-v1";
+  private static final int MAX_INPUT_CHARS = 512;
+  private static final Pattern SEPARATORS = Pattern.compile("[^\\p{L}]+");
+
+  private Receipt(byte[] secret) {
+    super(secret);
+  }
+
+  /**
+   * A fresh receipt from a cryptographically secure random source. Receipts whose words
+   * would also read as a different valid receipt in another list are redrawn (probability
+   * far below 2^-40), so every rendering parses back to this receipt.
+   */
+  public static Receipt generate(SecureRandom random) {
+    while (true) {
+      byte[] secret = new byte[SECRET_LENGTH];
+      random.nextBytes(secret);
+      secret[0] &= 0x1F;
+      Receipt receipt = new Receipt(secret);
+      Arrays.fill(secret, (byte) 0);
+      if (rendersUnambiguously(receipt)) {
+        return receipt;
+      }
+      receipt.destroy();
+    }
+  }
+
+  /** The 8 words, lower case, accents composed (NFC), separated by single spaces. */
+  public String render(ReceiptLanguage language) {
+    Wordlist list = Wordlist.of(language);
+    int[] indices = wordIndices();
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < WORD_COUNT; i++) {
+      if (i > 0) {
+        sb.append(' ');
+      }
+      sb.append(list.word(indices[i]));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Parses typed words in any of the four languages. Case, accents, and any run of
+   * non-letters between words (spaces, commas, hyphens, digits, line breaks) are ignored;
+   * only the first four letters of each word are significant.
+   *
+   * @throws InvalidReceiptException with a generic message if the words are not a receipt
+   */
+  public static Receipt parse(String typed) throws InvalidReceiptException {
+    if (typed == null || typed.length() > MAX_INPUT_CHARS) {
+      throw new InvalidReceiptException(Reason.WRONG_WORD_COUNT);
+    }
+    List<String> tokens = tokens(typed);
+    if (tokens.size() != WORD_COUNT) {
+      throw new InvalidReceiptException(Reason.WRONG_WORD_COUNT);
+    }
+    Receipt found = null;
+    boolean anyLanguageCoversAll = false;
+    boolean[] tokenKnown = new boolean[WORD_COUNT];
+    for (ReceiptLanguage language : ReceiptLanguage.values()) {
+      Wordlist list = Wordlist.of(language);
+      int[] indices = new int[WORD_COUNT];
+      boolean all = true;
+      for (int i = 0; i < WORD_COUNT; i++) {
+        indices[i] = list.indexOfToken(tokens.get(i));
+        if (indices[i] < 0) {
+          all = false;
+        } else {
+          tokenKnown[i] = true;
+        }
+      }
+      if (!all) {
+        continue;
+      }
+      anyLanguageCoversAll = true;
+      Receipt candidate = fromIndicesOrNull(indices);
+      if (candidate == null) {
+        continue;
+      }
+      if (found != null && !found.equals(candidate)) {
+        throw new InvalidReceiptException(Reason.BAD_CHECKSUM);
+      }
+      found = candidate;
+    }
+    if (found != null) {
+      return found;
+    }
+    if (anyLanguageCoversAll) {
+      throw new InvalidReceiptException(Reason.BAD_CHECKSUM);
+    }
+    for (boolean known : tokenKnown) {
+      if (!known) {
+        throw new InvalidReceiptException(Reason.UNKNOWN_WORD);
+      }
+    }
+    throw new InvalidReceiptException(Reason.MIXED_LANGUAGES);
+  }
+
+  /** The 8 word indices (0..2047): 7 data words, then the check word. */
+  int[] wordIndices() {
+    byte[] s = exposeSecret();
+    int[] out = new int[WORD_COUNT];
+    for (int i = 0; i < DATA_WORDS; i++) {
+      out[i] = bits(s, 3 + i * BITS_PER_WORD, BITS_PER_WORD);
+    }
+    out[DATA_WORDS] = checkWord(s);
+    return out;
+  }
+
+  /** Builds a receipt from 8 word indices, checking the check word. */
+  static Receipt fromWordIndices(int[] indices) throws InvalidReceiptException {
+    if (indices.length != WORD_COUNT) {
+      throw new InvalidReceiptException(Reason.WRONG_WORD_COUNT);
+    }
+    for (int index : indices) {
+      if (index < 0 || index >= Wordlist.SIZE) {
+        throw new InvalidReceiptException(Reason.UNKNOWN_WORD);
+      }
+    }
+    Receipt r = fromIndicesOrNull(indices);
+    if (r == null) {
+      throw new InvalidReceiptException(Reason.BAD_CHECKSUM);
+    }
+    return r;
+  }
+
+  private static Receipt fromIndicesOrNull(int[] indices) {
+    byte[] s = new byte[SECRET_LENGTH];
+    try {
+      for (int i = 0; i < DATA_WORDS; i++) {
+        setBits(s, 3 + i * BITS_PER_WORD, BITS_PER_WORD, indices[i]);
+      }
+      if (checkWord(s) != indices[DATA_WORDS]) {
+        return null;
+      }
+      return new Receipt(s);
+    } finally {
+      Arrays.fill(s, (byte) 0);
+    }
+  }
+
+  /** First 11 bits of SHA-256("testigo-receipt-checksum-v1" || 0x00 || secret). */
+  static int checkWord(byte[] secret) {
+    MessageDigest sha256;
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+    }
+    sha256.update(CHECKSUM_DOMAIN.getBytes(StandardCharsets.US_ASCII));
+    sha256.update((byte) 0);
+    sha256.update(secret);
+    byte[] h = sha256.digest();
+    return bits(h, 0, BITS_PER_WORD);
+  }
+
+  private static boolean rendersUnambiguously(Receipt receipt) {
+    for (ReceiptLanguage language : ReceiptLanguage.values()) {
+      try {
+        if (!parse(receipt.render(language)).equals(receipt)) {
+          return false;
+        }
+      } catch (InvalidReceiptException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<String> tokens(String typed) {
+    List<String> out = new ArrayList<>();
+    for (String t : SEPARATORS.split(Wordlist.normalise(typed))) {
+      if (!t.isEmpty()) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  /** Reads {@code count} bits big-endian starting at bit {@code offset} (bit 0 = MSB of byte 0). */
+  private static int bits(byte[] b, int offset, int count) {
+    int v = 0;
+    for (int i = 0; i < count; i++) {
+      int bit = offset + i;
+      v = (v << 1) | ((b[bit >>> 3] >>> (7 - (bit & 7))) & 1);
+    }
+    return v;
+  }
+
+  private static void setBits(byte[] b, int offset, int count, int value) {
+    for (int i = 0; i < count; i++) {
+      int bit = offset + i;
+      if (((value >>> (count - 1 - i)) & 1) != 0) {
+        b[bit >>> 3] |= (byte) (0x80 >>> (bit & 7));
+      }
+    }
+  }
+}
