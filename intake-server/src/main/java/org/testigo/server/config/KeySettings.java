@@ -10,13 +10,13 @@ import java.nio.file.Path;
  * (keyed hash of mailbox ids) is a file of at least 32 random bytes.
  */
 public class KeySettings {
-  @NotEmpty private String manifestDirectory = "manifests";
+  @NotEmpty private String manifestFile = "manifest-chain.txt";
   @NotEmpty private String rootFingerprintFile = "root-fingerprint";
   @NotEmpty private String deploymentSecretFile = "deployment-secret";
   private boolean demoBootstrap;
 
-  @JsonProperty public String getManifestDirectory() { return manifestDirectory; }
-  @JsonProperty public void setManifestDirectory(String v) { this.manifestDirectory = v; }
+  @JsonProperty public String getManifestFile() { return manifestFile; }
+  @JsonProperty public void setManifestFile(String v) { this.manifestFile = v; }
   @JsonProperty public String getRootFingerprintFile() { return rootFingerprintFile; }
   @JsonProperty public void setRootFingerprintFile(String v) { this.rootFingerprintFile = v; }
   @JsonProperty public String getDeploymentSecretFile() { return deploymentSecretFile; }
@@ -25,7 +25,7 @@ public class KeySettings {
   @JsonProperty public boolean isDemoBootstrap() { return demoBootstrap; }
   @JsonProperty public void setDemoBootstrap(boolean v) { this.demoBootstrap = v; }
 
-  public Path manifestDirectory(Path dataDirectory) { return dataDirectory.resolve(manifestDirectory); }
+  public Path manifestFile(Path dataDirectory) { return dataDirectory.resolve(manifestFile); }
   public Path rootFingerprintFile(Path dataDirectory) { return dataDirectory.resolve(rootFingerprintFile); }
   public Path deploymentSecretFile(Path dataDirectory) { return dataDirectory.resolve(deploymentSecretFile); }
 }

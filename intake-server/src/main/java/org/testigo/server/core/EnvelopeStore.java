@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.testigo.crypto.key.RecipientPublicKey;
 import org.testigo.server.db.EnvelopeDao;
 import org.testigo.server.db.EnvelopeRecord;
 import org.testigo.server.db.MailboxDao;
@@ -32,8 +33,15 @@ public final class EnvelopeStore {
     void writeTo(OutputStream out) throws IOException;
   }
 
-  /** An optional link of the new envelope to a mailbox (report, follow-up or reply). */
-  public record MailboxLink(MailboxId mailbox, String kind) {}
+  /**
+   * An optional link of the new envelope to a mailbox (report, follow-up or reply). With a
+   * non-null {@code createWithReplyKey} the mailbox is created in the same transaction.
+   */
+  public record MailboxLink(MailboxId mailbox, String kind, RecipientPublicKey createWithReplyKey) {
+    public static MailboxLink existing(MailboxId mailbox, String kind) {
+      return new MailboxLink(mailbox, kind, null);
+    }
+  }
 
   private static final byte[] NO_HASH = new byte[32];
   private final Jdbi jdbi;
@@ -64,8 +72,14 @@ public final class EnvelopeStore {
         if (dao.finish(id.toBytes(), bucket, out.chunks(), out.sha256()) != 1) {
           throw new IllegalStateException("envelope row vanished during store");
         }
-        link.ifPresent(l -> handle.attach(MailboxDao.class)
-            .link(id.toBytes(), l.mailbox().toBytes(), l.kind()));
+        if (link.isPresent()) {
+          MailboxLink l = link.get();
+          MailboxDao mailboxes = handle.attach(MailboxDao.class);
+          if (l.createWithReplyKey() != null) {
+            mailboxes.insert(l.mailbox().toBytes(), l.createWithReplyKey().toBytes(), day);
+          }
+          mailboxes.link(id.toBytes(), l.mailbox().toBytes(), l.kind());
+        }
         return new StoredEnvelope(id, day, bucket, out.chunks());
       });
     } catch (JdbiException e) {

@@ -92,6 +92,14 @@ class StorageTest {
     EnvelopeStore store = envelopes(db);
     long envelopesBefore = db.count("envelopes");
     long chunksBefore = db.count("envelope_chunks");
+    long mailboxesBefore = db.count("mailboxes");
+    assertThatThrownBy(() -> store.store("report", Optional.of(new EnvelopeStore.MailboxLink(
+        MailboxId.fromBytes(randomBytes(32)), MailboxStore.KIND_REPORT,
+        RecipientPrivateKey.generate(random).publicKey())), out -> {
+      out.write(randomBytes(9000));
+      throw new IOException("truncated upload");
+    })).isInstanceOf(IOException.class);
+    assertThat(db.count("mailboxes")).isEqualTo(mailboxesBefore);
     assertThatThrownBy(() -> store.store("report", Optional.empty(), out -> {
       out.write(randomBytes(4096 * 2 + 5));
       throw new IOException("sender went away");
@@ -140,11 +148,14 @@ class StorageTest {
     MailboxStore mailboxes = new MailboxStore(db.jdbi(), CLOCK);
     EnvelopeStore store = envelopes(db);
     MailboxId id = MailboxId.fromBytes(randomBytes(32));
-    mailboxes.register(id, RecipientPrivateKey.generate(random).publicKey());
+    RecipientPublicKey replyKey = RecipientPrivateKey.generate(random).publicKey();
+    long mailboxesBefore = db.count("mailboxes");
     StoredEnvelope report = store.store("report",
-        Optional.of(new EnvelopeStore.MailboxLink(id, MailboxStore.KIND_REPORT)), out -> out.write(1));
+        Optional.of(new EnvelopeStore.MailboxLink(id, MailboxStore.KIND_REPORT, replyKey)), out -> out.write(1));
+    assertThat(db.count("mailboxes")).isEqualTo(mailboxesBefore + 1);
+    assertThat(mailboxes.replyKey(id)).contains(replyKey);
     StoredEnvelope reply = store.store("reply",
-        Optional.of(new EnvelopeStore.MailboxLink(id, MailboxStore.KIND_REPLY)), out -> out.write(2));
+        Optional.of(EnvelopeStore.MailboxLink.existing(id, MailboxStore.KIND_REPLY)), out -> out.write(2));
     assertThat(mailboxes.envelopes(id, MailboxStore.KIND_REPLY)).containsExactly(reply.id());
     assertThat(mailboxes.envelopes(id, MailboxStore.KIND_REPORT)).containsExactly(report.id());
     assertThat(mailboxes.envelopes(MailboxId.fromBytes(randomBytes(32)), MailboxStore.KIND_REPLY)).isEmpty();
