@@ -19,6 +19,7 @@ import org.testigo.crypto.identity.KeystoreParams;
 import org.testigo.crypto.receipt.ReceiptParams;
 import org.testigo.server.cli.DbMigrateCommand;
 import org.testigo.server.cli.ExportEnvelopeCommand;
+import org.testigo.server.cli.ExportEnvelopeTask;
 import org.testigo.server.config.IntakeConfiguration;
 import org.testigo.server.config.KeySettings;
 import org.testigo.server.config.LimitSettings;
@@ -88,6 +89,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
             limits.getMaxEnvelopeBytes()));
     safety(env, limits);
     env.healthChecks().register("manifest", new ManifestHealthCheck(keys, clock));
+    env.admin().addTask(new ExportEnvelopeTask(envelopes, data.resolve("exports")));
     if (config.getKeys().isDemoBootstrap()) {
       banner(env, data, keys, demo);
     }
@@ -144,23 +146,22 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
 
   private static void banner(Environment env, Path data, KeyState keys, DemoOrganisation.Created demo) {
     env.lifecycle().addServerLifecycleListener(server -> {
-      int port = 0;
-      String host = "127.0.0.1";
+      String app = null;
+      String admin = null;
       for (var c : server.getConnectors()) {
-        if (c instanceof NetworkConnector n && c.getName() != null && c.getName().startsWith("application")) {
-          port = n.getLocalPort();
-          host = n.getHost() == null ? host : n.getHost();
+        if (c instanceof NetworkConnector n) {
+          String u = "http://" + (n.getHost() == null ? "127.0.0.1" : n.getHost()) + ":" + n.getLocalPort() + "/";
+          if (c.getName() != null && c.getName().startsWith("admin")) {
+            admin = u;
+          } else if (app == null) {
+            app = u;
+          }
         }
-      }
-      if (port == 0 && server.getConnectors().length > 0
-          && server.getConnectors()[0] instanceof NetworkConnector n) {
-        port = n.getLocalPort();
       }
       if (demo != null) {
         System.out.println("Created a demo organisation in " + data);
       }
-      DemoOrganisation.printBanner(System.out, "http://" + host + ":" + port + "/", data,
-          keys.rootFingerprint().hex(), Path.of("intake-server/config-demo.yml"));
+      DemoOrganisation.printBanner(System.out, app, admin, data, keys.rootFingerprint().hex());
     });
   }
 }

@@ -96,6 +96,15 @@ public final class EnvelopeStore {
     }
   }
 
+  /** Stored envelopes received on or after {@code from}, by day. */
+  public java.util.List<EnvelopeRecord> storedSince(LocalDate from) {
+    try {
+      return jdbi.withExtension(EnvelopeDao.class, dao -> dao.storedSince(from));
+    } catch (JdbiException e) {
+      throw Storage.translate(e);
+    }
+  }
+
   /** Streams a stored envelope's bytes to {@code out}, one chunk at a time. */
   public void copyTo(EnvelopeRecord record, OutputStream out) throws IOException {
     byte[] id = record.id().toBytes();

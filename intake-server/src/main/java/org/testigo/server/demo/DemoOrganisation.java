@@ -100,8 +100,8 @@ public final class DemoOrganisation {
   }
 
   /** The banner printed on a demo start: where to go and how a reviewer reads what arrives. */
-  public static void printBanner(PrintStream out, String url, Path dataDirectory, String rootFingerprint,
-      Path configFile) {
+  public static void printBanner(PrintStream out, String url, String adminUrl, Path dataDirectory,
+      String rootFingerprint) {
     Path keystore = dataDirectory.resolve(KEYSTORE);
     Path pass = dataDirectory.resolve(PASSPHRASE);
     out.println();
@@ -110,11 +110,15 @@ public final class DemoOrganisation {
     out.println("Root fingerprint:    " + rootFingerprint);
     out.println("Demo reviewer key:   " + keystore);
     out.println("Its passphrase file: " + pass);
-    out.println("To read what arrives (export an envelope, then open it with the reviewer CLI):");
-    out.println("  java -jar intake-server/target/testigo-intake-server.jar export " + configFile
-        + " --latest --out report.tgenv");
+    try {
+      out.println("Its passphrase:      " + Files.readString(pass, StandardCharsets.US_ASCII).strip());
+    } catch (IOException e) {
+      out.println("Its passphrase:      (unreadable: " + e.getClass().getSimpleName() + ")");
+    }
+    out.println("To read what arrives: export the newest envelope (admin port), then open it:");
+    out.println("  curl -s -X POST '" + adminUrl + "tasks/export-envelope?latest=true'");
     out.println("  java -jar reviewer-cli/target/testigo-reviewer.jar open --keystore " + keystore
-        + " --passphrase-file " + pass + " report.tgenv report.payload");
+        + " --passphrase-file " + pass + " " + dataDirectory.resolve("exports") + "/ID.tgenv report.payload");
     out.println();
   }
 }

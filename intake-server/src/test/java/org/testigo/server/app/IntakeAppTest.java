@@ -102,6 +102,7 @@ class IntakeAppTest {
     Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.addAppender(appender);
     root.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    ctx.getLogger("jdk.internal.httpclient").setLevel(ch.qos.logback.classic.Level.WARN);
   }
 
   static String url(String path) {
@@ -354,6 +355,18 @@ class IntakeAppTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).contains("\"database\"").contains("\"manifest\"").contains("\"healthy\":true");
     assertThat(HttpForms.get("http://127.0.0.1:" + APP.getAdminPort() + "/metrics", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(9)
+  void adminTask_exportsTheCiphertextOfAStoredEnvelopeForTheReviewerCli() throws Exception {
+    HttpResponse<String> r = HttpForms.post("http://127.0.0.1:" + APP.getAdminPort()
+        + "/tasks/export-envelope?latest=true", "text/plain", new byte[0]);
+    assertThat(r.statusCode()).isEqualTo(200);
+    Path exported = Path.of(r.body().strip());
+    assertThat(exported.getParent()).isEqualTo(DATA.resolve("exports"));
+    byte[] opened = Envelope.open(Files.readAllBytes(exported), demoReviewer().encryptionKey(), Envelope.CONTEXT_REPORT);
+    assertThat(new String(opened, StandardCharsets.ISO_8859_1)).contains(MARKER);
   }
 
   @Test
