@@ -213,6 +213,17 @@ public final class EnvelopeBenchmark {
    * the envelope's write path), one reused Cipher and output buffer, output discarded.
    */
   private static void rawSeal(byte[] data) throws GeneralSecurityException, IOException {
+    rawSeal(data, NULL);
+  }
+
+  private static byte[] rawStore(byte[] data) throws GeneralSecurityException, IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream(data.length + data.length / 64 + 64);
+    rawSeal(data, all);
+    return all.toByteArray();
+  }
+
+  private static void rawSeal(byte[] data, OutputStream sink)
+      throws GeneralSecurityException, IOException {
     Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
     SecretKeySpec k = new SecretKeySpec(RAW_KEY, "AES");
     byte[] nonce = new byte[12];
@@ -223,24 +234,8 @@ public final class EnvelopeBenchmark {
       nonce(nonce, counter++, off + len == data.length);
       c.init(Cipher.ENCRYPT_MODE, k, new GCMParameterSpec(128, nonce));
       int n = c.doFinal(data, off, len, out, 0);
-      NULL.write(out, 0, n);
+      sink.write(out, 0, n);
     }
-  }
-
-  private static byte[] rawStore(byte[] data) throws GeneralSecurityException, IOException {
-    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-    SecretKeySpec k = new SecretKeySpec(RAW_KEY, "AES");
-    byte[] nonce = new byte[12];
-    ByteArrayOutputStream all = new ByteArrayOutputStream(data.length + data.length / 64 + 64);
-    byte[] out = new byte[CHUNK + TAG];
-    long counter = 0;
-    for (int off = 0; off < data.length; off += CHUNK) {
-      int len = Math.min(CHUNK, data.length - off);
-      nonce(nonce, counter++, off + len == data.length);
-      c.init(Cipher.ENCRYPT_MODE, k, new GCMParameterSpec(128, nonce));
-      all.write(out, 0, c.doFinal(data, off, len, out, 0));
-    }
-    return all.toByteArray();
   }
 
   /**
