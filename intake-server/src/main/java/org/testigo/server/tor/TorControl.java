@@ -142,8 +142,23 @@ final class TorControl implements Closeable {
       throw new TorControlException("control connection to tor is closed");
     }
     Future<List<Reply>> f = caller.submit(() -> connection.send(line));
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     try {
-      return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
+      while (true) {
+        try {
+          return f.get(50, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          // jtorctl leaves a command unanswered forever if its reader thread has died
+          if (!reader.isAlive()) {
+            f.cancel(true);
+            close();
+            throw new TorControlException("control connection to tor lost");
+          }
+          if (System.nanoTime() > deadline) {
+            throw e;
+          }
+        }
+      }
     } catch (TimeoutException e) {
       f.cancel(true);
       close();

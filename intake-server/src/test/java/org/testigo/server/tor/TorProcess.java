@@ -63,6 +63,7 @@ final class TorProcess implements AutoCloseable {
         "SocksPort 0",
         "ControlPort 127.0.0.1:" + controlPort,
         "CookieAuthentication 1",
+        "ControlPortWriteToFile " + dataDir.resolve("control.port"),
         "Log notice file " + dataDir.resolve("notice.log"),
         "SafeLogging 1"));
     if (hashedPassword != null) {
@@ -82,7 +83,7 @@ final class TorProcess implements AutoCloseable {
         fail("tor exited with " + p.exitValue() + ": "
             + Files.readString(dataDir.resolveSibling(dataDir.getFileName() + ".out")));
       }
-      if (Files.exists(tor.cookieFile())) {
+      if (Files.exists(dataDir.resolve("control.port"))) {
         try (Socket s = new Socket("127.0.0.1", controlPort)) {
           return tor;
         } catch (IOException notYet) {
