@@ -14,6 +14,8 @@ public class IntakeConfiguration extends Configuration {
   @NotNull @Valid private KeySettings keys = new KeySettings();
   @NotNull @Valid private LimitSettings limits = new LimitSettings();
   @NotNull @Valid private ReceiptSettings receipts = new ReceiptSettings();
+  /** Onion services through the local tor's control port; absent = none (development). */
+  @Valid private org.testigo.server.tor.TorSettings tor;
 
   @JsonProperty public String getDataDirectory() { return dataDirectory; }
   @JsonProperty public void setDataDirectory(String v) { this.dataDirectory = v; }
@@ -25,6 +27,8 @@ public class IntakeConfiguration extends Configuration {
   @JsonProperty public void setLimits(LimitSettings v) { this.limits = v; }
   @JsonProperty public ReceiptSettings getReceipts() { return receipts; }
   @JsonProperty public void setReceipts(ReceiptSettings v) { this.receipts = v; }
+  @JsonProperty public org.testigo.server.tor.TorSettings getTor() { return tor; }
+  @JsonProperty public void setTor(org.testigo.server.tor.TorSettings v) { this.tor = v; }
 
   public Path dataPath() {
     return Path.of(dataDirectory).toAbsolutePath().normalize();
