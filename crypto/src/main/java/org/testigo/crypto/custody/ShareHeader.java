@@ -87,7 +87,7 @@ public record ShareHeader(String ceremonyId, Instant createdAt, int threshold, i
     b.get(c);
     byte[] pk = new byte[SigningPublicKey.LENGTH];
     b.get(pk);
-    if (created < 0) {
+    if (created < 0 || created > Instant.MAX.getEpochSecond()) {
       throw new IllegalArgumentException("invalid ceremony time");
     }
     return new ShareHeader(HexFormat.of().formatHex(id), Instant.ofEpochSecond(created), m, n,
