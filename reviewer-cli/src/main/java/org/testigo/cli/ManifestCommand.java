@@ -68,7 +68,7 @@ public final class ManifestCommand {
           validDays);
       List<RootShare> s = ShareInputs.read(shares);
       try {
-        SigningPublicKey root = s.get(0).header().rootKey();
+        SigningPublicKey root = RootKeyCeremony.checkShares(s).rootKey();
         KeyManifest m;
         try {
           m = ManifestUpdates.genesis(organisation, root, log, entries, now);
@@ -109,7 +109,7 @@ public final class ManifestCommand {
       List<SignedManifest> chain = Manifests.readChain(chainFile);
       List<RootShare> s = ShareInputs.read(shares);
       try {
-        Fingerprint pinned = s.get(0).header().rootFingerprint();
+        Fingerprint pinned = RootKeyCeremony.checkShares(s).rootFingerprint();
         try {
           ManifestChain.verify(chain, pinned);
         } catch (CryptoException e) {

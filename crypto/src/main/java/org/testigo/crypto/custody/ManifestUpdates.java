@@ -54,7 +54,9 @@ public final class ManifestUpdates {
   }
 
   /**
-   * Ends an entry's validity now: {@code notAfter = now}. The entry stays listed, so
+   * Ends an entry's validity now: {@code notAfter = now} (or one second after
+   * {@code notBefore} for an entry that became valid in this same second, since a window
+   * cannot be empty). The entry stays listed, so
    * signatures it made before now still verify, but the server stops sealing to it and
    * stops accepting its requests.
    */
@@ -70,12 +72,14 @@ public final class ManifestUpdates {
           throw new IllegalArgumentException(alias + " is already expired or revoked (valid"
               + " until " + e.notAfter() + ")");
         }
-        if (!e.notBefore().isBefore(at)) {
+        if (e.notBefore().isAfter(at)) {
           throw new IllegalArgumentException(alias + " is not valid yet (from "
               + e.notBefore() + "): remove the entry instead of revoking it");
         }
+        // An entry added in this very second keeps the shortest window the format allows.
+        Instant end = e.notBefore().equals(at) ? at.plusSeconds(1) : at;
         next.add(new ReviewerEntry(e.alias(), e.role(), e.encryptionKey(), e.signingKey(),
-            e.notBefore(), at));
+            e.notBefore(), end));
       } else {
         next.add(e);
       }

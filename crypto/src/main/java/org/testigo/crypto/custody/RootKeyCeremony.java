@@ -140,10 +140,13 @@ public final class RootKeyCeremony {
   }
 
   /**
-   * Checks that {@code shares} can be combined: at least one, all of one ceremony, no
-   * share number twice, at least the threshold. Returns the common header facts.
+   * Checks, without combining them, that {@code shares} can be combined: at least one, all
+   * of one ceremony, no share number twice, at least the threshold. Returns the common
+   * header facts. Only {@link #reconstruct} proves the share values are right.
+   *
+   * @throws CustodyException as {@link #reconstruct}
    */
-  static ShareHeader checkShares(List<RootShare> shares) {
+  public static ShareHeader checkShares(List<RootShare> shares) {
     if (shares == null || shares.isEmpty()) {
       throw new CustodyException(Reason.TOO_FEW_SHARES, "no shares were given");
     }

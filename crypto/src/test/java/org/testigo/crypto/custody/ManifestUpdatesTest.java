@@ -130,4 +130,20 @@ class ManifestUpdatesTest {
     assertThat(m.sequence()).isEqualTo(1);
     assertThat(new ArrayList<>(m.reviewers())).hasSize(2);
   }
+
+  @Test
+  void revoke_ofAnEntryAddedInTheSameSecondLeavesAOneSecondWindow() throws CryptoException {
+    Instant t = T0.plusSeconds(500);
+    ReviewerEntry luis = new ReviewerEntry("luis", ReviewerEntry.ROLE_REVIEWER,
+        TestKeys.entry("luis", ReviewerEntry.ROLE_REVIEWER).encryptionKey(),
+        TestKeys.entry("luis", ReviewerEntry.ROLE_REVIEWER).signingKey(), t,
+        t.plusSeconds(86400));
+    apply(ManifestUpdates.addReviewer(last(), luis, t));
+    KeyManifest m = ManifestUpdates.revokeReviewer(last(), "luis", t);
+    ReviewerEntry revoked = m.reviewers().stream().filter(e -> e.alias().equals("luis"))
+        .findFirst().orElseThrow();
+    assertThat(revoked.notAfter()).isEqualTo(t.plusSeconds(1));
+    assertThatThrownBy(() -> ManifestUpdates.revokeReviewer(last(), "luis", t.minusSeconds(10)))
+        .hasMessageContaining("not valid yet");
+  }
 }
