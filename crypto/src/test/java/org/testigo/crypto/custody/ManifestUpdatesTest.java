@@ -143,7 +143,11 @@ class ManifestUpdatesTest {
     ReviewerEntry revoked = m.reviewers().stream().filter(e -> e.alias().equals("luis"))
         .findFirst().orElseThrow();
     assertThat(revoked.notAfter()).isEqualTo(t.plusSeconds(1));
-    assertThatThrownBy(() -> ManifestUpdates.revokeReviewer(last(), "luis", t.minusSeconds(10)))
+    ReviewerEntry template = TestKeys.entry("jose", ReviewerEntry.ROLE_REVIEWER);
+    apply(ManifestUpdates.addReviewer(last(), new ReviewerEntry("jose", template.role(),
+        template.encryptionKey(), template.signingKey(), t.plusSeconds(1000),
+        t.plusSeconds(86400)), t));
+    assertThatThrownBy(() -> ManifestUpdates.revokeReviewer(last(), "jose", t))
         .hasMessageContaining("not valid yet");
   }
 }
