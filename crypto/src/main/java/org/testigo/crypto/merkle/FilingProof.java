@@ -129,7 +129,9 @@ public final class FilingProof {
     if (logKey == null || !logKey.fingerprint().equals(logKeyFingerprint)) {
       throw new CryptoException();
     }
-    treeHead.verifyOrThrow(logKey);
+    if (!treeHead.verify(logKey)) {
+      throw new CryptoException();
+    }
     MerkleVerifier.verifyInclusionOrThrow(leafIndex, treeHead.treeSize(), leaf.leafHash(),
         path, treeHead.rootHash());
   }
