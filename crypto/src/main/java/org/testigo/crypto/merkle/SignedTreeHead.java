@@ -20,8 +20,9 @@ import org.testigo.crypto.sign.SigningPublicKey;
  * </pre>
  *
  * The signature is made over {@link #toBeSigned()} under the signature domain
- * {@code tree-head-v1} with the log key listed in the current key manifest
- * ({@link #sign}, {@link #verify}).
+ * {@code tree-head-v1} ({@link SignatureDomain#TREE_HEAD}) with the log key listed in the
+ * current key manifest: {@link #sign} makes it, {@link #verify} checks it. A parsed head is
+ * not trusted until {@link #verify} returns true for the expected log key.
  */
 public final class SignedTreeHead {
   public static final int VERSION = 1;
@@ -57,23 +58,26 @@ public final class SignedTreeHead {
     return new SignedTreeHead(treeSize, rootHash.clone(), timestampMillis, signature.clone());
   }
 
-  /** Signs a tree head with the log key (Ed25519 under {@link SignatureDomain#TREE_HEAD}). */
-  public static SignedTreeHead sign(long treeSize, byte[] rootHash, long timestampMillis,
+  /**
+   * Signs a tree head with the log key, under {@link SignatureDomain#TREE_HEAD}.
+   *
+   * @throws IllegalArgumentException if the size or timestamp is negative or the root is not
+   *     32 bytes
+   */
+  public static SignedTreeHead sign(long size, byte[] root, long timestampMillis,
       SigningPrivateKey logKey) {
-    byte[] tbs = toBeSigned(treeSize, rootHash, timestampMillis);
-    return of(treeSize, rootHash, timestampMillis, logKey.sign(SignatureDomain.TREE_HEAD, tbs));
+    byte[] tbs = toBeSigned(size, root, timestampMillis);
+    byte[] signature = logKey.sign(SignatureDomain.TREE_HEAD, tbs);
+    return new SignedTreeHead(size, root.clone(), timestampMillis, signature);
   }
 
-  /** True only if the signature is the log key's over {@link #toBeSigned()}. Never throws. */
+  /**
+   * True only if the signature is {@code logKey}'s Ed25519 signature over
+   * {@link #toBeSigned()} under {@link SignatureDomain#TREE_HEAD}. Never throws; a null key
+   * gives false.
+   */
   public boolean verify(SigningPublicKey logKey) {
     return logKey != null && logKey.verify(SignatureDomain.TREE_HEAD, toBeSigned(), signature);
-  }
-
-  /** As {@link #verify}, throwing the generic {@link CryptoException} on failure. */
-  public void verifyOrThrow(SigningPublicKey logKey) throws CryptoException {
-    if (!verify(logKey)) {
-      throw new CryptoException();
-    }
   }
 
   /** The 49 bytes the log key signs, for a head not yet signed. */

@@ -1,0 +1,182 @@
+package org.testigo.server;
+
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
+import io.dropwizard.jdbi3.JdbiFactory;
+import jakarta.servlet.DispatcherType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.EnumSet;
+import org.eclipse.jetty.server.NetworkConnector;
+import org.jdbi.v3.core.Jdbi;
+import org.testigo.crypto.identity.KeystoreParams;
+import org.testigo.crypto.receipt.ReceiptParams;
+import org.testigo.server.cli.DbMigrateCommand;
+import org.testigo.server.cli.ExportEnvelopeCommand;
+import org.testigo.server.cli.ExportEnvelopeTask;
+import org.testigo.server.config.IntakeConfiguration;
+import org.testigo.server.config.KeySettings;
+import org.testigo.server.config.LimitSettings;
+import org.testigo.server.core.ConcurrencyLimiter;
+import org.testigo.server.core.EnvelopeStore;
+import org.testigo.server.core.KeyState;
+import org.testigo.server.core.MailboxStore;
+import org.testigo.server.core.ReceiptService;
+import org.testigo.server.core.SourceService;
+import org.testigo.server.core.SubmissionService;
+import org.testigo.server.db.Migrations;
+import org.testigo.server.demo.DemoOrganisation;
+import org.testigo.server.health.ManifestHealthCheck;
+import org.testigo.server.tor.OnionServices;
+import org.testigo.server.tor.TorHealthCheck;
+import org.testigo.server.tor.TorSettings;
+import org.testigo.server.resources.AssetsResource;
+import org.testigo.server.resources.MailboxesResource;
+import org.testigo.server.resources.ManifestResource;
+import org.testigo.server.resources.SecurityHeadersFilter;
+import org.testigo.server.resources.SourcePagesResource;
+import org.testigo.server.resources.SubmissionsResource;
+import org.testigo.server.resources.errors.FormInvalidExceptionMapper;
+import org.testigo.server.resources.errors.InvalidInputExceptionMapper;
+import org.testigo.server.resources.errors.PayloadTooLargeExceptionMapper;
+import org.testigo.server.resources.errors.ServiceBusyExceptionMapper;
+import org.testigo.server.resources.errors.StorageUnavailableExceptionMapper;
+import org.testigo.server.resources.errors.UnexpectedExceptionMapper;
+
+/**
+ * The Testigo intake server: source pages and API, ciphertext-only storage. {@code run()}
+ * only wires areas together; each area has its own factory method.
+ */
+public class IntakeApplication extends Application<IntakeConfiguration> {
+  private final SecureRandom random = new SecureRandom();
+  private final Clock clock = Clock.systemUTC();
+
+  public static void main(String[] args) throws Exception {
+    new IntakeApplication().run(args);
+  }
+
+  @Override
+  public String getName() {
+    return "testigo-intake-server";
+  }
+
+  @Override
+  public void initialize(Bootstrap<IntakeConfiguration> bootstrap) {
+    bootstrap.addCommand(new DbMigrateCommand());
+    bootstrap.addCommand(new ExportEnvelopeCommand());
+  }
+
+  @Override
+  public void run(IntakeConfiguration config, Environment env) throws Exception {
+    Path data = config.dataPath();
+    Files.createDirectories(data);
+    DemoOrganisation.Created demo = demoOrganisation(config, data);
+    KeyState keys = keys(config.getKeys(), data);
+    Jdbi jdbi = database(config, env, data);
+    LimitSettings limits = config.getLimits();
+    EnvelopeStore envelopes = new EnvelopeStore(jdbi, limits.getChunkBytes(), clock, random);
+    MailboxStore mailboxes = new MailboxStore(jdbi, clock);
+    ReceiptService receipts = receipts(config, keys);
+    ConcurrencyLimiter submissionSlots = new ConcurrencyLimiter(limits.getMaxConcurrentSubmissions(),
+        limits.getRetryAfterSeconds());
+    resources(env, keys,
+        new SourceService(keys, envelopes, mailboxes, receipts, submissionSlots, limits.getMaxFormBytes(),
+            limits.getMaxFilesPerForm(), clock, random),
+        new SubmissionService(keys, envelopes, mailboxes, receipts, submissionSlots,
+            limits.getMaxEnvelopeBytes()));
+    safety(env, limits);
+    env.healthChecks().register("manifest", new ManifestHealthCheck(keys, clock));
+    onionServices(config, env);
+    env.admin().addTask(new ExportEnvelopeTask(envelopes, data.resolve("exports")));
+    if (config.getKeys().isDemoBootstrap()) {
+      banner(env, data, keys, demo);
+    }
+  }
+
+  /** Publishes the source and reviewer onion services when a tor section is configured. */
+  private static void onionServices(IntakeConfiguration config, Environment env) {
+    TorSettings tor = config.getTor();
+    if (tor == null) {
+      return;
+    }
+    OnionServices onions = new OnionServices(tor);
+    env.lifecycle().manage(onions);
+    env.healthChecks().register("tor", new TorHealthCheck(onions, tor.isRequireBootstrap()));
+  }
+
+  private DemoOrganisation.Created demoOrganisation(IntakeConfiguration config, Path data) throws IOException {
+    KeySettings k = config.getKeys();
+    if (!k.isDemoBootstrap()) {
+      return null;
+    }
+    return DemoOrganisation.createIfAbsent(data, k.manifestFile(data), k.rootFingerprintFile(data),
+        k.deploymentSecretFile(data), KeystoreParams.DEFAULT, random, clock);
+  }
+
+  private KeyState keys(KeySettings k, Path data) throws KeyState.KeyLoadException {
+    return KeyState.load(k.manifestFile(data), k.rootFingerprintFile(data), k.deploymentSecretFile(data), clock);
+  }
+
+  private Jdbi database(IntakeConfiguration config, Environment env, Path data) throws IOException {
+    DataSourceFactory factory = config.getDatabase().dataSourceFactory(data);
+    ManagedDataSource dataSource = factory.build(env.metrics(), "database");
+    Migrations.migrate(dataSource);
+    return new JdbiFactory().build(env, factory, dataSource, "database");
+  }
+
+  private static ReceiptService receipts(IntakeConfiguration config, KeyState keys) {
+    var r = config.getReceipts();
+    return new ReceiptService(new ReceiptParams(r.getMemoryKiB(), r.getIterations(), r.getParallelism()),
+        keys, new ConcurrencyLimiter(config.getLimits().getMaxConcurrentKeyDerivations(),
+            config.getLimits().getRetryAfterSeconds()));
+  }
+
+  private static void resources(Environment env, KeyState keys, SourceService source,
+      SubmissionService submissions) {
+    env.jersey().register(new SourcePagesResource(keys, source));
+    env.jersey().register(new AssetsResource());
+    env.jersey().register(new ManifestResource(keys));
+    env.jersey().register(new SubmissionsResource(submissions));
+    env.jersey().register(new MailboxesResource(submissions));
+  }
+
+  private static void safety(Environment env, LimitSettings limits) {
+    env.servlets().addFilter("security-headers", new SecurityHeadersFilter())
+        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), true, "/*");
+    env.admin().addFilter("security-headers", new SecurityHeadersFilter())
+        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), true, "/*");
+    env.jersey().register(new InvalidInputExceptionMapper());
+    env.jersey().register(new FormInvalidExceptionMapper());
+    env.jersey().register(new PayloadTooLargeExceptionMapper());
+    env.jersey().register(new ServiceBusyExceptionMapper());
+    env.jersey().register(new StorageUnavailableExceptionMapper(limits.getRetryAfterSeconds()));
+    env.jersey().register(new UnexpectedExceptionMapper());
+  }
+
+  private static void banner(Environment env, Path data, KeyState keys, DemoOrganisation.Created demo) {
+    env.lifecycle().addServerLifecycleListener(server -> {
+      String app = null;
+      String admin = null;
+      for (var c : server.getConnectors()) {
+        if (c instanceof NetworkConnector n) {
+          String u = "http://" + (n.getHost() == null ? "127.0.0.1" : n.getHost()) + ":" + n.getLocalPort() + "/";
+          if (c.getName() != null && c.getName().startsWith("admin")) {
+            admin = u;
+          } else if (app == null) {
+            app = u;
+          }
+        }
+      }
+      if (demo != null) {
+        System.out.println("Created a demo organisation in " + data);
+      }
+      DemoOrganisation.printBanner(System.out, app, admin, data, keys.rootFingerprint().hex());
+    });
+  }
+}

@@ -1,0 +1,88 @@
+package org.testigo.server.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.validation.ValidationMethod;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where reports are stored: embedded H2 in MariaDB mode (a file under the data directory,
+ * the default, needs nothing installed) or MariaDB by JDBC URL with the password read from
+ * a file. The password never appears in the YAML.
+ */
+public class DatabaseSettings {
+  /** The two supported databases. */
+  public enum Type { H2, MARIADB }
+
+  @NotNull private Type type = Type.H2;
+  private String url;
+  @NotNull private String user = "testigo";
+  private String passwordFile;
+  @Min(2) @Max(500) private int maxConnections = 40;
+
+  @JsonProperty public Type getType() { return type; }
+  @JsonProperty public void setType(Type type) { this.type = type; }
+  @JsonProperty public String getUrl() { return url; }
+  @JsonProperty public void setUrl(String url) { this.url = url; }
+  @JsonProperty public String getUser() { return user; }
+  @JsonProperty public void setUser(String user) { this.user = user; }
+  @JsonProperty public String getPasswordFile() { return passwordFile; }
+  @JsonProperty public void setPasswordFile(String passwordFile) { this.passwordFile = passwordFile; }
+  @JsonProperty public int getMaxConnections() { return maxConnections; }
+  @JsonProperty public void setMaxConnections(int maxConnections) { this.maxConnections = maxConnections; }
+
+  @ValidationMethod(message = "database: type MARIADB needs url (jdbc:mariadb://...) and passwordFile")
+  public boolean isMariadbComplete() {
+    return type != Type.MARIADB
+        || (url != null && url.startsWith("jdbc:mariadb:") && passwordFile != null);
+  }
+
+  /** The JDBC URL: the configured one, or the H2 file under {@code dataDirectory/db}. */
+  public String jdbcUrl(Path dataDirectory) {
+    if (type == Type.MARIADB) {
+      return url;
+    }
+    if (url != null) {
+      return url;
+    }
+    Path file = dataDirectory.resolve("db").resolve("testigo").toAbsolutePath();
+    return "jdbc:h2:file:" + file
+        + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000";
+  }
+
+  /** Reads the password file (trailing newline removed); empty when none is configured (H2). */
+  public String password() throws IOException {
+    if (passwordFile == null) {
+      return "";
+    }
+    return Files.readString(Path.of(passwordFile), StandardCharsets.UTF_8).strip();
+  }
+
+  /** A Dropwizard pool definition; validated on borrow so the service recovers after an outage. */
+  public DataSourceFactory dataSourceFactory(Path dataDirectory) throws IOException {
+    DataSourceFactory f = new DataSourceFactory();
+    f.setUrl(jdbcUrl(dataDirectory));
+    f.setUser(type == Type.H2 && passwordFile == null ? "sa" : user);
+    f.setPassword(password());
+    f.setDriverClass(type == Type.MARIADB ? "org.mariadb.jdbc.Driver" : "org.h2.Driver");
+    f.setMaxSize(maxConnections);
+    f.setMinSize(2);
+    f.setInitialSize(2);
+    f.setCheckConnectionOnBorrow(true);
+    f.setValidationQuery("SELECT 1");
+    f.setValidationQueryTimeout(io.dropwizard.util.Duration.seconds(2));
+    f.setMaxWaitForConnection(io.dropwizard.util.Duration.seconds(5));
+    f.setAutoCommitByDefault(Boolean.TRUE);
+    if (type == Type.MARIADB) {
+      f.setProperties(Map.of("useServerPrepStmts", "true", "connectTimeout", "3000"));
+    }
+    return f;
+  }
+}

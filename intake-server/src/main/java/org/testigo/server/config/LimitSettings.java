@@ -1,0 +1,34 @@
+package org.testigo.server.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+/**
+ * Resource limits. Every queue is bounded: work beyond the concurrency limits is refused at
+ * once (503 with Retry-After) rather than queued.
+ */
+public class LimitSettings {
+  @Min(1024) private long maxEnvelopeBytes = 64L * 1024 * 1024;
+  @Min(1024) private long maxFormBytes = 64L * 1024 * 1024;
+  @Min(1) @Max(20) private int maxFilesPerForm = 10;
+  @Min(1) @Max(1024) private int maxConcurrentSubmissions = 32;
+  @Min(1) @Max(64) private int maxConcurrentKeyDerivations = 2;
+  @Min(4096) @Max(1048576) private int chunkBytes = 256 * 1024;
+  @Min(1) @Max(3600) private int retryAfterSeconds = 10;
+
+  @JsonProperty public long getMaxEnvelopeBytes() { return maxEnvelopeBytes; }
+  @JsonProperty public void setMaxEnvelopeBytes(long v) { this.maxEnvelopeBytes = v; }
+  @JsonProperty public long getMaxFormBytes() { return maxFormBytes; }
+  @JsonProperty public void setMaxFormBytes(long v) { this.maxFormBytes = v; }
+  @JsonProperty public int getMaxFilesPerForm() { return maxFilesPerForm; }
+  @JsonProperty public void setMaxFilesPerForm(int v) { this.maxFilesPerForm = v; }
+  @JsonProperty public int getMaxConcurrentSubmissions() { return maxConcurrentSubmissions; }
+  @JsonProperty public void setMaxConcurrentSubmissions(int v) { this.maxConcurrentSubmissions = v; }
+  @JsonProperty public int getMaxConcurrentKeyDerivations() { return maxConcurrentKeyDerivations; }
+  @JsonProperty public void setMaxConcurrentKeyDerivations(int v) { this.maxConcurrentKeyDerivations = v; }
+  @JsonProperty public int getChunkBytes() { return chunkBytes; }
+  @JsonProperty public void setChunkBytes(int v) { this.chunkBytes = v; }
+  @JsonProperty public int getRetryAfterSeconds() { return retryAfterSeconds; }
+  @JsonProperty public void setRetryAfterSeconds(int v) { this.retryAfterSeconds = v; }
+}

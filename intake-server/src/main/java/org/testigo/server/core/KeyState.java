@@ -1,0 +1,123 @@
+package org.testigo.server.core;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.Fingerprint;
+import org.testigo.crypto.SecretBytes;
+import org.testigo.crypto.key.RecipientPublicKey;
+import org.testigo.crypto.manifest.KeyManifest;
+import org.testigo.crypto.manifest.ManifestChain;
+import org.testigo.crypto.manifest.ReviewerEntry;
+import org.testigo.crypto.manifest.SignedManifest;
+
+/**
+ * The keys the server works with, loaded once at start: the signed manifest chain verified
+ * from the pinned root fingerprint (the server refuses to start otherwise), the reviewers'
+ * public encryption keys it seals to, and the deployment secret for mailbox ids. Holds no
+ * private decryption key.
+ */
+public final class KeyState {
+  public static final int MIN_DEPLOYMENT_SECRET = 32;
+  private final Fingerprint rootFingerprint;
+  private final KeyManifest manifest;
+  private final String armoredChain;
+  private final List<RecipientPublicKey> recipients;
+  private final SecretBytes deploymentSecret;
+
+  private KeyState(Fingerprint rootFingerprint, KeyManifest manifest, String armoredChain,
+      List<RecipientPublicKey> recipients, SecretBytes deploymentSecret) {
+    this.rootFingerprint = rootFingerprint;
+    this.manifest = manifest;
+    this.armoredChain = armoredChain;
+    this.recipients = recipients;
+    this.deploymentSecret = deploymentSecret;
+  }
+
+  /** The server cannot start: a key file is missing, malformed or does not verify. */
+  public static final class KeyLoadException extends Exception {
+    public KeyLoadException(String message) {
+      super(message);
+    }
+  }
+
+  public static KeyState load(Path manifestFile, Path rootFingerprintFile, Path deploymentSecretFile,
+      Clock clock) throws KeyLoadException {
+    Fingerprint root;
+    try {
+      root = Fingerprint.fromHex(Files.readString(rootFingerprintFile, StandardCharsets.US_ASCII).strip());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new KeyLoadException("cannot read the pinned root fingerprint (64 hex characters) from "
+          + rootFingerprintFile);
+    }
+    String armored;
+    KeyManifest latest;
+    try {
+      armored = Files.readString(manifestFile, StandardCharsets.US_ASCII);
+      latest = ManifestChain.verify(SignedManifest.parseArmored(armored), root);
+    } catch (IOException e) {
+      throw new KeyLoadException("cannot read the key manifest chain " + manifestFile);
+    } catch (CryptoException | RuntimeException e) {
+      throw new KeyLoadException("the key manifest chain " + manifestFile
+          + " does not verify from the pinned root fingerprint " + root.hex() + "; refusing to start");
+    }
+    List<RecipientPublicKey> keys = latest.reviewers().stream()
+        .filter(ReviewerEntry::receivesReports)
+        .filter(e -> e.isValidAt(clock.instant()))
+        .map(ReviewerEntry::encryptionKey)
+        .toList();
+    if (keys.isEmpty()) {
+      throw new KeyLoadException("the current key manifest lists no reviewer valid now; refusing to start");
+    }
+    byte[] secret;
+    try {
+      secret = Files.readAllBytes(deploymentSecretFile);
+    } catch (IOException e) {
+      throw new KeyLoadException("cannot read the deployment secret file " + deploymentSecretFile);
+    }
+    if (secret.length < MIN_DEPLOYMENT_SECRET) {
+      throw new KeyLoadException("the deployment secret file must hold at least 32 bytes");
+    }
+    try {
+      return new KeyState(root, latest, armored, keys, new SecretBytes(secret));
+    } finally {
+      java.util.Arrays.fill(secret, (byte) 0);
+    }
+  }
+
+  public Fingerprint rootFingerprint() {
+    return rootFingerprint;
+  }
+
+  public KeyManifest manifest() {
+    return manifest;
+  }
+
+  public String armoredChain() {
+    return armoredChain;
+  }
+
+  /** The reviewers' encryption keys reports are sealed to: exactly these, no others. */
+  public List<RecipientPublicKey> recipients() {
+    return recipients;
+  }
+
+  public Set<Fingerprint> recipientFingerprints() {
+    return recipients.stream().map(RecipientPublicKey::fingerprint).collect(Collectors.toUnmodifiableSet());
+  }
+
+  public SecretBytes deploymentSecret() {
+    return deploymentSecret;
+  }
+
+  /** The public per-deployment salt of receipt key derivation: the root fingerprint's 32 bytes. */
+  public byte[] receiptSalt() {
+    return rootFingerprint.toBytes();
+  }
+}

@@ -1,0 +1,263 @@
+package org.testigo.server.core;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.envelope.Envelope;
+import org.testigo.crypto.key.RecipientPublicKey;
+import org.testigo.crypto.receipt.Receipt;
+import org.testigo.crypto.receipt.ReceiptKeys;
+import org.testigo.server.core.EnvelopeStore.MailboxLink;
+import org.testigo.server.core.multipart.MultipartReader;
+import org.testigo.server.core.payload.PartHeader;
+import org.testigo.server.core.payload.PayloadReader;
+import org.testigo.server.core.payload.PayloadWriter;
+import org.testigo.server.core.report.FollowUp;
+import org.testigo.server.core.report.FormFields;
+import org.testigo.server.core.report.FormInvalidException;
+import org.testigo.server.core.report.Questionnaire;
+import org.testigo.server.core.report.QuestionnaireParser;
+import org.testigo.server.db.EnvelopeRecord;
+import org.testigo.server.views.Language;
+import org.testigo.server.views.Pages.OpenedReply;
+
+/**
+ * What a source does without JavaScript: the server seals on receipt. The multipart body is
+ * read as a stream; the questionnaire JSON and each file go straight into
+ * {@link Envelope#sealing} to the manifest's reviewers, and the ciphertext straight into
+ * the database in chunks. Plaintext exists only in memory, one buffer at a time. The receipt
+ * is returned only after the transaction committed.
+ */
+public final class SourceService {
+  private static final Logger LOG = LoggerFactory.getLogger(SourceService.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long MAX_REPLY_BYTES = 4L * 1024 * 1024;
+  private static final int MAX_TEXT_BYTES = QuestionnaireParser.NARRATIVE * 4;
+
+  private final KeyState keys;
+  private final EnvelopeStore envelopes;
+  private final MailboxStore mailboxes;
+  private final ReceiptService receipts;
+  private final ConcurrencyLimiter submissions;
+  private final long maxFormBytes;
+  private final int maxFiles;
+  private final Clock clock;
+  private final SecureRandom random;
+
+  public SourceService(KeyState keys, EnvelopeStore envelopes, MailboxStore mailboxes,
+      ReceiptService receipts, ConcurrencyLimiter submissions, long maxFormBytes, int maxFiles,
+      Clock clock, SecureRandom random) {
+    this.keys = keys;
+    this.envelopes = envelopes;
+    this.mailboxes = mailboxes;
+    this.receipts = receipts;
+    this.submissions = submissions;
+    this.maxFormBytes = maxFormBytes;
+    this.maxFiles = maxFiles;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  /** Seals and stores a report; returns the receipt words in the page language. */
+  public String submitReport(Language language, String contentType, Long contentLength, InputStream body)
+      throws IOException {
+    checkLength(contentLength);
+    try (ConcurrencyLimiter.Slot slot = submissions.acquire()) {
+      MultipartReader reader = new MultipartReader(new LimitedInputStream(body, maxFormBytes),
+          MultipartReader.boundaryOf(contentType));
+      FormFields fields = new FormFields(MAX_TEXT_BYTES, 200);
+      MultipartReader.Part firstFile = readFields(reader, fields);
+      Questionnaire q = QuestionnaireParser.parse(fields, language.code(), LocalDate.now(clock));
+      byte[] json = JSON.writeValueAsBytes(q);
+      Receipt receipt = Receipt.generate(random);
+      ReceiptKeys derived = receipts.derive(receipt);
+      MailboxId mailbox;
+      RecipientPublicKey replyKey;
+      try {
+        mailbox = receipts.mailboxId(derived.mailboxLookupKey());
+        replyKey = derived.replyKey().publicKey();
+      } finally {
+        derived.destroy();
+      }
+      try {
+        envelopes.store(Envelope.CONTEXT_REPORT,
+            Optional.of(new MailboxLink(mailbox, MailboxStore.KIND_REPORT, replyKey)),
+            out -> seal(out, Envelope.CONTEXT_REPORT,
+                new PartHeader(PartHeader.QUESTIONNAIRE, null, "application/json"), json, firstFile, reader, false));
+        return receipt.render(ReceiptLanguages.of(language));
+      } finally {
+        java.util.Arrays.fill(json, (byte) 0);
+        receipt.destroy();
+      }
+    }
+  }
+
+  /** Adds a message (and files) from the source to the case of a receipt. */
+  public void followUp(Language language, String contentType, Long contentLength, InputStream body)
+      throws IOException {
+    checkLength(contentLength);
+    try (ConcurrencyLimiter.Slot slot = submissions.acquire()) {
+      MultipartReader reader = new MultipartReader(new LimitedInputStream(body, maxFormBytes),
+          MultipartReader.boundaryOf(contentType));
+      FormFields fields = new FormFields(MAX_TEXT_BYTES, 10);
+      MultipartReader.Part firstFile = readFields(reader, fields);
+      for (String name : fields.names()) {
+        if (!List.of("receipt", "message", "lang").contains(name)) {
+          throw new InvalidInputException("error.form");
+        }
+      }
+      String message = fields.one("message");
+      if (message.codePointCount(0, message.length()) > QuestionnaireParser.NARRATIVE) {
+        throw new FormInvalidException(List.of("error.too_long"));
+      }
+      MailboxId mailbox = openMailbox(fields.one("receipt"));
+      byte[] json = JSON.writeValueAsBytes(new FollowUp(FollowUp.VERSION, language.code(), message));
+      try {
+        envelopes.store(Envelope.CONTEXT_FOLLOW_UP,
+            Optional.of(MailboxLink.existing(mailbox, MailboxStore.KIND_FOLLOW_UP)),
+            out -> seal(out, Envelope.CONTEXT_FOLLOW_UP,
+                new PartHeader(PartHeader.MESSAGE, null, "application/json"), json, firstFile, reader,
+                message.isBlank()));
+      } finally {
+        java.util.Arrays.fill(json, (byte) 0);
+      }
+    }
+  }
+
+  /** Opens, in memory, the replies sealed to the receipt's reply key. */
+  public List<OpenedReply> replies(String typedReceipt) throws IOException {
+    Receipt receipt = ReceiptService.parse(typedReceipt);
+    ReceiptKeys derived = receipts.derive(receipt);
+    try {
+      MailboxId mailbox = receipts.mailboxId(derived.mailboxLookupKey());
+      if (mailboxes.replyKey(mailbox).isEmpty()) {
+        throw new InvalidInputException("error.receipt");
+      }
+      List<OpenedReply> out = new ArrayList<>();
+      for (EnvelopeId id : mailboxes.envelopes(mailbox, MailboxStore.KIND_REPLY)) {
+        Optional<EnvelopeRecord> record = envelopes.find(id);
+        if (record.isEmpty() || record.get().sizeBucket() > MAX_REPLY_BYTES) {
+          continue;
+        }
+        ByteArrayOutputStream sealed = new ByteArrayOutputStream();
+        envelopes.copyTo(record.get(), sealed);
+        try {
+          byte[] plain = Envelope.open(sealed.toByteArray(), derived.replyKey(), Envelope.CONTEXT_REPLY);
+          out.add(readReply(record.get().receivedDay().toString(), plain));
+          java.util.Arrays.fill(plain, (byte) 0);
+        } catch (CryptoException | PayloadReader.MalformedPayloadException e) {
+          LOG.warn("a reply envelope in a mailbox did not open with its reply key");
+        }
+      }
+      return out;
+    } finally {
+      derived.destroy();
+      receipt.destroy();
+    }
+  }
+
+  private MailboxId openMailbox(String typedReceipt) {
+    Receipt receipt = ReceiptService.parse(typedReceipt);
+    ReceiptKeys derived = receipts.derive(receipt);
+    try {
+      MailboxId mailbox = receipts.mailboxId(derived.mailboxLookupKey());
+      if (mailboxes.replyKey(mailbox).isEmpty()) {
+        throw new InvalidInputException("error.receipt");
+      }
+      return mailbox;
+    } finally {
+      derived.destroy();
+      receipt.destroy();
+    }
+  }
+
+  private static OpenedReply readReply(String day, byte[] plain) throws IOException {
+    PayloadReader reader = new PayloadReader(new ByteArrayInputStream(plain));
+    StringBuilder text = new StringBuilder();
+    List<String> files = new ArrayList<>();
+    for (PayloadReader.Part p = reader.next(); p != null; p = reader.next()) {
+      if (PartHeader.MESSAGE.equals(p.header().name())) {
+        text.append(new String(p.body().readNBytes(1 << 20), StandardCharsets.UTF_8));
+      } else if (p.header().filename() != null) {
+        files.add(p.header().filename());
+      }
+    }
+    return new OpenedReply(day, text.toString(), files);
+  }
+
+  private void checkLength(Long contentLength) {
+    if (contentLength != null && contentLength > maxFormBytes) {
+      throw new PayloadTooLargeException();
+    }
+  }
+
+  /** Reads text fields up to the first file part, which it returns (or null). */
+  private static MultipartReader.Part readFields(MultipartReader reader, FormFields fields) throws IOException {
+    for (MultipartReader.Part p = reader.next(); p != null; p = reader.next()) {
+      if (p.isFile()) {
+        return p;
+      }
+      fields.add(p.name(), p.body());
+    }
+    return null;
+  }
+
+  private void seal(OutputStream out, String context, PartHeader first, byte[] firstBody,
+      MultipartReader.Part firstFile, MultipartReader reader, boolean requireFile) throws IOException {
+    int files = 0;
+    try (OutputStream sealed = Envelope.sealing(new NonClosing(out), keys.recipients(), context, random)) {
+      PayloadWriter payload = new PayloadWriter(sealed);
+      payload.writePart(first, firstBody);
+      for (MultipartReader.Part p = firstFile; p != null; p = reader.next()) {
+        if (!p.isFile()) {
+          throw new InvalidInputException("error.form");
+        }
+        if (p.filename().isEmpty()) {
+          continue; // an empty file input
+        }
+        if (++files > maxFiles) {
+          throw new InvalidInputException("error.files");
+        }
+        try (OutputStream part = payload.beginPart(new PartHeader(PartHeader.FILE,
+            FileNames.clean(p.filename()), FileNames.cleanType(p.contentType())))) {
+          p.body().transferTo(part);
+        }
+      }
+      if (requireFile && files == 0) {
+        throw new FormInvalidException(List.of("error.empty"));
+      }
+      payload.finish();
+    }
+  }
+
+  /** Lets the envelope finish without closing the database chunk stream. */
+  private static final class NonClosing extends FilterOutputStream {
+    NonClosing(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package org.testigo.server.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.Fingerprint;
+import org.testigo.crypto.SecretBytes;
+import org.testigo.crypto.envelope.Envelope;
+import org.testigo.crypto.envelope.EnvelopeInfo;
+import org.testigo.crypto.key.RecipientPublicKey;
+import org.testigo.server.core.EnvelopeStore.MailboxLink;
+
+/**
+ * Envelopes sealed elsewhere (browser, shelter laptop) and mailbox registration. An envelope
+ * is checked structurally while it streams into the database ({@link Envelope#inspect}:
+ * version 1, context {@code report}, recipients exactly the current manifest's reviewers)
+ * and the transaction commits only if every check passed.
+ */
+public final class SubmissionService {
+  private final KeyState keys;
+  private final EnvelopeStore envelopes;
+  private final MailboxStore mailboxes;
+  private final ReceiptService receipts;
+  private final ConcurrencyLimiter submissions;
+  private final long maxEnvelopeBytes;
+
+  public SubmissionService(KeyState keys, EnvelopeStore envelopes, MailboxStore mailboxes,
+      ReceiptService receipts, ConcurrencyLimiter submissions, long maxEnvelopeBytes) {
+    this.keys = keys;
+    this.envelopes = envelopes;
+    this.mailboxes = mailboxes;
+    this.receipts = receipts;
+    this.submissions = submissions;
+    this.maxEnvelopeBytes = maxEnvelopeBytes;
+  }
+
+  /** Stores a sealed report; {@code lookupKey} (32 bytes) links it to a registered mailbox. */
+  public StoredEnvelope submit(InputStream body, Long contentLength, Optional<byte[]> lookupKey)
+      throws IOException {
+    if (contentLength != null && contentLength > maxEnvelopeBytes) {
+      throw new PayloadTooLargeException();
+    }
+    try (ConcurrencyLimiter.Slot slot = submissions.acquire()) {
+      Optional<MailboxLink> link = Optional.empty();
+      if (lookupKey.isPresent()) {
+        MailboxId id = mailboxId(lookupKey.get());
+        if (mailboxes.replyKey(id).isEmpty()) {
+          throw new InvalidInputException("error.not_found");
+        }
+        link = Optional.of(MailboxLink.existing(id, MailboxStore.KIND_REPORT));
+      }
+      Set<Fingerprint> expected = keys.recipientFingerprints();
+      return envelopes.store(Envelope.CONTEXT_REPORT, link, out -> {
+        EnvelopeInfo info;
+        try {
+          info = Envelope.inspect(new LimitedInputStream(body, maxEnvelopeBytes), out);
+        } catch (CryptoException e) {
+          throw new InvalidInputException("error.envelope");
+        }
+        List<Fingerprint> named = info.recipients();
+        if (info.version() != Envelope.VERSION || !Envelope.CONTEXT_REPORT.equals(info.context())
+            || named.size() != expected.size() || !new HashSet<>(named).equals(expected)) {
+          throw new InvalidInputException("error.envelope");
+        }
+      });
+    }
+  }
+
+  /** Registers a mailbox: stores only HMAC(deployment secret, lookup key) and the reply key. */
+  public MailboxStore.Registration register(byte[] lookupKey, byte[] replyPublicKey) {
+    RecipientPublicKey key;
+    try {
+      key = RecipientPublicKey.fromBytes(replyPublicKey);
+    } catch (RuntimeException e) {
+      throw new InvalidInputException("error.form");
+    }
+    return mailboxes.register(mailboxId(lookupKey), key);
+  }
+
+  private MailboxId mailboxId(byte[] lookupKey) {
+    if (lookupKey.length != 32) {
+      throw new InvalidInputException("error.form");
+    }
+    SecretBytes secret = new SecretBytes(lookupKey);
+    try {
+      return receipts.mailboxId(secret);
+    } finally {
+      secret.destroy();
+      java.util.Arrays.fill(lookupKey, (byte) 0);
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package org.testigo.server.core.payload;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * The JSON header of one payload part: its role ({@code questionnaire}, {@code message},
+ * {@code file}), the file name the sender gave (files only) and the declared media type.
+ */
+@JsonPropertyOrder({"name", "filename", "type"})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PartHeader(String name, String filename, String type) {
+  public static final String QUESTIONNAIRE = "questionnaire";
+  public static final String MESSAGE = "message";
+  public static final String FILE = "file";
+}

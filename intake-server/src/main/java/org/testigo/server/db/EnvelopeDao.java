@@ -1,0 +1,67 @@
+package org.testigo.server.db;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.jdbi.v3.sqlobject.SingleValue;
+import org.testigo.server.core.EnvelopeId;
+
+/** Envelope rows and their chunks. Chunks are written and read one at a time. */
+@RegisterRowMapper(EnvelopeDao.EnvelopeMapper.class)
+public interface EnvelopeDao {
+  String STATE_RECEIVING = "receiving";
+  String STATE_STORED = "stored";
+
+  @SqlUpdate("INSERT INTO envelopes (id, context, received_day, size_bucket, chunk_count, sha256, state)"
+      + " VALUES (:id, :context, :day, 0, 0, :sha, 'receiving')")
+  void begin(@Bind("id") byte[] id, @Bind("context") String context, @Bind("day") LocalDate day,
+      @Bind("sha") byte[] placeholderSha);
+
+  @SqlUpdate("INSERT INTO envelope_chunks (envelope_id, idx, data) VALUES (:id, :idx, :data)")
+  void insertChunk(@Bind("id") byte[] id, @Bind("idx") int idx, @Bind("data") byte[] data);
+
+  @SqlUpdate("UPDATE envelopes SET size_bucket = :size, chunk_count = :chunks, sha256 = :sha,"
+      + " state = 'stored' WHERE id = :id AND state = 'receiving'")
+  int finish(@Bind("id") byte[] id, @Bind("size") long sizeBucket, @Bind("chunks") int chunks,
+      @Bind("sha") byte[] sha256);
+
+  @SqlQuery("SELECT id, context, received_day, size_bucket, chunk_count, sha256, state"
+      + " FROM envelopes WHERE id = :id")
+  Optional<EnvelopeRecord> find(@Bind("id") byte[] id);
+
+  @SqlQuery("SELECT data FROM envelope_chunks WHERE envelope_id = :id AND idx = :idx")
+  @SingleValue
+  byte[] chunkOrNull(@Bind("id") byte[] id, @Bind("idx") int idx);
+
+  default Optional<byte[]> chunk(byte[] id, int idx) {
+    return Optional.ofNullable(chunkOrNull(id, idx));
+  }
+
+  @SqlQuery("SELECT id, context, received_day, size_bucket, chunk_count, sha256, state FROM envelopes"
+      + " WHERE state = 'stored' AND received_day >= :from ORDER BY received_day, id")
+  List<EnvelopeRecord> storedSince(@Bind("from") LocalDate from);
+
+  @SqlQuery("SELECT COUNT(*) FROM envelopes")
+  long countEnvelopes();
+
+  @SqlQuery("SELECT COUNT(*) FROM envelope_chunks")
+  long countChunks();
+
+  /** Maps a row of {@code envelopes}. */
+  final class EnvelopeMapper implements RowMapper<EnvelopeRecord> {
+    @Override
+    public EnvelopeRecord map(ResultSet rs, StatementContext ctx) throws SQLException {
+      return new EnvelopeRecord(EnvelopeId.fromBytes(rs.getBytes("id")), rs.getString("context"),
+          rs.getObject("received_day", LocalDate.class), rs.getLong("size_bucket"),
+          rs.getInt("chunk_count"), rs.getBytes("sha256"), rs.getString("state"));
+    }
+  }
+}

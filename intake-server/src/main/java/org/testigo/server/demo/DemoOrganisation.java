@@ -1,0 +1,124 @@
+package org.testigo.server.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.testigo.crypto.identity.Keystore;
+import org.testigo.crypto.identity.KeystoreParams;
+import org.testigo.crypto.identity.Passphrase;
+import org.testigo.crypto.identity.ReviewerIdentity;
+import org.testigo.crypto.manifest.KeyManifest;
+import org.testigo.crypto.manifest.ManifestChain;
+import org.testigo.crypto.manifest.ReviewerEntry;
+import org.testigo.crypto.manifest.SignedManifest;
+import org.testigo.crypto.sign.SigningPrivateKey;
+
+/**
+ * DEMO ONLY. On the first start of a demo deployment, creates a demo organisation in the
+ * data directory: a root signing key (used once to sign the manifest, then destroyed), one
+ * reviewer keystore with a random passphrase written beside it, the signed manifest chain,
+ * the pinned root fingerprint and the deployment secret.
+ *
+ * <p>WARNING: the demo reviewer's private key exists in this process's memory for a moment
+ * and its keystore and passphrase sit side by side on the server's disk. That is exactly
+ * what a real deployment must never do; production configs set {@code demoBootstrap: false}
+ * (checked by a test) and keys are made on reviewer machines with the reviewer CLI. This
+ * package is the only server code allowed to touch {@link Keystore} or
+ * {@link ReviewerIdentity}, and only to create (architecture test).
+ */
+public final class DemoOrganisation {
+  public static final String KEYSTORE = "demo/reviewer.keystore";
+  public static final String PASSPHRASE = "demo/reviewer.passphrase";
+  private static final String ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789";
+
+  private DemoOrganisation() {}
+
+  /** What was created, for printing. */
+  public record Created(Path keystore, Path passphraseFile, String rootFingerprintHex) {}
+
+  /** Creates the demo organisation unless the manifest file already exists. */
+  public static Created createIfAbsent(Path dataDirectory, Path manifestFile, Path rootFingerprintFile,
+      Path deploymentSecretFile, KeystoreParams keystoreParams, SecureRandom random, Clock clock)
+      throws IOException {
+    if (!Files.exists(deploymentSecretFile)) {
+      byte[] secret = new byte[32];
+      random.nextBytes(secret);
+      writePrivate(deploymentSecretFile, secret);
+      java.util.Arrays.fill(secret, (byte) 0);
+    }
+    if (Files.exists(manifestFile)) {
+      return null;
+    }
+    Path keystore = dataDirectory.resolve(KEYSTORE);
+    Path passphraseFile = dataDirectory.resolve(PASSPHRASE);
+    Files.createDirectories(keystore.getParent());
+    char[] pass = new char[24];
+    for (int i = 0; i < pass.length; i++) {
+      pass[i] = ALPHABET.charAt(random.nextInt(ALPHABET.length()));
+    }
+    SigningPrivateKey root = SigningPrivateKey.generate(random);
+    SigningPrivateKey log = SigningPrivateKey.generate(random);
+    ReviewerIdentity reviewer = ReviewerIdentity.generate("demo-reviewer", random);
+    Passphrase passphrase = Passphrase.of(pass.clone());
+    try {
+      Keystore.write(keystore, Keystore.encrypt(reviewer, passphrase, keystoreParams, random), false);
+      writePrivate(passphraseFile, (new String(pass) + "\n").getBytes(StandardCharsets.US_ASCII));
+      Instant now = clock.instant();
+      KeyManifest manifest = new KeyManifest(0, null, "Testigo demo organisation", root.publicKey(),
+          log.publicKey(), List.of(ReviewerEntry.of(reviewer.publicBundle(), ReviewerEntry.ROLE_REVIEWER,
+              now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(365)))), now);
+      SignedManifest signed = SignedManifest.sign(manifest, root);
+      String fingerprint = KeyManifest.rootFingerprint(root.publicKey()).hex();
+      Files.writeString(manifestFile, ManifestChain.toArmored(List.of(signed)), StandardCharsets.US_ASCII);
+      Files.writeString(rootFingerprintFile, fingerprint + "\n", StandardCharsets.US_ASCII);
+      return new Created(keystore, passphraseFile, fingerprint);
+    } finally {
+      java.util.Arrays.fill(pass, '\0');
+      passphrase.destroy();
+      reviewer.destroy();
+      root.destroy();
+      log.destroy();
+    }
+  }
+
+  private static void writePrivate(Path path, byte[] content) throws IOException {
+    Files.createDirectories(path.toAbsolutePath().getParent());
+    Files.write(path, content);
+    try {
+      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException notPosix) {
+      // best effort on non-POSIX file systems
+    }
+  }
+
+  /** The banner printed on a demo start: where to go and how a reviewer reads what arrives. */
+  public static void printBanner(PrintStream out, String url, String adminUrl, Path dataDirectory,
+      String rootFingerprint) {
+    Path keystore = dataDirectory.resolve(KEYSTORE);
+    Path pass = dataDirectory.resolve(PASSPHRASE);
+    out.println();
+    out.println("== Testigo demo ==");
+    out.println("Source pages:        " + url);
+    out.println("Root fingerprint:    " + rootFingerprint);
+    out.println("Demo reviewer key:   " + keystore);
+    out.println("Its passphrase file: " + pass);
+    try {
+      out.println("Its passphrase:      " + Files.readString(pass, StandardCharsets.US_ASCII).strip());
+    } catch (IOException e) {
+      out.println("Its passphrase:      (unreadable: " + e.getClass().getSimpleName() + ")");
+    }
+    out.println("To read what arrives: export the newest envelope (admin port), then open it:");
+    out.println("  curl -s -X POST '" + adminUrl + "tasks/export-envelope?latest=true'");
+    out.println("  java -jar reviewer-cli/target/testigo-reviewer.jar open --keystore " + keystore
+        + " --passphrase-file " + pass + " " + dataDirectory.resolve("exports") + "/ID.tgenv report.payload");
+    out.println();
+  }
+}

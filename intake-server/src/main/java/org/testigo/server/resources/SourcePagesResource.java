@@ -1,0 +1,110 @@
+package org.testigo.server.resources;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import org.testigo.server.core.InvalidInputException;
+import org.testigo.server.core.KeyState;
+import org.testigo.server.core.LimitedInputStream;
+import org.testigo.server.core.SourceService;
+import org.testigo.server.views.Messages;
+import org.testigo.server.views.Pages;
+
+/**
+ * The source's pages: plain HTML forms, no JavaScript. Thin: chooses the language,
+ * delegates to {@link SourceService}, renders the result.
+ */
+@Path("/")
+@Produces(MediaType.TEXT_HTML + "; charset=UTF-8")
+public final class SourcePagesResource {
+  private static final int MAX_STATUS_FORM = 4096;
+  private final KeyState keys;
+  private final SourceService source;
+
+  public SourcePagesResource(KeyState keys, SourceService source) {
+    this.keys = keys;
+    this.source = source;
+  }
+
+  private static Messages messages(UriInfo uri, HttpHeaders headers) {
+    return RequestLanguage.of(uri, headers);
+  }
+
+  @GET
+  public String home(@Context UriInfo uri, @Context HttpHeaders headers) {
+    return Pages.home(messages(uri, headers), keys.rootFingerprint().hex());
+  }
+
+  @GET
+  @Path("report")
+  public String reportForm(@Context UriInfo uri, @Context HttpHeaders headers) {
+    return Pages.reportForm(messages(uri, headers));
+  }
+
+  @POST
+  @Path("report")
+  @Consumes(MediaType.WILDCARD)
+  public String submitReport(@Context UriInfo uri, @Context HttpHeaders headers,
+      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+      @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) throws IOException {
+    Messages m = messages(uri, headers);
+    String words = source.submitReport(m.language(), contentType, contentLength, body);
+    return Pages.receipt(m, words);
+  }
+
+  @GET
+  @Path("status")
+  public String statusForm(@Context UriInfo uri, @Context HttpHeaders headers) {
+    return Pages.statusForm(messages(uri, headers));
+  }
+
+  @POST
+  @Path("status")
+  @Consumes(MediaType.WILDCARD)
+  public String status(@Context UriInfo uri, @Context HttpHeaders headers,
+      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) throws IOException {
+    Messages m = messages(uri, headers);
+    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT)
+        .startsWith(MediaType.APPLICATION_FORM_URLENCODED)) {
+      throw new InvalidInputException("error.content_type");
+    }
+    byte[] raw = new LimitedInputStream(body, MAX_STATUS_FORM).readAllBytes();
+    String receipt = null;
+    for (String pair : new String(raw, StandardCharsets.US_ASCII).split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).equals("receipt")) {
+        try {
+          receipt = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          throw new InvalidInputException("error.receipt");
+        }
+      }
+    }
+    if (receipt == null) {
+      throw new InvalidInputException("error.receipt");
+    }
+    return Pages.statusResult(m, receipt.strip(), source.replies(receipt));
+  }
+
+  @POST
+  @Path("status/follow-up")
+  @Consumes(MediaType.WILDCARD)
+  public String followUp(@Context UriInfo uri, @Context HttpHeaders headers,
+      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+      @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) throws IOException {
+    Messages m = messages(uri, headers);
+    source.followUp(m.language(), contentType, contentLength, body);
+    return Pages.followUpSent(m);
+  }
+}

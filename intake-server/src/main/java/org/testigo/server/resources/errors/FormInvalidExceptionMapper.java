@@ -1,0 +1,19 @@
+package org.testigo.server.resources.errors;
+
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import org.testigo.server.core.report.FormInvalidException;
+
+/** Maps {@link FormInvalidException} to 400, listing the questions to check (never the answers). */
+public final class FormInvalidExceptionMapper implements ExceptionMapper<FormInvalidException> {
+  @Context private UriInfo uri;
+  @Context private HttpHeaders headers;
+
+  @Override
+  public Response toResponse(FormInvalidException e) {
+    return ErrorResponses.build(uri, headers, 400, e.messageKeys(), null, null);
+  }
+}

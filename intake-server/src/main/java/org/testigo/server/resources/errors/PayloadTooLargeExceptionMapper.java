@@ -1,0 +1,20 @@
+package org.testigo.server.resources.errors;
+
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.List;
+import org.testigo.server.core.PayloadTooLargeException;
+
+/** Maps {@link PayloadTooLargeException} to HTTP 413 with a generic message. */
+public final class PayloadTooLargeExceptionMapper implements ExceptionMapper<PayloadTooLargeException> {
+  @Context private UriInfo uri;
+  @Context private HttpHeaders headers;
+
+  @Override
+  public Response toResponse(PayloadTooLargeException e) {
+    return ErrorResponses.build(uri, headers, 413, List.of("error.too_large"), null, null);
+  }
+}

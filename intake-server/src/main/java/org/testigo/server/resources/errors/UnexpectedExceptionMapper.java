@@ -1,0 +1,40 @@
+package org.testigo.server.resources.errors;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Anything unexpected: logs the exception class and stack under a random error id (no
+ * request data) and answers 500 with only that id. JAX-RS exceptions keep their status with
+ * a generic body.
+ */
+public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
+  private static final Logger LOG = LoggerFactory.getLogger(UnexpectedExceptionMapper.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  @Context private UriInfo uri;
+  @Context private HttpHeaders headers;
+
+  @Override
+  public Response toResponse(Throwable e) {
+    if (e instanceof WebApplicationException w && w.getResponse().getStatus() < 500) {
+      int status = w.getResponse().getStatus();
+      String key = status == 404 || status == 405 ? "error.not_found"
+          : status == 413 ? "error.too_large" : status == 415 ? "error.content_type" : "error.form";
+      return ErrorResponses.build(uri, headers, status, List.of(key), null, null);
+    }
+    byte[] id = new byte[8];
+    RANDOM.nextBytes(id);
+    String errorId = HexFormat.of().formatHex(id);
+    LOG.error("unexpected error {}: {}", errorId, e.getClass().getName(), e);
+    return ErrorResponses.build(uri, headers, 500, List.of("error.title"), null, errorId);
+  }
+}

@@ -1,0 +1,59 @@
+package org.testigo.server.views;
+
+import java.util.Locale;
+
+/**
+ * The languages of the source pages. Spanish is the default. Chosen by an explicit
+ * {@code ?lang=} link first, then by the browser's Accept-Language, then Spanish.
+ */
+public enum Language {
+  ES("es"), EN("en"), FR("fr"), HT("ht"), PT("pt");
+
+  private final String code;
+
+  Language(String code) {
+    this.code = code;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public Locale locale() {
+    return Locale.forLanguageTag(code);
+  }
+
+  /** The language of a {@code lang} parameter, or null when absent or unknown. */
+  public static Language fromCode(String code) {
+    if (code == null) {
+      return null;
+    }
+    for (Language l : values()) {
+      if (l.code.equalsIgnoreCase(code.strip())) {
+        return l;
+      }
+    }
+    return null;
+  }
+
+  public static Language choose(String queryLang, String acceptLanguage) {
+    Language explicit = fromCode(queryLang);
+    if (explicit != null) {
+      return explicit;
+    }
+    if (acceptLanguage != null && acceptLanguage.length() < 1000) {
+      try {
+        for (Locale.LanguageRange range : Locale.LanguageRange.parse(acceptLanguage)) {
+          String tag = range.getRange();
+          Language l = fromCode(tag.length() >= 2 ? tag.substring(0, 2) : tag);
+          if (l != null && range.getWeight() > 0) {
+            return l;
+          }
+        }
+      } catch (IllegalArgumentException malformed) {
+        return ES;
+      }
+    }
+    return ES;
+  }
+}

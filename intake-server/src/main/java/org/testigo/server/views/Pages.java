@@ -1,0 +1,201 @@
+package org.testigo.server.views;
+
+import java.util.List;
+import org.testigo.server.core.report.Choices;
+import org.testigo.server.core.report.Questionnaire;
+
+/**
+ * The source-facing pages. Plain HTML forms that work with JavaScript off (Tor Browser
+ * "Safest"), one same-origin stylesheet, no script, no inline style, no external resource.
+ */
+public final class Pages {
+  private Pages() {}
+
+  /** A reply opened for the source: its text and the names of attached files. */
+  public record OpenedReply(String receivedDay, String text, List<String> attachments) {}
+
+  private static Html open(Messages m, String title, String path) {
+    Language lang = m.language();
+    Html h = new Html();
+    h.tag("<!DOCTYPE html><html").attr("lang", lang.code()).tag("><head><meta charset=\"utf-8\">")
+        .tag("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        .tag("<meta name=\"referrer\" content=\"no-referrer\">")
+        .el("title", title + " · " + m.get("app.name"))
+        .tag("<link rel=\"stylesheet\" href=\"/assets/testigo.css\"></head><body><header>")
+        .tag("<a class=\"brand\"").attr("href", "/?lang=" + lang.code()).tag(">").text(m.get("app.name"))
+        .tag("</a><nav").attr("aria-label", m.get("lang.label")).tag(">");
+    for (Language l : Language.values()) {
+      if (l == lang) {
+        h.tag("<strong").attr("lang", l.code()).tag(">").text(Messages.of(l).get("lang.name")).tag("</strong> ");
+      } else {
+        h.tag("<a").attr("href", path + "?lang=" + l.code()).attr("hreflang", l.code()).attr("lang", l.code())
+            .tag(">").text(Messages.of(l).get("lang.name")).tag("</a> ");
+      }
+    }
+    return h.tag("</nav></header><main>");
+  }
+
+  private static String close(Html h) {
+    return h.tag("</main></body></html>").toString();
+  }
+
+  public static String home(Messages m, String rootFingerprint) {
+    String q = "?lang=" + m.language().code();
+    Html h = open(m, m.get("home.title"), "/");
+    h.el("h1", m.get("home.title")).el("p", m.get("home.intro")).el("p", m.get("home.private"))
+        .el("p", m.get("home.safety"))
+        .tag("<p class=\"actions\"><a class=\"button\"").attr("href", "/report" + q).tag(">")
+        .text(m.get("home.report")).tag("</a> <a class=\"button secondary\"").attr("href", "/status" + q)
+        .tag(">").text(m.get("home.status")).tag("</a></p>")
+        .tag("<p class=\"small\">").text(m.get("home.fingerprint")).tag("<br><code>").text(rootFingerprint)
+        .tag("</code></p>");
+    return close(h);
+  }
+
+  private static void checkboxes(Html h, Messages m, String name, String prefix, List<String> values) {
+    for (String v : values) {
+      h.tag("<label class=\"choice\"><input type=\"checkbox\"").attr("name", name).attr("value", v)
+          .tag("> ").text(m.get(prefix + v)).tag("</label>");
+    }
+  }
+
+  private static void input(Html h, Messages m, String name, String type, int max) {
+    h.tag("<label").attr("for", name).tag(">").text(m.get("q." + name)).tag("</label><input")
+        .attr("id", name).attr("name", name).attr("type", type);
+    if (max > 0) {
+      h.attr("maxlength", Integer.toString(max));
+    }
+    h.tag(">");
+  }
+
+  private static void select(Html h, Messages m, String name, String noneKey, String prefix, List<String> values) {
+    h.tag("<label").attr("for", name).tag(">").text(m.get("q." + name)).tag("</label><select")
+        .attr("id", name).attr("name", name).tag("><option value=\"\">").text(m.get(noneKey)).tag("</option>");
+    for (String v : values) {
+      h.tag("<option").attr("value", v).tag(">").text(m.get(prefix + v)).tag("</option>");
+    }
+    h.tag("</select>");
+  }
+
+  public static String reportForm(Messages m) {
+    String lang = m.language().code();
+    Html h = open(m, m.get("form.title"), "/report");
+    h.el("h1", m.get("form.title")).el("p", m.get("form.intro"))
+        .tag("<form method=\"post\" enctype=\"multipart/form-data\" accept-charset=\"UTF-8\"")
+        .attr("action", "/report?lang=" + lang).tag(">")
+        .tag("<input type=\"hidden\" name=\"version\"").attr("value", Integer.toString(Questionnaire.VERSION))
+        .tag("><input type=\"hidden\" name=\"lang\"").attr("value", lang).tag(">");
+    h.tag("<fieldset><legend>").text(m.get("q.what")).tag("</legend>");
+    checkboxes(h, m, "what", "what.", Choices.WHAT);
+    input(h, m, "what_other", "text", 200);
+    h.tag("</fieldset><fieldset><legend>").text(m.get("q.who")).tag("</legend>");
+    checkboxes(h, m, "who", "who.", Choices.WHO);
+    input(h, m, "who_other", "text", 200);
+    h.el("p class=\"sub\"", m.get("q.identifying"));
+    input(h, m, "uniform", "text", 200);
+    input(h, m, "badge", "text", 200);
+    input(h, m, "plates", "text", 200);
+    input(h, m, "unit", "text", 200);
+    h.tag("</fieldset><fieldset><legend>").text(m.get("q.where")).tag("</legend>");
+    select(h, m, "state", "state.none", "state.", Choices.STATES);
+    input(h, m, "place", "text", 200);
+    select(h, m, "place_kind", "place.none", "place.", Choices.PLACE_KIND);
+    h.tag("</fieldset><fieldset><legend>").text(m.get("q.when")).tag("</legend>");
+    input(h, m, "date", "date", 10);
+    input(h, m, "when_approx", "text", 200);
+    h.tag("</fieldset><fieldset><legend>").text(m.get("q.victims")).tag("</legend>");
+    h.tag("<label for=\"victims\">").text(m.get("q.victims")).tag("</label>")
+        .tag("<input id=\"victims\" name=\"victims\" type=\"number\" min=\"0\" max=\"9999\">");
+    h.el("p class=\"sub\"", m.get("q.minors"));
+    for (String v : Choices.MINORS) {
+      h.tag("<label class=\"choice\"><input type=\"radio\" name=\"minors\"").attr("value", v).tag("> ")
+          .text(m.get("minors." + v)).tag("</label>");
+    }
+    h.tag("<label for=\"minors_count\">").text(m.get("q.minors_count")).tag("</label>")
+        .tag("<input id=\"minors_count\" name=\"minors_count\" type=\"number\" min=\"0\" max=\"9999\">");
+    h.tag("</fieldset><fieldset><legend>").text(m.get("q.narrative")).tag("</legend>")
+        .tag("<textarea name=\"narrative\" rows=\"8\" maxlength=\"20000\"").attr("aria-label", m.get("q.narrative"))
+        .tag("></textarea></fieldset>");
+    h.tag("<fieldset><legend>").text(m.get("q.wants")).tag("</legend>");
+    checkboxes(h, m, "wants", "wants.", Choices.WANTS);
+    h.tag("</fieldset><fieldset><legend>").text(m.get("q.files")).tag("</legend>")
+        .el("p class=\"small\"", m.get("q.files_hint"))
+        .tag("<input type=\"file\" name=\"files\" multiple").attr("aria-label", m.get("q.files"))
+        .tag("></fieldset>");
+    h.el("p", m.get("form.note"))
+        .tag("<button type=\"submit\">").text(m.get("form.send")).tag("</button></form>");
+    return close(h);
+  }
+
+  public static String receipt(Messages m, String receiptWords) {
+    String lang = m.language().code();
+    Html h = open(m, m.get("receipt.title"), "/");
+    h.el("h1", m.get("receipt.title")).el("p", m.get("receipt.intro"))
+        .tag("<p class=\"receipt\">").text(receiptWords).tag("</p>")
+        .el("p class=\"warning\"", m.get("receipt.advice"))
+        .tag("<p>").text(m.get("receipt.status")).tag(" <a").attr("href", "/status?lang=" + lang).tag(">")
+        .text(m.get("status.title")).tag("</a></p>");
+    return close(h);
+  }
+
+  public static String statusForm(Messages m) {
+    String lang = m.language().code();
+    Html h = open(m, m.get("status.title"), "/status");
+    h.el("h1", m.get("status.title")).el("p", m.get("status.intro"))
+        .tag("<form method=\"post\" accept-charset=\"UTF-8\"").attr("action", "/status?lang=" + lang).tag(">")
+        .tag("<label for=\"receipt\">").text(m.get("status.receipt")).tag("</label>")
+        .tag("<textarea id=\"receipt\" name=\"receipt\" rows=\"3\" maxlength=\"400\" autocomplete=\"off\""
+            + " autocapitalize=\"none\" spellcheck=\"false\"></textarea>")
+        .tag("<button type=\"submit\">").text(m.get("status.open")).tag("</button></form>");
+    return close(h);
+  }
+
+  public static String statusResult(Messages m, String receiptText, List<OpenedReply> replies) {
+    String lang = m.language().code();
+    Html h = open(m, m.get("status.title"), "/status");
+    h.el("h1", m.get("status.replies"));
+    if (replies.isEmpty()) {
+      h.el("p", m.get("status.none"));
+    }
+    for (OpenedReply r : replies) {
+      h.tag("<article class=\"reply\"><p class=\"small\">").text(r.receivedDay()).tag("</p><p class=\"message\">")
+          .text(r.text()).tag("</p>");
+      for (String a : r.attachments()) {
+        h.tag("<p class=\"small\">📎 ").text(a).tag("</p>");
+      }
+      h.tag("</article>");
+    }
+    h.el("h2", m.get("status.followup"))
+        .tag("<form method=\"post\" enctype=\"multipart/form-data\" accept-charset=\"UTF-8\"")
+        .attr("action", "/status/follow-up?lang=" + lang).tag(">")
+        .tag("<input type=\"hidden\" name=\"receipt\"").attr("value", receiptText).tag(">")
+        .tag("<label for=\"message\">").text(m.get("status.message")).tag("</label>")
+        .tag("<textarea id=\"message\" name=\"message\" rows=\"6\" maxlength=\"20000\"></textarea>")
+        .tag("<label for=\"files\">").text(m.get("q.files")).tag("</label>")
+        .tag("<input id=\"files\" type=\"file\" name=\"files\" multiple>")
+        .tag("<button type=\"submit\">").text(m.get("status.send")).tag("</button></form>");
+    return close(h);
+  }
+
+  public static String followUpSent(Messages m) {
+    Html h = open(m, m.get("status.title"), "/status");
+    h.el("h1", m.get("status.sent")).tag("<p><a").attr("href", "/status?lang=" + m.language().code())
+        .tag(">").text(m.get("status.title")).tag("</a></p>");
+    return close(h);
+  }
+
+  /** An error page listing generic messages for the given keys; the input is never shown. */
+  public static String error(Messages m, List<String> messageKeys, String errorId) {
+    Html h = open(m, m.get("error.title"), "/");
+    h.el("h1", m.get("error.title")).tag("<ul>");
+    for (String key : messageKeys) {
+      h.el("li", m.error(key));
+    }
+    h.tag("</ul>");
+    if (errorId != null) {
+      h.tag("<p>").text(m.get("error.internal")).tag(" <code>").text(errorId).tag("</code></p>");
+    }
+    h.el("p", m.get("error.back"));
+    return close(h);
+  }
+}

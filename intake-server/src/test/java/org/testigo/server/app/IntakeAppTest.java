@@ -1,0 +1,419 @@
+package org.testigo.server.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
+import org.testigo.crypto.envelope.Envelope;
+import org.testigo.crypto.identity.Keystore;
+import org.testigo.crypto.identity.Passphrase;
+import org.testigo.crypto.identity.ReviewerIdentity;
+import org.testigo.crypto.key.RecipientPrivateKey;
+import org.testigo.crypto.manifest.ManifestChain;
+import org.testigo.crypto.manifest.SignedManifest;
+import org.testigo.crypto.receipt.Receipt;
+import org.testigo.crypto.receipt.ReceiptKeys;
+import org.testigo.crypto.receipt.ReceiptParams;
+import org.testigo.server.IntakeApplication;
+import org.testigo.server.config.IntakeConfiguration;
+import org.testigo.server.core.payload.PayloadReader;
+import org.testigo.server.demo.DemoOrganisation;
+import org.testigo.server.resources.SecurityHeadersFilter;
+
+/**
+ * The whole service from the demo config with a temporary data directory (H2): demo
+ * bootstrap, pages, a report with a file sent without JavaScript, the receipt, the status
+ * page, the envelope API, and the invariants (no plaintext at rest, no address or user agent
+ * in logs, nothing stored on bad input).
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class IntakeAppTest {
+  static final Path DATA = tempDir();
+  static final Instant STARTED = Instant.now();
+  static final ConcurrentLinkedQueue<String> LOG = new ConcurrentLinkedQueue<>();
+  static final String MARKER = "MRK" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+
+  static final DropwizardAppExtension<IntakeConfiguration> APP = new DropwizardAppExtension<>(
+      IntakeApplication.class, Path.of("config-demo.yml").toAbsolutePath().toString(),
+      ConfigOverride.config("dataDirectory", DATA.toString()),
+      ConfigOverride.config("server.applicationConnectors[0].port", "0"),
+      ConfigOverride.config("server.adminConnectors[0].port", "0"),
+      ConfigOverride.config("receipts.memoryKiB", "256"),
+      ConfigOverride.config("receipts.iterations", "1"),
+      ConfigOverride.config("limits.maxFormBytes", "2000000"),
+      ConfigOverride.config("limits.maxEnvelopeBytes", "2000000"));
+
+  static Path tempDir() {
+    try {
+      return Files.createTempDirectory("testigo-app-");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @BeforeAll
+  static void captureLogs() {
+    LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+      @Override
+      protected void append(ILoggingEvent e) {
+        if (e.getLoggerName().startsWith("jdk.internal.httpclient")) {
+          return; // the test's own HTTP client, not the server
+        }
+        LOG.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage()));
+      }
+    };
+    appender.setContext(ctx);
+    appender.start();
+    Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(appender);
+    root.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    ctx.getLogger("jdk.internal.httpclient").setLevel(ch.qos.logback.classic.Level.WARN);
+  }
+
+  static String url(String path) {
+    return "http://127.0.0.1:" + APP.getLocalPort() + path;
+  }
+
+  static long count(String table) throws Exception {
+    try (Connection c = h2(); ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  static Connection h2() throws java.sql.SQLException {
+    return DriverManager.getConnection("jdbc:h2:file:" + DATA.resolve("db/testigo")
+        + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000", "sa", "");
+  }
+
+  static byte[] envelopeBytes(String context) throws Exception {
+    try (Connection c = h2();
+        PreparedStatement s = c.prepareStatement("SELECT c.data FROM envelope_chunks c JOIN envelopes e"
+            + " ON e.id = c.envelope_id WHERE e.context = ? ORDER BY c.envelope_id, c.idx")) {
+      s.setString(1, context);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          out.writeBytes(rs.getBytes(1));
+        }
+      }
+      return out.toByteArray();
+    }
+  }
+
+  static ReviewerIdentity demoReviewer() throws Exception {
+    char[] pass = Files.readString(DATA.resolve(DemoOrganisation.PASSPHRASE)).strip().toCharArray();
+    return Keystore.read(DATA.resolve(DemoOrganisation.KEYSTORE), Passphrase.of(pass));
+  }
+
+  static HttpForms validReport() {
+    return new HttpForms().field("version", "1").field("lang", "es").field("what", "extortion")
+        .field("who", "inm").field("state", "CHP").field("place_kind", "train")
+        .field("narrative", "Nos pidieron dinero en el tren. " + MARKER)
+        .field("wants", "reply")
+        .file("files", "foto.jpg", "image/jpeg", ("JPEGDATA " + MARKER + " END").getBytes(StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  @Order(1)
+  void demoBootstrap_createsAVerifiableManifestAndKeystoreInTheDataDirectory() throws Exception {
+    String fp = Files.readString(DATA.resolve("root-fingerprint")).strip();
+    var latest = ManifestChain.verify(SignedManifest.parseArmored(
+        Files.readString(DATA.resolve("manifest-chain.txt"))), org.testigo.crypto.Fingerprint.fromHex(fp));
+    ReviewerIdentity reviewer = demoReviewer();
+    assertThat(latest.recipients()).containsExactly(reviewer.encryptionKey().publicKey());
+    assertThat(Files.size(DATA.resolve("deployment-secret"))).isEqualTo(32);
+  }
+
+  @Test
+  @Order(2)
+  void pages_carryStrictHeadersNoCookieNoServerAndStayUnder100KB() throws Exception {
+    for (String path : List.of("/", "/report", "/status", "/assets/testigo.css", "/nope", "/api/v1/manifest")) {
+      HttpResponse<String> r = HttpForms.get(url(path), null);
+      assertThat(r.headers().firstValue("Content-Security-Policy")).contains(SecurityHeadersFilter.CSP);
+      assertThat(r.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+      assertThat(r.headers().firstValue("Cache-Control")).contains("no-store");
+      assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+      assertThat(r.headers().firstValue("Server")).isEmpty();
+      assertThat(r.headers().firstValue("Set-Cookie")).isEmpty();
+      assertThat(r.body().getBytes(StandardCharsets.UTF_8).length).isLessThan(100 * 1024);
+    }
+    String form = HttpForms.get(url("/report"), null).body();
+    assertThat(form).contains("<html lang=\"es\"").doesNotContain("<script").doesNotContain("style=")
+        .doesNotContain("http://").doesNotContain("https://").contains("enctype=\"multipart/form-data\"");
+  }
+
+  @Test
+  @Order(3)
+  void pages_followLangLinkThenAcceptLanguageThenSpanish() throws Exception {
+    assertThat(HttpForms.get(url("/?lang=ht"), "en").body()).contains("<html lang=\"ht\"").contains("Denonse");
+    assertThat(HttpForms.get(url("/"), "fr-CA,fr;q=0.9").body()).contains("<html lang=\"fr\"");
+    assertThat(HttpForms.get(url("/"), "de").body()).contains("<html lang=\"es\"");
+    assertThat(HttpForms.get(url("/report?lang=pt"), null).body()).contains("Sequestro");
+  }
+
+  static String receiptOf(String page) {
+    Matcher m = Pattern.compile("<p class=\"receipt\">([^<]+)</p>").matcher(page);
+    assertThat(m.find()).isTrue();
+    return m.group(1);
+  }
+
+  @Test
+  @Order(4)
+  void report_withoutJavaScriptIsSealedStoredAndOpensOnlyWithTheReviewerKey() throws Exception {
+    long before = count("envelopes");
+    HttpResponse<String> r = validReport().post(url("/report?lang=es"));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).doesNotContain(MARKER);
+    String receipt = receiptOf(r.body());
+    assertThat(receipt.split("\\s+")).hasSize(Receipt.WORD_COUNT);
+    assertThat(count("envelopes")).isEqualTo(before + 1);
+    assertThat(count("mailboxes")).isEqualTo(1);
+
+    byte[] sealed = envelopeBytes("report");
+    assertThat(new String(sealed, StandardCharsets.ISO_8859_1)).doesNotContain(MARKER);
+    ByteArrayOutputStream plain = new ByteArrayOutputStream();
+    Envelope.open(new ByteArrayInputStream(sealed), plain, demoReviewer().encryptionKey(), Envelope.CONTEXT_REPORT);
+    PayloadReader payload = new PayloadReader(new ByteArrayInputStream(plain.toByteArray()));
+    PayloadReader.Part q = payload.next();
+    assertThat(q.header().name()).isEqualTo("questionnaire");
+    String json = new String(q.body().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(json).startsWith("{\"version\":1,\"language\":\"es\",\"what\":[\"extortion\"]").contains(MARKER);
+    PayloadReader.Part file = payload.next();
+    assertThat(file.header().filename()).isEqualTo("foto.jpg");
+    assertThat(new String(file.body().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("JPEGDATA " + MARKER + " END");
+    assertThat(payload.next()).isNull();
+  }
+
+  @Test
+  @Order(5)
+  void status_opensRepliesWithTheReceiptAndAcceptsAFollowUp() throws Exception {
+    String receiptWords = receiptOf(validReport().post(url("/report?lang=en")).body());
+    HttpResponse<String> empty = HttpForms.post(url("/status?lang=en"), "application/x-www-form-urlencoded",
+        ("receipt=" + java.net.URLEncoder.encode(receiptWords, StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII));
+    assertThat(empty.statusCode()).isEqualTo(200);
+    assertThat(empty.body()).contains("There are no replies yet");
+
+    // A reviewer's reply, sealed to the mailbox's reply key and linked as the reviewer API will.
+    Receipt receipt = Receipt.parse(receiptWords);
+    ReceiptKeys keys = ReceiptKeys.derive(receipt, new ReceiptParams(256, 1, 1),
+        org.testigo.crypto.Fingerprint.fromHex(Files.readString(DATA.resolve("root-fingerprint")).strip()).toBytes());
+    RecipientPrivateKey replyKey = keys.replyKey();
+    ByteArrayOutputStream payload = new ByteArrayOutputStream();
+    var w = new org.testigo.server.core.payload.PayloadWriter(payload);
+    w.writePart(new org.testigo.server.core.payload.PartHeader("message", null, "text/plain; charset=utf-8"),
+        "We received your report. <b>Stay safe</b>.".getBytes(StandardCharsets.UTF_8));
+    w.finish();
+    ByteArrayOutputStream sealedReply = new ByteArrayOutputStream();
+    Envelope.seal(new ByteArrayInputStream(payload.toByteArray()), sealedReply, List.of(replyKey.publicKey()),
+        Envelope.CONTEXT_REPLY, new SecureRandom());
+    var jdbi = org.jdbi.v3.core.Jdbi.create(IntakeAppTest::h2).installPlugin(new org.jdbi.v3.sqlobject.SqlObjectPlugin());
+    var store = new org.testigo.server.core.EnvelopeStore(jdbi, 4096, java.time.Clock.systemUTC(), new SecureRandom());
+    byte[] mailboxId = org.testigo.crypto.receipt.MailboxIds.keyedHash(
+        new org.testigo.crypto.SecretBytes(Files.readAllBytes(DATA.resolve("deployment-secret"))), keys.mailboxLookupKey());
+    store.store("reply", java.util.Optional.of(org.testigo.server.core.EnvelopeStore.MailboxLink.existing(
+        org.testigo.server.core.MailboxId.fromBytes(mailboxId), "reply")), out -> out.write(sealedReply.toByteArray()));
+
+    HttpResponse<String> withReply = HttpForms.post(url("/status?lang=en"), "application/x-www-form-urlencoded",
+        ("receipt=" + java.net.URLEncoder.encode(receiptWords, StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII));
+    assertThat(withReply.body()).contains("We received your report. &lt;b&gt;Stay safe&lt;/b&gt;.");
+
+    long before = count("envelopes");
+    HttpResponse<String> followUp = new HttpForms().field("receipt", receiptWords)
+        .field("message", "More: " + MARKER).file("files", "", "application/octet-stream", new byte[0])
+        .post(url("/status/follow-up?lang=en"));
+    assertThat(followUp.statusCode()).isEqualTo(200);
+    assertThat(count("envelopes")).isEqualTo(before + 1);
+    byte[] sealedFollowUp = envelopeBytes("follow-up");
+    byte[] opened = Envelope.open(sealedFollowUp, demoReviewer().encryptionKey(), Envelope.CONTEXT_FOLLOW_UP);
+    assertThat(new String(opened, StandardCharsets.UTF_8)).contains("More: " + MARKER);
+  }
+
+  @Test
+  @Order(6)
+  void badInput_getsGenericErrorsAndChangesNothingStored() throws Exception {
+    long envelopes = count("envelopes");
+    long chunks = count("envelope_chunks");
+    long mailboxes = count("mailboxes");
+    byte[] good = validReport().body();
+    List<HttpResponse<String>> responses = new ArrayList<>();
+    responses.add(HttpForms.post(url("/report"), "multipart/form-data; boundary=" + HttpForms.BOUNDARY,
+        java.util.Arrays.copyOf(good, good.length - 30)));
+    responses.add(HttpForms.post(url("/report"), "text/plain", good));
+    responses.add(HttpForms.post(url("/report"), "multipart/form-data; boundary=" + HttpForms.BOUNDARY,
+        "garbage".getBytes(StandardCharsets.US_ASCII)));
+    responses.add(new HttpForms().field("version", "9").field("narrative", MARKER).post(url("/report")));
+    responses.add(new HttpForms().field("version", "1").field("what", "<b>" + MARKER).post(url("/report")));
+    responses.add(new HttpForms().field("version", "1").field("badge", MARKER.repeat(50)).post(url("/report")));
+    responses.add(HttpForms.post(url("/status"), "application/x-www-form-urlencoded",
+        ("receipt=" + MARKER).getBytes(StandardCharsets.US_ASCII)));
+    responses.add(HttpForms.post(url("/api/v1/submissions"), "application/octet-stream",
+        ("TESTIGO garbage " + MARKER).getBytes(StandardCharsets.US_ASCII)));
+    responses.add(HttpForms.post(url("/api/v1/submissions"), "application/octet-stream",
+        java.util.Arrays.copyOf(envelopeBytes("report"), 500)));
+    for (HttpResponse<String> r : responses) {
+      assertThat(r.statusCode()).isBetween(400, 499);
+      assertThat(r.body()).doesNotContain(MARKER).doesNotContain("Exception").doesNotContain("at org.");
+    }
+    assertThat(responses.get(5).body()).contains("Revise esta pregunta");
+    HttpResponse<String> tooBig = new HttpForms().field("version", "1")
+        .file("files", "big.bin", "application/octet-stream", new byte[2_100_000]).post(url("/report"));
+    assertThat(tooBig.statusCode()).isEqualTo(413);
+    assertThat(count("envelopes")).isEqualTo(envelopes);
+    assertThat(count("envelope_chunks")).isEqualTo(chunks);
+    assertThat(count("mailboxes")).isEqualTo(mailboxes);
+  }
+
+  @Test
+  @Order(7)
+  void api_acceptsAnEnvelopeSealedToTheManifestAndRefusesOtherRecipientsOrContexts() throws Exception {
+    var manifest = ManifestChain.verify(SignedManifest.parseArmored(HttpForms.get(url("/api/v1/manifest"), null).body()),
+        org.testigo.crypto.Fingerprint.fromHex(Files.readString(DATA.resolve("root-fingerprint")).strip()));
+    byte[] payload = ("client-sealed " + MARKER).getBytes(StandardCharsets.US_ASCII);
+    ByteArrayOutputStream good = new ByteArrayOutputStream();
+    Envelope.seal(new ByteArrayInputStream(payload), good, manifest.recipients(), Envelope.CONTEXT_REPORT, new SecureRandom());
+    long before = count("envelopes");
+    HttpResponse<String> ok = HttpForms.post(url("/api/v1/submissions"), "application/octet-stream", good.toByteArray());
+    assertThat(ok.statusCode()).isEqualTo(201);
+    assertThat(ok.body()).matches("\\{.*\"id\":\"[0-9a-f]{32}\".*\\}");
+    assertThat(count("envelopes")).isEqualTo(before + 1);
+
+    ByteArrayOutputStream stranger = new ByteArrayOutputStream();
+    Envelope.seal(new ByteArrayInputStream(payload), stranger,
+        List.of(RecipientPrivateKey.generate(new SecureRandom()).publicKey()), Envelope.CONTEXT_REPORT, new SecureRandom());
+    ByteArrayOutputStream wrongContext = new ByteArrayOutputStream();
+    Envelope.seal(new ByteArrayInputStream(payload), wrongContext, manifest.recipients(), Envelope.CONTEXT_REPLY, new SecureRandom());
+    for (byte[] bad : List.of(stranger.toByteArray(), wrongContext.toByteArray())) {
+      HttpResponse<String> r = HttpForms.post(url("/api/v1/submissions"), "application/octet-stream", bad);
+      assertThat(r.statusCode()).isEqualTo(400);
+    }
+    assertThat(HttpForms.post(url("/api/v1/submissions"), "application/json", good.toByteArray()).statusCode())
+        .isEqualTo(415);
+    assertThat(count("envelopes")).isEqualTo(before + 1);
+  }
+
+  @Test
+  @Order(8)
+  void api_registersAMailboxFromALookupKeyWithoutSeeingTheReceipt() throws Exception {
+    byte[] lookup = new SecureRandom().generateSeed(32);
+    String replyKey = java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(RecipientPrivateKey.generate(new SecureRandom()).publicKey().toBytes());
+    String body = "{\"lookupKey\":\"" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(lookup)
+        + "\",\"replyPublicKey\":\"" + replyKey + "\"}";
+    long before = count("mailboxes");
+    assertThat(HttpForms.post(url("/api/v1/mailboxes"), "application/json", body.getBytes(StandardCharsets.US_ASCII))
+        .statusCode()).isEqualTo(201);
+    assertThat(HttpForms.post(url("/api/v1/mailboxes"), "application/json", body.getBytes(StandardCharsets.US_ASCII))
+        .statusCode()).isEqualTo(200);
+    assertThat(count("mailboxes")).isEqualTo(before + 1);
+    try (Connection c = h2(); ResultSet rs = c.createStatement().executeQuery("SELECT id FROM mailboxes")) {
+      while (rs.next()) {
+        assertThat(rs.getBytes(1)).isNotEqualTo(lookup);
+      }
+    }
+  }
+
+  @Test
+  @Order(9)
+  void adminPort_reportsDatabaseAndManifestHealthy() throws Exception {
+    HttpResponse<String> r = HttpForms.get("http://127.0.0.1:" + APP.getAdminPort() + "/healthcheck", null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("\"database\"").contains("\"manifest\"").contains("\"healthy\":true");
+    assertThat(HttpForms.get("http://127.0.0.1:" + APP.getAdminPort() + "/metrics", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(9)
+  void adminTask_exportsTheCiphertextOfAStoredEnvelopeForTheReviewerCli() throws Exception {
+    HttpResponse<String> r = HttpForms.post("http://127.0.0.1:" + APP.getAdminPort()
+        + "/tasks/export-envelope?latest=true", "text/plain", new byte[0]);
+    assertThat(r.statusCode()).isEqualTo(200);
+    Path exported = Path.of(r.body().strip());
+    assertThat(exported.getParent()).isEqualTo(DATA.resolve("exports"));
+    byte[] opened = Envelope.open(Files.readAllBytes(exported), demoReviewer().encryptionKey(), Envelope.CONTEXT_REPORT);
+    assertThat(new String(opened, StandardCharsets.ISO_8859_1)).contains(MARKER);
+  }
+
+  @Test
+  @Order(10)
+  void atRest_noPlaintextMarkerInDataDirectoryOrTempFilesAndNoAddressOrAgentInLogs() throws Exception {
+    try (Connection c = h2()) {
+      c.createStatement().execute("CHECKPOINT SYNC");
+    }
+    byte[] marker = MARKER.getBytes(StandardCharsets.US_ASCII);
+    List<Path> hits = new ArrayList<>();
+    for (Path root : List.of(DATA, Path.of(System.getProperty("java.io.tmpdir")))) {
+      try (Stream<Path> files = Files.walk(root)) {
+        files.filter(Files::isRegularFile).filter(p -> modifiedSinceStart(p)).filter(p -> contains(p, marker))
+            .forEach(hits::add);
+      } catch (java.io.UncheckedIOException unreadable) {
+        // other processes' temp directories may vanish or be unreadable while walking
+      }
+    }
+    assertThat(hits).isEmpty();
+    assertThat(LOG).isNotEmpty();
+    assertThat(LOG).noneMatch(l -> l.contains("127.0.0.1") || l.contains("TestigoProbeAgent") || l.contains(MARKER));
+  }
+
+  private static boolean modifiedSinceStart(Path p) {
+    try {
+      return Files.getLastModifiedTime(p).compareTo(FileTime.from(STARTED.minusSeconds(5))) >= 0
+          && Files.size(p) < 512L * 1024 * 1024;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean contains(Path p, byte[] needle) {
+    try {
+      byte[] hay = Files.readAllBytes(p);
+      outer:
+      for (int i = 0; i + needle.length <= hay.length; i++) {
+        for (int j = 0; j < needle.length; j++) {
+          if (hay[i + j] != needle[j]) {
+            continue outer;
+          }
+        }
+        return true;
+      }
+      return false;
+    } catch (IOException | OutOfMemoryError e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package org.testigo.server.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaCall;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.properties.HasName;
+import com.tngtech.archunit.core.domain.properties.HasOwner;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server never holds a reviewer's private key. Precisely, in main code of
+ * org.testigo.server:
+ * <ol>
+ *   <li>outside the demo package nothing touches {@code Keystore}, {@code ReviewerIdentity},
+ *       {@code Passphrase}, {@code KeystoreParams} or {@code SigningPrivateKey};</li>
+ *   <li>the demo package may only create a keystore: it never calls {@code Keystore.decrypt},
+ *       {@code Keystore.read} or {@code changePassphrase};</li>
+ *   <li>a {@code RecipientPrivateKey} is only ever obtained from {@code ReceiptKeys.replyKey()}
+ *       (a source's reply key, derived from the source's own receipt): no class calls
+ *       {@code RecipientPrivateKey.generate/fromSeed} or {@code ReviewerIdentity.encryptionKey};
+ *       only {@code core.SourceService} calls {@code ReceiptKeys.replyKey()}.</li>
+ * </ol>
+ */
+class NoReviewerPrivateKeysTest {
+  private static final JavaClasses MAIN = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages("org.testigo.server");
+
+  @Test
+  void onlyTheDemoPackageTouchesKeystoresAndIdentities() {
+    ArchRule rule = noClasses().that().resideOutsideOfPackage("org.testigo.server.demo..")
+        .and().resideInAPackage("org.testigo.server..")
+        .should().dependOnClassesThat().haveFullyQualifiedName("org.testigo.crypto.identity.Keystore")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("org.testigo.crypto.identity.ReviewerIdentity")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("org.testigo.crypto.identity.Passphrase")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("org.testigo.crypto.sign.SigningPrivateKey")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("org.testigo.crypto.identity.KeystoreParams")
+        .because("the server never holds a reviewer's keys; IntakeApplication passes only the demo "
+            + "keystore cost through KeystoreParams");
+    rule.allowEmptyShould(false).check(MAIN.that(com.tngtech.archunit.base.DescribedPredicate.not(
+        com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleName("IntakeApplication"))));
+  }
+
+  private static DescribedPredicate<JavaCall<?>> call(String ownerFqn, String method) {
+    return JavaCall.Predicates.target(HasName.Predicates.name(method))
+        .and(JavaCall.Predicates.target(HasOwner.Predicates.With.owner(
+            HasName.Predicates.name(ownerFqn))));
+  }
+
+  @Test
+  void theDemoPackageNeverOpensAKeystore() {
+    noClasses().should().callMethodWhere(call("org.testigo.crypto.identity.Keystore", "decrypt"))
+        .orShould().callMethodWhere(call("org.testigo.crypto.identity.Keystore", "read"))
+        .orShould().callMethodWhere(call("org.testigo.crypto.identity.Keystore", "changePassphrase"))
+        .orShould().callMethodWhere(call("org.testigo.crypto.identity.ReviewerIdentity", "encryptionKey"))
+        .orShould().callMethodWhere(call("org.testigo.crypto.identity.ReviewerIdentity", "signingKey"))
+        .check(MAIN);
+  }
+
+  @Test
+  void recipientPrivateKeysComeOnlyFromReceiptKeys() {
+    noClasses().should().callMethodWhere(call("org.testigo.crypto.key.RecipientPrivateKey", "generate"))
+        .orShould().callMethodWhere(call("org.testigo.crypto.key.RecipientPrivateKey", "fromSeed"))
+        .check(MAIN);
+    noClasses().that().doNotHaveFullyQualifiedName("org.testigo.server.core.SourceService")
+        .should().callMethodWhere(call("org.testigo.crypto.receipt.ReceiptKeys", "replyKey"))
+        .check(MAIN);
+  }
+
+  @Test
+  void rulesSeeTheServerClasses() {
+    org.assertj.core.api.Assertions.assertThat(MAIN.contain("org.testigo.server.core.SourceService")).isTrue();
+  }
+}

@@ -1,0 +1,47 @@
+package org.testigo.server.views;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.ResourceBundle;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.testigo.server.core.report.Choices;
+
+class MessagesTest {
+  @Test
+  void everyLanguageHasEveryKeyAndEveryChoiceHasALabel() {
+    ResourceBundle base = ResourceBundle.getBundle("i18n.messages", java.util.Locale.ROOT,
+        ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
+    Set<String> keys = new HashSet<>(Collections.list(base.getKeys()));
+    for (Language l : Language.values()) {
+      Messages m = Messages.of(l);
+      for (String k : keys) {
+        assertThat(m.get(k)).as(l + " " + k).isNotBlank();
+      }
+      Choices.WHAT.forEach(v -> m.get("what." + v));
+      Choices.WHO.forEach(v -> m.get("who." + v));
+      Choices.PLACE_KIND.forEach(v -> m.get("place." + v));
+      Choices.STATES.forEach(v -> m.get("state." + v));
+      Choices.WANTS.forEach(v -> m.get("wants." + v));
+      Choices.MINORS.forEach(v -> m.get("minors." + v));
+    }
+    assertThat(Choices.STATES).hasSize(32).doesNotHaveDuplicates();
+    assertThat(Messages.of(Language.HT).get("form.send")).isNotEqualTo(Messages.of(Language.FR).get("form.send"));
+  }
+
+  @Test
+  void choose_prefersLinkThenAcceptLanguageThenSpanish() {
+    assertThat(Language.choose("pt", "en")).isEqualTo(Language.PT);
+    assertThat(Language.choose(null, "ht-HT, fr;q=0.8")).isEqualTo(Language.HT);
+    assertThat(Language.choose("xx", "de, en;q=0.5")).isEqualTo(Language.EN);
+    assertThat(Language.choose(null, ";;;garbage")).isEqualTo(Language.ES);
+    assertThat(Language.choose(null, null)).isEqualTo(Language.ES);
+  }
+
+  @Test
+  void html_escapesEverythingItIsGiven() {
+    assertThat(Html.escape("<a href='x'>\"&")).isEqualTo("&lt;a href=&#39;x&#39;&gt;&quot;&amp;");
+  }
+}
