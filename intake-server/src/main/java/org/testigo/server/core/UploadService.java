@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * streamed through {@link SubmissionService#submit} (Envelope.inspect, recipients, mailbox
  * link, one transaction) and deleted.
  *
- * <p>Bounded: at most {@code maxOpen} uploads exist at once, each at most
+ * <p>Bounded: at most {@code maxOpen} uncommitted uploads exist at once (a committed one
+ * keeps only its result, in memory, so that a repeated commit is answered the same), each at most
  * {@code maxEnvelopeBytes}, each piece at most {@code maxPieceBytes}; an upload untouched
  * for {@code idle} is deleted. Nothing about the client is recorded; the files' modification
  * times are set to the epoch, and the last-activity time lives only in memory. All uploads
@@ -95,7 +96,7 @@ public final class UploadService {
   /** Opens a new, empty upload; 503 when {@code maxOpen} are already open. */
   public synchronized Status create() throws IOException {
     expire();
-    if (uploads.size() >= maxOpen) {
+    if (uploads.values().stream().filter(u -> u.committed == null).count() >= maxOpen) {
       throw new ServiceBusyException(retryAfterSeconds);
     }
     byte[] raw = new byte[16];
@@ -194,10 +195,6 @@ public final class UploadService {
         delete(e.getKey());
       }
     }
-  }
-
-  public int openCount() {
-    return uploads.size();
   }
 
   private Upload find(String id) {
