@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.EnumSet;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.jdbi.v3.core.Jdbi;
@@ -30,6 +33,7 @@ import org.testigo.server.core.MailboxStore;
 import org.testigo.server.core.ReceiptService;
 import org.testigo.server.core.SourceService;
 import org.testigo.server.core.SubmissionService;
+import org.testigo.server.core.UploadService;
 import org.testigo.server.db.Migrations;
 import org.testigo.server.demo.DemoOrganisation;
 import org.testigo.server.health.ManifestHealthCheck;
@@ -42,6 +46,8 @@ import org.testigo.server.resources.ManifestResource;
 import org.testigo.server.resources.SecurityHeadersFilter;
 import org.testigo.server.resources.SourcePagesResource;
 import org.testigo.server.resources.SubmissionsResource;
+import org.testigo.server.resources.UploadsResource;
+import org.testigo.server.views.BrowserSealing;
 import org.testigo.server.resources.errors.FormInvalidExceptionMapper;
 import org.testigo.server.resources.errors.InvalidInputExceptionMapper;
 import org.testigo.server.resources.errors.PayloadTooLargeExceptionMapper;
@@ -85,11 +91,13 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     ReceiptService receipts = receipts(config, keys);
     ConcurrencyLimiter submissionSlots = new ConcurrencyLimiter(limits.getMaxConcurrentSubmissions(),
         limits.getRetryAfterSeconds());
+    SubmissionService submissions = new SubmissionService(keys, envelopes, mailboxes, receipts, submissionSlots,
+        limits.getMaxEnvelopeBytes());
     resources(env, keys,
         new SourceService(keys, envelopes, mailboxes, receipts, submissionSlots, limits.getMaxFormBytes(),
             limits.getMaxFilesPerForm(), clock, random),
-        new SubmissionService(keys, envelopes, mailboxes, receipts, submissionSlots,
-            limits.getMaxEnvelopeBytes()));
+        submissions, browserSealing(config, keys));
+    uploads(env, data, submissions, limits);
     safety(env, limits);
     env.healthChecks().register("manifest", new ManifestHealthCheck(keys, clock));
     onionServices(config, env);
@@ -137,9 +145,27 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
             config.getLimits().getRetryAfterSeconds()));
   }
 
+  private static BrowserSealing browserSealing(IntakeConfiguration config, KeyState keys) {
+    var r = config.getReceipts();
+    return new BrowserSealing(keys.rootFingerprint().hex(), r.getMemoryKiB(), r.getIterations(), r.getParallelism(),
+        config.getLimits().getMaxEnvelopeBytes(), config.getLimits().getMaxFilesPerForm());
+  }
+
+  private void uploads(Environment env, Path data, SubmissionService submissions, LimitSettings limits)
+      throws IOException {
+    UploadService uploads = new UploadService(data.resolve("uploads"), submissions, limits.getMaxOpenUploads(),
+        limits.getMaxEnvelopeBytes(), limits.getMaxUploadPieceBytes(),
+        Duration.ofMinutes(limits.getUploadIdleMinutes()), limits.getRetryAfterSeconds(), clock, random);
+    env.jersey().register(new UploadsResource(uploads));
+    env.jersey().register(new UploadsResource.UnknownUploadMapper());
+    env.jersey().register(new UploadsResource.OffsetMismatchMapper());
+    ScheduledExecutorService sweeper = env.lifecycle().scheduledExecutorService("upload-expiry").threads(1).build();
+    sweeper.scheduleWithFixedDelay(uploads::expire, 1, 1, TimeUnit.MINUTES);
+  }
+
   private static void resources(Environment env, KeyState keys, SourceService source,
-      SubmissionService submissions) {
-    env.jersey().register(new SourcePagesResource(keys, source));
+      SubmissionService submissions, BrowserSealing sealing) {
+    env.jersey().register(new SourcePagesResource(keys, source, sealing));
     env.jersey().register(new AssetsResource());
     env.jersey().register(new ManifestResource(keys));
     env.jersey().register(new SubmissionsResource(submissions));

@@ -19,6 +19,7 @@ import org.testigo.server.core.KeyState;
 import org.testigo.server.core.LimitedInputStream;
 import org.testigo.server.core.SourceService;
 import org.testigo.server.views.Messages;
+import org.testigo.server.views.BrowserSealing;
 import org.testigo.server.views.Pages;
 
 /**
@@ -31,10 +32,12 @@ public final class SourcePagesResource {
   private static final int MAX_STATUS_FORM = 4096;
   private final KeyState keys;
   private final SourceService source;
+  private final BrowserSealing sealing;
 
-  public SourcePagesResource(KeyState keys, SourceService source) {
+  public SourcePagesResource(KeyState keys, SourceService source, BrowserSealing sealing) {
     this.keys = keys;
     this.source = source;
+    this.sealing = sealing;
   }
 
   private static Messages messages(UriInfo uri, HttpHeaders headers) {
@@ -49,7 +52,7 @@ public final class SourcePagesResource {
   @GET
   @Path("report")
   public String reportForm(@Context UriInfo uri, @Context HttpHeaders headers) {
-    return Pages.reportForm(messages(uri, headers));
+    return Pages.reportForm(messages(uri, headers), sealing);
   }
 
   @POST
@@ -59,8 +62,8 @@ public final class SourcePagesResource {
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) throws IOException {
     Messages m = messages(uri, headers);
-    String words = source.submitReport(m.language(), contentType, contentLength, body);
-    return Pages.receipt(m, words);
+    SourceService.ReportReceipt r = source.submitReport(m.language(), contentType, contentLength, body);
+    return Pages.receipt(m, r.words(), r.metadataItemsRemoved());
   }
 
   @GET

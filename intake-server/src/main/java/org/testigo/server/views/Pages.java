@@ -6,7 +6,9 @@ import org.testigo.server.core.report.Questionnaire;
 
 /**
  * The source-facing pages. Plain HTML forms that work with JavaScript off (Tor Browser
- * "Safest"), one same-origin stylesheet, no script, no inline style, no external resource.
+ * "Safest"), one same-origin stylesheet, no inline script or style, no external resource.
+ * The report page also loads one same-origin script with a Subresource Integrity hash, which
+ * seals the report in the browser when JavaScript runs (progressive enhancement).
  */
 public final class Pages {
   private Pages() {}
@@ -77,12 +79,28 @@ public final class Pages {
     h.tag("</select>");
   }
 
-  public static String reportForm(Messages m) {
+  /** Messages the report page script needs, rendered into a hidden element (no inline script). */
+  static final List<String> SCRIPT_MESSAGES = List.of("js.encrypted_here", "js.verifying", "js.verified",
+      "js.verify_failed", "js.sealing", "js.uploading", "js.retrying", "js.deriving", "js.failed", "js.expired",
+      "js.too_large", "js.too_many", "js.check", "js.empty", "js.removed", "js.nothing_found", "js.not_checked",
+      "js.malformed", "js.malformed_block", "js.meta.location", "js.meta.camera", "js.meta.date", "js.meta.author",
+      "js.meta.software", "js.meta.thumbnail", "js.meta.xmp", "js.meta.iptc", "js.meta.icc", "js.meta.comment",
+      "js.meta.text", "js.meta.exif", "js.meta.trailer", "js.meta.other", "receipt.title", "receipt.intro",
+      "receipt.advice", "receipt.status", "status.title");
+
+  public static String reportForm(Messages m, BrowserSealing sealing) {
     String lang = m.language().code();
     Html h = open(m, m.get("form.title"), "/report");
     h.el("h1", m.get("form.title")).el("p", m.get("form.intro"))
         .tag("<form method=\"post\" enctype=\"multipart/form-data\" accept-charset=\"UTF-8\"")
-        .attr("action", "/report?lang=" + lang).tag(">")
+        .attr("action", "/report?lang=" + lang)
+        .attr("data-testigo-seal", "report").attr("data-lang", lang)
+        .attr("data-root-fingerprint", sealing.rootFingerprintHex())
+        .attr("data-argon2-memory", Integer.toString(sealing.argon2MemoryKiB()))
+        .attr("data-argon2-iterations", Integer.toString(sealing.argon2Iterations()))
+        .attr("data-argon2-parallelism", Integer.toString(sealing.argon2Parallelism()))
+        .attr("data-max-bytes", Long.toString(sealing.maxEnvelopeBytes()))
+        .attr("data-max-files", Integer.toString(sealing.maxFiles())).tag(">")
         .tag("<input type=\"hidden\" name=\"version\"").attr("value", Integer.toString(Questionnaire.VERSION))
         .tag("><input type=\"hidden\" name=\"lang\"").attr("value", lang).tag(">");
     h.tag("<fieldset><legend>").text(m.get("q.what")).tag("</legend>");
@@ -124,14 +142,24 @@ public final class Pages {
         .tag("></fieldset>");
     h.el("p", m.get("form.note"))
         .tag("<button type=\"submit\">").text(m.get("form.send")).tag("</button></form>");
+    h.tag("<div id=\"testigo-messages\" hidden>");
+    for (String key : SCRIPT_MESSAGES) {
+      h.tag("<span").attr("data-key", key).tag(">").text(m.get(key)).tag("</span>");
+    }
+    h.tag("</div><script").attr("src", BrowserSealing.SCRIPT_PATH).attr("integrity", BrowserSealing.integrity())
+        .tag(" defer></script>");
     return close(h);
   }
 
-  public static String receipt(Messages m, String receiptWords) {
+  public static String receipt(Messages m, String receiptWords, int metadataItemsRemoved) {
     String lang = m.language().code();
     Html h = open(m, m.get("receipt.title"), "/");
     h.el("h1", m.get("receipt.title")).el("p", m.get("receipt.intro"))
-        .tag("<p class=\"receipt\">").text(receiptWords).tag("</p>")
+        .tag("<p class=\"receipt\">").text(receiptWords).tag("</p>");
+    if (metadataItemsRemoved > 0) {
+      h.el("p class=\"small\"", m.get("receipt.metadata_removed"));
+    }
+    h
         .el("p class=\"warning\"", m.get("receipt.advice"))
         .tag("<p>").text(m.get("receipt.status")).tag(" <a").attr("href", "/status?lang=" + lang).tag(">")
         .text(m.get("status.title")).tag("</a></p>");
