@@ -5,6 +5,9 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.sign.SignatureDomain;
+import org.testigo.crypto.sign.SigningPrivateKey;
+import org.testigo.crypto.sign.SigningPublicKey;
 
 /**
  * A tree head of the transparency log and the log key's Ed25519 signature over it,
@@ -17,8 +20,8 @@ import org.testigo.crypto.CryptoException;
  * </pre>
  *
  * The signature is made over {@link #toBeSigned()} under the signature domain
- * {@code tree-head-v1} with the log key listed in the current key manifest. This class
- * only holds and encodes it; signing and verification live with the signing keys.
+ * {@code tree-head-v1} with the log key listed in the current key manifest
+ * ({@link #sign}, {@link #verify}).
  */
 public final class SignedTreeHead {
   public static final int VERSION = 1;
@@ -52,6 +55,25 @@ public final class SignedTreeHead {
       throw new IllegalArgumentException("invalid tree head");
     }
     return new SignedTreeHead(treeSize, rootHash.clone(), timestampMillis, signature.clone());
+  }
+
+  /** Signs a tree head with the log key (Ed25519 under {@link SignatureDomain#TREE_HEAD}). */
+  public static SignedTreeHead sign(long treeSize, byte[] rootHash, long timestampMillis,
+      SigningPrivateKey logKey) {
+    byte[] tbs = toBeSigned(treeSize, rootHash, timestampMillis);
+    return of(treeSize, rootHash, timestampMillis, logKey.sign(SignatureDomain.TREE_HEAD, tbs));
+  }
+
+  /** True only if the signature is the log key's over {@link #toBeSigned()}. Never throws. */
+  public boolean verify(SigningPublicKey logKey) {
+    return logKey != null && logKey.verify(SignatureDomain.TREE_HEAD, toBeSigned(), signature);
+  }
+
+  /** As {@link #verify}, throwing the generic {@link CryptoException} on failure. */
+  public void verifyOrThrow(SigningPublicKey logKey) throws CryptoException {
+    if (!verify(logKey)) {
+      throw new CryptoException();
+    }
   }
 
   /** The 49 bytes the log key signs, for a head not yet signed. */
