@@ -14,6 +14,7 @@ public class IntakeConfiguration extends Configuration {
   @NotNull @Valid private KeySettings keys = new KeySettings();
   @NotNull @Valid private LimitSettings limits = new LimitSettings();
   @NotNull @Valid private ReceiptSettings receipts = new ReceiptSettings();
+  @NotNull @Valid private LogSettings log = new LogSettings();
 
   @JsonProperty public String getDataDirectory() { return dataDirectory; }
   @JsonProperty public void setDataDirectory(String v) { this.dataDirectory = v; }
@@ -25,6 +26,8 @@ public class IntakeConfiguration extends Configuration {
   @JsonProperty public void setLimits(LimitSettings v) { this.limits = v; }
   @JsonProperty public ReceiptSettings getReceipts() { return receipts; }
   @JsonProperty public void setReceipts(ReceiptSettings v) { this.receipts = v; }
+  @JsonProperty public LogSettings getLog() { return log; }
+  @JsonProperty public void setLog(LogSettings v) { this.log = v; }
 
   public Path dataPath() {
     return Path.of(dataDirectory).toAbsolutePath().normalize();
