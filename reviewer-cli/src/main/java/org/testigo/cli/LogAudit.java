@@ -107,7 +107,15 @@ final class LogAudit {
 
     boolean consistent = consistency(previous, head, report);
 
-    List<byte[]> encoded = server.leaves(0, head.treeSize());
+    List<byte[]> encoded;
+    try {
+      encoded = server.leaves(0, head.treeSize());
+    } catch (CliException e) {
+      report.add("leaves-match-root", Status.FAIL, "the server does not serve the " + head.treeSize()
+          + " entries of its own signed tree head (" + e.getMessage() + "): entries were removed");
+      skipRest(report, "list of entries");
+      return new Outcome(report, Optional.empty());
+    }
     List<LogLeaf> leaves = new ArrayList<>(encoded.size());
     List<byte[]> hashes = new ArrayList<>(encoded.size());
     List<String> unparsable = new ArrayList<>();

@@ -12,7 +12,7 @@ import org.testigo.crypto.merkle.SignedTreeHead;
 
 /**
  * Signs a tree head at every multiple of the interval on the UTC clock (by default each full
- * hour), with the boundary itself as the head's timestamp. Tree heads are NOT signed per
+ * hour), with the boundary itself as the head's timestamp, and once at start. Tree heads are NOT signed per
  * submission: a head's time would then reveal when a report arrived, to the millisecond
  * (ARCHITECTURE invariant 2). A head of unchanged size is re-signed only once the latest
  * head is older than {@code refresh}, so auditors still see a fresh signature.
@@ -63,9 +63,13 @@ public final class TreeHeadSigner implements Managed {
     return log.signTreeHead(key, boundaryMillis);
   }
 
+  /**
+   * Signs once at start with the start time (not a boundary: a boundary before the start may
+   * precede the manifest just issued, whose log key signs), then on every boundary.
+   */
   @Override
   public void start() {
-    signIfDue(currentBoundary());
+    signIfDue(clock.millis());
     executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "tree-head-signer");
       t.setDaemon(true);
