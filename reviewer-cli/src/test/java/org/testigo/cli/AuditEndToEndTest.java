@@ -434,4 +434,33 @@ class AuditEndToEndTest {
       assertThat(rs.getLong(1)).isEqualTo(6);
     }
   }
+
+  @Test
+  @Order(8)
+  void logApi_answersJsonAndRejectsBadParametersWithAGeneric400() throws Exception {
+    JsonNode sth = new ObjectMapper().readTree(get("/api/v1/log/sth").body());
+    long n = sth.path("treeSize").asLong();
+    assertThat(sth.path("encoded").asText()).hasSize(2 * SignedTreeHead.ENCODED_LENGTH);
+    assertThat(new ObjectMapper().readTree(get("/api/v1/log/sth/" + n).body()).path("rootHash").asText())
+        .isEqualTo(sth.path("rootHash").asText());
+    JsonNode leaves = new ObjectMapper().readTree(get("/api/v1/log/leaves?start=0&end=" + n).body());
+    assertThat(leaves.path("leaves")).hasSize((int) n);
+    String leafHash = java.util.HexFormat.of().formatHex(org.testigo.crypto.merkle.MerkleHash.leafHash(
+        java.util.HexFormat.of().parseHex(leaves.path("leaves").get(1).asText())));
+    JsonNode inclusion = new ObjectMapper().readTree(get("/api/v1/log/proof/inclusion?leaf=" + leafHash + "&size=" + n).body());
+    assertThat(inclusion.path("leafIndex").asLong()).isEqualTo(1);
+    assertThat(get("/api/v1/log/proof/consistency?from=2&to=" + n).statusCode()).isEqualTo(200);
+    assertThat(get("/api/v1/log/leaves/1/envelope-header").statusCode()).isEqualTo(200);
+    assertThat(get("/api/v1/log/leaves/0/envelope-header").statusCode()).as("a manifest leaf").isEqualTo(404);
+    for (String bad : List.of("/api/v1/log/leaves?start=0&end=100000", "/api/v1/log/leaves?start=x&end=2",
+        "/api/v1/log/leaves?start=-1&end=2", "/api/v1/log/proof/consistency?from=0&to=2",
+        "/api/v1/log/proof/consistency?from=3&to=2", "/api/v1/log/proof/inclusion?leaf=zz&size=2",
+        "/api/v1/log/sth/99999999999999999999", "/api/v1/log/proof/inclusion?size=2")) {
+      HttpResponse<byte[]> r = get(bad);
+      assertThat(r.statusCode()).as(bad).isEqualTo(400);
+      assertThat(new String(r.body(), StandardCharsets.UTF_8)).as(bad).contains("The request is not valid.")
+          .doesNotContain("zz").doesNotContain("100000");
+    }
+    assertThat(get("/api/v1/log/sth/" + (n + 7)).statusCode()).isEqualTo(404);
+  }
 }
