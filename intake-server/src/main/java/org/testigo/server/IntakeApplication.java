@@ -26,6 +26,7 @@ import org.testigo.server.cli.ExportEnvelopeTask;
 import org.testigo.server.config.IntakeConfiguration;
 import org.testigo.server.config.KeySettings;
 import org.testigo.server.config.LimitSettings;
+import org.testigo.server.config.LogSettings;
 import org.testigo.server.core.ConcurrencyLimiter;
 import org.testigo.server.core.EnvelopeStore;
 import org.testigo.server.core.KeyState;
@@ -40,6 +41,13 @@ import org.testigo.server.health.ManifestHealthCheck;
 import org.testigo.server.tor.OnionServices;
 import org.testigo.server.tor.TorHealthCheck;
 import org.testigo.server.tor.TorSettings;
+import org.testigo.server.log.EnvelopeHeaders;
+import org.testigo.server.log.FilingProofs;
+import org.testigo.server.log.LogResource;
+import org.testigo.server.log.LogSigningKey;
+import org.testigo.server.log.ProofOfFilingResource;
+import org.testigo.server.log.TransparencyLog;
+import org.testigo.server.log.TreeHeadSigner;
 import org.testigo.server.resources.AssetsResource;
 import org.testigo.server.resources.MailboxesResource;
 import org.testigo.server.resources.ManifestResource;
@@ -86,14 +94,16 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     KeyState keys = keys(config.getKeys(), data);
     Jdbi jdbi = database(config, env, data);
     LimitSettings limits = config.getLimits();
-    EnvelopeStore envelopes = new EnvelopeStore(jdbi, limits.getChunkBytes(), clock, random);
+    TransparencyLog log = new TransparencyLog(jdbi);
+    EnvelopeStore envelopes = new EnvelopeStore(jdbi, limits.getChunkBytes(), clock, random, log);
+    FilingProofs filings = transparencyLog(config.getLog(), data, env, keys, log, envelopes);
     MailboxStore mailboxes = new MailboxStore(jdbi, clock);
     ReceiptService receipts = receipts(config, keys);
     ConcurrencyLimiter submissionSlots = new ConcurrencyLimiter(limits.getMaxConcurrentSubmissions(),
         limits.getRetryAfterSeconds());
     SubmissionService submissions = new SubmissionService(keys, envelopes, mailboxes, receipts, submissionSlots,
         limits.getMaxEnvelopeBytes());
-    resources(env, keys,
+    resources(env, keys, filings,
         new SourceService(keys, envelopes, mailboxes, receipts, submissionSlots, limits.getMaxFormBytes(),
             limits.getMaxFilesPerForm(), clock, random),
         submissions, browserSealing(config, keys));
@@ -124,7 +134,25 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
       return null;
     }
     return DemoOrganisation.createIfAbsent(data, k.manifestFile(data), k.rootFingerprintFile(data),
-        k.deploymentSecretFile(data), KeystoreParams.DEFAULT, random, clock);
+        k.deploymentSecretFile(data), config.getLog().keyFile(data), KeystoreParams.DEFAULT, random, clock);
+  }
+
+  /**
+   * The transparency log: refuses to start unless the log key file holds the log key of the
+   * manifest in force; logs the manifests not yet in the log; signs tree heads on schedule;
+   * serves the public log API and proof-of-filing downloads.
+   */
+  private FilingProofs transparencyLog(LogSettings settings, Path data, Environment env, KeyState keys,
+      TransparencyLog log, EnvelopeStore envelopes) throws LogSigningKey.LogKeyException {
+    LogSigningKey key = LogSigningKey.load(settings.keyFile(data)).requireListedIn(keys.manifest());
+    log.logManifests(keys.chain(), clock.instant());
+    env.lifecycle().manage(new TreeHeadSigner(log, key, clock,
+        Duration.ofSeconds(settings.getTreeHeadIntervalSeconds()),
+        Duration.ofHours(settings.getTreeHeadRefreshHours())));
+    FilingProofs filings = new FilingProofs(log, key.publicKey());
+    env.jersey().register(new LogResource(log, new EnvelopeHeaders(log, envelopes)));
+    env.jersey().register(new ProofOfFilingResource(filings));
+    return filings;
   }
 
   private KeyState keys(KeySettings k, Path data) throws KeyState.KeyLoadException {
@@ -163,9 +191,9 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     sweeper.scheduleWithFixedDelay(uploads::expire, 1, 1, TimeUnit.MINUTES);
   }
 
-  private static void resources(Environment env, KeyState keys, SourceService source,
-      SubmissionService submissions, BrowserSealing sealing) {
-    env.jersey().register(new SourcePagesResource(keys, source, sealing));
+  private static void resources(Environment env, KeyState keys, FilingProofs filings,
+      SourceService source, SubmissionService submissions, BrowserSealing sealing) {
+    env.jersey().register(new SourcePagesResource(keys, source, sealing, filings));
     env.jersey().register(new AssetsResource());
     env.jersey().register(new ManifestResource(keys));
     env.jersey().register(new SubmissionsResource(submissions));

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         SealCommand.class,
         OpenCommand.class,
         ManifestCommand.class,
+        AuditCommand.class,
         CustodyCommand.class,
         ProofCommand.class,
         CommandLine.HelpCommand.class

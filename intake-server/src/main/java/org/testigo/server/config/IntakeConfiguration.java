@@ -16,6 +16,7 @@ public class IntakeConfiguration extends Configuration {
   @NotNull @Valid private ReceiptSettings receipts = new ReceiptSettings();
   /** Onion services through the local tor's control port; absent = none (development). */
   @Valid private org.testigo.server.tor.TorSettings tor;
+  @NotNull @Valid private LogSettings log = new LogSettings();
 
   @JsonProperty public String getDataDirectory() { return dataDirectory; }
   @JsonProperty public void setDataDirectory(String v) { this.dataDirectory = v; }
@@ -29,6 +30,8 @@ public class IntakeConfiguration extends Configuration {
   @JsonProperty public void setReceipts(ReceiptSettings v) { this.receipts = v; }
   @JsonProperty public org.testigo.server.tor.TorSettings getTor() { return tor; }
   @JsonProperty public void setTor(org.testigo.server.tor.TorSettings v) { this.tor = v; }
+  @JsonProperty public LogSettings getLog() { return log; }
+  @JsonProperty public void setLog(LogSettings v) { this.log = v; }
 
   public Path dataPath() {
     return Path.of(dataDirectory).toAbsolutePath().normalize();

@@ -89,6 +89,10 @@ class IntakeAppTest {
   @BeforeAll
   static void captureLogs() {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    if (!ctx.isStarted()) {
+      // an app test that ran earlier in this JVM stopped the shared logging context
+      ctx.start();
+    }
     AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
       @Override
       protected void append(ILoggingEvent e) {
@@ -246,7 +250,8 @@ class IntakeAppTest {
     Envelope.seal(new ByteArrayInputStream(payload.toByteArray()), sealedReply, List.of(replyKey.publicKey()),
         Envelope.CONTEXT_REPLY, new SecureRandom());
     var jdbi = org.jdbi.v3.core.Jdbi.create(IntakeAppTest::h2).installPlugin(new org.jdbi.v3.sqlobject.SqlObjectPlugin());
-    var store = new org.testigo.server.core.EnvelopeStore(jdbi, 4096, java.time.Clock.systemUTC(), new SecureRandom());
+    var store = new org.testigo.server.core.EnvelopeStore(jdbi, 4096, java.time.Clock.systemUTC(), new SecureRandom(),
+        new org.testigo.server.log.TransparencyLog(jdbi));
     byte[] mailboxId = org.testigo.crypto.receipt.MailboxIds.keyedHash(
         new org.testigo.crypto.SecretBytes(Files.readAllBytes(DATA.resolve("deployment-secret"))), keys.mailboxLookupKey());
     store.store("reply", java.util.Optional.of(org.testigo.server.core.EnvelopeStore.MailboxLink.existing(
