@@ -11,12 +11,14 @@ import picocli.CommandLine.Command;
 @Command(name = "testigo-reviewer",
     mixinStandardHelpOptions = true,
     versionProvider = ReviewerCli.Version.class,
-    description = "Testigo reviewer tool: keys, sealing and opening envelopes, manifests.",
+    description = "Testigo reviewer tool: keys, sealing and opening envelopes, manifests,"
+        + " statistics.",
     subcommands = {
         KeysCommand.class,
         SealCommand.class,
         OpenCommand.class,
         ManifestCommand.class,
+        org.testigo.cli.stats.StatsCommand.class,
         CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",

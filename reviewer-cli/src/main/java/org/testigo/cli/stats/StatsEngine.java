@@ -36,6 +36,12 @@ public final class StatsEngine {
   /** Columns of the funnel_days table. */
   public static final List<String> DAYS_COLUMNS = List.of("n", "median_days", "p90_days");
 
+  /**
+   * The 90th percentile is published only from this many durations: below 10 the nearest-rank
+   * p90 is the largest value, which would describe a single case.
+   */
+  public static final int MIN_N_FOR_P90 = 10;
+
   private StatsEngine() {}
 
   /** The report for {@code inputs} under {@code options}. */
@@ -183,7 +189,8 @@ public final class StatsEngine {
       rows.add(row);
       cells.add(Cell.of(row, "n", n, n > 0 && hide));
       cells.add(Cell.of(row, "median_days", hide ? 0 : nearestRank(days, 50), hide));
-      cells.add(Cell.of(row, "p90_days", hide ? 0 : nearestRank(days, 90), hide));
+      boolean hideP90 = hide || n < MIN_N_FOR_P90;
+      cells.add(Cell.of(row, "p90_days", hideP90 ? 0 : nearestRank(days, 90), hideP90));
     }
     return new Table(FUNNEL_DAYS, "step", "measure", rows, DAYS_COLUMNS, cells);
   }
