@@ -52,7 +52,7 @@ public final class StatsCommand implements Callable<Integer> {
   String from;
 
   @Option(names = "--to", paramLabel = "YYYY-MM",
-      description = "Last month received (default: month of --as-of).")
+      description = "Last month received (default: the last month complete on --as-of).")
   String to;
 
   @Option(names = "--as-of", paramLabel = "YYYY-MM-DD",

@@ -47,7 +47,8 @@ public final class StatsEngine {
   /** The report for {@code inputs} under {@code options}. */
   public static StatsReport compute(List<StatsInput> inputs, StatsOptions options) {
     LocalDate asOf = options.asOf();
-    YearMonth to = options.to() != null ? options.to() : YearMonth.from(asOf);
+    YearMonth to = options.to() != null ? options.to()
+        : YearMonth.from(asOf.plusDays(1)).minusMonths(1);
     YearMonth from = options.from();
     if (from == null) {
       from = inputs.stream().map(i -> YearMonth.from(i.received()))

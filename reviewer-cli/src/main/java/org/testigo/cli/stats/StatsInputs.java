@@ -64,16 +64,14 @@ public final class StatsInputs {
   public static StatsInput fromCase(CaseState c, ReportFacts facts) {
     List<StatsInput.Referral> referrals = new ArrayList<>();
     for (CaseState.Recorded<CaseAction.Refer> r : c.referrals()) {
-      referrals.add(StatsInput.Referral.of(
-          Code.parse(Institution.class, r.action().to().name().toLowerCase(java.util.Locale.ROOT)),
+      referrals.add(StatsInput.Referral.of(Institution.valueOf(r.action().to().name()),
           r.action().date()));
     }
     boolean closed = c.status() == Status.CLOSED && c.closedAt() != null && c.outcome() != null;
     return new StatsInput(c.receivedDay(), facts.state(), facts.categories(), facts.agencies(),
         day(c.acknowledgedAt()), referrals, day(c.firstFeedbackAt()),
         closed ? day(c.closedAt()) : null,
-        closed ? Code.parse(CaseOutcome.class, c.outcome().name().toLowerCase(java.util.Locale.ROOT))
-            : CaseOutcome.OPEN);
+        closed ? CaseOutcome.valueOf(c.outcome().name()) : CaseOutcome.OPEN);
   }
 
   private static LocalDate day(Instant i) {

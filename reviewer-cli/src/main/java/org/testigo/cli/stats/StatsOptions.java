@@ -7,8 +7,9 @@ import org.testigo.cli.triage.Deadlines;
 /**
  * Parameters of one statistics run. Cases received in the months {@code from}..{@code to}
  * (inclusive; null {@code from} means the earliest month with a report, null {@code to} the
- * month of {@code asOf}) are counted; milestones after {@code asOf} are ignored, so a run can
- * be repeated as of an earlier day. Cells below {@code minCell} are suppressed.
+ * last month complete on {@code asOf}) are counted; milestones after {@code asOf} are
+ * ignored, so a run can be repeated as of an earlier day. Cells below {@code minCell} are
+ * suppressed.
  */
 public record StatsOptions(int minCell, YearMonth from, YearMonth to, LocalDate asOf,
     Deadlines deadlines) {
@@ -27,7 +28,8 @@ public record StatsOptions(int minCell, YearMonth from, YearMonth to, LocalDate 
     }
   }
 
-  /** Defaults: threshold 5, every month up to {@code asOf}, deadlines 7 days and 3 months. */
+  /** Defaults: threshold 5, every complete month up to {@code asOf}, deadlines 7 days and
+   * 3 months. */
   public static StatsOptions defaults(LocalDate asOf) {
     return new StatsOptions(DEFAULT_MIN_CELL, null, null, asOf, Deadlines.DEFAULT);
   }
