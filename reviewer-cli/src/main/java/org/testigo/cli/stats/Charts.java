@@ -109,6 +109,8 @@ public final class Charts {
     chart.setBackgroundPaint(Color.WHITE);
     CategoryPlot plot = (CategoryPlot) chart.getPlot();
     plot.setBackgroundPaint(Color.WHITE);
+    plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(0.45f);
+    plot.getDomainAxis().setMaximumCategoryLabelLines(2);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
     ((NumberAxis) plot.getRangeAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     BarRenderer r = (BarRenderer) plot.getRenderer();
