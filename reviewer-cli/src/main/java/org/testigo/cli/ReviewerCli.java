@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = ReviewerCli.Version.class,
     description = "Testigo reviewer tool: keys, sealing and opening envelopes, manifests,"
-        + " root key custody, proofs of filing.",
+        + " root key custody, proofs of filing, statistics.",
     subcommands = {
         KeysCommand.class,
         SealCommand.class,
@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         AuditCommand.class,
         CustodyCommand.class,
         ProofCommand.class,
+        org.testigo.cli.stats.StatsCommand.class,
         CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",

@@ -1,0 +1,248 @@
+package org.testigo.cli.stats;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Computes the publishable tables from per-case inputs (definitions in SECURITY-stats.md).
+ * Deterministic: the same inputs and options give the same report, whatever their order.
+ */
+public final class StatsEngine {
+  public static final String REPORTS_BY_STATE_MONTH = "reports_by_state_month";
+  public static final String CATEGORY_MENTIONS = "category_mentions";
+  public static final String AGENCY_MENTIONS = "agency_mentions";
+  public static final String OUTCOMES = "outcomes";
+  public static final String REFERRALS_BY_INSTITUTION = "referrals_by_institution";
+  public static final String FUNNEL = "funnel";
+  public static final String FUNNEL_DAYS = "funnel_days";
+  public static final String DEADLINES = "deadlines";
+  public static final String META = "meta";
+
+  /** Rows of the deadlines table. */
+  public static final String ACKNOWLEDGE = "acknowledge";
+  public static final String FIRST_FEEDBACK = "first_feedback";
+  /** Columns of the deadlines table. */
+  public static final List<String> DEADLINE_COLUMNS =
+      List.of("met", "not_met", Table.TOTAL, "share_met_percent");
+  /** Columns of the funnel_days table. */
+  public static final List<String> DAYS_COLUMNS = List.of("n", "median_days", "p90_days");
+
+  /**
+   * The 90th percentile is published only from this many durations: below 10 the nearest-rank
+   * p90 is the largest value, which would describe a single case.
+   */
+  public static final int MIN_N_FOR_P90 = 10;
+
+  private StatsEngine() {}
+
+  /** The report for {@code inputs} under {@code options}. */
+  public static StatsReport compute(List<StatsInput> inputs, StatsOptions options) {
+    LocalDate asOf = options.asOf();
+    YearMonth to = options.to() != null ? options.to()
+        : YearMonth.from(asOf.plusDays(1)).minusMonths(1);
+    YearMonth from = options.from();
+    if (from == null) {
+      from = inputs.stream().map(i -> YearMonth.from(i.received()))
+          .filter(m -> !m.isAfter(to)).min(YearMonth::compareTo).orElse(to);
+    }
+    List<StatsInput> cases = new ArrayList<>();
+    for (StatsInput i : inputs) {
+      YearMonth m = YearMonth.from(i.received());
+      if (!i.received().isAfter(asOf) && !m.isBefore(from) && !m.isAfter(to)) {
+        cases.add(i);
+      }
+    }
+    int k = options.minCell();
+    List<Table> tables = new ArrayList<>();
+    tables.add(meta(k));
+    tables.add(byStateAndMonth(cases, from, to, k));
+    tables.add(mentions(CATEGORY_MENTIONS, "category", Category.class, cases, k,
+        (c, e) -> c.categories().contains(e)));
+    tables.add(mentions(AGENCY_MENTIONS, "agency", Agency.class, cases, k,
+        (c, e) -> c.agencies().contains(e)));
+    tables.add(mentions(OUTCOMES, "outcome", CaseOutcome.class, cases, k,
+        (c, e) -> outcomeAsOf(c, asOf) == e));
+    tables.add(mentions(REFERRALS_BY_INSTITUTION, "institution", Institution.class, cases, k,
+        (c, e) -> c.referrals().stream()
+            .anyMatch(r -> r.to() == e && !r.referred().isAfter(asOf))));
+    List<Map<FunnelStep, LocalDate>> funnels = cases.stream().map(c -> funnel(c, asOf)).toList();
+    tables.add(funnelCounts(funnels, k));
+    tables.add(funnelDays(funnels, k));
+    tables.add(deadlines(cases, options, k));
+    return new StatsReport(k, from, to, YearMonth.from(asOf), tables);
+  }
+
+  /** The day each funnel step was reached by one case, as of {@code asOf} (absent: not). */
+  static Map<FunnelStep, LocalDate> funnel(StatsInput c, LocalDate asOf) {
+    Map<FunnelStep, LocalDate> m = new EnumMap<>(FunnelStep.class);
+    put(m, FunnelStep.RECEIVED, c.received(), asOf);
+    put(m, FunnelStep.ACKNOWLEDGED, c.acknowledged(), asOf);
+    for (StatsInput.Referral r : c.referrals()) {
+      if (r.to().accountability()) {
+        put(m, FunnelStep.REFERRED, r.referred(), asOf);
+        put(m, FunnelStep.INVESTIGATION_OPENED, r.investigationOpened(), asOf);
+        put(m, FunnelStep.CHARGES, r.charges(), asOf);
+        put(m, FunnelStep.SENTENCE_OR_RECOMMENDATION, r.sentence(), asOf);
+        put(m, FunnelStep.SENTENCE_OR_RECOMMENDATION, r.recommendation(), asOf);
+      }
+    }
+    return m;
+  }
+
+  private static void put(Map<FunnelStep, LocalDate> m, FunnelStep s, LocalDate d,
+      LocalDate asOf) {
+    if (d != null && !d.isAfter(asOf)) {
+      m.merge(s, d, (a, b) -> a.isBefore(b) ? a : b);
+    }
+  }
+
+  private static CaseOutcome outcomeAsOf(StatsInput c, LocalDate asOf) {
+    return c.closed() != null && !c.closed().isAfter(asOf) ? c.outcome() : CaseOutcome.OPEN;
+  }
+
+  private static Table meta(int minCell) {
+    List<Cell> cells = List.of(
+        Cell.of("format_version", Table.COUNT, StatsReport.FORMAT_VERSION, false),
+        Cell.of("min_cell", Table.COUNT, minCell, false));
+    return new Table(META, "parameter", "measure", List.of("format_version", "min_cell"),
+        List.of(Table.COUNT), cells);
+  }
+
+  private static Table byStateAndMonth(List<StatsInput> cases, YearMonth from, YearMonth to,
+      int k) {
+    List<YearMonth> months = new ArrayList<>();
+    for (YearMonth m = from; !m.isAfter(to); m = m.plusMonths(1)) {
+      months.add(m);
+    }
+    MxState[] states = MxState.values();
+    long[][] counts = new long[states.length][months.size()];
+    for (StatsInput c : cases) {
+      counts[c.state().ordinal()][months.indexOf(YearMonth.from(c.received()))]++;
+    }
+    return Table.grid(REPORTS_BY_STATE_MONTH, "state", Arrays.stream(states).map(Code::code)
+        .toList(), "month", months.stream().map(YearMonth::toString).toList(), counts, k);
+  }
+
+  private interface Counts<E> {
+    boolean has(StatsInput c, E e);
+  }
+
+  private static <E extends Enum<E> & Code> Table mentions(String id, String dimension,
+      Class<E> type, List<StatsInput> cases, int k, Counts<E> has) {
+    E[] values = type.getEnumConstants();
+    long[] counts = new long[values.length];
+    for (StatsInput c : cases) {
+      for (E e : values) {
+        if (has.has(c, e)) {
+          counts[e.ordinal()]++;
+        }
+      }
+    }
+    return Table.list(id, dimension, Arrays.stream(values).map(Code::code).toList(), counts, k);
+  }
+
+  private static Table funnelCounts(List<Map<FunnelStep, LocalDate>> funnels, int k) {
+    FunnelStep[] steps = FunnelStep.values();
+    long[] counts = new long[steps.length];
+    for (Map<FunnelStep, LocalDate> f : funnels) {
+      f.keySet().forEach(s -> counts[s.ordinal()]++);
+    }
+    boolean[] hidden = Suppression.apply(counts, List.of(), k);
+    List<Cell> cells = new ArrayList<>();
+    for (FunnelStep s : steps) {
+      cells.add(Cell.of(s.code(), Table.COUNT, counts[s.ordinal()], hidden[s.ordinal()]));
+    }
+    return new Table(FUNNEL, "step", "measure", Arrays.stream(steps).map(Code::code).toList(),
+        List.of(Table.COUNT), cells);
+  }
+
+  private static Table funnelDays(List<Map<FunnelStep, LocalDate>> funnels, int k) {
+    FunnelStep[] steps = FunnelStep.values();
+    List<String> rows = new ArrayList<>();
+    List<Cell> cells = new ArrayList<>();
+    for (int s = 1; s < steps.length; s++) {
+      List<Long> days = new ArrayList<>();
+      for (Map<FunnelStep, LocalDate> f : funnels) {
+        LocalDate reached = f.get(steps[s]);
+        if (reached == null) {
+          continue;
+        }
+        LocalDate previous = null;
+        for (int p = s - 1; p >= 0 && previous == null; p--) {
+          previous = f.get(steps[p]);
+        }
+        days.add(Math.max(0, ChronoUnit.DAYS.between(Objects.requireNonNull(previous),
+            reached)));
+      }
+      days.sort(Long::compare);
+      int n = days.size();
+      boolean hide = n < k;
+      String row = steps[s].code();
+      rows.add(row);
+      cells.add(Cell.of(row, "n", n, n > 0 && hide));
+      cells.add(Cell.of(row, "median_days", hide ? 0 : nearestRank(days, 50), hide));
+      boolean hideP90 = hide || n < MIN_N_FOR_P90;
+      cells.add(Cell.of(row, "p90_days", hideP90 ? 0 : nearestRank(days, 90), hideP90));
+    }
+    return new Table(FUNNEL_DAYS, "step", "measure", rows, DAYS_COLUMNS, cells);
+  }
+
+  /** Nearest-rank percentile of a sorted, non-empty list: the value at rank ceil(p/100 n). */
+  static long nearestRank(List<Long> sorted, int percent) {
+    int rank = (int) Math.ceil(percent / 100.0 * sorted.size());
+    return sorted.get(Math.max(1, rank) - 1);
+  }
+
+  private static Table deadlines(List<StatsInput> cases, StatsOptions o, int k) {
+    LocalDate asOf = o.asOf();
+    long[] v = new long[2 * 3];
+    for (StatsInput c : cases) {
+      count(v, 0, c.received().plus(o.deadlines().acknowledge()), c.acknowledged(), asOf);
+      count(v, 3, c.received().plus(o.deadlines().firstFeedback()), c.firstFeedback(), asOf);
+    }
+    List<Suppression.Relation> relations = List.of(
+        new Suppression.Relation(2, new int[] {0, 1}),
+        new Suppression.Relation(5, new int[] {3, 4}));
+    boolean[] hidden = Suppression.apply(v, relations, k);
+    List<String> rows = List.of(ACKNOWLEDGE, FIRST_FEEDBACK);
+    List<Cell> cells = new ArrayList<>();
+    for (int r = 0; r < 2; r++) {
+      int b = r * 3;
+      for (int c = 0; c < 3; c++) {
+        cells.add(Cell.of(rows.get(r), DEADLINE_COLUMNS.get(c), v[b + c], hidden[b + c]));
+      }
+      boolean hideShare = hidden[b] || hidden[b + 1] || hidden[b + 2] || v[b + 2] == 0;
+      BigDecimal share = hideShare ? null : BigDecimal.valueOf(v[b] * 100)
+          .divide(BigDecimal.valueOf(v[b + 2]), 1, RoundingMode.HALF_EVEN);
+      cells.add(new Cell(rows.get(r), DEADLINE_COLUMNS.get(3), share, hideShare));
+    }
+    return new Table(DEADLINES, "deadline", "measure", rows, DEADLINE_COLUMNS, cells);
+  }
+
+  /**
+   * Counts one case toward a deadline: met if the milestone is on or before the due day,
+   * not met if it came later or is still missing after the due day; a case whose deadline
+   * has not passed and that has no milestone yet is not counted.
+   */
+  private static void count(long[] v, int base, LocalDate dueDay, LocalDate milestone,
+      LocalDate asOf) {
+    LocalDate seen = milestone != null && !milestone.isAfter(asOf) ? milestone : null;
+    if (seen != null && !seen.isAfter(dueDay)) {
+      v[base]++;
+    } else if (seen != null || asOf.isAfter(dueDay)) {
+      v[base + 1]++;
+    } else {
+      return;
+    }
+    v[base + 2]++;
+  }
+}

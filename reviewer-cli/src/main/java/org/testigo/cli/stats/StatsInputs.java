@@ -1,0 +1,206 @@
+package org.testigo.cli.stats;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import org.testigo.cli.triage.CaseAction;
+import org.testigo.cli.triage.CaseState;
+import org.testigo.cli.triage.Status;
+
+/**
+ * Builds {@link StatsInput}s: from a replayed {@link CaseState} and its questionnaire, and
+ * from the "stats input v1" JSON-lines file (one case per line, SECURITY-stats.md section 2).
+ * Only enumerated fields are read; the questionnaire's free-text fields are never looked at.
+ * Errors never repeat the rejected value.
+ */
+public final class StatsInputs {
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final Set<String> CASE_FIELDS = Set.of("received", "state", "categories",
+      "agencies", "acknowledged", "firstFeedback", "closed", "outcome", "referrals");
+  private static final Set<String> REFERRAL_FIELDS = Set.of("to", "referred",
+      "investigationOpened", "charges", "sentence", "recommendation");
+
+  private StatsInputs() {}
+
+  /** The enumerated facts of a questionnaire v1 (SECURITY.md 6.2): what, who, where.state. */
+  public record ReportFacts(MxState state, Set<Category> categories, Set<Agency> agencies) {}
+
+  /** Reads what, who and where.state of questionnaire v1 JSON; nothing else is read. */
+  public static ReportFacts questionnaire(byte[] json) {
+    JsonNode q;
+    try {
+      q = JSON.readTree(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the questionnaire is not JSON");
+    }
+    if (q == null || !q.isObject() || q.path("version").asInt(0) != 1) {
+      throw new IllegalArgumentException("not a questionnaire of version 1");
+    }
+    JsonNode state = q.path("where").path("state");
+    return new ReportFacts(state.isTextual() ? MxState.ofIso(state.asText()) : MxState.UNKNOWN,
+        codes(q.path("what"), Category.class, "what"), codes(q.path("who"), Agency.class, "who"));
+  }
+
+  /**
+   * The statistics view of a replayed case. Referral follow-ups (investigation opened,
+   * charges, sentence, recommendation) are not yet events of the triage model, so referrals
+   * from a case state carry only their institution and date.
+   */
+  public static StatsInput fromCase(CaseState c, ReportFacts facts) {
+    List<StatsInput.Referral> referrals = new ArrayList<>();
+    for (CaseState.Recorded<CaseAction.Refer> r : c.referrals()) {
+      referrals.add(StatsInput.Referral.of(Institution.valueOf(r.action().to().name()),
+          r.action().date()));
+    }
+    boolean closed = c.status() == Status.CLOSED && c.closedAt() != null && c.outcome() != null;
+    return new StatsInput(c.receivedDay(), facts.state(), facts.categories(), facts.agencies(),
+        day(c.acknowledgedAt()), referrals, day(c.firstFeedbackAt()),
+        closed ? day(c.closedAt()) : null,
+        closed ? CaseOutcome.valueOf(c.outcome().name()) : CaseOutcome.OPEN);
+  }
+
+  private static LocalDate day(Instant i) {
+    return i == null ? null : LocalDate.ofInstant(i, ZoneOffset.UTC);
+  }
+
+  /** Reads a stats-input v1 JSON-lines file; blank lines are skipped. */
+  public static List<StatsInput> readJsonLines(Reader in) throws IOException {
+    List<StatsInput> out = new ArrayList<>();
+    BufferedReader r = new BufferedReader(in);
+    String line;
+    int n = 0;
+    while ((line = r.readLine()) != null) {
+      n++;
+      if (line.isBlank()) {
+        continue;
+      }
+      try {
+        out.add(parseCase(JSON.readTree(line)));
+      } catch (IOException | IllegalArgumentException e) {
+        throw new IllegalArgumentException("line " + n + ": " + (e instanceof IOException
+            ? "not a JSON object" : e.getMessage()));
+      }
+    }
+    return out;
+  }
+
+  /** One line of a stats-input v1 file (no line end). */
+  public static String toJsonLine(StatsInput c) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("received", c.received().toString());
+    o.put("state", c.state() == MxState.UNKNOWN ? null : c.state().code());
+    ArrayNode what = o.putArray("categories");
+    c.categories().forEach(x -> what.add(x.code()));
+    ArrayNode who = o.putArray("agencies");
+    c.agencies().forEach(x -> who.add(x.code()));
+    putDay(o, "acknowledged", c.acknowledged());
+    putDay(o, "firstFeedback", c.firstFeedback());
+    putDay(o, "closed", c.closed());
+    o.put("outcome", c.outcome().code());
+    ArrayNode refs = o.putArray("referrals");
+    for (StatsInput.Referral r : c.referrals()) {
+      ObjectNode ro = refs.addObject();
+      ro.put("to", r.to().code());
+      putDay(ro, "referred", r.referred());
+      putDay(ro, "investigationOpened", r.investigationOpened());
+      putDay(ro, "charges", r.charges());
+      putDay(ro, "sentence", r.sentence());
+      putDay(ro, "recommendation", r.recommendation());
+    }
+    return o.toString();
+  }
+
+  private static void putDay(ObjectNode o, String name, LocalDate d) {
+    o.put(name, d == null ? null : d.toString());
+  }
+
+  private static StatsInput parseCase(JsonNode o) {
+    onlyFields(o, CASE_FIELDS, "case");
+    JsonNode state = o.path("state");
+    List<StatsInput.Referral> referrals = new ArrayList<>();
+    JsonNode refs = o.path("referrals");
+    if (!refs.isMissingNode() && !refs.isArray()) {
+      throw new IllegalArgumentException("referrals must be a list");
+    }
+    for (JsonNode r : refs) {
+      onlyFields(r, REFERRAL_FIELDS, "referral");
+      referrals.add(new StatsInput.Referral(Code.parse(Institution.class, text(r, "to")),
+          date(r, "referred"), date(r, "investigationOpened"), date(r, "charges"),
+          date(r, "sentence"), date(r, "recommendation")));
+    }
+    return new StatsInput(date(o, "received"),
+        state.isNull() || state.isMissingNode() ? MxState.UNKNOWN : MxState.ofIso(text(o, "state")),
+        codes(o.path("categories"), Category.class, "categories"),
+        codes(o.path("agencies"), Agency.class, "agencies"),
+        date(o, "acknowledged"), referrals, date(o, "firstFeedback"), date(o, "closed"),
+        Code.parse(CaseOutcome.class, text(o, "outcome")));
+  }
+
+  private static void onlyFields(JsonNode o, Set<String> allowed, String what) {
+    if (o == null || !o.isObject()) {
+      throw new IllegalArgumentException("a " + what + " must be a JSON object");
+    }
+    for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+      if (!allowed.contains(it.next())) {
+        throw new IllegalArgumentException("a " + what + " has an unknown field");
+      }
+    }
+  }
+
+  private static String text(JsonNode o, String field) {
+    JsonNode v = o.path(field);
+    if (!v.isTextual()) {
+      throw new IllegalArgumentException(field + " must be a string");
+    }
+    return v.asText();
+  }
+
+  private static LocalDate date(JsonNode o, String field) {
+    JsonNode v = o.path(field);
+    if (v.isMissingNode() || v.isNull()) {
+      return null;
+    }
+    try {
+      return LocalDate.parse(text(o, field));
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(field + " must be a date yyyy-mm-dd");
+    }
+  }
+
+  private static <E extends Enum<E> & Code> Set<E> codes(JsonNode list, Class<E> type,
+      String field) {
+    EnumSet<E> out = EnumSet.noneOf(type);
+    if (list.isMissingNode() || list.isNull()) {
+      return out;
+    }
+    if (!list.isArray()) {
+      throw new IllegalArgumentException(field + " must be a list");
+    }
+    for (JsonNode v : list) {
+      if (!v.isTextual()) {
+        throw new IllegalArgumentException(field + " must hold strings");
+      }
+      try {
+        out.add(Code.parse(type, v.asText()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(field + " holds an unknown code");
+      }
+    }
+    return out;
+  }
+}
