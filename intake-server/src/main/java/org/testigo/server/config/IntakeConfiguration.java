@@ -6,6 +6,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
+import org.testigo.server.reviewer.ReviewerApiSettings;
 
 /** The validated configuration of the intake server. Secrets are only referenced by path. */
 public class IntakeConfiguration extends Configuration {
@@ -14,6 +15,7 @@ public class IntakeConfiguration extends Configuration {
   @NotNull @Valid private KeySettings keys = new KeySettings();
   @NotNull @Valid private LimitSettings limits = new LimitSettings();
   @NotNull @Valid private ReceiptSettings receipts = new ReceiptSettings();
+  @NotNull @Valid private ReviewerApiSettings reviewerApi = new ReviewerApiSettings();
 
   @JsonProperty public String getDataDirectory() { return dataDirectory; }
   @JsonProperty public void setDataDirectory(String v) { this.dataDirectory = v; }
@@ -25,6 +27,9 @@ public class IntakeConfiguration extends Configuration {
   @JsonProperty public void setLimits(LimitSettings v) { this.limits = v; }
   @JsonProperty public ReceiptSettings getReceipts() { return receipts; }
   @JsonProperty public void setReceipts(ReceiptSettings v) { this.receipts = v; }
+
+  @JsonProperty public ReviewerApiSettings getReviewerApi() { return reviewerApi; }
+  @JsonProperty public void setReviewerApi(ReviewerApiSettings v) { this.reviewerApi = v; }
 
   public Path dataPath() {
     return Path.of(dataDirectory).toAbsolutePath().normalize();
