@@ -37,6 +37,7 @@ import org.testigo.server.tor.OnionServices;
 import org.testigo.server.tor.TorHealthCheck;
 import org.testigo.server.tor.TorSettings;
 import org.testigo.server.resources.AssetsResource;
+import org.testigo.server.reviewer.ReviewerApi;
 import org.testigo.server.resources.MailboxesResource;
 import org.testigo.server.resources.ManifestResource;
 import org.testigo.server.resources.SecurityHeadersFilter;
@@ -91,6 +92,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
         new SubmissionService(keys, envelopes, mailboxes, receipts, submissionSlots,
             limits.getMaxEnvelopeBytes()));
     safety(env, limits);
+    reviewerApi(config, env, keys, jdbi, envelopes, mailboxes);
     env.healthChecks().register("manifest", new ManifestHealthCheck(keys, clock));
     onionServices(config, env);
     env.admin().addTask(new ExportEnvelopeTask(envelopes, data.resolve("exports")));
@@ -144,6 +146,12 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     env.jersey().register(new ManifestResource(keys));
     env.jersey().register(new SubmissionsResource(submissions));
     env.jersey().register(new MailboxesResource(submissions));
+  }
+
+  private void reviewerApi(IntakeConfiguration config, Environment env, KeyState keys, Jdbi jdbi,
+      EnvelopeStore envelopes, MailboxStore mailboxes) {
+    ReviewerApi.install(env, config.getServerFactory(), config.getReviewerApi(), keys, jdbi, envelopes,
+        mailboxes, config.getLimits().getMaxEnvelopeBytes(), clock);
   }
 
   private static void safety(Environment env, LimitSettings limits) {
