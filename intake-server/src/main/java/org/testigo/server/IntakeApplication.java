@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.jdbi.v3.core.Jdbi;
@@ -23,6 +24,7 @@ import org.testigo.server.cli.ExportEnvelopeTask;
 import org.testigo.server.config.IntakeConfiguration;
 import org.testigo.server.config.KeySettings;
 import org.testigo.server.config.LimitSettings;
+import org.testigo.server.config.LogSettings;
 import org.testigo.server.core.ConcurrencyLimiter;
 import org.testigo.server.core.EnvelopeStore;
 import org.testigo.server.core.KeyState;
@@ -36,6 +38,13 @@ import org.testigo.server.health.ManifestHealthCheck;
 import org.testigo.server.tor.OnionServices;
 import org.testigo.server.tor.TorHealthCheck;
 import org.testigo.server.tor.TorSettings;
+import org.testigo.server.log.EnvelopeHeaders;
+import org.testigo.server.log.FilingProofs;
+import org.testigo.server.log.LogResource;
+import org.testigo.server.log.LogSigningKey;
+import org.testigo.server.log.ProofOfFilingResource;
+import org.testigo.server.log.TransparencyLog;
+import org.testigo.server.log.TreeHeadSigner;
 import org.testigo.server.resources.AssetsResource;
 import org.testigo.server.reviewer.ReviewerApi;
 import org.testigo.server.resources.MailboxesResource;
@@ -81,12 +90,14 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     KeyState keys = keys(config.getKeys(), data);
     Jdbi jdbi = database(config, env, data);
     LimitSettings limits = config.getLimits();
-    EnvelopeStore envelopes = new EnvelopeStore(jdbi, limits.getChunkBytes(), clock, random);
+    TransparencyLog log = new TransparencyLog(jdbi);
+    EnvelopeStore envelopes = new EnvelopeStore(jdbi, limits.getChunkBytes(), clock, random, log);
+    FilingProofs filings = transparencyLog(config.getLog(), data, env, keys, log, envelopes);
     MailboxStore mailboxes = new MailboxStore(jdbi, clock);
     ReceiptService receipts = receipts(config, keys);
     ConcurrencyLimiter submissionSlots = new ConcurrencyLimiter(limits.getMaxConcurrentSubmissions(),
         limits.getRetryAfterSeconds());
-    resources(env, keys,
+    resources(env, keys, filings,
         new SourceService(keys, envelopes, mailboxes, receipts, submissionSlots, limits.getMaxFormBytes(),
             limits.getMaxFilesPerForm(), clock, random),
         new SubmissionService(keys, envelopes, mailboxes, receipts, submissionSlots,
@@ -118,7 +129,25 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
       return null;
     }
     return DemoOrganisation.createIfAbsent(data, k.manifestFile(data), k.rootFingerprintFile(data),
-        k.deploymentSecretFile(data), KeystoreParams.DEFAULT, random, clock);
+        k.deploymentSecretFile(data), config.getLog().keyFile(data), KeystoreParams.DEFAULT, random, clock);
+  }
+
+  /**
+   * The transparency log: refuses to start unless the log key file holds the log key of the
+   * manifest in force; logs the manifests not yet in the log; signs tree heads on schedule;
+   * serves the public log API and proof-of-filing downloads.
+   */
+  private FilingProofs transparencyLog(LogSettings settings, Path data, Environment env, KeyState keys,
+      TransparencyLog log, EnvelopeStore envelopes) throws LogSigningKey.LogKeyException {
+    LogSigningKey key = LogSigningKey.load(settings.keyFile(data)).requireListedIn(keys.manifest());
+    log.logManifests(keys.chain(), clock.instant());
+    env.lifecycle().manage(new TreeHeadSigner(log, key, clock,
+        Duration.ofSeconds(settings.getTreeHeadIntervalSeconds()),
+        Duration.ofHours(settings.getTreeHeadRefreshHours())));
+    FilingProofs filings = new FilingProofs(log, key.publicKey());
+    env.jersey().register(new LogResource(log, new EnvelopeHeaders(log, envelopes)));
+    env.jersey().register(new ProofOfFilingResource(filings));
+    return filings;
   }
 
   private KeyState keys(KeySettings k, Path data) throws KeyState.KeyLoadException {
@@ -139,9 +168,9 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
             config.getLimits().getRetryAfterSeconds()));
   }
 
-  private static void resources(Environment env, KeyState keys, SourceService source,
+  private static void resources(Environment env, KeyState keys, FilingProofs filings, SourceService source,
       SubmissionService submissions) {
-    env.jersey().register(new SourcePagesResource(keys, source));
+    env.jersey().register(new SourcePagesResource(keys, source, filings));
     env.jersey().register(new AssetsResource());
     env.jersey().register(new ManifestResource(keys));
     env.jersey().register(new SubmissionsResource(submissions));

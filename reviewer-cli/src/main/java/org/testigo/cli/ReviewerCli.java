@@ -11,12 +11,16 @@ import picocli.CommandLine.Command;
 @Command(name = "testigo-reviewer",
     mixinStandardHelpOptions = true,
     versionProvider = ReviewerCli.Version.class,
-    description = "Testigo reviewer tool: keys, sealing and opening envelopes, manifests.",
+    description = "Testigo reviewer tool: keys, sealing and opening envelopes, manifests,"
+        + " root key custody, proofs of filing.",
     subcommands = {
         KeysCommand.class,
         SealCommand.class,
         OpenCommand.class,
         ManifestCommand.class,
+        AuditCommand.class,
+        CustodyCommand.class,
+        ProofCommand.class,
         CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",

@@ -18,6 +18,7 @@ public class IntakeConfiguration extends Configuration {
   /** Onion services through the local tor's control port; absent = none (development). */
   @Valid private org.testigo.server.tor.TorSettings tor;
   @NotNull @Valid private ReviewerApiSettings reviewerApi = new ReviewerApiSettings();
+  @NotNull @Valid private LogSettings log = new LogSettings();
 
   @JsonProperty public String getDataDirectory() { return dataDirectory; }
   @JsonProperty public void setDataDirectory(String v) { this.dataDirectory = v; }
@@ -34,6 +35,9 @@ public class IntakeConfiguration extends Configuration {
 
   @JsonProperty public ReviewerApiSettings getReviewerApi() { return reviewerApi; }
   @JsonProperty public void setReviewerApi(ReviewerApiSettings v) { this.reviewerApi = v; }
+  @JsonProperty public LogSettings getLog() { return log; }
+  @JsonProperty public void setLog(LogSettings v) { this.log = v; }
+
 
   public Path dataPath() {
     return Path.of(dataDirectory).toAbsolutePath().normalize();

@@ -138,8 +138,14 @@ public final class SourceService {
     }
   }
 
-  /** Opens, in memory, the replies sealed to the receipt's reply key. */
-  public List<OpenedReply> replies(String typedReceipt) throws IOException {
+  /**
+   * What the status page shows for a receipt: the replies, opened in memory, and the ids of
+   * the source's own envelopes (the report, then follow-ups) for their proofs of filing.
+   */
+  public record SourceStatus(List<OpenedReply> replies, List<EnvelopeId> filed) {}
+
+  /** Opens, in memory, the replies sealed to the receipt's reply key; lists what was filed. */
+  public SourceStatus status(String typedReceipt) throws IOException {
     Receipt receipt = ReceiptService.parse(typedReceipt);
     ReceiptKeys derived = receipts.derive(receipt);
     try {
@@ -147,6 +153,8 @@ public final class SourceService {
       if (mailboxes.replyKey(mailbox).isEmpty()) {
         throw new InvalidInputException("error.receipt");
       }
+      List<EnvelopeId> filed = new ArrayList<>(mailboxes.envelopes(mailbox, MailboxStore.KIND_REPORT));
+      filed.addAll(mailboxes.envelopes(mailbox, MailboxStore.KIND_FOLLOW_UP));
       List<OpenedReply> out = new ArrayList<>();
       for (EnvelopeId id : mailboxes.envelopes(mailbox, MailboxStore.KIND_REPLY)) {
         Optional<EnvelopeRecord> record = envelopes.find(id);
@@ -163,7 +171,7 @@ public final class SourceService {
           LOG.warn("a reply envelope in a mailbox did not open with its reply key");
         }
       }
-      return out;
+      return new SourceStatus(out, filed);
     } finally {
       derived.destroy();
       receipt.destroy();

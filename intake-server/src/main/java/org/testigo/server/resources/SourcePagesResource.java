@@ -18,6 +18,7 @@ import org.testigo.server.core.InvalidInputException;
 import org.testigo.server.core.KeyState;
 import org.testigo.server.core.LimitedInputStream;
 import org.testigo.server.core.SourceService;
+import org.testigo.server.log.FilingProofs;
 import org.testigo.server.views.Messages;
 import org.testigo.server.views.Pages;
 
@@ -31,10 +32,12 @@ public final class SourcePagesResource {
   private static final int MAX_STATUS_FORM = 4096;
   private final KeyState keys;
   private final SourceService source;
+  private final FilingProofs filings;
 
-  public SourcePagesResource(KeyState keys, SourceService source) {
+  public SourcePagesResource(KeyState keys, SourceService source, FilingProofs filings) {
     this.keys = keys;
     this.source = source;
+    this.filings = filings;
   }
 
   private static Messages messages(UriInfo uri, HttpHeaders headers) {
@@ -94,7 +97,8 @@ public final class SourcePagesResource {
     if (receipt == null) {
       throw new InvalidInputException("error.receipt");
     }
-    return Pages.statusResult(m, receipt.strip(), source.replies(receipt));
+    SourceService.SourceStatus status = source.status(receipt);
+    return Pages.statusResult(m, receipt.strip(), status.replies(), filings.of(status.filed()));
   }
 
   @POST

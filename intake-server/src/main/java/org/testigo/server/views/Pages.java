@@ -3,6 +3,7 @@ package org.testigo.server.views;
 import java.util.List;
 import org.testigo.server.core.report.Choices;
 import org.testigo.server.core.report.Questionnaire;
+import org.testigo.server.log.FilingProofs;
 
 /**
  * The source-facing pages. Plain HTML forms that work with JavaScript off (Tor Browser
@@ -134,7 +135,8 @@ public final class Pages {
         .tag("<p class=\"receipt\">").text(receiptWords).tag("</p>")
         .el("p class=\"warning\"", m.get("receipt.advice"))
         .tag("<p>").text(m.get("receipt.status")).tag(" <a").attr("href", "/status?lang=" + lang).tag(">")
-        .text(m.get("status.title")).tag("</a></p>");
+        .text(m.get("status.title")).tag("</a></p>")
+        .el("p", m.get("proof.later"));
     return close(h);
   }
 
@@ -150,7 +152,8 @@ public final class Pages {
     return close(h);
   }
 
-  public static String statusResult(Messages m, String receiptText, List<OpenedReply> replies) {
+  public static String statusResult(Messages m, String receiptText, List<OpenedReply> replies,
+      List<FilingProofs.Filing> filings) {
     String lang = m.language().code();
     Html h = open(m, m.get("status.title"), "/status");
     h.el("h1", m.get("status.replies"));
@@ -165,6 +168,7 @@ public final class Pages {
       }
       h.tag("</article>");
     }
+    proofsOfFiling(h, m, filings);
     h.el("h2", m.get("status.followup"))
         .tag("<form method=\"post\" enctype=\"multipart/form-data\" accept-charset=\"UTF-8\"")
         .attr("action", "/status/follow-up?lang=" + lang).tag(">")
@@ -175,6 +179,32 @@ public final class Pages {
         .tag("<input id=\"files\" type=\"file\" name=\"files\" multiple>")
         .tag("<button type=\"submit\">").text(m.get("status.send")).tag("</button></form>");
     return close(h);
+  }
+
+  /**
+   * Each filing's proof as text, a file link and a QR code (same-origin SVG image), or a
+   * note that it is not yet in a signed tree head.
+   */
+  private static void proofsOfFiling(Html h, Messages m, List<FilingProofs.Filing> filings) {
+    if (filings.isEmpty()) {
+      return;
+    }
+    h.el("h2", m.get("proof.title")).el("p", m.get("proof.intro"));
+    for (FilingProofs.Filing f : filings) {
+      h.tag("<article class=\"proof\">");
+      if (f.pending()) {
+        h.el("p", m.get("proof.pending"));
+      } else {
+        String base = "/proof-of-filing/" + f.leafIndex() + "/" + f.treeSize() + "/";
+        h.tag("<pre class=\"proof\">").text(f.armored()).tag("</pre>")
+            .tag("<p><a").attr("href", base + "proof.txt").attr("download", "testigo-proof-of-filing-"
+                + f.leafIndex() + ".txt").tag(">").text(m.get("proof.download")).tag("</a></p>")
+            .tag("<p><img class=\"qr\"").attr("src", base + "qr.svg").attr("alt", m.get("proof.qr"))
+            .attr("width", "320").attr("height", "320").tag("></p>");
+      }
+      h.tag("</article>");
+    }
+    h.el("p class=\"small\"", m.get("proof.check"));
   }
 
   public static String followUpSent(Messages m) {

@@ -244,7 +244,8 @@ class IntakeAppTest {
     Envelope.seal(new ByteArrayInputStream(payload.toByteArray()), sealedReply, List.of(replyKey.publicKey()),
         Envelope.CONTEXT_REPLY, new SecureRandom());
     var jdbi = org.jdbi.v3.core.Jdbi.create(IntakeAppTest::h2).installPlugin(new org.jdbi.v3.sqlobject.SqlObjectPlugin());
-    var store = new org.testigo.server.core.EnvelopeStore(jdbi, 4096, java.time.Clock.systemUTC(), new SecureRandom());
+    var store = new org.testigo.server.core.EnvelopeStore(jdbi, 4096, java.time.Clock.systemUTC(), new SecureRandom(),
+        new org.testigo.server.log.TransparencyLog(jdbi));
     byte[] mailboxId = org.testigo.crypto.receipt.MailboxIds.keyedHash(
         new org.testigo.crypto.SecretBytes(Files.readAllBytes(DATA.resolve("deployment-secret"))), keys.mailboxLookupKey());
     store.store("reply", java.util.Optional.of(org.testigo.server.core.EnvelopeStore.MailboxLink.existing(
