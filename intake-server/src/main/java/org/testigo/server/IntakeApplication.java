@@ -32,6 +32,7 @@ import org.testigo.server.core.MailboxStore;
 import org.testigo.server.core.ReceiptService;
 import org.testigo.server.core.SourceService;
 import org.testigo.server.core.SubmissionService;
+import org.testigo.server.core.TransactionRunner;
 import org.testigo.server.db.Migrations;
 import org.testigo.server.demo.DemoOrganisation;
 import org.testigo.server.health.ManifestHealthCheck;
@@ -57,6 +58,7 @@ import org.testigo.server.resources.errors.InvalidInputExceptionMapper;
 import org.testigo.server.resources.errors.PayloadTooLargeExceptionMapper;
 import org.testigo.server.resources.errors.ServiceBusyExceptionMapper;
 import org.testigo.server.resources.errors.StorageUnavailableExceptionMapper;
+import org.testigo.server.resources.errors.SubmissionIdConflictExceptionMapper;
 import org.testigo.server.resources.errors.UnexpectedExceptionMapper;
 
 /**
@@ -90,10 +92,12 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     KeyState keys = keys(config.getKeys(), data);
     Jdbi jdbi = database(config, env, data);
     LimitSettings limits = config.getLimits();
-    TransparencyLog log = new TransparencyLog(jdbi);
-    EnvelopeStore envelopes = new EnvelopeStore(jdbi, limits.getChunkBytes(), clock, random, log);
+    TransactionRunner transactions = transactions(config, jdbi);
+    TransparencyLog log = new TransparencyLog(transactions);
+    EnvelopeStore envelopes = new EnvelopeStore(transactions, limits.getChunkBytes(), limits.getReplayBufferBytes(),
+        clock, random, log);
     FilingProofs filings = transparencyLog(config.getLog(), data, env, keys, log, envelopes);
-    MailboxStore mailboxes = new MailboxStore(jdbi, clock);
+    MailboxStore mailboxes = new MailboxStore(transactions, clock);
     ReceiptService receipts = receipts(config, keys);
     ConcurrencyLimiter submissionSlots = new ConcurrencyLimiter(limits.getMaxConcurrentSubmissions(),
         limits.getRetryAfterSeconds());
@@ -161,6 +165,13 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     return new JdbiFactory().build(env, factory, dataSource, "database");
   }
 
+  /** Whole-transaction retries for a Galera cluster (SECURITY-galera.md). */
+  private static TransactionRunner transactions(IntakeConfiguration config, Jdbi jdbi) {
+    var db = config.getDatabase();
+    return new TransactionRunner(jdbi, db.getTransactionAttempts(), Duration.ofMillis(db.getRetryBackoffMillis()),
+        Duration.ofMillis(db.getMaxRetryBackoffMillis()));
+  }
+
   private static ReceiptService receipts(IntakeConfiguration config, KeyState keys) {
     var r = config.getReceipts();
     return new ReceiptService(new ReceiptParams(r.getMemoryKiB(), r.getIterations(), r.getParallelism()),
@@ -189,6 +200,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     env.admin().addFilter("security-headers", new SecurityHeadersFilter())
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), true, "/*");
     env.jersey().register(new InvalidInputExceptionMapper());
+    env.jersey().register(new SubmissionIdConflictExceptionMapper());
     env.jersey().register(new FormInvalidExceptionMapper());
     env.jersey().register(new PayloadTooLargeExceptionMapper());
     env.jersey().register(new ServiceBusyExceptionMapper());

@@ -24,11 +24,20 @@ public interface ReviewerDao {
   @SqlUpdate("UPDATE reviewer_feed_lock SET generation = generation + 1 WHERE id = 1")
   int lockFeed();
 
-  @SqlUpdate("INSERT INTO reviewer_feed (envelope_id) SELECT e.id FROM envelopes e"
+  /**
+   * Gives every stored report and follow-up not yet in the feed the next sequence numbers of
+   * the counter row, in (day, id) order. Call only after {@link #lockFeed()} in the same
+   * transaction, then advance the counter with {@link #advanceFeed(int)}.
+   */
+  @SqlUpdate("INSERT INTO reviewer_feed (seq, envelope_id)"
+      + " SELECT l.next_seq - 1 + ROW_NUMBER() OVER (ORDER BY e.received_day, e.id), e.id"
+      + " FROM envelopes e JOIN reviewer_feed_lock l ON l.id = 1"
       + " LEFT JOIN reviewer_feed f ON f.envelope_id = e.id"
-      + " WHERE f.envelope_id IS NULL AND e.state = 'stored' AND e.context IN ('report', 'follow-up')"
-      + " ORDER BY e.received_day, e.id")
+      + " WHERE f.envelope_id IS NULL AND e.state = 'stored' AND e.context IN ('report', 'follow-up')")
   int sequenceNewEnvelopes();
+
+  @SqlUpdate("UPDATE reviewer_feed_lock SET next_seq = next_seq + :n WHERE id = 1")
+  int advanceFeed(@Bind("n") int sequenced);
 
   @SqlQuery("SELECT f.seq, e.id, e.context, e.received_day, e.size_bucket, e.sha256,"
       + " (me.mailbox_id IS NOT NULL) AS has_mailbox,"

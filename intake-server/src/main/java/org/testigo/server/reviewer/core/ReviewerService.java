@@ -21,6 +21,7 @@ import org.testigo.server.core.MailboxId;
 import org.testigo.server.core.MailboxStore;
 import org.testigo.server.core.PayloadTooLargeException;
 import org.testigo.server.core.StoredEnvelope;
+import org.testigo.server.core.TransactionRunner;
 import org.testigo.server.db.EnvelopeRecord;
 import org.testigo.server.db.ReviewerDao;
 import org.testigo.server.reviewer.auth.VerifiedBody;
@@ -57,11 +58,18 @@ public final class ReviewerService {
    * that a reader has seen is never followed by a smaller one committed later.
    */
   public Page<Submission> submissions(long after, int limit) {
-    jdbi.useTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
-      ReviewerDao dao = h.attach(ReviewerDao.class);
-      dao.lockFeed();
-      dao.sequenceNewEnvelopes();
-    });
+    // Galera: concurrent sequencers on different nodes conflict on the lock row; the loser is
+    // rolled back and run again (idempotent: it sequences what is not in the feed yet).
+    envelopes.transactions().inTransaction(TransactionRunner.Idempotence.IDEMPOTENT,
+        TransactionIsolationLevel.READ_COMMITTED, h -> {
+          ReviewerDao dao = h.attach(ReviewerDao.class);
+          dao.lockFeed();
+          int added = dao.sequenceNewEnvelopes();
+          if (added > 0) {
+            dao.advanceFeed(added);
+          }
+          return added;
+        });
     List<ReviewerDao.FeedRow> rows = jdbi.withExtension(ReviewerDao.class, dao -> dao.feedAfter(after, limit + 1));
     boolean more = rows.size() > limit;
     List<Submission> items = rows.stream().limit(limit).map(ReviewerService::submission).toList();
