@@ -104,6 +104,10 @@ class ReviewerApiAppTest {
       byte[] secret = new byte[32];
       RANDOM.nextBytes(secret);
       Files.write(DATA.resolve("deployment-secret"), secret);
+      // The transparency log (merged from translog) refuses to start without the log key of
+      // the manifest: its 32-byte seed, owner-only.
+      Path logKey = Files.write(DATA.resolve("log-key"), log.exposeSecret());
+      Files.setPosixFilePermissions(logKey, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
       return fp;
     } catch (IOException e) {
       throw new IllegalStateException(e);
