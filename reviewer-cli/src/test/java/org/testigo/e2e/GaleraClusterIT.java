@@ -233,7 +233,22 @@ class GaleraClusterIT {
         for (Instance s : servers) {
           s.close();
         }
+        keepLogs(work);
       }
+    }
+  }
+
+  /** Copies the servers' and nodes' logs to target/galera-logs (the temp dir is deleted). */
+  private static void keepLogs(Path work) {
+    Path to = RealJars.REPO.resolve("reviewer-cli/target/galera-logs");
+    try (var files = Files.walk(work)) {
+      Files.createDirectories(to);
+      for (Path f : files.filter(p -> p.toString().endsWith(".log") && Files.isRegularFile(p)).toList()) {
+        Files.copy(f, to.resolve(work.relativize(f).toString().replace('/', '_')),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      System.out.println("[galera] could not keep logs: " + e);
     }
   }
 

@@ -49,7 +49,7 @@ public final class ReviewerApi {
     env.servlets().addFilter("reviewer-port", ports)
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
     env.lifecycle().addServerLifecycleListener(ports);
-    NonceStore nonces = new NonceStore(jdbi, clock);
+    NonceStore nonces = new NonceStore(envelopes.transactions(), clock);
     ReviewerService service = new ReviewerService(jdbi, envelopes, mailboxes, maxEnvelopeBytes);
     if (!settings.isEnabled()) {
       return new Installed(ports, service, nonces);

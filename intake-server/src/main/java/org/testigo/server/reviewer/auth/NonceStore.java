@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
+import org.testigo.server.core.TransactionRunner;
 import org.jdbi.v3.core.JdbiException;
 import org.testigo.crypto.httpsig.ContentDigest;
 import org.testigo.crypto.httpsig.ReviewerRequestSignature;
@@ -19,11 +20,22 @@ import org.testigo.server.db.ReviewerDao;
  * window instead.
  */
 public final class NonceStore {
+  private final TransactionRunner transactions;
   private final Jdbi jdbi;
   private final Clock clock;
 
   public NonceStore(Jdbi jdbi, Clock clock) {
-    this.jdbi = jdbi;
+    this(TransactionRunner.singleAttempt(jdbi), clock);
+  }
+
+  /**
+   * Galera: the insert is NOT idempotent (run again after a commit nobody saw, it would call
+   * the request a replay), so only certification conflicts are retried; a lost connection
+   * is a 503 and the reviewer signs the request again with a new nonce.
+   */
+  public NonceStore(TransactionRunner transactions, Clock clock) {
+    this.transactions = transactions;
+    this.jdbi = transactions.jdbi();
     this.clock = clock;
   }
 
@@ -32,7 +44,10 @@ public final class NonceStore {
     long expires = v.expires().plus(ReviewerRequestSignature.CLOCK_SKEW).getEpochSecond() + 1;
     byte[] hash = hash(v.keyFingerprint().hex(), v.nonce());
     try {
-      jdbi.useExtension(ReviewerDao.class, dao -> dao.insertNonce(hash, expires));
+      transactions.inTransaction(TransactionRunner.Idempotence.NOT_IDEMPOTENT, h -> {
+        h.attach(ReviewerDao.class).insertNonce(hash, expires);
+        return null;
+      });
       return true;
     } catch (JdbiException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {

@@ -70,7 +70,7 @@ public final class ReviewerService {
           }
           return added;
         });
-    List<ReviewerDao.FeedRow> rows = jdbi.withExtension(ReviewerDao.class, dao -> dao.feedAfter(after, limit + 1));
+    List<ReviewerDao.FeedRow> rows = envelopes.transactions().withHandle(h -> h.attach(ReviewerDao.class).feedAfter(after, limit + 1));
     boolean more = rows.size() > limit;
     List<Submission> items = rows.stream().limit(limit).map(ReviewerService::submission).toList();
     long next = items.isEmpty() ? after : items.get(items.size() - 1).seq();
@@ -86,7 +86,7 @@ public final class ReviewerService {
 
   /** A submission's stored envelope, if it is one reviewers may read (in the feed). */
   public Optional<EnvelopeRecord> envelope(EnvelopeId id) {
-    boolean listed = jdbi.withExtension(ReviewerDao.class, dao -> dao.inFeed(id.toBytes())) > 0;
+    boolean listed = envelopes.transactions().withHandle(h -> h.attach(ReviewerDao.class).inFeed(id.toBytes())) > 0;
     return listed ? envelopes.find(id) : Optional.empty();
   }
 
@@ -103,7 +103,7 @@ public final class ReviewerService {
     if (envelope(reportId).filter(r -> Envelope.CONTEXT_REPORT.equals(r.context())).isEmpty()) {
       return Optional.empty();
     }
-    List<byte[]> ids = jdbi.withExtension(ReviewerDao.class, dao -> dao.reportMailbox(reportId.toBytes()));
+    List<byte[]> ids = envelopes.transactions().withHandle(h -> h.attach(ReviewerDao.class).reportMailbox(reportId.toBytes()));
     return ids.size() == 1 ? Optional.of(MailboxId.fromBytes(ids.get(0))) : Optional.empty();
   }
 
