@@ -30,6 +30,7 @@ public class DatabaseSettings {
   @Min(1) @Max(10_000) private int retryBackoffMillis = 25;
   @Min(1) @Max(60_000) private int maxRetryBackoffMillis = 1000;
   private boolean causalReads;
+  @Min(1) @Max(3600) private int socketTimeoutSeconds = 20;
 
   @JsonProperty public Type getType() { return type; }
   @JsonProperty public void setType(Type type) { this.type = type; }
@@ -55,6 +56,10 @@ public class DatabaseSettings {
    */
   @JsonProperty public boolean isCausalReads() { return causalReads; }
   @JsonProperty public void setCausalReads(boolean v) { this.causalReads = v; }
+
+  /** Galera (with causalReads): a statement without an answer for this long fails (retried). */
+  @JsonProperty public int getSocketTimeoutSeconds() { return socketTimeoutSeconds; }
+  @JsonProperty public void setSocketTimeoutSeconds(int v) { this.socketTimeoutSeconds = v; }
 
   @ValidationMethod(message = "database: causalReads needs type MARIADB")
   public boolean isCausalReadsOnMariadb() {
@@ -108,6 +113,11 @@ public class DatabaseSettings {
           "connectTimeout", "3000"));
       if (causalReads) {
         properties.put("sessionVariables", "wsrep_sync_wait=1");
+        // Galera: a statement whose node hangs (seen: a server-side PREPARE on a node whose
+        // transaction was aborted by the replication applier never answered) must fail and be
+        // retried, not block a request or a start for ever. Text protocol avoids PREPARE.
+        properties.put("useServerPrepStmts", "false");
+        properties.put("socketTimeout", String.valueOf(socketTimeoutSeconds * 1000));
       }
       f.setProperties(properties);
     }
