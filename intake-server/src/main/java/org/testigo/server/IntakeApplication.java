@@ -35,6 +35,7 @@ import org.testigo.server.core.ReceiptService;
 import org.testigo.server.core.SourceService;
 import org.testigo.server.core.SubmissionService;
 import org.testigo.server.core.UploadService;
+import org.testigo.server.core.TransactionRunner;
 import org.testigo.server.db.Migrations;
 import org.testigo.server.demo.DemoOrganisation;
 import org.testigo.server.health.ManifestHealthCheck;
@@ -49,6 +50,7 @@ import org.testigo.server.log.ProofOfFilingResource;
 import org.testigo.server.log.TransparencyLog;
 import org.testigo.server.log.TreeHeadSigner;
 import org.testigo.server.resources.AssetsResource;
+import org.testigo.server.reviewer.ReviewerApi;
 import org.testigo.server.resources.MailboxesResource;
 import org.testigo.server.resources.ManifestResource;
 import org.testigo.server.resources.SecurityHeadersFilter;
@@ -61,6 +63,7 @@ import org.testigo.server.resources.errors.InvalidInputExceptionMapper;
 import org.testigo.server.resources.errors.PayloadTooLargeExceptionMapper;
 import org.testigo.server.resources.errors.ServiceBusyExceptionMapper;
 import org.testigo.server.resources.errors.StorageUnavailableExceptionMapper;
+import org.testigo.server.resources.errors.SubmissionIdConflictExceptionMapper;
 import org.testigo.server.resources.errors.UnexpectedExceptionMapper;
 
 /**
@@ -94,10 +97,12 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     KeyState keys = keys(config.getKeys(), data);
     Jdbi jdbi = database(config, env, data);
     LimitSettings limits = config.getLimits();
-    TransparencyLog log = new TransparencyLog(jdbi);
-    EnvelopeStore envelopes = new EnvelopeStore(jdbi, limits.getChunkBytes(), clock, random, log);
+    TransactionRunner transactions = transactions(config, jdbi);
+    TransparencyLog log = new TransparencyLog(transactions);
+    EnvelopeStore envelopes = new EnvelopeStore(transactions, limits.getChunkBytes(), limits.getReplayBufferBytes(),
+        clock, random, log);
     FilingProofs filings = transparencyLog(config.getLog(), data, env, keys, log, envelopes);
-    MailboxStore mailboxes = new MailboxStore(jdbi, clock);
+    MailboxStore mailboxes = new MailboxStore(transactions, clock);
     ReceiptService receipts = receipts(config, keys);
     ConcurrencyLimiter submissionSlots = new ConcurrencyLimiter(limits.getMaxConcurrentSubmissions(),
         limits.getRetryAfterSeconds());
@@ -109,6 +114,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
         submissions, browserSealing(config, keys));
     uploads(env, data, submissions, limits);
     safety(env, limits);
+    reviewerApi(config, env, keys, jdbi, envelopes, mailboxes);
     env.healthChecks().register("manifest", new ManifestHealthCheck(keys, clock));
     onionServices(config, env);
     env.admin().addTask(new ExportEnvelopeTask(envelopes, data.resolve("exports")));
@@ -166,6 +172,13 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     return new JdbiFactory().build(env, factory, dataSource, "database");
   }
 
+  /** Whole-transaction retries for a Galera cluster (SECURITY-galera.md). */
+  private static TransactionRunner transactions(IntakeConfiguration config, Jdbi jdbi) {
+    var db = config.getDatabase();
+    return new TransactionRunner(jdbi, db.getTransactionAttempts(), Duration.ofMillis(db.getRetryBackoffMillis()),
+        Duration.ofMillis(db.getMaxRetryBackoffMillis()));
+  }
+
   private static ReceiptService receipts(IntakeConfiguration config, KeyState keys) {
     var r = config.getReceipts();
     return new ReceiptService(new ReceiptParams(r.getMemoryKiB(), r.getIterations(), r.getParallelism()),
@@ -200,12 +213,19 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     env.jersey().register(new MailboxesResource(submissions));
   }
 
+  private void reviewerApi(IntakeConfiguration config, Environment env, KeyState keys, Jdbi jdbi,
+      EnvelopeStore envelopes, MailboxStore mailboxes) {
+    ReviewerApi.install(env, config.getServerFactory(), config.getReviewerApi(), keys, jdbi, envelopes,
+        mailboxes, config.getLimits().getMaxEnvelopeBytes(), clock);
+  }
+
   private static void safety(Environment env, LimitSettings limits) {
     env.servlets().addFilter("security-headers", new SecurityHeadersFilter())
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), true, "/*");
     env.admin().addFilter("security-headers", new SecurityHeadersFilter())
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), true, "/*");
     env.jersey().register(new InvalidInputExceptionMapper());
+    env.jersey().register(new SubmissionIdConflictExceptionMapper());
     env.jersey().register(new FormInvalidExceptionMapper());
     env.jersey().register(new PayloadTooLargeExceptionMapper());
     env.jersey().register(new ServiceBusyExceptionMapper());

@@ -80,6 +80,13 @@ public final class SignedTreeHead {
     return logKey != null && logKey.verify(SignatureDomain.TREE_HEAD, toBeSigned(), signature);
   }
 
+  /** As {@link #verify}, throwing the generic {@link CryptoException} on failure. */
+  public void verifyOrThrow(SigningPublicKey logKey) throws CryptoException {
+    if (!verify(logKey)) {
+      throw new CryptoException();
+    }
+  }
+
   /** The 49 bytes the log key signs, for a head not yet signed. */
   public static byte[] toBeSigned(long treeSize, byte[] rootHash, long timestampMillis) {
     if (treeSize < 0 || timestampMillis < 0 || rootHash.length != MerkleHash.LENGTH) {

@@ -69,6 +69,23 @@ public final class SigningPublicKey {
     }
   }
 
+  /**
+   * FOR RFC 9421 HTTP MESSAGE SIGNATURES ONLY: true iff {@code signature} is a pure Ed25519
+   * signature by this key over {@code signatureBase}, which must begin with {@code '"'} (see
+   * {@link SigningPrivateKey#signHttpSignatureBase}). Never throws.
+   */
+  public boolean verifyHttpSignatureBase(byte[] signatureBase, byte[] signature) {
+    if (!looksLikeSignatureBase(signatureBase) || signature == null
+        || signature.length != SIGNATURE_LENGTH) {
+      return false;
+    }
+    return Ed25519Raw.verify(encoded, signatureBase, signature);
+  }
+
+  static boolean looksLikeSignatureBase(byte[] base) {
+    return base != null && base.length > 0 && base[0] == '"';
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof SigningPublicKey k && MessageDigest.isEqual(encoded, k.encoded);

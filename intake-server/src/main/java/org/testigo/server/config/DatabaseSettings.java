@@ -26,6 +26,11 @@ public class DatabaseSettings {
   @NotNull private String user = "testigo";
   private String passwordFile;
   @Min(2) @Max(500) private int maxConnections = 40;
+  @Min(1) @Max(20) private int transactionAttempts = 6;
+  @Min(1) @Max(10_000) private int retryBackoffMillis = 25;
+  @Min(1) @Max(60_000) private int maxRetryBackoffMillis = 1000;
+  private boolean causalReads;
+  @Min(1) @Max(3600) private int socketTimeoutSeconds = 20;
 
   @JsonProperty public Type getType() { return type; }
   @JsonProperty public void setType(Type type) { this.type = type; }
@@ -37,6 +42,29 @@ public class DatabaseSettings {
   @JsonProperty public void setPasswordFile(String passwordFile) { this.passwordFile = passwordFile; }
   @JsonProperty public int getMaxConnections() { return maxConnections; }
   @JsonProperty public void setMaxConnections(int maxConnections) { this.maxConnections = maxConnections; }
+
+  /** Attempts per transaction before a 503 (certification conflicts, node loss; SECURITY-galera.md). */
+  @JsonProperty public int getTransactionAttempts() { return transactionAttempts; }
+  @JsonProperty public void setTransactionAttempts(int v) { this.transactionAttempts = v; }
+  @JsonProperty public int getRetryBackoffMillis() { return retryBackoffMillis; }
+  @JsonProperty public void setRetryBackoffMillis(int v) { this.retryBackoffMillis = v; }
+  @JsonProperty public int getMaxRetryBackoffMillis() { return maxRetryBackoffMillis; }
+  @JsonProperty public void setMaxRetryBackoffMillis(int v) { this.maxRetryBackoffMillis = v; }
+  /**
+   * Galera: every session sets {@code wsrep_sync_wait = 1}, so a read on one node sees every
+   * transaction committed anywhere in the cluster before it (reads wait for the node to apply).
+   */
+  @JsonProperty public boolean isCausalReads() { return causalReads; }
+  @JsonProperty public void setCausalReads(boolean v) { this.causalReads = v; }
+
+  /** Galera (with causalReads): a statement without an answer for this long fails (retried). */
+  @JsonProperty public int getSocketTimeoutSeconds() { return socketTimeoutSeconds; }
+  @JsonProperty public void setSocketTimeoutSeconds(int v) { this.socketTimeoutSeconds = v; }
+
+  @ValidationMethod(message = "database: causalReads needs type MARIADB")
+  public boolean isCausalReadsOnMariadb() {
+    return !causalReads || type == Type.MARIADB;
+  }
 
   @ValidationMethod(message = "database: type MARIADB needs url (jdbc:mariadb://...) and passwordFile")
   public boolean isMariadbComplete() {
@@ -81,7 +109,17 @@ public class DatabaseSettings {
     f.setMaxWaitForConnection(io.dropwizard.util.Duration.seconds(5));
     f.setAutoCommitByDefault(Boolean.TRUE);
     if (type == Type.MARIADB) {
-      f.setProperties(Map.of("useServerPrepStmts", "true", "connectTimeout", "3000"));
+      Map<String, String> properties = new java.util.HashMap<>(Map.of("useServerPrepStmts", "true",
+          "connectTimeout", "3000"));
+      if (causalReads) {
+        properties.put("sessionVariables", "wsrep_sync_wait=1");
+        // Galera: a statement whose node hangs (seen: a server-side PREPARE on a node whose
+        // transaction was aborted by the replication applier never answered) must fail and be
+        // retried, not block a request or a start for ever. Text protocol avoids PREPARE.
+        properties.put("useServerPrepStmts", "false");
+        properties.put("socketTimeout", String.valueOf(socketTimeoutSeconds * 1000));
+      }
+      f.setProperties(properties);
     }
     return f;
   }

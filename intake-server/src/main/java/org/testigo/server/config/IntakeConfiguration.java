@@ -6,6 +6,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
+import org.testigo.server.reviewer.ReviewerApiSettings;
 
 /** The validated configuration of the intake server. Secrets are only referenced by path. */
 public class IntakeConfiguration extends Configuration {
@@ -16,6 +17,7 @@ public class IntakeConfiguration extends Configuration {
   @NotNull @Valid private ReceiptSettings receipts = new ReceiptSettings();
   /** Onion services through the local tor's control port; absent = none (development). */
   @Valid private org.testigo.server.tor.TorSettings tor;
+  @NotNull @Valid private ReviewerApiSettings reviewerApi = new ReviewerApiSettings();
   @NotNull @Valid private LogSettings log = new LogSettings();
 
   @JsonProperty public String getDataDirectory() { return dataDirectory; }
@@ -30,8 +32,12 @@ public class IntakeConfiguration extends Configuration {
   @JsonProperty public void setReceipts(ReceiptSettings v) { this.receipts = v; }
   @JsonProperty public org.testigo.server.tor.TorSettings getTor() { return tor; }
   @JsonProperty public void setTor(org.testigo.server.tor.TorSettings v) { this.tor = v; }
+
+  @JsonProperty public ReviewerApiSettings getReviewerApi() { return reviewerApi; }
+  @JsonProperty public void setReviewerApi(ReviewerApiSettings v) { this.reviewerApi = v; }
   @JsonProperty public LogSettings getLog() { return log; }
   @JsonProperty public void setLog(LogSettings v) { this.log = v; }
+
 
   public Path dataPath() {
     return Path.of(dataDirectory).toAbsolutePath().normalize();

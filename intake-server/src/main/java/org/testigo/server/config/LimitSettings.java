@@ -19,6 +19,7 @@ public class LimitSettings {
   @Min(1) @Max(10000) private int maxOpenUploads = 32;
   @Min(4096) @Max(16 * 1024 * 1024) private int maxUploadPieceBytes = 4 * 1024 * 1024;
   @Min(1) @Max(1440) private int uploadIdleMinutes = 60;
+  @Min(0) @Max(64 * 1024 * 1024) private int replayBufferBytes = 4 * 1024 * 1024;
 
   @JsonProperty public long getMaxEnvelopeBytes() { return maxEnvelopeBytes; }
   @JsonProperty public void setMaxEnvelopeBytes(long v) { this.maxEnvelopeBytes = v; }
@@ -32,6 +33,12 @@ public class LimitSettings {
   @JsonProperty public void setMaxConcurrentKeyDerivations(int v) { this.maxConcurrentKeyDerivations = v; }
   @JsonProperty public int getChunkBytes() { return chunkBytes; }
   @JsonProperty public void setChunkBytes(int v) { this.chunkBytes = v; }
+  /**
+   * Envelopes up to this size are held in memory (ciphertext) so their transaction can be run
+   * again after a database conflict or node loss; larger ones get one attempt (then 503).
+   */
+  @JsonProperty public int getReplayBufferBytes() { return replayBufferBytes; }
+  @JsonProperty public void setReplayBufferBytes(int v) { this.replayBufferBytes = v; }
   @JsonProperty public int getRetryAfterSeconds() { return retryAfterSeconds; }
   @JsonProperty public void setRetryAfterSeconds(int v) { this.retryAfterSeconds = v; }
   @JsonProperty public int getMaxOpenUploads() { return maxOpenUploads; }

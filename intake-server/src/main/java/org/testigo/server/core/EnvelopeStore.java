@@ -50,59 +50,244 @@ public final class EnvelopeStore {
     }
   }
 
+  /** What a store did: stored now, or found the same envelope already stored under its id. */
+  public record Stored(StoredEnvelope envelope, boolean alreadyStored) {}
+
+  /** Default bytes of ciphertext held in memory so a transaction can be run again. */
+  public static final int DEFAULT_REPLAY_BUFFER_BYTES = 4 * 1024 * 1024;
   private static final byte[] NO_HASH = new byte[32];
+  private final TransactionRunner transactions;
   private final Jdbi jdbi;
   private final int chunkBytes;
+  private final int replayBufferBytes;
   private final Clock clock;
   private final SecureRandom random;
   private final TransparencyLog log;
 
+  /** A store that tries each transaction once (a single database, tests). */
   public EnvelopeStore(Jdbi jdbi, int chunkBytes, Clock clock, SecureRandom random, TransparencyLog log) {
-    this.jdbi = jdbi;
+    this(TransactionRunner.singleAttempt(jdbi), chunkBytes, DEFAULT_REPLAY_BUFFER_BYTES, clock, random, log);
+  }
+
+  /**
+   * A store whose transactions are retried by {@code transactions} (Galera). Envelopes of at
+   * most {@code replayBufferBytes} are spooled in memory first (ciphertext only) so the
+   * whole transaction can run again; larger ones stream in one attempt.
+   */
+  public EnvelopeStore(TransactionRunner transactions, int chunkBytes, int replayBufferBytes, Clock clock,
+      SecureRandom random, TransparencyLog log) {
+    this.transactions = transactions;
+    this.jdbi = transactions.jdbi();
     this.chunkBytes = chunkBytes;
+    this.replayBufferBytes = replayBufferBytes;
     this.clock = clock;
     this.random = random;
     this.log = log;
   }
 
+  /** The runner of this store's transactions, for other writers on the same database. */
+  public TransactionRunner transactions() {
+    return transactions;
+  }
+
+  /** A fresh random envelope id (128 bits). */
+  public EnvelopeId randomId() {
+    return EnvelopeId.random(random);
+  }
+
   /**
-   * Streams an envelope into the database, appends its transparency-log leaf (SHA-256 of the
-   * envelope; a submission for reports and follow-ups, a reply for replies) in the same
-   * transaction, and commits; returns only after the commit.
-   *
-   * @throws IllegalArgumentException for a context the log has no entry type for
+   * Stores an envelope under a fresh random id, as {@link #store(EnvelopeId, String, Optional,
+   * EnvelopeWriter)}; returns only after the commit.
    */
   public StoredEnvelope store(String context, Optional<MailboxLink> link, EnvelopeWriter writer)
       throws IOException {
+    return store(EnvelopeId.random(random), context, link, writer).envelope();
+  }
+
+  /**
+   * Stores an envelope under {@code id} (chosen once, before the first attempt), appends its
+   * transparency-log leaf (SHA-256 of the envelope; a submission for reports and follow-ups,
+   * a reply for replies) and the mailbox link in the same transaction, and commits; returns
+   * only after the commit.
+   *
+   * <p>Idempotent by id: the transaction first inserts the envelope row only if the id is
+   * absent ({@code INSERT IGNORE}); if it exists, nothing is written and the stored envelope
+   * is returned with {@code alreadyStored} — provided it has the same context and SHA-256 as
+   * the bytes written now. So a transaction whose commit was not seen (the node died) can run
+   * again without a duplicate, and so can a client that re-sends after a lost response.
+   *
+   * <p>The writer runs once, before any transaction, into a memory spool of at most the replay
+   * buffer; the transaction is then retried from the spool. A larger envelope streams into one
+   * transaction that is not retried (a failure is a 503; the client re-sends with the same id).
+   *
+   * @throws SubmissionIdConflictException if {@code id} is stored with other bytes or context
+   * @throws IllegalArgumentException for a context the log has no entry type for
+   */
+  public Stored store(EnvelopeId id, String context, Optional<MailboxLink> link, EnvelopeWriter writer)
+      throws IOException {
     LogLeaf.EntryType entryType = TransparencyLog.entryTypeOf(context);
-    EnvelopeId id = EnvelopeId.random(random);
     Instant now = clock.instant();
-    LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    Attempt attempt = new Attempt(id, context, link, entryType, now);
+    Spool spool = new Spool(attempt);
     try {
-      return jdbi.inTransaction(handle -> {
-        EnvelopeDao dao = handle.attach(EnvelopeDao.class);
-        dao.begin(id.toBytes(), context, day, NO_HASH);
-        ChunkOutputStream out = new ChunkOutputStream(dao, id.toBytes(), chunkBytes);
-        writer.writeTo(out);
-        out.finishChunks();
-        long bucket = SizeBuckets.padme(out.total());
-        byte[] sha256 = out.sha256();
-        if (dao.finish(id.toBytes(), bucket, out.chunks(), sha256) != 1) {
-          throw new IllegalStateException("envelope row vanished during store");
+      writer.writeTo(spool);
+    } catch (IOException | RuntimeException | Error e) {
+      spool.abort();
+      throw e;
+    }
+    if (spool.streaming != null) {
+      return spool.finishStreaming();
+    }
+    byte[] bytes = spool.memory.toByteArray();
+    byte[] sha256 = sha256(bytes);
+    return transactions.inTransaction(TransactionRunner.Idempotence.IDEMPOTENT, handle -> {
+      EnvelopeDao dao = handle.attach(EnvelopeDao.class);
+      if (attempt.beginIfAbsent(dao) == 0) {
+        return attempt.existing(handle, sha256);
+      }
+      ChunkOutputStream out = new ChunkOutputStream(dao, id.toBytes(), chunkBytes);
+      out.write(bytes, 0, bytes.length);
+      out.finishChunks();
+      return attempt.complete(handle, dao, out);
+    });
+  }
+
+  /** The facts of one store, shared by its attempts. */
+  private final class Attempt {
+    final EnvelopeId id;
+    final String context;
+    final Optional<MailboxLink> link;
+    final LogLeaf.EntryType entryType;
+    final Instant now;
+    final LocalDate day;
+
+    Attempt(EnvelopeId id, String context, Optional<MailboxLink> link, LogLeaf.EntryType entryType, Instant now) {
+      this.id = id;
+      this.context = context;
+      this.link = link;
+      this.entryType = entryType;
+      this.now = now;
+      this.day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    }
+
+    int beginIfAbsent(EnvelopeDao dao) {
+      return dao.beginIfAbsent(id.toBytes(), context, day, NO_HASH);
+    }
+
+    Stored existing(Handle handle, byte[] sha256) {
+      EnvelopeRecord r = handle.attach(EnvelopeDao.class).find(id.toBytes())
+          .orElseThrow(() -> new IllegalStateException("envelope row vanished during store"));
+      if (!EnvelopeDao.STATE_STORED.equals(r.state()) || !context.equals(r.context())
+          || !MessageDigest.isEqual(sha256, r.sha256())) {
+        throw new SubmissionIdConflictException();
+      }
+      long logIndex = log.indexOfEnvelope(id, handle).orElse(-1L);
+      return new Stored(new StoredEnvelope(id, r.receivedDay(), r.sizeBucket(), r.chunkCount(), logIndex), true);
+    }
+
+    Stored complete(Handle handle, EnvelopeDao dao, ChunkOutputStream out) {
+      long bucket = SizeBuckets.padme(out.total());
+      byte[] sha256 = out.sha256();
+      if (dao.finish(id.toBytes(), bucket, out.chunks(), sha256) != 1) {
+        throw new IllegalStateException("envelope row vanished during store");
+      }
+      if (link.isPresent()) {
+        MailboxLink l = link.get();
+        MailboxDao mailboxes = handle.attach(MailboxDao.class);
+        if (l.createWithReplyKey() != null) {
+          mailboxes.insert(l.mailbox().toBytes(), l.createWithReplyKey().toBytes(), day);
         }
-        if (link.isPresent()) {
-          MailboxLink l = link.get();
-          MailboxDao mailboxes = handle.attach(MailboxDao.class);
-          if (l.createWithReplyKey() != null) {
-            mailboxes.insert(l.mailbox().toBytes(), l.createWithReplyKey().toBytes(), day);
+        mailboxes.link(id.toBytes(), l.mailbox().toBytes(), l.kind());
+      }
+      long logIndex = log.appendEnvelope(LogLeaf.of(entryType, now, sha256), id, handle);
+      return new Stored(new StoredEnvelope(id, day, bucket, out.chunks(), logIndex), false);
+    }
+  }
+
+  /**
+   * Holds the writer's bytes in memory up to the replay buffer; beyond it, opens one
+   * transaction and streams the rest into it (or, if the id is already stored, only hashes
+   * the rest to compare).
+   */
+  private final class Spool extends OutputStream {
+    final Attempt attempt;
+    final java.io.ByteArrayOutputStream memory = new java.io.ByteArrayOutputStream();
+    Handle streaming;
+    ChunkOutputStream chunks;
+    boolean exists;
+
+    Spool(Attempt attempt) {
+      this.attempt = attempt;
+    }
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      if (streaming == null && memory.size() + (long) len <= replayBufferBytes) {
+        memory.write(b, off, len);
+        return;
+      }
+      if (streaming == null) {
+        open();
+      }
+      chunks.write(b, off, len);
+    }
+
+    private void open() {
+      try {
+        streaming = jdbi.open();
+        streaming.begin();
+        EnvelopeDao dao = streaming.attach(EnvelopeDao.class);
+        exists = attempt.beginIfAbsent(dao) == 0;
+        chunks = new ChunkOutputStream(exists ? null : dao, attempt.id.toBytes(), chunkBytes);
+        byte[] head = memory.toByteArray();
+        memory.reset();
+        chunks.write(head, 0, head.length);
+      } catch (JdbiException e) {
+        abort();
+        throw Storage.translate(e);
+      }
+    }
+
+    Stored finishStreaming() {
+      try {
+        chunks.finishChunks();
+        Stored stored = exists ? attempt.existing(streaming, chunks.sha256())
+            : attempt.complete(streaming, streaming.attach(EnvelopeDao.class), chunks);
+        streaming.commit();
+        return stored;
+      } catch (JdbiException e) {
+        throw Storage.translate(e);
+      } finally {
+        abort();
+      }
+    }
+
+    void abort() {
+      if (streaming != null) {
+        try {
+          if (streaming.isInTransaction()) {
+            streaming.rollback();
           }
-          mailboxes.link(id.toBytes(), l.mailbox().toBytes(), l.kind());
+        } catch (JdbiException ignored) {
+          // the connection is gone; the transaction with it
+        } finally {
+          streaming.close();
+          streaming = null;
         }
-        long logIndex = log.appendEnvelope(LogLeaf.of(entryType, now, sha256), id, handle);
-        return new StoredEnvelope(id, day, bucket, out.chunks(), logIndex);
-      });
-    } catch (JdbiException e) {
-      throw Storage.translate(e);
+      }
+    }
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -202,6 +387,11 @@ public final class EnvelopeStore {
     }
 
     private void emit() {
+      if (dao == null) { // the id is stored already: only hash, to compare
+        chunks++;
+        fill = 0;
+        return;
+      }
       dao.insertChunk(id, chunks++, fill == buffer.length ? buffer : Arrays.copyOf(buffer, fill));
       fill = 0;
     }

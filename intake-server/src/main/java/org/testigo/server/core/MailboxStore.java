@@ -21,17 +21,27 @@ public final class MailboxStore {
   /** The outcome of a registration. */
   public enum Registration { CREATED, ALREADY_PRESENT, CONFLICT }
 
+  private final TransactionRunner transactions;
   private final Jdbi jdbi;
   private final Clock clock;
 
   public MailboxStore(Jdbi jdbi, Clock clock) {
-    this.jdbi = jdbi;
+    this(TransactionRunner.singleAttempt(jdbi), clock);
+  }
+
+  /**
+   * Registration runs through {@code transactions}: it is idempotent (the mailbox id is a
+   * keyed hash of the lookup key), so after a commit nobody saw it answers ALREADY_PRESENT.
+   */
+  public MailboxStore(TransactionRunner transactions, Clock clock) {
+    this.transactions = transactions;
+    this.jdbi = transactions.jdbi();
     this.clock = clock;
   }
 
   public Registration register(MailboxId id, RecipientPublicKey replyKey) {
     try {
-      return jdbi.inTransaction(handle -> {
+      return transactions.inTransaction(TransactionRunner.Idempotence.IDEMPOTENT, handle -> {
         MailboxDao dao = handle.attach(MailboxDao.class);
         Optional<byte[]> existing = dao.replyKey(id.toBytes());
         if (existing.isPresent()) {

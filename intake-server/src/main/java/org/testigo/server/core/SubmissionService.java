@@ -38,9 +38,14 @@ public final class SubmissionService {
     this.maxEnvelopeBytes = maxEnvelopeBytes;
   }
 
-  /** Stores a sealed report; {@code lookupKey} (32 bytes) links it to a registered mailbox. */
-  public StoredEnvelope submit(InputStream body, Long contentLength, Optional<byte[]> lookupKey)
-      throws IOException {
+  /**
+   * Stores a sealed report; {@code lookupKey} (32 bytes) links it to a registered mailbox.
+   * With a client-chosen {@code submissionId} a repeated request (the client did not see the
+   * answer) returns the stored envelope with {@code alreadyStored} instead of a duplicate;
+   * without one, an id is drawn once here, before the first attempt.
+   */
+  public EnvelopeStore.Stored submit(InputStream body, Long contentLength, Optional<byte[]> lookupKey,
+      Optional<EnvelopeId> submissionId) throws IOException {
     if (contentLength != null && contentLength > maxEnvelopeBytes) {
       throw new PayloadTooLargeException();
     }
@@ -54,7 +59,8 @@ public final class SubmissionService {
         link = Optional.of(MailboxLink.existing(id, MailboxStore.KIND_REPORT));
       }
       Set<Fingerprint> expected = keys.recipientFingerprints();
-      return envelopes.store(Envelope.CONTEXT_REPORT, link, out -> {
+      EnvelopeId id = submissionId.orElseGet(envelopes::randomId);
+      return envelopes.store(id, Envelope.CONTEXT_REPORT, link, out -> {
         EnvelopeInfo info;
         try {
           info = Envelope.inspect(new LimitedInputStream(body, maxEnvelopeBytes), out);

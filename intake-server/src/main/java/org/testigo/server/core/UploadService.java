@@ -162,7 +162,7 @@ public final class UploadService {
       }
       StoredEnvelope stored;
       try (InputStream in = Files.newInputStream(u.file)) {
-        stored = submissions.submit(in, u.size, lookupKey);
+        stored = submissions.submit(in, u.size, lookupKey, Optional.empty()).envelope();
       } catch (InvalidInputException | PayloadTooLargeException e) {
         delete(id);
         throw e;

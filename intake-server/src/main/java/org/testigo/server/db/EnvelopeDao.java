@@ -25,6 +25,16 @@ public interface EnvelopeDao {
   void begin(@Bind("id") byte[] id, @Bind("context") String context, @Bind("day") LocalDate day,
       @Bind("sha") byte[] placeholderSha);
 
+  /**
+   * Inserts the row of a new envelope unless its id exists; 0 means it exists (committed, or
+   * the insert waited for a concurrent one to commit). Under Galera a concurrent insert of the
+   * same id on another node is a certification conflict, retried by the caller.
+   */
+  @SqlUpdate("INSERT IGNORE INTO envelopes (id, context, received_day, size_bucket, chunk_count, sha256, state)"
+      + " VALUES (:id, :context, :day, 0, 0, :sha, 'receiving')")
+  int beginIfAbsent(@Bind("id") byte[] id, @Bind("context") String context, @Bind("day") LocalDate day,
+      @Bind("sha") byte[] placeholderSha);
+
   @SqlUpdate("INSERT INTO envelope_chunks (envelope_id, idx, data) VALUES (:id, :idx, :data)")
   void insertChunk(@Bind("id") byte[] id, @Bind("idx") int idx, @Bind("data") byte[] data);
 

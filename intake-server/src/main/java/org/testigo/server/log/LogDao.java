@@ -1,5 +1,7 @@
 package org.testigo.server.log;
 
+import org.jdbi.v3.core.mapper.reflect.ColumnName;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.SingleValue;
@@ -43,6 +45,22 @@ public interface LogDao {
 
   @SqlQuery("SELECT idx FROM log_leaves WHERE envelope_id = :envelope")
   Optional<Long> indexOfEnvelope(@Bind("envelope") byte[] envelopeId);
+
+  /** The tree-head signer row (migration V31). */
+  record SignerRow(@ColumnName("last_size") long lastSize,
+      @ColumnName("last_timestamp_millis") long lastTimestampMillis) {}
+
+  /** Locks the signer row until the end of the transaction; the last head stored. */
+  @SqlQuery("SELECT last_size, last_timestamp_millis FROM log_signer WHERE id = 1 FOR UPDATE")
+  @RegisterConstructorMapper(SignerRow.class)
+  SignerRow lockSigner();
+
+  @SqlUpdate("UPDATE log_signer SET last_size = :size, last_timestamp_millis = :ts WHERE id = 1")
+  int recordSigned(@Bind("size") long size, @Bind("ts") long timestampMillis);
+
+  @SqlUpdate("UPDATE log_signer SET holder = :holder, lease_until_millis = :until WHERE id = 1"
+      + " AND (holder IS NULL OR holder = :holder OR lease_until_millis < :now)")
+  int takeLease(@Bind("holder") byte[] holder, @Bind("now") long nowMillis, @Bind("until") long untilMillis);
 
   @SqlUpdate("INSERT INTO log_tree_heads (tree_size, timestamp_millis, sth) VALUES (:size, :ts, :sth)")
   void insertTreeHead(@Bind("size") long size, @Bind("ts") long timestampMillis, @Bind("sth") byte[] sth);

@@ -15,6 +15,7 @@ import org.testigo.crypto.merkle.MerkleTree;
 import org.testigo.crypto.merkle.SignedTreeHead;
 import org.testigo.crypto.sign.SigningPublicKey;
 import org.testigo.server.core.EnvelopeId;
+import org.testigo.server.core.TransactionRunner;
 
 /**
  * The server's transparency log (SECURITY-translog.md): an append-only list of
@@ -30,11 +31,18 @@ import org.testigo.server.core.EnvelopeId;
 public final class TransparencyLog {
   /** Leaves fetched per query when filling the cache. */
   private static final int PAGE = 10_000;
+  private final TransactionRunner transactions;
   private final Jdbi jdbi;
   private final LeafHashCache cache = new LeafHashCache();
 
   public TransparencyLog(Jdbi jdbi) {
-    this.jdbi = jdbi;
+    this(TransactionRunner.singleAttempt(jdbi));
+  }
+
+  /** A log whose own transactions (manifests, tree heads, signer lease) are retried (Galera). */
+  public TransparencyLog(TransactionRunner transactions) {
+    this.transactions = transactions;
+    this.jdbi = transactions.jdbi();
   }
 
   /** An inclusion proof of the leaf at {@code leafIndex} in the tree of {@code treeSize}. */
@@ -93,7 +101,7 @@ public final class TransparencyLog {
     int added = 0;
     for (SignedManifest m : chain) {
       byte[] hash = m.hash().toBytes();
-      boolean appended = jdbi.inTransaction(h -> {
+      boolean appended = transactions.inTransaction(TransactionRunner.Idempotence.IDEMPOTENT, h -> {
         LogDao dao = h.attach(LogDao.class);
         dao.lockNextIndex();
         if (dao.countObject(LogLeaf.EntryType.MANIFEST.code(), hash) > 0) {
@@ -141,13 +149,30 @@ public final class TransparencyLog {
       root = cache.root(); // refresh() left exactly n leaves in the cache
     }
     SignedTreeHead sth = key.sign(n, root, timestampMillis);
-    jdbi.useTransaction(h -> {
+    // Stored under the signer row: heads are stored one at a time across all instances and
+    // nodes (a Galera write conflict otherwise) and never go back in size or in time.
+    boolean stored = transactions.inTransaction(TransactionRunner.Idempotence.IDEMPOTENT, h -> {
       LogDao dao = h.attach(LogDao.class);
-      if (dao.countTreeHead(n, timestampMillis) == 0) {
-        dao.insertTreeHead(n, timestampMillis, sth.encoded());
+      LogDao.SignerRow last = dao.lockSigner();
+      if (n < last.lastSize() || timestampMillis < last.lastTimestampMillis()
+          || dao.countTreeHead(n, timestampMillis) > 0) {
+        return false;
       }
+      dao.insertTreeHead(n, timestampMillis, sth.encoded());
+      dao.recordSigned(n, timestampMillis);
+      return true;
     });
-    return treeHead(n).orElse(sth);
+    return stored ? treeHead(n).orElse(sth) : latestTreeHead().orElse(sth);
+  }
+
+  /**
+   * Takes or renews the tree-head signer lease for {@code holder} until
+   * {@code nowMillis + leaseMillis}; true if this holder has it now. Another holder gets it
+   * only once it expired, so one instance signs while it is alive.
+   */
+  public boolean holdSignerLease(byte[] holder, long nowMillis, long leaseMillis) {
+    return transactions.inTransaction(TransactionRunner.Idempotence.IDEMPOTENT,
+        h -> h.attach(LogDao.class).takeLease(holder, nowMillis, nowMillis + leaseMillis) == 1);
   }
 
   public Optional<SignedTreeHead> latestTreeHead() {
@@ -205,6 +230,11 @@ public final class TransparencyLog {
   /** The index of the leaf of a stored envelope, if it was logged. */
   public Optional<Long> indexOfEnvelope(EnvelopeId envelope) {
     return jdbi.withExtension(LogDao.class, d -> d.indexOfEnvelope(envelope.toBytes()));
+  }
+
+  /** As {@link #indexOfEnvelope(EnvelopeId)}, inside the caller's transaction. */
+  public Optional<Long> indexOfEnvelope(EnvelopeId envelope, Handle handle) {
+    return handle.attach(LogDao.class).indexOfEnvelope(envelope.toBytes());
   }
 
   /** The envelope behind a submission leaf (reports and follow-ups only). */

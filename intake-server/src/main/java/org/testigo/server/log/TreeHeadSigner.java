@@ -17,8 +17,12 @@ import org.testigo.crypto.merkle.SignedTreeHead;
  * (ARCHITECTURE invariant 2). A head of unchanged size is re-signed only once the latest
  * head is older than {@code refresh}, so auditors still see a fresh signature.
  *
- * <p>Several instances may run this against one database: they sign the same boundary, and
- * heads of equal size and time are stored once.
+ * <p>Several instances may run this against one database (or a Galera cluster): only the
+ * holder of the signer lease (a database row with an expiry, renewed at every boundary)
+ * signs; if it dies, another instance takes over once the lease expired. Independently of the
+ * lease, heads are stored one at a time and never go back in size or time
+ * ({@link TransparencyLog#signTreeHead}), so even two signers cannot publish a head that
+ * contradicts an earlier one. SECURITY-galera.md.
  */
 public final class TreeHeadSigner implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(TreeHeadSigner.class);
@@ -27,6 +31,8 @@ public final class TreeHeadSigner implements Managed {
   private final Clock clock;
   private final long intervalMillis;
   private final long refreshMillis;
+  private final byte[] holder = new byte[16];
+  private final long leaseMillis;
   private ScheduledExecutorService executor;
 
   public TreeHeadSigner(TransparencyLog log, LogSigningKey key, Clock clock, Duration interval,
@@ -39,6 +45,8 @@ public final class TreeHeadSigner implements Managed {
     this.clock = clock;
     this.intervalMillis = interval.toMillis();
     this.refreshMillis = refresh.toMillis();
+    this.leaseMillis = Math.max(2 * intervalMillis + 5_000, 30_000);
+    new java.security.SecureRandom().nextBytes(holder);
   }
 
   /** The latest boundary at or before now. */
@@ -48,11 +56,15 @@ public final class TreeHeadSigner implements Managed {
   }
 
   /**
-   * Signs at {@code boundaryMillis} if the log grew since the latest head, or that head is
-   * older than the refresh age; returns the latest head afterwards.
+   * Signs at {@code boundaryMillis} if this instance holds the signer lease and the log grew
+   * since the latest head, or that head is older than the refresh age; returns the latest
+   * head afterwards (null if none and this instance is not the signer).
    */
   public SignedTreeHead signIfDue(long boundaryMillis) {
     var latest = log.latestTreeHead();
+    if (!log.holdSignerLease(holder, clock.millis(), leaseMillis)) {
+      return latest.orElse(null);
+    }
     if (latest.isPresent() && latest.get().treeSize() == log.size()
         && boundaryMillis - latest.get().timestampMillis() < refreshMillis) {
       return latest.get();

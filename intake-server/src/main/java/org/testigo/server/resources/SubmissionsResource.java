@@ -13,6 +13,8 @@ import java.io.InputStream;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import org.testigo.server.core.EnvelopeId;
+import org.testigo.server.core.EnvelopeStore;
 import org.testigo.server.core.InvalidInputException;
 import org.testigo.server.core.StoredEnvelope;
 import org.testigo.server.core.SubmissionService;
@@ -22,6 +24,13 @@ import org.testigo.server.core.SubmissionService;
 public final class SubmissionsResource {
   /** Optional: base64url of the 32-byte mailbox lookup key, to link the report to a mailbox. */
   public static final String MAILBOX_HEADER = "Testigo-Mailbox-Lookup-Key";
+  /**
+   * Optional: a submission id chosen by the client (32 hex digits, 128 random bits), sent
+   * again unchanged when the client retries after an error or a timeout. The first request
+   * that stores it answers 201; any later one with the same bytes answers 200 with the same
+   * id ("already stored"); with other bytes, 409. The id becomes the envelope's public id.
+   */
+  public static final String SUBMISSION_ID_HEADER = "Testigo-Submission-Id";
   private final SubmissionService submissions;
 
   public SubmissionsResource(SubmissionService submissions) {
@@ -32,11 +41,22 @@ public final class SubmissionsResource {
   @Consumes(MediaType.APPLICATION_OCTET_STREAM)
   @Produces(MediaType.APPLICATION_JSON)
   public Response submit(@HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
-      @HeaderParam(MAILBOX_HEADER) String lookupKey, InputStream body) throws IOException {
+      @HeaderParam(MAILBOX_HEADER) String lookupKey, @HeaderParam(SUBMISSION_ID_HEADER) String submissionId,
+      InputStream body) throws IOException {
     Optional<byte[]> key = Optional.ofNullable(lookupKey).map(SubmissionsResource::decode);
-    StoredEnvelope stored = submissions.submit(body, contentLength, key);
-    return Response.status(201).entity(Map.of("id", stored.id().hex(),
+    Optional<EnvelopeId> id = Optional.ofNullable(submissionId).map(SubmissionsResource::submissionId);
+    EnvelopeStore.Stored result = submissions.submit(body, contentLength, key, id);
+    StoredEnvelope stored = result.envelope();
+    return Response.status(result.alreadyStored() ? 200 : 201).entity(Map.of("id", stored.id().hex(),
         "receivedDay", stored.receivedDay().toString())).build();
+  }
+
+  static EnvelopeId submissionId(String hex) {
+    String h = hex.strip();
+    if (!h.matches("[0-9a-fA-F]{32}")) {
+      throw new InvalidInputException("error.form");
+    }
+    return EnvelopeId.parse(h.toLowerCase(java.util.Locale.ROOT));
   }
 
   static byte[] decode(String base64url) {

@@ -1,0 +1,20 @@
+package org.testigo.server.resources.errors;
+
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.List;
+import org.testigo.server.core.SubmissionIdConflictException;
+
+/** Maps {@link SubmissionIdConflictException} to HTTP 409 with a generic message. */
+public final class SubmissionIdConflictExceptionMapper implements ExceptionMapper<SubmissionIdConflictException> {
+  @Context private UriInfo uri;
+  @Context private HttpHeaders headers;
+
+  @Override
+  public Response toResponse(SubmissionIdConflictException e) {
+    return ErrorResponses.build(uri, headers, 409, List.of("error.submission_id"), null, null);
+  }
+}

@@ -1,0 +1,143 @@
+package org.testigo.server.reviewer.core;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.Fingerprint;
+import org.testigo.crypto.envelope.Envelope;
+import org.testigo.crypto.envelope.EnvelopeInfo;
+import org.testigo.crypto.key.RecipientPublicKey;
+import org.testigo.server.core.EnvelopeId;
+import org.testigo.server.core.EnvelopeStore;
+import org.testigo.server.core.EnvelopeStore.MailboxLink;
+import org.testigo.server.core.InvalidInputException;
+import org.testigo.server.core.LimitedInputStream;
+import org.testigo.server.core.MailboxId;
+import org.testigo.server.core.MailboxStore;
+import org.testigo.server.core.PayloadTooLargeException;
+import org.testigo.server.core.StoredEnvelope;
+import org.testigo.server.core.TransactionRunner;
+import org.testigo.server.db.EnvelopeRecord;
+import org.testigo.server.db.ReviewerDao;
+import org.testigo.server.reviewer.auth.VerifiedBody;
+
+/**
+ * What reviewers do through the API: page through submissions by a server sequence, fetch an
+ * envelope's ciphertext, fetch a source's reply public key, and store a reply sealed to it
+ * where the source's status page reads replies. The server learns nothing it did not already
+ * hold: it never sees a plaintext, and checks replies only structurally.
+ */
+public final class ReviewerService {
+  /** One listed submission; {@code caseId} is the report it belongs to (itself for a report). */
+  public record Submission(long seq, String id, String context, String receivedDay, long size,
+      String sha256, boolean hasMailbox, String caseId) {}
+
+  /** A page of the feed: items after the cursor and the cursor to ask with next. */
+  public record Page<T>(List<T> items, long next, boolean more) {}
+
+  private final Jdbi jdbi;
+  private final EnvelopeStore envelopes;
+  private final MailboxStore mailboxes;
+  private final long maxEnvelopeBytes;
+
+  public ReviewerService(Jdbi jdbi, EnvelopeStore envelopes, MailboxStore mailboxes, long maxEnvelopeBytes) {
+    this.jdbi = jdbi;
+    this.envelopes = envelopes;
+    this.mailboxes = mailboxes;
+    this.maxEnvelopeBytes = maxEnvelopeBytes;
+  }
+
+  /**
+   * Submissions with a sequence number above {@code after}, oldest first. Newly committed
+   * envelopes are first given sequence numbers under the feed lock, so a sequence number
+   * that a reader has seen is never followed by a smaller one committed later.
+   */
+  public Page<Submission> submissions(long after, int limit) {
+    // Galera: concurrent sequencers on different nodes conflict on the lock row; the loser is
+    // rolled back and run again (idempotent: it sequences what is not in the feed yet).
+    envelopes.transactions().inTransaction(TransactionRunner.Idempotence.IDEMPOTENT,
+        TransactionIsolationLevel.READ_COMMITTED, h -> {
+          ReviewerDao dao = h.attach(ReviewerDao.class);
+          dao.lockFeed();
+          int added = dao.sequenceNewEnvelopes();
+          if (added > 0) {
+            dao.advanceFeed(added);
+          }
+          return added;
+        });
+    List<ReviewerDao.FeedRow> rows = envelopes.transactions().withHandle(h -> h.attach(ReviewerDao.class).feedAfter(after, limit + 1));
+    boolean more = rows.size() > limit;
+    List<Submission> items = rows.stream().limit(limit).map(ReviewerService::submission).toList();
+    long next = items.isEmpty() ? after : items.get(items.size() - 1).seq();
+    return new Page<>(items, next, more);
+  }
+
+  private static Submission submission(ReviewerDao.FeedRow r) {
+    HexFormat hex = HexFormat.of();
+    String id = hex.formatHex(r.id());
+    return new Submission(r.seq(), id, r.context(), r.receivedDay().toString(), r.sizeBucket(),
+        hex.formatHex(r.sha256()), r.hasMailbox(), r.caseId() == null ? id : hex.formatHex(r.caseId()));
+  }
+
+  /** A submission's stored envelope, if it is one reviewers may read (in the feed). */
+  public Optional<EnvelopeRecord> envelope(EnvelopeId id) {
+    boolean listed = envelopes.transactions().withHandle(h -> h.attach(ReviewerDao.class).inFeed(id.toBytes())) > 0;
+    return listed ? envelopes.find(id) : Optional.empty();
+  }
+
+  public void copyTo(EnvelopeRecord record, OutputStream out) throws IOException {
+    envelopes.copyTo(record, out);
+  }
+
+  /** The reply public key of the mailbox a report is linked to. */
+  public Optional<RecipientPublicKey> replyKey(EnvelopeId reportId) {
+    return reportMailbox(reportId).flatMap(mailboxes::replyKey);
+  }
+
+  private Optional<MailboxId> reportMailbox(EnvelopeId reportId) {
+    if (envelope(reportId).filter(r -> Envelope.CONTEXT_REPORT.equals(r.context())).isEmpty()) {
+      return Optional.empty();
+    }
+    List<byte[]> ids = envelopes.transactions().withHandle(h -> h.attach(ReviewerDao.class).reportMailbox(reportId.toBytes()));
+    return ids.size() == 1 ? Optional.of(MailboxId.fromBytes(ids.get(0))) : Optional.empty();
+  }
+
+  /**
+   * Stores a reply to the source of a report, streamed. It must be a v1 envelope of context
+   * {@code reply} with exactly one recipient, the mailbox's reply key; the body must match
+   * its signed digest. Everything happens in the store's transaction: any failure stores
+   * nothing. Empty when the report does not exist or has no mailbox.
+   */
+  public Optional<StoredEnvelope> storeReply(EnvelopeId reportId, VerifiedBody body, Long contentLength)
+      throws IOException {
+    if (contentLength != null && contentLength > maxEnvelopeBytes) {
+      throw new PayloadTooLargeException();
+    }
+    Optional<MailboxId> mailbox = reportMailbox(reportId);
+    Optional<RecipientPublicKey> key = mailbox.flatMap(mailboxes::replyKey);
+    if (key.isEmpty()) {
+      return Optional.empty();
+    }
+    Fingerprint expected = key.get().fingerprint();
+    return Optional.of(envelopes.store(Envelope.CONTEXT_REPLY,
+        Optional.of(MailboxLink.existing(mailbox.get(), MailboxStore.KIND_REPLY)), out -> {
+          EnvelopeInfo info;
+          try {
+            info = Envelope.inspect(new LimitedInputStream(body, maxEnvelopeBytes), out);
+          } catch (CryptoException e) {
+            body.finish();
+            throw new InvalidInputException("error.envelope");
+          }
+          if (body.finish() != 0 || info.version() != Envelope.VERSION
+              || !Envelope.CONTEXT_REPLY.equals(info.context())
+              || !info.recipients().equals(List.of(expected))) {
+            throw new InvalidInputException("error.envelope");
+          }
+        }));
+  }
+}

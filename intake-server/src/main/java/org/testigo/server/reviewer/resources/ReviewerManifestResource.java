@@ -1,0 +1,26 @@
+package org.testigo.server.reviewer.resources;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import org.testigo.server.core.KeyState;
+
+/**
+ * {@code GET /api/v1/reviewer/manifest}: the armored signed key manifest chain the server
+ * runs with. Clients verify it from the root fingerprint they pinned; the server is not
+ * trusted for it.
+ */
+@Path("/api/v1/reviewer/manifest")
+public final class ReviewerManifestResource {
+  private final KeyState keys;
+
+  public ReviewerManifestResource(KeyState keys) {
+    this.keys = keys;
+  }
+
+  @GET
+  @Produces("text/plain; charset=US-ASCII")
+  public String chain() {
+    return keys.armoredChain();
+  }
+}

@@ -1,0 +1,336 @@
+package org.testigo.server.reviewer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testigo.crypto.envelope.Envelope;
+import org.testigo.crypto.identity.ReviewerIdentity;
+import org.testigo.crypto.key.RecipientPublicKey;
+import org.testigo.crypto.manifest.KeyManifest;
+import org.testigo.crypto.manifest.ManifestChain;
+import org.testigo.crypto.manifest.ReviewerEntry;
+import org.testigo.crypto.manifest.SignedManifest;
+import org.testigo.crypto.sign.SigningPrivateKey;
+import org.testigo.server.IntakeApplication;
+import org.testigo.server.config.IntakeConfiguration;
+import org.testigo.server.core.payload.PartHeader;
+import org.testigo.server.core.payload.PayloadWriter;
+
+/**
+ * The reviewer API on its own port, with an organisation made for the test: alice (reviewer,
+ * valid), bob (reviewer, validity over), carol (auditor). Every refused request gets the same
+ * 401 body and changes no row; the success paths list, stream, fetch the reply key and post
+ * a reply that the source then reads on the status page.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReviewerApiAppTest {
+  static final SecureRandom RANDOM = new SecureRandom();
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final Path DATA = tempDir();
+  static final ReviewerIdentity ALICE = ReviewerIdentity.generate("alice", RANDOM);
+  static final ReviewerIdentity BOB = ReviewerIdentity.generate("bob", RANDOM);
+  static final ReviewerIdentity CAROL = ReviewerIdentity.generate("carol", RANDOM);
+  static final String ROOT_FINGERPRINT = organisation();
+  static final String UNAUTHORISED = "{\"code\":401,\"message\":\"The request is not authorised.\"}";
+  static String receipt;
+  static String reportId;
+
+  static final DropwizardAppExtension<IntakeConfiguration> APP = new DropwizardAppExtension<>(
+      IntakeApplication.class, Path.of("config-demo.yml").toAbsolutePath().toString(),
+      ConfigOverride.config("dataDirectory", DATA.toString()),
+      ConfigOverride.config("keys.demoBootstrap", "false"),
+      ConfigOverride.config("server.applicationConnectors[0].port", "0"),
+      ConfigOverride.config("server.applicationConnectors[1].port", "0"),
+      ConfigOverride.config("server.adminConnectors[0].port", "0"),
+      ConfigOverride.config("receipts.memoryKiB", "256"),
+      ConfigOverride.config("receipts.iterations", "1"),
+      ConfigOverride.config("limits.maxFormBytes", "2000000"),
+      ConfigOverride.config("limits.maxEnvelopeBytes", "2000000"));
+
+  static Path tempDir() {
+    try {
+      return Files.createTempDirectory("testigo-revapi-");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String organisation() {
+    try {
+      Instant now = Instant.now();
+      SigningPrivateKey root = SigningPrivateKey.generate(RANDOM);
+      SigningPrivateKey log = SigningPrivateKey.generate(RANDOM);
+      KeyManifest m = new KeyManifest(0, null, "Revapi test organisation", root.publicKey(), log.publicKey(),
+          List.of(ReviewerEntry.of(ALICE.publicBundle(), ReviewerEntry.ROLE_REVIEWER, now.minusSeconds(300), now.plus(Duration.ofDays(30))),
+              ReviewerEntry.of(BOB.publicBundle(), ReviewerEntry.ROLE_REVIEWER, now.minus(Duration.ofDays(3)), now.minus(Duration.ofDays(1))),
+              ReviewerEntry.of(CAROL.publicBundle(), ReviewerEntry.ROLE_AUDITOR, now.minusSeconds(300), now.plus(Duration.ofDays(30)))),
+          now);
+      Files.writeString(DATA.resolve("manifest-chain.txt"), ManifestChain.toArmored(List.of(SignedManifest.sign(m, root))));
+      String fp = KeyManifest.rootFingerprint(root.publicKey()).hex();
+      Files.writeString(DATA.resolve("root-fingerprint"), fp + "\n");
+      byte[] secret = new byte[32];
+      RANDOM.nextBytes(secret);
+      Files.write(DATA.resolve("deployment-secret"), secret);
+      // The transparency log (merged from translog) refuses to start without the log key of
+      // the manifest: its 32-byte seed, owner-only.
+      Path logKey = Files.write(DATA.resolve("log-key"), log.exposeSecret());
+      Files.setPosixFilePermissions(logKey, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      return fp;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static URI reviewer(String pathAndQuery) {
+    return URI.create("http://127.0.0.1:" + APP.getPort(1) + pathAndQuery);
+  }
+
+  static URI source(String pathAndQuery) {
+    return URI.create("http://127.0.0.1:" + APP.getLocalPort() + pathAndQuery);
+  }
+
+  static long count(String table) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + DATA.resolve("db/testigo")
+        + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000", "sa", "");
+        ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  static Map<String, Long> rowCounts() throws Exception {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (String t : List.of("envelopes", "envelope_chunks", "mailboxes", "mailbox_envelopes", "reviewer_nonces",
+        "reviewer_feed")) {
+      m.put(t, count(t));
+    }
+    return m;
+  }
+
+  static HttpResponse<String> postForm(URI uri, String contentType, byte[] body) throws Exception {
+    return ReviewerRequests.CLIENT.send(HttpRequest.newBuilder(uri).header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String submitReport(String narrative) throws Exception {
+    String b = "----RevapiBoundary";
+    StringBuilder s = new StringBuilder();
+    for (String[] f : new String[][] {{"version", "1"}, {"lang", "es"}, {"what", "extortion"}, {"who", "inm"},
+        {"state", "CHP"}, {"narrative", narrative}, {"wants", "reply"}}) {
+      s.append("--").append(b).append("\r\nContent-Disposition: form-data; name=\"").append(f[0])
+          .append("\"\r\n\r\n").append(f[1]).append("\r\n");
+    }
+    s.append("--").append(b).append("--\r\n");
+    HttpResponse<String> r = postForm(source("/report?lang=es"), "multipart/form-data; boundary=" + b,
+        s.toString().getBytes(StandardCharsets.UTF_8));
+    assertThat(r.statusCode()).isEqualTo(200);
+    Matcher m = Pattern.compile("<p class=\"receipt\">([^<]+)</p>").matcher(r.body());
+    assertThat(m.find()).isTrue();
+    return m.group(1);
+  }
+
+  static JsonNode list(String query) throws Exception {
+    HttpResponse<byte[]> r = ReviewerRequests.signed(ALICE.signingKey(), "GET",
+        reviewer("/api/v1/reviewer/submissions" + query), null).send();
+    assertThat(r.statusCode()).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+
+  static void assertRefused(ReviewerRequests.Prepared request) throws Exception {
+    assertRefused(request, false);
+  }
+
+  /** 401, the generic body, and no row changed (but the nonce of a valid signature is spent). */
+  static void assertRefused(ReviewerRequests.Prepared request, boolean nonceSpent) throws Exception {
+    Map<String, Long> before = rowCounts();
+    HttpResponse<byte[]> r = request.send();
+    assertThat(r.statusCode()).isEqualTo(401);
+    assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(UNAUTHORISED);
+    Map<String, Long> after = rowCounts();
+    if (nonceSpent) {
+      before.merge("reviewer_nonces", 1L, Long::sum);
+    }
+    assertThat(after).isEqualTo(before);
+  }
+
+  @Test
+  @Order(1)
+  void submissions_areListedAfterACursorWithServerFactsOnly() throws Exception {
+    receipt = submitReport("Nos quitaron el dinero en el retén.");
+    assertThat(list("?after=0").get("items")).hasSize(1);
+    submitReport("Segundo informe.");
+    JsonNode page = list("?after=0&limit=1");
+    assertThat(page.get("items")).hasSize(1);
+    assertThat(page.get("more").asBoolean()).isTrue();
+    JsonNode first = page.get("items").get(0);
+    reportId = first.get("id").asText();
+    assertThat(first.get("context").asText()).isEqualTo("report");
+    assertThat(first.get("receivedDay").asText()).matches("\\d{4}-\\d{2}-\\d{2}");
+    assertThat(first.get("sha256").asText()).hasSize(64);
+    assertThat(first.get("hasMailbox").asBoolean()).isTrue();
+    assertThat(first.get("caseId").asText()).isEqualTo(reportId);
+    JsonNode rest = list("?after=" + page.get("next").asLong() + "&limit=10");
+    assertThat(rest.get("items")).hasSize(1);
+    assertThat(rest.get("items").get(0).get("seq").asLong()).isGreaterThan(first.get("seq").asLong());
+    assertThat(rest.get("more").asBoolean()).isFalse();
+    JsonNode none = list("?after=" + rest.get("next").asLong());
+    assertThat(none.get("items")).isEmpty();
+    assertThat(none.get("next").asLong()).isEqualTo(rest.get("next").asLong());
+  }
+
+  @Test
+  @Order(2)
+  void envelope_streamsTheStoredCiphertextWhichOpensWithTheReviewerKey() throws Exception {
+    JsonNode item = list("?after=0&limit=1").get("items").get(0);
+    HttpResponse<byte[]> r = ReviewerRequests.signed(ALICE.signingKey(), "GET",
+        reviewer("/api/v1/reviewer/submissions/" + reportId + "/envelope"), null).send();
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(r.body())))
+        .isEqualTo(item.get("sha256").asText());
+    byte[] plain = Envelope.open(r.body(), ALICE.encryptionKey(), Envelope.CONTEXT_REPORT);
+    assertThat(new String(plain, StandardCharsets.UTF_8)).contains("Nos quitaron el dinero");
+    HttpResponse<byte[]> missing = ReviewerRequests.signed(ALICE.signingKey(), "GET",
+        reviewer("/api/v1/reviewer/submissions/" + "00".repeat(16) + "/envelope"), null).send();
+    assertThat(missing.statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(3)
+  void manifest_isTheArmoredChainThatVerifiesFromThePinnedRoot() throws Exception {
+    HttpResponse<byte[]> r = ReviewerRequests.signed(CAROL.signingKey(), "GET", reviewer("/api/v1/reviewer/manifest"), null).send();
+    assertThat(r.statusCode()).isEqualTo(200);
+    var latest = ManifestChain.verify(SignedManifest.parseArmored(new String(r.body(), StandardCharsets.US_ASCII)),
+        org.testigo.crypto.Fingerprint.fromHex(ROOT_FINGERPRINT));
+    assertThat(latest.reviewers()).hasSize(3);
+  }
+
+  @Test
+  @Order(4)
+  void refused_unsignedBadlySignedReplayedExpiredUnknownKeyOutOfValidityWrongTag() throws Exception {
+    URI list = reviewer("/api/v1/reviewer/submissions");
+    assertRefused(new ReviewerRequests.Prepared(list, "GET", Map.of(), null));
+    ReviewerRequests.Prepared good = ReviewerRequests.signed(ALICE.signingKey(), "GET", list, null);
+    String sig = good.headers().get("Signature");
+    char c = sig.charAt(12);
+    assertRefused(good.withHeader("Signature", sig.substring(0, 12) + (c == 'A' ? 'B' : 'A') + sig.substring(13)));
+    assertThat(good.send().statusCode()).isEqualTo(200);
+    assertRefused(good);
+    assertRefused(ReviewerRequests.signed(ALICE.signingKey(), "GET", list, null, Instant.now().minus(Duration.ofMinutes(10))));
+    assertRefused(ReviewerRequests.signed(ALICE.signingKey(), "GET", list, null, Instant.now().plus(Duration.ofMinutes(10))));
+    assertRefused(ReviewerRequests.signed(SigningPrivateKey.generate(RANDOM), "GET", list, null));
+    assertRefused(ReviewerRequests.signed(BOB.signingKey(), "GET", list, null));
+    assertRefused(ReviewerRequests.signedGetWithParams(ALICE.signingKey(), list, Map.of("tag", "testigo-reviewer-v0")));
+    assertRefused(ReviewerRequests.signedGetWithParams(ALICE.signingKey(), list, Map.of("alg", "hmac-sha256")));
+    long now = Instant.now().getEpochSecond();
+    assertRefused(ReviewerRequests.signedGetWithParams(ALICE.signingKey(), list, Map.of("created", now, "expires", now + 600)));
+    assertThat(ReviewerRequests.signedGetWithParams(ALICE.signingKey(), list, Map.of()).send().statusCode()).isEqualTo(200);
+    // signed for another path, sent to this one
+    ReviewerRequests.Prepared other = ReviewerRequests.signed(ALICE.signingKey(), "GET", reviewer("/api/v1/reviewer/manifest"), null);
+    assertRefused(new ReviewerRequests.Prepared(list, "GET", other.headers(), null));
+    // a query added after signing
+    assertRefused(new ReviewerRequests.Prepared(reviewer("/api/v1/reviewer/submissions?after=1"), "GET", good.headers(), null));
+  }
+
+  @Test
+  @Order(5)
+  void ports_reviewerPathsOnlyOnTheReviewerPortAndNothingElseThere() throws Exception {
+    HttpResponse<byte[]> onSource = ReviewerRequests.signed(ALICE.signingKey(), "GET",
+        source("/api/v1/reviewer/submissions"), null).send();
+    assertThat(onSource.statusCode()).isEqualTo(404);
+    assertThat(ReviewerRequests.CLIENT.send(HttpRequest.newBuilder(source("/api/v1/reviewer/manifest")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+    assertThat(ReviewerRequests.CLIENT.send(HttpRequest.newBuilder(source("/api/v1/%72eviewer/manifest")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+    for (String p : List.of("/", "/report", "/api/v1/manifest", "/assets/testigo.css")) {
+      assertThat(ReviewerRequests.CLIENT.send(HttpRequest.newBuilder(reviewer(p)).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).as(p).isEqualTo(404);
+      assertThat(ReviewerRequests.CLIENT.send(HttpRequest.newBuilder(source(p)).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).as(p).isEqualTo(200);
+    }
+  }
+
+  static byte[] sealedReply(RecipientPublicKey to, String text) throws Exception {
+    ByteArrayOutputStream payload = new ByteArrayOutputStream();
+    PayloadWriter w = new PayloadWriter(payload);
+    w.writePart(new PartHeader("message", null, "text/plain; charset=utf-8"), text.getBytes(StandardCharsets.UTF_8));
+    w.finish();
+    ByteArrayOutputStream sealed = new ByteArrayOutputStream();
+    Envelope.seal(new ByteArrayInputStream(payload.toByteArray()), sealed, List.of(to), Envelope.CONTEXT_REPLY, RANDOM);
+    return sealed.toByteArray();
+  }
+
+  @Test
+  @Order(6)
+  void reply_isSealedToTheReplyKeyStoredAndReadByTheSourceWithTheReceipt() throws Exception {
+    HttpResponse<byte[]> keyResponse = ReviewerRequests.signed(ALICE.signingKey(), "GET",
+        reviewer("/api/v1/reviewer/submissions/" + reportId + "/reply-key"), null).send();
+    assertThat(keyResponse.statusCode()).isEqualTo(200);
+    JsonNode key = JSON.readTree(keyResponse.body());
+    RecipientPublicKey replyKey = RecipientPublicKey.fromBytes(
+        java.util.Base64.getUrlDecoder().decode(key.get("replyPublicKey").asText()));
+    assertThat(key.get("fingerprint").asText()).isEqualTo(replyKey.fingerprint().hex());
+    URI replies = reviewer("/api/v1/reviewer/submissions/" + reportId + "/replies");
+
+    // refused without changing anything: digest of another body, auditor, wrong recipient, wrong context
+    byte[] reply = sealedReply(replyKey, "Recibimos su denuncia. Gracias.");
+    assertRefused(ReviewerRequests.signed(ALICE.signingKey(), "POST", replies, reply).withBody(sealedReply(replyKey, "other")), true);
+    Map<String, Long> before = rowCounts();
+    assertThat(ReviewerRequests.signed(CAROL.signingKey(), "POST", replies, reply).send().statusCode()).isEqualTo(403);
+    byte[] toAlice = sealedReply(ALICE.encryptionKey().publicKey(), "x");
+    assertThat(ReviewerRequests.signed(ALICE.signingKey(), "POST", replies, toAlice).send().statusCode()).isEqualTo(400);
+    ByteArrayOutputStream report = new ByteArrayOutputStream();
+    Envelope.seal(new ByteArrayInputStream(new byte[10]), report, List.of(replyKey), Envelope.CONTEXT_REPORT, RANDOM);
+    assertThat(ReviewerRequests.signed(ALICE.signingKey(), "POST", replies, report.toByteArray()).send().statusCode()).isEqualTo(400);
+    assertThat(ReviewerRequests.signed(ALICE.signingKey(), "POST", replies, new byte[] {1, 2, 3}).send().statusCode()).isEqualTo(400);
+    Map<String, Long> after = rowCounts();
+    after.remove("reviewer_nonces");
+    before.remove("reviewer_nonces");
+    assertThat(after).isEqualTo(before);
+
+    HttpResponse<byte[]> ok = ReviewerRequests.signed(ALICE.signingKey(), "POST", replies, reply).send();
+    assertThat(ok.statusCode()).isEqualTo(201);
+    assertThat(count("mailbox_envelopes")).isEqualTo(before.get("mailbox_envelopes") + 1);
+
+    HttpResponse<String> status = postForm(source("/status?lang=es"), "application/x-www-form-urlencoded",
+        ("receipt=" + URLEncoder.encode(receipt, StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII));
+    assertThat(status.statusCode()).isEqualTo(200);
+    assertThat(status.body()).contains("Recibimos su denuncia. Gracias.");
+
+    // a reply is not a submission: the feed does not list it
+    JsonNode all = list("?after=0&limit=100");
+    assertThat(all.get("items")).hasSize(2);
+  }
+}
