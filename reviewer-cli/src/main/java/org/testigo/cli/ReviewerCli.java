@@ -11,12 +11,18 @@ import picocli.CommandLine.Command;
 @Command(name = "testigo-reviewer",
     mixinStandardHelpOptions = true,
     versionProvider = ReviewerCli.Version.class,
-    description = "Testigo reviewer tool: keys, sealing and opening envelopes, manifests.",
+    description = "Testigo reviewer tool: keys, envelopes, manifests, sync, reading and replying to reports.",
     subcommands = {
         KeysCommand.class,
         SealCommand.class,
         OpenCommand.class,
         ManifestCommand.class,
+        ServerCommand.class,
+        SyncCommand.class,
+        ListCommand.class,
+        ShowCommand.class,
+        FilesCommand.class,
+        ReplyCommand.class,
         CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",
@@ -27,7 +33,8 @@ import picocli.CommandLine.Command;
         "  3  decryption or verification failed (wrong passphrase or key, modified input)",
         "  4  a file could not be read or written",
         "  5  input is not in the expected format",
-        "  6  refused: would overwrite a file or reveal a secret"
+        "  6  refused: would overwrite a file or reveal a secret",
+        "  7  the server could not be reached, or refused or failed the request"
     })
 public final class ReviewerCli {
 
