@@ -35,7 +35,14 @@ public class SecretBytes {
   public final void destroy() {
     Arrays.fill(bytes, (byte) 0);
     destroyed = true;
+    onDestroy();
   }
+
+  /**
+   * Called by {@link #destroy()} after zeroing: a subclass that caches values derived from
+   * the secret drops them here. The default does nothing.
+   */
+  protected void onDestroy() {}
 
   public final boolean isDestroyed() {
     return destroyed;

@@ -33,6 +33,9 @@ import org.testigo.server.core.SubmissionService;
 import org.testigo.server.db.Migrations;
 import org.testigo.server.demo.DemoOrganisation;
 import org.testigo.server.health.ManifestHealthCheck;
+import org.testigo.server.tor.OnionServices;
+import org.testigo.server.tor.TorHealthCheck;
+import org.testigo.server.tor.TorSettings;
 import org.testigo.server.resources.AssetsResource;
 import org.testigo.server.reviewer.ReviewerApi;
 import org.testigo.server.resources.MailboxesResource;
@@ -91,10 +94,22 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     safety(env, limits);
     reviewerApi(config, env, keys, jdbi, envelopes, mailboxes);
     env.healthChecks().register("manifest", new ManifestHealthCheck(keys, clock));
+    onionServices(config, env);
     env.admin().addTask(new ExportEnvelopeTask(envelopes, data.resolve("exports")));
     if (config.getKeys().isDemoBootstrap()) {
       banner(env, data, keys, demo);
     }
+  }
+
+  /** Publishes the source and reviewer onion services when a tor section is configured. */
+  private static void onionServices(IntakeConfiguration config, Environment env) {
+    TorSettings tor = config.getTor();
+    if (tor == null) {
+      return;
+    }
+    OnionServices onions = new OnionServices(tor);
+    env.lifecycle().manage(onions);
+    env.healthChecks().register("tor", new TorHealthCheck(onions, tor.isRequireBootstrap()));
   }
 
   private DemoOrganisation.Created demoOrganisation(IntakeConfiguration config, Path data) throws IOException {

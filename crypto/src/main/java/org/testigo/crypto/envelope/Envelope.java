@@ -261,8 +261,8 @@ public final class Envelope {
     if (stanza == null) {
       throw new CryptoException();
     }
-    byte[] raw = XWingHpke.open(key.exposeSecret(), stanza.enc(),
-        EnvelopeKdf.hpkeInfo(header.context()), mine.toBytes(), stanza.wrappedKey());
+    byte[] raw = key.openHpke(stanza.enc(), EnvelopeKdf.hpkeInfo(header.context()),
+        mine.toBytes(), stanza.wrappedKey());
     FileKey fileKey;
     try {
       if (raw.length != FileKey.LENGTH) {

@@ -31,7 +31,15 @@ final class SealingOutputStream extends OutputStream {
 
   @Override
   public void write(int b) throws IOException {
-    write(new byte[] {(byte) b}, 0, 1);
+    ensureOpen();
+    if (dataLength + 1 >= Padme.MAX_LENGTH) {
+      throw new IOException("envelope payload too large");
+    }
+    if (filled == CHUNK) {
+      emit(false);
+    }
+    dataLength++;
+    plain[filled++] = (byte) b;
   }
 
   @Override

@@ -2,6 +2,7 @@ package org.testigo.crypto.envelope;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 import org.testigo.crypto.CryptoException;
 
 /**
@@ -10,6 +11,8 @@ import org.testigo.crypto.CryptoException;
  */
 final class Unpadder {
   private static final byte[] ZEROS = new byte[EnvelopeHeader.CHUNK_SIZE];
+  /** Block size of the backward scan; each block is tested at once with Arrays.mismatch. */
+  private static final int SCAN_BLOCK = 256;
   private final OutputStream out;
   private int pendingByte = -1;
   private long pendingZeros;
@@ -22,10 +25,7 @@ final class Unpadder {
   /** Accepts one authenticated plaintext chunk. */
   void accept(byte[] chunk, int len) throws IOException {
     paddedLength += len;
-    int j = len - 1;
-    while (j >= 0 && chunk[j] == 0) {
-      j--;
-    }
+    int j = lastNonZero(chunk, len);
     if (j < 0) {
       pendingZeros += len;
       return;
@@ -41,6 +41,26 @@ final class Unpadder {
     out.write(chunk, 0, j);
     pendingByte = chunk[j] & 0xff;
     pendingZeros = len - 1 - j;
+  }
+
+  /**
+   * Index of the last non-zero byte of {@code b[0..len)}, or -1. Scans from the end only, a
+   * block at a time (all-zero padding blocks are skipped with one vectorised comparison).
+   */
+  static int lastNonZero(byte[] b, int len) {
+    int end = len;
+    while (end > 0) {
+      int start = Math.max(0, end - SCAN_BLOCK);
+      if (Arrays.mismatch(b, start, end, ZEROS, 0, end - start) >= 0) {
+        int j = end - 1;
+        while (b[j] == 0) {
+          j--;
+        }
+        return j;
+      }
+      end = start;
+    }
+    return -1;
   }
 
   /**

@@ -22,11 +22,11 @@ public final class Hkdf {
     }
     byte[] prk = hmacSha256(salt.length == 0 ? new byte[HASH_LENGTH] : salt, ikm);
     try {
+      Mac mac = mac(prk);
       byte[] out = new byte[length];
       byte[] t = new byte[0];
       int done = 0;
       for (int i = 1; done < length; i++) {
-        Mac mac = mac(prk);
         mac.update(t);
         mac.update(info);
         mac.update((byte) i);

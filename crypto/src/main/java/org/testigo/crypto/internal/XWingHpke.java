@@ -5,7 +5,6 @@ import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.hpke.HPKE;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
-import org.bouncycastle.pqc.crypto.xwing.XWingPrivateKeyParameters;
 import org.bouncycastle.pqc.crypto.xwing.XWingPublicKeyParameters;
 import org.testigo.crypto.CryptoException;
 
@@ -33,7 +32,45 @@ public final class XWingHpke {
 
   /** Derives the 1216-byte public key from a 32-byte seed. */
   public static byte[] publicKeyFromSeed(byte[] seed) {
-    return new XWingPrivateKeyParameters(seed).getPublicKeyParameters().getEncoded();
+    return expand(seed).publicKey;
+  }
+
+  /**
+   * An X-Wing private key expanded once from its 32-byte seed (the ML-KEM-768 and X25519 key
+   * pairs), so that repeated {@link #open(ExpandedKey, byte[], byte[], byte[], byte[])} calls
+   * skip the key generation that opening from a seed repeats every time. Opaque: it exposes
+   * no private key bytes and never prints them. Holders must treat it like the seed.
+   */
+  public static final class ExpandedKey {
+    private final AsymmetricCipherKeyPair keyPair;
+    private final byte[] publicKey;
+
+    private ExpandedKey(AsymmetricCipherKeyPair keyPair) {
+      this.keyPair = keyPair;
+      this.publicKey = ((XWingPublicKeyParameters) keyPair.getPublic()).getEncoded();
+    }
+
+    /** The 1216-byte public key (a copy). */
+    public byte[] publicKey() {
+      return publicKey.clone();
+    }
+
+    @Override
+    public String toString() {
+      return "XWingHpke.ExpandedKey[REDACTED]";
+    }
+  }
+
+  /**
+   * Expands a 32-byte seed once (one X-Wing key generation).
+   *
+   * @throws IllegalArgumentException if {@code seed} is not 32 bytes
+   */
+  public static ExpandedKey expand(byte[] seed) {
+    if (seed.length != 32) {
+      throw new IllegalArgumentException("an X-Wing seed is 32 bytes");
+    }
+    return new ExpandedKey(hpke().deserializePrivateKey(seed, null));
   }
 
   /** Throws {@link IllegalArgumentException} if {@code pk} is not a parseable X-Wing key. */
@@ -80,15 +117,26 @@ public final class XWingHpke {
    */
   public static byte[] open(byte[] seed, byte[] enc, byte[] info, byte[] aad, byte[] ciphertext)
       throws CryptoException {
+    ExpandedKey key;
+    try {
+      key = expand(seed);
+    } catch (RuntimeException e) {
+      throw new CryptoException();
+    }
+    return open(key, enc, info, aad, ciphertext);
+  }
+
+  /**
+   * HPKE OpenBase with an already expanded key; same failure behaviour as
+   * {@link #open(byte[], byte[], byte[], byte[], byte[])}, without its per-call key generation.
+   */
+  public static byte[] open(ExpandedKey key, byte[] enc, byte[] info, byte[] aad,
+      byte[] ciphertext) throws CryptoException {
     if (enc.length != ENC_LENGTH || ciphertext.length < TAG_LENGTH) {
       throw new CryptoException();
     }
     try {
-      HPKE hpke = hpke();
-      XWingPrivateKeyParameters sk = new XWingPrivateKeyParameters(seed);
-      AsymmetricCipherKeyPair kp = hpke.deserializePrivateKey(seed,
-          sk.getPublicKeyParameters().getEncoded());
-      return hpke.setupBaseR(enc, kp, info).open(aad, ciphertext);
+      return hpke().setupBaseR(enc, key.keyPair, info).open(aad, ciphertext);
     } catch (InvalidCipherTextException | RuntimeException e) {
       throw new CryptoException();
     }

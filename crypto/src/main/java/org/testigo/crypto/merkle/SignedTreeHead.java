@@ -5,6 +5,9 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.sign.SignatureDomain;
+import org.testigo.crypto.sign.SigningPrivateKey;
+import org.testigo.crypto.sign.SigningPublicKey;
 
 /**
  * A tree head of the transparency log and the log key's Ed25519 signature over it,
@@ -17,8 +20,9 @@ import org.testigo.crypto.CryptoException;
  * </pre>
  *
  * The signature is made over {@link #toBeSigned()} under the signature domain
- * {@code tree-head-v1} with the log key listed in the current key manifest. This class
- * only holds and encodes it; signing and verification live with the signing keys.
+ * {@code tree-head-v1} ({@link SignatureDomain#TREE_HEAD}) with the log key listed in the
+ * current key manifest: {@link #sign} makes it, {@link #verify} checks it. A parsed head is
+ * not trusted until {@link #verify} returns true for the expected log key.
  */
 public final class SignedTreeHead {
   public static final int VERSION = 1;
@@ -52,6 +56,28 @@ public final class SignedTreeHead {
       throw new IllegalArgumentException("invalid tree head");
     }
     return new SignedTreeHead(treeSize, rootHash.clone(), timestampMillis, signature.clone());
+  }
+
+  /**
+   * Signs a tree head with the log key, under {@link SignatureDomain#TREE_HEAD}.
+   *
+   * @throws IllegalArgumentException if the size or timestamp is negative or the root is not
+   *     32 bytes
+   */
+  public static SignedTreeHead sign(long size, byte[] root, long timestampMillis,
+      SigningPrivateKey logKey) {
+    byte[] tbs = toBeSigned(size, root, timestampMillis);
+    byte[] signature = logKey.sign(SignatureDomain.TREE_HEAD, tbs);
+    return new SignedTreeHead(size, root.clone(), timestampMillis, signature);
+  }
+
+  /**
+   * True only if the signature is {@code logKey}'s Ed25519 signature over
+   * {@link #toBeSigned()} under {@link SignatureDomain#TREE_HEAD}. Never throws; a null key
+   * gives false.
+   */
+  public boolean verify(SigningPublicKey logKey) {
+    return logKey != null && logKey.verify(SignatureDomain.TREE_HEAD, toBeSigned(), signature);
   }
 
   /** The 49 bytes the log key signs, for a head not yet signed. */

@@ -16,6 +16,8 @@ public class IntakeConfiguration extends Configuration {
   @NotNull @Valid private LimitSettings limits = new LimitSettings();
   @NotNull @Valid private ReceiptSettings receipts = new ReceiptSettings();
   @NotNull @Valid private ReviewerApiSettings reviewerApi = new ReviewerApiSettings();
+  /** Onion services through the local tor's control port; absent = none (development). */
+  @Valid private org.testigo.server.tor.TorSettings tor;
 
   @JsonProperty public String getDataDirectory() { return dataDirectory; }
   @JsonProperty public void setDataDirectory(String v) { this.dataDirectory = v; }
@@ -27,6 +29,8 @@ public class IntakeConfiguration extends Configuration {
   @JsonProperty public void setLimits(LimitSettings v) { this.limits = v; }
   @JsonProperty public ReceiptSettings getReceipts() { return receipts; }
   @JsonProperty public void setReceipts(ReceiptSettings v) { this.receipts = v; }
+  @JsonProperty public org.testigo.server.tor.TorSettings getTor() { return tor; }
+  @JsonProperty public void setTor(org.testigo.server.tor.TorSettings v) { this.tor = v; }
 
   @JsonProperty public ReviewerApiSettings getReviewerApi() { return reviewerApi; }
   @JsonProperty public void setReviewerApi(ReviewerApiSettings v) { this.reviewerApi = v; }

@@ -1,0 +1,195 @@
+package org.testigo.server.tor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ops/ scripts: shellcheck, install.sh --prefix against this machine's MariaDB
+ * (127.0.0.1:3306, root without password) with uniquely named database and accounts that
+ * are dropped afterwards, the accounts' privileges, and backup then restore.
+ */
+class OpsScriptsTest {
+  private static final Path OPS = Path.of("..", "ops").toAbsolutePath().normalize();
+  private static final String ROOT_URL = "jdbc:mariadb://127.0.0.1:3306/";
+
+  @TempDir Path tmp;
+  private String db;
+  private String users;
+  private final List<String> databases = new ArrayList<>();
+
+  @BeforeEach
+  void names() {
+    String id = Long.toHexString(System.nanoTime() ^ ThreadLocalRandom.current().nextLong())
+        .replace("-", "");
+    db = "tgt_" + id;
+    users = "tgu_" + id;
+    databases.add(db);
+  }
+
+  @AfterEach
+  void dropEverything() throws SQLException {
+    try (Connection c = DriverManager.getConnection(ROOT_URL, "root", "");
+         Statement s = c.createStatement()) {
+      for (String d : databases) {
+        s.execute("DROP DATABASE IF EXISTS `" + d + "`");
+      }
+      for (String role : List.of("app", "migrate", "backup", "admin")) {
+        for (String host : List.of("localhost", "127.0.0.1")) {
+          s.execute("DROP USER IF EXISTS '" + users + "_" + role + "'@'" + host + "'");
+        }
+      }
+    }
+  }
+
+  private static String run(Path dir, String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    if (p.exitValue() != 0) {
+      throw new AssertionError(String.join(" ", command) + " exited " + p.exitValue() + ":\n" + out);
+    }
+    return out;
+  }
+
+  private Path install() throws Exception {
+    Path prefix = tmp.resolve("root");
+    run(OPS, "bash", OPS.resolve("install/install.sh").toString(), "--prefix", prefix.toString(),
+        "--db-host", "127.0.0.1", "--db-name", db, "--db-user-prefix", users);
+    return prefix;
+  }
+
+  private Connection as(Path prefix, String role) throws Exception {
+    String file = role.equals("app") ? "db-password" : "db-" + role + "-password";
+    String pw = Files.readString(prefix.resolve("etc/testigo/" + file)).strip();
+    return DriverManager.getConnection(ROOT_URL + db, users + "_" + role, pw);
+  }
+
+  @Test
+  void shellcheck_findsNothingInAnyOpsScript() throws Exception {
+    assertThat(run(OPS, "bash", OPS.resolve("check-shellcheck.sh").toString()))
+        .contains("scripts clean");
+  }
+
+  @Test
+  void install_withPrefix_isIdempotent_andWritesOnlyUnderThePrefix() throws Exception {
+    Path prefix = install();
+    String password = Files.readString(prefix.resolve("etc/testigo/db-password"));
+    String second = run(OPS, "bash", OPS.resolve("install/install.sh").toString(), "--prefix",
+        prefix.toString(), "--db-host", "127.0.0.1", "--db-name", db, "--db-user-prefix", users);
+    assertThat(second).doesNotContain("wrote ").doesNotContain("generated ");
+    assertThat(Files.readString(prefix.resolve("etc/testigo/db-password"))).isEqualTo(password);
+    assertThat(password.strip()).matches("[A-Za-z0-9]{32}");
+    assertThat(Files.getPosixFilePermissions(prefix.resolve("etc/testigo/db-admin-password")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(prefix.resolve("var/lib/testigo/onion-keys")))
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    assertThat(prefix.resolve("etc/systemd/system/testigo-intake.service")).exists();
+    assertThat(prefix.resolve("etc/tor/torrc")).exists();
+    assertThat(prefix.resolve("etc/systemd/journald.conf.d/50-testigo.conf")).exists();
+    assertThat(Files.readAllBytes(prefix.resolve("etc/testigo/deployment-secret"))).hasSize(32);
+  }
+
+  @Test
+  void accounts_appCannotDeleteOrDrop_migrateCannotDelete_onlyAdminCan() throws Exception {
+    Path prefix = install();
+    try (Connection m = as(prefix, "migrate"); Statement s = m.createStatement()) {
+      s.execute("CREATE TABLE envelopes (id BIGINT PRIMARY KEY, body VARBINARY(64))");
+      assertThatThrownBy(() -> s.execute("DELETE FROM envelopes")).isInstanceOf(SQLException.class);
+      assertThatThrownBy(() -> s.execute("DROP TABLE envelopes")).isInstanceOf(SQLException.class);
+    }
+    try (Connection a = as(prefix, "app"); Statement s = a.createStatement()) {
+      s.execute("INSERT INTO envelopes VALUES (1, x'00ff'), (2, x'0102')");
+      s.execute("UPDATE envelopes SET body = x'01' WHERE id = 2");
+      try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM envelopes")) {
+        r.next();
+        assertThat(r.getInt(1)).isEqualTo(2);
+      }
+      assertThatThrownBy(() -> s.execute("DELETE FROM envelopes WHERE id = 1"))
+          .isInstanceOf(SQLException.class).hasMessageContaining("denied");
+      assertThatThrownBy(() -> s.execute("DROP TABLE envelopes")).isInstanceOf(SQLException.class);
+      assertThatThrownBy(() -> s.execute("CREATE TABLE x (i INT)")).isInstanceOf(SQLException.class);
+      assertThatThrownBy(() -> s.execute("TRUNCATE TABLE envelopes")).isInstanceOf(SQLException.class);
+      assertThatThrownBy(() -> s.executeQuery("SELECT * FROM mysql.user")).isInstanceOf(SQLException.class);
+    }
+    try (Connection b = as(prefix, "backup"); Statement s = b.createStatement()) {
+      assertThatThrownBy(() -> s.execute("INSERT INTO envelopes VALUES (3, x'03')"))
+          .isInstanceOf(SQLException.class);
+    }
+    try (Connection ad = as(prefix, "admin"); Statement s = ad.createStatement()) {
+      assertThat(s.executeUpdate("DELETE FROM envelopes WHERE id = 1")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void backupThenRestore_bringsAFreshDatabaseToTheSameState_andRejectsTampering() throws Exception {
+    Path prefix = install();
+    Files.writeString(prefix.resolve("etc/testigo/manifest-chain.txt"), "manifest chain v1\n");
+    try (Connection m = as(prefix, "migrate"); Statement s = m.createStatement()) {
+      s.execute("CREATE TABLE envelopes (id BIGINT PRIMARY KEY, body LONGBLOB)");
+    }
+    byte[] blob = new byte[200_000];
+    ThreadLocalRandom.current().nextBytes(blob);
+    try (Connection a = as(prefix, "app");
+         var ps = a.prepareStatement("INSERT INTO envelopes VALUES (?, ?)")) {
+      for (int i = 0; i < 5; i++) {
+        ps.setLong(1, i);
+        ps.setBytes(2, blob);
+        ps.executeUpdate();
+      }
+    }
+    Path out = tmp.resolve("backups");
+    String archive = run(OPS, "bash", OPS.resolve("backup/testigo-backup.sh").toString(),
+        "--out", out.toString(), "--etc", prefix.resolve("etc/testigo").toString(),
+        "--db-name", db, "--db-user", users + "_backup", "--db-host", "127.0.0.1").strip();
+    assertThat(Path.of(archive)).exists();
+    assertThat(Path.of(archive + ".sha256")).exists();
+
+    String restored = db + "_r";
+    databases.add(restored);
+    Path manifests = tmp.resolve("restored-etc");
+    run(OPS, "bash", OPS.resolve("backup/testigo-restore.sh").toString(), archive,
+        "--db-name", restored, "--db-host", "127.0.0.1", "--manifest-to", manifests.toString());
+    assertThat(Files.readString(manifests.resolve("manifest-chain.txt"))).isEqualTo("manifest chain v1\n");
+    try (Connection c = DriverManager.getConnection(ROOT_URL, "root", "");
+         Statement s = c.createStatement()) {
+      assertThat(checksum(s, restored)).isEqualTo(checksum(s, db));
+    }
+    assertThatThrownBy(() -> run(OPS, "bash", OPS.resolve("backup/testigo-restore.sh").toString(),
+        archive, "--db-name", restored, "--db-host", "127.0.0.1"))
+        .hasMessageContaining("already exists");
+
+    byte[] bytes = Files.readAllBytes(Path.of(archive));
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(Path.of(archive), bytes);
+    databases.add(db + "_t");
+    assertThatThrownBy(() -> run(OPS, "bash", OPS.resolve("backup/testigo-restore.sh").toString(),
+        archive, "--db-name", db + "_t", "--db-host", "127.0.0.1"))
+        .hasMessageContaining("checksum mismatch");
+  }
+
+  private static String checksum(Statement s, String database) throws SQLException {
+    try (ResultSet r = s.executeQuery("CHECKSUM TABLE `" + database + "`.envelopes EXTENDED")) {
+      r.next();
+      return r.getString(2);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package org.testigo.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts the real, packaged jars as separate processes: the intake server with a demo
+ * configuration in a temporary data directory on free loopback ports, and the reviewer
+ * command line. Used by the end-to-end tests (failsafe, after {@code package}).
+ */
+final class RealJars {
+  static final Path REPO = locateRepo();
+  static final Path SERVER_JAR = REPO.resolve("intake-server/target/testigo-intake-server.jar");
+  static final Path REVIEWER_JAR = REPO.resolve("reviewer-cli/target/testigo-reviewer.jar");
+
+  private RealJars() {}
+
+  private static Path locateRepo() {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.exists(p.resolve("intake-server/pom.xml"))) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      throw new IllegalStateException("run from inside the Testigo checkout");
+    }
+    return p;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A running intake server; {@link #close()} stops it. */
+  static final class Server implements AutoCloseable {
+    final Process process;
+    final Path dataDir;
+    final Path log;
+    final int port;
+    final int adminPort;
+
+    private Server(Process process, Path dataDir, Path log, int port, int adminPort) {
+      this.process = process;
+      this.dataDir = dataDir;
+      this.log = log;
+      this.port = port;
+      this.adminPort = adminPort;
+    }
+
+    String url(String path) {
+      return "http://127.0.0.1:" + port + path;
+    }
+
+    String adminUrl(String path) {
+      return "http://127.0.0.1:" + adminPort + path;
+    }
+
+    String output() throws IOException {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /**
+   * Starts {@code java -jar testigo-intake-server.jar server config-demo.yml} with the
+   * data directory and ports overridden, and waits until the admin health check answers.
+   */
+  static Server startServer(Path work, String heap, String... extraProperties)
+      throws IOException, InterruptedException {
+    if (!Files.exists(SERVER_JAR)) {
+      throw new IllegalStateException("missing " + SERVER_JAR + ": run mvn package first");
+    }
+    Path dataDir = Files.createDirectories(work.resolve("data"));
+    Path log = work.resolve("server.log");
+    int port = freePort();
+    int admin = freePort();
+    List<String> cmd = new ArrayList<>(List.of("java", "-Xmx" + heap,
+        "-Ddw.dataDirectory=" + dataDir,
+        "-Ddw.server.applicationConnectors[0].port=" + port,
+        "-Ddw.server.adminConnectors[0].port=" + admin));
+    for (String p : extraProperties) {
+      cmd.add("-D" + p);
+    }
+    cmd.addAll(List.of("-jar", SERVER_JAR.toString(), "server",
+        REPO.resolve("intake-server/config-demo.yml").toString()));
+    Process process = new ProcessBuilder(cmd).directory(work.toFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Server server = new Server(process, dataDir, log, port, admin);
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("server exited early:\n" + server.output());
+      }
+      try {
+        var r = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(server.adminUrl("/healthcheck"))).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return server;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(300);
+    }
+    server.close();
+    throw new IllegalStateException("server did not become healthy in 90 s:\n"
+        + server.output());
+  }
+
+  /** Result of running the reviewer jar. */
+  record Run(int exitCode, String output) {}
+
+  /** Runs {@code java -jar testigo-reviewer.jar args...} and waits (at most 2 minutes). */
+  static Run reviewer(Path workDir, String... args) throws IOException, InterruptedException {
+    if (!Files.exists(REVIEWER_JAR)) {
+      throw new IllegalStateException("missing " + REVIEWER_JAR + ": run mvn package first");
+    }
+    List<String> cmd = new ArrayList<>(List.of("java", "-Xmx512m", "-jar",
+        REVIEWER_JAR.toString()));
+    cmd.addAll(List.of(args));
+    Path out = Files.createTempFile(workDir, "reviewer-", ".log");
+    Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+        .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+    p.getOutputStream().close();
+    if (!p.waitFor(2, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("reviewer command timed out: " + cmd);
+    }
+    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+  }
+}
