@@ -103,7 +103,25 @@ public final class ReplyCommand implements Callable<Integer> {
       spec.commandLine().getOut().println("Reply sent for report " + reportId + " (stored as "
           + stored.path("id").asText() + " on " + stored.path("receivedDay").asText()
           + "); the source reads it with their receipt.");
+      recordReplySent(s, reportId, sealed.toByteArray());
       return ExitCodes.OK;
+    }
+  }
+
+  /** Appends a signed reply_sent event (the reply's SHA-256) to the case's trail. */
+  private void recordReplySent(RemoteSession s, String reportId, byte[] sealedReply) throws IOException {
+    try {
+      CaseLog.sync(s.client, s.cache);
+      CaseLog log = CaseLog.load(s.cache, s.server, s.identity);
+      org.testigo.crypto.event.CaseId caseId = org.testigo.crypto.event.CaseId.fromHex(reportId);
+      var built = new org.testigo.cli.triage.CaseEvents(java.time.Clock.systemUTC(), new SecureRandom()).build(
+          s.identity, log.verifier.latest(), caseId, log.known(caseId),
+          new org.testigo.cli.triage.CaseAction.ReplySent(org.testigo.crypto.event.SignedCaseEvent.contentHash(sealedReply)));
+      s.client.post("/api/v1/reviewer/cases/" + reportId + "/events", CaseLog.frame(built));
+      CaseLog.sync(s.client, s.cache);
+    } catch (IllegalStateException | CliException e) {
+      spec.commandLine().getErr().println("testigo-reviewer: warning: the reply was sent but its reply_sent"
+          + " event was not recorded: " + e.getMessage());
     }
   }
 

@@ -35,12 +35,28 @@ public final class ShowCommand implements Callable<Integer> {
     LocalCache cache = LocalCache.open(home.home(), home.serverName());
     ReviewerIdentity identity = Identities.open(keystore, passphrase);
     CachedReports.Case c;
+    List<String> caseLines = new java.util.ArrayList<>();
+    ReportRenderer renderer = new ReportRenderer(lang);
     try {
       c = CachedReports.open(cache, identity.encryptionKey()).find(cache, id);
+      if (cache.manifest().isPresent()) {
+        var l = c.report().listing();
+        var st = CaseLog.load(cache, RemoteSession.server(home), identity).state(l.id(), java.time.LocalDate.parse(l.receivedDay()));
+        caseLines.add(String.format("%-28s %s; %s %s; priority %s; labels %s", renderer.label("field.status") + ":",
+            st.status().name().toLowerCase(java.util.Locale.ROOT), renderer.label("field.assignee").toLowerCase(java.util.Locale.ROOT),
+            st.assignee() == null ? "-" : st.assignee(), st.priority().name().toLowerCase(java.util.Locale.ROOT), st.labels()));
+        for (var d : st.deadlines(java.time.Instant.now(), org.testigo.cli.triage.Deadlines.DEFAULT)) {
+          caseLines.add(String.format("%-28s %s due %s", "  " + d.kind().name().toLowerCase(java.util.Locale.ROOT) + ":",
+              d.state().name().toLowerCase(java.util.Locale.ROOT), d.due()));
+        }
+        for (var n : st.notes()) {
+          caseLines.add("  note (" + n.author() + ", " + n.at() + "): " + org.testigo.cli.report.Text.cell(n.action().text(), 200));
+        }
+      }
     } finally {
       identity.destroy();
     }
-    spec.commandLine().getOut().print(new ReportRenderer(lang).render(c.report(), c.followUps(), List.of()));
+    spec.commandLine().getOut().print(renderer.render(c.report(), c.followUps(), caseLines));
     return ExitCodes.OK;
   }
 }

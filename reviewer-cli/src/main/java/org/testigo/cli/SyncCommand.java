@@ -57,9 +57,10 @@ public final class SyncCommand implements Callable<Integer> {
             + " manifest; the server will refuse your requests");
       }
       int[] counts = syncSubmissions(s);
+      int events = counts[2] == 1 ? 0 : CaseLog.sync(s.client, s.cache);
       spec.commandLine().getOut().println("Synced '" + s.server.name() + "': " + counts[0]
-          + " new submission(s), " + counts[1] + " already cached, manifest #" + manifest.sequence()
-          + (counts[2] == 1 ? "; more remain, run sync again" : ""));
+          + " new submission(s), " + counts[1] + " already cached, " + events + " new case event(s), manifest #"
+          + manifest.sequence() + (counts[2] == 1 ? "; more remain, run sync again" : ""));
       return ExitCodes.OK;
     }
   }

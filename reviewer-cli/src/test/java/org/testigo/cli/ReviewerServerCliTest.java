@@ -263,4 +263,50 @@ class ReviewerServerCliTest {
     assertThat(reviewer("reply", reportId, "--file", empty.toString()).code()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(reviewer("reply", reportId).code()).isEqualTo(ExitCodes.USAGE);
   }
+
+  @Test
+  @Order(9)
+  void triage_commandsAppendSignedEventsThatReplayIntoTheCaseStateAndHistory() throws Exception {
+    Path note = HOME.resolve("note.txt");
+    Files.writeString(note, "Llamar al albergue de Arriaga.");
+    for (String[] c : new String[][] {{"ack", reportId}, {"assign", reportId, "demo-reviewer"},
+        {"priority", reportId, "high"}, {"label", reportId, "--add", "inm"}, {"note", reportId, "--file", note.toString()},
+        {"status", reportId, "investigating"},
+        {"refer", reportId, "--to", "fiscalia_estatal", "--state", "CHP", "--reference", "FGE/CHP/123/2025"}}) {
+      Result r = reviewer(c);
+      assertThat(r.code()).as(String.join(" ", c) + ": " + r.err()).isZero();
+      assertThat(r.out()).contains("Recorded");
+    }
+    Result listed = reviewer("list", "--assignee", "demo-reviewer");
+    assertThat(listed.out()).contains(reportId.substring(0, 12)).contains("referred").contains("1 report(s)");
+    assertThat(reviewer("list", "--status", "new").out()).contains("2 report(s)").doesNotContain(reportId.substring(0, 12));
+    Result show = reviewer("show", reportId, "--lang", "en");
+    assertThat(show.out()).contains("referred").contains("demo-reviewer").contains("priority high").contains("[inm]")
+        .contains("Llamar al albergue de Arriaga.");
+
+    Result closed = reviewer("close", reportId, "referred");
+    assertThat(closed.code()).as(closed.err()).isZero();
+    Result ackClosed = reviewer("ack", reportId);
+    assertThat(ackClosed.code()).isEqualTo(ExitCodes.REFUSED);
+    assertThat(ackClosed.err()).contains("not recorded");
+
+    Result history = reviewer("history", reportId);
+    assertThat(history.code()).as(history.err()).isZero();
+    assertThat(history.out()).contains("reply_sent").contains("acknowledge").contains("assign").contains("refer")
+        .contains("close").contains("status closed").contains("demo-reviewer");
+    assertThat(history.out().lines().filter(l -> l.contains(" applied ")).count()).isEqualTo(9);
+    assertThat(reviewer("list", "--status", "closed").out()).contains(reportId.substring(0, 12)).contains("1 report(s)");
+    Result overdue = reviewer("overdue");
+    assertThat(overdue.code()).as(overdue.err()).isZero();
+    assertThat(overdue.out()).contains("0 overdue deadline(s)");
+    assertThat(reviewer("assign", reportId).code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(reviewer("priority", reportId, "urgentissimo").code()).isEqualTo(ExitCodes.USAGE);
+
+    try (Stream<Path> all = Files.walk(HOME.resolve("cache"))) {
+      for (Path p : all.filter(Files::isRegularFile).toList()) {
+        assertThat(new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1)).as(p.toString())
+            .doesNotContain(MARKER).doesNotContain("Llamar al albergue");
+      }
+    }
+  }
 }
