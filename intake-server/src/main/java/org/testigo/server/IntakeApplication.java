@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.EnumSet;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.jdbi.v3.core.Jdbi;
@@ -23,6 +26,7 @@ import org.testigo.server.cli.ExportEnvelopeTask;
 import org.testigo.server.config.IntakeConfiguration;
 import org.testigo.server.config.KeySettings;
 import org.testigo.server.config.LimitSettings;
+import org.testigo.server.config.LogSettings;
 import org.testigo.server.core.ConcurrencyLimiter;
 import org.testigo.server.core.EnvelopeStore;
 import org.testigo.server.core.KeyState;
@@ -30,12 +34,20 @@ import org.testigo.server.core.MailboxStore;
 import org.testigo.server.core.ReceiptService;
 import org.testigo.server.core.SourceService;
 import org.testigo.server.core.SubmissionService;
+import org.testigo.server.core.UploadService;
 import org.testigo.server.db.Migrations;
 import org.testigo.server.demo.DemoOrganisation;
 import org.testigo.server.health.ManifestHealthCheck;
 import org.testigo.server.tor.OnionServices;
 import org.testigo.server.tor.TorHealthCheck;
 import org.testigo.server.tor.TorSettings;
+import org.testigo.server.log.EnvelopeHeaders;
+import org.testigo.server.log.FilingProofs;
+import org.testigo.server.log.LogResource;
+import org.testigo.server.log.LogSigningKey;
+import org.testigo.server.log.ProofOfFilingResource;
+import org.testigo.server.log.TransparencyLog;
+import org.testigo.server.log.TreeHeadSigner;
 import org.testigo.server.resources.AssetsResource;
 import org.testigo.server.reviewer.ReviewerApi;
 import org.testigo.server.resources.MailboxesResource;
@@ -43,6 +55,8 @@ import org.testigo.server.resources.ManifestResource;
 import org.testigo.server.resources.SecurityHeadersFilter;
 import org.testigo.server.resources.SourcePagesResource;
 import org.testigo.server.resources.SubmissionsResource;
+import org.testigo.server.resources.UploadsResource;
+import org.testigo.server.views.BrowserSealing;
 import org.testigo.server.resources.errors.FormInvalidExceptionMapper;
 import org.testigo.server.resources.errors.InvalidInputExceptionMapper;
 import org.testigo.server.resources.errors.PayloadTooLargeExceptionMapper;
@@ -81,16 +95,20 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     KeyState keys = keys(config.getKeys(), data);
     Jdbi jdbi = database(config, env, data);
     LimitSettings limits = config.getLimits();
-    EnvelopeStore envelopes = new EnvelopeStore(jdbi, limits.getChunkBytes(), clock, random);
+    TransparencyLog log = new TransparencyLog(jdbi);
+    EnvelopeStore envelopes = new EnvelopeStore(jdbi, limits.getChunkBytes(), clock, random, log);
+    FilingProofs filings = transparencyLog(config.getLog(), data, env, keys, log, envelopes);
     MailboxStore mailboxes = new MailboxStore(jdbi, clock);
     ReceiptService receipts = receipts(config, keys);
     ConcurrencyLimiter submissionSlots = new ConcurrencyLimiter(limits.getMaxConcurrentSubmissions(),
         limits.getRetryAfterSeconds());
-    resources(env, keys,
+    SubmissionService submissions = new SubmissionService(keys, envelopes, mailboxes, receipts, submissionSlots,
+        limits.getMaxEnvelopeBytes());
+    resources(env, keys, filings,
         new SourceService(keys, envelopes, mailboxes, receipts, submissionSlots, limits.getMaxFormBytes(),
             limits.getMaxFilesPerForm(), clock, random),
-        new SubmissionService(keys, envelopes, mailboxes, receipts, submissionSlots,
-            limits.getMaxEnvelopeBytes()));
+        submissions, browserSealing(config, keys));
+    uploads(env, data, submissions, limits);
     safety(env, limits);
     reviewerApi(config, env, keys, jdbi, envelopes, mailboxes);
     env.healthChecks().register("manifest", new ManifestHealthCheck(keys, clock));
@@ -118,7 +136,25 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
       return null;
     }
     return DemoOrganisation.createIfAbsent(data, k.manifestFile(data), k.rootFingerprintFile(data),
-        k.deploymentSecretFile(data), KeystoreParams.DEFAULT, random, clock);
+        k.deploymentSecretFile(data), config.getLog().keyFile(data), KeystoreParams.DEFAULT, random, clock);
+  }
+
+  /**
+   * The transparency log: refuses to start unless the log key file holds the log key of the
+   * manifest in force; logs the manifests not yet in the log; signs tree heads on schedule;
+   * serves the public log API and proof-of-filing downloads.
+   */
+  private FilingProofs transparencyLog(LogSettings settings, Path data, Environment env, KeyState keys,
+      TransparencyLog log, EnvelopeStore envelopes) throws LogSigningKey.LogKeyException {
+    LogSigningKey key = LogSigningKey.load(settings.keyFile(data)).requireListedIn(keys.manifest());
+    log.logManifests(keys.chain(), clock.instant());
+    env.lifecycle().manage(new TreeHeadSigner(log, key, clock,
+        Duration.ofSeconds(settings.getTreeHeadIntervalSeconds()),
+        Duration.ofHours(settings.getTreeHeadRefreshHours())));
+    FilingProofs filings = new FilingProofs(log, key.publicKey());
+    env.jersey().register(new LogResource(log, new EnvelopeHeaders(log, envelopes)));
+    env.jersey().register(new ProofOfFilingResource(filings));
+    return filings;
   }
 
   private KeyState keys(KeySettings k, Path data) throws KeyState.KeyLoadException {
@@ -139,9 +175,27 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
             config.getLimits().getRetryAfterSeconds()));
   }
 
-  private static void resources(Environment env, KeyState keys, SourceService source,
-      SubmissionService submissions) {
-    env.jersey().register(new SourcePagesResource(keys, source));
+  private static BrowserSealing browserSealing(IntakeConfiguration config, KeyState keys) {
+    var r = config.getReceipts();
+    return new BrowserSealing(keys.rootFingerprint().hex(), r.getMemoryKiB(), r.getIterations(), r.getParallelism(),
+        config.getLimits().getMaxEnvelopeBytes(), config.getLimits().getMaxFilesPerForm());
+  }
+
+  private void uploads(Environment env, Path data, SubmissionService submissions, LimitSettings limits)
+      throws IOException {
+    UploadService uploads = new UploadService(data.resolve("uploads"), submissions, limits.getMaxOpenUploads(),
+        limits.getMaxEnvelopeBytes(), limits.getMaxUploadPieceBytes(),
+        Duration.ofMinutes(limits.getUploadIdleMinutes()), limits.getRetryAfterSeconds(), clock, random);
+    env.jersey().register(new UploadsResource(uploads));
+    env.jersey().register(new UploadsResource.UnknownUploadMapper());
+    env.jersey().register(new UploadsResource.OffsetMismatchMapper());
+    ScheduledExecutorService sweeper = env.lifecycle().scheduledExecutorService("upload-expiry").threads(1).build();
+    sweeper.scheduleWithFixedDelay(uploads::expire, 1, 1, TimeUnit.MINUTES);
+  }
+
+  private static void resources(Environment env, KeyState keys, FilingProofs filings,
+      SourceService source, SubmissionService submissions, BrowserSealing sealing) {
+    env.jersey().register(new SourcePagesResource(keys, source, sealing, filings));
     env.jersey().register(new AssetsResource());
     env.jersey().register(new ManifestResource(keys));
     env.jersey().register(new SubmissionsResource(submissions));

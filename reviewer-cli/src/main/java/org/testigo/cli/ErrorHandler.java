@@ -7,6 +7,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.util.UUID;
 import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.custody.CustodyException;
 import picocli.CommandLine;
 
 /**
@@ -22,6 +23,12 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     String message;
     if (e instanceof CliException c) {
       code = c.exitCode();
+      message = c.getMessage();
+    } else if (e instanceof CustodyException c) {
+      code = c.reason() == CustodyException.Reason.TOO_FEW_SHARES
+          || c.reason() == CustodyException.Reason.DUPLICATE_SHARE
+          || c.reason() == CustodyException.Reason.DIFFERENT_CEREMONIES
+          ? ExitCodes.BAD_INPUT : ExitCodes.CRYPTO;
       message = c.getMessage();
     } else if (e instanceof CryptoException) {
       code = ExitCodes.CRYPTO;

@@ -11,12 +11,16 @@ import picocli.CommandLine.Command;
 @Command(name = "testigo-reviewer",
     mixinStandardHelpOptions = true,
     versionProvider = ReviewerCli.Version.class,
-    description = "Testigo reviewer tool: keys, envelopes, manifests, sync, reading and replying to reports.",
+    description = "Testigo reviewer tool: keys, envelopes, manifests, root key custody, proofs of"
+        + " filing, sync, reading, triage and replying to reports.",
     subcommands = {
         KeysCommand.class,
         SealCommand.class,
         OpenCommand.class,
         ManifestCommand.class,
+        AuditCommand.class,
+        CustodyCommand.class,
+        ProofCommand.class,
         ServerCommand.class,
         SyncCommand.class,
         ListCommand.class,

@@ -158,6 +158,24 @@ public final class Envelope {
   }
 
   /**
+   * Parses only the header of an envelope (strictly, as {@link #inspect} does) and reads
+   * nothing after it. For auditors who are shown the header without the payload: the
+   * returned {@link EnvelopeInfo#totalLength()} is the header length, since the payload was
+   * not seen. Says nothing about whether the header's MAC is valid.
+   *
+   * @throws CryptoException if the header is malformed or truncated
+   */
+  public static EnvelopeInfo inspectHeader(InputStream in) throws CryptoException, IOException {
+    EnvelopeHeader header = EnvelopeHeader.read(in);
+    List<Fingerprint> recipients = new ArrayList<>();
+    for (EnvelopeHeader.Stanza s : header.stanzas()) {
+      recipients.add(s.fingerprint());
+    }
+    return new EnvelopeInfo(VERSION, header.context(), recipients, header.length(),
+        header.length());
+  }
+
+  /**
    * Reads exactly one header from {@code envelopeHead} (nothing after it), opens it with
    * {@code key}, and returns a new header with the same context, salt and file key, sealed to
    * {@code newRecipients}, with a new MAC. Prepended to the unchanged payload bytes of the old

@@ -83,6 +83,25 @@ public final class Passphrase {
     return out;
   }
 
+  /**
+   * Argon2id(UTF-8 of NFC(passphrase), salt, params) as a {@code length}-byte key, for
+   * formats outside this package that protect a secret under a passphrase (custodian share
+   * files). The passphrase bytes are zeroed before this returns; the caller zeroes the key.
+   *
+   * @throws IllegalArgumentException if the salt is shorter than 8 bytes or the passphrase
+   *     is not valid Unicode text
+   * @throws IllegalStateException if destroyed
+   */
+  public byte[] deriveKey(byte[] salt, KeystoreParams params, int length) {
+    byte[] pw = toUtf8Nfc();
+    try {
+      return org.testigo.crypto.internal.Argon2id.hash(pw, salt, params.memoryKiB(),
+          params.iterations(), params.parallelism(), length);
+    } finally {
+      Arrays.fill(pw, (byte) 0);
+    }
+  }
+
   private static boolean isAscii(char[] cs) {
     for (char c : cs) {
       if (c > 0x7f) {

@@ -36,6 +36,29 @@ class EnvelopeInspectTest {
   }
 
   @Test
+  void inspectHeader_readsExactlyTheHeaderAndNothingAfterIt() throws Exception {
+    ByteArrayInputStream in = new ByteArrayInputStream(ENVELOPE);
+    EnvelopeInfo info = Envelope.inspectHeader(in);
+    assertThat(info.context()).isEqualTo(CONTEXT);
+    assertThat(info.recipients()).containsExactly(ALICE.publicKey().fingerprint(),
+        BOB.publicKey().fingerprint());
+    assertThat(info.headerLength()).isEqualTo(HEADER);
+    assertThat(info.totalLength()).isEqualTo(HEADER);
+    assertThat(in.available()).isEqualTo(ENVELOPE.length - HEADER);
+    assertThat(Envelope.inspectHeader(new ByteArrayInputStream(Arrays.copyOf(ENVELOPE, HEADER)))
+        .recipients()).hasSize(2);
+  }
+
+  @Test
+  void inspectHeader_rejectsATruncatedOrAlteredHeader() {
+    assertFailsGenerically(() -> Envelope.inspectHeader(
+        new ByteArrayInputStream(Arrays.copyOf(ENVELOPE, HEADER - 1))));
+    byte[] bad = ENVELOPE.clone();
+    bad[4] ^= 1;
+    assertFailsGenerically(() -> Envelope.inspectHeader(new ByteArrayInputStream(bad)));
+  }
+
+  @Test
   void inspect_acceptsEnvelopesOfEverySmallSize() throws Exception {
     for (int n : new int[] {0, 1, 65535, 65536, 65537}) {
       byte[] e = seal(data(n, n), CAROL);

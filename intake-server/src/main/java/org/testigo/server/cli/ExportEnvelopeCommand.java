@@ -19,6 +19,7 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.testigo.server.config.IntakeConfiguration;
 import org.testigo.server.core.EnvelopeId;
 import org.testigo.server.core.EnvelopeStore;
+import org.testigo.server.log.TransparencyLog;
 import org.testigo.server.db.EnvelopeDao;
 import org.testigo.server.db.EnvelopeRecord;
 
@@ -68,7 +69,8 @@ public final class ExportEnvelopeCommand extends ConfiguredCommand<IntakeConfigu
       if (ns.getString("out") == null) {
         throw new IllegalArgumentException("give --out FILE");
       }
-      EnvelopeStore store = new EnvelopeStore(jdbi, 4096, Clock.systemUTC(), new SecureRandom());
+      EnvelopeStore store = new EnvelopeStore(jdbi, 4096, Clock.systemUTC(), new SecureRandom(),
+          new TransparencyLog(jdbi));
       try (OutputStream out = Files.newOutputStream(Path.of(ns.getString("out")), StandardOpenOption.CREATE_NEW)) {
         store.copyTo(record, out);
       }

@@ -18,6 +18,7 @@ public class IntakeConfiguration extends Configuration {
   @NotNull @Valid private ReviewerApiSettings reviewerApi = new ReviewerApiSettings();
   /** Onion services through the local tor's control port; absent = none (development). */
   @Valid private org.testigo.server.tor.TorSettings tor;
+  @NotNull @Valid private LogSettings log = new LogSettings();
 
   @JsonProperty public String getDataDirectory() { return dataDirectory; }
   @JsonProperty public void setDataDirectory(String v) { this.dataDirectory = v; }
@@ -31,6 +32,8 @@ public class IntakeConfiguration extends Configuration {
   @JsonProperty public void setReceipts(ReceiptSettings v) { this.receipts = v; }
   @JsonProperty public org.testigo.server.tor.TorSettings getTor() { return tor; }
   @JsonProperty public void setTor(org.testigo.server.tor.TorSettings v) { this.tor = v; }
+  @JsonProperty public LogSettings getLog() { return log; }
+  @JsonProperty public void setLog(LogSettings v) { this.log = v; }
 
   @JsonProperty public ReviewerApiSettings getReviewerApi() { return reviewerApi; }
   @JsonProperty public void setReviewerApi(ReviewerApiSettings v) { this.reviewerApi = v; }

@@ -16,6 +16,9 @@ public class LimitSettings {
   @Min(1) @Max(64) private int maxConcurrentKeyDerivations = 2;
   @Min(4096) @Max(1048576) private int chunkBytes = 256 * 1024;
   @Min(1) @Max(3600) private int retryAfterSeconds = 10;
+  @Min(1) @Max(10000) private int maxOpenUploads = 32;
+  @Min(4096) @Max(16 * 1024 * 1024) private int maxUploadPieceBytes = 4 * 1024 * 1024;
+  @Min(1) @Max(1440) private int uploadIdleMinutes = 60;
 
   @JsonProperty public long getMaxEnvelopeBytes() { return maxEnvelopeBytes; }
   @JsonProperty public void setMaxEnvelopeBytes(long v) { this.maxEnvelopeBytes = v; }
@@ -31,4 +34,10 @@ public class LimitSettings {
   @JsonProperty public void setChunkBytes(int v) { this.chunkBytes = v; }
   @JsonProperty public int getRetryAfterSeconds() { return retryAfterSeconds; }
   @JsonProperty public void setRetryAfterSeconds(int v) { this.retryAfterSeconds = v; }
+  @JsonProperty public int getMaxOpenUploads() { return maxOpenUploads; }
+  @JsonProperty public void setMaxOpenUploads(int v) { this.maxOpenUploads = v; }
+  @JsonProperty public int getMaxUploadPieceBytes() { return maxUploadPieceBytes; }
+  @JsonProperty public void setMaxUploadPieceBytes(int v) { this.maxUploadPieceBytes = v; }
+  @JsonProperty public int getUploadIdleMinutes() { return uploadIdleMinutes; }
+  @JsonProperty public void setUploadIdleMinutes(int v) { this.uploadIdleMinutes = v; }
 }

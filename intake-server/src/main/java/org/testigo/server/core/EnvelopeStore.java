@@ -6,22 +6,29 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.testigo.crypto.key.RecipientPublicKey;
+import org.testigo.crypto.merkle.LogLeaf;
 import org.testigo.server.db.EnvelopeDao;
 import org.testigo.server.db.EnvelopeRecord;
 import org.testigo.server.db.MailboxDao;
+import org.testigo.server.log.TransparencyLog;
 
 /**
  * Stores envelopes as a row plus chunks of at most {@code chunkBytes}, streamed: only one
  * chunk is ever held in memory. Storing runs in one transaction, so an envelope is visible
  * (and may be acknowledged) only once it is complete and committed; any exception while
  * writing rolls everything back.
+ *
+ * <p>Every stored envelope is a leaf of the transparency log, appended in the storing
+ * transaction: an acknowledged envelope is always in the log.
  *
  * <p>What it records: a random id, the context, the day of arrival (UTC), the Padmé-rounded
  * size, the chunk count and a SHA-256 of the bytes. Nothing about the sender.
@@ -48,19 +55,29 @@ public final class EnvelopeStore {
   private final int chunkBytes;
   private final Clock clock;
   private final SecureRandom random;
+  private final TransparencyLog log;
 
-  public EnvelopeStore(Jdbi jdbi, int chunkBytes, Clock clock, SecureRandom random) {
+  public EnvelopeStore(Jdbi jdbi, int chunkBytes, Clock clock, SecureRandom random, TransparencyLog log) {
     this.jdbi = jdbi;
     this.chunkBytes = chunkBytes;
     this.clock = clock;
     this.random = random;
+    this.log = log;
   }
 
-  /** Streams an envelope into the database and commits; returns only after the commit. */
+  /**
+   * Streams an envelope into the database, appends its transparency-log leaf (SHA-256 of the
+   * envelope; a submission for reports and follow-ups, a reply for replies) in the same
+   * transaction, and commits; returns only after the commit.
+   *
+   * @throws IllegalArgumentException for a context the log has no entry type for
+   */
   public StoredEnvelope store(String context, Optional<MailboxLink> link, EnvelopeWriter writer)
       throws IOException {
+    LogLeaf.EntryType entryType = TransparencyLog.entryTypeOf(context);
     EnvelopeId id = EnvelopeId.random(random);
-    LocalDate day = LocalDate.now(clock);
+    Instant now = clock.instant();
+    LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
     try {
       return jdbi.inTransaction(handle -> {
         EnvelopeDao dao = handle.attach(EnvelopeDao.class);
@@ -69,7 +86,8 @@ public final class EnvelopeStore {
         writer.writeTo(out);
         out.finishChunks();
         long bucket = SizeBuckets.padme(out.total());
-        if (dao.finish(id.toBytes(), bucket, out.chunks(), out.sha256()) != 1) {
+        byte[] sha256 = out.sha256();
+        if (dao.finish(id.toBytes(), bucket, out.chunks(), sha256) != 1) {
           throw new IllegalStateException("envelope row vanished during store");
         }
         if (link.isPresent()) {
@@ -80,7 +98,8 @@ public final class EnvelopeStore {
           }
           mailboxes.link(id.toBytes(), l.mailbox().toBytes(), l.kind());
         }
-        return new StoredEnvelope(id, day, bucket, out.chunks());
+        long logIndex = log.appendEnvelope(LogLeaf.of(entryType, now, sha256), id, handle);
+        return new StoredEnvelope(id, day, bucket, out.chunks(), logIndex);
       });
     } catch (JdbiException e) {
       throw Storage.translate(e);
@@ -118,6 +137,26 @@ public final class EnvelopeStore {
     } catch (JdbiException e) {
       throw Storage.translate(e);
     }
+  }
+
+  /**
+   * The first bytes of a stored envelope, at most {@code maxBytes} (enough for its header),
+   * read chunk by chunk.
+   */
+  public byte[] readHead(EnvelopeRecord record, int maxBytes) {
+    java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+    byte[] id = record.id().toBytes();
+    try (Handle handle = jdbi.open()) {
+      EnvelopeDao dao = handle.attach(EnvelopeDao.class);
+      for (int i = 0; i < record.chunkCount() && head.size() < maxBytes; i++) {
+        byte[] chunk = dao.chunk(id, i)
+            .orElseThrow(() -> new IllegalStateException("stored envelope is missing a chunk"));
+        head.write(chunk, 0, Math.min(chunk.length, maxBytes - head.size()));
+      }
+    } catch (JdbiException e) {
+      throw Storage.translate(e);
+    }
+    return head.toByteArray();
   }
 
   /** Buffers one chunk and inserts it when full; hashes everything written. */

@@ -28,14 +28,16 @@ public final class KeyState {
   private final Fingerprint rootFingerprint;
   private final KeyManifest manifest;
   private final String armoredChain;
+  private final List<SignedManifest> chain;
   private final List<RecipientPublicKey> recipients;
   private final SecretBytes deploymentSecret;
 
   private KeyState(Fingerprint rootFingerprint, KeyManifest manifest, String armoredChain,
-      List<RecipientPublicKey> recipients, SecretBytes deploymentSecret) {
+      List<SignedManifest> chain, List<RecipientPublicKey> recipients, SecretBytes deploymentSecret) {
     this.rootFingerprint = rootFingerprint;
     this.manifest = manifest;
     this.armoredChain = armoredChain;
+    this.chain = List.copyOf(chain);
     this.recipients = recipients;
     this.deploymentSecret = deploymentSecret;
   }
@@ -57,10 +59,12 @@ public final class KeyState {
           + rootFingerprintFile);
     }
     String armored;
+    List<SignedManifest> chain;
     KeyManifest latest;
     try {
       armored = Files.readString(manifestFile, StandardCharsets.US_ASCII);
-      latest = ManifestChain.verify(SignedManifest.parseArmored(armored), root);
+      chain = SignedManifest.parseArmored(armored);
+      latest = ManifestChain.verify(chain, root);
     } catch (IOException e) {
       throw new KeyLoadException("cannot read the key manifest chain " + manifestFile);
     } catch (CryptoException | RuntimeException e) {
@@ -85,7 +89,7 @@ public final class KeyState {
       throw new KeyLoadException("the deployment secret file must hold at least 32 bytes");
     }
     try {
-      return new KeyState(root, latest, armored, keys, new SecretBytes(secret));
+      return new KeyState(root, latest, armored, chain, keys, new SecretBytes(secret));
     } finally {
       java.util.Arrays.fill(secret, (byte) 0);
     }
@@ -101,6 +105,11 @@ public final class KeyState {
 
   public String armoredChain() {
     return armoredChain;
+  }
+
+  /** The verified manifest chain, oldest first (each one is a leaf of the transparency log). */
+  public List<SignedManifest> chain() {
+    return chain;
   }
 
   /** The reviewers' encryption keys reports are sealed to: exactly these, no others. */

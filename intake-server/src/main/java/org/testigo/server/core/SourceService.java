@@ -31,6 +31,7 @@ import org.testigo.server.core.report.FormFields;
 import org.testigo.server.core.report.FormInvalidException;
 import org.testigo.server.core.report.Questionnaire;
 import org.testigo.server.core.report.QuestionnaireParser;
+import org.testigo.server.core.strip.MetadataStripper;
 import org.testigo.server.db.EnvelopeRecord;
 import org.testigo.server.views.Language;
 import org.testigo.server.views.Pages.OpenedReply;
@@ -72,8 +73,11 @@ public final class SourceService {
     this.random = random;
   }
 
+  /** What the source is shown after a report: the receipt words and how much metadata was removed. */
+  public record ReportReceipt(String words, int metadataItemsRemoved) {}
+
   /** Seals and stores a report; returns the receipt words in the page language. */
-  public String submitReport(Language language, String contentType, Long contentLength, InputStream body)
+  public ReportReceipt submitReport(Language language, String contentType, Long contentLength, InputStream body)
       throws IOException {
     checkLength(contentLength);
     try (ConcurrencyLimiter.Slot slot = submissions.acquire()) {
@@ -94,11 +98,12 @@ public final class SourceService {
         derived.destroy();
       }
       try {
+        int[] stripped = new int[1];
         envelopes.store(Envelope.CONTEXT_REPORT,
             Optional.of(new MailboxLink(mailbox, MailboxStore.KIND_REPORT, replyKey)),
-            out -> seal(out, Envelope.CONTEXT_REPORT,
+            out -> stripped[0] = seal(out, Envelope.CONTEXT_REPORT,
                 new PartHeader(PartHeader.QUESTIONNAIRE, null, "application/json"), json, firstFile, reader, false));
-        return receipt.render(ReceiptLanguages.of(language));
+        return new ReportReceipt(receipt.render(ReceiptLanguages.of(language)), stripped[0]);
       } finally {
         java.util.Arrays.fill(json, (byte) 0);
         receipt.destroy();
@@ -138,8 +143,14 @@ public final class SourceService {
     }
   }
 
-  /** Opens, in memory, the replies sealed to the receipt's reply key. */
-  public List<OpenedReply> replies(String typedReceipt) throws IOException {
+  /**
+   * What the status page shows for a receipt: the replies, opened in memory, and the ids of
+   * the source's own envelopes (the report, then follow-ups) for their proofs of filing.
+   */
+  public record SourceStatus(List<OpenedReply> replies, List<EnvelopeId> filed) {}
+
+  /** Opens, in memory, the replies sealed to the receipt's reply key; lists what was filed. */
+  public SourceStatus status(String typedReceipt) throws IOException {
     Receipt receipt = ReceiptService.parse(typedReceipt);
     ReceiptKeys derived = receipts.derive(receipt);
     try {
@@ -147,6 +158,8 @@ public final class SourceService {
       if (mailboxes.replyKey(mailbox).isEmpty()) {
         throw new InvalidInputException("error.receipt");
       }
+      List<EnvelopeId> filed = new ArrayList<>(mailboxes.envelopes(mailbox, MailboxStore.KIND_REPORT));
+      filed.addAll(mailboxes.envelopes(mailbox, MailboxStore.KIND_FOLLOW_UP));
       List<OpenedReply> out = new ArrayList<>();
       for (EnvelopeId id : mailboxes.envelopes(mailbox, MailboxStore.KIND_REPLY)) {
         Optional<EnvelopeRecord> record = envelopes.find(id);
@@ -163,7 +176,7 @@ public final class SourceService {
           LOG.warn("a reply envelope in a mailbox did not open with its reply key");
         }
       }
-      return out;
+      return new SourceStatus(out, filed);
     } finally {
       derived.destroy();
       receipt.destroy();
@@ -216,9 +229,11 @@ public final class SourceService {
     return null;
   }
 
-  private void seal(OutputStream out, String context, PartHeader first, byte[] firstBody,
+  /** Seals the parts; JPEG and PNG files lose their metadata. Returns the number of items removed. */
+  private int seal(OutputStream out, String context, PartHeader first, byte[] firstBody,
       MultipartReader.Part firstFile, MultipartReader reader, boolean requireFile) throws IOException {
     int files = 0;
+    int stripped = 0;
     try (OutputStream sealed = Envelope.sealing(new NonClosing(out), keys.recipients(), context, random)) {
       PayloadWriter payload = new PayloadWriter(sealed);
       payload.writePart(first, firstBody);
@@ -234,7 +249,12 @@ public final class SourceService {
         }
         try (OutputStream part = payload.beginPart(new PartHeader(PartHeader.FILE,
             FileNames.clean(p.filename()), FileNames.cleanType(p.contentType())))) {
-          p.body().transferTo(part);
+          MetadataStripper clean = new MetadataStripper(part);
+          p.body().transferTo(clean);
+          clean.finish();
+          stripped += clean.removedCount();
+        } catch (MetadataStripper.MalformedImageException e) {
+          throw new InvalidInputException("error.image");
         }
       }
       if (requireFile && files == 0) {
@@ -242,6 +262,7 @@ public final class SourceService {
       }
       payload.finish();
     }
+    return stripped;
   }
 
   /** Lets the envelope finish without closing the database chunk stream. */

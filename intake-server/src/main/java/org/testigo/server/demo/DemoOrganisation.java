@@ -20,11 +20,14 @@ import org.testigo.crypto.manifest.ManifestChain;
 import org.testigo.crypto.manifest.ReviewerEntry;
 import org.testigo.crypto.manifest.SignedManifest;
 import org.testigo.crypto.sign.SigningPrivateKey;
+import org.testigo.crypto.sign.SigningPublicKeyText;
 
 /**
  * DEMO ONLY. On the first start of a demo deployment, creates a demo organisation in the
  * data directory: a root signing key (used once to sign the manifest, then destroyed), one
- * reviewer keystore with a random passphrase written beside it, the signed manifest chain,
+ * reviewer keystore with a random passphrase written beside it, the server's log key (its
+ * 32-byte seed in the log key file, mode 0600, and its public text beside it as
+ * {@code <file>.pub}; the manifest lists it as {@code logKey}), the signed manifest chain,
  * the pinned root fingerprint and the deployment secret.
  *
  * <p>WARNING: the demo reviewer's private key exists in this process's memory for a moment
@@ -46,8 +49,8 @@ public final class DemoOrganisation {
 
   /** Creates the demo organisation unless the manifest file already exists. */
   public static Created createIfAbsent(Path dataDirectory, Path manifestFile, Path rootFingerprintFile,
-      Path deploymentSecretFile, KeystoreParams keystoreParams, SecureRandom random, Clock clock)
-      throws IOException {
+      Path deploymentSecretFile, Path logKeyFile, KeystoreParams keystoreParams, SecureRandom random,
+      Clock clock) throws IOException {
     if (!Files.exists(deploymentSecretFile)) {
       byte[] secret = new byte[32];
       random.nextBytes(secret);
@@ -70,6 +73,9 @@ public final class DemoOrganisation {
     Passphrase passphrase = Passphrase.of(pass.clone());
     try {
       Keystore.write(keystore, Keystore.encrypt(reviewer, passphrase, keystoreParams, random), false);
+      writePrivate(logKeyFile, log.exposeSecret());
+      Files.writeString(logKeyFile.resolveSibling(logKeyFile.getFileName() + ".pub"),
+          SigningPublicKeyText.toText(SigningPublicKeyText.Kind.LOG, log.publicKey()), StandardCharsets.US_ASCII);
       writePrivate(passphraseFile, (new String(pass) + "\n").getBytes(StandardCharsets.US_ASCII));
       Instant now = clock.instant();
       KeyManifest manifest = new KeyManifest(0, null, "Testigo demo organisation", root.publicKey(),
@@ -89,14 +95,16 @@ public final class DemoOrganisation {
     }
   }
 
+  /** Creates the file with mode 0600 from the start (POSIX), so it is never readable by others. */
   private static void writePrivate(Path path, byte[] content) throws IOException {
     Files.createDirectories(path.toAbsolutePath().getParent());
-    Files.write(path, content);
+    Files.deleteIfExists(path);
     try {
-      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+      Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException notPosix) {
-      // best effort on non-POSIX file systems
+      Files.createFile(path);
     }
+    Files.write(path, content);
   }
 
   /** The banner printed on a demo start: where to go and how a reviewer reads what arrives. */

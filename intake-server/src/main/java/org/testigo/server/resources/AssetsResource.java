@@ -6,8 +6,9 @@ import jakarta.ws.rs.Produces;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import org.testigo.server.views.BrowserSealing;
 
-/** The one same-origin stylesheet of the source pages. */
+/** The same-origin stylesheet and the one script (browser sealing) of the source pages. */
 @Path("/assets")
 public final class AssetsResource {
   private final byte[] css;
@@ -18,6 +19,13 @@ public final class AssetsResource {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @GET
+  @Path("testigo.js")
+  @Produces("text/javascript; charset=UTF-8")
+  public byte[] script() {
+    return BrowserSealing.script();
   }
 
   @GET

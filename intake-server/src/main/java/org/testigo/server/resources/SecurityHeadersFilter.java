@@ -15,8 +15,9 @@ import java.io.IOException;
  * drops any attempt to set a cookie. The source flow has no accounts and needs no cookie.
  */
 public final class SecurityHeadersFilter implements Filter {
-  public static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; "
-      + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+  /** Scripts only from this origin (the SRI-pinned bundle); fetch only to this origin. */
+  public static final String CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; "
+      + "style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
   @Override
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)

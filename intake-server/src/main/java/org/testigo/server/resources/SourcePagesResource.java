@@ -18,7 +18,9 @@ import org.testigo.server.core.InvalidInputException;
 import org.testigo.server.core.KeyState;
 import org.testigo.server.core.LimitedInputStream;
 import org.testigo.server.core.SourceService;
+import org.testigo.server.log.FilingProofs;
 import org.testigo.server.views.Messages;
+import org.testigo.server.views.BrowserSealing;
 import org.testigo.server.views.Pages;
 
 /**
@@ -31,10 +33,15 @@ public final class SourcePagesResource {
   private static final int MAX_STATUS_FORM = 4096;
   private final KeyState keys;
   private final SourceService source;
+  private final BrowserSealing sealing;
+  private final FilingProofs filings;
 
-  public SourcePagesResource(KeyState keys, SourceService source) {
+  public SourcePagesResource(KeyState keys, SourceService source, BrowserSealing sealing,
+      FilingProofs filings) {
     this.keys = keys;
     this.source = source;
+    this.sealing = sealing;
+    this.filings = filings;
   }
 
   private static Messages messages(UriInfo uri, HttpHeaders headers) {
@@ -49,7 +56,7 @@ public final class SourcePagesResource {
   @GET
   @Path("report")
   public String reportForm(@Context UriInfo uri, @Context HttpHeaders headers) {
-    return Pages.reportForm(messages(uri, headers));
+    return Pages.reportForm(messages(uri, headers), sealing);
   }
 
   @POST
@@ -59,8 +66,8 @@ public final class SourcePagesResource {
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) throws IOException {
     Messages m = messages(uri, headers);
-    String words = source.submitReport(m.language(), contentType, contentLength, body);
-    return Pages.receipt(m, words);
+    SourceService.ReportReceipt r = source.submitReport(m.language(), contentType, contentLength, body);
+    return Pages.receipt(m, r.words(), r.metadataItemsRemoved());
   }
 
   @GET
@@ -94,7 +101,8 @@ public final class SourcePagesResource {
     if (receipt == null) {
       throw new InvalidInputException("error.receipt");
     }
-    return Pages.statusResult(m, receipt.strip(), source.replies(receipt));
+    SourceService.SourceStatus status = source.status(receipt);
+    return Pages.statusResult(m, receipt.strip(), status.replies(), filings.of(status.filed()));
   }
 
   @POST

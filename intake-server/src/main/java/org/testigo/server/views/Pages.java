@@ -3,10 +3,13 @@ package org.testigo.server.views;
 import java.util.List;
 import org.testigo.server.core.report.Choices;
 import org.testigo.server.core.report.Questionnaire;
+import org.testigo.server.log.FilingProofs;
 
 /**
  * The source-facing pages. Plain HTML forms that work with JavaScript off (Tor Browser
- * "Safest"), one same-origin stylesheet, no script, no inline style, no external resource.
+ * "Safest"), one same-origin stylesheet, no inline script or style, no external resource.
+ * The report page also loads one same-origin script with a Subresource Integrity hash, which
+ * seals the report in the browser when JavaScript runs (progressive enhancement).
  */
 public final class Pages {
   private Pages() {}
@@ -77,12 +80,28 @@ public final class Pages {
     h.tag("</select>");
   }
 
-  public static String reportForm(Messages m) {
+  /** Messages the report page script needs, rendered into a hidden element (no inline script). */
+  static final List<String> SCRIPT_MESSAGES = List.of("js.encrypted_here", "js.verifying", "js.verified",
+      "js.verify_failed", "js.sealing", "js.uploading", "js.retrying", "js.deriving", "js.failed", "js.expired",
+      "js.too_large", "js.too_many", "js.check", "js.empty", "js.removed", "js.nothing_found", "js.not_checked",
+      "js.malformed", "js.malformed_block", "js.meta.location", "js.meta.camera", "js.meta.date", "js.meta.author",
+      "js.meta.software", "js.meta.thumbnail", "js.meta.xmp", "js.meta.iptc", "js.meta.icc", "js.meta.comment",
+      "js.meta.text", "js.meta.exif", "js.meta.trailer", "js.meta.other", "receipt.title", "receipt.intro",
+      "receipt.advice", "receipt.status", "status.title");
+
+  public static String reportForm(Messages m, BrowserSealing sealing) {
     String lang = m.language().code();
     Html h = open(m, m.get("form.title"), "/report");
     h.el("h1", m.get("form.title")).el("p", m.get("form.intro"))
         .tag("<form method=\"post\" enctype=\"multipart/form-data\" accept-charset=\"UTF-8\"")
-        .attr("action", "/report?lang=" + lang).tag(">")
+        .attr("action", "/report?lang=" + lang)
+        .attr("data-testigo-seal", "report").attr("data-lang", lang)
+        .attr("data-root-fingerprint", sealing.rootFingerprintHex())
+        .attr("data-argon2-memory", Integer.toString(sealing.argon2MemoryKiB()))
+        .attr("data-argon2-iterations", Integer.toString(sealing.argon2Iterations()))
+        .attr("data-argon2-parallelism", Integer.toString(sealing.argon2Parallelism()))
+        .attr("data-max-bytes", Long.toString(sealing.maxEnvelopeBytes()))
+        .attr("data-max-files", Integer.toString(sealing.maxFiles())).tag(">")
         .tag("<input type=\"hidden\" name=\"version\"").attr("value", Integer.toString(Questionnaire.VERSION))
         .tag("><input type=\"hidden\" name=\"lang\"").attr("value", lang).tag(">");
     h.tag("<fieldset><legend>").text(m.get("q.what")).tag("</legend>");
@@ -124,17 +143,28 @@ public final class Pages {
         .tag("></fieldset>");
     h.el("p", m.get("form.note"))
         .tag("<button type=\"submit\">").text(m.get("form.send")).tag("</button></form>");
+    h.tag("<div id=\"testigo-messages\" hidden>");
+    for (String key : SCRIPT_MESSAGES) {
+      h.tag("<span").attr("data-key", key).tag(">").text(m.get(key)).tag("</span>");
+    }
+    h.tag("</div><script").attr("src", BrowserSealing.SCRIPT_PATH).attr("integrity", BrowserSealing.integrity())
+        .tag(" defer></script>");
     return close(h);
   }
 
-  public static String receipt(Messages m, String receiptWords) {
+  public static String receipt(Messages m, String receiptWords, int metadataItemsRemoved) {
     String lang = m.language().code();
     Html h = open(m, m.get("receipt.title"), "/");
     h.el("h1", m.get("receipt.title")).el("p", m.get("receipt.intro"))
-        .tag("<p class=\"receipt\">").text(receiptWords).tag("</p>")
+        .tag("<p class=\"receipt\">").text(receiptWords).tag("</p>");
+    if (metadataItemsRemoved > 0) {
+      h.el("p class=\"small\"", m.get("receipt.metadata_removed"));
+    }
+    h
         .el("p class=\"warning\"", m.get("receipt.advice"))
         .tag("<p>").text(m.get("receipt.status")).tag(" <a").attr("href", "/status?lang=" + lang).tag(">")
-        .text(m.get("status.title")).tag("</a></p>");
+        .text(m.get("status.title")).tag("</a></p>")
+        .el("p", m.get("proof.later"));
     return close(h);
   }
 
@@ -150,7 +180,8 @@ public final class Pages {
     return close(h);
   }
 
-  public static String statusResult(Messages m, String receiptText, List<OpenedReply> replies) {
+  public static String statusResult(Messages m, String receiptText, List<OpenedReply> replies,
+      List<FilingProofs.Filing> filings) {
     String lang = m.language().code();
     Html h = open(m, m.get("status.title"), "/status");
     h.el("h1", m.get("status.replies"));
@@ -165,6 +196,7 @@ public final class Pages {
       }
       h.tag("</article>");
     }
+    proofsOfFiling(h, m, filings);
     h.el("h2", m.get("status.followup"))
         .tag("<form method=\"post\" enctype=\"multipart/form-data\" accept-charset=\"UTF-8\"")
         .attr("action", "/status/follow-up?lang=" + lang).tag(">")
@@ -175,6 +207,32 @@ public final class Pages {
         .tag("<input id=\"files\" type=\"file\" name=\"files\" multiple>")
         .tag("<button type=\"submit\">").text(m.get("status.send")).tag("</button></form>");
     return close(h);
+  }
+
+  /**
+   * Each filing's proof as text, a file link and a QR code (same-origin SVG image), or a
+   * note that it is not yet in a signed tree head.
+   */
+  private static void proofsOfFiling(Html h, Messages m, List<FilingProofs.Filing> filings) {
+    if (filings.isEmpty()) {
+      return;
+    }
+    h.el("h2", m.get("proof.title")).el("p", m.get("proof.intro"));
+    for (FilingProofs.Filing f : filings) {
+      h.tag("<article class=\"proof\">");
+      if (f.pending()) {
+        h.el("p", m.get("proof.pending"));
+      } else {
+        String base = "/proof-of-filing/" + f.leafIndex() + "/" + f.treeSize() + "/";
+        h.tag("<pre class=\"proof\">").text(f.armored()).tag("</pre>")
+            .tag("<p><a").attr("href", base + "proof.txt").attr("download", "testigo-proof-of-filing-"
+                + f.leafIndex() + ".txt").tag(">").text(m.get("proof.download")).tag("</a></p>")
+            .tag("<p><img class=\"qr\"").attr("src", base + "qr.svg").attr("alt", m.get("proof.qr"))
+            .attr("width", "320").attr("height", "320").tag("></p>");
+      }
+      h.tag("</article>");
+    }
+    h.el("p class=\"small\"", m.get("proof.check"));
   }
 
   public static String followUpSent(Messages m) {

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * org.testigo.server:
  * <ol>
  *   <li>outside the demo package nothing touches {@code Keystore}, {@code ReviewerIdentity},
- *       {@code Passphrase}, {@code KeystoreParams} or {@code SigningPrivateKey};</li>
+ *       {@code Passphrase} or {@code KeystoreParams}, and only {@code log.LogSigningKey} (the
+ *       server's log key, which signs tree heads) touches {@code SigningPrivateKey};</li>
  *   <li>the demo package may only create a keystore: it never calls {@code Keystore.decrypt},
  *       {@code Keystore.read} or {@code changePassphrase};</li>
  *   <li>a {@code RecipientPrivateKey} is only ever obtained from {@code ReceiptKeys.replyKey()}
@@ -38,12 +39,23 @@ class NoReviewerPrivateKeysTest {
         .should().dependOnClassesThat().haveFullyQualifiedName("org.testigo.crypto.identity.Keystore")
         .orShould().dependOnClassesThat().haveFullyQualifiedName("org.testigo.crypto.identity.ReviewerIdentity")
         .orShould().dependOnClassesThat().haveFullyQualifiedName("org.testigo.crypto.identity.Passphrase")
-        .orShould().dependOnClassesThat().haveFullyQualifiedName("org.testigo.crypto.sign.SigningPrivateKey")
         .orShould().dependOnClassesThat().haveFullyQualifiedName("org.testigo.crypto.identity.KeystoreParams")
         .because("the server never holds a reviewer's keys; IntakeApplication passes only the demo "
             + "keystore cost through KeystoreParams");
     rule.allowEmptyShould(false).check(MAIN.that(com.tngtech.archunit.base.DescribedPredicate.not(
         com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleName("IntakeApplication"))));
+  }
+
+  @Test
+  void onlyTheLogSigningKeyHoldsASigningPrivateKey() {
+    noClasses().that().resideOutsideOfPackage("org.testigo.server.demo..")
+        .and().doNotHaveFullyQualifiedName("org.testigo.server.log.LogSigningKey")
+        .should().dependOnClassesThat().haveFullyQualifiedName("org.testigo.crypto.sign.SigningPrivateKey")
+        .because("the only private signing key on the server is its log key, which signs tree heads")
+        .check(MAIN);
+    noClasses().should().callMethodWhere(call("org.testigo.crypto.sign.SigningPrivateKey", "generate"))
+        .check(MAIN.that(DescribedPredicate.not(com.tngtech.archunit.core.domain.JavaClass.Predicates
+            .resideInAPackage("org.testigo.server.demo.."))));
   }
 
   private static DescribedPredicate<JavaCall<?>> call(String ownerFqn, String method) {

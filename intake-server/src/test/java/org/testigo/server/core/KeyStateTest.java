@@ -22,7 +22,7 @@ class KeyStateTest {
   @Test
   void load_acceptsTheDemoOrganisationAndSealsOnlyToItsReviewer() throws Exception {
     DemoOrganisation.createIfAbsent(dir, dir.resolve("m.txt"), dir.resolve("fp"), dir.resolve("secret"),
-        KeystoreParams.TEST, new SecureRandom(), Clock.systemUTC());
+        dir.resolve("log-key"), KeystoreParams.TEST, new SecureRandom(), Clock.systemUTC());
     KeyState keys = load();
     assertThat(keys.recipients()).hasSize(1);
     assertThat(keys.rootFingerprint().hex()).isEqualTo(Files.readString(dir.resolve("fp")).strip());
@@ -31,7 +31,7 @@ class KeyStateTest {
   @Test
   void load_refusesAnotherPinnedRootATamperedManifestAndAShortSecret() throws Exception {
     DemoOrganisation.createIfAbsent(dir, dir.resolve("m.txt"), dir.resolve("fp"), dir.resolve("secret"),
-        KeystoreParams.TEST, new SecureRandom(), Clock.systemUTC());
+        dir.resolve("log-key"), KeystoreParams.TEST, new SecureRandom(), Clock.systemUTC());
     String fp = Files.readString(dir.resolve("fp"));
     Files.writeString(dir.resolve("fp"), "00".repeat(32));
     assertThatThrownBy(this::load).isInstanceOf(KeyState.KeyLoadException.class).hasMessageContaining("refusing");

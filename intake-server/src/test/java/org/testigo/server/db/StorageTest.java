@@ -24,6 +24,7 @@ import org.testigo.crypto.key.RecipientPrivateKey;
 import org.testigo.crypto.key.RecipientPublicKey;
 import org.testigo.server.core.EnvelopeId;
 import org.testigo.server.core.EnvelopeStore;
+import org.testigo.server.log.TransparencyLog;
 import org.testigo.server.core.InvalidInputException;
 import org.testigo.server.core.MailboxId;
 import org.testigo.server.core.MailboxStore;
@@ -56,7 +57,7 @@ class StorageTest {
   }
 
   private EnvelopeStore envelopes(TestDatabase db) {
-    return new EnvelopeStore(db.jdbi(), 4096, CLOCK, random);
+    return new EnvelopeStore(db.jdbi(), 4096, CLOCK, random, new TransparencyLog(db.jdbi()));
   }
 
   private byte[] randomBytes(int n) {

@@ -1,0 +1,228 @@
+package org.testigo.server.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Resumable uploads of envelopes sealed in the browser (SECURITY-browser.md section 4).
+ * An upload is a file of ciphertext in {@code <data>/uploads}, named by 128 random bits, that
+ * grows by pieces appended at the offset the client names. A piece is appended whole or not
+ * at all: if its body breaks off, the file is cut back to where it was. On commit the file is
+ * streamed through {@link SubmissionService#submit} (Envelope.inspect, recipients, mailbox
+ * link, one transaction) and deleted.
+ *
+ * <p>Bounded: at most {@code maxOpen} uncommitted uploads exist at once (a committed one
+ * keeps only its result, in memory, so that a repeated commit is answered the same), each at most
+ * {@code maxEnvelopeBytes}, each piece at most {@code maxPieceBytes}; an upload untouched
+ * for {@code idle} is deleted. Nothing about the client is recorded; the files' modification
+ * times are set to the epoch, and the last-activity time lives only in memory. All uploads
+ * are deleted when the server starts (keys are never kept, so a client cannot resume across
+ * a restart anyway; it starts again).
+ */
+public final class UploadService {
+  private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
+
+  /** The state of one upload, for the client. */
+  public record Status(String id, long offset, boolean committed) {}
+
+  private static final class Upload {
+    final Path file;
+    long size;
+    Instant lastUsed;
+    StoredEnvelope committed;
+
+    Upload(Path file, Instant now) {
+      this.file = file;
+      this.lastUsed = now;
+    }
+  }
+
+  private final Path dir;
+  private final SubmissionService submissions;
+  private final int maxOpen;
+  private final long maxEnvelopeBytes;
+  private final int maxPieceBytes;
+  private final Duration idle;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final int retryAfterSeconds;
+  private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
+
+  public UploadService(Path dir, SubmissionService submissions, int maxOpen, long maxEnvelopeBytes,
+      int maxPieceBytes, Duration idle, int retryAfterSeconds, Clock clock, SecureRandom random) throws IOException {
+    this.dir = dir;
+    this.submissions = submissions;
+    this.maxOpen = maxOpen;
+    this.maxEnvelopeBytes = maxEnvelopeBytes;
+    this.maxPieceBytes = maxPieceBytes;
+    this.idle = idle;
+    this.retryAfterSeconds = retryAfterSeconds;
+    this.clock = clock;
+    this.random = random;
+    Files.createDirectories(dir);
+    try (Stream<Path> old = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) old::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  public long maxEnvelopeBytes() {
+    return maxEnvelopeBytes;
+  }
+
+  public int maxPieceBytes() {
+    return maxPieceBytes;
+  }
+
+  /** Opens a new, empty upload; 503 when {@code maxOpen} are already open. */
+  public synchronized Status create() throws IOException {
+    expire();
+    if (uploads.values().stream().filter(u -> u.committed == null).count() >= maxOpen) {
+      throw new ServiceBusyException(retryAfterSeconds);
+    }
+    byte[] raw = new byte[16];
+    random.nextBytes(raw);
+    String id = HexFormat.of().formatHex(raw);
+    Path file = dir.resolve(id + ".part");
+    Files.createFile(file);
+    Files.setLastModifiedTime(file, FileTime.fromMillis(0));
+    uploads.put(id, new Upload(file, clock.instant()));
+    return new Status(id, 0, false);
+  }
+
+  public Status status(String id) {
+    Upload u = find(id);
+    synchronized (u) {
+      return new Status(id, u.size, u.committed != null);
+    }
+  }
+
+  /**
+   * Appends {@code body} at {@code offset}. Returns the new size, or throws
+   * {@link OffsetMismatchException} (with the current size) when offset is not the current size.
+   */
+  public Status append(String id, long offset, Long contentLength, InputStream body) throws IOException {
+    Upload u = find(id);
+    synchronized (u) {
+      if (u.committed != null || offset != u.size) {
+        throw new OffsetMismatchException(u.size);
+      }
+      if ((contentLength != null && (contentLength > maxPieceBytes || u.size + contentLength > maxEnvelopeBytes))) {
+        throw new PayloadTooLargeException();
+      }
+      long limit = Math.min(maxPieceBytes, maxEnvelopeBytes - u.size);
+      try (FileChannel ch = FileChannel.open(u.file, StandardOpenOption.WRITE)) {
+        ch.position(u.size);
+        long written;
+        try {
+          OutputStream out = Channels.newOutputStream(ch);
+          written = new LimitedInputStream(body, limit).transferTo(out);
+          out.flush();
+        } catch (IOException | RuntimeException e) {
+          ch.truncate(u.size);
+          throw e;
+        }
+        u.size += written;
+      }
+      Files.setLastModifiedTime(u.file, FileTime.fromMillis(0));
+      u.lastUsed = clock.instant();
+      return new Status(id, u.size, false);
+    }
+  }
+
+  /**
+   * Stores the uploaded envelope (checked by {@link SubmissionService#submit}); idempotent: a
+   * repeated commit of the same upload returns the same envelope. A rejected envelope deletes
+   * the upload.
+   */
+  public StoredEnvelope commit(String id, Optional<byte[]> lookupKey) throws IOException {
+    Upload u = find(id);
+    synchronized (u) {
+      if (u.committed != null) {
+        return u.committed;
+      }
+      StoredEnvelope stored;
+      try (InputStream in = Files.newInputStream(u.file)) {
+        stored = submissions.submit(in, u.size, lookupKey);
+      } catch (InvalidInputException | PayloadTooLargeException e) {
+        delete(id);
+        throw e;
+      }
+      u.committed = stored;
+      u.lastUsed = clock.instant();
+      Files.deleteIfExists(u.file);
+      return stored;
+    }
+  }
+
+  public void delete(String id) {
+    Upload u = uploads.remove(id);
+    if (u != null) {
+      synchronized (u) {
+        try {
+          Files.deleteIfExists(u.file);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+  }
+
+  /** Deletes uploads idle for longer than the limit (committed ones included). */
+  public synchronized void expire() {
+    Instant cutoff = clock.instant().minus(idle);
+    for (Map.Entry<String, Upload> e : uploads.entrySet()) {
+      if (e.getValue().lastUsed.isBefore(cutoff)) {
+        delete(e.getKey());
+      }
+    }
+  }
+
+  private Upload find(String id) {
+    Upload u = id != null && ID.matcher(id).matches() ? uploads.get(id) : null;
+    if (u == null) {
+      throw new UnknownUploadException();
+    }
+    return u;
+  }
+
+  /** No such upload: never created, expired, deleted, or the server restarted (404). */
+  public static final class UnknownUploadException extends RuntimeException {
+    public UnknownUploadException() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** The client named an offset other than the upload's current size (409). */
+  public static final class OffsetMismatchException extends RuntimeException {
+    private final long current;
+
+    public OffsetMismatchException(long current) {
+      super(null, null, false, false);
+      this.current = current;
+    }
+
+    public long current() {
+      return current;
+    }
+  }
+}

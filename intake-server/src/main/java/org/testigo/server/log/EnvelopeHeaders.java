@@ -1,0 +1,43 @@
+package org.testigo.server.log;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Optional;
+import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.envelope.Envelope;
+import org.testigo.crypto.envelope.EnvelopeInfo;
+import org.testigo.server.core.EnvelopeStore;
+
+/**
+ * Serves the header of the envelope behind a submission leaf (reports and follow-ups), for
+ * auditors who check recipients without any key. A header holds the context, a salt, one
+ * stanza per recipient (fingerprint, HPKE encapsulation, wrapped file key) and a MAC: no
+ * content, and without the payload (never served here) the wrapped file key protects
+ * nothing. Reply headers are never served: their recipient is a source's reply key, which
+ * would link replies to a mailbox.
+ */
+public final class EnvelopeHeaders {
+  /** 73 + 64 (context) + 1201 * 64 (stanzas): the largest v1 header. */
+  static final int MAX_HEADER = 73 + 64 + 1201 * 64;
+  private final TransparencyLog log;
+  private final EnvelopeStore envelopes;
+
+  public EnvelopeHeaders(TransparencyLog log, EnvelopeStore envelopes) {
+    this.log = log;
+    this.envelopes = envelopes;
+  }
+
+  /** The header bytes of the envelope logged as submission leaf {@code index}, if any. */
+  public Optional<byte[]> headerOf(long index) {
+    return log.submissionEnvelope(index).flatMap(envelopes::find).map(record -> {
+      byte[] head = envelopes.readHead(record, MAX_HEADER);
+      try {
+        EnvelopeInfo info = Envelope.inspectHeader(new ByteArrayInputStream(head));
+        return Arrays.copyOf(head, Math.toIntExact(info.headerLength()));
+      } catch (CryptoException | IOException e) {
+        throw new IllegalStateException("a stored envelope has no valid header");
+      }
+    });
+  }
+}

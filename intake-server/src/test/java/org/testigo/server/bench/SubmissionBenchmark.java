@@ -1,0 +1,395 @@
+package org.testigo.server.bench;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.testigo.crypto.envelope.Envelope;
+import org.testigo.crypto.key.RecipientPublicKey;
+import org.testigo.crypto.manifest.SignedManifest;
+import org.testigo.crypto.receipt.Receipt;
+import org.testigo.crypto.receipt.ReceiptKeys;
+import org.testigo.crypto.receipt.ReceiptParams;
+
+/**
+ * Load benchmark of the intake server (a program that prints figures, not a test).
+ *
+ * <p>Starts the packaged server jar with a 256 MiB heap on MariaDB at 127.0.0.1:3306 (its
+ * own database, dropped at the end), then measures:
+ * <ol>
+ *   <li>envelopes sealed elsewhere (the API path), 10 KB, with 1, 8 and 32 concurrent
+ *       clients: reports/s, p50 and p99 latency, and the ratio against a bare JDBC insert of
+ *       the same bytes into the same database with the same concurrency
+ *       ({@code useServerPrepStmts=true});</li>
+ *   <li>reports sealed by the server with a new receipt (the no-JavaScript form): reports/s
+ *       and the ratio against Argon2id alone at the configured receipt parameters and the
+ *       same concurrency;</li>
+ *   <li>one 1 GiB envelope uploaded to the server capped at 256 MiB of heap.</li>
+ * </ol>
+ * Run after {@code mvn -DskipTests package}: see README.md, "Benchmarks".
+ * Every load phase is bounded in time and targets loopback only.
+ */
+public final class SubmissionBenchmark {
+  static final int ENVELOPE_PLAINTEXT = 10_000;
+  static final Duration PHASE = Duration.ofSeconds(Integer.getInteger("bench.seconds", 10));
+  static final Duration WARMUP = Duration.ofSeconds(3);
+
+  public static void main(String[] args) throws Exception {
+    Path repo = locateRepo();
+    Path jar = repo.resolve("intake-server/target/testigo-intake-server.jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException("build first: mvn -B -DskipTests package");
+    }
+    Path work = Files.createTempDirectory("testigo-bench-");
+    String db = "testigo_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    String rootUrl = "jdbc:mariadb://127.0.0.1:3306/?user=root";
+    try (Connection c = DriverManager.getConnection(rootUrl); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + db);
+    }
+    Process server = null;
+    try {
+      Path emptyPassword = Files.writeString(work.resolve("db-password"), "");
+      int port = freePort();
+      int admin = freePort();
+      List<String> cmd = List.of("java", "-Xmx256m",
+          "-Ddw.dataDirectory=" + work.resolve("data"),
+          "-Ddw.server.applicationConnectors[0].port=" + port,
+          "-Ddw.server.adminConnectors[0].port=" + admin,
+          "-Ddw.database.type=MARIADB",
+          "-Ddw.database.url=jdbc:mariadb://127.0.0.1:3306/" + db + "?useServerPrepStmts=true",
+          "-Ddw.database.user=root",
+          "-Ddw.database.passwordFile=" + emptyPassword,
+          "-Ddw.limits.maxEnvelopeBytes=1200000000",
+          "-Ddw.limits.maxConcurrentSubmissions=64",
+          "-Ddw.logging.level=WARN",
+          "-jar", jar.toString(), "server", repo.resolve("intake-server/config-demo.yml").toString());
+      System.out.println("starting the server jar (-Xmx256m) on MariaDB database " + db + " ...");
+      server = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(work.resolve("server.log").toFile()).start();
+      String base = "http://127.0.0.1:" + port;
+      waitHealthy(server, "http://127.0.0.1:" + admin + "/healthcheck", work.resolve("server.log"));
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      List<RecipientPublicKey> recipients = recipients(http, base);
+
+      apiPath(http, base, recipients, db);
+      serverSealedPath(http, base, repo);
+      oneGibUpload(http, base, recipients, work, server);
+    } finally {
+      if (server != null) {
+        server.destroy();
+        server.waitFor(20, TimeUnit.SECONDS);
+        server.destroyForcibly();
+      }
+      try (Connection c = DriverManager.getConnection(rootUrl); Statement s = c.createStatement()) {
+        s.execute("DROP DATABASE IF EXISTS " + db);
+      }
+      deleteTree(work);
+    }
+  }
+
+  // ---- 1. API path vs bare JDBC ----
+
+  static void apiPath(HttpClient http, String base, List<RecipientPublicKey> recipients, String db)
+      throws Exception {
+    SecureRandom random = new SecureRandom();
+    List<byte[]> envelopes = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      byte[] plain = new byte[ENVELOPE_PLAINTEXT];
+      random.nextBytes(plain);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (OutputStream sealing = Envelope.sealing(out, recipients, Envelope.CONTEXT_REPORT, random)) {
+        sealing.write(plain);
+      }
+      envelopes.add(out.toByteArray());
+    }
+    System.out.printf("%nAPI path: %d-byte envelopes (10 KB plaintext), %s per phase%n",
+        envelopes.get(0).length, PHASE);
+    System.out.printf("%-8s %12s %9s %9s %16s %8s%n", "clients", "reports/s", "p50 ms", "p99 ms",
+        "bare JDBC rows/s", "ratio");
+    for (int clients : new int[] {1, 8, 32}) {
+      Load api = run(clients, i -> {
+        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/submissions"))
+            .header("Content-Type", "application/octet-stream")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(envelopes.get(i % envelopes.size()))).build(),
+            HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() != 201) {
+          throw new IllegalStateException("HTTP " + r.statusCode());
+        }
+      });
+      Load jdbc = bareJdbc(db, clients, envelopes);
+      System.out.printf("%-8d %12.0f %9.1f %9.1f %16.0f %8.2f%n", clients, api.perSecond(),
+          api.percentile(50), api.percentile(99), jdbc.perSecond(), api.perSecond() / jdbc.perSecond());
+    }
+  }
+
+  static Load bareJdbc(String db, int clients, List<byte[]> envelopes) throws Exception {
+    String url = "jdbc:mariadb://127.0.0.1:3306/" + db + "?user=root&useServerPrepStmts=true";
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS bench_raw (id BINARY(16) PRIMARY KEY, body MEDIUMBLOB NOT NULL)"
+          + " ENGINE=InnoDB");
+    }
+    ThreadLocal<Connection> conns = ThreadLocal.withInitial(() -> {
+      try {
+        return DriverManager.getConnection(url);
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    List<Connection> opened = Collections.synchronizedList(new ArrayList<>());
+    SecureRandom random = new SecureRandom();
+    Load load = run(clients, i -> {
+      Connection c = conns.get();
+      if (!opened.contains(c)) {
+        opened.add(c);
+      }
+      byte[] id = new byte[16];
+      random.nextBytes(id);
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO bench_raw (id, body) VALUES (?, ?)")) {
+        ps.setBytes(1, id);
+        ps.setBytes(2, envelopes.get(i % envelopes.size()));
+        ps.executeUpdate();
+      }
+    });
+    for (Connection c : opened) {
+      c.close();
+    }
+    return load;
+  }
+
+  // ---- 2. server-sealed reports (new receipt each) vs Argon2id alone ----
+
+  static void serverSealedPath(HttpClient http, String base, Path repo) throws Exception {
+    int clients = Runtime.getRuntime().availableProcessors();
+    System.out.printf("%nServer-sealed reports with a new receipt (no-JavaScript form), %d clients%n",
+        clients);
+    Load form = run(clients, i -> {
+      String boundary = "----bench" + i;
+      String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"version\"\r\n\r\n1\r\n"
+          + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"what\"\r\n\r\nextortion\r\n"
+          + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"narrative\"\r\n\r\n"
+          + "Nos pidieron dinero en el tren.\r\n--" + boundary + "--\r\n";
+      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base + "/report"))
+          .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException("HTTP " + r.statusCode());
+      }
+    });
+    ReceiptParams params = receiptParams(repo);
+    byte[] salt = new byte[32];
+    Load argon = run(clients, i -> ReceiptKeys.derive(Receipt.generate(new SecureRandom()), params, salt)
+        .replyKey().destroy());
+    System.out.printf("receipt parameters: %d KiB, t=%d, p=%d%n", params.memoryKiB(), params.iterations(),
+        params.parallelism());
+    System.out.printf("server-sealed reports/s %.2f (p50 %.0f ms, p99 %.0f ms); receipt derivations"
+        + " alone/s %.2f; ratio %.2f%n", form.perSecond(), form.percentile(50), form.percentile(99),
+        argon.perSecond(), form.perSecond() / argon.perSecond());
+  }
+
+  static ReceiptParams receiptParams(Path repo) throws IOException {
+    int memory = 65536;
+    int iterations = 3;
+    int parallelism = 1;
+    for (String line : Files.readAllLines(repo.resolve("intake-server/config-demo.yml"))) {
+      String t = line.strip();
+      if (t.startsWith("memoryKiB:")) {
+        memory = Integer.parseInt(t.substring(10).strip());
+      } else if (t.startsWith("iterations:")) {
+        iterations = Integer.parseInt(t.substring(11).strip());
+      } else if (t.startsWith("parallelism:")) {
+        parallelism = Integer.parseInt(t.substring(12).strip());
+      }
+    }
+    return new ReceiptParams(memory, iterations, parallelism);
+  }
+
+  // ---- 3. one 1 GiB upload, server heap 256 MiB ----
+
+  static void oneGibUpload(HttpClient http, String base, List<RecipientPublicKey> recipients, Path work,
+      Process server) throws Exception {
+    Path big = work.resolve("big.tgenv");
+    long plaintext = 1L << 30;
+    System.out.printf("%nSealing a 1 GiB payload to a file ...%n");
+    byte[] block = new byte[1 << 20];
+    new SecureRandom().nextBytes(block);
+    try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(big), 1 << 16);
+        OutputStream sealing = Envelope.sealing(file, recipients, Envelope.CONTEXT_REPORT, new SecureRandom())) {
+      for (long done = 0; done < plaintext; done += block.length) {
+        sealing.write(block);
+      }
+    }
+    long size = Files.size(big);
+    Instant start = Instant.now();
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/submissions"))
+        .timeout(Duration.ofMinutes(10))
+        .header("Content-Type", "application/octet-stream")
+        .POST(HttpRequest.BodyPublishers.ofFile(big)).build(), HttpResponse.BodyHandlers.ofString());
+    double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+    System.out.printf("1 GiB upload (%d bytes) to the server with -Xmx256m: HTTP %d in %.1f s (%.0f MiB/s);"
+        + " server still alive: %s%n", size, r.statusCode(), seconds, size / seconds / (1 << 20),
+        server.isAlive());
+    Files.delete(big);
+  }
+
+  // ---- load driver ----
+
+  interface Action {
+    void run(int i) throws Exception;
+  }
+
+  record Load(long count, double seconds, long[] latenciesNanos, long errors) {
+    double perSecond() {
+      return count / seconds;
+    }
+
+    double percentile(int p) {
+      if (latenciesNanos.length == 0) {
+        return Double.NaN;
+      }
+      int idx = (int) Math.min(latenciesNanos.length - 1, Math.ceil(p / 100.0 * latenciesNanos.length) - 1);
+      return latenciesNanos[Math.max(0, idx)] / 1e6;
+    }
+  }
+
+  /** Runs {@code action} from {@code clients} threads: warm-up, then one timed phase. */
+  static Load run(int clients, Action action) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      phase(pool, clients, action, WARMUP);
+      return phase(pool, clients, action, PHASE);
+    } finally {
+      pool.shutdownNow();
+      pool.awaitTermination(30, TimeUnit.SECONDS);
+    }
+  }
+
+  static Load phase(ExecutorService pool, int clients, Action action, Duration length) throws Exception {
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Future<long[]>> futures = new ArrayList<>();
+    long t0 = System.nanoTime();
+    for (int c = 0; c < clients; c++) {
+      final int client = c;
+      futures.add(pool.submit(() -> {
+        long[] lat = new long[1024];
+        int n = 0;
+        long errors = 0;
+        int i = client;
+        while (!stop.get()) {
+          long s = System.nanoTime();
+          try {
+            action.run(i);
+          } catch (Exception e) {
+            errors++;
+            if (errors > 100) {
+              throw e;
+            }
+            continue;
+          }
+          if (n == lat.length) {
+            lat = java.util.Arrays.copyOf(lat, n * 2);
+          }
+          lat[n++] = System.nanoTime() - s;
+          i += clients;
+        }
+        long[] out = java.util.Arrays.copyOf(lat, n + 1);
+        out[n] = -errors - 1;
+        return out;
+      }));
+    }
+    Thread.sleep(length.toMillis());
+    stop.set(true);
+    List<Long> all = new ArrayList<>();
+    long errors = 0;
+    for (Future<long[]> f : futures) {
+      long[] lat = f.get(2, TimeUnit.MINUTES);
+      errors += -(lat[lat.length - 1] + 1);
+      for (int k = 0; k < lat.length - 1; k++) {
+        all.add(lat[k]);
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
+    if (errors > 0) {
+      System.out.println("  (" + errors + " failed requests in this phase)");
+    }
+    return new Load(sorted.length, seconds, sorted, errors);
+  }
+
+  // ---- helpers ----
+
+  static List<RecipientPublicKey> recipients(HttpClient http, String base) throws Exception {
+    String armored = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/manifest")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    List<SignedManifest> chain = SignedManifest.parseArmored(armored);
+    return chain.get(chain.size() - 1).manifest().recipients(Instant.now());
+  }
+
+  static void waitHealthy(Process server, String url, Path log) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    Instant deadline = Instant.now().plusSeconds(120);
+    while (Instant.now().isBefore(deadline)) {
+      if (!server.isAlive()) {
+        throw new IllegalStateException("server exited:\n" + Files.readString(log, StandardCharsets.UTF_8));
+      }
+      try {
+        if (http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(300);
+    }
+    throw new IllegalStateException("server not healthy after 120 s");
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  static Path locateRepo() {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.exists(p.resolve("intake-server/pom.xml"))) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      throw new IllegalStateException("run from inside the Testigo checkout");
+    }
+    return p;
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  private SubmissionBenchmark() {}
+}

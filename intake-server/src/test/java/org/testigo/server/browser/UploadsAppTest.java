@@ -1,0 +1,135 @@
+package org.testigo.server.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testigo.crypto.envelope.Envelope;
+import org.testigo.crypto.key.RecipientPrivateKey;
+import org.testigo.crypto.manifest.ManifestChain;
+import org.testigo.crypto.manifest.SignedManifest;
+import org.testigo.server.IntakeApplication;
+import org.testigo.server.config.IntakeConfiguration;
+
+/** The resumable upload API: offsets, resume, limits, validation on commit, idempotent commit. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class UploadsAppTest {
+  static final Path DATA = BrowserSealingE2ETest.tempDir("testigo-uploads-");
+  static final DropwizardAppExtension<IntakeConfiguration> APP = new DropwizardAppExtension<>(
+      IntakeApplication.class, Path.of("config-demo.yml").toAbsolutePath().toString(),
+      ConfigOverride.config("dataDirectory", DATA.toString()),
+      ConfigOverride.config("server.applicationConnectors[0].port", "0"),
+      ConfigOverride.config("server.adminConnectors[0].port", "0"),
+      ConfigOverride.config("receipts.memoryKiB", "256"),
+      ConfigOverride.config("receipts.iterations", "1"),
+      ConfigOverride.config("limits.maxEnvelopeBytes", "400000"),
+      ConfigOverride.config("limits.maxUploadPieceBytes", "100000"),
+      ConfigOverride.config("limits.maxOpenUploads", "3"));
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static HttpResponse<String> send(String method, String path, byte[] body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + path))
+        .header("Content-Type", "application/octet-stream");
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String open() throws Exception {
+    HttpResponse<String> r = send("POST", "/api/v1/uploads", null);
+    assertThat(r.statusCode()).isEqualTo(201);
+    return JSON.readTree(r.body()).get("id").asText();
+  }
+
+  static byte[] envelope(int plainBytes) throws Exception {
+    var latest = ManifestChain.verify(SignedManifest.parseArmored(Files.readString(DATA.resolve("manifest-chain.txt"))),
+        org.testigo.crypto.Fingerprint.fromHex(Files.readString(DATA.resolve("root-fingerprint")).strip()));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Envelope.seal(new ByteArrayInputStream(new byte[plainBytes]), out, latest.recipients(), Envelope.CONTEXT_REPORT,
+        new SecureRandom());
+    return out.toByteArray();
+  }
+
+  static long uploadFiles() throws IOException {
+    try (Stream<Path> s = Files.list(DATA.resolve("uploads"))) {
+      return s.count();
+    }
+  }
+
+  @Test
+  void upload_appendsAtTheRightOffsetResumesAndCommitsOnce() throws Exception {
+    byte[] env = envelope(150_000);
+    String id = open();
+    assertThat(send("PUT", "/api/v1/uploads/" + id + "?offset=0", Arrays.copyOfRange(env, 0, 90_000)).statusCode())
+        .isEqualTo(200);
+    HttpResponse<String> wrong = send("PUT", "/api/v1/uploads/" + id + "?offset=0", Arrays.copyOfRange(env, 0, 10));
+    assertThat(wrong.statusCode()).isEqualTo(409);
+    assertThat(JSON.readTree(wrong.body()).get("offset").asLong()).isEqualTo(90_000);
+    JsonNode status = JSON.readTree(send("GET", "/api/v1/uploads/" + id, null).body());
+    assertThat(status.get("offset").asLong()).isEqualTo(90_000);
+    assertThat(send("PUT", "/api/v1/uploads/" + id + "?offset=90000", Arrays.copyOfRange(env, 90_000, env.length))
+        .statusCode()).isEqualTo(200);
+    assertThat(Files.getLastModifiedTime(DATA.resolve("uploads/" + id + ".part")).toMillis()).isZero();
+    HttpResponse<String> commit = send("POST", "/api/v1/uploads/" + id + "/commit", null);
+    assertThat(commit.statusCode()).isEqualTo(201);
+    HttpResponse<String> again = send("POST", "/api/v1/uploads/" + id + "/commit", null);
+    assertThat(again.statusCode()).isEqualTo(201);
+    assertThat(JSON.readTree(again.body()).get("id")).isEqualTo(JSON.readTree(commit.body()).get("id"));
+    assertThat(DATA.resolve("uploads/" + id + ".part")).doesNotExist();
+    send("DELETE", "/api/v1/uploads/" + id, null);
+  }
+
+  @Test
+  void upload_refusesOversizedPiecesAndEnvelopesUnknownIdsAndInvalidEnvelopes() throws Exception {
+    String id = open();
+    assertThat(send("PUT", "/api/v1/uploads/" + id + "?offset=0", new byte[100_001]).statusCode()).isEqualTo(413);
+    assertThat(JSON.readTree(send("GET", "/api/v1/uploads/" + id, null).body()).get("offset").asLong()).isZero();
+    for (int i = 0; i < 4; i++) {
+      assertThat(send("PUT", "/api/v1/uploads/" + id + "?offset=" + i * 100_000, new byte[100_000]).statusCode())
+          .isEqualTo(200);
+    }
+    assertThat(send("PUT", "/api/v1/uploads/" + id + "?offset=400000", new byte[1]).statusCode()).isEqualTo(413);
+    assertThat(send("POST", "/api/v1/uploads/" + id + "/commit", null).statusCode()).isEqualTo(400);
+    assertThat(send("GET", "/api/v1/uploads/" + id, null).statusCode()).isEqualTo(404);
+    assertThat(send("GET", "/api/v1/uploads/" + "0".repeat(32), null).statusCode()).isEqualTo(404);
+    assertThat(send("GET", "/api/v1/uploads/../../etc", null).statusCode()).isEqualTo(404);
+    assertThat(send("PUT", "/api/v1/uploads/" + "0".repeat(32) + "?offset=0", new byte[1]).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void upload_boundsTheNumberOfOpenUploads() throws Exception {
+    String[] ids = new String[3];
+    int opened = 0;
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> r = send("POST", "/api/v1/uploads", null);
+      if (r.statusCode() == 201) {
+        ids[opened++] = JSON.readTree(r.body()).get("id").asText();
+      }
+    }
+    assertThat(opened).isEqualTo(3);
+    HttpResponse<String> refused = send("POST", "/api/v1/uploads", null);
+    assertThat(refused.statusCode()).isEqualTo(503);
+    assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+    for (int i = 0; i < opened; i++) {
+      assertThat(send("DELETE", "/api/v1/uploads/" + ids[i], null).statusCode()).isEqualTo(204);
+    }
+    assertThat(uploadFiles()).isZero();
+  }
+}

@@ -1,0 +1,148 @@
+package org.testigo.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.merkle.SignedTreeHead;
+
+/**
+ * Reads a Testigo server's public transparency endpoints ({@code /api/v1/manifest},
+ * {@code /api/v1/log/...}). Every answer is size-limited and parsed strictly; nothing here
+ * is trusted: the audit verifies it. Network failures are {@link CliException} with
+ * {@link ExitCodes#IO}.
+ */
+final class LogClient {
+  static final int LEAVES_PER_REQUEST = 1000;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HexFormat HEX = HexFormat.of();
+  private final URI base;
+  private final HttpClient http;
+
+  LogClient(URI base) {
+    String s = base.toString();
+    this.base = URI.create(s.endsWith("/") ? s : s + "/");
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
+        .followRedirects(HttpClient.Redirect.NEVER).build();
+  }
+
+  /** The armored manifest chain. */
+  String manifestChain() {
+    return new String(get("api/v1/manifest", 16 << 20).orElseThrow(() -> missing("the manifest chain")),
+        StandardCharsets.US_ASCII);
+  }
+
+  Optional<SignedTreeHead> latestTreeHead() {
+    return get("api/v1/log/sth", 64 << 10).map(b -> treeHead(json(b)));
+  }
+
+  Optional<SignedTreeHead> treeHead(long size) {
+    return get("api/v1/log/sth/" + size, 64 << 10).map(b -> treeHead(json(b)));
+  }
+
+  List<byte[]> consistencyProof(long from, long to) {
+    JsonNode n = json(get("api/v1/log/proof/consistency?from=" + from + "&to=" + to, 64 << 10)
+        .orElseThrow(() -> missing("a consistency proof")));
+    return hexList(n.path("proof"));
+  }
+
+  /** Leaves {@code start <= i < end}, fetched in pages. */
+  List<byte[]> leaves(long start, long end) {
+    List<byte[]> out = new ArrayList<>();
+    for (long s = start; s < end; s += LEAVES_PER_REQUEST) {
+      long e = Math.min(end, s + LEAVES_PER_REQUEST);
+      JsonNode n = json(get("api/v1/log/leaves?start=" + s + "&end=" + e, 1 << 20)
+          .orElseThrow(() -> missing("log leaves")));
+      List<byte[]> page = hexList(n.path("leaves"));
+      if (page.size() != e - s) {
+        throw new CliException(ExitCodes.BAD_INPUT, "the server answered " + page.size()
+            + " leaves for the range " + s + ".." + e);
+      }
+      out.addAll(page);
+    }
+    return out;
+  }
+
+  /** The header of the envelope behind submission leaf {@code index}, if the server serves it. */
+  Optional<byte[]> envelopeHeader(long index) {
+    return get("api/v1/log/leaves/" + index + "/envelope-header", 1 << 20)
+        .map(b -> hex(json(b).path("header")));
+  }
+
+  private Optional<byte[]> get(String path, int maxBytes) {
+    URI uri = base.resolve(path);
+    HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET().build();
+    try {
+      HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream in = r.body()) {
+        if (r.statusCode() == 404) {
+          return Optional.empty();
+        }
+        if (r.statusCode() != 200) {
+          throw new CliException(ExitCodes.IO, "the server answered HTTP " + r.statusCode() + " for " + path);
+        }
+        byte[] body = in.readNBytes(maxBytes + 1);
+        if (body.length > maxBytes) {
+          throw new CliException(ExitCodes.BAD_INPUT, "the server's answer for " + path + " is too large");
+        }
+        return Optional.of(body);
+      }
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.IO, "cannot reach " + base + " (" + e.getClass().getSimpleName() + ")");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCodes.IO, "interrupted while reading " + path);
+    }
+  }
+
+  private static CliException missing(String what) {
+    return new CliException(ExitCodes.BAD_INPUT, "the server does not serve " + what);
+  }
+
+  private static JsonNode json(byte[] body) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.BAD_INPUT, "the server's answer is not JSON");
+    }
+  }
+
+  static SignedTreeHead treeHead(JsonNode n) {
+    try {
+      return SignedTreeHead.parse(hex(n.path("encoded")));
+    } catch (CryptoException e) {
+      throw new CliException(ExitCodes.BAD_INPUT, "the server's tree head is not a v1 signed tree head");
+    }
+  }
+
+  private static List<byte[]> hexList(JsonNode array) {
+    if (!array.isArray()) {
+      throw new CliException(ExitCodes.BAD_INPUT, "the server's answer lacks a list of hex values");
+    }
+    List<byte[]> out = new ArrayList<>();
+    array.forEach(e -> out.add(hex(e)));
+    return out;
+  }
+
+  static byte[] hex(JsonNode n) {
+    if (!n.isTextual()) {
+      throw new CliException(ExitCodes.BAD_INPUT, "the server's answer lacks a hex value");
+    }
+    try {
+      return HEX.parseHex(n.asText());
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.BAD_INPUT, "the server's answer has a value that is not hex");
+    }
+  }
+}
