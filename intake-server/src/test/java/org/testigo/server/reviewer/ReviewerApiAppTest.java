@@ -104,6 +104,9 @@ class ReviewerApiAppTest {
       byte[] secret = new byte[32];
       RANDOM.nextBytes(secret);
       Files.write(DATA.resolve("deployment-secret"), secret);
+      Path logKey = DATA.resolve("log-key");
+      Files.write(logKey, log.exposeSecret());
+      Files.setPosixFilePermissions(logKey, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
       return fp;
     } catch (IOException e) {
       throw new IllegalStateException(e);
