@@ -18,6 +18,8 @@ public final class ExitCodes {
   public static final int BAD_INPUT = 5;
   /** The operation would overwrite or reveal something and was refused. */
   public static final int REFUSED = 6;
+  /** The server could not be reached, or refused or failed the request. */
+  public static final int SERVER = 7;
 
   private ExitCodes() {}
 }

@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "testigo-reviewer",
     mixinStandardHelpOptions = true,
     versionProvider = ReviewerCli.Version.class,
-    description = "Testigo reviewer tool: keys, sealing and opening envelopes, manifests,"
-        + " root key custody, proofs of filing, statistics.",
+    description = "Testigo reviewer tool: keys, envelopes, manifests, root key custody, proofs of"
+        + " filing, sync, reading, triage and replying to reports, statistics.",
     subcommands = {
         KeysCommand.class,
         SealCommand.class,
@@ -21,6 +21,23 @@ import picocli.CommandLine.Command;
         AuditCommand.class,
         CustodyCommand.class,
         ProofCommand.class,
+        ServerCommand.class,
+        SyncCommand.class,
+        ListCommand.class,
+        ShowCommand.class,
+        FilesCommand.class,
+        ReplyCommand.class,
+        TriageCommands.Ack.class,
+        TriageCommands.Assign.class,
+        TriageCommands.SetStatus.class,
+        TriageCommands.SetPriority.class,
+        TriageCommands.Label.class,
+        TriageCommands.Note.class,
+        TriageCommands.Refer.class,
+        TriageCommands.Close.class,
+        TriageCommands.Link.class,
+        TriageCommands.History.class,
+        TriageCommands.Overdue.class,
         org.testigo.cli.stats.StatsCommand.class,
         CommandLine.HelpCommand.class
     },
@@ -32,7 +49,8 @@ import picocli.CommandLine.Command;
         "  3  decryption or verification failed (wrong passphrase or key, modified input)",
         "  4  a file could not be read or written",
         "  5  input is not in the expected format",
-        "  6  refused: would overwrite a file or reveal a secret"
+        "  6  refused: would overwrite a file or reveal a secret",
+        "  7  the server could not be reached, or refused or failed the request"
     })
 public final class ReviewerCli {
 

@@ -18,7 +18,9 @@ import org.testigo.server.reviewer.auth.NonceStore;
 import org.testigo.server.reviewer.auth.ReviewerPortFilter;
 import org.testigo.server.reviewer.auth.SignatureAuthFilter;
 import org.testigo.server.reviewer.auth.UnauthorizedExceptionMapper;
+import org.testigo.server.reviewer.core.CaseEventService;
 import org.testigo.server.reviewer.core.ReviewerService;
+import org.testigo.server.reviewer.resources.ReviewerEventsResource;
 import org.testigo.server.reviewer.resources.ReviewerManifestResource;
 import org.testigo.server.reviewer.resources.ReviewerSubmissionsResource;
 
@@ -59,6 +61,8 @@ public final class ReviewerApi {
     env.jersey().register(new UnauthorizedExceptionMapper());
     env.jersey().register(new ReviewerSubmissionsResource(service, settings.getMaxPageSize()));
     env.jersey().register(new ReviewerManifestResource(keys));
+    env.jersey().register(new ReviewerEventsResource(
+        new CaseEventService(jdbi, keys, service, settings.getMaxEventBytes(), clock), settings.getMaxPageSize()));
     ScheduledExecutorService purge = env.lifecycle().scheduledExecutorService("reviewer-nonce-purge").threads(1).build();
     purge.scheduleWithFixedDelay(() -> {
       try {

@@ -134,7 +134,7 @@ class ReviewerApiAppTest {
   static Map<String, Long> rowCounts() throws Exception {
     Map<String, Long> m = new LinkedHashMap<>();
     for (String t : List.of("envelopes", "envelope_chunks", "mailboxes", "mailbox_envelopes", "reviewer_nonces",
-        "reviewer_feed")) {
+        "reviewer_feed", "case_events")) {
       m.put(t, count(t));
     }
     return m;
@@ -332,5 +332,79 @@ class ReviewerApiAppTest {
     // a reply is not a submission: the feed does not list it
     JsonNode all = list("?after=0&limit=100");
     assertThat(all.get("items")).hasSize(2);
+  }
+
+  static byte[] eventBody(SigningPrivateKey author, String caseHex, byte[] sealed, Instant at) {
+    var event = org.testigo.crypto.event.SignedCaseEvent.sign(author, org.testigo.crypto.event.CaseId.fromHex(caseHex),
+        1, List.of(), at, sealed);
+    byte[] e = event.encoded();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(e.length >>> 8);
+    out.write(e.length);
+    out.writeBytes(e);
+    out.writeBytes(sealed);
+    return out.toByteArray();
+  }
+
+  static byte[] sealedEventContent(List<RecipientPublicKey> to) throws Exception {
+    ByteArrayOutputStream sealed = new ByteArrayOutputStream();
+    Envelope.seal(new ByteArrayInputStream("{\"v\":1,\"type\":\"acknowledge\"}".getBytes(StandardCharsets.UTF_8)),
+        sealed, to, Envelope.CONTEXT_CASE_EVENT, RANDOM);
+    return sealed.toByteArray();
+  }
+
+  @Test
+  @Order(7)
+  void caseEvents_areCheckedStoredOnceAndListedAfterACursor() throws Exception {
+    URI post = reviewer("/api/v1/reviewer/cases/" + reportId + "/events");
+    byte[] content = sealedEventContent(List.of(ALICE.encryptionKey().publicKey()));
+    byte[] body = eventBody(ALICE.signingKey(), reportId, content, Instant.now());
+
+    Map<String, Long> before = rowCounts();
+    before.remove("reviewer_nonces");
+    // signed by someone else than the request's signer, for another case, content swapped,
+    // sealed to the wrong team, claimed far from now, garbage: 400; auditor: 403; unknown case: 404
+    int[] statuses = {
+        ReviewerRequests.signed(ALICE.signingKey(), "POST", post, eventBody(BOB.signingKey(), reportId, content, Instant.now())).send().statusCode(),
+        ReviewerRequests.signed(ALICE.signingKey(), "POST", post, eventBody(ALICE.signingKey(), "11".repeat(16), content, Instant.now())).send().statusCode(),
+        ReviewerRequests.signed(ALICE.signingKey(), "POST", post, tamperLast(body)).send().statusCode(),
+        ReviewerRequests.signed(ALICE.signingKey(), "POST", post, eventBody(ALICE.signingKey(), reportId,
+            sealedEventContent(List.of(CAROL.encryptionKey().publicKey())), Instant.now())).send().statusCode(),
+        ReviewerRequests.signed(ALICE.signingKey(), "POST", post, eventBody(ALICE.signingKey(), reportId, content,
+            Instant.now().minus(Duration.ofHours(2)))).send().statusCode(),
+        ReviewerRequests.signed(ALICE.signingKey(), "POST", post, new byte[] {0, 5, 1, 2}).send().statusCode(),
+        ReviewerRequests.signed(CAROL.signingKey(), "POST", post, eventBody(CAROL.signingKey(), reportId, content, Instant.now())).send().statusCode(),
+        ReviewerRequests.signed(ALICE.signingKey(), "POST", reviewer("/api/v1/reviewer/cases/" + "22".repeat(16) + "/events"),
+            eventBody(ALICE.signingKey(), "22".repeat(16), content, Instant.now())).send().statusCode()};
+    assertThat(statuses).containsExactly(400, 400, 400, 400, 400, 400, 403, 404);
+    Map<String, Long> after = rowCounts();
+    after.remove("reviewer_nonces");
+    assertThat(after).isEqualTo(before);
+    assertRefused(ReviewerRequests.signed(ALICE.signingKey(), "POST", post, body).withBody(tamperLast(body)), true);
+
+    HttpResponse<byte[]> created = ReviewerRequests.signed(ALICE.signingKey(), "POST", post, body).send();
+    assertThat(created.statusCode()).isEqualTo(201);
+    HttpResponse<byte[]> again = ReviewerRequests.signed(ALICE.signingKey(), "POST", post, body).send();
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(again.body()).get("seq")).isEqualTo(JSON.readTree(created.body()).get("seq"));
+    assertThat(count("case_events")).isEqualTo(1);
+
+    HttpResponse<byte[]> listed = ReviewerRequests.signed(CAROL.signingKey(), "GET", reviewer("/api/v1/reviewer/events?after=0"), null).send();
+    JsonNode items = JSON.readTree(listed.body()).get("items");
+    assertThat(items).hasSize(1);
+    JsonNode item = items.get(0);
+    assertThat(item.get("caseId").asText()).isEqualTo(reportId);
+    assertThat(item.get("author").asText()).isEqualTo(ALICE.signingKey().publicKey().fingerprint().hex());
+    assertThat(item.get("receivedAt").asText()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z");
+    assertThat(java.util.Base64.getDecoder().decode(item.get("content").asText())).isEqualTo(content);
+    JsonNode none = JSON.readTree(ReviewerRequests.signed(ALICE.signingKey(), "GET",
+        reviewer("/api/v1/reviewer/events?after=" + item.get("seq").asLong()), null).send().body());
+    assertThat(none.get("items")).isEmpty();
+  }
+
+  static byte[] tamperLast(byte[] b) {
+    byte[] c = b.clone();
+    c[c.length - 1] ^= 1;
+    return c;
   }
 }

@@ -1,0 +1,62 @@
+package org.testigo.cli;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.testigo.cli.remote.LocalCache;
+import org.testigo.cli.report.ReportRenderer;
+import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.identity.ReviewerIdentity;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code show ID}: one report and its follow-ups, decrypted in memory and labelled. */
+@Command(name = "show", mixinStandardHelpOptions = true,
+    description = "Show a synced report, decrypted in memory, with its follow-ups.")
+public final class ShowCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin HomeOptions home;
+  @Mixin KeystoreOption keystore;
+  @Mixin PassphraseOptions passphrase;
+  @Option(names = "--lang", defaultValue = "es", description = "Labels in es or en (default: ${DEFAULT-VALUE}).")
+  String lang;
+  @Parameters(index = "0", paramLabel = "ID", description = "Report id (or a unique prefix of 6+ characters).")
+  String id;
+
+  @Override
+  public Integer call() throws IOException, CryptoException {
+    if (!ReportRenderer.LANGUAGES.contains(lang)) {
+      throw new CliException(ExitCodes.USAGE, "--lang must be one of " + ReportRenderer.LANGUAGES);
+    }
+    LocalCache cache = LocalCache.open(home.home(), home.serverName());
+    ReviewerIdentity identity = Identities.open(keystore, passphrase);
+    CachedReports.Case c;
+    List<String> caseLines = new java.util.ArrayList<>();
+    ReportRenderer renderer = new ReportRenderer(lang);
+    try {
+      c = CachedReports.open(cache, identity.encryptionKey()).find(cache, id);
+      if (cache.manifest().isPresent()) {
+        var l = c.report().listing();
+        var st = CaseLog.load(cache, RemoteSession.server(home), identity).state(l.id(), java.time.LocalDate.parse(l.receivedDay()));
+        caseLines.add(String.format("%-28s %s; %s %s; priority %s; labels %s", renderer.label("field.status") + ":",
+            st.status().name().toLowerCase(java.util.Locale.ROOT), renderer.label("field.assignee").toLowerCase(java.util.Locale.ROOT),
+            st.assignee() == null ? "-" : st.assignee(), st.priority().name().toLowerCase(java.util.Locale.ROOT), st.labels()));
+        for (var d : st.deadlines(java.time.Instant.now(), org.testigo.cli.triage.Deadlines.DEFAULT)) {
+          caseLines.add(String.format("%-28s %s due %s", "  " + d.kind().name().toLowerCase(java.util.Locale.ROOT) + ":",
+              d.state().name().toLowerCase(java.util.Locale.ROOT), d.due()));
+        }
+        for (var n : st.notes()) {
+          caseLines.add("  note (" + n.author() + ", " + n.at() + "): " + org.testigo.cli.report.Text.cell(n.action().text(), 200));
+        }
+      }
+    } finally {
+      identity.destroy();
+    }
+    spec.commandLine().getOut().print(renderer.render(c.report(), c.followUps(), caseLines));
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,157 @@
+package org.testigo.cli.remote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.testigo.crypto.httpsig.ContentDigest;
+
+/**
+ * The local cache of one server, {@code <home>/cache/<server>/}. It holds ONLY what the
+ * server holds: ciphertext envelopes and signed events exactly as received, the armored
+ * manifest chain, the server's public metadata of each submission, and the sync cursors.
+ * Nothing decrypted is ever written here. Layout (SECURITY-revapi.md):
+ * <pre>
+ *   state.json                      cursors and the highest manifest sequence seen
+ *   manifest-chain.txt              the armored chain, verified from the pinned root
+ *   submissions/ID.tgenv            an envelope, sha256 checked against the listing
+ *   submissions/ID.json             the listing entry (seq, context, day, size, sha256, ...)
+ *   events/SEQ.tgev                 a case event as posted (see CaseEvents)
+ * </pre>
+ */
+public final class LocalCache {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Path dir;
+
+  /** One cached submission: the server's listing entry. */
+  public record Submission(long seq, String id, String context, String receivedDay, long size,
+      String sha256, boolean hasMailbox, String caseId) {
+    static Submission of(JsonNode n) {
+      return new Submission(n.path("seq").asLong(), n.path("id").asText(), n.path("context").asText(),
+          n.path("receivedDay").asText(), n.path("size").asLong(), n.path("sha256").asText(),
+          n.path("hasMailbox").asBoolean(), n.path("caseId").asText());
+    }
+  }
+
+  private LocalCache(Path dir) {
+    this.dir = dir;
+  }
+
+  public static LocalCache open(Path home, String server) throws IOException {
+    Path d = home.resolve("cache").resolve(server);
+    PrivateFiles.directory(d.resolve("submissions"));
+    PrivateFiles.directory(d.resolve("events"));
+    return new LocalCache(d);
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  public long cursor(String name) throws IOException {
+    return state().path(name).asLong(0);
+  }
+
+  public void setCursor(String name, long value) throws IOException {
+    ObjectNode s = state();
+    s.put(name, value);
+    PrivateFiles.writeAtomically(dir.resolve("state.json"), JSON.writeValueAsBytes(s));
+  }
+
+  private ObjectNode state() throws IOException {
+    Path f = dir.resolve("state.json");
+    return Files.exists(f) ? (ObjectNode) JSON.readTree(f.toFile()) : JSON.createObjectNode();
+  }
+
+  public void saveManifest(String armored) throws IOException {
+    PrivateFiles.writeAtomically(dir.resolve("manifest-chain.txt"), armored.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  public Optional<String> manifest() throws IOException {
+    Path f = dir.resolve("manifest-chain.txt");
+    return Files.exists(f) ? Optional.of(Files.readString(f, StandardCharsets.US_ASCII)) : Optional.empty();
+  }
+
+  public boolean hasEnvelope(String id) {
+    return Files.exists(envelope(id));
+  }
+
+  public Path envelope(String id) {
+    return dir.resolve("submissions").resolve(checkId(id) + ".tgenv");
+  }
+
+  /**
+   * Stores a downloaded envelope if its SHA-256 equals the listed one; returns false (and
+   * stores nothing) otherwise. The file appears under its final name only when complete.
+   */
+  public boolean storeEnvelope(JsonNode listing, InputStream content) throws IOException {
+    Submission s = Submission.of(listing);
+    Path target = envelope(s.id());
+    Path tmp = PrivateFiles.temp(target);
+    try {
+      MessageDigest d = ContentDigest.newDigest();
+      try (InputStream in = new DigestInputStream(content, d);
+          var out = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+        in.transferTo(out);
+      }
+      if (!HexFormat.of().formatHex(d.digest()).equals(s.sha256())) {
+        return false;
+      }
+      PrivateFiles.writeAtomically(dir.resolve("submissions").resolve(s.id() + ".json"),
+          JSON.writeValueAsBytes(listing));
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      return true;
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Every cached submission with its envelope present, by server sequence. */
+  public List<Submission> submissions() throws IOException {
+    List<Submission> out = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve("submissions"), "*.json")) {
+      for (Path p : ds) {
+        Submission s = Submission.of(JSON.readTree(p.toFile()));
+        if (hasEnvelope(s.id())) {
+          out.add(s);
+        }
+      }
+    }
+    out.sort(Comparator.comparingLong(Submission::seq));
+    return out;
+  }
+
+  /** Finds a cached submission by full id or a unique prefix of at least 6 hex characters. */
+  public Optional<Submission> find(String idOrPrefix) throws IOException {
+    String p = idOrPrefix.strip().toLowerCase(java.util.Locale.ROOT);
+    if (!p.matches("[0-9a-f]{6,32}")) {
+      return Optional.empty();
+    }
+    List<Submission> hits = submissions().stream().filter(s -> s.id().startsWith(p)).toList();
+    if (hits.size() > 1) {
+      throw new org.testigo.cli.CliException(org.testigo.cli.ExitCodes.BAD_INPUT,
+          "the id prefix " + p + " matches " + hits.size() + " submissions; give more characters");
+    }
+    return hits.stream().findFirst();
+  }
+
+  static String checkId(String id) {
+    if (!id.matches("[0-9a-f]{32}")) {
+      throw new IllegalArgumentException("a submission id is 32 lowercase hex characters");
+    }
+    return id;
+  }
+}

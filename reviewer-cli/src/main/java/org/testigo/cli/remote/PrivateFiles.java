@@ -1,0 +1,70 @@
+package org.testigo.cli.remote;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/** Files only their owner can read, written through a temporary file and an atomic rename. */
+public final class PrivateFiles {
+  private PrivateFiles() {}
+
+  /** Creates the directory (and parents) with mode 0700 where it does not exist. */
+  public static Path directory(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    return dir;
+  }
+
+  public static void writeAtomically(Path target, byte[] content) throws IOException {
+    Path tmp = temp(target);
+    try {
+      Files.write(tmp, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.SYNC);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** A fresh 0600 temporary file beside {@code target}. */
+  public static Path temp(Path target) throws IOException {
+    Path dir = directory(target.toAbsolutePath().getParent());
+    return Files.createTempFile(dir, ".tmp-", ".part",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+  }
+
+  /**
+   * Creates {@code dir/name} (mode 0600) with the stream's content, never replacing an
+   * existing file: on a clash it tries {@code name-1}, {@code name-2}, ... before the
+   * extension. Returns the path written.
+   */
+  public static Path createNew(Path dir, String name, InputStream content) throws IOException {
+    int dot = name.lastIndexOf('.');
+    String stem = dot > 0 ? name.substring(0, dot) : name;
+    String ext = dot > 0 ? name.substring(dot) : "";
+    Path tmp = temp(dir.resolve(name));
+    try {
+      try (var out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        content.transferTo(out);
+      }
+      for (int i = 0; i < 10000; i++) {
+        Path candidate = dir.resolve(i == 0 ? name : stem + "-" + i + ext);
+        try {
+          Files.createLink(candidate, tmp);
+          return candidate;
+        } catch (FileAlreadyExistsException taken) {
+          // try the next name
+        }
+      }
+      throw new FileAlreadyExistsException(dir.resolve(name).toString());
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package org.testigo.cli.remote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import org.testigo.cli.CliException;
+import org.testigo.cli.ExitCodes;
+import org.testigo.crypto.httpsig.ContentDigest;
+import org.testigo.crypto.httpsig.ReviewerRequestSignature;
+import org.testigo.crypto.sign.SigningPrivateKey;
+
+/**
+ * The reviewer API over {@code java.net.http}: every request is signed with the reviewer's
+ * Ed25519 key in the Testigo RFC 9421 profile (fresh nonce, two-minute lifetime). Errors
+ * become a {@link CliException} with exit code {@link ExitCodes#SERVER} and a one-line
+ * message; response bodies are never echoed.
+ */
+public final class ReviewerClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final URI base;
+  private final SigningPrivateKey key;
+  private final HttpClient http;
+  private final Clock clock;
+  private final SecureRandom random;
+
+  public ReviewerClient(URI base, SigningPrivateKey key, Clock clock, SecureRandom random) {
+    this.base = base;
+    this.key = key;
+    this.clock = clock;
+    this.random = random;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(60))
+        .followRedirects(HttpClient.Redirect.NEVER).build();
+  }
+
+  /** A signed GET; the caller closes the body stream. Throws unless the status is 200. */
+  public InputStream get(String pathAndQuery) throws IOException {
+    HttpResponse<InputStream> r = send("GET", pathAndQuery, null);
+    if (r.statusCode() != 200) {
+      r.body().close();
+      throw failure(r.statusCode(), pathAndQuery);
+    }
+    return r.body();
+  }
+
+  public JsonNode getJson(String pathAndQuery) throws IOException {
+    try (InputStream in = get(pathAndQuery)) {
+      return JSON.readTree(in);
+    }
+  }
+
+  /** A signed POST of {@code body} (application/octet-stream); returns the JSON answer. */
+  public JsonNode post(String path, byte[] body) throws IOException {
+    HttpResponse<InputStream> r = send("POST", path, body);
+    try (InputStream in = r.body()) {
+      if (r.statusCode() != 200 && r.statusCode() != 201) {
+        throw failure(r.statusCode(), path);
+      }
+      return JSON.readTree(in);
+    }
+  }
+
+  private HttpResponse<InputStream> send(String method, String pathAndQuery, byte[] body) throws IOException {
+    URI uri = URI.create(base.toString() + pathAndQuery);
+    String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+    byte[] sha = body == null ? null : sha256(body);
+    ReviewerRequestSignature.Headers h = ReviewerRequestSignature.sign(key, method, authority,
+        uri.getRawPath(), uri.getRawQuery(), sha, clock.instant(), ReviewerRequestSignature.DEFAULT_LIFETIME,
+        random);
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10))
+        .header(ReviewerRequestSignature.SIGNATURE_INPUT, h.signatureInput())
+        .header(ReviewerRequestSignature.SIGNATURE, h.signature());
+    if (body != null) {
+      b.header(ReviewerRequestSignature.CONTENT_DIGEST, h.contentDigest())
+          .header("Content-Type", "application/octet-stream")
+          .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+    } else {
+      b.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    try {
+      return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (ConnectException | HttpTimeoutException e) {
+      throw new CliException(ExitCodes.SERVER, "cannot reach the server at " + base + " ("
+          + e.getClass().getSimpleName() + ")");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCodes.SERVER, "interrupted while talking to the server");
+    }
+  }
+
+  private static CliException failure(int status, String path) {
+    String why = switch (status) {
+      case 401 -> "the server refused the signature: is your key in the current manifest, and is"
+          + " this computer's clock right?";
+      case 403 -> "your role in the manifest does not allow this";
+      case 404 -> "not found on the server";
+      case 400 -> "the server rejected the request as malformed";
+      case 413 -> "too large for the server";
+      case 503 -> "the server is busy or its database is unavailable; try again later";
+      default -> "the server answered HTTP " + status;
+    };
+    return new CliException(ExitCodes.SERVER, why + " (" + path.replaceAll("\\?.*", "") + ")");
+  }
+
+  static byte[] sha256(byte[] body) {
+    MessageDigest d = ContentDigest.newDigest();
+    return d.digest(body);
+  }
+}

@@ -1,0 +1,79 @@
+package org.testigo.cli.remote;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.testigo.crypto.Fingerprint;
+
+/**
+ * {@code servers.json} in the Testigo home: each registered reviewer API by name, with the
+ * root fingerprint pinned for it. Everything the tool trusts about a server follows from
+ * that pin (the manifest chain must verify from it).
+ */
+public final class ServerRegistry {
+  /** A registered server. */
+  public record Server(String name, URI url, Fingerprint root) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Path file;
+
+  public ServerRegistry(Path home) {
+    this.file = home.resolve("servers.json");
+  }
+
+  public static boolean isValidName(String name) {
+    return name.matches("[a-z0-9][a-z0-9._-]{0,31}");
+  }
+
+  /** Validates a server URL: http or https, a host, no user info, query or fragment. */
+  public static URI parseUrl(String url) {
+    URI u = URI.create(url.strip());
+    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null
+        || u.getUserInfo() != null || u.getQuery() != null || u.getFragment() != null) {
+      throw new IllegalArgumentException("a server URL is http(s)://host[:port][/prefix]");
+    }
+    String path = u.getRawPath() == null ? "" : u.getRawPath().replaceAll("/+$", "");
+    return URI.create(scheme + "://" + u.getRawAuthority() + path);
+  }
+
+  public Optional<Server> find(String name) throws IOException {
+    return Optional.ofNullable(read().get(name));
+  }
+
+  /** Adds or replaces a server; the file is written atomically with mode 0600. */
+  public void put(Server server) throws IOException {
+    TreeMap<String, Server> all = read();
+    all.put(server.name(), server);
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode servers = root.putObject("servers");
+    for (Server s : all.values()) {
+      ObjectNode n = servers.putObject(s.name());
+      n.put("url", s.url().toString());
+      n.put("root", s.root().hex());
+    }
+    PrivateFiles.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+  }
+
+  private TreeMap<String, Server> read() throws IOException {
+    TreeMap<String, Server> out = new TreeMap<>();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    var root = JSON.readTree(file.toFile()).path("servers");
+    var names = root.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      var n = root.get(name);
+      out.put(name, new Server(name, parseUrl(n.path("url").asText()),
+          Fingerprint.fromHex(n.path("root").asText())));
+    }
+    return out;
+  }
+}
