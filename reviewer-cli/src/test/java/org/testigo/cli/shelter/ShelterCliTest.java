@@ -59,6 +59,7 @@ class ShelterCliTest {
   static final ReviewerIdentity JOSE = TestKeys.identity("jose");
   static final Fingerprint ROOT_FP = KeyManifest.rootFingerprint(ROOT.publicKey());
   static final ObjectMapper JSON = new ObjectMapper();
+  static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
   @TempDir Path dir;
   Path home;
@@ -77,7 +78,7 @@ class ShelterCliTest {
 
   /** A chain of {@code length} manifests; manifest 1 adds jose. */
   static List<SignedManifest> chain(SigningPrivateKey root, int length) {
-    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    Instant now = NOW;
     List<ReviewerEntry> entries = new ArrayList<>(List.of(
         ReviewerEntry.of(MARIA.publicBundle(), ReviewerEntry.ROLE_ADMIN, now.minus(1,
             ChronoUnit.DAYS), now.plus(365, ChronoUnit.DAYS)),
