@@ -1,6 +1,5 @@
 package org.testigo.cli.shelter;
 
-import java.text.MessageFormat;
 import java.util.Locale;
 import java.util.ResourceBundle;
 import org.testigo.cli.CliException;
@@ -48,9 +47,12 @@ enum Lang {
     return bundle("questions").getString(key);
   }
 
-  /** A text of the shelter tool, formatted with {@link MessageFormat} when args are given. */
+  /** A text of the shelter tool; {@code {0}}, {@code {1}}... are replaced by the args. */
   String text(String key, Object... args) {
-    String pattern = bundle("shelter").getString(key);
-    return args.length == 0 ? pattern : new MessageFormat(pattern, Locale.ROOT).format(args);
+    String text = bundle("shelter").getString(key);
+    for (int i = 0; i < args.length; i++) {
+      text = text.replace("{" + i + "}", String.valueOf(args[i]));
+    }
+    return text;
   }
 }

@@ -44,8 +44,12 @@ import picocli.CommandLine.Command;
 public final class ShelterCli {
 
   public static void main(String[] args) {
-    System.exit(run(args, System.in, new PrintWriter(System.out, true),
-        new PrintWriter(System.err, true)));
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    int code = run(args, System.in, out, err);
+    out.flush();
+    err.flush();
+    System.exit(code);
   }
 
   /** Runs the tool in-process (tests) with the given standard streams; returns the exit code. */

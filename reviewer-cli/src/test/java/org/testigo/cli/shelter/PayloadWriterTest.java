@@ -83,12 +83,44 @@ class PayloadWriterTest {
         + "\"statementSha256\":\"ab\"}}");
   }
 
+  /**
+   * Consent statement v1 is pinned: changing a statement's text must come with a new
+   * consent.version (and new hashes here and in SECURITY-shelter.md). Hashes computed
+   * independently (Python hashlib over the UTF-8 text in the properties files).
+   */
   @Test
-  void consentStatementHashes_arePinnedPerLanguage() {
+  void consentStatementV1_hashesArePinnedPerLanguage() {
+    assertThat(Consent.statementHash(Lang.ES))
+        .isEqualTo("e77e38af9366050e0753efcaeff71ed57fa8763cdbd3fc20eac9f73f325573b2");
+    assertThat(Consent.statementHash(Lang.EN))
+        .isEqualTo("37288aeb777e8406f846ebc6b3498e95bb0937b98b7a6374bcd65ef680b729c0");
+    assertThat(Consent.statementHash(Lang.FR))
+        .isEqualTo("a0de798dea0d9cae2d28553dd9c7c0542990edbd28f98f1e3376cb2caa519741");
+    assertThat(Consent.statementHash(Lang.HT))
+        .isEqualTo("ef35ff11e455226abb7a6770cc591281cb8ee2a477ef9758ed7f855257d0e6d7");
+    assertThat(Consent.statementHash(Lang.PT))
+        .isEqualTo("bc40014d51e1946ae5714dd0c5e62bd38b9c3d3d9c7837b23209f6e32f762b09");
     for (Lang l : Lang.values()) {
-      assertThat(Consent.statementHash(l)).matches("[0-9a-f]{64}");
       assertThat(l.text("consent.version")).isEqualTo("1");
     }
-    assertThat(Consent.statementHash(Lang.ES)).isNotEqualTo(Consent.statementHash(Lang.EN));
+  }
+
+  @Test
+  void everyLanguage_hasEveryShelterText_andSubstitutesArguments() {
+    for (Lang l : Lang.values()) {
+      for (String key : List.of("consent.heading", "consent.question", "consent.yes",
+          "consent.no", "consent.refused", "answer.invalid", "menu.many", "menu.one",
+          "text.optional", "narrative.end", "date.hint", "number.hint", "page.title",
+          "page.words", "page.queued", "page.proof", "page.proof_later")) {
+        assertThat(l.text(key)).as(l + " " + key).isNotBlank();
+      }
+      for (String key : List.of("page.filed", "page.where", "page.fingerprint", "page.sent",
+          "attach.count")) {
+        assertThat(l.text(key, "ARG")).as(l + " " + key).contains("ARG").doesNotContain("{0}");
+      }
+      assertThat(l.question("q.what")).isNotBlank();
+      assertThat(l.question("state.OAX")).isEqualTo("Oaxaca");
+      assertThat(l.question("receipt.advice")).isNotBlank();
+    }
   }
 }
