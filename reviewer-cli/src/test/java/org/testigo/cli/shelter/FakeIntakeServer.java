@@ -22,6 +22,10 @@ final class FakeIntakeServer implements AutoCloseable {
   volatile String chain = "";
   volatile int mailboxStatus = 201;
   volatile int submissionStatus = 201;
+  /** When set, serves a transparency log of the received submissions signed with this key. */
+  volatile org.testigo.crypto.sign.SigningPrivateKey logKey;
+  /** Leaves the log holds before the received submissions (other reports). */
+  volatile int otherLeaves = 3;
   private final HttpServer server;
 
   FakeIntakeServer() throws IOException {
@@ -53,8 +57,60 @@ final class FakeIntakeServer implements AutoCloseable {
       case "POST /api/v1/submissions" -> reply(ex, submissionStatus, submissionStatus == 201
           ? "{\"id\":\"00112233445566778899aabbccddeeff\",\"receivedDay\":\"2026-11-28\"}"
           : "{\"code\":" + submissionStatus + ",\"message\":\"busy\"}");
+      case "GET /api/v1/log/sth" -> {
+        if (logKey == null) {
+          reply(ex, 404, "{\"code\":404,\"message\":\"not found\"}");
+        } else {
+          List<byte[]> leaves = leaves();
+          byte[] root = org.testigo.crypto.merkle.MerkleTree.root(
+              org.testigo.crypto.merkle.LeafHashSource.of(leaves));
+          org.testigo.crypto.merkle.SignedTreeHead h = org.testigo.crypto.merkle.SignedTreeHead
+              .sign(leaves.size(), root, System.currentTimeMillis(), logKey);
+          reply(ex, 200, "{\"version\":1,\"treeSize\":" + leaves.size() + ",\"encoded\":\""
+              + java.util.HexFormat.of().formatHex(h.encoded()) + "\"}");
+        }
+      }
+      case "GET /api/v1/log/proof/inclusion" -> {
+        String q = ex.getRequestURI().getQuery();
+        String leaf = q.replaceAll(".*leaf=([0-9a-f]+).*", "$1");
+        long size = Long.parseLong(q.replaceAll(".*size=([0-9]+).*", "$1"));
+        List<byte[]> leaves = leaves();
+        int index = -1;
+        for (int i = 0; i < leaves.size(); i++) {
+          if (java.util.HexFormat.of().formatHex(leaves.get(i)).equals(leaf)) {
+            index = i;
+          }
+        }
+        if (logKey == null || index < 0) {
+          reply(ex, 404, "{\"code\":404,\"message\":\"not found\"}");
+        } else {
+          StringBuilder audit = new StringBuilder();
+          for (byte[] h : org.testigo.crypto.merkle.MerkleTree.inclusionProof(
+              org.testigo.crypto.merkle.LeafHashSource.of(leaves), index, size)) {
+            audit.append(audit.length() == 0 ? "" : ",").append('"')
+                .append(java.util.HexFormat.of().formatHex(h)).append('"');
+          }
+          reply(ex, 200, "{\"leafIndex\":" + index + ",\"treeSize\":" + size
+              + ",\"auditPath\":[" + audit + "]}");
+        }
+      }
       default -> reply(ex, 404, "{\"code\":404,\"message\":\"not found\"}");
     }
+  }
+
+  private List<byte[]> leaves() {
+    List<byte[]> leaves = new java.util.ArrayList<>();
+    java.time.Instant day = java.time.Instant.parse("2026-11-28T00:00:00Z");
+    for (int i = 0; i < otherLeaves; i++) {
+      leaves.add(org.testigo.crypto.merkle.LogLeaf.ofObject(
+          org.testigo.crypto.merkle.LogLeaf.EntryType.SUBMISSION, day, new byte[] {(byte) i})
+          .leafHash());
+    }
+    for (Received r : at("/api/v1/submissions")) {
+      leaves.add(org.testigo.crypto.merkle.LogLeaf.ofObject(
+          org.testigo.crypto.merkle.LogLeaf.EntryType.SUBMISSION, day, r.body()).leafHash());
+    }
+    return leaves;
   }
 
   private static void reply(HttpExchange ex, int status, String text) throws IOException {

@@ -505,6 +505,38 @@ class ShelterCliTest {
   }
 
   @Test
+  void upload_printsAVerifiedProofOfFiling_whenTheServerOffersOne() throws Exception {
+    assertThat(init().code()).isZero();
+    assertThat(fileFrom(questionnaire("con prueba"), "si\n").code()).isZero();
+    server.logKey = LOG;
+    Result r = run("", "upload", "--home", home.toString(), "--passphrase-file", pass.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Prueba de presentación (demuestra")
+        .contains("-----BEGIN TESTIGO PROOF OF FILING-----")
+        .doesNotContain("todavía no está disponible");
+    String armored = r.out().substring(r.out().indexOf("-----BEGIN TESTIGO PROOF"),
+        r.out().indexOf("-----END TESTIGO PROOF OF FILING-----") + 37);
+    org.testigo.crypto.merkle.FilingProof proof =
+        org.testigo.crypto.merkle.FilingProof.parseArmored(armored);
+    assertThat(proof.verify(chain(ROOT, 1), ROOT_FP)).isZero();
+    assertThat(proof.leafIndex()).isEqualTo(3);
+    assertThat(proof.leaf().objectHash()).isEqualTo(MessageDigest.getInstance("SHA-256")
+        .digest(server.at("/api/v1/submissions").get(0).body()));
+  }
+
+  @Test
+  void upload_printsNoProof_whenTheServersLogKeyIsNotTheManifests() throws Exception {
+    assertThat(init().code()).isZero();
+    assertThat(fileFrom(questionnaire("prueba falsa"), "si\n").code()).isZero();
+    server.logKey = TestKeys.signing("not-the-log-key");
+    Result r = run("", "upload", "--home", home.toString(), "--passphrase-file", pass.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).doesNotContain("BEGIN TESTIGO PROOF")
+        .contains("todavía no está disponible");
+    assertThat(outbox()).isEmpty();
+  }
+
+  @Test
   void upload_keepsEntriesWhenTheServerRefusesOrIsUnreachable_andResumesLater()
       throws Exception {
     assertThat(init().code()).isZero();
