@@ -95,6 +95,8 @@ class ShelterOutboxIT {
         "--passphrase-file", pass.toString());
     assertThat(listed.output()).contains("1 report(s) waiting");
 
+    // Same data directory, same application port (the shelter profile names it); the
+    // later -D overrides RealJars' random port, so server.url() is not used below.
     try (RealJars.Server server = RealJars.startServer(serverWork, "256m",
         "dw.server.applicationConnectors[0].port=" + port)) {
       Run up = shelter(work, "", "upload", "--home", home.toString(), "--passphrase-file",
@@ -125,7 +127,7 @@ class ShelterOutboxIT {
       Files.delete(opened);
 
       HttpResponse<String> status = http.send(HttpRequest.newBuilder(
-              URI.create(server.url("/status?lang=es")))
+              URI.create("http://127.0.0.1:" + port + "/status?lang=es"))
           .header("Content-Type", "application/x-www-form-urlencoded")
           .POST(HttpRequest.BodyPublishers.ofString("receipt="
               + URLEncoder.encode(words, StandardCharsets.UTF_8))).build(),
@@ -134,7 +136,7 @@ class ShelterOutboxIT {
       assertThat(status.body()).contains("Todavía no hay respuestas");
 
       HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(
-              URI.create(server.url("/status?lang=es")))
+              URI.create("http://127.0.0.1:" + port + "/status?lang=es"))
           .header("Content-Type", "application/x-www-form-urlencoded")
           .POST(HttpRequest.BodyPublishers.ofString("receipt=" + URLEncoder.encode(
               "abaco abdomen abeja abierto abogado abono aborto abrazo", StandardCharsets.UTF_8)))
