@@ -20,7 +20,12 @@ public enum SignatureDomain {
   /** Reviewer API requests signed by a reviewer. */
   HTTP_REQUEST("http-request-v1"),
   /** Answers to server-issued authentication challenges. */
-  CHALLENGE("challenge-v1");
+  CHALLENGE("challenge-v1"),
+  /**
+   * A shelter's attestation, inside a report it filed on a migrant's behalf, over the hashes
+   * of the questionnaire and attachments (testigo-shelter; SECURITY-shelter.md).
+   */
+  SHELTER_ATTESTATION("shelter-attestation-v1");
 
   /** The prefix of every signed byte string. */
   public static final String PREFIX = "testigo-sig-v1";

@@ -23,7 +23,8 @@ class SignatureTest {
     assertThat(SignatureDomain.MANIFEST.toBeSigned(new byte[] {1, 2}))
         .isEqualTo("testigo-sig-v1\0manifest-v1\0\u0001\u0002".getBytes(StandardCharsets.US_ASCII));
     assertThat(SignatureDomain.values()).extracting(SignatureDomain::label).containsExactly(
-        "manifest-v1", "tree-head-v1", "case-event-v1", "http-request-v1", "challenge-v1");
+        "manifest-v1", "tree-head-v1", "case-event-v1", "http-request-v1", "challenge-v1",
+        "shelter-attestation-v1");
   }
 
   @Test

@@ -1,0 +1,100 @@
+package org.testigo.cli.shelter;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A tiny SOCKS5 proxy for tests (no authentication, CONNECT only): records the address type
+ * and host each client asked for, and connects every request to one fixed loopback port,
+ * the way Tor would connect an onion address.
+ */
+final class SocksStandIn implements AutoCloseable {
+  final List<String> requestedHosts = new CopyOnWriteArrayList<>();
+  private final ServerSocket server;
+  private final int targetPort;
+
+  SocksStandIn(int targetPort) throws IOException {
+    this.targetPort = targetPort;
+    this.server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+    Thread t = new Thread(this::acceptLoop, "socks-stand-in");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  int port() {
+    return server.getLocalPort();
+  }
+
+  private void acceptLoop() {
+    while (!server.isClosed()) {
+      try {
+        Socket client = server.accept();
+        Thread t = new Thread(() -> serve(client));
+        t.setDaemon(true);
+        t.start();
+      } catch (IOException closed) {
+        return;
+      }
+    }
+  }
+
+  private void serve(Socket client) {
+    try (client) {
+      DataInputStream in = new DataInputStream(client.getInputStream());
+      OutputStream out = client.getOutputStream();
+      if (in.readUnsignedByte() != 5) {
+        return;
+      }
+      in.readFully(new byte[in.readUnsignedByte()]);
+      out.write(new byte[] {5, 0});
+      byte[] req = new byte[4];
+      in.readFully(req);
+      String host;
+      if (req[3] == 3) {
+        byte[] name = new byte[in.readUnsignedByte()];
+        in.readFully(name);
+        host = "domain:" + new String(name, StandardCharsets.US_ASCII);
+      } else if (req[3] == 1) {
+        byte[] ip = new byte[4];
+        in.readFully(ip);
+        host = "ipv4:" + InetAddress.getByAddress(ip).getHostAddress();
+      } else {
+        return;
+      }
+      int port = in.readUnsignedShort();
+      requestedHosts.add(host + ":" + port);
+      try (Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort)) {
+        out.write(new byte[] {5, 0, 0, 1, 127, 0, 0, 1, 0, 0});
+        out.flush();
+        Thread up = new Thread(() -> pump(in, target));
+        up.setDaemon(true);
+        up.start();
+        pump(target.getInputStream(), client);
+      }
+    } catch (IOException e) {
+      // a test client went away
+    }
+  }
+
+  private static void pump(InputStream from, Socket to) {
+    try {
+      from.transferTo(to.getOutputStream());
+      to.shutdownOutput();
+    } catch (IOException e) {
+      // connection closed
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+  }
+}
