@@ -235,22 +235,24 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
 
   private static void banner(Environment env, Path data, KeyState keys, DemoOrganisation.Created demo) {
     env.lifecycle().addServerLifecycleListener(server -> {
-      String app = null;
+      java.util.List<String> application = new java.util.ArrayList<>();
       String admin = null;
       for (var c : server.getConnectors()) {
         if (c instanceof NetworkConnector n) {
           String u = "http://" + (n.getHost() == null ? "127.0.0.1" : n.getHost()) + ":" + n.getLocalPort() + "/";
           if (c.getName() != null && c.getName().startsWith("admin")) {
             admin = u;
-          } else if (app == null) {
-            app = u;
+          } else {
+            application.add(u);
           }
         }
       }
       if (demo != null) {
         System.out.println("Created a demo organisation in " + data);
       }
-      DemoOrganisation.printBanner(System.out, app, admin, data, keys.rootFingerprint().hex());
+      String reviewer = application.size() > 1 ? application.get(1) : null;
+      DemoOrganisation.printBanner(System.out, application.isEmpty() ? null : application.get(0), reviewer,
+          admin, data, keys.rootFingerprint().hex());
     });
   }
 }

@@ -108,13 +108,16 @@ public final class DemoOrganisation {
   }
 
   /** The banner printed on a demo start: where to go and how a reviewer reads what arrives. */
-  public static void printBanner(PrintStream out, String url, String adminUrl, Path dataDirectory,
-      String rootFingerprint) {
-    Path keystore = dataDirectory.resolve(KEYSTORE);
-    Path pass = dataDirectory.resolve(PASSPHRASE);
+  public static void printBanner(PrintStream out, String url, String reviewerUrl, String adminUrl,
+      Path dataDirectory, String rootFingerprint) {
+    Path keystore = dataDirectory.resolve(KEYSTORE).toAbsolutePath().normalize();
+    Path pass = dataDirectory.resolve(PASSPHRASE).toAbsolutePath().normalize();
+    Path home = dataDirectory.resolve("demo/reviewer-home").toAbsolutePath().normalize();
     out.println();
     out.println("== Testigo demo ==");
     out.println("Source pages:        " + url);
+    out.println("Reviewer API:        " + reviewerUrl + " (signed requests only)");
+    out.println("Admin (health):      " + adminUrl + "healthcheck");
     out.println("Root fingerprint:    " + rootFingerprint);
     out.println("Demo reviewer key:   " + keystore);
     out.println("Its passphrase file: " + pass);
@@ -123,10 +126,18 @@ public final class DemoOrganisation {
     } catch (IOException e) {
       out.println("Its passphrase:      (unreadable: " + e.getClass().getSimpleName() + ")");
     }
-    out.println("To read what arrives: export the newest envelope (admin port), then open it:");
-    out.println("  curl -s -X POST '" + adminUrl + "tasks/export-envelope?latest=true'");
-    out.println("  java -jar reviewer-cli/target/testigo-reviewer.jar open --keystore " + keystore
-        + " --passphrase-file " + pass + " " + dataDirectory.resolve("exports") + "/ID.tgenv report.payload");
+    String r = "java -jar reviewer-cli/target/testigo-reviewer.jar";
+    String keys = " --home " + home + " -k " + keystore + " --passphrase-file " + pass;
+    out.println("To read what arrives, from the repository root:");
+    out.println("  " + r + " server add " + stripSlash(reviewerUrl) + " --root " + rootFingerprint
+        + " --home " + home);
+    out.println("  " + r + " sync" + keys);
+    out.println("  " + r + " list" + keys);
+    out.println("  " + r + " show ID" + keys);
     out.println();
+  }
+
+  private static String stripSlash(String url) {
+    return url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 }
