@@ -267,11 +267,15 @@ record "check.a_report_via_tor_opens_with_reviewer_cli" "PASS"
 # Memory of everything running now (every tor and the server).
 rss_of() {
   local r
-  r="$(ps -o rss= -p "$1" 2>/dev/null | tr -d ' ' || true)"
+  r="$(awk '/^VmRSS:/{print $2}' "/proc/$1/status" 2>/dev/null || true)"
   echo "${r:-0}"
 }
 # PSS shares the common pages (libraries) fairly between the tors; RSS counts them 9 times.
-pss_of() { awk '/^Pss:/{print $2}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
+pss_of() {
+  local r
+  r="$(awk '/^Pss:/{print $2}' "/proc/$1/smaps_rollup" 2>/dev/null || true)"
+  echo "${r:-0}"
+}
 tor_rss=0
 tor_pss=0
 for name in "${!TESTNET_PIDS[@]}"; do

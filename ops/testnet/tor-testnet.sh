@@ -63,10 +63,12 @@ V3AuthNIntervalsValid 2
 EOF
 }
 
-# Starts tor with WORKDIR/NAME/torrc; records its pid.
+# Starts tor with WORKDIR/NAME/torrc; records its pid. MALLOC_ARENA_MAX=1: glibc's
+# per-thread malloc arenas (tor's cpuworker threads) doubled each relay's memory (measured:
+# 7 tors 624 MB PSS without it, 306 MB with it).
 testnet_launch() {
   local name="$1"
-  tor -f "${TESTNET_DIR}/${name}/torrc" >"${TESTNET_DIR}/${name}/stdout.log" 2>&1 &
+  MALLOC_ARENA_MAX=1 tor -f "${TESTNET_DIR}/${name}/torrc" >"${TESTNET_DIR}/${name}/stdout.log" 2>&1 &
   TESTNET_PIDS["${name}"]=$!
 }
 

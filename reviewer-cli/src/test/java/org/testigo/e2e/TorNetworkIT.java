@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 6's end-to-end test through a real, private Tor network (3 authorities, 3 relays
- * from Debian's tor) on loopback, inside its own network namespace ({@code unshare -n},
- * so needs root): the real intake-server jar publishes its source and reviewer onion
- * services through its tor's control port; a Tor client submits a report with no
- * JavaScript; the reviewer service answers only a client holding an authorised key; after
- * the server's tor is killed and restarted, the same addresses answer again.
+ * from Debian's tor) on loopback, inside its own network namespace ({@code unshare -n} as
+ * root, {@code unshare -r -n} otherwise): the real intake-server jar publishes its source
+ * and reviewer onion services through its tor's control port; a Tor client submits a
+ * report with no JavaScript; the reviewer service answers only a client holding an
+ * authorised key; after the server's tor is killed and restarted, the same addresses
+ * answer again.
  *
  * <p>The work is done by {@code ops/testnet/onion-e2e.sh} (run it by hand the same way);
  * this test bounds it in time, kills its whole process tree whatever happens, and asserts
@@ -41,8 +43,15 @@ class TorNetworkIT {
     Path driver = RealJars.REPO.resolve("ops/testnet/onion-e2e.sh");
     Path log = work.resolve("driver.log");
     Path dir = Files.createDirectories(work.resolve("run"));
-    ProcessBuilder pb = new ProcessBuilder("unshare", "-n", "bash", driver.toString(),
-        dir.toString()).redirectErrorStream(true).redirectOutput(log.toFile())
+    // As root: a new network namespace. Otherwise inside a new user namespace (-r), where
+    // the kernel allows unprivileged ones.
+    List<String> command = new ArrayList<>(List.of("unshare"));
+    if (!"root".equals(System.getProperty("user.name"))) {
+      command.add("-r");
+    }
+    command.addAll(List.of("-n", "bash", driver.toString(), dir.toString()));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().put("SERVER_JAR", RealJars.SERVER_JAR.toString());
     pb.environment().put("REVIEWER_JAR", RealJars.REVIEWER_JAR.toString());
