@@ -40,7 +40,8 @@ testnet_require_loopback_only() {
   ip link set lo up
 }
 
-# Options every node of the test network shares.
+# Options every node of the test network shares. __OwningControllerProcess: each tor
+# exits by itself (within about 15 s) if this shell dies without cleaning up (SIGKILL).
 testnet_common_torrc() {
   local name="$1"
   cat <<EOF
@@ -60,6 +61,7 @@ PathsNeededToBuildCircuits 0.25
 TestingDirAuthVoteGuard *
 TestingDirAuthVoteHSDir *
 V3AuthNIntervalsValid 2
+__OwningControllerProcess $$
 EOF
 }
 
@@ -220,15 +222,16 @@ testnet_wait_bootstrap() {
   return 1
 }
 
-# testnet_stop_tor NAME [SIGNAL]: default TERM (ShutdownWaitLength 0); KILL after 10 s.
+# testnet_stop_tor NAME [SIGNAL]: default TERM (ShutdownWaitLength 0); KILL after 5 s (a tor
+# 0.4.9.11 authority was once seen deadlocked on a futex after "exiting cleanly").
 testnet_stop_tor() {
   local name="$1" signal="${2:-TERM}" pid i
   pid="${TESTNET_PIDS[${name}]:-}"
   [ -n "${pid}" ] || return 0
   kill "-${signal}" "${pid}" 2>/dev/null || true
-  for i in $(seq 1 100); do
+  for i in $(seq 1 50); do
     kill -0 "${pid}" 2>/dev/null || break
-    [ "${i}" = 100 ] && kill -KILL "${pid}" 2>/dev/null
+    [ "${i}" = 50 ] && kill -KILL "${pid}" 2>/dev/null
     sleep 0.1
   done
   wait "${pid}" 2>/dev/null || true
