@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # End-to-end test of Testigo's onion services through a private Tor network (issue 6).
 # Run INSIDE a network namespace with only loopback (it refuses otherwise):
 #
@@ -22,7 +23,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "${here}/../.." && pwd)"
-# shellcheck source=ops/testnet/tor-testnet.sh
+# shellcheck source=tor-testnet.sh
 . "${here}/tor-testnet.sh"
 
 [ $# -eq 1 ] || { echo "usage: unshare -n bash $0 WORKDIR" >&2; exit 2; }
