@@ -93,31 +93,28 @@ java -cp "${server_jar}" org.testigo.server.tor.ClientAuthKeyTool "${reviewer_ho
 grep -qE '^descriptor:x25519:[A-Z2-7]{52}$' "${work}/reviewer-client-keys" \
   || fail "ClientAuthKeyTool printed no public key"
 
-# --- the real intake server: demo organisation, H2, a tor: section --------------------
-# Main has no reviewer API yet, so the reviewer onion forwards to a second application
-# connector of the same server (port 8082): it proves client authorisation, not the API.
+# --- the real intake server: the demo configuration plus a tor: section ----------------
+# Derived from intake-server/config-demo.yml so it follows the server's evolution. The
+# reviewer onion forwards to application connector 127.0.0.1:8082; main's demo config has
+# no such connector yet (no reviewer API on main), so one is added: the reviewer onion
+# then reaches the same application, which proves client authorisation, not the API.
 tor_dir="${work}/tornet"
-cat >"${work}/server.yml" <<EOF
-dataDirectory: ${work}/server-data
-database:
-  type: H2
-keys:
-  manifestFile: manifest-chain.txt
-  rootFingerprintFile: root-fingerprint
-  deploymentSecretFile: deployment-secret
-  demoBootstrap: true
-limits:
-  maxEnvelopeBytes: 67108864
-  maxFormBytes: 67108864
-  maxFilesPerForm: 10
-  maxConcurrentSubmissions: 16
-  maxConcurrentKeyDerivations: 2
-  chunkBytes: 262144
-  retryAfterSeconds: 10
-receipts:
-  memoryKiB: 65536
-  iterations: 3
-  parallelism: 1
+demo_config="${repo}/intake-server/config-demo.yml"
+[ -f "${demo_config}" ] || fail "missing ${demo_config}"
+if grep -q '^tor:' "${demo_config}"; then fail "config-demo.yml already has a tor: section"; fi
+if grep -qE '^ +port: 8082$' "${demo_config}"; then
+  cp "${demo_config}" "${work}/server.yml"
+  record "reviewer.target" "config-demo connector 8082"
+else
+  grep -q '^  adminConnectors:$' "${demo_config}" || fail "config-demo.yml: no adminConnectors"
+  sed '/^  adminConnectors:$/i\
+    - type: http\
+      bindHost: 127.0.0.1\
+      port: 8082' "${demo_config}" >"${work}/server.yml"
+  record "reviewer.target" "added connector 8082 (same application; no reviewer API on main)"
+fi
+cat >>"${work}/server.yml" <<EOF
+
 tor:
   controlHost: 127.0.0.1
   controlPort: 9051
@@ -129,33 +126,14 @@ tor:
   proofOfWorkDefence: true
   checkInterval: 1 second
   maxBackoff: 2 seconds
-server:
-  type: default
-  applicationConnectors:
-    - type: http
-      bindHost: 127.0.0.1
-      port: 8080
-    - type: http
-      bindHost: 127.0.0.1
-      port: 8082
-  adminConnectors:
-    - type: http
-      bindHost: 127.0.0.1
-      port: 8081
-  requestLog:
-    appenders: []
-  registerDefaultExceptionMappers: false
-logging:
-  level: INFO
-  loggers:
-    org.eclipse.jetty: WARN
-    org.flywaydb: WARN
 EOF
 
 # The server starts first (its start-up overlaps the network's) and keeps retrying
 # tor's control port until its tor is up.
 t0="$(now_ms)"
-java -Xmx256m -jar "${server_jar}" server "${work}/server.yml" >"${work}/server.log" 2>&1 &
+java -Xmx256m -Ddw.dataDirectory="${work}/server-data" \
+  -Ddw.server.applicationConnectors[0].port=8080 -Ddw.server.adminConnectors[0].port=8081 \
+  -jar "${server_jar}" server "${work}/server.yml" >"${work}/server.log" 2>&1 &
 server_pid=$!
 
 TESTNET_TIMEOUT=$(( $(left) > 90 ? 90 : $(left) ))
@@ -219,6 +197,25 @@ until_200() {
     sleep 0.5
   done
   echo "last try: HTTP ${code}; $(cat "${3}.err" 2>/dev/null)" >&2
+  return 1
+}
+
+# until_answer SECONDS SOCKSPORT URL OUTFILE: like until_200, but any HTTP answer counts
+# (the reviewer connector may answer / with 404 once the reviewer API is there); prints
+# the status code.
+until_answer() {
+  local secs="$1" code until
+  shift
+  until=$((SECONDS + secs))
+  while [ "${SECONDS}" -lt "${until}" ]; do
+    code="$(onion_fetch "$@")"
+    if [[ "${code}" =~ ^[1-5][0-9][0-9]$ ]]; then
+      echo "${code}"
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "last try: $(cat "${3}.err" 2>/dev/null)" >&2
   return 1
 }
 
@@ -290,8 +287,9 @@ record "count.tors" "${#TESTNET_PIDS[@]}"
 
 # --- (b) the reviewer onion answers only a client holding an authorised key -----------
 t2="$(now_ms)"
-until_200 "$(left)" 9060 "http://${reviewer_host}/" "${work}/b-reviewer.html" \
+code="$(until_answer "$(left)" 9060 "http://${reviewer_host}/" "${work}/b-reviewer.html")" \
   || fail "reviewer onion not reachable with the client key"
+record "b.reviewer_http_status" "${code}"
 record "ms.reviewer_with_key" "$(since "${t2}")"
 record "check.b_reviewer_with_key" "PASS"
 
@@ -343,7 +341,7 @@ until_200 "$(left)" 9050 "http://${source_host}/" "${work}/c-index.html" \
   || fail "source onion not reachable after tor restart"
 record "ms.restart_source_reachable" "$(since "${t4}")"
 t4="$(now_ms)"
-until_200 "$(left)" 9060 "http://${reviewer_host}/" "${work}/c-reviewer.html" \
+until_answer "$(left)" 9060 "http://${reviewer_host}/" "${work}/c-reviewer.html" >/dev/null \
   || fail "reviewer onion not reachable after tor restart"
 record "ms.restart_reviewer_reachable" "$(since "${t4}")"
 record "check.c_same_addresses_after_tor_restart" "PASS"
@@ -367,7 +365,7 @@ unset private_b64 private_b32
 [ "$(grep -cE '^25[012] ' <<<"${control_reply}")" -ge 3 ] \
   || fail "ONION_CLIENT_AUTH_ADD refused: $(tr -d '\r\n' <<<"${control_reply}")"
 t2="$(now_ms)"
-until_200 "$(left)" 9050 "http://${reviewer_host}/" "${work}/b-added.html" \
+until_answer "$(left)" 9050 "http://${reviewer_host}/" "${work}/b-added.html" >/dev/null \
   || fail "reviewer onion not reachable after ONION_CLIENT_AUTH_ADD"
 record "ms.reviewer_after_client_auth_add" "$(since "${t2}")"
 record "check.b_reviewer_after_onion_client_auth_add" "PASS"
