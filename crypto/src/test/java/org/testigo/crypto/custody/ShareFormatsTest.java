@@ -2,6 +2,7 @@ package org.testigo.crypto.custody;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -166,6 +167,7 @@ class ShareFormatsTest {
     String text = PrintableShare.toText(s);
     List<String> lines = text.lines().toList();
     int detected = 0;
+    int named = 0;
     for (int li = 5; li < lines.size() - 2; li++) {
       String line = lines.get(li);
       for (int c = 4; c < line.length(); c++) {
@@ -179,13 +181,22 @@ class ShareFormatsTest {
         copy.set(li, changed);
         String bad = String.join("\n", copy);
         int lineNo = li - 4;
-        assertThatThrownBy(() -> PrintableShare.parse(bad))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("line " + lineNo);
+        Throwable thrown = catchThrowable(() -> PrintableShare.parse(bad));
+        // Every typo is caught: by its line's 10-bit check (naming the line), or, for the
+        // 1 in 1024 typos that slip past a line check, by the 40-bit final check.
+        assertThat(thrown).isInstanceOf(IllegalArgumentException.class);
+        if (thrown.getMessage().contains("line " + lineNo)) {
+          named++;
+        } else {
+          assertThat(thrown).hasMessageContaining("final check");
+        }
         detected++;
       }
     }
     assertThat(detected).isGreaterThan(150);
+    // 10-bit line checks: about 0.1% of typos are not pinned to their line (expected < 1
+    // here); more than 5% would mean the line check is broken.
+    assertThat(named).isGreaterThanOrEqualTo(detected * 95 / 100);
   }
 
   @Test
