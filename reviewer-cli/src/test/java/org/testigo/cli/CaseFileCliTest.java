@@ -37,13 +37,14 @@ import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
 
 /**
- * {@code export} against a real intake server (demo organisation): a report with an
- * attachment, synced, noted and acknowledged, exported as a case file whose hashes are
- * recomputed here from the cache and the files themselves.
+ * {@code export} and {@code stats --from-cache} against a real intake server (demo
+ * organisation): a report with an attachment, synced, noted and acknowledged, exported as a
+ * case file whose hashes are recomputed here from the cache and the files themselves; then
+ * two more reports with triage events, counted from the cache with small cells suppressed.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class CaseExportCliTest {
+class CaseFileCliTest {
   static final Path DATA = ReviewerServerCliTest.temp("testigo-export-server-");
   static final Path HOME = ReviewerServerCliTest.temp("testigo-export-home-");
   static final String MARKER = "MRK" + HexFormat.of().formatHex(new SecureRandom().generateSeed(10));
@@ -187,5 +188,52 @@ class CaseExportCliTest {
     assertThat(r.err()).contains("not an empty directory");
     assertThat(files(out)).hasSize(1);
     assertThat(Files.readString(out.resolve("report.txt"))).isEqualTo("earlier work");
+  }
+
+  @Test
+  @Order(4)
+  void statsFromCache_countsTheSyncedCasesByStateCategoryAndOutcomeWithoutAnyNarrative() throws Exception {
+    report("extortion", "CHP", "Otra extorsion en Tapachula. " + MARKER, false);
+    report("robbery", "OAX", "Robo en Ixtepec. " + MARKER, false);
+    assertThat(reviewer("sync").code()).isZero();
+    String robbery = null;
+    for (String line : reviewer("list", "--category", "robbery").out().lines().toList()) {
+      if (line.contains("robbery")) {
+        robbery = line.substring(0, 12);
+      }
+    }
+    assertThat(robbery).isNotNull();
+    for (String[] c : new String[][] {{"ack", robbery}, {"close", robbery, "unsubstantiated"}}) {
+      var r = reviewer(c);
+      assertThat(r.code()).as(String.join(" ", c) + ": " + r.err()).isZero();
+    }
+    String month = java.time.YearMonth.now(ZoneOffset.UTC).toString();
+    Path out = HOME.resolve("stats-out");
+    var both = reviewer("stats", "--from-cache", "--input", HOME.resolve("x.jsonl").toString(), "--out", out.toString());
+    assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
+    var r = reviewer("stats", "--from-cache", "--out", out.toString(), "--min-cell", "2", "--from", month, "--to", month,
+        "--lang", "en");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("3 case(s) from the cache");
+    String csv = Files.readString(out.resolve("testigo-stats.csv"));
+    assertThat(csv.lines().toList()).contains(
+        "reports_by_state_month,total," + month + ",3,false",
+        "reports_by_state_month,total,total,3,false",
+        "reports_by_state_month,OAX," + month + ",x,true",
+        "reports_by_state_month,CHP," + month + ",x,true",
+        "category_mentions,robbery,count,x,true",
+        "category_mentions,total,count,3,false",
+        "agency_mentions,inm,count,3,false",
+        "outcomes,unsubstantiated,count,x,true",
+        "outcomes,total,count,3,false",
+        "funnel,received,count,3,false",
+        "funnel,acknowledged,count,2,false",
+        "deadlines,acknowledge,met,2,false",
+        "deadlines,acknowledge,total,2,false");
+    for (Path f : files(HOME.resolve("stats-out"))) {
+      assertThat(Files.readString(f, StandardCharsets.ISO_8859_1)).as(f.toString()).doesNotContain(MARKER)
+          .doesNotContain("Tapachula").doesNotContain("Ixtepec").doesNotContain(NOTE);
+    }
+    assertThat(r.out() + r.err()).doesNotContain(MARKER);
   }
 }
