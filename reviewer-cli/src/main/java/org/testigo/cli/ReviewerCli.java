@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
         ListCommand.class,
         ShowCommand.class,
         FilesCommand.class,
+        ExportCommand.class,
         ReplyCommand.class,
         TriageCommands.Ack.class,
         TriageCommands.Assign.class,

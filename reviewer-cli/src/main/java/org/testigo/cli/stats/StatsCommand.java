@@ -12,17 +12,25 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.testigo.cli.CachedStatsInputs;
 import org.testigo.cli.CliException;
 import org.testigo.cli.ExitCodes;
+import org.testigo.cli.HomeOptions;
+import org.testigo.cli.KeystoreOption;
+import org.testigo.cli.PassphraseOptions;
 import org.testigo.cli.triage.Deadlines;
+import org.testigo.crypto.CryptoException;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code stats}: publishable statistics (CSV, JSON, PNG charts, one static HTML page) from a
- * stats-input v1 file. Output files are created new in DIR (never overwritten). Nothing of the
+ * stats-input v1 file ({@code --input}) or from the synced cache opened in memory
+ * ({@code --from-cache}, see {@link CachedStatsInputs}). Output files are created new in DIR (never overwritten). Nothing of the
  * input but enumerated codes, counts and months reaches the output.
  */
 @Command(name = "stats", mixinStandardHelpOptions = true,
@@ -32,9 +40,25 @@ import picocli.CommandLine.Spec;
 public final class StatsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE",
-      description = "Stats input v1 (JSON lines, one case per line; see SECURITY-stats.md).")
-  Path input;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  /** Where the cases come from: a stats-input file, or the synced cache opened in memory. */
+  static final class Source {
+    @Option(names = "--input", required = true, paramLabel = "FILE",
+        description = "Stats input v1 (JSON lines, one case per line; see SECURITY-stats.md).")
+    Path input;
+
+    @Option(names = "--from-cache", required = true,
+        description = "Build the inputs from every synced report of the server, decrypted in memory"
+            + " and replayed with its verified case events (needs the keystore; no file is written"
+            + " but the outputs).")
+    boolean fromCache;
+  }
+
+  @Mixin HomeOptions home;
+  @Mixin KeystoreOption keystore;
+  @Mixin PassphraseOptions passphrase;
 
   @Option(names = "--out", required = true, paramLabel = "DIR",
       description = "Directory to write into (created if missing; existing files refused).")
@@ -60,7 +84,7 @@ public final class StatsCommand implements Callable<Integer> {
   String asOf;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, CryptoException {
     Labels.Lang language = switch (lang) {
       case "es" -> Labels.Lang.ES;
       case "en" -> Labels.Lang.EN;
@@ -79,14 +103,27 @@ public final class StatsCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.USAGE, e.getMessage());
     }
-    if (!Files.isRegularFile(input)) {
-      throw new CliException(ExitCodes.IO, "file not found: " + input);
-    }
     List<StatsInput> cases;
-    try (Reader r = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
-      cases = StatsInputs.readJsonLines(r);
-    } catch (IllegalArgumentException e) {
-      throw new CliException(ExitCodes.BAD_INPUT, "stats input: " + e.getMessage());
+    if (source.fromCache) {
+      CachedStatsInputs.Result fromCache = CachedStatsInputs.read(home, keystore, passphrase);
+      cases = fromCache.inputs();
+      spec.commandLine().getOut().println(cases.size() + " case(s) from the cache"
+          + (fromCache.skipped() > 0 ? "; " + fromCache.skipped() + " report(s) skipped (a questionnaire"
+              + " value or a date the statistics do not accept)" : "")
+          + (fromCache.unreadable() > 0 ? "; " + fromCache.unreadable() + " submission(s) do not open with"
+              + " your key" : "")
+          + (fromCache.refusedEvents() > 0 ? "; " + fromCache.refusedEvents() + " event(s) failed"
+              + " verification and were not counted" : ""));
+    } else {
+      Path input = source.input;
+      if (!Files.isRegularFile(input)) {
+        throw new CliException(ExitCodes.IO, "file not found: " + input);
+      }
+      try (Reader r = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
+        cases = StatsInputs.readJsonLines(r);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCodes.BAD_INPUT, "stats input: " + e.getMessage());
+      }
     }
     StatsReport report = StatsEngine.compute(cases, options);
     List<Path> written = write(report, Labels.of(language), language, out);
