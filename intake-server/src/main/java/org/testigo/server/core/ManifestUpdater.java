@@ -29,8 +29,9 @@ import org.testigo.server.log.TransparencyLog;
  * with the new key file); its latest manifest lists at least one reviewer valid now.
  *
  * <p>Then, in this order: the manifest file is replaced atomically (written to a temporary
- * file in the same directory, forced to disk, moved over the old one); the added manifests
- * are appended to the transparency log as MANIFEST leaves; only then does the in-memory
+ * file in the same directory, forced to disk, renamed over the old one, directory synced);
+ * the added manifests are appended to the transparency log as MANIFEST leaves; only then
+ * does the in-memory
  * {@link KeyState} switch, so no report is sealed to a key whose manifest is not in the log.
  * If logging fails after the file was replaced, the next start logs the chain (as at every
  * start) and running the update again completes it. Updates are serialised.
@@ -115,8 +116,18 @@ public final class ManifestUpdater {
       } catch (AtomicMoveNotSupportedException e) {
         throw new IOException("cannot replace the manifest file atomically on this file system", e);
       }
+      forceDirectory(dir);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Makes the rename durable where the platform allows syncing a directory (Linux does). */
+  private static void forceDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException notSupported) {
+      // The rename itself is atomic; only its durability across a power cut is not forced here.
     }
   }
 }
