@@ -23,6 +23,7 @@ import org.testigo.crypto.receipt.ReceiptParams;
 import org.testigo.server.cli.DbMigrateCommand;
 import org.testigo.server.cli.ExportEnvelopeCommand;
 import org.testigo.server.cli.ExportEnvelopeTask;
+import org.testigo.server.cli.UpdateManifestTask;
 import org.testigo.server.config.IntakeConfiguration;
 import org.testigo.server.config.KeySettings;
 import org.testigo.server.config.LimitSettings;
@@ -30,6 +31,7 @@ import org.testigo.server.config.LogSettings;
 import org.testigo.server.core.ConcurrencyLimiter;
 import org.testigo.server.core.EnvelopeStore;
 import org.testigo.server.core.KeyState;
+import org.testigo.server.core.ManifestUpdater;
 import org.testigo.server.core.MailboxStore;
 import org.testigo.server.core.ReceiptService;
 import org.testigo.server.core.SourceService;
@@ -101,7 +103,8 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     TransparencyLog log = new TransparencyLog(transactions);
     EnvelopeStore envelopes = new EnvelopeStore(transactions, limits.getChunkBytes(), limits.getReplayBufferBytes(),
         clock, random, log);
-    FilingProofs filings = transparencyLog(config.getLog(), data, env, keys, log, envelopes);
+    LogSigningKey logKey = LogSigningKey.load(config.getLog().keyFile(data)).requireListedIn(keys.manifest());
+    FilingProofs filings = transparencyLog(config.getLog(), env, keys, logKey, log, envelopes);
     MailboxStore mailboxes = new MailboxStore(transactions, clock);
     ReceiptService receipts = receipts(config, keys);
     ConcurrencyLimiter submissionSlots = new ConcurrencyLimiter(limits.getMaxConcurrentSubmissions(),
@@ -118,6 +121,8 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     env.healthChecks().register("manifest", new ManifestHealthCheck(keys, clock));
     onionServices(config, env);
     env.admin().addTask(new ExportEnvelopeTask(envelopes, data.resolve("exports")));
+    env.admin().addTask(new UpdateManifestTask(new ManifestUpdater(keys, config.getKeys().manifestFile(data),
+        logKey.publicKey(), log, clock)));
     if (config.getKeys().isDemoBootstrap()) {
       banner(env, data, keys, demo);
     }
@@ -148,9 +153,8 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
    * manifest in force; logs the manifests not yet in the log; signs tree heads on schedule;
    * serves the public log API and proof-of-filing downloads.
    */
-  private FilingProofs transparencyLog(LogSettings settings, Path data, Environment env, KeyState keys,
-      TransparencyLog log, EnvelopeStore envelopes) throws LogSigningKey.LogKeyException {
-    LogSigningKey key = LogSigningKey.load(settings.keyFile(data)).requireListedIn(keys.manifest());
+  private FilingProofs transparencyLog(LogSettings settings, Environment env, KeyState keys, LogSigningKey key,
+      TransparencyLog log, EnvelopeStore envelopes) {
     log.logManifests(keys.chain(), clock.instant());
     env.lifecycle().manage(new TreeHeadSigner(log, key, clock,
         Duration.ofSeconds(settings.getTreeHeadIntervalSeconds()),

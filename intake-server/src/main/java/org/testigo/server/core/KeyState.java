@@ -18,28 +18,52 @@ import org.testigo.crypto.manifest.ReviewerEntry;
 import org.testigo.crypto.manifest.SignedManifest;
 
 /**
- * The keys the server works with, loaded once at start: the signed manifest chain verified
- * from the pinned root fingerprint (the server refuses to start otherwise), the reviewers'
- * public encryption keys it seals to, and the deployment secret for mailbox ids. Holds no
- * private decryption key.
+ * The keys the server works with: the signed manifest chain verified from the pinned root
+ * fingerprint (the server refuses to start otherwise), the reviewers' public encryption keys
+ * it seals to, and the deployment secret for mailbox ids. Holds no private decryption key.
+ *
+ * <p>The root fingerprint and the deployment secret are fixed at start. The chain, its
+ * latest manifest and the recipients change together, as one immutable snapshot, only
+ * through {@link ManifestUpdater} (a chain that extends the current one); each accessor
+ * reads the snapshot in force at the time of the call.
  */
 public final class KeyState {
   public static final int MIN_DEPLOYMENT_SECRET = 32;
   private final Fingerprint rootFingerprint;
-  private final KeyManifest manifest;
-  private final String armoredChain;
-  private final List<SignedManifest> chain;
-  private final List<RecipientPublicKey> recipients;
+  private volatile Snapshot current;
   private final SecretBytes deploymentSecret;
 
-  private KeyState(Fingerprint rootFingerprint, KeyManifest manifest, String armoredChain,
-      List<SignedManifest> chain, List<RecipientPublicKey> recipients, SecretBytes deploymentSecret) {
+  /** One verified chain with what is derived from it; never partly replaced. */
+  record Snapshot(KeyManifest manifest, String armoredChain, List<SignedManifest> chain,
+      List<RecipientPublicKey> recipients) {
+    Snapshot {
+      chain = List.copyOf(chain);
+      recipients = List.copyOf(recipients);
+    }
+  }
+
+  private KeyState(Fingerprint rootFingerprint, Snapshot snapshot, SecretBytes deploymentSecret) {
     this.rootFingerprint = rootFingerprint;
-    this.manifest = manifest;
-    this.armoredChain = armoredChain;
-    this.chain = List.copyOf(chain);
-    this.recipients = recipients;
+    this.current = snapshot;
     this.deploymentSecret = deploymentSecret;
+  }
+
+  /** The keys a manifest seals reports to at {@code now}: report-receiving entries valid now. */
+  static List<RecipientPublicKey> recipientsAt(KeyManifest manifest, java.time.Instant now) {
+    return manifest.reviewers().stream()
+        .filter(ReviewerEntry::receivesReports)
+        .filter(e -> e.isValidAt(now))
+        .map(ReviewerEntry::encryptionKey)
+        .toList();
+  }
+
+  Snapshot snapshot() {
+    return current;
+  }
+
+  /** Installs a new snapshot; {@link ManifestUpdater} has verified it extends the current one. */
+  void install(Snapshot next) {
+    current = next;
   }
 
   /** The server cannot start: a key file is missing, malformed or does not verify. */
@@ -71,11 +95,7 @@ public final class KeyState {
       throw new KeyLoadException("the key manifest chain " + manifestFile
           + " does not verify from the pinned root fingerprint " + root.hex() + "; refusing to start");
     }
-    List<RecipientPublicKey> keys = latest.reviewers().stream()
-        .filter(ReviewerEntry::receivesReports)
-        .filter(e -> e.isValidAt(clock.instant()))
-        .map(ReviewerEntry::encryptionKey)
-        .toList();
+    List<RecipientPublicKey> keys = recipientsAt(latest, clock.instant());
     if (keys.isEmpty()) {
       throw new KeyLoadException("the current key manifest lists no reviewer valid now; refusing to start");
     }
@@ -89,7 +109,7 @@ public final class KeyState {
       throw new KeyLoadException("the deployment secret file must hold at least 32 bytes");
     }
     try {
-      return new KeyState(root, latest, armored, chain, keys, new SecretBytes(secret));
+      return new KeyState(root, new Snapshot(latest, armored, chain, keys), new SecretBytes(secret));
     } finally {
       java.util.Arrays.fill(secret, (byte) 0);
     }
@@ -100,25 +120,25 @@ public final class KeyState {
   }
 
   public KeyManifest manifest() {
-    return manifest;
+    return current.manifest();
   }
 
   public String armoredChain() {
-    return armoredChain;
+    return current.armoredChain();
   }
 
   /** The verified manifest chain, oldest first (each one is a leaf of the transparency log). */
   public List<SignedManifest> chain() {
-    return chain;
+    return current.chain();
   }
 
   /** The reviewers' encryption keys reports are sealed to: exactly these, no others. */
   public List<RecipientPublicKey> recipients() {
-    return recipients;
+    return current.recipients();
   }
 
   public Set<Fingerprint> recipientFingerprints() {
-    return recipients.stream().map(RecipientPublicKey::fingerprint).collect(Collectors.toUnmodifiableSet());
+    return current.recipients().stream().map(RecipientPublicKey::fingerprint).collect(Collectors.toUnmodifiableSet());
   }
 
   public SecretBytes deploymentSecret() {
