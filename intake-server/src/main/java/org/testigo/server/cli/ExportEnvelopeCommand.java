@@ -37,7 +37,7 @@ public final class ExportEnvelopeCommand extends ConfiguredCommand<IntakeConfigu
   public void configure(Subparser subparser) {
     super.configure(subparser);
     subparser.addArgument("--id").help("envelope id (32 hex characters)");
-    subparser.addArgument("--latest").action(Arguments.storeTrue()).help("the most recent envelope");
+    subparser.addArgument("--latest").action(Arguments.storeTrue()).help("the report stored last (transparency-log order)");
     subparser.addArgument("--list").action(Arguments.storeTrue()).help("list stored envelope ids");
     subparser.addArgument("--out").help("output file (must not exist)");
   }
@@ -61,8 +61,9 @@ public final class ExportEnvelopeCommand extends ConfiguredCommand<IntakeConfigu
         EnvelopeId id = EnvelopeId.parse(ns.getString("id"));
         record = all.stream().filter(r -> r.id().equals(id)).findFirst()
             .orElseThrow(() -> new IllegalArgumentException("no stored envelope with that id"));
-      } else if (ns.getBoolean("latest") && !all.isEmpty()) {
-        record = all.get(all.size() - 1);
+      } else if (ns.getBoolean("latest")) {
+        record = jdbi.withExtension(EnvelopeDao.class, EnvelopeDao::latestReport)
+            .orElseThrow(() -> new IllegalArgumentException("no stored report yet"));
       } else {
         throw new IllegalArgumentException("give --id HEX or --latest (and there must be an envelope)");
       }

@@ -47,8 +47,8 @@ public final class ExportEnvelopeTask extends Task {
         return;
       }
       record = envelopes.find(id).orElse(null);
-    } else if (parameters.containsKey("latest") && !all.isEmpty()) {
-      record = all.get(all.size() - 1);
+    } else if (parameters.containsKey("latest")) {
+      record = envelopes.latestReport().orElse(null);
     } else {
       record = null;
     }

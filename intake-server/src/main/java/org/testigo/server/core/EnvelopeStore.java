@@ -309,6 +309,15 @@ public final class EnvelopeStore {
     }
   }
 
+  /** The report stored last, in transparency-log order. */
+  public java.util.Optional<EnvelopeRecord> latestReport() {
+    try {
+      return jdbi.withExtension(EnvelopeDao.class, EnvelopeDao::latestReport);
+    } catch (JdbiException e) {
+      throw Storage.translate(e);
+    }
+  }
+
   /** Streams a stored envelope's bytes to {@code out}, one chunk at a time. */
   public void copyTo(EnvelopeRecord record, OutputStream out) throws IOException {
     byte[] id = record.id().toBytes();

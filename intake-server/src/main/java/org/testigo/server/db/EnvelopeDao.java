@@ -59,6 +59,12 @@ public interface EnvelopeDao {
       + " WHERE state = 'stored' AND received_day >= :from ORDER BY received_day, id")
   List<EnvelopeRecord> storedSince(@Bind("from") LocalDate from);
 
+  /** The report stored last, by its transparency-log index (the server's only total order). */
+  @SqlQuery("SELECT e.id, e.context, e.received_day, e.size_bucket, e.chunk_count, e.sha256, e.state"
+      + " FROM envelopes e JOIN log_leaves l ON l.envelope_id = e.id"
+      + " WHERE e.state = 'stored' AND e.context = 'report' ORDER BY l.idx DESC LIMIT 1")
+  Optional<EnvelopeRecord> latestReport();
+
   @SqlQuery("SELECT COUNT(*) FROM envelopes")
   long countEnvelopes();
 
