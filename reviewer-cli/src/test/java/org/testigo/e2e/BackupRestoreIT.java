@@ -109,6 +109,9 @@ class BackupRestoreIT {
     // runbooks/first-install.md); the operator puts it back.
     Files.copy(dataDir.resolve("deployment-secret"), restoredData.resolve("deployment-secret"),
         StandardCopyOption.COPY_ATTRIBUTES);
+    // So is the transparency-log signing key (the manifest names its public half).
+    Files.copy(dataDir.resolve("log-key"), restoredData.resolve("log-key"),
+        StandardCopyOption.COPY_ATTRIBUTES);
     // The original database goes away, so the restored server can only use the copy.
     sql("DROP DATABASE `" + db + "`");
 
