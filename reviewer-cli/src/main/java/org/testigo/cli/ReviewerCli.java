@@ -56,7 +56,14 @@ import picocli.CommandLine.Command;
 public final class ReviewerCli {
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    int code = run(args, out, err);
+    // Autoflush covers println only: commands that print() a rendered page (show, history)
+    // would lose it at System.exit without this.
+    out.flush();
+    err.flush();
+    System.exit(code);
   }
 
   /** Runs the tool in-process (used by tests) and returns the exit code. */
