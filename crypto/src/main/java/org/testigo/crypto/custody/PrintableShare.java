@@ -1,6 +1,5 @@
 package org.testigo.crypto.custody;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.testigo.crypto.Base32;
 
 /**
  * Printable share v1: a root-key share on paper, for a custodian's safe. It is the share
@@ -235,42 +235,18 @@ public final class PrintableShare {
     return base32(md.digest()).substring(0, 8);
   }
 
-  /** RFC 4648 base32 without padding. */
+  /** RFC 4648 base32 without padding, uppercase. */
   static String base32(byte[] data) {
-    StringBuilder sb = new StringBuilder((data.length * 8 + 4) / 5);
-    int buffer = 0;
-    int bits = 0;
-    for (byte b : data) {
-      buffer = (buffer << 8) | (b & 0xff);
-      bits += 8;
-      while (bits >= 5) {
-        sb.append(ALPHABET.charAt((buffer >>> (bits - 5)) & 31));
-        bits -= 5;
-      }
-    }
-    if (bits > 0) {
-      sb.append(ALPHABET.charAt((buffer << (5 - bits)) & 31));
-    }
-    return sb.toString();
+    return Base32.encodeUpper(data);
   }
 
   /** Inverse of {@link #base32}; the unused trailing bits must be zero. */
   static byte[] unbase32(String s) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int buffer = 0;
-    int bits = 0;
-    for (int i = 0; i < s.length(); i++) {
-      buffer = (buffer << 5) | ALPHABET.indexOf(s.charAt(i));
-      bits += 5;
-      if (bits >= 8) {
-        out.write((buffer >>> (bits - 8)) & 0xff);
-        bits -= 8;
-      }
-    }
-    if (bits >= 5 || (buffer & ((1 << bits) - 1)) != 0) {
+    try {
+      return Base32.decode(s);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("the share data has the wrong length");
     }
-    return out.toByteArray();
   }
 
   private static MessageDigest sha256() {

@@ -1,5 +1,7 @@
 package org.testigo.server.tor;
 
+import org.testigo.crypto.Base32;
+
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;

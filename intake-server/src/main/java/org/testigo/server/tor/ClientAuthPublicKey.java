@@ -1,5 +1,7 @@
 package org.testigo.server.tor;
 
+import org.testigo.crypto.Base32;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

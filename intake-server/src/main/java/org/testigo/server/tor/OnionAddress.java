@@ -1,5 +1,7 @@
 package org.testigo.server.tor;
 
+import org.testigo.crypto.Base32;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

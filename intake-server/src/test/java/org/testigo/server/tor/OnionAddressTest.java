@@ -1,5 +1,7 @@
 package org.testigo.server.tor;
 
+import org.testigo.crypto.Base32;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

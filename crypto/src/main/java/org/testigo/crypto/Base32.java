@@ -1,19 +1,20 @@
-package org.testigo.server.tor;
+package org.testigo.crypto;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Locale;
 
 /**
- * RFC 4648 base32 without padding, as Tor writes onion addresses and x25519 client-auth
- * keys. Encodes to lowercase or uppercase; decoding accepts either case and rejects any
+ * RFC 4648 base32 without padding: the form of Tor's onion addresses and x25519
+ * client-auth keys, and of printable root-key shares. Encodes to lowercase or uppercase; decoding accepts either case and rejects any
  * other character, padding, or trailing bits that are not zero.
  */
-final class Base32 {
+public final class Base32 {
   private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
 
   private Base32() {}
 
-  static String encode(byte[] data) {
+  /** Lowercase, as in onion addresses. */
+  public static String encode(byte[] data) {
     StringBuilder out = new StringBuilder((data.length * 8 + 4) / 5);
     int buffer = 0;
     int bits = 0;
@@ -31,12 +32,13 @@ final class Base32 {
     return out.toString();
   }
 
-  static String encodeUpper(byte[] data) {
+  /** Uppercase, as in client-auth keys and printable shares. */
+  public static String encodeUpper(byte[] data) {
     return encode(data).toUpperCase(Locale.ROOT);
   }
 
   /** Decodes unpadded base32; throws IllegalArgumentException on any malformed input. */
-  static byte[] decode(String text) {
+  public static byte[] decode(String text) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(text.length() * 5 / 8);
     int buffer = 0;
     int bits = 0;
