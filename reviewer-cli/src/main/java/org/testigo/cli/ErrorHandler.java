@@ -11,10 +11,18 @@ import org.testigo.crypto.custody.CustodyException;
 import picocli.CommandLine;
 
 /**
- * Turns any exception from a command into one line on stderr and a documented exit code.
- * Never prints a stack trace: it could carry fragments of decrypted data.
+ * Turns any exception from a command into one line on stderr, prefixed with the program's
+ * name, and a documented exit code. Shared by {@code testigo-reviewer} and
+ * {@code testigo-shelter}. Never prints a stack trace: it could carry fragments of decrypted
+ * data or of a migrant's answers.
  */
-final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+public final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+  private final String program;
+
+  public ErrorHandler(String program) {
+    this.program = program;
+  }
+
   @Override
   public int handleExecutionException(Exception ex, CommandLine cmd,
       CommandLine.ParseResult parseResult) {
@@ -53,7 +61,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
       message = "internal error " + id + " (" + e.getClass().getSimpleName()
           + "); please report it with this id";
     }
-    cmd.getErr().println("testigo-reviewer: " + message);
+    cmd.getErr().println(program + ": " + message);
     return code;
   }
 }

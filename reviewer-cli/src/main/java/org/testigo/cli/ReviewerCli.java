@@ -71,7 +71,7 @@ public final class ReviewerCli {
     CommandLine cmd = new CommandLine(new ReviewerCli());
     cmd.setOut(out);
     cmd.setErr(err);
-    cmd.setExecutionExceptionHandler(new ErrorHandler());
+    cmd.setExecutionExceptionHandler(new ErrorHandler("testigo-reviewer"));
     cmd.setParameterExceptionHandler((ex, a) -> {
       ex.getCommandLine().getErr().println("testigo-reviewer: " + ex.getMessage());
       ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec()

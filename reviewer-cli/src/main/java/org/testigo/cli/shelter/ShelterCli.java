@@ -58,7 +58,7 @@ public final class ShelterCli {
     CommandLine cmd = new CommandLine(new ShelterCli(), new Factory(terminal));
     cmd.setOut(out);
     cmd.setErr(err);
-    cmd.setExecutionExceptionHandler(new ShelterErrorHandler());
+    cmd.setExecutionExceptionHandler(new org.testigo.cli.ErrorHandler("testigo-shelter"));
     cmd.setParameterExceptionHandler((ex, a) -> {
       ex.getCommandLine().getErr().println("testigo-shelter: " + ex.getMessage());
       ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec()
