@@ -19,7 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,8 +92,8 @@ class BackupRestoreIT {
     assertThat(Path.of(archive + ".sha256")).exists();
     Path unpacked = Files.createDirectories(work.resolve("unpacked"));
     run(work, "tar", "-C", unpacked.toString(), "-xzf", archive);
-    assertThat(filesContaining(unpacked, marker)).as("plaintext in the backup").isEmpty();
-    assertThat(filesContaining(unpacked, "MARCADOR")).isEmpty();
+    assertThat(RealJars.filesContaining(unpacked, marker)).as("plaintext in the backup").isEmpty();
+    assertThat(RealJars.filesContaining(unpacked, "MARCADOR")).isEmpty();
 
     // Restore into a NEW database, manifest chain into the new server's data directory.
     Path restoredWork = Files.createDirectories(work.resolve("restored"));
@@ -200,31 +199,5 @@ class BackupRestoreIT {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
     }
-  }
-
-  private static List<Path> filesContaining(Path dir, String marker) throws IOException {
-    byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).filter(p -> {
-        try {
-          return indexOf(Files.readAllBytes(p), needle) >= 0;
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }).toList();
-    }
-  }
-
-  private static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= hay.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,35 +68,9 @@ class NoJavaScriptReportIT {
       assertThat(plaintext).contains("Nos pidieron dinero en el tren. " + marker)
           .contains("foto del retén " + marker);
 
-      assertThat(filesContaining(server.dataDir, marker)).isEmpty();
+      assertThat(RealJars.filesContaining(server.dataDir, marker)).isEmpty();
       assertThat(server.output()).doesNotContain(marker).doesNotContain("127.0.0.1:"
           + "Java-http-client");
     }
-  }
-
-  private static List<Path> filesContaining(Path dir, String marker) throws IOException {
-    byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).filter(p -> {
-        try {
-          return indexOf(Files.readAllBytes(p), needle) >= 0;
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }).toList();
-    }
-  }
-
-  private static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= hay.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 }

@@ -146,4 +146,31 @@ final class RealJars {
     }
     return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
   }
+
+  /** Regular files under {@code dir} whose bytes contain {@code marker} (UTF-8). */
+  static List<Path> filesContaining(Path dir, String marker) throws IOException {
+    byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).filter(p -> {
+        try {
+          return indexOf(Files.readAllBytes(p), needle) >= 0;
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).toList();
+    }
+  }
+
+  private static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
 }

@@ -18,7 +18,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,8 +142,8 @@ class ShelterOutboxIT {
           .build(), HttpResponse.BodyHandlers.ofString());
       assertThat(wrong.body()).doesNotContain("Todavía no hay respuestas");
 
-      assertThat(filesContaining(server.dataDir, marker)).isEmpty();
-      assertThat(filesContaining(home, marker)).isEmpty();
+      assertThat(RealJars.filesContaining(server.dataDir, marker)).isEmpty();
+      assertThat(RealJars.filesContaining(home, marker)).isEmpty();
       assertThat(server.output()).doesNotContain(marker);
     }
   }
@@ -158,28 +157,5 @@ class ShelterOutboxIT {
       sb.append(i > 1 ? " " : "").append(m.group(i));
     }
     return sb.toString();
-  }
-
-  private static List<Path> filesContaining(Path dir, String marker) throws IOException {
-    byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).filter(p -> {
-        try {
-          byte[] hay = Files.readAllBytes(p);
-          outer:
-          for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-              if (hay[i + j] != needle[j]) {
-                continue outer;
-              }
-            }
-            return true;
-          }
-          return false;
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }).toList();
-    }
   }
 }
