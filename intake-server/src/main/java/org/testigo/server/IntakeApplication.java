@@ -44,6 +44,8 @@ import org.testigo.server.health.ManifestHealthCheck;
 import org.testigo.server.tor.OnionServices;
 import org.testigo.server.tor.TorHealthCheck;
 import org.testigo.server.tor.TorSettings;
+import org.testigo.server.log.AuditFeedResource;
+import org.testigo.server.log.AuditFeeds;
 import org.testigo.server.log.EnvelopeHeaders;
 import org.testigo.server.log.FilingProofs;
 import org.testigo.server.log.LogResource;
@@ -162,6 +164,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     FilingProofs filings = new FilingProofs(log, key.publicKey());
     env.jersey().register(new LogResource(log, new EnvelopeHeaders(log, envelopes)));
     env.jersey().register(new ProofOfFilingResource(filings));
+    env.jersey().register(new AuditFeedResource(new AuditFeeds(envelopes.transactions().jdbi())));
     return filings;
   }
 

@@ -90,6 +90,11 @@ public final class EnvelopeStore {
     return transactions;
   }
 
+  /** The transparency log this store appends to, for other writers that log their objects. */
+  public TransparencyLog log() {
+    return log;
+  }
+
   /** A fresh random envelope id (128 bits). */
   public EnvelopeId randomId() {
     return EnvelopeId.random(random);

@@ -34,6 +34,13 @@ public interface CaseEventDao {
       + " FROM case_events WHERE seq > :after ORDER BY seq LIMIT :limit")
   List<Row> after(@Bind("after") long after, @Bind("limit") int limit);
 
+  /** One stored event without its content: what an auditor may read (SECURITY-audit2.md). */
+  record SignedRow(@ColumnName("seq") long seq, @ColumnName("event_bytes") byte[] eventBytes) {}
+
+  @SqlQuery("SELECT seq, event_bytes FROM case_events WHERE seq > :after ORDER BY seq LIMIT :limit")
+  @RegisterConstructorMapper(SignedRow.class)
+  List<SignedRow> signedAfter(@Bind("after") long after, @Bind("limit") int limit);
+
   @SqlQuery("SELECT COUNT(*) FROM case_events")
   long count();
 }

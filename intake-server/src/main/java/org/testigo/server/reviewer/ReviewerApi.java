@@ -19,7 +19,9 @@ import org.testigo.server.reviewer.auth.ReviewerPortFilter;
 import org.testigo.server.reviewer.auth.SignatureAuthFilter;
 import org.testigo.server.reviewer.auth.UnauthorizedExceptionMapper;
 import org.testigo.server.reviewer.core.CaseEventService;
+import org.testigo.server.reviewer.core.ChallengeService;
 import org.testigo.server.reviewer.core.ReviewerService;
+import org.testigo.server.reviewer.resources.ReviewerChallengesResource;
 import org.testigo.server.reviewer.resources.ReviewerEventsResource;
 import org.testigo.server.reviewer.resources.ReviewerManifestResource;
 import org.testigo.server.reviewer.resources.ReviewerSubmissionsResource;
@@ -62,7 +64,9 @@ public final class ReviewerApi {
     env.jersey().register(new ReviewerSubmissionsResource(service, settings.getMaxPageSize()));
     env.jersey().register(new ReviewerManifestResource(keys));
     env.jersey().register(new ReviewerEventsResource(
-        new CaseEventService(jdbi, keys, service, settings.getMaxEventBytes(), clock), settings.getMaxPageSize()));
+        new CaseEventService(jdbi, envelopes.log(), keys, service, settings.getMaxEventBytes(), clock), settings.getMaxPageSize()));
+    env.jersey().register(new ReviewerChallengesResource(new ChallengeService(jdbi, envelopes.log(), clock)));
+    env.jersey().register(new ReviewerChallengesResource.AlreadyAnsweredMapper());
     ScheduledExecutorService purge = env.lifecycle().scheduledExecutorService("reviewer-nonce-purge").threads(1).build();
     purge.scheduleWithFixedDelay(() -> {
       try {

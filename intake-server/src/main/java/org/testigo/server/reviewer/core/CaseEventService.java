@@ -18,10 +18,12 @@ import org.testigo.crypto.Fingerprint;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.envelope.EnvelopeInfo;
 import org.testigo.crypto.event.SignedCaseEvent;
+import org.testigo.crypto.merkle.LogLeaf;
 import org.testigo.server.core.EnvelopeId;
 import org.testigo.server.core.InvalidInputException;
 import org.testigo.server.core.KeyState;
 import org.testigo.server.db.CaseEventDao;
+import org.testigo.server.log.TransparencyLog;
 import org.testigo.server.reviewer.auth.ReviewerPrincipal;
 import org.testigo.server.reviewer.auth.VerifiedBody;
 
@@ -34,6 +36,12 @@ import org.testigo.server.reviewer.auth.VerifiedBody;
  * {@link #MAX_CLAIM_SKEW} of the server clock, and the content is a v1 {@code case-event}
  * envelope whose SHA-256 is the one the event signs and whose recipients are exactly the
  * manifest's current reviewers. The same event posted twice is stored once.
+ *
+ * <p>A new event is logged in the transparency log in the transaction that stores it: a
+ * {@code CASE_EVENT} leaf whose object hash is SHA-256 of the stored SignedCaseEvent v1
+ * encoding ({@code body || signature}, exactly the {@code event_bytes} column; not the
+ * sealed content, which the event binds by its own content hash). A repost of a stored
+ * event appends nothing. SECURITY-audit2.md.
  */
 public final class CaseEventService {
   public static final Duration MAX_CLAIM_SKEW = Duration.ofMinutes(10);
@@ -46,14 +54,17 @@ public final class CaseEventService {
   public record Stored(long seq, String eventId, boolean created) {}
 
   private final Jdbi jdbi;
+  private final TransparencyLog log;
   private final KeyState keys;
   private final ReviewerService submissions;
   private final Clock clock;
   private final int maxEventBytes;
 
-  public CaseEventService(Jdbi jdbi, KeyState keys, ReviewerService submissions, int maxEventBytes, Clock clock) {
+  public CaseEventService(Jdbi jdbi, TransparencyLog log, KeyState keys, ReviewerService submissions,
+      int maxEventBytes, Clock clock) {
     this.maxEventBytes = maxEventBytes;
     this.jdbi = jdbi;
+    this.log = log;
     this.keys = keys;
     this.submissions = submissions;
     this.clock = clock;
@@ -105,8 +116,18 @@ public final class CaseEventService {
       }
       dao.insert(eventId, caseId.toBytes(), author.toBytes(), now.getEpochSecond(), encoded.length,
           content.length, encoded, content);
+      log.append(LogLeaf.of(LogLeaf.EntryType.CASE_EVENT, now, logObjectHash(encoded)), h);
       return new Stored(dao.seqOf(eventId).orElseThrow(), event.eventId().hex(), true);
     }));
+  }
+
+  /** The object hash of a case event's log leaf: SHA-256 of its stored v1 encoding. */
+  public static byte[] logObjectHash(byte[] signedEventEncoding) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(signedEventEncoding);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+    }
   }
 
   private boolean sealedToTheTeam(byte[] content) {
