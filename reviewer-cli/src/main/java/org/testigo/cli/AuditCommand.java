@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = "Audit a Testigo server from its public endpoints: key manifests, signed tree"
         + " heads, the log's entries and the recipients of every submission. Needs no key.",
-    subcommands = {AuditCommand.Verify.class, AuditCommand.State.class})
+    subcommands = {AuditCommand.Verify.class, AuditCommand.State.class, AuditChallengeCommand.class})
 public final class AuditCommand {
 
   /** Shared {@code --server} and {@code --state-dir}. */
@@ -55,9 +55,15 @@ public final class AuditCommand {
     String root;
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
+    @Option(names = "--challenge-max-age-days", paramLabel = "DAYS", defaultValue = "90",
+        description = "A reviewer whose last passed possession challenge is older is flagged (default ${DEFAULT-VALUE}).")
+    int challengeMaxAgeDays;
 
     @Override
     public Integer call() throws IOException {
+      if (challengeMaxAgeDays < 1) {
+        throw new CliException(ExitCodes.USAGE, "--challenge-max-age-days must be at least 1");
+      }
       Fingerprint pinned;
       try {
         pinned = Fingerprint.fromHex(root.replace(" ", "").toLowerCase(java.util.Locale.ROOT));
@@ -66,7 +72,9 @@ public final class AuditCommand {
       }
       Path stateFile = options.stateFile();
       Optional<SignedTreeHead> previous = AuditState.load(stateFile);
-      LogAudit.Outcome outcome = new LogAudit(new LogClient(options.server), pinned).run(previous);
+      ChallengeCheck.Policy challenges = new ChallengeCheck.Policy(java.time.Duration.ofDays(challengeMaxAgeDays),
+          ChallengeLedger.issuedIds(ChallengeLedger.file(stateFile)), Instant.now());
+      LogAudit.Outcome outcome = new LogAudit(new LogClient(options.server), pinned, challenges).run(previous);
       AuditReport report = outcome.report();
       report.facts.put("server", options.server.toString());
       report.facts.put("stateFile", stateFile.toString());

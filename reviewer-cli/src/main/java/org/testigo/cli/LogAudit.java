@@ -36,15 +36,16 @@ import org.testigo.cli.AuditReport.Status;
  * fingerprint (SECURITY-translog.md, "Audit"). Needs no reviewer key and reads no content.
  *
  * <p>Extension point: per-entry checks implement {@link LeafCheck} and are listed in
- * {@link #leafChecks()}; case-event signatures will be one (revapi's event format), today
- * {@link CaseEventCheck} only counts case-event leaves and reports them as not checked.
+ * {@link #leafChecks()}: the recipients of submissions, the signatures and authors of case
+ * events ({@link CaseEventCheck}), and possession challenges ({@link ChallengeCheck};
+ * SECURITY-audit2.md).
  */
 final class LogAudit {
   private static final HexFormat HEX = HexFormat.of();
 
   /** Everything a per-entry check may use: the verified chain and the verified leaves. */
   record Context(LogClient server, List<SignedManifest> chain, List<LogLeaf> leaves,
-      Map<Long, KeyManifest> manifestInForceByIndex) {
+      Map<Long, KeyManifest> manifestInForceByIndex, SignedTreeHead head) {
     /** The manifest logged last before leaf {@code index}, if any. */
     Optional<KeyManifest> manifestBefore(long index) {
       return Optional.ofNullable(manifestInForceByIndex.get(index));
@@ -58,14 +59,20 @@ final class LogAudit {
 
   private final LogClient server;
   private final Fingerprint root;
+  private final ChallengeCheck.Policy challenges;
 
   LogAudit(LogClient server, Fingerprint root) {
-    this.server = server;
-    this.root = root;
+    this(server, root, ChallengeCheck.Policy.defaults());
   }
 
-  static List<LeafCheck> leafChecks() {
-    return List.of(new RecipientsCheck(), new CaseEventCheck());
+  LogAudit(LogClient server, Fingerprint root, ChallengeCheck.Policy challenges) {
+    this.server = server;
+    this.root = root;
+    this.challenges = challenges;
+  }
+
+  List<LeafCheck> leafChecks() {
+    return List.of(new RecipientsCheck(), new CaseEventCheck(), new ChallengeCheck(challenges));
   }
 
   /** Result: the report, and the tree head to remember if it may replace the previous one. */
@@ -159,7 +166,7 @@ final class LogAudit {
         ? "entry days never go back" : "entries are out of day order (reordered, or backdated)", order);
 
     Map<Long, KeyManifest> inForce = manifestsInLog(chain, leaves, report);
-    Context ctx = new Context(server, chain, leaves, inForce);
+    Context ctx = new Context(server, chain, leaves, inForce, head);
     for (LeafCheck c : leafChecks()) {
       c.run(ctx, report);
     }
@@ -260,7 +267,7 @@ final class LogAudit {
 
   private static void skipRest(AuditReport report, String because) {
     for (String name : List.of("tree-head-signature", "consistency", "leaves-match-root", "entry-days-in-order",
-        "manifests-logged", "recipients", "case-events")) {
+        "manifests-logged", "recipients", "case-events", "challenges")) {
       if (report.statusOf(name) == null) {
         report.add(name, Status.SKIP, "not checked: no verified " + because);
       }
@@ -349,19 +356,6 @@ final class LogAudit {
       return set.stream().map(f -> m.reviewers().stream().filter(e -> e.encryptionKey().fingerprint().equals(f))
           .map(ReviewerEntry::alias).findFirst().orElse("unknown key " + f.shortForm()))
           .sorted().collect(Collectors.joining(", ", "{", "}"));
-    }
-  }
-
-  /**
-   * Case events: their signatures are not checked yet (the signed event format belongs to
-   * the reviewer API). Counts them and says so, so an audit never claims more than it did.
-   */
-  static final class CaseEventCheck implements LeafCheck {
-    @Override
-    public void run(Context ctx, AuditReport report) {
-      long n = ctx.leaves().stream().filter(l -> l != null && l.type() == LogLeaf.EntryType.CASE_EVENT).count();
-      report.add("case-events", n == 0 ? Status.PASS : Status.WARN, n == 0 ? "the log holds no case events"
-          : n + " case-event entries: their signatures are NOT checked by this version");
     }
   }
 }

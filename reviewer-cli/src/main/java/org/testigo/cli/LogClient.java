@@ -80,6 +80,42 @@ final class LogClient {
         .map(b -> hex(json(b).path("header")));
   }
 
+  /**
+   * The stored SignedCaseEvent v1 encodings the server serves to auditors
+   * ({@code /api/v1/audit/case-events}, all pages); empty if it serves no such feed.
+   */
+  Optional<List<byte[]>> caseEvents() {
+    return feed("api/v1/audit/case-events", n -> List.of(hex(n.path("event"))))
+        .map(items -> items.stream().map(i -> i.get(0)).toList());
+  }
+
+  /** The answered possession challenges, each {challenge, answer}; empty if not served. */
+  Optional<List<List<byte[]>>> challenges() {
+    return feed("api/v1/audit/challenges", n -> List.of(hex(n.path("challenge")), hex(n.path("answer"))));
+  }
+
+  private Optional<List<List<byte[]>>> feed(String path, java.util.function.Function<JsonNode, List<byte[]>> item) {
+    List<List<byte[]>> out = new ArrayList<>();
+    long after = 0;
+    while (true) {
+      Optional<byte[]> body = get(path + "?after=" + after + "&limit=" + LEAVES_PER_REQUEST, 32 << 20);
+      if (body.isEmpty()) {
+        return after == 0 ? Optional.empty() : Optional.of(out);
+      }
+      JsonNode n = json(body.get());
+      JsonNode items = n.path("items");
+      if (!items.isArray() || !n.path("next").isIntegralNumber()) {
+        throw new CliException(ExitCodes.BAD_INPUT, "the server's answer for " + path + " is not a page of items");
+      }
+      items.forEach(i -> out.add(item.apply(i)));
+      long next = n.path("next").asLong();
+      if (!n.path("more").asBoolean() || next <= after) {
+        return Optional.of(out);
+      }
+      after = next;
+    }
+  }
+
   private Optional<byte[]> get(String path, int maxBytes) {
     URI uri = base.resolve(path);
     HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET().build();
