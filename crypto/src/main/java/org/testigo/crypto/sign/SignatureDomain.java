@@ -19,7 +19,7 @@ public enum SignatureDomain {
   CASE_EVENT("case-event-v1"),
   /** Reviewer API requests signed by a reviewer. */
   HTTP_REQUEST("http-request-v1"),
-  /** Answers to server-issued authentication challenges. */
+  /** Answers to possession challenges ({@code ChallengeAnswer} v1), signed by the reviewer. */
   CHALLENGE("challenge-v1"),
   /**
    * A shelter's attestation, inside a report it filed on a migrant's behalf, over the hashes
