@@ -21,7 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code audit}: check a server's key manifests and transparency log, without any key. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = "Audit a Testigo server from its public endpoints: key manifests, signed tree"
-        + " heads, the log's entries and the recipients of every submission. Needs no key.",
+        + " heads, the log's entries, the recipients of every submission, case-event signatures and"
+        + " possession challenges. Needs no key (except 'challenge answer', which a reviewer runs).",
     subcommands = {AuditCommand.Verify.class, AuditCommand.State.class, AuditChallengeCommand.class})
 public final class AuditCommand {
 

@@ -106,6 +106,7 @@ public final class ReviewerClient {
       case 404 -> "not found on the server";
       case 400 -> "the server rejected the request as malformed";
       case 413 -> "too large for the server";
+      case 409 -> "the server has this already (a challenge is answered only once; ask for a new one)";
       case 503 -> "the server is busy or its database is unavailable; try again later";
       default -> "the server answered HTTP " + status;
     };

@@ -116,8 +116,9 @@ public final class CaseEventService {
       }
       dao.insert(eventId, caseId.toBytes(), author.toBytes(), now.getEpochSecond(), encoded.length,
           content.length, encoded, content);
+      long seq = dao.seqOf(eventId).orElseThrow();
       log.append(LogLeaf.of(LogLeaf.EntryType.CASE_EVENT, now, logObjectHash(encoded)), h);
-      return new Stored(dao.seqOf(eventId).orElseThrow(), event.eventId().hex(), true);
+      return new Stored(seq, event.eventId().hex(), true);
     }));
   }
 

@@ -104,8 +104,9 @@ public final class ChallengeService {
         return null;
       }
       dao.insert(id, reviewer, now.getEpochSecond(), challengeBytes, answerBytes);
+      long stored = dao.seqOf(id);
       log.append(LogLeaf.of(LogLeaf.EntryType.CHALLENGE, now, answer.hash()), h);
-      return dao.seqOf(id);
+      return stored;
     });
     if (seq == null) {
       throw new AlreadyAnsweredException();
