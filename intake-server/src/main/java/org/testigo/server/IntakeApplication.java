@@ -60,6 +60,8 @@ import org.testigo.server.resources.SourcePagesResource;
 import org.testigo.server.resources.SubmissionsResource;
 import org.testigo.server.resources.UploadsResource;
 import org.testigo.server.views.BrowserSealing;
+import org.testigo.server.resources.errors.ClientReadExceptionMapper;
+import org.testigo.server.resources.errors.DatabaseExceptionMapper;
 import org.testigo.server.resources.errors.FormInvalidExceptionMapper;
 import org.testigo.server.resources.errors.InvalidInputExceptionMapper;
 import org.testigo.server.resources.errors.PayloadTooLargeExceptionMapper;
@@ -234,6 +236,8 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     env.jersey().register(new PayloadTooLargeExceptionMapper());
     env.jersey().register(new ServiceBusyExceptionMapper());
     env.jersey().register(new StorageUnavailableExceptionMapper(limits.getRetryAfterSeconds()));
+    env.jersey().register(new DatabaseExceptionMapper(limits.getRetryAfterSeconds()));
+    env.jersey().register(new ClientReadExceptionMapper());
     env.jersey().register(new UnexpectedExceptionMapper());
   }
 

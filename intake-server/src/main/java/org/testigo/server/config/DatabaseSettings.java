@@ -57,7 +57,11 @@ public class DatabaseSettings {
   @JsonProperty public boolean isCausalReads() { return causalReads; }
   @JsonProperty public void setCausalReads(boolean v) { this.causalReads = v; }
 
-  /** Galera (with causalReads): a statement without an answer for this long fails (retried). */
+  /**
+   * MariaDB: a statement without an answer for this long fails (503, or retried when the
+   * transaction may be retried). Raise it for a {@code db migrate} run whose migration
+   * rewrites a large table.
+   */
   @JsonProperty public int getSocketTimeoutSeconds() { return socketTimeoutSeconds; }
   @JsonProperty public void setSocketTimeoutSeconds(int v) { this.socketTimeoutSeconds = v; }
 
@@ -104,7 +108,11 @@ public class DatabaseSettings {
     f.setMinSize(2);
     f.setInitialSize(2);
     f.setCheckConnectionOnBorrow(true);
-    f.setValidationQuery("SELECT 1");
+    // No validation query: the pool and the health check call Connection.isValid(2), which
+    // MariaDB Connector/J bounds with a socket timeout, so a connection to a database that
+    // stopped answering (host gone, network cut) fails validation in 2 s instead of hanging
+    // the request that borrowed it (a query timeout is enforced by the server, which is gone).
+    f.setValidationQuery(null);
     f.setValidationQueryTimeout(io.dropwizard.util.Duration.seconds(2));
     f.setMaxWaitForConnection(io.dropwizard.util.Duration.seconds(5));
     f.setAutoCommitByDefault(Boolean.TRUE);
@@ -117,8 +125,10 @@ public class DatabaseSettings {
         // transaction was aborted by the replication applier never answered) must fail and be
         // retried, not block a request or a start for ever. Text protocol avoids PREPARE.
         properties.put("useServerPrepStmts", "false");
-        properties.put("socketTimeout", String.valueOf(socketTimeoutSeconds * 1000));
       }
+      // A statement without an answer for this long fails (503), so a database that stops
+      // answering mid-statement cannot hold a request thread for ever (SECURITY-robust2.md).
+      properties.put("socketTimeout", String.valueOf(socketTimeoutSeconds * 1000));
       f.setProperties(properties);
     }
     return f;
