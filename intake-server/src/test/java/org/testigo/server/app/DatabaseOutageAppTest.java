@@ -330,4 +330,34 @@ class DatabaseOutageAppTest {
   static long countOf(String sql) {
     return DB.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
   }
+
+  @Test
+  @Order(5)
+  void whenTheDatabaseStopsAnswering_requestsGet503AfterBoundedTimeoutsInsteadOfHanging() throws Exception {
+    awaitUntil(Duration.ofSeconds(60), () -> health().statusCode() == 200);
+    Map<String, Long> before = rowCounts();
+    PROXY.stall();
+    try {
+      long start = System.nanoTime();
+      HttpResponse<String> r = HttpForms.CLIENT.send(HttpRequest.newBuilder(URI.create(url("/api/v1/submissions")))
+          .timeout(Duration.ofSeconds(170)).header("Content-Type", "application/octet-stream")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(sealed(2000))).build(),
+          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      System.out.printf("database not answering: envelope API answered %d in %d ms%n", r.statusCode(), millis);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+      assertThat(r.headers().firstValue("Retry-After")).isPresent();
+      assertGeneric("stalled database", r.body());
+      start = System.nanoTime();
+      HttpResponse<String> h = health();
+      System.out.printf("database not answering: health check answered %d in %d ms%n", h.statusCode(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+      assertThat(h.statusCode()).isEqualTo(500);
+    } finally {
+      PROXY.restore();
+    }
+    awaitUntil(Duration.ofSeconds(90), () -> health().statusCode() == 200);
+    assertThat(apiSubmission().statusCode()).isEqualTo(201);
+    assertThat(rowCounts().get("envelopes")).isEqualTo(before.get("envelopes") + 1);
+  }
 }

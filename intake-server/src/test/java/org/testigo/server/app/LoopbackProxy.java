@@ -15,13 +15,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * server under test without stopping the shared database. {@link #cutOff()} resets every
  * relayed connection and, until {@link #restore()}, resets every new one as soon as it is
  * accepted (what a client sees when the database restarts: the connection drops, new ones
- * fail). Never relays to a non-loopback address.
+ * fail). {@link #stall()} is the other kind of outage, a host that stops answering: relayed
+ * bytes are held back and new connections are accepted but never answered. Never relays to
+ * a non-loopback address.
  */
 final class LoopbackProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final int targetPort;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final Set<Socket> held = ConcurrentHashMap.newKeySet();
   private volatile boolean down;
+  private volatile boolean stalled;
   private volatile boolean closed;
 
   LoopbackProxy(int targetPort) throws IOException {
@@ -45,8 +49,18 @@ final class LoopbackProxy implements AutoCloseable {
     }
   }
 
+  /** Stops relaying without closing anything; new connections are accepted and left unanswered. */
+  void stall() {
+    stalled = true;
+  }
+
+  /** Relays again; connections accepted while stalled are reset (their clients gave up). */
   void restore() {
     down = false;
+    stalled = false;
+    for (Socket s : held) {
+      reset(s);
+    }
   }
 
   /** Connections relayed right now (both sides counted). */
@@ -64,6 +78,10 @@ final class LoopbackProxy implements AutoCloseable {
       }
       if (down) {
         reset(client);
+        continue;
+      }
+      if (stalled) {
+        held.add(client);
         continue;
       }
       Socket upstream = new Socket();
@@ -86,13 +104,16 @@ final class LoopbackProxy implements AutoCloseable {
       byte[] buffer = new byte[16 * 1024];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+          while (stalled && !down && !closed) {
+            Thread.sleep(20);
+          }
           if (down) {
             break;
           }
           out.write(buffer, 0, n);
           out.flush();
         }
-      } catch (IOException e) {
+      } catch (IOException | InterruptedException e) {
         // one side went away; the other is closed below
       } finally {
         reset(from);
@@ -106,6 +127,7 @@ final class LoopbackProxy implements AutoCloseable {
   /** Closes with an RST (linger 0), as a dying peer does. */
   private void reset(Socket s) {
     open.remove(s);
+    held.remove(s);
     try {
       s.setSoLinger(true, 0);
     } catch (IOException e) {
