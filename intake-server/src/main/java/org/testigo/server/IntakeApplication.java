@@ -182,7 +182,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
   private static TransactionRunner transactions(IntakeConfiguration config, Jdbi jdbi) {
     var db = config.getDatabase();
     return new TransactionRunner(jdbi, db.getTransactionAttempts(), Duration.ofMillis(db.getRetryBackoffMillis()),
-        Duration.ofMillis(db.getMaxRetryBackoffMillis()));
+        Duration.ofMillis(db.getMaxRetryBackoffMillis()), Duration.ofMillis(db.getRetryBudgetMillis()));
   }
 
   private static ReceiptService receipts(IntakeConfiguration config, KeyState keys) {

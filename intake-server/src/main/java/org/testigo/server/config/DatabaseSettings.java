@@ -31,6 +31,7 @@ public class DatabaseSettings {
   @Min(1) @Max(60_000) private int maxRetryBackoffMillis = 1000;
   private boolean causalReads;
   @Min(1) @Max(3600) private int socketTimeoutSeconds = 20;
+  @Min(100) @Max(600_000) private int retryBudgetMillis = 10_000;
 
   @JsonProperty public Type getType() { return type; }
   @JsonProperty public void setType(Type type) { this.type = type; }
@@ -50,6 +51,13 @@ public class DatabaseSettings {
   @JsonProperty public void setRetryBackoffMillis(int v) { this.retryBackoffMillis = v; }
   @JsonProperty public int getMaxRetryBackoffMillis() { return maxRetryBackoffMillis; }
   @JsonProperty public void setMaxRetryBackoffMillis(int v) { this.maxRetryBackoffMillis = v; }
+  /**
+   * No further attempt of a transaction starts once this long has passed since its first:
+   * against a database that stopped answering each attempt costs its timeouts (validation
+   * 2 s, connect 3 s), so this bounds how long a request waits for its 503.
+   */
+  @JsonProperty public int getRetryBudgetMillis() { return retryBudgetMillis; }
+  @JsonProperty public void setRetryBudgetMillis(int v) { this.retryBudgetMillis = v; }
   /**
    * Galera: every session sets {@code wsrep_sync_wait = 1}, so a read on one node sees every
    * transaction committed anywhere in the cluster before it (reads wait for the node to apply).
