@@ -237,7 +237,8 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     env.jersey().register(new ServiceBusyExceptionMapper());
     env.jersey().register(new StorageUnavailableExceptionMapper(limits.getRetryAfterSeconds()));
     env.jersey().register(new DatabaseExceptionMapper(limits.getRetryAfterSeconds()));
-    env.jersey().register(new ClientReadExceptionMapper());
+    env.jersey().register(new ClientReadExceptionMapper(limits.getRetryAfterSeconds()));
+    env.jersey().register(new ClientReadExceptionMapper.BadMessage(limits.getRetryAfterSeconds()));
     env.jersey().register(new UnexpectedExceptionMapper());
   }
 

@@ -117,6 +117,7 @@ final class ResourceFixture {
     return new Object[] {new InvalidInputExceptionMapper(), new SubmissionIdConflictExceptionMapper(),
         new FormInvalidExceptionMapper(), new PayloadTooLargeExceptionMapper(), new ServiceBusyExceptionMapper(),
         new StorageUnavailableExceptionMapper(RETRY_AFTER), new DatabaseExceptionMapper(RETRY_AFTER),
-        new ClientReadExceptionMapper(), new UnexpectedExceptionMapper()};
+        new ClientReadExceptionMapper(RETRY_AFTER), new ClientReadExceptionMapper.BadMessage(RETRY_AFTER),
+        new UnexpectedExceptionMapper()};
   }
 }

@@ -31,9 +31,6 @@ public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwabl
           : status == 413 ? "error.too_large" : status == 415 ? "error.content_type" : "error.form";
       return ErrorResponses.build(uri, headers, status, List.of(key), null, null);
     }
-    if (ClientReadExceptionMapper.isClientCutOff(e)) {
-      return ClientReadExceptionMapper.cutOff(uri, headers); // Jetty's minimum data rate (unchecked)
-    }
     return unexpected(uri, headers, e);
   }
 
