@@ -64,6 +64,7 @@ import org.testigo.server.resources.errors.ClientReadExceptionMapper;
 import org.testigo.server.resources.errors.DatabaseExceptionMapper;
 import org.testigo.server.resources.errors.FormInvalidExceptionMapper;
 import org.testigo.server.resources.errors.InvalidInputExceptionMapper;
+import org.testigo.server.resources.errors.JsonBodyExceptionMapper;
 import org.testigo.server.resources.errors.PayloadTooLargeExceptionMapper;
 import org.testigo.server.resources.errors.ServiceBusyExceptionMapper;
 import org.testigo.server.resources.errors.StorageUnavailableExceptionMapper;
@@ -239,6 +240,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     env.jersey().register(new DatabaseExceptionMapper(limits.getRetryAfterSeconds()));
     env.jersey().register(new ClientReadExceptionMapper(limits.getRetryAfterSeconds()));
     env.jersey().register(new ClientReadExceptionMapper.BadMessage(limits.getRetryAfterSeconds()));
+    env.jersey().register(new JsonBodyExceptionMapper());
     env.jersey().register(new UnexpectedExceptionMapper());
   }
 

@@ -299,8 +299,10 @@ class NoAddressOrAgentAppTest {
     refused.add(source("POST", "/api/v1/submissions", "application/octet-stream",
         "TESTIGO garbage".getBytes(StandardCharsets.US_ASCII)).status());
     refused.add(source("GET", "/nope", null, null).status());
+    refused.add(source("POST", "/api/v1/mailboxes", "application/json",
+        "{\"lookupKey\": \"unterminated".getBytes(StandardCharsets.US_ASCII)).status());
     refused.add(send(APP.getPort(1), "GET", "/api/v1/reviewer/submissions", Map.of(), null, null).status());
-    assertThat(refused).hasSize(6).allMatch(status -> status >= 400 && status < 500);
+    assertThat(refused).hasSize(7).allMatch(status -> status >= 400 && status < 500);
   }
 
   static Reply reviewerList() throws Exception {

@@ -118,6 +118,7 @@ final class ResourceFixture {
         new FormInvalidExceptionMapper(), new PayloadTooLargeExceptionMapper(), new ServiceBusyExceptionMapper(),
         new StorageUnavailableExceptionMapper(RETRY_AFTER), new DatabaseExceptionMapper(RETRY_AFTER),
         new ClientReadExceptionMapper(RETRY_AFTER), new ClientReadExceptionMapper.BadMessage(RETRY_AFTER),
+        new org.testigo.server.resources.errors.JsonBodyExceptionMapper(),
         new UnexpectedExceptionMapper()};
   }
 }

@@ -58,6 +58,7 @@ class UploadsAndSubmissionsResourceTest {
   static final ResourceExtension RESOURCES = ResourceFixture.withErrorMappers(ResourceExtension.builder())
       .addResource(new SubmissionsResource(SUBMISSIONS))
       .addResource(new UploadsResource(UPLOADS))
+      .addResource(new MailboxesResource(SUBMISSIONS))
       .addProvider(new UploadsResource.UnknownUploadMapper())
       .addProvider(new UploadsResource.OffsetMismatchMapper())
       .build();
@@ -350,5 +351,22 @@ class UploadsAndSubmissionsResourceTest {
     try (var files = Files.list(F.dir.resolve("uploads"))) {
       assertThat(files.map(Path::getFileName).map(Path::toString)).noneMatch(n -> n.startsWith(id));
     }
+  }
+
+  // --- mailbox registration ---
+
+  @Test
+  void mailboxes_malformedOrInvalidJsonIs4xxAndTouchesNoStore() {
+    String key = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
+    List<String> bad = List.of("{\"lookupKey\": \"" + MARKER, "not json " + MARKER, "[]", "{}",
+        "{\"lookupKey\":\"" + key + "\",\"replyPublicKey\":\"" + "A".repeat(1200) + "\"}",
+        "{\"lookupKey\":\"" + MARKER + "\",\"replyPublicKey\":\"" + "A".repeat(1200) + "\"}");
+    for (String body : bad) {
+      Response r = RESOURCES.target("/api/v1/mailboxes").request().post(Entity.json(body));
+      String text = r.readEntity(String.class);
+      assertThat(r.getStatus()).as(body + " -> " + text).isBetween(400, 499);
+      assertThat(text).doesNotContain(MARKER).doesNotContainIgnoringCase("exception").doesNotContain("at org.");
+    }
+    verifyNoInteractions(F.envelopes, F.mailboxes);
   }
 }
