@@ -31,7 +31,7 @@ public class DatabaseSettings {
   @Min(1) @Max(60_000) private int maxRetryBackoffMillis = 1000;
   private boolean causalReads;
   @Min(1) @Max(3600) private int socketTimeoutSeconds = 20;
-  @Min(100) @Max(600_000) private int retryBudgetMillis = 10_000;
+  @Min(100) @Max(600_000) private int retryBudgetMillis = 30_000;
 
   @JsonProperty public Type getType() { return type; }
   @JsonProperty public void setType(Type type) { this.type = type; }
@@ -54,7 +54,9 @@ public class DatabaseSettings {
   /**
    * No further attempt of a transaction starts once this long has passed since its first:
    * against a database that stopped answering each attempt costs its timeouts (validation
-   * 2 s, connect 3 s), so this bounds how long a request waits for its 503.
+   * 2 s, connect 3 s, a statement up to socketTimeoutSeconds), so this bounds how long a
+   * request waits for its 503. It is longer than one socket timeout, so that on Galera a
+   * transaction whose node hung is still retried once on a fresh connection.
    */
   @JsonProperty public int getRetryBudgetMillis() { return retryBudgetMillis; }
   @JsonProperty public void setRetryBudgetMillis(int v) { this.retryBudgetMillis = v; }
