@@ -62,8 +62,11 @@ import org.testigo.server.resources.SourcePagesResource;
 import org.testigo.server.resources.SubmissionsResource;
 import org.testigo.server.resources.UploadsResource;
 import org.testigo.server.views.BrowserSealing;
+import org.testigo.server.resources.errors.ClientReadExceptionMapper;
+import org.testigo.server.resources.errors.DatabaseExceptionMapper;
 import org.testigo.server.resources.errors.FormInvalidExceptionMapper;
 import org.testigo.server.resources.errors.InvalidInputExceptionMapper;
+import org.testigo.server.resources.errors.JsonBodyExceptionMapper;
 import org.testigo.server.resources.errors.PayloadTooLargeExceptionMapper;
 import org.testigo.server.resources.errors.ServiceBusyExceptionMapper;
 import org.testigo.server.resources.errors.StorageUnavailableExceptionMapper;
@@ -183,7 +186,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
   private static TransactionRunner transactions(IntakeConfiguration config, Jdbi jdbi) {
     var db = config.getDatabase();
     return new TransactionRunner(jdbi, db.getTransactionAttempts(), Duration.ofMillis(db.getRetryBackoffMillis()),
-        Duration.ofMillis(db.getMaxRetryBackoffMillis()));
+        Duration.ofMillis(db.getMaxRetryBackoffMillis()), Duration.ofMillis(db.getRetryBudgetMillis()));
   }
 
   private static ReceiptService receipts(IntakeConfiguration config, KeyState keys) {
@@ -237,6 +240,10 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     env.jersey().register(new PayloadTooLargeExceptionMapper());
     env.jersey().register(new ServiceBusyExceptionMapper());
     env.jersey().register(new StorageUnavailableExceptionMapper(limits.getRetryAfterSeconds()));
+    env.jersey().register(new DatabaseExceptionMapper(limits.getRetryAfterSeconds()));
+    env.jersey().register(new ClientReadExceptionMapper(limits.getRetryAfterSeconds()));
+    env.jersey().register(new ClientReadExceptionMapper.BadMessage(limits.getRetryAfterSeconds()));
+    env.jersey().register(new JsonBodyExceptionMapper());
     env.jersey().register(new UnexpectedExceptionMapper());
   }
 

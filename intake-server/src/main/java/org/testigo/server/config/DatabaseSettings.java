@@ -31,6 +31,7 @@ public class DatabaseSettings {
   @Min(1) @Max(60_000) private int maxRetryBackoffMillis = 1000;
   private boolean causalReads;
   @Min(1) @Max(3600) private int socketTimeoutSeconds = 20;
+  @Min(100) @Max(600_000) private int retryBudgetMillis = 30_000;
 
   @JsonProperty public Type getType() { return type; }
   @JsonProperty public void setType(Type type) { this.type = type; }
@@ -51,13 +52,26 @@ public class DatabaseSettings {
   @JsonProperty public int getMaxRetryBackoffMillis() { return maxRetryBackoffMillis; }
   @JsonProperty public void setMaxRetryBackoffMillis(int v) { this.maxRetryBackoffMillis = v; }
   /**
+   * No further attempt of a transaction starts once this long has passed since its first:
+   * against a database that stopped answering each attempt costs its timeouts (validation
+   * 2 s, connect 3 s, a statement up to socketTimeoutSeconds), so this bounds how long a
+   * request waits for its 503. It is longer than one socket timeout, so that on Galera a
+   * transaction whose node hung is still retried once on a fresh connection.
+   */
+  @JsonProperty public int getRetryBudgetMillis() { return retryBudgetMillis; }
+  @JsonProperty public void setRetryBudgetMillis(int v) { this.retryBudgetMillis = v; }
+  /**
    * Galera: every session sets {@code wsrep_sync_wait = 1}, so a read on one node sees every
    * transaction committed anywhere in the cluster before it (reads wait for the node to apply).
    */
   @JsonProperty public boolean isCausalReads() { return causalReads; }
   @JsonProperty public void setCausalReads(boolean v) { this.causalReads = v; }
 
-  /** Galera (with causalReads): a statement without an answer for this long fails (retried). */
+  /**
+   * MariaDB: a statement without an answer for this long fails (503, or retried when the
+   * transaction may be retried). Raise it for a {@code db migrate} run whose migration
+   * rewrites a large table.
+   */
   @JsonProperty public int getSocketTimeoutSeconds() { return socketTimeoutSeconds; }
   @JsonProperty public void setSocketTimeoutSeconds(int v) { this.socketTimeoutSeconds = v; }
 
@@ -104,7 +118,11 @@ public class DatabaseSettings {
     f.setMinSize(2);
     f.setInitialSize(2);
     f.setCheckConnectionOnBorrow(true);
-    f.setValidationQuery("SELECT 1");
+    // No validation query: the pool and the health check call Connection.isValid(2), which
+    // MariaDB Connector/J bounds with a socket timeout, so a connection to a database that
+    // stopped answering (host gone, network cut) fails validation in 2 s instead of hanging
+    // the request that borrowed it (a query timeout is enforced by the server, which is gone).
+    f.setValidationQuery(null);
     f.setValidationQueryTimeout(io.dropwizard.util.Duration.seconds(2));
     f.setMaxWaitForConnection(io.dropwizard.util.Duration.seconds(5));
     f.setAutoCommitByDefault(Boolean.TRUE);
@@ -117,8 +135,10 @@ public class DatabaseSettings {
         // transaction was aborted by the replication applier never answered) must fail and be
         // retried, not block a request or a start for ever. Text protocol avoids PREPARE.
         properties.put("useServerPrepStmts", "false");
-        properties.put("socketTimeout", String.valueOf(socketTimeoutSeconds * 1000));
       }
+      // A statement without an answer for this long fails (503), so a database that stops
+      // answering mid-statement cannot hold a request thread for ever (SECURITY-robust2.md).
+      properties.put("socketTimeout", String.valueOf(socketTimeoutSeconds * 1000));
       f.setProperties(properties);
     }
     return f;

@@ -281,7 +281,11 @@ public final class EnvelopeStore {
         } catch (JdbiException ignored) {
           // the connection is gone; the transaction with it
         } finally {
-          streaming.close();
+          try {
+            streaming.close();
+          } catch (JdbiException ignored) {
+            // closing a connection that died fails too; the pool discards it
+          }
           streaming = null;
         }
       }

@@ -14,7 +14,8 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * Runs a database transaction and, when the database says it failed for a reason that goes
  * away (a Galera certification conflict, a node that is joining or lost quorum, a connection
  * that died), runs the WHOLE transaction again on a fresh connection — at most
- * {@code maxAttempts} times, with exponential backoff and full jitter — then gives up with
+ * {@code maxAttempts} times and, if a retry budget is set, starting no attempt after the
+ * budget is spent, with exponential backoff and full jitter — then gives up with
  * {@link StorageUnavailableException} (HTTP 503 with Retry-After). Specified in
  * SECURITY-galera.md.
  *
@@ -45,8 +46,20 @@ public final class TransactionRunner {
   private final int maxAttempts;
   private final long baseBackoffMillis;
   private final long maxBackoffMillis;
+  private final long retryBudgetNanos;
 
+  /** No time budget: up to {@code maxAttempts} attempts however long they take. */
   public TransactionRunner(Jdbi jdbi, int maxAttempts, Duration baseBackoff, Duration maxBackoff) {
+    this(jdbi, maxAttempts, baseBackoff, maxBackoff, null);
+  }
+
+  /**
+   * With {@code retryBudget} (null: none), no attempt starts once that long has passed since
+   * the first began: a database that stops answering costs each attempt its connection and
+   * validation timeouts, and the request must get its 503 in bounded time (SECURITY-robust2.md).
+   */
+  public TransactionRunner(Jdbi jdbi, int maxAttempts, Duration baseBackoff, Duration maxBackoff,
+      Duration retryBudget) {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("at least one attempt");
     }
@@ -54,6 +67,7 @@ public final class TransactionRunner {
     this.maxAttempts = maxAttempts;
     this.baseBackoffMillis = Math.max(1, baseBackoff.toMillis());
     this.maxBackoffMillis = Math.max(baseBackoffMillis, maxBackoff.toMillis());
+    this.retryBudgetNanos = retryBudget == null ? Long.MAX_VALUE : retryBudget.toNanos();
   }
 
   /** One attempt only (tests, H2). */
@@ -81,6 +95,7 @@ public final class TransactionRunner {
   /** As {@link #inTransaction(Idempotence, HandleCallback)} at the given isolation level. */
   public <T, X extends Exception> T inTransaction(Idempotence idempotence, TransactionIsolationLevel level,
       HandleCallback<T, X> work) throws X {
+    long start = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
       try {
         return level == null ? jdbi.inTransaction(work) : jdbi.inTransaction(level, work);
@@ -91,7 +106,7 @@ public final class TransactionRunner {
         if (!retry) {
           throw Storage.translate(e);
         }
-        if (attempt >= maxAttempts) {
+        if (attempt >= maxAttempts || System.nanoTime() - start >= retryBudgetNanos) {
           throw new StorageUnavailableException(e);
         }
         backoff(attempt);

@@ -31,6 +31,11 @@ public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwabl
           : status == 413 ? "error.too_large" : status == 415 ? "error.content_type" : "error.form";
       return ErrorResponses.build(uri, headers, status, List.of(key), null, null);
     }
+    return unexpected(uri, headers, e);
+  }
+
+  /** Logs {@code e} under a fresh error id and answers 500 with only that id. */
+  static Response unexpected(UriInfo uri, HttpHeaders headers, Throwable e) {
     byte[] id = new byte[8];
     RANDOM.nextBytes(id);
     String errorId = HexFormat.of().formatHex(id);

@@ -1,0 +1,89 @@
+package org.testigo.server.resources.errors;
+
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.io.EofException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testigo.server.resources.RequestLanguage;
+
+/**
+ * An {@link IOException} while reading the request body because the client stopped sending
+ * (Jetty's idle timeout) or went away, logged as one line without any detail of the client.
+ * The source pages answer 408 with the generic "arrived incomplete" page. The API answers
+ * 503 with Retry-After and the same message: its clients (the browser uploader, the shelter
+ * tool) resume or re-send after a 5xx and treat most 4xx as final, and a piece cut off on a
+ * slow link must be resumed, not abandoned. Any other {@link IOException} (a disk that
+ * failed) is unexpected (500 with an error id).
+ */
+public final class ClientReadExceptionMapper implements ExceptionMapper<IOException> {
+  private static final Logger LOG = LoggerFactory.getLogger(ClientReadExceptionMapper.class);
+  @Context private UriInfo uri;
+  @Context private HttpHeaders headers;
+  private final int retryAfter;
+
+  public ClientReadExceptionMapper(int retryAfterSeconds) {
+    this.retryAfter = retryAfterSeconds;
+  }
+
+  @Override
+  public Response toResponse(IOException e) {
+    if (isClientCutOff(e)) {
+      return cutOff(uri, headers, retryAfter);
+    }
+    return UnexpectedExceptionMapper.unexpected(uri, headers, e);
+  }
+
+  static Response cutOff(UriInfo uri, HttpHeaders headers, int retryAfter) {
+    LOG.info("request body cut off: the client sent too slowly or went away");
+    if (RequestLanguage.isApi(uri)) {
+      return ErrorResponses.build(uri, headers, 503, List.of("error.multipart"), retryAfter, null);
+    }
+    return ErrorResponses.build(uri, headers, 408, List.of("error.multipart"), null, null);
+  }
+
+  /** Idle timeout ({@link TimeoutException}) or a client that closed ({@link EofException}). */
+  static boolean isClientCutOff(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException || t instanceof EofException
+          || (t instanceof HttpException h && h.getCode() == 408)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Jetty's unchecked {@link BadMessageException} while the body is read: 408 when the body
+   * arrived slower than {@code minRequestDataPerSecond} (answered as a cut-off above); other
+   * 4xx with the generic "request is not valid"; anything else unexpected.
+   */
+  public static final class BadMessage implements ExceptionMapper<BadMessageException> {
+    @Context private UriInfo uri;
+    @Context private HttpHeaders headers;
+    private final int retryAfter;
+
+    public BadMessage(int retryAfterSeconds) {
+      this.retryAfter = retryAfterSeconds;
+    }
+
+    @Override
+    public Response toResponse(BadMessageException e) {
+      if (e.getCode() == 408) {
+        return cutOff(uri, headers, retryAfter);
+      }
+      if (e.getCode() >= 400 && e.getCode() < 500) {
+        return ErrorResponses.build(uri, headers, e.getCode(), List.of("error.request"), null, null);
+      }
+      return UnexpectedExceptionMapper.unexpected(uri, headers, e);
+    }
+  }
+}

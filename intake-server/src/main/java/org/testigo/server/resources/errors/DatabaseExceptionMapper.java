@@ -1,0 +1,39 @@
+package org.testigo.server.resources.errors;
+
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.List;
+import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testigo.server.core.StorageUnavailableException;
+
+/**
+ * A database failure that no service translated (a code path that calls JDBI directly, or a
+ * connection that failed while being closed): when the database is unreachable, 503 with
+ * Retry-After and the generic "unavailable" message, as {@link StorageUnavailableExceptionMapper};
+ * anything else is unexpected (500 with an error id). Never the SQL or the driver's message.
+ */
+public final class DatabaseExceptionMapper implements ExceptionMapper<JdbiException> {
+  private static final Logger LOG = LoggerFactory.getLogger(DatabaseExceptionMapper.class);
+  @Context private UriInfo uri;
+  @Context private HttpHeaders headers;
+
+  private final int retryAfter;
+
+  public DatabaseExceptionMapper(int retryAfterSeconds) {
+    this.retryAfter = retryAfterSeconds;
+  }
+
+  @Override
+  public Response toResponse(JdbiException e) {
+    if (StorageUnavailableException.isOutage(e)) {
+      LOG.warn("database unreachable: {}", e.getClass().getName());
+      return ErrorResponses.build(uri, headers, 503, List.of("error.unavailable"), retryAfter, null);
+    }
+    return UnexpectedExceptionMapper.unexpected(uri, headers, e);
+  }
+}
