@@ -65,7 +65,7 @@ final class LogAudit {
   }
 
   static List<LeafCheck> leafChecks() {
-    return List.of(new RecipientsCheck(), new CaseEventCheck());
+    return List.of(new RecipientsCheck(), new RewrapAudit(), new CaseEventCheck());
   }
 
   /** Result: the report, and the tree head to remember if it may replace the previous one. */
@@ -260,7 +260,7 @@ final class LogAudit {
 
   private static void skipRest(AuditReport report, String because) {
     for (String name : List.of("tree-head-signature", "consistency", "leaves-match-root", "entry-days-in-order",
-        "manifests-logged", "recipients", "case-events")) {
+        "manifests-logged", "recipients", "rewraps", "current-recipients", "case-events")) {
       if (report.statusOf(name) == null) {
         report.add(name, Status.SKIP, "not checked: no verified " + because);
       }
