@@ -137,8 +137,11 @@ final class RewrapAudit implements LogAudit.LeafCheck {
       return "the new header is not exactly one header for the same payload (context and salt) as submission"
           + " entry " + submissionIndex.get(envelope);
     }
-    Optional<KeyManifest> m = ctx.manifestBefore(i);
     Set<Fingerprint> actual = new HashSet<>(info.get().recipients());
+    // from here on the server serves this header for the envelope, whether or not it is right
+    e.currentSha = record.newHeaderSha256();
+    e.currentRecipients = actual;
+    Optional<KeyManifest> m = ctx.manifestBefore(i);
     if (m.isEmpty()) {
       return "no manifest was in force";
     }
@@ -147,8 +150,6 @@ final class RewrapAudit implements LogAudit.LeafCheck {
       return "rewrapped to " + actual.size() + " key(s) that are not exactly the reviewers of manifest "
           + m.get().sequence() + " in force at the rewrap";
     }
-    e.currentSha = record.newHeaderSha256();
-    e.currentRecipients = actual;
     return null;
   }
 

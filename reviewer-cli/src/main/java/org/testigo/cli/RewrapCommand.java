@@ -28,6 +28,7 @@ import org.testigo.crypto.envelope.EnvelopeInfo;
 import org.testigo.crypto.key.RecipientPublicKey;
 import org.testigo.crypto.manifest.KeyManifest;
 import org.testigo.crypto.manifest.ReviewerEntry;
+import org.testigo.crypto.manifest.SignedManifest;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,8 +93,14 @@ public final class RewrapCommand implements Callable<Integer> {
       }
       List<RecipientPublicKey> recipients = manifest.recipients(now);
       List<Candidate> candidates = new ArrayList<>();
+      List<KeyManifest> chain = new ArrayList<>();
+      try {
+        SignedManifest.parseArmored(s.cache.manifest().orElse("")).forEach(m -> chain.add(m.manifest()));
+      } catch (CryptoException | RuntimeException e) {
+        chain.add(manifest); // verified just now by syncManifest; aliases of departed keys are then unknown
+      }
       for (LocalCache.Submission sub : selected(s.cache)) {
-        candidates.add(assess(s, sub, manifest, recipients));
+        candidates.add(assess(s, sub, chain, recipients));
       }
       List<Candidate> stale = candidates.stream().filter(c -> c.state() != State.CURRENT).toList();
       long notMine = stale.stream().filter(c -> c.state() == State.NOT_MINE).count();
@@ -161,7 +168,7 @@ public final class RewrapCommand implements Callable<Integer> {
     return List.copyOf(out);
   }
 
-  private static Candidate assess(RemoteSession s, LocalCache.Submission sub, KeyManifest manifest,
+  private static Candidate assess(RemoteSession s, LocalCache.Submission sub, List<KeyManifest> chain,
       List<RecipientPublicKey> recipients) throws IOException {
     EnvelopeInfo info;
     try (InputStream in = Files.newInputStream(s.cache.envelope(sub.id()))) {
@@ -175,17 +182,24 @@ public final class RewrapCommand implements Callable<Integer> {
     if (have.equals(want)) {
       return new Candidate(sub, State.CURRENT, Set.of(), Set.of());
     }
-    Set<String> departed = have.stream().filter(f -> !want.contains(f)).map(f -> alias(manifest, f))
+    Set<String> departed = have.stream().filter(f -> !want.contains(f)).map(f -> alias(chain, f))
         .collect(Collectors.toCollection(java.util.TreeSet::new));
-    Set<String> missing = want.stream().filter(f -> !have.contains(f)).map(f -> alias(manifest, f))
+    Set<String> missing = want.stream().filter(f -> !have.contains(f)).map(f -> alias(chain, f))
         .collect(Collectors.toCollection(java.util.TreeSet::new));
     boolean mine = have.contains(s.identity.encryptionKey().publicKey().fingerprint());
     return new Candidate(sub, mine ? State.STALE : State.NOT_MINE, departed, missing);
   }
 
-  private static String alias(KeyManifest m, Fingerprint f) {
-    return m.reviewers().stream().filter(e -> e.encryptionKey().fingerprint().equals(f)).map(ReviewerEntry::alias)
-        .findFirst().orElse("key " + f.shortForm());
+  /** The alias a key had in the newest manifest of the chain that lists it. */
+  private static String alias(List<KeyManifest> chain, Fingerprint f) {
+    for (int i = chain.size() - 1; i >= 0; i--) {
+      for (ReviewerEntry e : chain.get(i).reviewers()) {
+        if (e.encryptionKey().fingerprint().equals(f)) {
+          return e.alias();
+        }
+      }
+    }
+    return "key " + f.shortForm();
   }
 
   private static String describe(Candidate c) {
