@@ -260,6 +260,13 @@ class RewrapCliTest {
     assertThat(dry.out()).contains(reportId.substring(0, 12)).contains("sealed to departed bob").contains("not to carol")
         .contains("1 envelope(s) would be rewrapped");
     assertThat(rewrapRows()).isZero();
+    // usage: one of --all or ids, not both, not neither; an unknown id is a clear error
+    assertThat(as(ALICE, home("alice"), "rewrap").code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(as(ALICE, home("alice"), "rewrap", "--all", reportId).code()).isEqualTo(ExitCodes.USAGE);
+    Result unknown = as(ALICE, home("alice"), "rewrap", "ffffffffff");
+    assertThat(unknown.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(unknown.err()).contains("no cached submission ffffffffff; run sync first");
+    assertThat(rewrapRows()).isZero();
     // carol is not a recipient of the old header: she can list it but not rewrap it
     Result carolDry = as(CAROL, home("carol"), "rewrap", reportId, "--dry-run");
     assertThat(carolDry.out()).contains("you are not a recipient").contains("1 you cannot open");
