@@ -37,7 +37,7 @@ final class Rewraps {
         if (seq <= cursor || !id.matches("[0-9a-f]{32}") || generation < 1) {
           throw new CliException(ExitCodes.SERVER, "the server's rewrap list is out of order");
         }
-        if (cache.hasEnvelope(id) && cache.find(id).map(s -> s.rewraps() < generation).orElse(false)) {
+        if (cache.byId(id).map(s -> s.rewraps() < generation).orElse(false)) {
           byte[] header;
           try (InputStream in = client.get("/api/v1/reviewer/rewraps/" + id + "/" + generation)) {
             header = in.readNBytes(80_000);

@@ -183,6 +183,15 @@ public final class LocalCache {
     return out;
   }
 
+  /** The cached submission with exactly this id, if its envelope is cached (reads one file). */
+  public Optional<Submission> byId(String id) throws IOException {
+    Path json = dir.resolve("submissions").resolve(checkId(id) + ".json");
+    if (!hasEnvelope(id) || !Files.exists(json)) {
+      return Optional.empty();
+    }
+    return Optional.of(Submission.of(JSON.readTree(json.toFile())));
+  }
+
   /** Finds a cached submission by full id or a unique prefix of at least 6 hex characters. */
   public Optional<Submission> find(String idOrPrefix) throws IOException {
     String p = idOrPrefix.strip().toLowerCase(java.util.Locale.ROOT);
