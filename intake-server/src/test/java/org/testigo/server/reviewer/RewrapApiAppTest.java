@@ -269,6 +269,9 @@ class RewrapApiAppTest {
     // an auditor may not write; bob, removed from the manifest, is not even authenticated
     assertRefusedAndNothingChanged(postRewrap(DAVE, reportId, good), 403, null, withOther);
     assertRefusedAndNothingChanged(postRewrap(BOB, reportId, good), 401, null, withOther);
+    // carol is a current reviewer but not a recipient yet: she cannot have opened it
+    assertRefusedAndNothingChanged(postRewrap(CAROL, reportId, good), 403,
+        "Only a reviewer whose key the envelope's current header names can rewrap it", withOther);
     assertThat(served(reportId)).isEqualTo(stored);
     assertThat(listed(reportId).get("rewraps").asInt()).isZero();
     assertThat(listed(reportId).get("currentSha256").asText()).isEqualTo(listed(reportId).get("sha256").asText());

@@ -36,13 +36,15 @@ import org.testigo.server.reviewer.auth.VerifiedBody;
  * payload. The server cannot open anything; it accepts a new header only if it is exactly
  * one v1 header with the same context and payload salt as the envelope's original header
  * ({@link Envelope#isRewrapOf}), its recipients are exactly the current manifest's
- * reviewers, and the request was signed by a reviewer or admin valid now. It stores the new
+ * reviewers, and the request was signed by a reviewer or admin valid now whose encryption
+ * key the header served now names (someone who can open the envelope). It stores the new
  * header as the next generation (never changing the stored envelope) and appends a
  * {@code rewrap} log leaf whose object is the {@link RewrapRecord} (original envelope hash,
  * replaced header hash, new header hash), both in one transaction.
  *
  * <p>WARNING: the server cannot check that the new stanzas wrap the envelope's file key. A
- * current reviewer can store a header that does not open; only recipients find out.
+ * current reviewer who is a recipient can store a header that does not open; only
+ * recipients find out.
  */
 public final class RewrapService {
   /** What a post did: the generation now served and whether it was stored by this call. */
@@ -80,6 +82,7 @@ public final class RewrapService {
    * @throws InvalidInputException if the header is malformed, not for this payload, or not
    *     sealed to exactly the current reviewers; nothing is stored
    * @throws PayloadTooLargeException if the body is longer than the largest v1 header
+   * @throws NotARecipientException if the signer's key is not a recipient of the header served now
    */
   public Optional<Stored> rewrap(EnvelopeId id, ReviewerPrincipal principal, VerifiedBody body) throws IOException {
     byte[] header = body.readNBytes(CurrentEnvelopes.MAX_HEADER + 1);
@@ -99,6 +102,10 @@ public final class RewrapService {
       return Optional.of(stored(same.get(), false));
     }
     byte[] original = current.originalHeader(record);
+    byte[] served = current.latestRewrap(id).map(RewrapDao.Row::header).orElse(original);
+    if (!recipientsOf(served).contains(principal.entry().encryptionKey().fingerprint())) {
+      throw new NotARecipientException();
+    }
     if (!Envelope.isRewrapOf(original, header)) {
       throw new InvalidInputException("error.rewrap_header");
     }
@@ -132,6 +139,26 @@ public final class RewrapService {
       log.append(LogLeaf.of(LogLeaf.EntryType.REWRAP, now, object.hash()), h);
       return new Stored(seq, id.hex(), generation, HEX.formatHex(headerSha), HEX.formatHex(servedSha), true);
     }));
+  }
+
+  /**
+   * The signer's encryption key is not among the recipients of the header the envelope is
+   * served with now, so the signer cannot have opened it: the server, which cannot check the
+   * file key, accepts a new header only from someone who could.
+   */
+  public static final class NotARecipientException extends RuntimeException {
+    public NotARecipientException() {
+      super("Only a reviewer whose key the envelope's current header names can rewrap it: ask one of its"
+          + " recipients to run testigo-reviewer rewrap.", null, false, false);
+    }
+  }
+
+  private static Set<Fingerprint> recipientsOf(byte[] header) {
+    try {
+      return Set.copyOf(Envelope.inspectHeader(new ByteArrayInputStream(header)).recipients());
+    } catch (CryptoException | IOException e) {
+      throw new IllegalStateException("a stored header does not parse");
+    }
   }
 
   private boolean sealedToTheCurrentReviewers(byte[] header) {

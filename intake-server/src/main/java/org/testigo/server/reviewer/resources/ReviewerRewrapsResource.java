@@ -1,5 +1,6 @@
 package org.testigo.server.reviewer.resources;
 
+import io.dropwizard.jersey.errors.ErrorMessage;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -25,7 +26,8 @@ import org.testigo.server.reviewer.core.RewrapService;
  * ({@code POST /rewraps/{id}}, octet-stream, the header only), list rewraps after a cursor
  * ({@code GET /rewraps?after=C&limit=N}) and fetch one generation's header
  * ({@code GET /rewraps/{id}/{generation}}, 0 = the original). Every request here has passed
- * {@link SignatureAuthFilter}; posting needs role reviewer or admin.
+ * {@link SignatureAuthFilter}; posting needs role reviewer or admin and a key the envelope's
+ * current header names (403 with the reason otherwise).
  */
 @Path("/api/v1/reviewer/rewraps")
 @Produces(MediaType.APPLICATION_JSON)
@@ -44,8 +46,14 @@ public final class ReviewerRewrapsResource {
   public Response post(@PathParam("id") String id, @Context ContainerRequestContext ctx) throws IOException {
     var body = ReviewerSubmissionsResource.Bodies.verified(ctx);
     ReviewerPrincipal principal = (ReviewerPrincipal) ctx.getProperty(SignatureAuthFilter.PRINCIPAL);
-    RewrapService.Stored stored = rewraps.rewrap(ReviewerSubmissionsResource.parse(id), principal, body)
-        .orElseThrow(NotFoundException::new);
+    RewrapService.Stored stored;
+    try {
+      stored = rewraps.rewrap(ReviewerSubmissionsResource.parse(id), principal, body)
+          .orElseThrow(NotFoundException::new);
+    } catch (RewrapService.NotARecipientException e) {
+      return Response.status(403).type(MediaType.APPLICATION_JSON_TYPE)
+          .entity(new ErrorMessage(403, e.getMessage())).build(); // a fixed text, nothing of the request
+    }
     return Response.status(stored.created() ? 201 : 200).entity(stored).build();
   }
 
