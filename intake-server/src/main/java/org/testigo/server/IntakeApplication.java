@@ -39,7 +39,12 @@ import org.testigo.server.core.SubmissionService;
 import org.testigo.server.core.UploadService;
 import org.testigo.server.core.TransactionRunner;
 import org.testigo.server.db.Migrations;
+import org.testigo.server.core.CurrentEnvelopes;
 import org.testigo.server.demo.DemoOrganisation;
+import org.testigo.server.log.RewrapLogResource;
+import org.testigo.server.reviewer.core.ReviewerService;
+import org.testigo.server.reviewer.core.RewrapService;
+import org.testigo.server.reviewer.resources.ReviewerRewrapsResource;
 import org.testigo.server.health.ManifestHealthCheck;
 import org.testigo.server.tor.OnionServices;
 import org.testigo.server.tor.TorHealthCheck;
@@ -123,6 +128,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     uploads(env, data, submissions, limits);
     safety(env, limits);
     reviewerApi(config, env, keys, jdbi, envelopes, mailboxes);
+    rewraps(config, env, keys, jdbi, envelopes, mailboxes, log);
     env.healthChecks().register("manifest", new ManifestHealthCheck(keys, clock));
     onionServices(config, env);
     env.admin().addTask(new ExportEnvelopeTask(envelopes, data.resolve("exports")));
@@ -227,6 +233,17 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
       EnvelopeStore envelopes, MailboxStore mailboxes) {
     ReviewerApi.install(env, config.getServerFactory(), config.getReviewerApi(), keys, jdbi, envelopes,
         mailboxes, config.getLimits().getMaxEnvelopeBytes(), clock);
+  }
+
+  /** Rewraps (SECURITY-rewrap2.md): the reviewer endpoint, and the public record of each rewrap leaf. */
+  private void rewraps(IntakeConfiguration config, Environment env, KeyState keys, Jdbi jdbi,
+      EnvelopeStore envelopes, MailboxStore mailboxes, TransparencyLog log) {
+    RewrapService rewraps = new RewrapService(new CurrentEnvelopes(envelopes), new ReviewerService(jdbi, envelopes,
+        mailboxes, config.getLimits().getMaxEnvelopeBytes()), keys, log, clock);
+    env.jersey().register(new RewrapLogResource(rewraps));
+    if (config.getReviewerApi().isEnabled()) {
+      env.jersey().register(new ReviewerRewrapsResource(rewraps, config.getReviewerApi().getMaxPageSize()));
+    }
   }
 
   private static void safety(Environment env, LimitSettings limits) {

@@ -72,7 +72,7 @@ final class LogAudit {
   }
 
   List<LeafCheck> leafChecks() {
-    return List.of(new RecipientsCheck(), new CaseEventCheck(), new ChallengeCheck(challenges));
+    return List.of(new RecipientsCheck(), new RewrapAudit(), new CaseEventCheck(), new ChallengeCheck(challenges));
   }
 
   /** Result: the report, and the tree head to remember if it may replace the previous one. */
@@ -267,7 +267,7 @@ final class LogAudit {
 
   private static void skipRest(AuditReport report, String because) {
     for (String name : List.of("tree-head-signature", "consistency", "leaves-match-root", "entry-days-in-order",
-        "manifests-logged", "recipients", "case-events", "challenges")) {
+        "manifests-logged", "recipients", "rewraps", "current-recipients", "case-events", "challenges")) {
       if (report.statusOf(name) == null) {
         report.add(name, Status.SKIP, "not checked: no verified " + because);
       }

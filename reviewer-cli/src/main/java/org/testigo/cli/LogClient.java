@@ -116,6 +116,17 @@ final class LogClient {
     }
   }
 
+  /** The object of a rewrap leaf as served (SECURITY-rewrap2.md): the record's hashes and the new header. */
+  record Rewrap(byte[] envelopeSha256, byte[] previousHeaderSha256, byte[] header) {}
+
+  /** The object of rewrap leaf {@code index}, if the server serves it. */
+  Optional<Rewrap> rewrap(long index) {
+    return get("api/v1/log/leaves/" + index + "/rewrap", 1 << 20).map(b -> {
+      JsonNode n = json(b);
+      return new Rewrap(hex(n.path("envelopeSha256")), hex(n.path("previousHeaderSha256")), hex(n.path("header")));
+    });
+  }
+
   private Optional<byte[]> get(String path, int maxBytes) {
     URI uri = base.resolve(path);
     HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET().build();

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
         FilesCommand.class,
         ExportCommand.class,
         ReplyCommand.class,
+        RewrapCommand.class,
         TriageCommands.Ack.class,
         TriageCommands.Assign.class,
         TriageCommands.SetStatus.class,

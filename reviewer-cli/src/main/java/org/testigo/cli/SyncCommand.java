@@ -58,6 +58,11 @@ public final class SyncCommand implements Callable<Integer> {
       }
       int[] counts = syncSubmissions(s);
       int events = counts[2] == 1 ? 0 : CaseLog.sync(s.client, s.cache);
+      int rewrapped = counts[2] == 1 ? 0 : Rewraps.sync(s.client, s.cache);
+      if (rewrapped > 0) {
+        spec.commandLine().getOut().println(rewrapped + " cached envelope header(s) replaced by their rewrap"
+            + " (new reviewer set; payload unchanged)");
+      }
       spec.commandLine().getOut().println("Synced '" + s.server.name() + "': " + counts[0]
           + " new submission(s), " + counts[1] + " already cached, " + events + " new case event(s), manifest #"
           + manifest.sequence() + (counts[2] == 1 ? "; more remain, run sync again" : ""));
@@ -65,7 +70,7 @@ public final class SyncCommand implements Callable<Integer> {
     }
   }
 
-  private KeyManifest syncManifest(RemoteSession s) throws IOException {
+  static KeyManifest syncManifest(RemoteSession s) throws IOException {
     String armored;
     try (InputStream in = s.client.get("/api/v1/reviewer/manifest")) {
       byte[] bytes = in.readNBytes(MAX_MANIFEST_CHARS + 1);

@@ -206,6 +206,38 @@ public final class Envelope {
   }
 
   /**
+   * Checks without any key that {@code newHeader} can stand in front of the payload that
+   * follows {@code oldHeader}: each is exactly one strictly parsed v1 header (no byte missing
+   * or left over), with the same context and the same payload salt. Together with the file
+   * key these are all the payload key depends on (SECURITY.md, "Keys"), so this is everything
+   * that can be checked about a rewrap without a recipient key.
+   *
+   * <p>WARNING: it cannot check that the new stanzas wrap the same file key, nor the new MAC:
+   * a header that passes may still not open the payload. Only a recipient of the new header
+   * can find out, by opening the envelope.
+   */
+  public static boolean isRewrapOf(byte[] oldHeader, byte[] newHeader) {
+    try {
+      EnvelopeHeader a = readWhole(oldHeader);
+      EnvelopeHeader b = readWhole(newHeader);
+      return a.context().equals(b.context())
+          && java.security.MessageDigest.isEqual(a.salt(), b.salt());
+    } catch (CryptoException | IOException e) {
+      return false;
+    }
+  }
+
+  private static EnvelopeHeader readWhole(byte[] header) throws CryptoException, IOException {
+    Objects.requireNonNull(header, "header");
+    ByteArrayInputStream in = new ByteArrayInputStream(header);
+    EnvelopeHeader h = EnvelopeHeader.read(in);
+    if (in.available() != 0) {
+      throw new CryptoException();
+    }
+    return h;
+  }
+
+  /**
    * Deterministic sealing for known-answer tests only: fixed file key, payload salt and one
    * 64-byte HPKE encapsulation seed per recipient. Reusing any of them breaks the envelope.
    */

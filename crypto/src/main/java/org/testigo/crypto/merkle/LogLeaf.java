@@ -21,9 +21,9 @@ import org.testigo.crypto.CryptoException;
  * The Merkle leaf hash is {@code SHA-256(0x00 || leaf)} (RFC 9162). The day is the UTC day
  * the server accepted the object; nothing finer is recorded (ARCHITECTURE invariant 2). The
  * object hash is SHA-256 of the envelope file for a submission or reply, of the signed
- * encoding for a case event or a key manifest ({@code SignedManifest.hash()}), of the new
- * envelope header for a rewrap, of the ChallengeAnswer v1 encoding for a possession
- * challenge. A
+ * encoding for a case event or a key manifest ({@code SignedManifest.hash()}), of the
+ * {@code RewrapRecord} (envelope, replaced header, new header) for a rewrap, of the
+ * ChallengeAnswer v1 encoding for a possession challenge. A
  * leaf reveals nothing of content beyond that hash, its type and its day.
  */
 public final class LogLeaf {

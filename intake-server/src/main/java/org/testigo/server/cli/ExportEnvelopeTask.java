@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import org.testigo.server.core.CurrentEnvelopes;
 import org.testigo.server.core.EnvelopeId;
 import org.testigo.server.core.EnvelopeStore;
 import org.testigo.server.db.EnvelopeRecord;
@@ -16,7 +17,8 @@ import org.testigo.server.db.EnvelopeRecord;
 /**
  * Admin port only: {@code POST /tasks/export-envelope?id=HEX} (or {@code ?latest=true}, or
  * {@code ?list=true}) writes one stored envelope, ciphertext unchanged, to
- * {@code <data>/exports/<id>.tgenv} for the reviewer CLI's {@code open}. The output path is
+ * {@code <data>/exports/<id>.tgenv} for the reviewer CLI's {@code open}, in its served form
+ * (the newest rewrapped header, if any, before the original payload; {@link CurrentEnvelopes}). The output path is
  * never chosen by the caller. Nothing is decrypted.
  */
 public final class ExportEnvelopeTask extends Task {
@@ -60,7 +62,7 @@ public final class ExportEnvelopeTask extends Task {
     Path out = exportDirectory.resolve(record.id().hex() + ".tgenv");
     try (OutputStream os = Files.newOutputStream(out, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE)) {
-      envelopes.copyTo(record, os);
+      new CurrentEnvelopes(envelopes).copyTo(record, os);
     }
     output.println(out);
   }

@@ -18,7 +18,8 @@ public interface ReviewerDao {
   record FeedRow(@ColumnName("seq") long seq, @ColumnName("id") byte[] id,
       @ColumnName("context") String context, @ColumnName("received_day") LocalDate receivedDay,
       @ColumnName("size_bucket") long sizeBucket, @ColumnName("sha256") byte[] sha256,
-      @ColumnName("has_mailbox") boolean hasMailbox, @ColumnName("case_id") byte[] caseId) {}
+      @ColumnName("has_mailbox") boolean hasMailbox, @ColumnName("case_id") byte[] caseId,
+      @ColumnName("current_sha256") byte[] currentSha256, @ColumnName("rewraps") int rewraps) {}
 
   /** Takes the sequencer's lock (a row lock held to commit; a write conflict under Galera). */
   @SqlUpdate("UPDATE reviewer_feed_lock SET generation = generation + 1 WHERE id = 1")
@@ -42,7 +43,10 @@ public interface ReviewerDao {
   @SqlQuery("SELECT f.seq, e.id, e.context, e.received_day, e.size_bucket, e.sha256,"
       + " (me.mailbox_id IS NOT NULL) AS has_mailbox,"
       + " (SELECT MIN(r.envelope_id) FROM mailbox_envelopes r WHERE r.mailbox_id = me.mailbox_id"
-      + "   AND r.kind = 'report') AS case_id"
+      + "   AND r.kind = 'report') AS case_id,"
+      + " COALESCE((SELECT w.served_sha256 FROM envelope_rewraps w WHERE w.envelope_id = e.id AND w.generation ="
+      + "   (SELECT MAX(w2.generation) FROM envelope_rewraps w2 WHERE w2.envelope_id = e.id)), e.sha256) AS current_sha256,"
+      + " (SELECT COUNT(*) FROM envelope_rewraps w3 WHERE w3.envelope_id = e.id) AS rewraps"
       + " FROM reviewer_feed f JOIN envelopes e ON e.id = f.envelope_id"
       + " LEFT JOIN mailbox_envelopes me ON me.envelope_id = e.id"
       + " WHERE f.seq > :after ORDER BY f.seq LIMIT :limit")

@@ -17,6 +17,8 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.httpsig.ContentDigest;
 
 /**
@@ -36,13 +38,20 @@ public final class LocalCache {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path dir;
 
-  /** One cached submission: the server's listing entry. */
+  /**
+   * One cached submission: the server's listing entry. {@code sha256} is the envelope as
+   * first stored (its log leaf); {@code currentSha256} the cached form, whose header may have
+   * been rewrapped {@code rewraps} times (SECURITY-rewrap2.md; equal to {@code sha256} and 0
+   * from servers without rewraps).
+   */
   public record Submission(long seq, String id, String context, String receivedDay, long size,
-      String sha256, boolean hasMailbox, String caseId) {
+      String sha256, boolean hasMailbox, String caseId, String currentSha256, int rewraps) {
     static Submission of(JsonNode n) {
+      String sha = n.path("sha256").asText();
       return new Submission(n.path("seq").asLong(), n.path("id").asText(), n.path("context").asText(),
-          n.path("receivedDay").asText(), n.path("size").asLong(), n.path("sha256").asText(),
-          n.path("hasMailbox").asBoolean(), n.path("caseId").asText());
+          n.path("receivedDay").asText(), n.path("size").asLong(), sha,
+          n.path("hasMailbox").asBoolean(), n.path("caseId").asText(), n.path("currentSha256").asText(sha),
+          n.path("rewraps").asInt(0));
     }
   }
 
@@ -107,12 +116,52 @@ public final class LocalCache {
           var out = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
         in.transferTo(out);
       }
-      if (!HexFormat.of().formatHex(d.digest()).equals(s.sha256())) {
+      if (!HexFormat.of().formatHex(d.digest()).equals(s.currentSha256())) {
         return false;
       }
       PrivateFiles.writeAtomically(dir.resolve("submissions").resolve(s.id() + ".json"),
           JSON.writeValueAsBytes(listing));
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      return true;
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Replaces the header of a cached envelope by {@code newHeader} (a rewrap of generation
+   * {@code generation}), keeping its payload bytes, if the result's SHA-256 is
+   * {@code expectedSha256}; returns false (and changes nothing) otherwise. The listing entry
+   * records the new SHA-256 and generation. Both files are replaced atomically.
+   */
+  public boolean replaceHeader(String id, byte[] newHeader, String expectedSha256, int generation)
+      throws IOException {
+    Path target = envelope(id);
+    Path json = dir.resolve("submissions").resolve(checkId(id) + ".json");
+    long oldHeader;
+    try (InputStream in = Files.newInputStream(target)) {
+      oldHeader = Envelope.inspectHeader(in).headerLength();
+    } catch (CryptoException e) {
+      return false;
+    }
+    Path tmp = PrivateFiles.temp(target);
+    try {
+      MessageDigest d = ContentDigest.newDigest();
+      try (InputStream in = Files.newInputStream(target);
+          var out = new java.security.DigestOutputStream(
+              Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING), d)) {
+        out.write(newHeader);
+        in.skipNBytes(oldHeader);
+        in.transferTo(out);
+      }
+      if (!HexFormat.of().formatHex(d.digest()).equals(expectedSha256)) {
+        return false;
+      }
+      ObjectNode listing = (ObjectNode) JSON.readTree(json.toFile());
+      listing.put("currentSha256", expectedSha256);
+      listing.put("rewraps", generation);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      PrivateFiles.writeAtomically(json, JSON.writeValueAsBytes(listing));
       return true;
     } finally {
       Files.deleteIfExists(tmp);
@@ -132,6 +181,15 @@ public final class LocalCache {
     }
     out.sort(Comparator.comparingLong(Submission::seq));
     return out;
+  }
+
+  /** The cached submission with exactly this id, if its envelope is cached (reads one file). */
+  public Optional<Submission> byId(String id) throws IOException {
+    Path json = dir.resolve("submissions").resolve(checkId(id) + ".json");
+    if (!hasEnvelope(id) || !Files.exists(json)) {
+      return Optional.empty();
+    }
+    return Optional.of(Submission.of(JSON.readTree(json.toFile())));
   }
 
   /** Finds a cached submission by full id or a unique prefix of at least 6 hex characters. */

@@ -12,6 +12,7 @@ import org.testigo.crypto.Fingerprint;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.envelope.EnvelopeInfo;
 import org.testigo.crypto.key.RecipientPublicKey;
+import org.testigo.server.core.CurrentEnvelopes;
 import org.testigo.server.core.EnvelopeId;
 import org.testigo.server.core.EnvelopeStore;
 import org.testigo.server.core.EnvelopeStore.MailboxLink;
@@ -35,7 +36,7 @@ import org.testigo.server.reviewer.auth.VerifiedBody;
 public final class ReviewerService {
   /** One listed submission; {@code caseId} is the report it belongs to (itself for a report). */
   public record Submission(long seq, String id, String context, String receivedDay, long size,
-      String sha256, boolean hasMailbox, String caseId) {}
+      String sha256, boolean hasMailbox, String caseId, String currentSha256, int rewraps) {}
 
   /** A page of the feed: items after the cursor and the cursor to ask with next. */
   public record Page<T>(List<T> items, long next, boolean more) {}
@@ -44,12 +45,14 @@ public final class ReviewerService {
   private final EnvelopeStore envelopes;
   private final MailboxStore mailboxes;
   private final long maxEnvelopeBytes;
+  private final CurrentEnvelopes current;
 
   public ReviewerService(Jdbi jdbi, EnvelopeStore envelopes, MailboxStore mailboxes, long maxEnvelopeBytes) {
     this.jdbi = jdbi;
     this.envelopes = envelopes;
     this.mailboxes = mailboxes;
     this.maxEnvelopeBytes = maxEnvelopeBytes;
+    this.current = new CurrentEnvelopes(envelopes);
   }
 
   /**
@@ -81,7 +84,8 @@ public final class ReviewerService {
     HexFormat hex = HexFormat.of();
     String id = hex.formatHex(r.id());
     return new Submission(r.seq(), id, r.context(), r.receivedDay().toString(), r.sizeBucket(),
-        hex.formatHex(r.sha256()), r.hasMailbox(), r.caseId() == null ? id : hex.formatHex(r.caseId()));
+        hex.formatHex(r.sha256()), r.hasMailbox(), r.caseId() == null ? id : hex.formatHex(r.caseId()),
+        hex.formatHex(r.currentSha256()), r.rewraps());
   }
 
   /** A submission's stored envelope, if it is one reviewers may read (in the feed). */
@@ -90,8 +94,14 @@ public final class ReviewerService {
     return listed ? envelopes.find(id) : Optional.empty();
   }
 
+  /** Streams the envelope as served: the newest rewrapped header, if any, and the original payload. */
   public void copyTo(EnvelopeRecord record, OutputStream out) throws IOException {
-    envelopes.copyTo(record, out);
+    current.copyTo(record, out);
+  }
+
+  /** SHA-256 of what {@link #copyTo} streams. */
+  public byte[] currentSha256(EnvelopeRecord record) {
+    return current.currentSha256(record);
   }
 
   /** The reply public key of the mailbox a report is linked to. */

@@ -64,7 +64,7 @@ public final class ReviewerSubmissionsResource {
     EnvelopeRecord record = service.envelope(parse(id)).orElseThrow(NotFoundException::new);
     StreamingOutput body = out -> service.copyTo(record, out);
     return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM_TYPE)
-        .header("Testigo-Envelope-Sha256", java.util.HexFormat.of().formatHex(record.sha256()))
+        .header("Testigo-Envelope-Sha256", java.util.HexFormat.of().formatHex(service.currentSha256(record)))
         .build();
   }
 
