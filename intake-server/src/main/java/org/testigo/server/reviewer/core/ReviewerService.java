@@ -84,6 +84,21 @@ public final class ReviewerService {
         hex.formatHex(r.sha256()), r.hasMailbox(), r.caseId() == null ? id : hex.formatHex(r.caseId()));
   }
 
+  /**
+   * One page of the feed with every envelope inline ({@link EnvelopeBatch}), streamed to
+   * {@code out}: the same items, order and {@code more} as {@link #submissions}.
+   */
+  public void batch(long after, int limit, OutputStream out) throws IOException {
+    Page<Submission> page = submissions(after, limit);
+    EnvelopeBatch batch = new EnvelopeBatch(out);
+    for (Submission s : page.items()) {
+      EnvelopeRecord record = envelopes.find(EnvelopeId.parse(s.id()))
+          .orElseThrow(() -> new IOException("a listed envelope is missing"));
+      batch.item(s, o -> envelopes.copyTo(record, o));
+    }
+    batch.end(page.more());
+  }
+
   /** A submission's stored envelope, if it is one reviewers may read (in the feed). */
   public Optional<EnvelopeRecord> envelope(EnvelopeId id) {
     boolean listed = envelopes.transactions().withHandle(h -> h.attach(ReviewerDao.class).inFeed(id.toBytes())) > 0;
