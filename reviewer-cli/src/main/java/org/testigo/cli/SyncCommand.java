@@ -8,10 +8,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -31,10 +29,10 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code sync}: bring the local ciphertext cache up to date. Verifies the manifest chain from
  * the pinned root (and refuses one older than the newest seen), then pages through the
- * submissions after the stored cursor, downloading each envelope once (a few at a time),
- * checking its SHA-256 against the listing, and advancing the cursor after each page once
- * the page is on disk: an interrupted sync resumes at the last page it completed and never
- * downloads an intact envelope twice.
+ * submissions after the stored cursor in envelope batches (a page of the feed with its
+ * envelopes inline, one signed request), checking each envelope's SHA-256 against its entry,
+ * and advancing the cursor after each page once the page is on disk: an interrupted sync
+ * resumes at the last page it completed and never stores an intact envelope twice.
  */
 @Command(name = "sync", mixinStandardHelpOptions = true,
     description = "Download new submissions (ciphertext only) and the key manifest from the server.")
@@ -42,8 +40,8 @@ public final class SyncCommand implements Callable<Integer> {
   static final String SUBMISSIONS_CURSOR = "submissionsCursor";
   static final String MANIFEST_SEQUENCE = "manifestSequence";
   static final int MAX_MANIFEST_CHARS = 4 * 1024 * 1024;
-  /** Envelope downloads (signed requests) in flight at once. */
-  static final int DOWNLOADS_IN_FLIGHT = 4;
+  /** Files forced to disk at once at a checkpoint (the file system commits them together). */
+  static final int FSYNCS_IN_FLIGHT = 4;
 
   @Spec CommandSpec spec;
   @Mixin HomeOptions home;
@@ -101,93 +99,33 @@ public final class SyncCommand implements Callable<Integer> {
 
   /**
    * Returns {new, already cached, 1 if stopped early with more to fetch}. Each page is one
-   * signed request for an envelope batch (or, from a server without batches, a listing and
-   * then its envelopes a few at a time), and a checkpoint: its envelopes are forced to disk,
-   * and only then is the cursor advanced past the page (SECURITY-revcli2.md). A sync killed mid-page lists the
-   * page again; what it had stored is checked against the listed SHA-256 and not fetched again.
+   * signed request for an envelope batch, and a checkpoint: its envelopes are forced to disk,
+   * and only then is the cursor advanced past the page (SECURITY-revcli2.md). A sync killed
+   * mid-page asks for the page again; what it had stored is checked against the listed
+   * SHA-256 and kept if intact.
    */
   private int[] syncSubmissions(RemoteSession s) throws IOException {
     int fresh = 0;
     int cached = 0;
     int pages = 0;
     boolean more = true;
-    ExecutorService pool = Executors.newFixedThreadPool(DOWNLOADS_IN_FLIGHT, r -> {
-      Thread t = new Thread(r, "sync-download");
+    ExecutorService pool = Executors.newFixedThreadPool(FSYNCS_IN_FLIGHT, r -> {
+      Thread t = new Thread(r, "sync-fsync");
       t.setDaemon(true);
       return t;
     });
     try (ProgressBar bar = progressBar()) {
-      boolean batches = true;
       while (more && (maxPages == 0 || pages < maxPages)) {
         long cursor = s.cache.cursor(SUBMISSIONS_CURSOR);
-        if (batches) {
-          InputStream batch = s.client.getIfFound("/api/v1/reviewer/submissions/envelopes?after=" + cursor
-              + "&limit=" + pageSize);
-          if (batch != null) {
-            int[] counts;
-            try (InputStream in = batch) {
-              counts = batchPage(s, cursor, new EnvelopeBatchReader(in), pool, bar);
-            }
-            pages++;
-            fresh += counts[0];
-            cached += counts[1];
-            more = counts[2] == 1;
-            continue;
-          }
-          batches = false;
+        int[] counts;
+        try (InputStream in = s.client.get("/api/v1/reviewer/submissions/envelopes?after=" + cursor
+            + "&limit=" + pageSize)) {
+          counts = batchPage(s, cursor, new EnvelopeBatchReader(in), pool, bar);
         }
-        JsonNode page = s.client.getJson("/api/v1/reviewer/submissions?after=" + cursor + "&limit=" + pageSize);
         pages++;
-        more = page.path("more").asBoolean(false);
-        List<JsonNode> items = new ArrayList<>();
-        page.path("items").forEach(items::add);
-        long last = cursor;
-        for (JsonNode item : items) {
-          long seq = item.path("seq").asLong();
-          if (seq <= last || !item.path("id").asText().matches("[0-9a-f]{32}")) {
-            throw new CliException(ExitCodes.SERVER, "the server's submission list is out of order");
-          }
-          last = seq;
-        }
-        List<Future<Boolean>> jobs = new ArrayList<>();
-        for (JsonNode item : items) {
-          jobs.add(pool.submit(() -> fetch(s, item)));
-        }
-        List<String> written = new ArrayList<>();
-        RuntimeException failed = null;
-        IOException failedIo = null;
-        for (int i = 0; i < jobs.size(); i++) {
-          try {
-            if (jobs.get(i).get()) {
-              written.add(items.get(i).path("id").asText());
-              fresh++;
-            } else {
-              cached++;
-            }
-            bar.step();
-          } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io && failedIo == null && failed == null) {
-              failedIo = io;
-            } else if (e.getCause() instanceof RuntimeException re && failedIo == null && failed == null) {
-              failed = re;
-            } else if (failedIo == null && failed == null) {
-              failedIo = new IOException(e.getCause());
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(ExitCodes.SERVER, "interrupted; run sync again to continue");
-          }
-        }
-        if (failed != null) {
-          throw failed;
-        }
-        if (failedIo != null) {
-          throw failedIo;
-        }
-        s.cache.force(written, pool);
-        if (!items.isEmpty()) {
-          s.cache.setCursor(SUBMISSIONS_CURSOR, last);
-        }
+        fresh += counts[0];
+        cached += counts[1];
+        more = counts[2] == 1;
       }
     } finally {
       pool.shutdownNow();
@@ -230,21 +168,6 @@ public final class SyncCommand implements Callable<Integer> {
       s.cache.setCursor(SUBMISSIONS_CURSOR, last);
     }
     return new int[] {fresh, cached, more ? 1 : 0};
-  }
-
-  /** Downloads one listed envelope unless an intact copy is cached; true if it was downloaded. */
-  private static boolean fetch(RemoteSession s, JsonNode item) throws IOException {
-    String id = item.path("id").asText();
-    if (s.cache.hasIntactEnvelope(item)) {
-      return false;
-    }
-    try (InputStream in = s.client.get("/api/v1/reviewer/submissions/" + id + "/envelope")) {
-      if (!s.cache.storeEnvelope(item, in)) {
-        throw new CliException(ExitCodes.CRYPTO, "envelope " + id + " does not match the SHA-256 the"
-            + " server listed; not stored");
-      }
-    }
-    return true;
   }
 
   private ProgressBar progressBar() {

@@ -53,20 +53,6 @@ public final class ReviewerClient {
     return r.body();
   }
 
-  /** As {@link #get}, but null when the server answers 404 (e.g. an older server without the path). */
-  public InputStream getIfFound(String pathAndQuery) throws IOException {
-    HttpResponse<InputStream> r = send("GET", pathAndQuery, null);
-    if (r.statusCode() == 404) {
-      r.body().close();
-      return null;
-    }
-    if (r.statusCode() != 200) {
-      r.body().close();
-      throw failure(r.statusCode(), pathAndQuery);
-    }
-    return r.body();
-  }
-
   public JsonNode getJson(String pathAndQuery) throws IOException {
     try (InputStream in = get(pathAndQuery)) {
       return JSON.readTree(in);
