@@ -136,6 +136,9 @@ public final class SyncListBenchmark {
       // Paired rounds, list then raw open on as many threads as list uses, so a busy machine
       // slows both sides of each ratio alike; the first round also warms the JIT up.
       for (int round = 1; round <= rounds; round++) {
+        if (Boolean.getBoolean("bench.phases")) {
+          System.out.println("phase list " + java.time.Instant.now());
+        }
         long l0 = System.nanoTime();
         long lc = cpu();
         String listOut = cli(concat(new String[] {"list"}, auth));
@@ -144,8 +147,14 @@ public final class SyncListBenchmark {
         if (!listOut.contains(n + " report(s)")) {
           throw new IllegalStateException("list did not show all reports");
         }
+        if (Boolean.getBoolean("bench.phases")) {
+          System.out.println("phase raw " + java.time.Instant.now());
+        }
         long rc = cpu();
         double rawS = rawOpen(envelopes, identity, threads);
+        if (Boolean.getBoolean("bench.phases")) {
+          System.out.println("phase end " + java.time.Instant.now());
+        }
         double rawCpu = (cpu() - rc) / 1e9;
         System.out.printf("round %d: list %7.2f s %8.0f reports/s; raw open (%d threads) %7.2f s %8.0f reports/s;"
             + " ratio list/raw %.2f (CPU time: %.2f); sync/raw %.2f  (load average %s)%n", round, listS, n / listS,

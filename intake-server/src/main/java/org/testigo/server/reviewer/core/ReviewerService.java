@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.testigo.crypto.CryptoException;
@@ -22,6 +23,7 @@ import org.testigo.server.core.MailboxStore;
 import org.testigo.server.core.PayloadTooLargeException;
 import org.testigo.server.core.StoredEnvelope;
 import org.testigo.server.core.TransactionRunner;
+import org.testigo.server.db.EnvelopeDao;
 import org.testigo.server.db.EnvelopeRecord;
 import org.testigo.server.db.ReviewerDao;
 import org.testigo.server.reviewer.auth.VerifiedBody;
@@ -91,10 +93,20 @@ public final class ReviewerService {
   public void batch(long after, int limit, OutputStream out) throws IOException {
     Page<Submission> page = submissions(after, limit);
     EnvelopeBatch batch = new EnvelopeBatch(out);
-    for (Submission s : page.items()) {
-      EnvelopeRecord record = envelopes.find(EnvelopeId.parse(s.id()))
-          .orElseThrow(() -> new IOException("a listed envelope is missing"));
-      batch.item(s, o -> envelopes.copyTo(record, o));
+    // One handle (one pooled connection) for the whole page: a handle and a DAO per query
+    // cost more than the queries (profiled with JFR).
+    try (Handle handle = jdbi.open()) {
+      EnvelopeDao dao = handle.attach(EnvelopeDao.class);
+      for (Submission s : page.items()) {
+        byte[] id = EnvelopeId.parse(s.id()).toBytes();
+        EnvelopeRecord record = dao.find(id).filter(r -> EnvelopeDao.STATE_STORED.equals(r.state()))
+            .orElseThrow(() -> new IOException("a listed envelope is missing"));
+        batch.item(s, o -> {
+          for (int i = 0; i < record.chunkCount(); i++) {
+            o.write(dao.chunk(id, i).orElseThrow(() -> new IOException("a stored envelope is missing a chunk")));
+          }
+        });
+      }
     }
     batch.end(page.more());
   }
