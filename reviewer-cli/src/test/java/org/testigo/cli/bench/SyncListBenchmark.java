@@ -47,7 +47,8 @@ import org.testigo.server.config.IntakeConfiguration;
  *       identity, nothing else;</li>
  *   <li>R paired rounds (argument 2, default 3) of {@code list}, which opens every cached
  *       envelope (one thread per processor), parses its payload and questionnaire and
- *       replays its case, then raw open of the same files on as many threads as list uses.</li>
+ *       replays its case, then raw open of the same files on as many threads as list uses;</li>
+ *   <li>{@code sync} of all N again into a second empty cache, with the JIT warm.</li>
  * </ol>
  * The keystore's Argon2id unlock is timed apart and subtracted from both commands. Prints
  * reports/s, the ratio list / raw open of each round (raw time over list time: 1.0 means
@@ -160,6 +161,22 @@ public final class SyncListBenchmark {
             + " ratio list/raw %.2f (CPU time: %.2f); sync/raw %.2f  (load average %s)%n", round, listS, n / listS,
             threads, rawS, envelopes.size() / rawS, rawS / listS, rawCpu / listCpu, rawS / syncS, load());
       }
+      // sync again into a second, empty cache: the JIT is warm now (the first sync paid for
+      // compiling the client's and the server's sync paths)
+      Path home2 = Files.createTempDirectory("testigo-bench-home2-");
+      cli("server", "add", "http://127.0.0.1:" + app.getPort(1), "--root", root, "--home", home2.toString());
+      String[] auth2 = auth.clone();
+      auth2[1] = home2.toString();
+      long w0 = System.nanoTime();
+      long wc = cpu();
+      String warmOut = cli(concat(new String[] {"sync"}, auth2));
+      double warmS = seconds(w0) - unlockS;
+      double warmCpu = (cpu() - wc) / 1e9;
+      if (!warmOut.contains(n + " new submission(s)")) {
+        throw new IllegalStateException("the second sync did not fetch all reports: " + warmOut);
+      }
+      System.out.printf("sync (warm):   %7.2f s  %8.0f reports/s  (CPU, server included: %.2f s; load average %s)%n",
+          warmS, n / warmS, warmCpu, load());
       identity.destroy();
     } finally {
       app.after();
