@@ -13,7 +13,8 @@ import org.testigo.crypto.key.RecipientPrivateKey;
 /**
  * The cached submissions of a server opened in memory and grouped by case: each report with
  * the follow-ups that name it. Envelopes that do not open with this reviewer's key (sealed
- * before the reviewer joined, or altered) are counted, not shown.
+ * before the reviewer joined, or altered) are counted, not shown. Envelopes are opened on
+ * one thread per processor.
  */
 final class CachedReports {
   /** A report and its follow-ups, oldest first. */
@@ -24,17 +25,13 @@ final class CachedReports {
 
   static CachedReports open(LocalCache cache, RecipientPrivateKey key) throws IOException {
     CachedReports out = new CachedReports();
+    List<DecryptedSubmission> opened = openAll(cache, cache.submissions(), key);
     List<DecryptedSubmission> followUps = new ArrayList<>();
-    for (LocalCache.Submission s : cache.submissions()) {
-      DecryptedSubmission d;
-      try {
-        d = DecryptedSubmission.open(cache, s, key);
-      } catch (CryptoException | IOException e) {
+    for (DecryptedSubmission d : opened) {
+      if (d == null) {
         out.unreadable++;
-        continue;
-      }
-      if (d.isReport()) {
-        out.cases.put(s.id(), new Case(d, new ArrayList<>()));
+      } else if (d.isReport()) {
+        out.cases.put(d.listing().id(), new Case(d, new ArrayList<>()));
       } else {
         followUps.add(d);
       }
@@ -46,6 +43,39 @@ final class CachedReports {
       }
     }
     return out;
+  }
+
+  /**
+   * Opens the submissions on one thread per processor, in memory; the result is in the
+   * order given, with null for an envelope that does not open with this key.
+   */
+  static List<DecryptedSubmission> openAll(LocalCache cache, List<LocalCache.Submission> submissions,
+      RecipientPrivateKey key) throws IOException {
+    int threads = Math.min(Runtime.getRuntime().availableProcessors(), Math.max(1, submissions.size() / 8));
+    java.util.function.Function<LocalCache.Submission, DecryptedSubmission> open = s -> {
+      try {
+        return DecryptedSubmission.open(cache, s, key);
+      } catch (CryptoException | IOException e) {
+        return null;
+      }
+    };
+    if (threads <= 1) {
+      return submissions.stream().map(open).toList();
+    }
+    java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
+    try {
+      return pool.submit(() -> submissions.parallelStream().map(open).toList()).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while opening the cache");
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** The case of a report id or unique prefix (a follow-up id leads to its report). */

@@ -50,7 +50,10 @@ final class CaseLog {
     this.verifier = verifier;
   }
 
-  /** Pages through {@code /events} from the stored cursor; returns how many were new. */
+  /**
+   * Pages through {@code /events} from the stored cursor; returns how many were new. Each
+   * event file is written (forced) as it arrives; the cursor moves once per page.
+   */
   static int sync(ReviewerClient client, LocalCache cache) throws IOException {
     int fresh = 0;
     boolean more = true;
@@ -69,6 +72,8 @@ final class CaseLog {
           fresh++;
         }
         cursor = seq;
+      }
+      if (cursor > cache.cursor(EVENTS_CURSOR)) {
         cache.setCursor(EVENTS_CURSOR, cursor);
       }
     }

@@ -5,12 +5,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import org.testigo.cli.remote.EnvelopeBatchReader;
 import org.testigo.cli.remote.LocalCache;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.manifest.KeyManifest;
@@ -25,9 +29,10 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code sync}: bring the local ciphertext cache up to date. Verifies the manifest chain from
  * the pinned root (and refuses one older than the newest seen), then pages through the
- * submissions after the stored cursor, downloading each envelope once, checking its SHA-256
- * against the listing, and advancing the cursor after each one: an interrupted sync resumes
- * where it stopped and never downloads an envelope twice.
+ * submissions after the stored cursor in envelope batches (a page of the feed with its
+ * envelopes inline, one signed request), checking each envelope's SHA-256 against its entry,
+ * and advancing the cursor after each page once the page is on disk: an interrupted sync
+ * resumes at the last page it completed and never stores an intact envelope twice.
  */
 @Command(name = "sync", mixinStandardHelpOptions = true,
     description = "Download new submissions (ciphertext only) and the key manifest from the server.")
@@ -35,6 +40,8 @@ public final class SyncCommand implements Callable<Integer> {
   static final String SUBMISSIONS_CURSOR = "submissionsCursor";
   static final String MANIFEST_SEQUENCE = "manifestSequence";
   static final int MAX_MANIFEST_CHARS = 4 * 1024 * 1024;
+  /** Files forced to disk at once at a checkpoint (the file system commits them together). */
+  static final int FSYNCS_IN_FLIGHT = 4;
 
   @Spec CommandSpec spec;
   @Mixin HomeOptions home;
@@ -95,42 +102,75 @@ public final class SyncCommand implements Callable<Integer> {
     return latest;
   }
 
-  /** Returns {new, already cached, 1 if stopped early with more to fetch}. */
+  /**
+   * Returns {new, already cached, 1 if stopped early with more to fetch}. Each page is one
+   * signed request for an envelope batch, and a checkpoint: its envelopes are forced to disk,
+   * and only then is the cursor advanced past the page (SECURITY-revcli2.md). A sync killed
+   * mid-page asks for the page again; what it had stored is checked against the listed
+   * SHA-256 and kept if intact.
+   */
   private int[] syncSubmissions(RemoteSession s) throws IOException {
     int fresh = 0;
     int cached = 0;
     int pages = 0;
     boolean more = true;
+    ExecutorService pool = Executors.newFixedThreadPool(FSYNCS_IN_FLIGHT, r -> {
+      Thread t = new Thread(r, "sync-fsync");
+      t.setDaemon(true);
+      return t;
+    });
     try (ProgressBar bar = progressBar()) {
       while (more && (maxPages == 0 || pages < maxPages)) {
         long cursor = s.cache.cursor(SUBMISSIONS_CURSOR);
-        JsonNode page = s.client.getJson("/api/v1/reviewer/submissions?after=" + cursor + "&limit=" + pageSize);
-        pages++;
-        more = page.path("more").asBoolean(false);
-        List<JsonNode> items = new java.util.ArrayList<>();
-        page.path("items").forEach(items::add);
-        for (JsonNode item : items) {
-          String id = item.path("id").asText();
-          long seq = item.path("seq").asLong();
-          if (seq <= cursor || !id.matches("[0-9a-f]{32}")) {
-            throw new CliException(ExitCodes.SERVER, "the server's submission list is out of order");
-          }
-          if (s.cache.hasEnvelope(id)) {
-            cached++;
-          } else {
-            try (InputStream in = s.client.get("/api/v1/reviewer/submissions/" + id + "/envelope")) {
-              if (!s.cache.storeEnvelope(item, in)) {
-                throw new CliException(ExitCodes.CRYPTO, "envelope " + id + " does not match the SHA-256 the"
-                    + " server listed; not stored");
-              }
-            }
-            fresh++;
-          }
-          cursor = seq;
-          s.cache.setCursor(SUBMISSIONS_CURSOR, cursor);
-          bar.step();
+        int[] counts;
+        try (InputStream in = s.client.get("/api/v1/reviewer/submissions/envelopes?after=" + cursor
+            + "&limit=" + pageSize)) {
+          counts = batchPage(s, cursor, new EnvelopeBatchReader(in), pool, bar);
         }
+        pages++;
+        fresh += counts[0];
+        cached += counts[1];
+        more = counts[2] == 1;
       }
+    } finally {
+      pool.shutdownNow();
+    }
+    return new int[] {fresh, cached, more ? 1 : 0};
+  }
+
+  /**
+   * Stores one page read from an envelope batch (one signed request), forces it to disk and
+   * moves the cursor past it; returns {new, already cached, 1 if the feed has more}.
+   */
+  private static int[] batchPage(RemoteSession s, long cursor, EnvelopeBatchReader batch, ExecutorService pool,
+      ProgressBar bar) throws IOException {
+    int fresh = 0;
+    int cached = 0;
+    long last = cursor;
+    List<String> written = new ArrayList<>();
+    for (JsonNode item = batch.next(); item != null; item = batch.next()) {
+      String id = item.path("id").asText();
+      long seq = item.path("seq").asLong();
+      if (seq <= last || !id.matches("[0-9a-f]{32}")) {
+        throw new CliException(ExitCodes.SERVER, "the server's submission list is out of order");
+      }
+      last = seq;
+      if (s.cache.hasIntactEnvelope(item)) {
+        cached++;
+      } else {
+        if (!s.cache.storeEnvelope(item, batch.body())) {
+          throw new CliException(ExitCodes.CRYPTO, "envelope " + id + " does not match the SHA-256 the"
+              + " server listed; not stored");
+        }
+        written.add(id);
+        fresh++;
+      }
+      bar.step();
+    }
+    boolean more = batch.more();
+    s.cache.force(written, pool);
+    if (last > cursor) {
+      s.cache.setCursor(SUBMISSIONS_CURSOR, last);
     }
     return new int[] {fresh, cached, more ? 1 : 0};
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -166,6 +167,40 @@ class ReviewerServerCliTest {
     Result again = reviewer("sync");
     assertThat(again.out()).contains("0 new submission(s), 3 already cached");
     assertThat(Files.getLastModifiedTime(cachedEnvelopes().get(0))).isEqualTo(before);
+
+    // a kill mid-page: the cursor is at the last checkpoint, the page's third envelope was
+    // being written (a stray temporary file, no final file) and the second was left short
+    // (a power loss before the checkpoint forced it): sync keeps the intact one, fetches the
+    // two others again, and checkpoints past the page
+    List<Path> envelopes = cachedEnvelopes();
+    List<byte[]> originals = new ArrayList<>();
+    for (Path p : envelopes) {
+      originals.add(Files.readAllBytes(p));
+    }
+    List<Path> bySeq = new ArrayList<>();
+    for (String line : reviewer("list").out().lines().toList()) {
+      if (line.matches("[0-9a-f]{12}  .*")) {
+        bySeq.add(envelopes.stream().filter(p -> p.getFileName().toString().startsWith(line.substring(0, 12)))
+            .findFirst().orElseThrow());
+      }
+    }
+    assertThat(bySeq).hasSize(3);
+    Files.writeString(HOME.resolve("cache/default/state.json"), "{\"submissionsCursor\":0,\"manifestSequence\":0}");
+    Files.write(bySeq.get(1), java.util.Arrays.copyOf(Files.readAllBytes(bySeq.get(1)), 100));
+    Files.delete(bySeq.get(2));
+    Files.writeString(bySeq.get(2).resolveSibling(".tmp-killed.part"), "partial");
+    Result resumedAfterKill = reviewer("sync");
+    assertThat(resumedAfterKill.code()).as(resumedAfterKill.err()).isZero();
+    assertThat(resumedAfterKill.out()).contains("2 new submission(s), 1 already cached");
+    for (int i = 0; i < envelopes.size(); i++) {
+      assertThat(Files.readAllBytes(envelopes.get(i))).isEqualTo(originals.get(i));
+    }
+    JsonNode state = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        HOME.resolve("cache/default/state.json").toFile());
+    assertThat(state.get("submissionsCursor").asLong()).isGreaterThan(0);
+    Result idle = reviewer("sync", "--page-size", "2");
+    assertThat(idle.out()).contains("0 new submission(s), 0 already cached");
+    Files.delete(bySeq.get(2).resolveSibling(".tmp-killed.part"));
 
     try (Stream<Path> all = Files.walk(HOME)) {
       for (Path p : all.filter(Files::isRegularFile).toList()) {

@@ -46,18 +46,25 @@ final class RealJars {
     final Path dataDir;
     final Path log;
     final int port;
+    final int reviewerPort;
     final int adminPort;
 
-    private Server(Process process, Path dataDir, Path log, int port, int adminPort) {
+    private Server(Process process, Path dataDir, Path log, int port, int reviewerPort, int adminPort) {
       this.process = process;
       this.dataDir = dataDir;
       this.log = log;
       this.port = port;
+      this.reviewerPort = reviewerPort;
       this.adminPort = adminPort;
     }
 
     String url(String path) {
       return "http://127.0.0.1:" + port + path;
+    }
+
+    /** Base URL of the reviewer API (its own connector). */
+    String reviewerUrl() {
+      return "http://127.0.0.1:" + reviewerPort;
     }
 
     String adminUrl(String path) {
@@ -79,7 +86,7 @@ final class RealJars {
 
   /**
    * Starts {@code java -jar testigo-intake-server.jar server config-demo.yml} with the
-   * data directory and ports overridden, and waits until the admin health check answers.
+   * data directory and all three ports (source, reviewer API, admin) on free loopback ports, and waits until the admin health check answers.
    */
   static Server startServer(Path work, String heap, String... extraProperties)
       throws IOException, InterruptedException {
@@ -89,10 +96,12 @@ final class RealJars {
     Path dataDir = Files.createDirectories(work.resolve("data"));
     Path log = work.resolve("server.log");
     int port = freePort();
+    int reviewerPort = freePort();
     int admin = freePort();
     List<String> cmd = new ArrayList<>(List.of("java", "-Xmx" + heap,
         "-Ddw.dataDirectory=" + dataDir,
         "-Ddw.server.applicationConnectors[0].port=" + port,
+        "-Ddw.server.applicationConnectors[1].port=" + reviewerPort,
         "-Ddw.server.adminConnectors[0].port=" + admin));
     for (String p : extraProperties) {
       cmd.add("-D" + p);
@@ -101,7 +110,7 @@ final class RealJars {
         REPO.resolve("intake-server/config-demo.yml").toString()));
     Process process = new ProcessBuilder(cmd).directory(work.toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    Server server = new Server(process, dataDir, log, port, admin);
+    Server server = new Server(process, dataDir, log, port, reviewerPort, admin);
     Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
     while (Instant.now().isBefore(deadline)) {

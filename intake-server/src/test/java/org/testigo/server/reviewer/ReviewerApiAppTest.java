@@ -407,4 +407,51 @@ class ReviewerApiAppTest {
     c[c.length - 1] ^= 1;
     return c;
   }
+
+  @Test
+  @Order(8)
+  void envelopeBatch_isTheFeedPageWithEachEnvelopeInlineAndRefusesBadInputWith400() throws Exception {
+    JsonNode page = list("?after=0&limit=500");
+    HttpResponse<byte[]> r = ReviewerRequests.signed(ALICE.signingKey(), "GET",
+        reviewer("/api/v1/reviewer/submissions/envelopes?after=0&limit=500"), null).send();
+    assertThat(r.statusCode()).isEqualTo(200);
+    java.io.DataInputStream in = new java.io.DataInputStream(new ByteArrayInputStream(r.body()));
+    assertThat(new String(in.readNBytes(8), StandardCharsets.US_ASCII)).isEqualTo("TGBATCH1");
+    int n = 0;
+    for (int tag = in.read(); tag == 1; tag = in.read()) {
+      JsonNode item = JSON.readTree(in.readNBytes(in.readUnsignedShort()));
+      assertThat(item).isEqualTo(page.get("items").get(n++));
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (int len = in.readInt(); len != 0; len = in.readInt()) {
+        assertThat(len).isBetween(1, 64 * 1024);
+        sha.update(in.readNBytes(len));
+      }
+      assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(item.get("sha256").asText());
+    }
+    assertThat(n).isEqualTo(page.get("items").size()).isGreaterThanOrEqualTo(2);
+    assertThat(in.read()).as("more").isEqualTo(0);
+    assertThat(in.read()).as("nothing after the end marker").isEqualTo(-1);
+
+    HttpResponse<byte[]> one = ReviewerRequests.signed(ALICE.signingKey(), "GET",
+        reviewer("/api/v1/reviewer/submissions/envelopes?after=0&limit=1"), null).send();
+    byte[] b = one.body();
+    assertThat(one.statusCode()).isEqualTo(200);
+    assertThat(b[b.length - 2]).as("end marker").isEqualTo((byte) 0);
+    assertThat(b[b.length - 1]).as("more").isEqualTo((byte) 1);
+
+    Map<String, Long> before = rowCounts();
+    before.remove("reviewer_nonces");
+    for (String q : List.of("?after=-1", "?limit=0", "?limit=501", "?after=x", "?limit=99999999999")) {
+      HttpResponse<byte[]> bad = ReviewerRequests.signed(ALICE.signingKey(), "GET",
+          reviewer("/api/v1/reviewer/submissions/envelopes" + q), null).send();
+      assertThat(bad.statusCode()).as(q).isBetween(400, 404);
+      assertThat(new String(bad.body(), StandardCharsets.UTF_8)).as(q).doesNotContain("Exception").doesNotContain("TGBATCH");
+    }
+    Map<String, Long> after = rowCounts();
+    after.remove("reviewer_nonces");
+    assertThat(after).isEqualTo(before);
+    assertRefused(new ReviewerRequests.Prepared(reviewer("/api/v1/reviewer/submissions/envelopes"), "GET",
+        Map.of(), null));
+  }
+
 }

@@ -105,6 +105,9 @@ public final class LocalCache {
   /**
    * Stores a downloaded envelope if its SHA-256 equals the listed one; returns false (and
    * stores nothing) otherwise. The file appears under its final name only when complete.
+   * The files are not forced to disk here: {@link #force} does that for a whole batch before
+   * the sync cursor moves past it, and {@link #hasIntactEnvelope} re-checks what a crash
+   * after the last checkpoint may have left.
    */
   public boolean storeEnvelope(JsonNode listing, InputStream content) throws IOException {
     Submission s = Submission.of(listing);
@@ -119,8 +122,7 @@ public final class LocalCache {
       if (!HexFormat.of().formatHex(d.digest()).equals(s.currentSha256())) {
         return false;
       }
-      PrivateFiles.writeAtomically(dir.resolve("submissions").resolve(s.id() + ".json"),
-          JSON.writeValueAsBytes(listing));
+      PrivateFiles.writeAtomically(listing(s.id()), JSON.writeValueAsBytes(listing), false);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       return true;
     } finally {
@@ -168,19 +170,76 @@ public final class LocalCache {
     }
   }
 
-  /** Every cached submission with its envelope present, by server sequence. */
-  public List<Submission> submissions() throws IOException {
-    List<Submission> out = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve("submissions"), "*.json")) {
-      for (Path p : ds) {
-        Submission s = Submission.of(JSON.readTree(p.toFile()));
-        if (hasEnvelope(s.id())) {
-          out.add(s);
-        }
+  /**
+   * True if the envelope of {@code listing} is cached with the listed SHA-256 and its
+   * listing file is there (a copy that a crash left short or empty is not intact).
+   */
+  public boolean hasIntactEnvelope(JsonNode listing) throws IOException {
+    Submission s = Submission.of(listing);
+    Path f = envelope(s.id());
+    if (!Files.exists(f) || !Files.exists(listing(s.id()))) {
+      return false;
+    }
+    MessageDigest d = ContentDigest.newDigest();
+    try (InputStream in = new DigestInputStream(Files.newInputStream(f), d)) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    return HexFormat.of().formatHex(d.digest()).equals(s.currentSha256());
+  }
+
+  /**
+   * Forces the cached envelopes and listings of these ids, and the submissions directory,
+   * to disk (several at a time on {@code pool}); called before a cursor checkpoint.
+   */
+  public void force(List<String> ids, java.util.concurrent.ExecutorService pool) throws IOException {
+    List<java.util.concurrent.Future<Void>> jobs = new ArrayList<>();
+    for (String id : ids) {
+      for (Path p : List.of(envelope(id), listing(id))) {
+        jobs.add(pool.submit(() -> {
+          PrivateFiles.force(p);
+          return null;
+        }));
       }
     }
-    out.sort(Comparator.comparingLong(Submission::seq));
-    return out;
+    for (java.util.concurrent.Future<Void> j : jobs) {
+      try {
+        j.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof IOException io) {
+          throw io;
+        }
+        throw new IOException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while writing the cache");
+      }
+    }
+    PrivateFiles.force(dir.resolve("submissions"));
+  }
+
+  private Path listing(String id) {
+    return dir.resolve("submissions").resolve(checkId(id) + ".json");
+  }
+
+  /** Every cached submission with its envelope present, by server sequence. */
+  public List<Submission> submissions() throws IOException {
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve("submissions"), "*.json")) {
+      ds.forEach(files::add);
+    }
+    try {
+      List<Submission> out = new ArrayList<>(files.parallelStream().map(p -> {
+        try {
+          return Submission.of(JSON.readTree(p.toFile()));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).filter(s -> hasEnvelope(s.id())).toList());
+      out.sort(Comparator.comparingLong(Submission::seq));
+      return out;
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 
   /** The cached submission with exactly this id, if its envelope is cached (reads one file). */

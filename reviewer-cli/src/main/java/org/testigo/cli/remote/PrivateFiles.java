@@ -21,14 +21,34 @@ public final class PrivateFiles {
     return dir;
   }
 
+  /** Writes {@code target} through a temporary file, forced to disk, and an atomic rename. */
   public static void writeAtomically(Path target, byte[] content) throws IOException {
+    writeAtomically(target, content, true);
+  }
+
+  /**
+   * As {@link #writeAtomically(Path, byte[])}; with {@code sync} false the content is not
+   * forced to disk before the rename (the caller forces it later, see {@link #force}).
+   */
+  public static void writeAtomically(Path target, byte[] content, boolean sync) throws IOException {
     Path tmp = temp(target);
     try {
-      Files.write(tmp, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
-          StandardOpenOption.SYNC);
+      if (sync) {
+        Files.write(tmp, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.SYNC);
+      } else {
+        Files.write(tmp, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+      }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Forces a file's (or a directory's) content and metadata to disk. */
+  public static void force(Path p) throws IOException {
+    try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(p, StandardOpenOption.READ)) {
+      c.force(true);
     }
   }
 

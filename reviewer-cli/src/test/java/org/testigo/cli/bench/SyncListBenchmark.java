@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 import org.testigo.cli.ReviewerCli;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.identity.Keystore;
+import org.testigo.crypto.identity.KeystoreParams;
 import org.testigo.crypto.identity.Passphrase;
 import org.testigo.crypto.identity.ReviewerIdentity;
 import org.testigo.crypto.key.RecipientPublicKey;
@@ -42,17 +43,21 @@ import org.testigo.server.config.IntakeConfiguration;
  * questionnaire each, no attachment), then times, with the demo reviewer's keystore:
  * <ol>
  *   <li>{@code sync} of all N into an empty cache (download, SHA-256 check, atomic store);</li>
- *   <li>{@code list}, which opens every cached envelope, parses its payload and questionnaire
- *       and replays its case;</li>
- *   <li>raw {@link Envelope#open} of the same cached files, one identity, nothing else.</li>
+ *   <li>raw {@link Envelope#open} of the cached files into memory on one thread, one
+ *       identity, nothing else;</li>
+ *   <li>R paired rounds (argument 2, default 3) of {@code list}, which opens every cached
+ *       envelope (one thread per processor), parses its payload and questionnaire and
+ *       replays its case, then raw open of the same files on as many threads as list uses;</li>
+ *   <li>{@code sync} of all N again into a second empty cache, with the JIT warm.</li>
  * </ol>
  * The keystore's Argon2id unlock is timed apart and subtracted from both commands. Prints
- * reports/s and the ratio list / raw open. Run from the repository root:
+ * reports/s, the ratio list / raw open of each round (raw time over list time: 1.0 means
+ * list costs nothing beyond opening) and the load average. Run from the repository root:
  * <pre>
  * mvn -B -q -pl crypto,intake-server,reviewer-cli test-compile dependency:build-classpath \
  *     -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
  * java -cp reviewer-cli/target/test-classes:reviewer-cli/target/classes:$(cat reviewer-cli/target/cp.txt) \
- *     org.testigo.cli.bench.SyncListBenchmark 1000
+ *     org.testigo.cli.bench.SyncListBenchmark 10000 3
  * </pre>
  */
 public final class SyncListBenchmark {
@@ -60,6 +65,7 @@ public final class SyncListBenchmark {
 
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     Path repo = locateRepo();
     Path data = Files.createTempDirectory("testigo-bench-data-");
     Path home = Files.createTempDirectory("testigo-bench-home-");
@@ -95,48 +101,127 @@ public final class SyncListBenchmark {
       System.out.printf("seeded %d reports through the API in %.1f s (%.0f reports/s, 2 clients)%n", n, seedS, n / seedS);
 
       char[] pass = Files.readString(data.resolve("demo/reviewer.passphrase")).strip().toCharArray();
-      byte[] keystoreFile = Keystore.readBytes(data.resolve("demo/reviewer.keystore"));
+      ReviewerIdentity identity = Keystore.decrypt(Keystore.readBytes(data.resolve("demo/reviewer.keystore")),
+          Passphrase.of(pass.clone()));
+      // The same identity under a cheap Argon2id, so that the unlock, timed apart and
+      // subtracted, is small and steady even on a loaded machine.
+      Path cheap = home.resolve("bench.keystore");
+      Keystore.write(cheap, Keystore.encrypt(identity, Passphrase.of(pass.clone()), KeystoreParams.TEST,
+          new SecureRandom()), false);
+      auth[3] = cheap.toString();
       long k0 = System.nanoTime();
-      ReviewerIdentity identity = Keystore.decrypt(keystoreFile, Passphrase.of(pass.clone()));
+      Keystore.decrypt(Keystore.readBytes(cheap), Passphrase.of(pass.clone())).destroy();
       double unlockS = seconds(k0);
-      System.out.printf("keystore unlock (Argon2id): %.2f s, subtracted below%n", unlockS);
+      System.out.printf("keystore unlock (Argon2id, test parameters): %.3f s, subtracted below%n", unlockS);
 
       long s0 = System.nanoTime();
+      long sc = cpu();
       String syncOut = cli(concat(new String[] {"sync"}, auth));
       double syncS = seconds(s0) - unlockS;
+      double syncCpu = (cpu() - sc) / 1e9;
       if (!syncOut.contains(n + " new submission(s)")) {
         throw new IllegalStateException("sync did not fetch all reports: " + syncOut);
       }
-      System.out.printf("sync:          %7.2f s  %8.0f reports/s%n", syncS, n / syncS);
-
-      long l0 = System.nanoTime();
-      String listOut = cli(concat(new String[] {"list"}, auth));
-      double listS = seconds(l0) - unlockS;
-      if (!listOut.contains(n + " report(s)")) {
-        throw new IllegalStateException("list did not show all reports");
-      }
-      System.out.printf("list:          %7.2f s  %8.0f reports/s%n", listS, n / listS);
+      System.out.printf("sync:          %7.2f s  %8.0f reports/s  (CPU, server included: %.2f s; load average %s)%n",
+          syncS, n / syncS, syncCpu, load());
 
       List<Path> envelopes;
       try (Stream<Path> s = Files.list(seeded)) {
         envelopes = s.filter(p -> p.toString().endsWith(".tgenv")).toList();
       }
-      long r0 = System.nanoTime();
-      long plain = 0;
-      for (Path p : envelopes) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (InputStream in = Files.newInputStream(p)) {
-          Envelope.open(in, out, identity.encryptionKey(), Envelope.CONTEXT_REPORT);
+      int threads = Runtime.getRuntime().availableProcessors();
+      long r1c = cpu();
+      double raw1 = rawOpen(envelopes, identity, 1);
+      System.out.printf("raw open, 1 thread:  %7.2f s  %8.0f reports/s  (CPU %.2f s; load average %s)%n", raw1,
+          envelopes.size() / raw1, (cpu() - r1c) / 1e9, load());
+      // Paired rounds, list then raw open on as many threads as list uses, so a busy machine
+      // slows both sides of each ratio alike; the first round also warms the JIT up.
+      for (int round = 1; round <= rounds; round++) {
+        if (Boolean.getBoolean("bench.phases")) {
+          System.out.println("phase list " + java.time.Instant.now());
         }
-        plain += out.size();
+        long l0 = System.nanoTime();
+        long lc = cpu();
+        String listOut = cli(concat(new String[] {"list"}, auth));
+        double listS = seconds(l0) - unlockS;
+        double listCpu = (cpu() - lc) / 1e9;
+        if (!listOut.contains(n + " report(s)")) {
+          throw new IllegalStateException("list did not show all reports");
+        }
+        if (Boolean.getBoolean("bench.phases")) {
+          System.out.println("phase raw " + java.time.Instant.now());
+        }
+        long rc = cpu();
+        double rawS = rawOpen(envelopes, identity, threads);
+        if (Boolean.getBoolean("bench.phases")) {
+          System.out.println("phase end " + java.time.Instant.now());
+        }
+        double rawCpu = (cpu() - rc) / 1e9;
+        System.out.printf("round %d: list %7.2f s %8.0f reports/s; raw open (%d threads) %7.2f s %8.0f reports/s;"
+            + " ratio list/raw %.2f (CPU time: %.2f); sync/raw %.2f  (load average %s)%n", round, listS, n / listS,
+            threads, rawS, envelopes.size() / rawS, rawS / listS, rawCpu / listCpu, rawS / syncS, load());
       }
-      double rawS = seconds(r0);
+      // sync again into a second, empty cache: the JIT is warm now (the first sync paid for
+      // compiling the client's and the server's sync paths)
+      Path home2 = Files.createTempDirectory("testigo-bench-home2-");
+      cli("server", "add", "http://127.0.0.1:" + app.getPort(1), "--root", root, "--home", home2.toString());
+      String[] auth2 = auth.clone();
+      auth2[1] = home2.toString();
+      long w0 = System.nanoTime();
+      long wc = cpu();
+      String warmOut = cli(concat(new String[] {"sync"}, auth2));
+      double warmS = seconds(w0) - unlockS;
+      double warmCpu = (cpu() - wc) / 1e9;
+      if (!warmOut.contains(n + " new submission(s)")) {
+        throw new IllegalStateException("the second sync did not fetch all reports: " + warmOut);
+      }
+      System.out.printf("sync (warm):   %7.2f s  %8.0f reports/s  (CPU, server included: %.2f s; load average %s)%n",
+          warmS, n / warmS, warmCpu, load());
       identity.destroy();
-      System.out.printf("raw open:      %7.2f s  %8.0f reports/s  (%d envelopes, %d plaintext bytes)%n",
-          rawS, envelopes.size() / rawS, envelopes.size(), plain);
-      System.out.printf("ratio list / raw open: %.2f; sync / raw open: %.2f%n", listS / rawS, syncS / rawS);
     } finally {
       app.after();
+    }
+  }
+
+  /** Opens every envelope into memory on {@code threads} threads; returns seconds. */
+  static double rawOpen(List<Path> envelopes, ReviewerIdentity identity, int threads) throws Exception {
+    long r0 = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      AtomicInteger next = new AtomicInteger();
+      List<Future<?>> jobs = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        jobs.add(pool.submit(() -> {
+          for (int i; (i = next.getAndIncrement()) < envelopes.size(); ) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (InputStream in = Files.newInputStream(envelopes.get(i))) {
+              Envelope.open(in, out, identity.encryptionKey(), Envelope.CONTEXT_REPORT);
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : jobs) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    return seconds(r0);
+  }
+
+  /** CPU time of this whole process (the idle in-process server included), nanoseconds. */
+  static long cpu() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  static String load() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ", 4)[0];
+    } catch (IOException e) {
+      return String.format("%.2f", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+          .getSystemLoadAverage());
     }
   }
 

@@ -32,8 +32,9 @@ import org.testigo.server.reviewer.auth.VerifiedBody;
 import org.testigo.server.reviewer.core.ReviewerService;
 
 /**
- * {@code /api/v1/reviewer/submissions}: the feed of submissions after a cursor, one
- * envelope's ciphertext (streamed from its chunks), the reply key of a report's mailbox, and
+ * {@code /api/v1/reviewer/submissions}: the feed of submissions after a cursor, the same
+ * page with its envelopes inline ({@code envelopes}), one envelope's ciphertext (streamed
+ * from its chunks), the reply key of a report's mailbox, and
  * replies. Every request here has passed {@link SignatureAuthFilter}.
  */
 @Path("/api/v1/reviewer/submissions")
@@ -55,6 +56,19 @@ public final class ReviewerSubmissionsResource {
       throw new InvalidInputException("error.form");
     }
     return service.submissions(after, limit);
+  }
+
+  /** One page of the feed with the envelopes inline ({@code EnvelopeBatch} v1). */
+  @GET
+  @Path("envelopes")
+  @Produces(MediaType.APPLICATION_OCTET_STREAM)
+  public Response batch(@QueryParam("after") @DefaultValue("0") long after,
+      @QueryParam("limit") @DefaultValue("100") int limit) {
+    if (after < 0 || limit < 1 || limit > maxPageSize) {
+      throw new InvalidInputException("error.form");
+    }
+    StreamingOutput body = out -> service.batch(after, limit, out);
+    return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM_TYPE).build();
   }
 
   @GET

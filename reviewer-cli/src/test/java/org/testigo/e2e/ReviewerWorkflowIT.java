@@ -1,0 +1,298 @@
+package org.testigo.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testigo.crypto.sign.SigningPrivateKey;
+import org.testigo.crypto.sign.SigningPublicKeyText;
+
+/**
+ * Issue 4's end-to-end check of the reviewer workflow with the real jars, on real MariaDB
+ * (its own database, dropped afterwards):
+ * <ol>
+ *   <li>the organisation is made with the reviewer jar as in the key-ceremony runbook:
+ *       reviewers ana and beto create their keystores, the custodians' genesis ceremony
+ *       lists ana, the server starts on that chain (no demo organisation), and a second
+ *       ceremony ({@code manifest add-reviewer}) adds beto; the server takes the longer
+ *       chain through its admin task {@code update-manifest};</li>
+ *   <li>a source without JavaScript submits a report with two files through the HTML form;</li>
+ *   <li>both reviewers {@code server add} and {@code sync}; they triage at the same moment
+ *       from two launcher processes started together (ana: ack, assign; beto: priority,
+ *       label, note), sync again and see the same state in {@code list} and {@code show};</li>
+ *   <li>ana replies from a file; the source reads the reply on the status page with the
+ *       receipt; beto refers the case with a reference number and closes it;
+ *       {@code history} verifies every event; {@code files} gives back both attachments
+ *       byte for byte.</li>
+ * </ol>
+ * No timing assertions.
+ */
+class ReviewerWorkflowIT {
+  private static final String[] CUSTODIANS = {"custodia-uno", "custodia-dos"};
+
+  @TempDir Path work;
+  private final List<String> databases = new ArrayList<>();
+
+  @AfterEach
+  void dropDatabases() throws Exception {
+    for (String db : databases) {
+      sql("DROP DATABASE IF EXISTS `" + db + "`");
+    }
+  }
+
+  /** One reviewer's workstation: keystore, passphrase file and home directory. */
+  private record Reviewer(String alias, Path keystore, Path passphrase, Path home) {
+    String[] auth() {
+      return new String[] {"--home", home.toString(), "-k", keystore.toString(),
+          "--passphrase-file", passphrase.toString()};
+    }
+  }
+
+  @Test
+  void twoReviewersTriageConcurrently_replyReachesTheSource_caseIsReferredClosedAndVerified()
+      throws Exception {
+    String db = "testigo_rw_" + UUID.randomUUID().toString().replace("-", "")
+        .substring(0, 12).toLowerCase(Locale.ROOT);
+    databases.add(db);
+    sql("CREATE DATABASE `" + db + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+    Path emptyPassword = Files.createFile(work.resolve("db-root-password"));
+
+    // Reviewers make their keys on their own workstations and hand over the public bundles.
+    Reviewer ana = reviewer("ana");
+    Reviewer beto = reviewer("beto");
+
+    // The server administrator's log key (no tool makes one: the seed file is 32 random
+    // bytes, mode 0600, like the deployment secret made by ops/install/install.sh).
+    Path serverWork = Files.createDirectories(work.resolve("server"));
+    Path data = Files.createDirectories(serverWork.resolve("data"));
+    SigningPrivateKey logKey = SigningPrivateKey.generate(new SecureRandom());
+    writePrivate(data.resolve("log-key"), logKey.exposeSecret());
+    Path logPub = work.resolve("log.pub");
+    Files.writeString(logPub, SigningPublicKeyText.toText(SigningPublicKeyText.Kind.LOG, logKey.publicKey()));
+    logKey.destroy();
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    writePrivate(data.resolve("deployment-secret"), secret);
+
+    // Genesis ceremony: the organisation's root key, split 2-of-2; the first manifest lists ana.
+    Path ceremony = work.resolve("ceremony");
+    List<String> init = new ArrayList<>(List.of("custody", "init", "--organisation", "Casa del Migrante (prueba)"));
+    for (String c : CUSTODIANS) {
+      init.addAll(List.of("--custodian", c + "=" + passFile(c)));
+    }
+    init.addAll(List.of("-m", "2", "--log-key", logPub.toString(), "--reviewer", bundle(ana).toString(),
+        "--out", ceremony.toString(), "--argon2-memory-mib", "8", "--argon2-iterations", "1"));
+    String genesis = ok(work, init.toArray(String[]::new));
+    String root = genesis.lines().filter(l -> l.startsWith("Full root fingerprint: ")).findFirst()
+        .orElseThrow().substring("Full root fingerprint: ".length()).strip();
+    Files.copy(ceremony.resolve("chain.txt"), data.resolve("manifest-chain.txt"));
+    Files.writeString(data.resolve("root-fingerprint"), root + "\n");
+
+    String marker = "MARCADOR-FLUJO-" + UUID.randomUUID();
+    byte[] photo = new byte[70_000];
+    new SecureRandom().nextBytes(photo);
+    photo[0] = 0x00;
+    byte[] document = ("%PDF-1.4 denuncia en papel " + marker + "\n").getBytes(StandardCharsets.UTF_8);
+    String replyText = "Recibimos su denuncia. Puede acudir al albergue el lunes. Respuesta " + UUID.randomUUID();
+
+    try (RealJars.Server server = RealJars.startServer(serverWork, "256m", "dw.keys.demoBootstrap=false",
+        "dw.database.type=MARIADB", "dw.database.url=jdbc:mariadb://127.0.0.1:3306/" + db,
+        "dw.database.user=root", "dw.database.passwordFile=" + emptyPassword)) {
+      HttpClient http = HttpClient.newHttpClient();
+
+      // A second ceremony adds beto; the administrator gives the new chain to the server.
+      Path chain1 = work.resolve("chain-1.txt");
+      List<String> add = new ArrayList<>(List.of("manifest", "add-reviewer", bundle(beto).toString(),
+          "--role", "reviewer", "--chain", ceremony.resolve("chain.txt").toString(), "-o", chain1.toString()));
+      for (String c : CUSTODIANS) {
+        add.addAll(List.of("--share", ceremony.resolve(c + ".tshare").toString(),
+            "--share-passphrase-file", passFile(c).toString()));
+      }
+      assertThat(ok(work, add.toArray(String[]::new))).contains("Added beto (reviewer): manifest 1");
+      HttpResponse<String> update = http.send(HttpRequest.newBuilder(
+              URI.create(server.adminUrl("/tasks/update-manifest")))
+          .POST(HttpRequest.BodyPublishers.ofFile(chain1)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(update.statusCode()).as(update.body()).isEqualTo(200);
+      assertThat(update.body()).contains("manifest 1 in force: 2 reviewer entries");
+
+      // The source, without JavaScript, reports with two files.
+      Multipart form = new Multipart().field("version", "1").field("lang", "es")
+          .field("what", "extortion").field("who", "inm").field("state", "OAX")
+          .field("place_kind", "train")
+          .field("narrative", "Nos pidieron dinero en el tren. " + marker)
+          .field("wants", "reply")
+          .file("files", "foto.bin", "application/octet-stream", photo)
+          .file("files", "denuncia.pdf", "application/pdf", document);
+      HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(server.url("/report?lang=es")))
+          .header("Content-Type", form.contentType())
+          .POST(HttpRequest.BodyPublishers.ofByteArray(form.build())).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+      Matcher r = Pattern.compile("<p class=\"receipt\">([^<]+)</p>").matcher(page.body());
+      assertThat(r.find()).as(page.body()).isTrue();
+      String receipt = r.group(1).strip();
+
+      // Both reviewers register the server (pinned root) and sync.
+      for (Reviewer rv : List.of(ana, beto)) {
+        assertThat(ok(work, "server", "add", server.reviewerUrl(), "--root", root, "--home", rv.home().toString()))
+            .isNotBlank();
+        assertThat(ok(work, args("sync", rv))).contains("1 new submission(s)").contains("manifest #1");
+      }
+      String listed = ok(work, args("list", ana));
+      Matcher idm = Pattern.compile("(?m)^([0-9a-f]{12})  ").matcher(listed);
+      assertThat(idm.find()).as(listed).isTrue();
+      String id = idm.group(1);
+      assertThat(listed).contains("1 report(s)").contains("extortion").contains("new");
+
+      // Concurrent triage: two launcher processes started together, twice.
+      concurrently(() -> ok(work, args("ack", ana, id)), () -> ok(work, args("priority", beto, id, "urgent")));
+      concurrently(() -> ok(work, args("assign", ana, id, "beto")),
+          () -> ok(work, args("label", beto, id, "--add", "tren")));
+      assertThat(ok(work, args("note", beto, id, "--text", "Pedir a la fiscalía copia del parte."))).contains("Recorded note");
+
+      for (Reviewer rv : List.of(ana, beto)) {
+        assertThat(ok(work, args("sync", rv))).contains("0 new submission(s)");
+      }
+      String listA = ok(work, args("list", ana));
+      String listB = ok(work, args("list", beto));
+      assertThat(listA).isEqualTo(listB).contains("acknowledged").contains("beto");
+      String showA = ok(work, args("show", ana, id));
+      String showB = ok(work, args("show", beto, id));
+      assertThat(showA).isEqualTo(showB).contains("Nos pidieron dinero en el tren. " + marker)
+          .contains("acknowledged").contains("beto").contains("priority urgent").contains("labels [tren]")
+          .contains("Pedir a la fiscalía copia del parte.");
+
+      // Ana replies from a file; the source reads it with the receipt.
+      Path replyFile = work.resolve("respuesta.txt");
+      Files.writeString(replyFile, replyText, StandardCharsets.UTF_8);
+      assertThat(ok(work, args("reply", ana, id, "--file", replyFile.toString()))).contains("Reply sent");
+      HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(server.url("/status?lang=es")))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString("receipt=" + URLEncoder.encode(receipt, StandardCharsets.UTF_8)))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
+      assertThat(status.body()).contains(replyText);
+
+      // Beto refers the case with the prosecutor's reference number and closes it.
+      assertThat(ok(work, args("refer", beto, id, "--to", "fgr", "--reference", "FGR/OAX/0421/2026")))
+          .contains("status now referred");
+      assertThat(ok(work, args("close", beto, id, "referred"))).contains("status now closed");
+
+      RealJars.Run history = RealJars.reviewer(work, args("history", ana, id));
+      assertThat(history.exitCode()).as(history.output()).isZero();
+      assertThat(history.output()).contains("8 verified event(s)")
+          .contains("status closed, assignee beto, priority urgent, labels [tren]")
+          .doesNotContain("rejected").doesNotContain("unreadable").doesNotContain("failed verification");
+      for (String type : List.of("acknowledge", "priority", "assign", "label", "note", "reply_sent", "refer", "close")) {
+        assertThat(history.output()).contains(" " + type + " ");
+      }
+      assertThat(history.output().lines().filter(l -> l.contains(" applied ")).count()).isEqualTo(8);
+
+      Path out = work.resolve("adjuntos");
+      assertThat(ok(work, args("files", beto, id, "--out", out.toString()))).contains("2 file(s)");
+      List<byte[]> written = new ArrayList<>();
+      try (var files = Files.list(out)) {
+        for (Path f : files.sorted().toList()) {
+          written.add(Files.readAllBytes(f));
+        }
+      }
+      assertThat(written).hasSize(2);
+      assertThat(written).anySatisfy(b -> assertThat(b).isEqualTo(photo));
+      assertThat(written).anySatisfy(b -> assertThat(b).isEqualTo(document));
+
+      assertThat(RealJars.filesContaining(server.dataDir, marker)).isEmpty();
+      assertThat(server.output()).doesNotContain(marker).doesNotContain(replyText);
+    }
+  }
+
+  /** Runs the two commands in two threads, each starting its own launcher process, at once. */
+  private static void concurrently(Callable<String> a, Callable<String> b) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<String> fa = pool.submit(a);
+      Future<String> fb = pool.submit(b);
+      assertThat(fa.get(3, TimeUnit.MINUTES)).contains("Recorded");
+      assertThat(fb.get(3, TimeUnit.MINUTES)).contains("Recorded");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private Reviewer reviewer(String alias) throws IOException, InterruptedException {
+    Path dir = Files.createDirectories(work.resolve(alias));
+    Reviewer r = new Reviewer(alias, dir.resolve(alias + ".tkey"), passFile(alias), dir.resolve("home"));
+    assertThat(ok(work, "keys", "init", "--alias", alias, "-k", r.keystore().toString(), "--passphrase-file",
+        r.passphrase().toString(), "--argon2-memory-mib", "8", "--argon2-iterations", "1"))
+        .contains("Keystore written");
+    return r;
+  }
+
+  private Path bundle(Reviewer r) throws IOException, InterruptedException {
+    Path b = work.resolve(r.alias() + ".pub");
+    if (!Files.exists(b)) {
+      ok(work, "keys", "public", "-k", r.keystore().toString(), "--passphrase-file", r.passphrase().toString(),
+          "-o", b.toString());
+    }
+    return b;
+  }
+
+  private Path passFile(String name) throws IOException {
+    Path p = work.resolve(name + ".pass");
+    if (!Files.exists(p)) {
+      Files.writeString(p, "una frase larga y secreta de " + name + "\n");
+    }
+    return p;
+  }
+
+  private static String[] args(String command, Reviewer r, String... rest) {
+    List<String> all = new ArrayList<>(List.of(command));
+    all.addAll(List.of(r.auth()));
+    all.addAll(List.of(rest));
+    return all.toArray(String[]::new);
+  }
+
+  /** Runs the reviewer jar and returns its output; fails with the output unless it exits 0. */
+  private static String ok(Path dir, String... args) throws IOException, InterruptedException {
+    RealJars.Run run = RealJars.reviewer(dir, args);
+    assertThat(run.exitCode()).as(String.join(" ", args) + ":\n" + run.output()).isZero();
+    return run.output();
+  }
+
+  private static void writePrivate(Path file, byte[] content) throws IOException {
+    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.write(file, content);
+  }
+
+  private static void sql(String statement) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("mariadb", "-h", "127.0.0.1", "-P", "3306", "-u", "root", "--protocol=TCP",
+        "-e", statement).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IllegalStateException("mariadb failed: " + out);
+    }
+  }
+}
