@@ -12,6 +12,6 @@ CREATE TABLE possession_challenges (
   CONSTRAINT possession_challenges_id_unique UNIQUE (challenge_id)
 );
 
--- Lock row 3 serialises answers: sequence numbers become visible in order, and a second
+-- Lock row 4 serialises answers: sequence numbers become visible in order, and a second
 -- answer to the same challenge id waits for the first and is then refused.
-INSERT INTO reviewer_feed_lock (id, generation) VALUES (3, 0);
+INSERT INTO reviewer_feed_lock (id, generation) VALUES (4, 0);

@@ -14,7 +14,7 @@ public interface ChallengeDao {
   record Row(@ColumnName("seq") long seq, @ColumnName("challenge") byte[] challenge,
       @ColumnName("answer") byte[] answer) {}
 
-  @SqlUpdate("UPDATE reviewer_feed_lock SET generation = generation + 1 WHERE id = 3")
+  @SqlUpdate("UPDATE reviewer_feed_lock SET generation = generation + 1 WHERE id = 4")
   int lock();
 
   @SqlQuery("SELECT COUNT(*) FROM possession_challenges WHERE challenge_id = :id")
