@@ -29,7 +29,7 @@ class EnvelopeBatchReaderTest {
     for (int i = 0; i < bodies.length; i++) {
       byte[] body = bodies[i];
       b.item(new ReviewerService.Submission(i + 1, String.format("%032x", i + 1), "report", "2026-11-28", 1024,
-          "00".repeat(32), true, String.format("%032x", i + 1)), o -> o.write(body));
+          "00".repeat(32), true, String.format("%032x", i + 1), "00".repeat(32), 0), o -> o.write(body));
     }
     b.end(more);
     return out.toByteArray();
