@@ -23,6 +23,7 @@ import org.testigo.crypto.receipt.ReceiptParams;
 import org.testigo.server.cli.DbMigrateCommand;
 import org.testigo.server.cli.ExportEnvelopeCommand;
 import org.testigo.server.cli.ExportEnvelopeTask;
+import org.testigo.server.cli.LogKeyCommand;
 import org.testigo.server.cli.UpdateManifestTask;
 import org.testigo.server.config.IntakeConfiguration;
 import org.testigo.server.config.KeySettings;
@@ -98,6 +99,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
   @Override
   public void initialize(Bootstrap<IntakeConfiguration> bootstrap) {
     bootstrap.addCommand(new DbMigrateCommand());
+    bootstrap.addCommand(new LogKeyCommand());
     bootstrap.addCommand(new ExportEnvelopeCommand());
   }
 

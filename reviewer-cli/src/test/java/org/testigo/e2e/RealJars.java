@@ -134,6 +134,26 @@ final class RealJars {
         + server.output());
   }
 
+  /**
+   * Runs {@code java [jvmArgs] -jar testigo-intake-server.jar COMMAND... config-demo.yml} (a
+   * one-shot server command such as {@code log-key create}) and waits (at most 2 minutes).
+   * JVM arguments are the leading {@code -D...} entries of {@code args}.
+   */
+  static Run serverCommand(Path workDir, String... args) throws IOException, InterruptedException {
+    if (!Files.exists(SERVER_JAR)) {
+      throw new IllegalStateException("missing " + SERVER_JAR + ": run mvn package first");
+    }
+    List<String> cmd = new ArrayList<>(List.of("java", "-Xmx256m"));
+    int i = 0;
+    while (i < args.length && args[i].startsWith("-D")) {
+      cmd.add(args[i++]);
+    }
+    cmd.addAll(List.of("-jar", SERVER_JAR.toString()));
+    cmd.addAll(List.of(args).subList(i, args.length));
+    cmd.add(REPO.resolve("intake-server/config-demo.yml").toString());
+    return run(cmd, workDir);
+  }
+
   /** Result of running the reviewer jar. */
   record Run(int exitCode, String output) {}
 
@@ -145,13 +165,17 @@ final class RealJars {
     List<String> cmd = new ArrayList<>(List.of("java", "-Xmx512m", "-jar",
         REVIEWER_JAR.toString()));
     cmd.addAll(List.of(args));
-    Path out = Files.createTempFile(workDir, "reviewer-", ".log");
+    return run(cmd, workDir);
+  }
+
+  private static Run run(List<String> cmd, Path workDir) throws IOException, InterruptedException {
+    Path out = Files.createTempFile(workDir, "command-", ".log");
     Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
         .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
     p.getOutputStream().close();
     if (!p.waitFor(2, TimeUnit.MINUTES)) {
       p.destroyForcibly();
-      throw new IllegalStateException("reviewer command timed out: " + cmd);
+      throw new IllegalStateException("command timed out: " + cmd);
     }
     return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
   }

@@ -27,8 +27,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testigo.crypto.sign.SigningPrivateKey;
-import org.testigo.crypto.sign.SigningPublicKeyText;
 
 /**
  * Issue 4's end-to-end check of the reviewer workflow with the real jars, on real MariaDB
@@ -84,15 +82,24 @@ class ReviewerWorkflowIT {
     Reviewer ana = reviewer("ana");
     Reviewer beto = reviewer("beto");
 
-    // The server administrator's log key (no tool makes one: the seed file is 32 random
-    // bytes, mode 0600, like the deployment secret made by ops/install/install.sh).
+    // The server administrator makes the log key with the server jar (log.keyFile under the
+    // data directory, mode 0600) and hands its public half to the genesis ceremony.
     Path serverWork = Files.createDirectories(work.resolve("server"));
     Path data = Files.createDirectories(serverWork.resolve("data"));
-    SigningPrivateKey logKey = SigningPrivateKey.generate(new SecureRandom());
-    writePrivate(data.resolve("log-key"), logKey.exposeSecret());
     Path logPub = work.resolve("log.pub");
-    Files.writeString(logPub, SigningPublicKeyText.toText(SigningPublicKeyText.Kind.LOG, logKey.publicKey()));
-    logKey.destroy();
+    RealJars.Run made = RealJars.serverCommand(serverWork, "-Ddw.dataDirectory=" + data,
+        "log-key", "create", "--public-out", logPub.toString());
+    assertThat(made.exitCode()).as(made.output()).isZero();
+    assertThat(Files.readString(logPub)).startsWith("-----BEGIN TESTIGO LOG PUBLIC KEY-----");
+    byte[] seed = Files.readAllBytes(data.resolve("log-key"));
+    RealJars.Run again = RealJars.serverCommand(serverWork, "-Ddw.dataDirectory=" + data,
+        "log-key", "create");
+    assertThat(again.exitCode()).as(again.output()).isNotZero();
+    assertThat(again.output()).contains("refusing to overwrite").doesNotContain("\tat ");
+    assertThat(Files.readAllBytes(data.resolve("log-key"))).isEqualTo(seed);
+    RealJars.Run shown = RealJars.serverCommand(serverWork, "-Ddw.dataDirectory=" + data, "log-key", "public");
+    assertThat(shown.exitCode()).as(shown.output()).isZero();
+    assertThat(shown.output()).contains(Files.readString(logPub).strip());
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
     writePrivate(data.resolve("deployment-secret"), secret);

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.Set;
@@ -66,6 +69,42 @@ public final class LogSigningKey {
       if (seed != null) {
         Arrays.fill(seed, (byte) 0);
       }
+    }
+  }
+
+  /**
+   * Creates a new log key file ("log key file v1": the 32-byte seed, mode 0600, created
+   * exclusively) and returns its public half, for the genesis or log-key rotation ceremony.
+   *
+   * @throws LogKeyException if the file exists already (a log key is never overwritten: the
+   *     manifest in force may name it) or cannot be written
+   */
+  public static SigningPublicKey create(Path file, SecureRandom random) throws LogKeyException {
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      throw new LogKeyException("the log key file " + file + " exists already; refusing to overwrite it"
+          + " (a new key needs a new file and a manifest that names it: see ops/runbooks/key-ceremony.md)");
+    }
+    SigningPrivateKey key = SigningPrivateKey.generate(random);
+    byte[] seed = key.exposeSecret();
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      try {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException notPosix) {
+        Files.createFile(file);
+      }
+      Files.write(file, seed, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.SYNC);
+      return key.publicKey();
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw new LogKeyException("the log key file " + file + " exists already; refusing to overwrite it");
+    } catch (IOException e) {
+      throw new LogKeyException("cannot write the log key file " + file + ": " + e.getMessage());
+    } finally {
+      key.destroy(); // zeroes the seed
     }
   }
 
