@@ -57,7 +57,7 @@ class NoReviewerPrivateKeysTest {
         .because("signing keys are made only by the demo and by LogSigningKey.create (log-key create)")
         .check(MAIN.that(DescribedPredicate.not(com.tngtech.archunit.core.domain.JavaClass.Predicates
             .resideInAPackage("org.testigo.server.demo..")
-            .or(com.tngtech.archunit.core.domain.JavaClass.Predicates.name("org.testigo.server.log.LogSigningKey")))));
+            .or(HasName.Predicates.name("org.testigo.server.log.LogSigningKey")))));
   }
 
   private static DescribedPredicate<JavaCall<?>> call(String ownerFqn, String method) {
