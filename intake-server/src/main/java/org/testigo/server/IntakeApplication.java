@@ -47,6 +47,7 @@ import org.testigo.server.tor.TorSettings;
 import org.testigo.server.log.EnvelopeHeaders;
 import org.testigo.server.log.FilingProofs;
 import org.testigo.server.log.LogResource;
+import org.testigo.server.log.LogSequencer;
 import org.testigo.server.log.LogSigningKey;
 import org.testigo.server.log.ProofOfFilingResource;
 import org.testigo.server.log.TransparencyLog;
@@ -150,12 +151,14 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
 
   /**
    * The transparency log: refuses to start unless the log key file holds the log key of the
-   * manifest in force; logs the manifests not yet in the log; signs tree heads on schedule;
+   * manifest in force; logs the manifests not yet in the log; sequences pending leaves and
+   * signs tree heads on schedule;
    * serves the public log API and proof-of-filing downloads.
    */
   private FilingProofs transparencyLog(LogSettings settings, Environment env, KeyState keys, LogSigningKey key,
       TransparencyLog log, EnvelopeStore envelopes) {
     log.logManifests(keys.chain(), clock.instant());
+    env.lifecycle().manage(new LogSequencer(log, Duration.ofMillis(settings.getSequencerIntervalMillis())));
     env.lifecycle().manage(new TreeHeadSigner(log, key, clock,
         Duration.ofSeconds(settings.getTreeHeadIntervalSeconds()),
         Duration.ofHours(settings.getTreeHeadRefreshHours())));

@@ -27,8 +27,9 @@ import org.testigo.server.log.TransparencyLog;
  * (and may be acknowledged) only once it is complete and committed; any exception while
  * writing rolls everything back.
  *
- * <p>Every stored envelope is a leaf of the transparency log, appended in the storing
- * transaction: an acknowledged envelope is always in the log.
+ * <p>Every stored envelope is a leaf of the transparency log, recorded (pending) in the storing
+ * transaction: an acknowledged envelope is always in the log, and gets its index from the
+ * log's sequencer a moment after the commit.
  *
  * <p>What it records: a random id, the context, the day of arrival (UTC), the Padmé-rounded
  * size, the chunk count and a SHA-256 of the bytes. Nothing about the sender.
@@ -181,7 +182,7 @@ public final class EnvelopeStore {
           || !MessageDigest.isEqual(sha256, r.sha256())) {
         throw new SubmissionIdConflictException();
       }
-      long logIndex = log.indexOfEnvelope(id, handle).orElse(-1L);
+      long logIndex = log.indexOfEnvelope(id, handle).orElse(StoredEnvelope.NOT_SEQUENCED);
       return new Stored(new StoredEnvelope(id, r.receivedDay(), r.sizeBucket(), r.chunkCount(), logIndex), true);
     }
 
@@ -199,8 +200,8 @@ public final class EnvelopeStore {
         }
         mailboxes.link(id.toBytes(), l.mailbox().toBytes(), l.kind());
       }
-      long logIndex = log.appendEnvelope(LogLeaf.of(entryType, now, sha256), id, handle);
-      return new Stored(new StoredEnvelope(id, day, bucket, out.chunks(), logIndex), false);
+      log.appendEnvelope(LogLeaf.of(entryType, now, sha256), id, handle);
+      return new Stored(new StoredEnvelope(id, day, bucket, out.chunks(), StoredEnvelope.NOT_SEQUENCED), false);
     }
   }
 
@@ -309,9 +310,10 @@ public final class EnvelopeStore {
     }
   }
 
-  /** The report stored last, in transparency-log order. */
+  /** The report stored last, in transparency-log order (pending leaves are sequenced first). */
   public java.util.Optional<EnvelopeRecord> latestReport() {
     try {
+      log.sequence();
       return jdbi.withExtension(EnvelopeDao.class, EnvelopeDao::latestReport);
     } catch (JdbiException e) {
       throw Storage.translate(e);

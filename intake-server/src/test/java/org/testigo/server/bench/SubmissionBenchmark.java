@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -75,7 +76,12 @@ public final class SubmissionBenchmark {
       Path emptyPassword = Files.writeString(work.resolve("db-password"), "");
       int port = freePort();
       int admin = freePort();
-      List<String> cmd = List.of("java", "-Xmx256m",
+      List<String> cmd = new ArrayList<>(List.of("java", "-Xmx256m"));
+      String extra = System.getProperty("bench.serverJvmArgs", "").strip();
+      if (!extra.isEmpty()) {
+        cmd.addAll(List.of(extra.split("\\s+")));
+      }
+      cmd.addAll(List.of(
           "-Ddw.dataDirectory=" + work.resolve("data"),
           "-Ddw.server.applicationConnectors[0].port=" + port,
           "-Ddw.server.adminConnectors[0].port=" + admin,
@@ -86,7 +92,7 @@ public final class SubmissionBenchmark {
           "-Ddw.limits.maxEnvelopeBytes=1200000000",
           "-Ddw.limits.maxConcurrentSubmissions=64",
           "-Ddw.logging.level=WARN",
-          "-jar", jar.toString(), "server", repo.resolve("intake-server/config-demo.yml").toString());
+          "-jar", jar.toString(), "server", repo.resolve("intake-server/config-demo.yml").toString()));
       System.out.println("starting the server jar (-Xmx256m) on MariaDB database " + db + " ...");
       server = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(work.resolve("server.log").toFile()).start();
@@ -95,9 +101,16 @@ public final class SubmissionBenchmark {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       List<RecipientPublicKey> recipients = recipients(http, base);
 
-      apiPath(http, base, recipients, db);
-      serverSealedPath(http, base, repo);
-      oneGibUpload(http, base, recipients, work, server);
+      Set<String> phases = Set.of(System.getProperty("bench.phases", "api,sealed,gib").split(","));
+      if (phases.contains("api")) {
+        apiPath(http, base, recipients, db);
+      }
+      if (phases.contains("sealed")) {
+        serverSealedPath(http, base, repo);
+      }
+      if (phases.contains("gib")) {
+        oneGibUpload(http, base, recipients, work, server);
+      }
     } finally {
       if (server != null) {
         server.destroy();
