@@ -17,7 +17,7 @@ public class LogSettings {
   @NotEmpty private String keyFile = "log-key";
   @Min(1) @Max(86_400) private int treeHeadIntervalSeconds = 3600;
   @Min(1) @Max(168) private int treeHeadRefreshHours = 24;
-  @Min(10) @Max(60_000) private int sequencerIntervalMillis = 200;
+  @Min(10) @Max(3_600_000) private int sequencerIntervalMillis = 200;
 
   @JsonProperty public String getKeyFile() { return keyFile; }
   @JsonProperty public void setKeyFile(String v) { this.keyFile = v; }

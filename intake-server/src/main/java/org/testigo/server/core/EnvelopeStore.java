@@ -141,15 +141,20 @@ public final class EnvelopeStore {
     }
     byte[] bytes = spool.memory.toByteArray();
     byte[] sha256 = sha256(bytes);
+    long bucket = SizeBuckets.padme(bytes.length);
+    int chunks = bytes.length == 0 ? 1 : (int) ((bytes.length + (long) chunkBytes - 1) / chunkBytes);
     return transactions.inTransaction(TransactionRunner.Idempotence.IDEMPOTENT, handle -> {
       EnvelopeDao dao = handle.attach(EnvelopeDao.class);
-      if (attempt.beginIfAbsent(dao) == 0) {
+      if (dao.insertStoredIfAbsent(id.toBytes(), context, attempt.day, bucket, chunks, sha256) == 0) {
         return attempt.existing(handle, sha256);
       }
       ChunkOutputStream out = new ChunkOutputStream(dao, id.toBytes(), chunkBytes);
       out.write(bytes, 0, bytes.length);
       out.finishChunks();
-      return attempt.complete(handle, dao, out);
+      if (out.chunks() != chunks) {
+        throw new IllegalStateException("chunk count differs from the one stored");
+      }
+      return attempt.linkAndLog(handle, bucket, chunks, sha256);
     });
   }
 
@@ -192,6 +197,11 @@ public final class EnvelopeStore {
       if (dao.finish(id.toBytes(), bucket, out.chunks(), sha256) != 1) {
         throw new IllegalStateException("envelope row vanished during store");
       }
+      return linkAndLog(handle, bucket, out.chunks(), sha256);
+    }
+
+    /** Links the new envelope to its mailbox (if any) and records its log leaf, in the store's transaction. */
+    Stored linkAndLog(Handle handle, long bucket, int chunks, byte[] sha256) {
       if (link.isPresent()) {
         MailboxLink l = link.get();
         MailboxDao mailboxes = handle.attach(MailboxDao.class);
@@ -201,7 +211,7 @@ public final class EnvelopeStore {
         mailboxes.link(id.toBytes(), l.mailbox().toBytes(), l.kind());
       }
       log.appendEnvelope(LogLeaf.of(entryType, now, sha256), id, handle);
-      return new Stored(new StoredEnvelope(id, day, bucket, out.chunks(), StoredEnvelope.NOT_SEQUENCED), false);
+      return new Stored(new StoredEnvelope(id, day, bucket, chunks, StoredEnvelope.NOT_SEQUENCED), false);
     }
   }
 

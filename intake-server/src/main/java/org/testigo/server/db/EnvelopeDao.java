@@ -35,6 +35,16 @@ public interface EnvelopeDao {
   int beginIfAbsent(@Bind("id") byte[] id, @Bind("context") String context, @Bind("day") LocalDate day,
       @Bind("sha") byte[] placeholderSha);
 
+  /**
+   * As {@link #beginIfAbsent}, for an envelope whose bytes are all known already (held in
+   * memory): the row is inserted complete, in state {@code stored}, and its chunks follow in
+   * the same transaction; one statement less than {@code beginIfAbsent} plus {@link #finish}.
+   */
+  @SqlUpdate("INSERT IGNORE INTO envelopes (id, context, received_day, size_bucket, chunk_count, sha256, state)"
+      + " VALUES (:id, :context, :day, :size, :chunks, :sha, 'stored')")
+  int insertStoredIfAbsent(@Bind("id") byte[] id, @Bind("context") String context, @Bind("day") LocalDate day,
+      @Bind("size") long sizeBucket, @Bind("chunks") int chunks, @Bind("sha") byte[] sha256);
+
   @SqlUpdate("INSERT INTO envelope_chunks (envelope_id, idx, data) VALUES (:id, :idx, :data)")
   void insertChunk(@Bind("id") byte[] id, @Bind("idx") int idx, @Bind("data") byte[] data);
 

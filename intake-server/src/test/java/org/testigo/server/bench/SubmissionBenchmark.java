@@ -58,6 +58,8 @@ public final class SubmissionBenchmark {
   static final int ENVELOPE_PLAINTEXT = 10_000;
   static final Duration PHASE = Duration.ofSeconds(Integer.getInteger("bench.seconds", 10));
   static final Duration WARMUP = Duration.ofSeconds(3);
+  /** Rounds of the API and server-sealed phases (each pairs the server with its baseline). */
+  static final int ROUNDS = Integer.getInteger("bench.rounds", 1);
 
   public static void main(String[] args) throws Exception {
     Path repo = locateRepo();
@@ -98,15 +100,23 @@ public final class SubmissionBenchmark {
           .redirectOutput(work.resolve("server.log").toFile()).start();
       String base = "http://127.0.0.1:" + port;
       waitHealthy(server, "http://127.0.0.1:" + admin + "/healthcheck", work.resolve("server.log"));
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      // HTTP/1.1 as Tor Browser speaks to an onion service; the JDK default (HTTP/2) would add
+      // an h2c upgrade offer that the server declines.
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5)).build();
       List<RecipientPublicKey> recipients = recipients(http, base);
 
       Set<String> phases = Set.of(System.getProperty("bench.phases", "api,sealed,gib").split(","));
-      if (phases.contains("api")) {
-        apiPath(http, base, recipients, db);
-      }
-      if (phases.contains("sealed")) {
-        serverSealedPath(http, base, repo);
+      for (int round = 1; round <= ROUNDS; round++) {
+        if (ROUNDS > 1) {
+          System.out.printf("%n== round %d of %d, load average %s%n", round, ROUNDS, loadAverage());
+        }
+        if (phases.contains("api")) {
+          apiPath(http, base, recipients, db);
+        }
+        if (phases.contains("sealed")) {
+          serverSealedPath(http, base, repo);
+        }
       }
       if (phases.contains("gib")) {
         oneGibUpload(http, base, recipients, work, server);
@@ -154,8 +164,9 @@ public final class SubmissionBenchmark {
         }
       });
       Load jdbc = bareJdbc(db, clients, envelopes);
-      System.out.printf("%-8d %12.0f %9.1f %9.1f %16.0f %8.2f%n", clients, api.perSecond(),
-          api.percentile(50), api.percentile(99), jdbc.perSecond(), api.perSecond() / jdbc.perSecond());
+      System.out.printf("%-8d %12.0f %9.1f %9.1f %16.0f %8.2f   (load %s)%n", clients, api.perSecond(),
+          api.percentile(50), api.percentile(99), jdbc.perSecond(), api.perSecond() / jdbc.perSecond(),
+          loadAverage());
     }
   }
 
@@ -219,8 +230,8 @@ public final class SubmissionBenchmark {
     System.out.printf("receipt parameters: %d KiB, t=%d, p=%d%n", params.memoryKiB(), params.iterations(),
         params.parallelism());
     System.out.printf("server-sealed reports/s %.2f (p50 %.0f ms, p99 %.0f ms); receipt derivations"
-        + " alone/s %.2f; ratio %.2f%n", form.perSecond(), form.percentile(50), form.percentile(99),
-        argon.perSecond(), form.perSecond() / argon.perSecond());
+        + " alone/s %.2f; ratio %.2f (load %s)%n", form.perSecond(), form.percentile(50), form.percentile(99),
+        argon.perSecond(), form.perSecond() / argon.perSecond(), loadAverage());
   }
 
   static ReceiptParams receiptParams(Path repo) throws IOException {
@@ -379,6 +390,14 @@ public final class SubmissionBenchmark {
       Thread.sleep(300);
     }
     throw new IllegalStateException("server not healthy after 120 s");
+  }
+
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).strip();
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   static int freePort() throws IOException {
