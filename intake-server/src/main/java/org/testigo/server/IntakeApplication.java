@@ -190,7 +190,8 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     var r = config.getReceipts();
     return new ReceiptService(new ReceiptParams(r.getMemoryKiB(), r.getIterations(), r.getParallelism()),
         keys, new ConcurrencyLimiter(config.getLimits().getMaxConcurrentKeyDerivations(),
-            config.getLimits().getRetryAfterSeconds()));
+            config.getLimits().getRetryAfterSeconds(), config.getLimits().getMaxQueuedKeyDerivations(),
+            Duration.ofMillis(config.getLimits().getKeyDerivationWaitMillis())));
   }
 
   private static BrowserSealing browserSealing(IntakeConfiguration config, KeyState keys) {

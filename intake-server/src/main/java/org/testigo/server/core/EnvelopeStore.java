@@ -320,10 +320,9 @@ public final class EnvelopeStore {
     }
   }
 
-  /** The report stored last, in transparency-log order (pending leaves are sequenced first). */
+  /** The report stored last, in transparency-log order (a pending leaf counts as last). */
   public java.util.Optional<EnvelopeRecord> latestReport() {
     try {
-      log.sequence();
       return jdbi.withExtension(EnvelopeDao.class, EnvelopeDao::latestReport);
     } catch (JdbiException e) {
       throw Storage.translate(e);

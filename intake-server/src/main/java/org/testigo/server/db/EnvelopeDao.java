@@ -69,10 +69,15 @@ public interface EnvelopeDao {
       + " WHERE state = 'stored' AND received_day >= :from ORDER BY received_day, id")
   List<EnvelopeRecord> storedSince(@Bind("from") LocalDate from);
 
-  /** The report stored last, by its transparency-log index (the server's only total order). */
+  /**
+   * The report stored last, by its transparency-log index (the server's only total order); a
+   * report whose leaf is still pending (V40) comes after every sequenced one, in the order the
+   * sequencer will give them.
+   */
   @SqlQuery("SELECT e.id, e.context, e.received_day, e.size_bucket, e.chunk_count, e.sha256, e.state"
-      + " FROM envelopes e JOIN log_leaves l ON l.envelope_id = e.id"
-      + " WHERE e.state = 'stored' AND e.context = 'report' ORDER BY l.idx DESC LIMIT 1")
+      + " FROM envelopes e JOIN (SELECT envelope_id, 0 AS pending, idx AS ord FROM log_leaves"
+      + " UNION ALL SELECT envelope_id, 1 AS pending, id AS ord FROM log_pending) l ON l.envelope_id = e.id"
+      + " WHERE e.state = 'stored' AND e.context = 'report' ORDER BY l.pending DESC, l.ord DESC LIMIT 1")
   Optional<EnvelopeRecord> latestReport();
 
   @SqlQuery("SELECT COUNT(*) FROM envelopes")

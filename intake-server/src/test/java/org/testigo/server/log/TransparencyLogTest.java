@@ -324,6 +324,24 @@ class TransparencyLogTest {
     assertThat(first.size()).isEqualTo(5 + chain.size());
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void latestReport_countsAReportWhoseLeafIsPendingAsTheLast(TestDatabase db) throws Exception {
+    TransparencyLog log = new TransparencyLog(db.jdbi());
+    EnvelopeStore store = new EnvelopeStore(db.jdbi(), 4096, CLOCK, random, log);
+    assertThat(store.latestReport()).isEmpty();
+    StoredEnvelope first = store.store("report", Optional.empty(), out -> out.write(new byte[50]));
+    log.sequence();
+    StoredEnvelope second = store.store("report", Optional.empty(), out -> out.write(new byte[60]));
+    assertThat(store.latestReport().orElseThrow().id()).as("pending, after every sequenced report")
+        .isEqualTo(second.id());
+    store.store("follow-up", Optional.empty(), out -> out.write(new byte[70]));
+    log.sequence();
+    assertThat(store.latestReport().orElseThrow().id()).isEqualTo(second.id());
+    assertThat(log.indexOfEnvelope(first.id())).contains(0L);
+    assertThat(log.indexOfEnvelope(second.id())).contains(1L);
+  }
+
   private List<String> hexHashes(List<byte[]> encodedLeaves) {
     return encodedLeaves.stream().map(b -> hex(parse(b).leafHash())).toList();
   }
