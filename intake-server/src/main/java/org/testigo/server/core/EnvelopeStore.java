@@ -18,6 +18,7 @@ import org.testigo.crypto.key.RecipientPublicKey;
 import org.testigo.crypto.merkle.LogLeaf;
 import org.testigo.server.db.EnvelopeDao;
 import org.testigo.server.db.EnvelopeRecord;
+import org.testigo.server.db.EnvelopeWrites;
 import org.testigo.server.db.MailboxDao;
 import org.testigo.server.log.TransparencyLog;
 
@@ -144,7 +145,7 @@ public final class EnvelopeStore {
     long bucket = SizeBuckets.padme(bytes.length);
     int chunks = bytes.length == 0 ? 1 : (int) ((bytes.length + (long) chunkBytes - 1) / chunkBytes);
     return transactions.inTransaction(TransactionRunner.Idempotence.IDEMPOTENT, handle -> {
-      EnvelopeDao dao = handle.attach(EnvelopeDao.class);
+      EnvelopeWrites dao = handle.attach(EnvelopeWrites.class);
       if (dao.insertStoredIfAbsent(id.toBytes(), context, attempt.day, bucket, chunks, sha256) == 0) {
         return attempt.existing(handle, sha256);
       }
@@ -366,7 +367,7 @@ public final class EnvelopeStore {
 
   /** Buffers one chunk and inserts it when full; hashes everything written. */
   private static final class ChunkOutputStream extends OutputStream {
-    private final EnvelopeDao dao;
+    private final EnvelopeWrites dao;
     private final byte[] id;
     private final byte[] buffer;
     private final MessageDigest digest;
@@ -374,7 +375,7 @@ public final class EnvelopeStore {
     private int chunks;
     private long total;
 
-    ChunkOutputStream(EnvelopeDao dao, byte[] id, int chunkBytes) {
+    ChunkOutputStream(EnvelopeWrites dao, byte[] id, int chunkBytes) {
       this.dao = dao;
       this.id = id;
       this.buffer = new byte[chunkBytes];

@@ -16,7 +16,7 @@ import org.testigo.server.core.EnvelopeId;
 
 /** Envelope rows and their chunks. Chunks are written and read one at a time. */
 @RegisterRowMapper(EnvelopeDao.EnvelopeMapper.class)
-public interface EnvelopeDao {
+public interface EnvelopeDao extends EnvelopeWrites {
   String STATE_RECEIVING = "receiving";
   String STATE_STORED = "stored";
 
@@ -34,19 +34,6 @@ public interface EnvelopeDao {
       + " VALUES (:id, :context, :day, 0, 0, :sha, 'receiving')")
   int beginIfAbsent(@Bind("id") byte[] id, @Bind("context") String context, @Bind("day") LocalDate day,
       @Bind("sha") byte[] placeholderSha);
-
-  /**
-   * As {@link #beginIfAbsent}, for an envelope whose bytes are all known already (held in
-   * memory): the row is inserted complete, in state {@code stored}, and its chunks follow in
-   * the same transaction; one statement less than {@code beginIfAbsent} plus {@link #finish}.
-   */
-  @SqlUpdate("INSERT IGNORE INTO envelopes (id, context, received_day, size_bucket, chunk_count, sha256, state)"
-      + " VALUES (:id, :context, :day, :size, :chunks, :sha, 'stored')")
-  int insertStoredIfAbsent(@Bind("id") byte[] id, @Bind("context") String context, @Bind("day") LocalDate day,
-      @Bind("size") long sizeBucket, @Bind("chunks") int chunks, @Bind("sha") byte[] sha256);
-
-  @SqlUpdate("INSERT INTO envelope_chunks (envelope_id, idx, data) VALUES (:id, :idx, :data)")
-  void insertChunk(@Bind("id") byte[] id, @Bind("idx") int idx, @Bind("data") byte[] data);
 
   @SqlUpdate("UPDATE envelopes SET size_bucket = :size, chunk_count = :chunks, sha256 = :sha,"
       + " state = 'stored' WHERE id = :id AND state = 'receiving'")

@@ -14,18 +14,14 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
  * Rows of the transparency log (migrations V20, V40). Leaves are only ever inserted; pending
- * leaves are inserted by storing transactions and moved into the log by the sequencer.
+ * leaves are inserted by storing transactions ({@link PendingLeafDao}) and moved into the log
+ * by the sequencer.
  */
 public interface LogDao {
   /** A committed leaf waiting for its index (migration V40). */
   record PendingRow(@ColumnName("id") long id, @ColumnName("leaf") byte[] leaf,
       @ColumnName("leaf_hash") byte[] leafHash, @ColumnName("entry_type") int entryType,
       @ColumnName("object_hash") byte[] objectHash, @ColumnName("envelope_id") byte[] envelopeId) {}
-
-  @SqlUpdate("INSERT INTO log_pending (leaf, leaf_hash, entry_type, object_hash, envelope_id)"
-      + " VALUES (:leaf, :hash, :type, :object, :envelope)")
-  void insertPending(@Bind("leaf") byte[] leaf, @Bind("hash") byte[] leafHash, @Bind("type") int type,
-      @Bind("object") byte[] objectHash, @Bind("envelope") byte[] envelopeId);
 
   /** The oldest pending leaves (by key), at most {@code limit}. */
   @SqlQuery("SELECT id, leaf, leaf_hash, entry_type, object_hash, envelope_id FROM log_pending"

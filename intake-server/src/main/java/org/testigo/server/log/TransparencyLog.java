@@ -98,7 +98,7 @@ public final class TransparencyLog {
     if (!handle.isInTransaction()) {
       throw new IllegalStateException("log leaves are appended only inside the storing transaction");
     }
-    handle.attach(LogDao.class).insertPending(leaf.encoded(), leaf.leafHash(), leaf.type().code(),
+    handle.attach(PendingLeafDao.class).insertPending(leaf.encoded(), leaf.leafHash(), leaf.type().code(),
         leaf.objectHash(), envelopeId);
   }
 
