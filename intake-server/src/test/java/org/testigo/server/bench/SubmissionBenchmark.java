@@ -51,6 +51,7 @@ import org.testigo.crypto.receipt.ReceiptParams;
  *       same concurrency;</li>
  *   <li>one 1 GiB envelope uploaded to the server capped at 256 MiB of heap.</li>
  * </ol>
+ * Each figure and its baseline run in alternating slices, so both see the same machine load.
  * Run after {@code mvn -DskipTests package}: see README.md, "Benchmarks".
  * Every load phase is bounded in time and targets loopback only.
  */
@@ -86,6 +87,7 @@ public final class SubmissionBenchmark {
       cmd.addAll(List.of(
           "-Ddw.dataDirectory=" + work.resolve("data"),
           "-Ddw.server.applicationConnectors[0].port=" + port,
+          "-Ddw.server.applicationConnectors[1].port=" + freePort(),
           "-Ddw.server.adminConnectors[0].port=" + admin,
           "-Ddw.database.type=MARIADB",
           "-Ddw.database.url=jdbc:mariadb://127.0.0.1:3306/" + db + "?useServerPrepStmts=true",
@@ -154,7 +156,7 @@ public final class SubmissionBenchmark {
     System.out.printf("%-8s %12s %9s %9s %16s %8s%n", "clients", "reports/s", "p50 ms", "p99 ms",
         "bare JDBC rows/s", "ratio");
     for (int clients : new int[] {1, 8, 32}) {
-      Load api = run(clients, i -> {
+      Action upload = i -> {
         HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/submissions"))
             .header("Content-Type", "application/octet-stream")
             .POST(HttpRequest.BodyPublishers.ofByteArray(envelopes.get(i % envelopes.size()))).build(),
@@ -162,46 +164,64 @@ public final class SubmissionBenchmark {
         if (r.statusCode() != 201) {
           throw new IllegalStateException("HTTP " + r.statusCode());
         }
-      });
-      Load jdbc = bareJdbc(db, clients, envelopes);
+      };
+      Load apiLoad;
+      Load jdbc;
+      try (BareJdbc bare = new BareJdbc(db, envelopes)) {
+        List<Load> loads = interleaved(List.of(new Workload(clients, upload), new Workload(clients, bare)));
+        apiLoad = loads.get(0);
+        jdbc = loads.get(1);
+      }
+      Load api = apiLoad;
       System.out.printf("%-8d %12.0f %9.1f %9.1f %16.0f %8.2f   (load %s)%n", clients, api.perSecond(),
           api.percentile(50), api.percentile(99), jdbc.perSecond(), api.perSecond() / jdbc.perSecond(),
           loadAverage());
     }
   }
 
-  static Load bareJdbc(String db, int clients, List<byte[]> envelopes) throws Exception {
-    String url = "jdbc:mariadb://127.0.0.1:3306/" + db + "?user=root&useServerPrepStmts=true";
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE IF NOT EXISTS bench_raw (id BINARY(16) PRIMARY KEY, body MEDIUMBLOB NOT NULL)"
-          + " ENGINE=InnoDB");
+  /** The baseline: one autocommitted INSERT of the same bytes per operation, a connection per thread. */
+  static final class BareJdbc implements Action, AutoCloseable {
+    private final String url;
+    private final List<byte[]> envelopes;
+    private final List<Connection> opened = Collections.synchronizedList(new ArrayList<>());
+    private final ThreadLocal<Connection> conns;
+    private final SecureRandom random = new SecureRandom();
+
+    BareJdbc(String db, List<byte[]> envelopes) throws Exception {
+      this.url = "jdbc:mariadb://127.0.0.1:3306/" + db + "?user=root&useServerPrepStmts=true";
+      this.envelopes = envelopes;
+      try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE IF NOT EXISTS bench_raw (id BINARY(16) PRIMARY KEY, body MEDIUMBLOB NOT NULL)"
+            + " ENGINE=InnoDB");
+      }
+      this.conns = ThreadLocal.withInitial(() -> {
+        try {
+          Connection c = DriverManager.getConnection(url);
+          opened.add(c);
+          return c;
+        } catch (java.sql.SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
     }
-    ThreadLocal<Connection> conns = ThreadLocal.withInitial(() -> {
-      try {
-        return DriverManager.getConnection(url);
-      } catch (java.sql.SQLException e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    List<Connection> opened = Collections.synchronizedList(new ArrayList<>());
-    SecureRandom random = new SecureRandom();
-    Load load = run(clients, i -> {
-      Connection c = conns.get();
-      if (!opened.contains(c)) {
-        opened.add(c);
-      }
+
+    @Override
+    public void run(int i) throws Exception {
       byte[] id = new byte[16];
       random.nextBytes(id);
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO bench_raw (id, body) VALUES (?, ?)")) {
+      try (PreparedStatement ps = conns.get().prepareStatement("INSERT INTO bench_raw (id, body) VALUES (?, ?)")) {
         ps.setBytes(1, id);
         ps.setBytes(2, envelopes.get(i % envelopes.size()));
         ps.executeUpdate();
       }
-    });
-    for (Connection c : opened) {
-      c.close();
     }
-    return load;
+
+    @Override
+    public void close() throws Exception {
+      for (Connection c : opened) {
+        c.close();
+      }
+    }
   }
 
   // ---- 2. server-sealed reports (new receipt each) vs Argon2id alone ----
@@ -214,7 +234,7 @@ public final class SubmissionBenchmark {
     int clients = Integer.getInteger("bench.sealedClients", 2 * cores);
     System.out.printf("%nServer-sealed reports with a new receipt (no-JavaScript form), %d clients%n",
         clients);
-    Load form = run(clients, i -> {
+    Action form = i -> {
       String boundary = "----bench" + i;
       String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"version\"\r\n\r\n1\r\n"
           + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"what\"\r\n\r\nextortion\r\n"
@@ -226,21 +246,25 @@ public final class SubmissionBenchmark {
       if (r.statusCode() != 200) {
         throw new IllegalStateException("HTTP " + r.statusCode());
       }
-    });
+    };
     ReceiptParams params = receiptParams(repo);
     byte[] salt = new byte[32];
     Action derive = i -> ReceiptKeys.derive(Receipt.generate(new SecureRandom()), params, salt)
         .replyKey().destroy();
-    Load argonAtClients = run(clients, derive);
-    Load argonAtCores = clients == cores ? argonAtClients : run(cores, derive);
+    List<Load> loads = interleaved(clients == cores
+        ? List.of(new Workload(clients, form), new Workload(clients, derive))
+        : List.of(new Workload(clients, form), new Workload(clients, derive), new Workload(cores, derive)));
+    Load formLoad = loads.get(0);
+    Load argonAtClients = loads.get(1);
+    Load argonAtCores = loads.get(loads.size() - 1);
     System.out.printf("receipt derivations alone/s: %.2f with %d threads, %.2f with %d threads%n",
         argonAtClients.perSecond(), clients, argonAtCores.perSecond(), cores);
     Load argon = argonAtClients.perSecond() >= argonAtCores.perSecond() ? argonAtClients : argonAtCores;
     System.out.printf("receipt parameters: %d KiB, t=%d, p=%d%n", params.memoryKiB(), params.iterations(),
         params.parallelism());
     System.out.printf("server-sealed reports/s %.2f (p50 %.0f ms, p99 %.0f ms); receipt derivations"
-        + " alone/s %.2f; ratio %.2f (load %s)%n", form.perSecond(), form.percentile(50), form.percentile(99),
-        argon.perSecond(), form.perSecond() / argon.perSecond(), loadAverage());
+        + " alone/s %.2f; ratio %.2f (load %s)%n", formLoad.perSecond(), formLoad.percentile(50),
+        formLoad.percentile(99), argon.perSecond(), formLoad.perSecond() / argon.perSecond(), loadAverage());
   }
 
   static ReceiptParams receiptParams(Path repo) throws IOException {
@@ -308,15 +332,53 @@ public final class SubmissionBenchmark {
     }
   }
 
-  /** Runs {@code action} from {@code clients} threads: warm-up, then one timed phase. */
-  static Load run(int clients, Action action) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
+  /** An action and the number of threads that run it. */
+  record Workload(int clients, Action action) {}
+
+  /**
+   * Runs the workloads in alternating slices ({@code bench.slices}, default 5, together one
+   * {@link #PHASE} per workload) after a warm-up of each, so that every workload and its
+   * baseline see the same machine load (other programs on a shared machine change it from
+   * one minute to the next). Returns one merged load per workload, in order.
+   */
+  static List<Load> interleaved(List<Workload> workloads) throws Exception {
+    int slices = Integer.getInteger("bench.slices", 5);
+    Duration slice = PHASE.dividedBy(slices);
+    List<ExecutorService> pools = new ArrayList<>();
     try {
-      phase(pool, clients, action, WARMUP);
-      return phase(pool, clients, action, PHASE);
+      List<List<Load>> parts = new ArrayList<>();
+      for (Workload w : workloads) {
+        ExecutorService pool = Executors.newFixedThreadPool(w.clients());
+        pools.add(pool);
+        phase(pool, w.clients(), w.action(), WARMUP);
+        parts.add(new ArrayList<>());
+      }
+      for (int k = 0; k < slices; k++) {
+        for (int w = 0; w < workloads.size(); w++) {
+          parts.get(w).add(phase(pools.get(w), workloads.get(w).clients(), workloads.get(w).action(), slice));
+        }
+      }
+      List<Load> merged = new ArrayList<>();
+      for (List<Load> p : parts) {
+        long count = 0;
+        double seconds = 0;
+        long errors = 0;
+        List<long[]> lats = new ArrayList<>();
+        for (Load l : p) {
+          count += l.count();
+          seconds += l.seconds();
+          errors += l.errors();
+          lats.add(l.latenciesNanos());
+        }
+        long[] all = lats.stream().flatMapToLong(java.util.Arrays::stream).sorted().toArray();
+        merged.add(new Load(count, seconds, all, errors));
+      }
+      return merged;
     } finally {
-      pool.shutdownNow();
-      pool.awaitTermination(30, TimeUnit.SECONDS);
+      for (ExecutorService pool : pools) {
+        pool.shutdownNow();
+        pool.awaitTermination(30, TimeUnit.SECONDS);
+      }
     }
   }
 
