@@ -155,7 +155,9 @@ public final class SubmissionBenchmark {
         envelopes.get(0).length, PHASE);
     System.out.printf("%-8s %12s %9s %9s %16s %8s%n", "clients", "reports/s", "p50 ms", "p99 ms",
         "bare JDBC rows/s", "ratio");
-    for (int clients : new int[] {1, 8, 32}) {
+    int[] concurrencies = java.util.Arrays.stream(System.getProperty("bench.apiClients", "1,8,32").split(","))
+        .mapToInt(c -> Integer.parseInt(c.strip())).toArray();
+    for (int clients : concurrencies) {
       Action upload = i -> {
         HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/submissions"))
             .header("Content-Type", "application/octet-stream")
