@@ -55,6 +55,7 @@ import org.testigo.server.log.AuditFeeds;
 import org.testigo.server.log.EnvelopeHeaders;
 import org.testigo.server.log.FilingProofs;
 import org.testigo.server.log.LogResource;
+import org.testigo.server.log.LogSequencer;
 import org.testigo.server.log.LogSigningKey;
 import org.testigo.server.log.ProofOfFilingResource;
 import org.testigo.server.log.TransparencyLog;
@@ -163,12 +164,14 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
 
   /**
    * The transparency log: refuses to start unless the log key file holds the log key of the
-   * manifest in force; logs the manifests not yet in the log; signs tree heads on schedule;
+   * manifest in force; logs the manifests not yet in the log; sequences pending leaves and
+   * signs tree heads on schedule;
    * serves the public log API and proof-of-filing downloads.
    */
   private FilingProofs transparencyLog(LogSettings settings, Environment env, KeyState keys, LogSigningKey key,
       TransparencyLog log, EnvelopeStore envelopes) {
     log.logManifests(keys.chain(), clock.instant());
+    env.lifecycle().manage(new LogSequencer(log, Duration.ofMillis(settings.getSequencerIntervalMillis())));
     env.lifecycle().manage(new TreeHeadSigner(log, key, clock,
         Duration.ofSeconds(settings.getTreeHeadIntervalSeconds()),
         Duration.ofHours(settings.getTreeHeadRefreshHours())));
@@ -201,7 +204,8 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     var r = config.getReceipts();
     return new ReceiptService(new ReceiptParams(r.getMemoryKiB(), r.getIterations(), r.getParallelism()),
         keys, new ConcurrencyLimiter(config.getLimits().getMaxConcurrentKeyDerivations(),
-            config.getLimits().getRetryAfterSeconds()));
+            config.getLimits().getRetryAfterSeconds(), config.getLimits().getMaxQueuedKeyDerivations(),
+            Duration.ofMillis(config.getLimits().getKeyDerivationWaitMillis())));
   }
 
   private static BrowserSealing browserSealing(IntakeConfiguration config, KeyState keys) {

@@ -67,7 +67,9 @@ class AuditEndToEndTest {
       ConfigOverride.config("server.adminConnectors[0].port", "0"),
       ConfigOverride.config("receipts.memoryKiB", "256"),
       ConfigOverride.config("receipts.iterations", "1"),
-      ConfigOverride.config("log.treeHeadIntervalSeconds", "3600"));
+      ConfigOverride.config("log.treeHeadIntervalSeconds", "3600"),
+      // Leaves are sequenced only on demand (signNow, proofs), never in the middle of a tamper step.
+      ConfigOverride.config("log.sequencerIntervalMillis", "3600000"));
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static final List<String> RECEIPTS = new ArrayList<>();
   static long clockMillis;

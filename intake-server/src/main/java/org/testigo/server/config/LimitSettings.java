@@ -5,8 +5,11 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 /**
- * Resource limits. Every queue is bounded: work beyond the concurrency limits is refused at
- * once (503 with Retry-After) rather than queued.
+ * Resource limits. Every queue is bounded: work beyond the concurrency limits is refused
+ * (503 with Retry-After) rather than queued without bound. Only receipt key derivations have
+ * a short wait queue ({@code maxQueuedKeyDerivations} callers for at most
+ * {@code keyDerivationWaitMillis}), so a core never idles while a source's report waits for
+ * one of a few slots that frees within a second.
  */
 public class LimitSettings {
   @Min(1024) private long maxEnvelopeBytes = 64L * 1024 * 1024;
@@ -14,6 +17,8 @@ public class LimitSettings {
   @Min(1) @Max(20) private int maxFilesPerForm = 10;
   @Min(1) @Max(1024) private int maxConcurrentSubmissions = 32;
   @Min(1) @Max(64) private int maxConcurrentKeyDerivations = 2;
+  @Min(0) @Max(1024) private int maxQueuedKeyDerivations = 8;
+  @Min(0) @Max(60_000) private int keyDerivationWaitMillis = 5000;
   @Min(4096) @Max(1048576) private int chunkBytes = 256 * 1024;
   @Min(1) @Max(3600) private int retryAfterSeconds = 10;
   @Min(1) @Max(10000) private int maxOpenUploads = 32;
@@ -31,6 +36,12 @@ public class LimitSettings {
   @JsonProperty public void setMaxConcurrentSubmissions(int v) { this.maxConcurrentSubmissions = v; }
   @JsonProperty public int getMaxConcurrentKeyDerivations() { return maxConcurrentKeyDerivations; }
   @JsonProperty public void setMaxConcurrentKeyDerivations(int v) { this.maxConcurrentKeyDerivations = v; }
+  /** Callers that may wait for a key-derivation slot; beyond them, 503 at once. */
+  @JsonProperty public int getMaxQueuedKeyDerivations() { return maxQueuedKeyDerivations; }
+  @JsonProperty public void setMaxQueuedKeyDerivations(int v) { this.maxQueuedKeyDerivations = v; }
+  /** How long a queued caller waits for a key-derivation slot before a 503. */
+  @JsonProperty public int getKeyDerivationWaitMillis() { return keyDerivationWaitMillis; }
+  @JsonProperty public void setKeyDerivationWaitMillis(int v) { this.keyDerivationWaitMillis = v; }
   @JsonProperty public int getChunkBytes() { return chunkBytes; }
   @JsonProperty public void setChunkBytes(int v) { this.chunkBytes = v; }
   /**

@@ -17,6 +17,7 @@ public class LogSettings {
   @NotEmpty private String keyFile = "log-key";
   @Min(1) @Max(86_400) private int treeHeadIntervalSeconds = 3600;
   @Min(1) @Max(168) private int treeHeadRefreshHours = 24;
+  @Min(10) @Max(3_600_000) private int sequencerIntervalMillis = 200;
 
   @JsonProperty public String getKeyFile() { return keyFile; }
   @JsonProperty public void setKeyFile(String v) { this.keyFile = v; }
@@ -24,6 +25,13 @@ public class LogSettings {
   @JsonProperty public void setTreeHeadIntervalSeconds(int v) { this.treeHeadIntervalSeconds = v; }
   @JsonProperty public int getTreeHeadRefreshHours() { return treeHeadRefreshHours; }
   @JsonProperty public void setTreeHeadRefreshHours(int v) { this.treeHeadRefreshHours = v; }
+
+  /**
+   * How often pending leaves get their indices (SECURITY-perf2.md). Also done on demand before
+   * a tree head is signed and when the index of a pending envelope is asked for.
+   */
+  @JsonProperty public int getSequencerIntervalMillis() { return sequencerIntervalMillis; }
+  @JsonProperty public void setSequencerIntervalMillis(int v) { this.sequencerIntervalMillis = v; }
 
   public Path keyFile(Path dataDirectory) { return dataDirectory.resolve(keyFile); }
 }

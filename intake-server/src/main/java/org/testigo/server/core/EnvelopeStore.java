@@ -18,6 +18,7 @@ import org.testigo.crypto.key.RecipientPublicKey;
 import org.testigo.crypto.merkle.LogLeaf;
 import org.testigo.server.db.EnvelopeDao;
 import org.testigo.server.db.EnvelopeRecord;
+import org.testigo.server.db.EnvelopeWrites;
 import org.testigo.server.db.MailboxDao;
 import org.testigo.server.log.TransparencyLog;
 
@@ -27,8 +28,9 @@ import org.testigo.server.log.TransparencyLog;
  * (and may be acknowledged) only once it is complete and committed; any exception while
  * writing rolls everything back.
  *
- * <p>Every stored envelope is a leaf of the transparency log, appended in the storing
- * transaction: an acknowledged envelope is always in the log.
+ * <p>Every stored envelope is a leaf of the transparency log, recorded (pending) in the storing
+ * transaction: an acknowledged envelope is always in the log, and gets its index from the
+ * log's sequencer a moment after the commit.
  *
  * <p>What it records: a random id, the context, the day of arrival (UTC), the Padmé-rounded
  * size, the chunk count and a SHA-256 of the bytes. Nothing about the sender.
@@ -145,15 +147,20 @@ public final class EnvelopeStore {
     }
     byte[] bytes = spool.memory.toByteArray();
     byte[] sha256 = sha256(bytes);
+    long bucket = SizeBuckets.padme(bytes.length);
+    int chunks = bytes.length == 0 ? 1 : (int) ((bytes.length + (long) chunkBytes - 1) / chunkBytes);
     return transactions.inTransaction(TransactionRunner.Idempotence.IDEMPOTENT, handle -> {
-      EnvelopeDao dao = handle.attach(EnvelopeDao.class);
-      if (attempt.beginIfAbsent(dao) == 0) {
+      EnvelopeWrites dao = handle.attach(EnvelopeWrites.class);
+      if (dao.insertStoredIfAbsent(id.toBytes(), context, attempt.day, bucket, chunks, sha256) == 0) {
         return attempt.existing(handle, sha256);
       }
       ChunkOutputStream out = new ChunkOutputStream(dao, id.toBytes(), chunkBytes);
       out.write(bytes, 0, bytes.length);
       out.finishChunks();
-      return attempt.complete(handle, dao, out);
+      if (out.chunks() != chunks) {
+        throw new IllegalStateException("chunk count differs from the one stored");
+      }
+      return attempt.linkAndLog(handle, bucket, chunks, sha256);
     });
   }
 
@@ -186,7 +193,7 @@ public final class EnvelopeStore {
           || !MessageDigest.isEqual(sha256, r.sha256())) {
         throw new SubmissionIdConflictException();
       }
-      long logIndex = log.indexOfEnvelope(id, handle).orElse(-1L);
+      long logIndex = log.indexOfEnvelope(id, handle).orElse(StoredEnvelope.NOT_SEQUENCED);
       return new Stored(new StoredEnvelope(id, r.receivedDay(), r.sizeBucket(), r.chunkCount(), logIndex), true);
     }
 
@@ -196,6 +203,11 @@ public final class EnvelopeStore {
       if (dao.finish(id.toBytes(), bucket, out.chunks(), sha256) != 1) {
         throw new IllegalStateException("envelope row vanished during store");
       }
+      return linkAndLog(handle, bucket, out.chunks(), sha256);
+    }
+
+    /** Links the new envelope to its mailbox (if any) and records its log leaf, in the store's transaction. */
+    Stored linkAndLog(Handle handle, long bucket, int chunks, byte[] sha256) {
       if (link.isPresent()) {
         MailboxLink l = link.get();
         MailboxDao mailboxes = handle.attach(MailboxDao.class);
@@ -204,8 +216,8 @@ public final class EnvelopeStore {
         }
         mailboxes.link(id.toBytes(), l.mailbox().toBytes(), l.kind());
       }
-      long logIndex = log.appendEnvelope(LogLeaf.of(entryType, now, sha256), id, handle);
-      return new Stored(new StoredEnvelope(id, day, bucket, out.chunks(), logIndex), false);
+      log.appendEnvelope(LogLeaf.of(entryType, now, sha256), id, handle);
+      return new Stored(new StoredEnvelope(id, day, bucket, chunks, StoredEnvelope.NOT_SEQUENCED), false);
     }
   }
 
@@ -318,7 +330,7 @@ public final class EnvelopeStore {
     }
   }
 
-  /** The report stored last, in transparency-log order. */
+  /** The report stored last, in transparency-log order (a pending leaf counts as last). */
   public java.util.Optional<EnvelopeRecord> latestReport() {
     try {
       return jdbi.withExtension(EnvelopeDao.class, EnvelopeDao::latestReport);
@@ -364,7 +376,7 @@ public final class EnvelopeStore {
 
   /** Buffers one chunk and inserts it when full; hashes everything written. */
   private static final class ChunkOutputStream extends OutputStream {
-    private final EnvelopeDao dao;
+    private final EnvelopeWrites dao;
     private final byte[] id;
     private final byte[] buffer;
     private final MessageDigest digest;
@@ -372,7 +384,7 @@ public final class EnvelopeStore {
     private int chunks;
     private long total;
 
-    ChunkOutputStream(EnvelopeDao dao, byte[] id, int chunkBytes) {
+    ChunkOutputStream(EnvelopeWrites dao, byte[] id, int chunkBytes) {
       this.dao = dao;
       this.id = id;
       this.buffer = new byte[chunkBytes];

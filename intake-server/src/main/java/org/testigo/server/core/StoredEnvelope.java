@@ -4,7 +4,19 @@ import java.time.LocalDate;
 
 /**
  * What a committed store returns: the public id, the coarse facts kept about it, and the
- * index of its transparency-log leaf.
+ * index of its transparency-log leaf if that leaf was already sequenced, else
+ * {@link #NOT_SEQUENCED}. A fresh store is always {@link #NOT_SEQUENCED}: its leaf gets an
+ * index a moment after the commit (SECURITY-perf2.md); ask
+ * {@link org.testigo.server.log.TransparencyLog#indexOfEnvelope(EnvelopeId)}, which sequences
+ * on demand.
  */
 public record StoredEnvelope(EnvelopeId id, LocalDate receivedDay, long sizeBucket, int chunkCount,
-    long logIndex) {}
+    long logIndex) {
+  /** The {@code logIndex} of an envelope whose leaf is still pending. */
+  public static final long NOT_SEQUENCED = -1;
+
+  /** Whether {@code logIndex} is known. */
+  public boolean sequenced() {
+    return logIndex >= 0;
+  }
+}

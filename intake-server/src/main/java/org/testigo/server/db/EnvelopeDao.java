@@ -16,7 +16,7 @@ import org.testigo.server.core.EnvelopeId;
 
 /** Envelope rows and their chunks. Chunks are written and read one at a time. */
 @RegisterRowMapper(EnvelopeDao.EnvelopeMapper.class)
-public interface EnvelopeDao {
+public interface EnvelopeDao extends EnvelopeWrites {
   String STATE_RECEIVING = "receiving";
   String STATE_STORED = "stored";
 
@@ -34,9 +34,6 @@ public interface EnvelopeDao {
       + " VALUES (:id, :context, :day, 0, 0, :sha, 'receiving')")
   int beginIfAbsent(@Bind("id") byte[] id, @Bind("context") String context, @Bind("day") LocalDate day,
       @Bind("sha") byte[] placeholderSha);
-
-  @SqlUpdate("INSERT INTO envelope_chunks (envelope_id, idx, data) VALUES (:id, :idx, :data)")
-  void insertChunk(@Bind("id") byte[] id, @Bind("idx") int idx, @Bind("data") byte[] data);
 
   @SqlUpdate("UPDATE envelopes SET size_bucket = :size, chunk_count = :chunks, sha256 = :sha,"
       + " state = 'stored' WHERE id = :id AND state = 'receiving'")
@@ -59,10 +56,15 @@ public interface EnvelopeDao {
       + " WHERE state = 'stored' AND received_day >= :from ORDER BY received_day, id")
   List<EnvelopeRecord> storedSince(@Bind("from") LocalDate from);
 
-  /** The report stored last, by its transparency-log index (the server's only total order). */
+  /**
+   * The report stored last, by its transparency-log index (the server's only total order); a
+   * report whose leaf is still pending (V40) comes after every sequenced one, in the order the
+   * sequencer will give them.
+   */
   @SqlQuery("SELECT e.id, e.context, e.received_day, e.size_bucket, e.chunk_count, e.sha256, e.state"
-      + " FROM envelopes e JOIN log_leaves l ON l.envelope_id = e.id"
-      + " WHERE e.state = 'stored' AND e.context = 'report' ORDER BY l.idx DESC LIMIT 1")
+      + " FROM envelopes e JOIN (SELECT envelope_id, 0 AS pending, idx AS ord FROM log_leaves"
+      + " UNION ALL SELECT envelope_id, 1 AS pending, id AS ord FROM log_pending) l ON l.envelope_id = e.id"
+      + " WHERE e.state = 'stored' AND e.context = 'report' ORDER BY l.pending DESC, l.ord DESC LIMIT 1")
   Optional<EnvelopeRecord> latestReport();
 
   @SqlQuery("SELECT COUNT(*) FROM envelopes")

@@ -6,11 +6,50 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.SingleValue;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
-/** Rows of the transparency log (migration V20). Leaves are only ever inserted. */
+/**
+ * Rows of the transparency log (migrations V20, V40). Leaves are only ever inserted; pending
+ * leaves are inserted by storing transactions ({@link PendingLeafDao}) and moved into the log
+ * by the sequencer.
+ */
 public interface LogDao {
+  /** A committed leaf waiting for its index (migration V40). */
+  record PendingRow(@ColumnName("id") long id, @ColumnName("leaf") byte[] leaf,
+      @ColumnName("leaf_hash") byte[] leafHash, @ColumnName("entry_type") int entryType,
+      @ColumnName("object_hash") byte[] objectHash, @ColumnName("envelope_id") byte[] envelopeId) {}
+
+  /** The oldest pending leaves (by key), at most {@code limit}. */
+  @SqlQuery("SELECT id, leaf, leaf_hash, entry_type, object_hash, envelope_id FROM log_pending"
+      + " ORDER BY id LIMIT :limit")
+  @RegisterConstructorMapper(PendingRow.class)
+  List<PendingRow> pending(@Bind("limit") int limit);
+
+  /** Whether any leaf is pending (no lock taken). */
+  @SqlQuery("SELECT COUNT(*) FROM (SELECT id FROM log_pending LIMIT 1) p")
+  int anyPending();
+
+  @SqlBatch("INSERT INTO log_leaves (idx, leaf, leaf_hash, entry_type, object_hash, envelope_id)"
+      + " VALUES (:idx, :leaf, :leafHash, :entryType, :objectHash, :envelopeId)")
+  void insertLeaves(@Bind("idx") List<Long> indices, @BindMethods List<PendingRow> rows);
+
+  @SqlUpdate("DELETE FROM log_pending WHERE id IN (<ids>)")
+  int deletePending(@BindList("ids") List<Long> ids);
+
+  @SqlQuery("SELECT COUNT(*) FROM log_pending WHERE envelope_id = :envelope")
+  int countPendingEnvelope(@Bind("envelope") byte[] envelopeId);
+
+  @SqlQuery("SELECT COUNT(*) FROM log_pending WHERE entry_type = :type AND object_hash = :object")
+  long countPendingObject(@Bind("type") int type, @Bind("object") byte[] objectHash);
+
+  /** Advances the counter from {@code expected} to {@code next}; 1 if it still was {@code expected}. */
+  @SqlUpdate("UPDATE log_counter SET next_index = :next WHERE id = 1 AND next_index = :expected")
+  int advanceNextIndex(@Bind("expected") long expected, @Bind("next") long next);
+
   /** Locks the counter row until the end of the transaction and returns the next index. */
   @SqlQuery("SELECT next_index FROM log_counter WHERE id = 1 FOR UPDATE")
   long lockNextIndex();

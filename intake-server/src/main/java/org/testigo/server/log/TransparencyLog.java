@@ -1,10 +1,12 @@
 package org.testigo.server.log;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.manifest.SignedManifest;
@@ -18,28 +20,41 @@ import org.testigo.server.core.EnvelopeId;
 import org.testigo.server.core.TransactionRunner;
 
 /**
- * The server's transparency log (SECURITY-translog.md): an append-only list of
- * {@link LogLeaf} v1 entries in the database, RFC 9162 roots and proofs over them, and the
- * signed tree heads.
+ * The server's transparency log (SECURITY-translog.md, SECURITY-perf2.md): an append-only
+ * list of {@link LogLeaf} v1 entries in the database, RFC 9162 roots and proofs over them,
+ * and the signed tree heads.
  *
- * <p>Guarantees: {@link #append} runs inside the caller's transaction, so an object and its
- * leaf commit together or not at all; indices are dense and commit in index order (a
- * counter row locked with {@code SELECT ... FOR UPDATE} until commit), also with several
- * server instances on one database. A committed leaf is never changed or removed by this
- * class. Holds no private key: signing goes through {@link LogSigningKey}.
+ * <p>Guarantees: {@link #append} runs inside the caller's transaction and records the leaf as
+ * pending there, so an object and its leaf commit together or not at all, without any lock
+ * shared with other storing transactions. {@link #sequence} (run every few hundred
+ * milliseconds by {@link LogSequencer} on every instance, and on demand before a tree head is
+ * signed or the index of a pending envelope is asked for) gives committed pending leaves the
+ * next indices in its own short transaction under the counter row ({@code SELECT ... FOR
+ * UPDATE}): indices are dense and gap-free, assigned only to committed leaves, and the log
+ * only ever grows at its end, also with several instances (and sequencers) on one database or
+ * a Galera cluster. A committed leaf is never changed or removed by this class. Holds no
+ * private key: signing goes through {@link LogSigningKey}.
+ *
+ * <p>WARNING: a leaf has no index until it is sequenced; code that needs the index of a leaf
+ * it just stored asks for it after the commit ({@link #indexOfEnvelope(EnvelopeId)} sequences
+ * on demand).
  */
 public final class TransparencyLog {
   /** Leaves fetched per query when filling the cache. */
   private static final int PAGE = 10_000;
+  /** Pending leaves moved into the log per sequencing transaction. */
+  static final int SEQUENCE_BATCH = 1_000;
   private final TransactionRunner transactions;
   private final Jdbi jdbi;
   private final LeafHashCache cache = new LeafHashCache();
+  /** One sequencing transaction at a time from this instance (others wait here, not on the row lock). */
+  private final Object sequencing = new Object();
 
   public TransparencyLog(Jdbi jdbi) {
     this(TransactionRunner.singleAttempt(jdbi));
   }
 
-  /** A log whose own transactions (manifests, tree heads, signer lease) are retried (Galera). */
+  /** A log whose own transactions (manifests, sequencing, tree heads, signer lease) are retried (Galera). */
   public TransparencyLog(TransactionRunner transactions) {
     this.transactions = transactions;
     this.jdbi = transactions.jdbi();
@@ -63,39 +78,88 @@ public final class TransparencyLog {
   }
 
   /**
-   * Appends {@code leaf} inside the transaction open on {@code handle} and returns its index.
-   * The counter row stays locked until that transaction ends, so call this as late as
-   * possible in it (after streaming). If the transaction rolls back, the leaf and its index
-   * are gone and the index is given to the next entry.
+   * Records {@code leaf} as pending inside the transaction open on {@code handle}. It gets its
+   * index from the sequencer once that transaction has committed (within a moment; see the
+   * class comment); if the transaction rolls back, the leaf is gone and never had an index.
+   * Takes no lock shared with other storing transactions.
    *
    * @throws IllegalStateException if {@code handle} has no open transaction
    */
-  public long append(LogLeaf leaf, Handle handle) {
-    return insert(leaf, null, handle);
+  public void append(LogLeaf leaf, Handle handle) {
+    insert(leaf, null, handle);
   }
 
   /** As {@link #append}, for a stored envelope (remembered so its header can be served). */
-  public long appendEnvelope(LogLeaf leaf, EnvelopeId envelope, Handle handle) {
-    return insert(leaf, envelope.toBytes(), handle);
+  public void appendEnvelope(LogLeaf leaf, EnvelopeId envelope, Handle handle) {
+    insert(leaf, envelope.toBytes(), handle);
   }
 
-  private static long insert(LogLeaf leaf, byte[] envelopeId, Handle handle) {
+  private static void insert(LogLeaf leaf, byte[] envelopeId, Handle handle) {
     if (!handle.isInTransaction()) {
       throw new IllegalStateException("log leaves are appended only inside the storing transaction");
     }
-    LogDao dao = handle.attach(LogDao.class);
-    long index = dao.lockNextIndex();
-    dao.insertLeaf(index, leaf.encoded(), leaf.leafHash(), leaf.type().code(), leaf.objectHash(), envelopeId);
-    if (dao.setNextIndex(index + 1) != 1) {
-      throw new IllegalStateException("the log counter row is missing");
-    }
-    return index;
+    handle.attach(PendingLeafDao.class).insertPending(leaf.encoded(), leaf.leafHash(), leaf.type().code(),
+        leaf.objectHash(), envelopeId);
   }
 
   /**
-   * Logs every manifest of {@code chain} that is not in the log yet (by its hash), in chain
-   * order, each in its own transaction under the counter lock, so concurrent starts of
-   * several instances log each manifest once. Returns the number appended.
+   * Gives every committed pending leaf the next index, oldest (by pending key) first, in
+   * transactions of at most {@value #SEQUENCE_BATCH} leaves under the counter row; returns the
+   * number of leaves sequenced. Safe to run concurrently from several threads and instances:
+   * they take turns on the counter row (on Galera, a conflicting sequencer is rolled back and
+   * retried), and a leaf is moved exactly once.
+   */
+  public int sequence() {
+    if (jdbi.withExtension(LogDao.class, LogDao::anyPending) == 0) {
+      return 0;
+    }
+    int total = 0;
+    synchronized (sequencing) {
+      while (true) {
+        int moved = transactions.inTransaction(TransactionRunner.Idempotence.IDEMPOTENT,
+            TransactionIsolationLevel.READ_COMMITTED, h -> {
+              LogDao dao = h.attach(LogDao.class);
+              return moveBatch(dao, dao.lockNextIndex());
+            });
+        total += moved;
+        if (moved < SEQUENCE_BATCH) {
+          return total;
+        }
+      }
+    }
+  }
+
+  /**
+   * Moves up to one batch of pending leaves into the log at {@code next}, {@code next + 1}, ...
+   * and advances the counter. Call only with the counter row locked in this transaction.
+   */
+  private static int moveBatch(LogDao dao, long next) {
+    List<LogDao.PendingRow> rows = dao.pending(SEQUENCE_BATCH);
+    if (rows.isEmpty()) {
+      return 0;
+    }
+    List<Long> indices = new ArrayList<>(rows.size());
+    List<Long> ids = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      indices.add(next + i);
+      ids.add(rows.get(i).id());
+    }
+    dao.insertLeaves(indices, rows);
+    if (dao.deletePending(ids) != ids.size()) {
+      throw new IllegalStateException("a pending log leaf was sequenced twice");
+    }
+    if (dao.advanceNextIndex(next, next + rows.size()) != 1) {
+      throw new IllegalStateException("the log counter row is missing or moved under its lock");
+    }
+    return rows.size();
+  }
+
+  /**
+   * Logs every manifest of {@code chain} that is not in the log yet, pending or sequenced (by
+   * its hash), in chain order, each in its own transaction that holds the counter row and
+   * sequences what is pending, so concurrent starts of several instances (also on different
+   * Galera nodes: the counter row is written) log each manifest exactly once. Returns the
+   * number appended.
    */
   public int logManifests(List<SignedManifest> chain, Instant now) {
     int added = 0;
@@ -103,11 +167,15 @@ public final class TransparencyLog {
       byte[] hash = m.hash().toBytes();
       boolean appended = transactions.inTransaction(TransactionRunner.Idempotence.IDEMPOTENT, h -> {
         LogDao dao = h.attach(LogDao.class);
-        dao.lockNextIndex();
-        if (dao.countObject(LogLeaf.EntryType.MANIFEST.code(), hash) > 0) {
+        long next = dao.lockNextIndex();
+        int type = LogLeaf.EntryType.MANIFEST.code();
+        if (dao.countObject(type, hash) > 0 || dao.countPendingObject(type, hash) > 0) {
           return false;
         }
         append(LogLeaf.of(LogLeaf.EntryType.MANIFEST, now, hash), h);
+        for (int moved; (moved = moveBatch(dao, next)) > 0; ) {
+          next += moved;
+        }
         return true;
       });
       added += appended ? 1 : 0;
@@ -115,7 +183,7 @@ public final class TransparencyLog {
     return added;
   }
 
-  /** The number of committed leaves. */
+  /** The number of sequenced leaves (the log's size; pending leaves are not counted). */
   public long size() {
     return jdbi.withExtension(LogDao.class, LogDao::size);
   }
@@ -138,10 +206,11 @@ public final class TransparencyLog {
   }
 
   /**
-   * Signs a tree head over all committed leaves at {@code timestampMillis} and stores it,
+   * Sequences what is pending, then signs a tree head over all sequenced leaves at {@code timestampMillis} and stores it,
    * unless that exact (size, time) head exists already. Returns the head.
    */
   public SignedTreeHead signTreeHead(LogSigningKey key, long timestampMillis) {
+    sequence();
     byte[] root;
     long n;
     synchronized (cache) {
@@ -227,12 +296,26 @@ public final class TransparencyLog {
     return jdbi.withExtension(LogDao.class, d -> d.leaves(start, end));
   }
 
-  /** The index of the leaf of a stored envelope, if it was logged. */
+  /**
+   * The index of the leaf of a stored envelope, if it was logged; a committed leaf that is still
+   * pending is sequenced first, so the index of an acknowledged envelope is always found.
+   */
   public Optional<Long> indexOfEnvelope(EnvelopeId envelope) {
-    return jdbi.withExtension(LogDao.class, d -> d.indexOfEnvelope(envelope.toBytes()));
+    byte[] id = envelope.toBytes();
+    // Pending first, then the log: a leaf moved in between is then found in the log.
+    boolean pending = jdbi.withExtension(LogDao.class, d -> d.countPendingEnvelope(id)) > 0;
+    Optional<Long> index = jdbi.withExtension(LogDao.class, d -> d.indexOfEnvelope(id));
+    if (index.isPresent() || !pending) {
+      return index;
+    }
+    sequence();
+    return jdbi.withExtension(LogDao.class, d -> d.indexOfEnvelope(id));
   }
 
-  /** As {@link #indexOfEnvelope(EnvelopeId)}, inside the caller's transaction. */
+  /**
+   * As {@link #indexOfEnvelope(EnvelopeId)}, inside the caller's transaction, without
+   * sequencing: empty while the leaf is pending.
+   */
   public Optional<Long> indexOfEnvelope(EnvelopeId envelope, Handle handle) {
     return handle.attach(LogDao.class).indexOfEnvelope(envelope.toBytes());
   }

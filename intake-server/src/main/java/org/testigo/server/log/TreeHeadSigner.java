@@ -61,6 +61,7 @@ public final class TreeHeadSigner implements Managed {
    * head afterwards (null if none and this instance is not the signer).
    */
   public SignedTreeHead signIfDue(long boundaryMillis) {
+    log.sequence();
     var latest = log.latestTreeHead();
     if (!log.holdSignerLease(holder, clock.millis(), leaseMillis)) {
       return latest.orElse(null);

@@ -56,4 +56,35 @@ class KeyStateTest {
     limiter.acquire().close();
     assertThat(limiter.available()).isEqualTo(1);
   }
+
+  @Test
+  void concurrencyLimiter_withAQueue_waitsForAFreedSlotAndRefusesBeyondTheQueue() throws Exception {
+    ConcurrencyLimiter limiter = new ConcurrencyLimiter(1, 7, 1, java.time.Duration.ofMinutes(5));
+    ConcurrencyLimiter.Slot held = limiter.acquire();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<Boolean> waiter = pool.submit(() -> {
+        try (ConcurrencyLimiter.Slot got = limiter.acquire()) {
+          return true;
+        }
+      });
+      while (limiter.waiting() == 0) {
+        Thread.sleep(5);
+      }
+      assertThatThrownBy(limiter::acquire).as("beyond the queue: refused at once")
+          .isInstanceOfSatisfying(ServiceBusyException.class, e -> assertThat(e.retryAfterSeconds()).isEqualTo(7));
+      assertThat(waiter.isDone()).isFalse();
+      held.close();
+      assertThat(waiter.get()).as("the queued caller got the freed slot").isTrue();
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(limiter.available()).isEqualTo(1);
+    assertThat(limiter.waiting()).isZero();
+    ConcurrencyLimiter noWait = new ConcurrencyLimiter(1, 7, 1, java.time.Duration.ZERO);
+    try (ConcurrencyLimiter.Slot s = noWait.acquire()) {
+      assertThatThrownBy(noWait::acquire).as("queued, but no time to wait").isInstanceOf(ServiceBusyException.class);
+      assertThat(noWait.waiting()).isZero();
+    }
+  }
 }

@@ -139,18 +139,23 @@ class IdempotentStoreTest {
     EnvelopeId id = s.randomId();
     byte[] envelope = bytes(10_000);
     long envelopesBefore = db.count("envelopes");
-    long leavesBefore = db.count("log_leaves");
+    long leavesBefore = db.count("log_leaves") + db.count("log_pending");
 
     EnvelopeStore.Stored first = s.store(id, "report", Optional.empty(), out -> out.write(envelope));
+    EnvelopeStore.Stored pendingAgain = s.store(id, "report", Optional.empty(), out -> out.write(envelope));
+    new TransparencyLog(runner(db, 3)).sequence();
     EnvelopeStore.Stored again = s.store(id, "report", Optional.empty(), out -> out.write(envelope));
 
     assertThat(first.alreadyStored()).isFalse();
     assertThat(again.alreadyStored()).isTrue();
     assertThat(again.envelope().id()).isEqualTo(id);
     assertThat(again.envelope().chunkCount()).isEqualTo(first.envelope().chunkCount());
-    assertThat(again.envelope().logIndex()).isEqualTo(first.envelope().logIndex());
+    assertThat(first.envelope().sequenced()).as("a fresh store's leaf is pending").isFalse();
+    assertThat(pendingAgain.alreadyStored()).isTrue();
+    assertThat(pendingAgain.envelope().sequenced()).isFalse();
+    assertThat(again.envelope().logIndex()).isEqualTo(new TransparencyLog(runner(db, 3)).indexOfEnvelope(id).orElseThrow());
     assertThat(db.count("envelopes")).isEqualTo(envelopesBefore + 1);
-    assertThat(db.count("log_leaves")).isEqualTo(leavesBefore + 1);
+    assertThat(db.count("log_leaves") + db.count("log_pending")).isEqualTo(leavesBefore + 1);
   }
 
   @ParameterizedTest(name = "{0}, replay buffer {1}")

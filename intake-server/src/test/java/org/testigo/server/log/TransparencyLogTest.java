@@ -95,7 +95,10 @@ class TransparencyLogTest {
     TransparencyLog log = new TransparencyLog(db.jdbi());
     EnvelopeStore store = new EnvelopeStore(db.jdbi(), 4096, CLOCK, random, log);
     StoredEnvelope first = store.store("report", Optional.empty(), out -> out.write(new byte[100]));
-    assertThat(first.logIndex()).isZero();
+    assertThat(first.sequenced()).as("indices are given after the commit").isFalse();
+    assertThat(log.size()).isZero();
+    assertThat(log.sequence()).isEqualTo(1);
+    assertThat(log.indexOfEnvelope(first.id())).contains(0L);
     assertThatThrownBy(() -> store.store("report", Optional.empty(), out -> {
       out.write(new byte[5000]);
       throw new java.io.IOException("the source went away");
@@ -104,10 +107,13 @@ class TransparencyLogTest {
       log.append(leaf(1), h);
       throw new IllegalStateException("rolled back after the append");
     })).isInstanceOf(IllegalStateException.class);
+    assertThat(log.sequence()).as("a rolled-back store leaves no leaf, pending or sequenced").isZero();
+    assertThat(db.count("log_pending")).isZero();
     assertThat(log.size()).isEqualTo(1);
     assertThat(log.leaves(0, 10)).hasSize(1);
     StoredEnvelope second = store.store("follow-up", Optional.empty(), out -> out.write(new byte[10]));
-    assertThat(second.logIndex()).as("the rolled-back index is given to the next entry").isEqualTo(1);
+    assertThat(log.indexOfEnvelope(second.id())).as("sequenced on demand; no index was used up")
+        .contains(1L);
     LogLeaf stored = LogLeaf.parse(log.leaves(1, 2).get(0));
     assertThat(stored.type()).isEqualTo(LogLeaf.EntryType.SUBMISSION);
     assertThat(stored.day()).isEqualTo(java.time.LocalDate.of(2025, 3, 4));
@@ -169,23 +175,179 @@ class TransparencyLogTest {
     return KeyManifest.rootFingerprint(chain.get(0).manifest().rootKey());
   }
 
+  /** One storing transaction of the race below: when it began and when its commit returned. */
+  private record Stored(byte[] leafHash, long startNanos, long committedNanos) {}
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
-  void append_givesDenseIndicesUnderConcurrentWriters(TestDatabase db) throws Exception {
-    TransparencyLog log = new TransparencyLog(db.jdbi());
-    ExecutorService pool = Executors.newFixedThreadPool(6);
-    List<Future<Long>> indices = new ArrayList<>();
-    for (int i = 0; i < 60; i++) {
-      LogLeaf l = leaf(i);
-      indices.add(pool.submit(() -> db.jdbi().inTransaction(h -> log.append(l, h))));
+  void sequence_givesDenseGapFreeCommitOrderedIndicesToConcurrentStoresWhileSequencersRace(TestDatabase db)
+      throws Exception {
+    TransparencyLog[] instances = {new TransparencyLog(db.jdbi()), new TransparencyLog(db.jdbi()),
+        new TransparencyLog(db.jdbi())};
+    TransparencyLog log = instances[0];
+    int writers = 6;
+    int perWriter = 25;
+    List<Stored> committed = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<byte[]> rolledBack = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<List<String>> snapshots = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    ExecutorService pool = Executors.newFixedThreadPool(writers + instances.length + 1);
+    try {
+      List<Future<?>> writerTasks = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        TransparencyLog mine = instances[w % instances.length];
+        writerTasks.add(pool.submit(() -> {
+          for (int k = 0; k < perWriter; k++) {
+            LogLeaf l = leaf(k);
+            boolean rollBack = k % 5 == 4;
+            long start = System.nanoTime();
+            try {
+              db.jdbi().useTransaction(h -> {
+                mine.append(l, h);
+                if (rollBack) {
+                  throw new IllegalStateException("rolled back after the append");
+                }
+              });
+              committed.add(new Stored(l.leafHash(), start, System.nanoTime()));
+            } catch (IllegalStateException expected) {
+              rolledBack.add(l.leafHash());
+            }
+          }
+          return null;
+        }));
+      }
+      List<Future<?>> others = new ArrayList<>();
+      for (TransparencyLog instance : instances) {
+        others.add(pool.submit(() -> {
+          while (writing.get()) {
+            instance.sequence();
+            Thread.sleep(2);
+          }
+          return null;
+        }));
+      }
+      others.add(pool.submit(() -> {
+        while (writing.get()) {
+          snapshots.add(hexHashes(log.leaves(0, log.size())));
+          Thread.sleep(5);
+        }
+        return null;
+      }));
+      for (Future<?> f : writerTasks) {
+        f.get();
+      }
+      writing.set(false);
+      for (Future<?> f : others) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
     }
-    List<Long> got = new ArrayList<>();
-    for (Future<Long> f : indices) {
-      got.add(f.get());
+    log.sequence();
+
+    List<String> all = hexHashes(log.leaves(0, log.size() + 10));
+    assertThat(log.size()).as("dense: the size counts every committed leaf").isEqualTo(committed.size());
+    assertThat(all).as("gap-free, each committed leaf exactly once").hasSize(committed.size()).doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(committed.stream().map(s -> hex(s.leafHash())).toList());
+    assertThat(all).as("no rolled-back leaf").doesNotContainAnyElementsOf(rolledBack.stream().map(this::hex).toList());
+    assertThat(db.count("log_pending")).isZero();
+    for (List<String> earlier : snapshots) {
+      assertThat(all.subList(0, earlier.size())).as("the log only grows at its end").isEqualTo(earlier);
+    }
+    java.util.Map<String, Integer> index = new java.util.HashMap<>();
+    for (int i = 0; i < all.size(); i++) {
+      index.put(all.get(i), i);
+    }
+    for (Stored a : committed) {
+      for (Stored b : committed) {
+        if (a.committedNanos() < b.startNanos()) {
+          assertThat(index.get(hex(a.leafHash()))).as("a leaf committed before another store began comes first")
+              .isLessThan(index.get(hex(b.leafHash())));
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void sequence_givesIndicesToLeavesLeftPendingByAnInstanceThatDied(TestDatabase db) throws Exception {
+    TransparencyLog died = new TransparencyLog(db.jdbi());
+    EnvelopeStore store = new EnvelopeStore(db.jdbi(), 4096, CLOCK, random, died);
+    List<StoredEnvelope> stored = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      stored.add(store.store("report", Optional.empty(), out -> out.write(new byte[300])));
+    }
+    // The instance is gone before any sequencing: its committed leaves wait in log_pending.
+    assertThat(db.count("log_pending")).isEqualTo(3);
+    assertThat(died.size()).isZero();
+    Optional<Long> insideTransaction = db.jdbi().withHandle(h -> died.indexOfEnvelope(stored.get(0).id(), h));
+    assertThat(insideTransaction)
+        .as("inside a transaction a pending leaf has no index yet").isEmpty();
+
+    TransparencyLog restarted = new TransparencyLog(db.jdbi());
+    LogSequencer sequencer = new LogSequencer(restarted, Duration.ofHours(1));
+    sequencer.start();
+    sequencer.stop();
+    assertThat(restarted.size()).as("sequenced when the next instance starts").isEqualTo(3);
+    assertThat(db.count("log_pending")).isZero();
+    for (int i = 0; i < 3; i++) {
+      assertThat(restarted.indexOfEnvelope(stored.get(i).id())).contains((long) i);
+    }
+    assertThat(restarted.sequence()).isZero();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void logManifests_logsEachManifestOnceWhenInstancesStartTogetherWithLeavesPending(TestDatabase db)
+      throws Exception {
+    TransparencyLog first = new TransparencyLog(db.jdbi());
+    for (int i = 0; i < 5; i++) {
+      LogLeaf l = leaf(i);
+      db.jdbi().useTransaction(h -> first.append(l, h));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<Integer>> added = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      TransparencyLog instance = new TransparencyLog(db.jdbi());
+      added.add(pool.submit(() -> instance.logManifests(chain, CLOCK.instant())));
+    }
+    int total = 0;
+    for (Future<Integer> f : added) {
+      total += f.get();
     }
     pool.shutdown();
-    assertThat(got).containsExactlyInAnyOrderElementsOf(LongStream.range(0, 60).boxed().toList());
-    assertThat(log.leaves(0, 100)).hasSize(60);
+    first.sequence();
+    assertThat(total).isEqualTo(chain.size());
+    long manifests = first.leaves(0, first.size()).stream().map(TransparencyLogTest::parse)
+        .filter(l -> l.type() == LogLeaf.EntryType.MANIFEST).count();
+    assertThat(manifests).isEqualTo(chain.size());
+    assertThat(first.size()).isEqualTo(5 + chain.size());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void latestReport_countsAReportWhoseLeafIsPendingAsTheLast(TestDatabase db) throws Exception {
+    TransparencyLog log = new TransparencyLog(db.jdbi());
+    EnvelopeStore store = new EnvelopeStore(db.jdbi(), 4096, CLOCK, random, log);
+    assertThat(store.latestReport()).isEmpty();
+    StoredEnvelope first = store.store("report", Optional.empty(), out -> out.write(new byte[50]));
+    log.sequence();
+    StoredEnvelope second = store.store("report", Optional.empty(), out -> out.write(new byte[60]));
+    assertThat(store.latestReport().orElseThrow().id()).as("pending, after every sequenced report")
+        .isEqualTo(second.id());
+    store.store("follow-up", Optional.empty(), out -> out.write(new byte[70]));
+    log.sequence();
+    assertThat(store.latestReport().orElseThrow().id()).isEqualTo(second.id());
+    assertThat(log.indexOfEnvelope(first.id())).contains(0L);
+    assertThat(log.indexOfEnvelope(second.id())).contains(1L);
+  }
+
+  private List<String> hexHashes(List<byte[]> encodedLeaves) {
+    return encodedLeaves.stream().map(b -> hex(parse(b).leafHash())).toList();
+  }
+
+  private String hex(byte[] b) {
+    return java.util.HexFormat.of().formatHex(b);
   }
 
   @ParameterizedTest(name = "{0}")

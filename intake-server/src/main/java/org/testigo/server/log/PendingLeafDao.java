@@ -1,0 +1,16 @@
+package org.testigo.server.log;
+
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/**
+ * The one write a storing transaction makes to the log (migration V40): a pending leaf. Kept
+ * apart from {@link LogDao} because JDBI builds a handler for every method of an interface
+ * at each {@code Handle.attach}, and this runs once per submission.
+ */
+public interface PendingLeafDao {
+  @SqlUpdate("INSERT INTO log_pending (leaf, leaf_hash, entry_type, object_hash, envelope_id)"
+      + " VALUES (:leaf, :hash, :type, :object, :envelope)")
+  void insertPending(@Bind("leaf") byte[] leaf, @Bind("hash") byte[] leafHash, @Bind("type") int type,
+      @Bind("object") byte[] objectHash, @Bind("envelope") byte[] envelopeId);
+}
