@@ -137,8 +137,20 @@ class AuditLogAppTest {
     return URI.create("http://127.0.0.1:" + APP.getLocalPort() + pathAndQuery);
   }
 
+  /**
+   * Gives every pending log leaf its index now (as the server's background sequencer would a
+   * moment later), so counts and leaves read next are exact and not racing it.
+   */
+  static void sequenceLog() {
+    org.testigo.server.log.TransparencyLog log = new org.testigo.server.log.TransparencyLog(DB.jdbi());
+    while (log.sequence() > 0) {
+      // until nothing is pending
+    }
+  }
+
   /** Row counts of everything an answer or event could change, and the log's leaves. */
   static Map<String, Object> stored() {
+    sequenceLog();
     Map<String, Object> m = new LinkedHashMap<>();
     for (String t : List.of("case_events", "possession_challenges", "log_leaves", "envelopes")) {
       m.put(t, DB.count(t));
@@ -149,6 +161,7 @@ class AuditLogAppTest {
   }
 
   static List<LogLeaf> leaves() throws Exception {
+    sequenceLog();
     return DB.jdbi().withHandle(h -> h.createQuery("SELECT leaf FROM log_leaves ORDER BY idx").mapTo(byte[].class)
         .list()).stream().map(b -> {
           try {

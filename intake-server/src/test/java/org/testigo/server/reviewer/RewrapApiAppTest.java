@@ -179,8 +179,20 @@ class RewrapApiAppTest {
     return MessageDigest.getInstance("SHA-256").digest(b);
   }
 
+  /**
+   * Gives every pending log leaf its index now (as the server's background sequencer would a
+   * moment later), so counts and leaves read next are exact and not racing it.
+   */
+  static void sequenceLog() {
+    org.testigo.server.log.TransparencyLog log = new org.testigo.server.log.TransparencyLog(DB.jdbi());
+    while (log.sequence() > 0) {
+      // until nothing is pending
+    }
+  }
+
   /** Row counts of every table a rewrap could touch, and the stored chunks' bytes. */
   static Map<String, Object> storedState() {
+    sequenceLog();
     Map<String, Object> m = new LinkedHashMap<>();
     for (String t : List.of("envelopes", "envelope_chunks", "envelope_rewraps", "log_leaves", "reviewer_feed")) {
       m.put(t, DB.count(t));
@@ -357,6 +369,7 @@ class RewrapApiAppTest {
     assertThat(rec.get("previousHeaderSha256").asText()).isEqualTo(HEX.formatHex(sha256(header)));
     assertThat(Envelope.open(served(reportId), CAROL.encryptionKey(), Envelope.CONTEXT_REPORT)).isEqualTo(PLAINTEXT);
     // the auditors' view of the submission still shows the original header
+    sequenceLog();
     long submissionLeaf = DB.jdbi().withHandle(h -> h.createQuery("SELECT idx FROM log_leaves WHERE entry_type = 1"
         + " ORDER BY idx").mapTo(Long.class).list()).get(0);
     JsonNode h = JSON.readTree(publicGet("/api/v1/log/leaves/" + submissionLeaf + "/envelope-header").body());
