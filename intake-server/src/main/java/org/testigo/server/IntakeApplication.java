@@ -193,7 +193,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     return new JdbiFactory().build(env, factory, dataSource, "database");
   }
 
-  /** Whole-transaction retries for a Galera cluster (SECURITY-galera.md). */
+  /** Whole-transaction retries for a Galera cluster (SECURITY.md §12). */
   private static TransactionRunner transactions(IntakeConfiguration config, Jdbi jdbi) {
     var db = config.getDatabase();
     return new TransactionRunner(jdbi, db.getTransactionAttempts(), Duration.ofMillis(db.getRetryBackoffMillis()),
@@ -241,7 +241,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
         mailboxes, config.getLimits().getMaxEnvelopeBytes(), clock);
   }
 
-  /** Rewraps (SECURITY-rewrap2.md): the reviewer endpoint, and the public record of each rewrap leaf. */
+  /** Rewraps (SECURITY.md §18): the reviewer endpoint, and the public record of each rewrap leaf. */
   private void rewraps(IntakeConfiguration config, Environment env, KeyState keys, Jdbi jdbi,
       EnvelopeStore envelopes, MailboxStore mailboxes, TransparencyLog log) {
     RewrapService rewraps = new RewrapService(new CurrentEnvelopes(envelopes), new ReviewerService(jdbi, envelopes,

@@ -116,7 +116,7 @@ final class LogClient {
     }
   }
 
-  /** The object of a rewrap leaf as served (SECURITY-rewrap2.md): the record's hashes and the new header. */
+  /** The object of a rewrap leaf as served (SECURITY.md §18): the record's hashes and the new header. */
   record Rewrap(byte[] envelopeSha256, byte[] previousHeaderSha256, byte[] header) {}
 
   /** The object of rewrap leaf {@code index}, if the server serves it. */

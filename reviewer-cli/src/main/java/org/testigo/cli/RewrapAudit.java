@@ -23,7 +23,7 @@ import org.testigo.crypto.manifest.KeyManifest;
 import org.testigo.crypto.merkle.LogLeaf;
 
 /**
- * The audit of rewraps (SECURITY-rewrap2.md), a {@link LogAudit.LeafCheck} that completes
+ * The audit of rewraps (SECURITY.md §18), a {@link LogAudit.LeafCheck} that completes
  * {@code recipients} (which checks each submission's original header against the manifest in
  * force when it arrived). Two report lines:
  *

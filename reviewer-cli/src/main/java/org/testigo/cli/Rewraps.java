@@ -9,7 +9,7 @@ import org.testigo.cli.remote.LocalCache;
 import org.testigo.cli.remote.ReviewerClient;
 
 /**
- * Brings rewrapped headers into the local cache (SECURITY-rewrap2.md): pages through
+ * Brings rewrapped headers into the local cache (SECURITY.md §18): pages through
  * {@code /rewraps} from the stored cursor and, for each cached envelope whose cached
  * generation is older, downloads that generation's header, checks its SHA-256 against the
  * listing, and replaces the cached header (the payload stays; the result must have the

@@ -105,7 +105,7 @@ public final class SyncCommand implements Callable<Integer> {
   /**
    * Returns {new, already cached, 1 if stopped early with more to fetch}. Each page is one
    * signed request for an envelope batch, and a checkpoint: its envelopes are forced to disk,
-   * and only then is the cursor advanced past the page (SECURITY-revcli2.md). A sync killed
+   * and only then is the cursor advanced past the page (SECURITY.md §17). A sync killed
    * mid-page asks for the page again; what it had stored is checked against the listed
    * SHA-256 and kept if intact.
    */

@@ -11,7 +11,7 @@ import org.testigo.crypto.sign.SigningPublicKey;
 
 /**
  * A reviewer's answer to a {@link PossessionChallenge}, format version 1 (185 bytes;
- * SECURITY-audit2.md, "ChallengeAnswer v1"):
+ * SECURITY.md §19, "ChallengeAnswer v1"):
  *
  * <pre>
  * body = version (0x01)

@@ -9,7 +9,7 @@ import java.util.HexFormat;
 
 /**
  * The object a {@code rewrap} (5) leaf of the transparency log stands for, format v1
- * (SECURITY-rewrap2.md). The leaf's object hash is SHA-256 of {@link #encoded()}:
+ * (SECURITY.md §18). The leaf's object hash is SHA-256 of {@link #encoded()}:
  *
  * <pre>
  * ASCII("testigo-rewrap-v1") || 0x00

@@ -23,7 +23,7 @@ public enum SignatureDomain {
   CHALLENGE("challenge-v1"),
   /**
    * A shelter's attestation, inside a report it filed on a migrant's behalf, over the hashes
-   * of the questionnaire and attachments (testigo-shelter; SECURITY-shelter.md).
+   * of the questionnaire and attachments (testigo-shelter; SECURITY.md §14).
    */
   SHELTER_ATTESTATION("shelter-attestation-v1");
 

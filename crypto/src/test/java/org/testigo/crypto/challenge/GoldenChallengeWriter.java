@@ -32,7 +32,7 @@ public final class GoldenChallengeWriter {
     ChallengeAnswer a = ChallengeAnswer.sign(c, nonce, maria.signingKey(), ANSWERED);
     String json = "{\n"
         + "  \"comment\": \"PossessionChallenge v1 to test reviewer maria (TestKeys.identity(\\\"maria\\\")) and its"
-        + " ChallengeAnswer v1; SECURITY-audit2.md\",\n"
+        + " ChallengeAnswer v1; SECURITY.md §19\",\n"
         + "  \"challenge_hex\": \"" + hex.formatHex(c.encoded()) + "\",\n"
         + "  \"challenge_id_hex\": \"" + c.idHex() + "\",\n"
         + "  \"challenge_sha256_hex\": \"" + hex.formatHex(c.hash()) + "\",\n"

@@ -44,7 +44,7 @@ public class DatabaseSettings {
   @JsonProperty public int getMaxConnections() { return maxConnections; }
   @JsonProperty public void setMaxConnections(int maxConnections) { this.maxConnections = maxConnections; }
 
-  /** Attempts per transaction before a 503 (certification conflicts, node loss; SECURITY-galera.md). */
+  /** Attempts per transaction before a 503 (certification conflicts, node loss; SECURITY.md §12). */
   @JsonProperty public int getTransactionAttempts() { return transactionAttempts; }
   @JsonProperty public void setTransactionAttempts(int v) { this.transactionAttempts = v; }
   @JsonProperty public int getRetryBackoffMillis() { return retryBackoffMillis; }
@@ -137,7 +137,7 @@ public class DatabaseSettings {
         properties.put("useServerPrepStmts", "false");
       }
       // A statement without an answer for this long fails (503), so a database that stops
-      // answering mid-statement cannot hold a request thread for ever (SECURITY-robust2.md).
+      // answering mid-statement cannot hold a request thread for ever (SECURITY.md §15).
       properties.put("socketTimeout", String.valueOf(socketTimeoutSeconds * 1000));
       f.setProperties(properties);
     }

@@ -6,7 +6,7 @@ import java.time.LocalDate;
  * What a committed store returns: the public id, the coarse facts kept about it, and the
  * index of its transparency-log leaf if that leaf was already sequenced, else
  * {@link #NOT_SEQUENCED}. A fresh store is always {@link #NOT_SEQUENCED}: its leaf gets an
- * index a moment after the commit (SECURITY-perf2.md); ask
+ * index a moment after the commit (SECURITY.md §16); ask
  * {@link org.testigo.server.log.TransparencyLog#indexOfEnvelope(EnvelopeId)}, which sequences
  * on demand.
  */

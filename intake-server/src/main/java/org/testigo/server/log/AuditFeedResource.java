@@ -15,7 +15,7 @@ import org.testigo.server.core.InvalidInputException;
  * v1 encodings (never the sealed content), {@code GET /api/v1/audit/challenges?after=SEQ&limit=N}
  * the answered possession challenges (challenge and answer encodings). {@code after}
  * defaults to 0, {@code limit} to 100 (1..1000). Malformed parameters get a generic 400.
- * Formats: SECURITY-audit2.md.
+ * Formats: SECURITY.md §19.
  */
 @Path("/api/v1/audit")
 @Produces(MediaType.APPLICATION_JSON)

@@ -6,7 +6,7 @@ import org.testigo.server.db.CaseEventDao;
 import org.testigo.server.db.ChallengeDao;
 
 /**
- * What an auditor without any key may read besides the log itself (SECURITY-audit2.md): the
+ * What an auditor without any key may read besides the log itself (SECURITY.md §19): the
  * signed case events without their sealed content, and the possession challenges with their
  * answers, each after a cursor. Nothing here is secret: the auditor checks it against the
  * log's leaves and the manifest chain.

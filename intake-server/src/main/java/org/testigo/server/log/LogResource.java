@@ -16,7 +16,7 @@ import org.testigo.server.core.InvalidInputException;
  * The public transparency-log API (source port, no authentication): signed tree heads,
  * inclusion and consistency proofs, leaves, and the headers of submitted envelopes. JSON,
  * binary values in lowercase hex. Malformed or out-of-range parameters get a generic 400;
- * absent objects a generic 404. Formats: SECURITY-translog.md.
+ * absent objects a generic 404. Formats: SECURITY.md §10.
  */
 @Path("/api/v1/log")
 @Produces(MediaType.APPLICATION_JSON)

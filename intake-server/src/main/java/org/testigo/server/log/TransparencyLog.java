@@ -20,7 +20,7 @@ import org.testigo.server.core.EnvelopeId;
 import org.testigo.server.core.TransactionRunner;
 
 /**
- * The server's transparency log (SECURITY-translog.md, SECURITY-perf2.md): an append-only
+ * The server's transparency log (SECURITY.md §10, SECURITY.md §16): an append-only
  * list of {@link LogLeaf} v1 entries in the database, RFC 9162 roots and proofs over them,
  * and the signed tree heads.
  *

@@ -22,7 +22,7 @@ import org.testigo.crypto.merkle.SignedTreeHead;
  * signs; if it dies, another instance takes over once the lease expired. Independently of the
  * lease, heads are stored one at a time and never go back in size or time
  * ({@link TransparencyLog#signTreeHead}), so even two signers cannot publish a head that
- * contradicts an earlier one. SECURITY-galera.md.
+ * contradicts an earlier one. SECURITY.md §12.
  */
 public final class TreeHeadSigner implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(TreeHeadSigner.class);

@@ -8,7 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
- * What the report page tells its script (SECURITY-browser.md): the pinned root fingerprint
+ * What the report page tells its script (SECURITY.md §9.7): the pinned root fingerprint
  * the manifest chain must verify from, the receipt Argon2id parameters, and the limits. The
  * script itself ({@code /assets/testigo.js}) is read once from the class path; its
  * Subresource Integrity value is computed from those exact bytes.

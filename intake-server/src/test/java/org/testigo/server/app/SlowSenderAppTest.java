@@ -187,7 +187,7 @@ class SlowSenderAppTest {
   /**
    * The server hung up, and if the client could still read an answer it is the generic one:
    * 408 for the source pages; 503 with Retry-After for the API, whose clients resume after a
-   * 5xx (SECURITY-robust2.md).
+   * 5xx (SECURITY.md §15).
    */
   static void assertCutOffCleanly(String what, Outcome o, int expectedStatus) {
     System.out.printf("slow sender (%s): server answered %d and hung up after %d ms%n", what, o.status(), o.millis());

@@ -31,7 +31,7 @@ import org.testigo.server.db.TestDatabase;
 import org.testigo.server.log.TransparencyLog;
 
 /**
- * The Galera retry rules (SECURITY-galera.md) on H2 and the real MariaDB: which failures
+ * The Galera retry rules (SECURITY.md §12) on H2 and the real MariaDB: which failures
  * run a transaction again, and a store by id that a retry or a re-sending client can repeat
  * without a duplicate.
  */

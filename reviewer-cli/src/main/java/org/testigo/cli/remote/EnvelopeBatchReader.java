@@ -11,7 +11,7 @@ import org.testigo.cli.CliException;
 import org.testigo.cli.ExitCodes;
 
 /**
- * Reads an envelope batch v1 (SECURITY-revcli2.md), the answer of
+ * Reads an envelope batch v1 (SECURITY.md §17), the answer of
  * {@code GET /api/v1/reviewer/submissions/envelopes}: feed entries, each followed by its
  * envelope in frames, then an end marker with the feed's {@code more} flag. Strict: a wrong
  * magic, an unknown tag, a frame or entry of a size out of range, a stream cut before the end

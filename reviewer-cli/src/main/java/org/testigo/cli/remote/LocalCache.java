@@ -25,7 +25,7 @@ import org.testigo.crypto.httpsig.ContentDigest;
  * The local cache of one server, {@code <home>/cache/<server>/}. It holds ONLY what the
  * server holds: ciphertext envelopes and signed events exactly as received, the armored
  * manifest chain, the server's public metadata of each submission, and the sync cursors.
- * Nothing decrypted is ever written here. Layout (SECURITY-revapi.md):
+ * Nothing decrypted is ever written here. Layout (SECURITY.md §13):
  * <pre>
  *   state.json                      cursors and the highest manifest sequence seen
  *   manifest-chain.txt              the armored chain, verified from the pinned root
@@ -41,7 +41,7 @@ public final class LocalCache {
   /**
    * One cached submission: the server's listing entry. {@code sha256} is the envelope as
    * first stored (its log leaf); {@code currentSha256} the cached form, whose header may have
-   * been rewrapped {@code rewraps} times (SECURITY-rewrap2.md; equal to {@code sha256} and 0
+   * been rewrapped {@code rewraps} times (SECURITY.md §18; equal to {@code sha256} and 0
    * from servers without rewraps).
    */
   public record Submission(long seq, String id, String context, String receivedDay, long size,

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Computes the publishable tables from per-case inputs (definitions in SECURITY-stats.md).
+ * Computes the publishable tables from per-case inputs (definitions in SECURITY.md §11).
  * Deterministic: the same inputs and options give the same report, whatever their order.
  */
 public final class StatsEngine {

@@ -23,7 +23,7 @@ import org.testigo.cli.triage.Status;
 
 /**
  * Builds {@link StatsInput}s: from a replayed {@link CaseState} and its questionnaire, and
- * from the "stats input v1" JSON-lines file (one case per line, SECURITY-stats.md section 2).
+ * from the "stats input v1" JSON-lines file (one case per line, SECURITY.md §11 section 2).
  * Only enumerated fields are read; the questionnaire's free-text fields are never looked at.
  * Errors never repeat the rejected value.
  */

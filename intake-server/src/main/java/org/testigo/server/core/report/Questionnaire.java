@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Questionnaire v1, the JSON document sealed as the first part of a report's payload.
  * Every list holds values from {@link Choices}; free-text fields are plain UTF-8 text,
- * possibly empty, never null. Specified in SECURITY-server.md.
+ * possibly empty, never null. Specified in SECURITY.md §6.
  */
 @JsonPropertyOrder({"version", "language", "what", "whatOther", "who", "whoOther", "identifying",
     "where", "when", "victims", "narrative", "wants"})

@@ -19,7 +19,7 @@ import org.testigo.server.reviewer.auth.ReviewerPrincipal;
 import org.testigo.server.reviewer.auth.VerifiedBody;
 
 /**
- * Answers to possession challenges (SECURITY-audit2.md). The body of a post is
+ * Answers to possession challenges (SECURITY.md §19). The body of a post is
  * {@code u16 n || PossessionChallenge v1 (n bytes) || ChallengeAnswer v1}. Accepted only if
  * the challenge names the reviewer who signed the request and is sealed to that reviewer's
  * X-Wing key in the current manifest, the answer verifies against it (nonce matches the

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Writes an envelope batch v1 (SECURITY-revcli2.md): one page of the submissions feed with
+ * Writes an envelope batch v1 (SECURITY.md §17): one page of the submissions feed with
  * each envelope's ciphertext inline, so a reviewer syncs a page with one signed request.
  * <pre>
  *   "TGBATCH1"                                   8 bytes
