@@ -416,8 +416,13 @@ class ShelterCliTest {
     Result r = fileFrom(questionnaire("Relato " + marker), "si\n", "--attach", photo.toString());
     assertThat(r.code()).as(r.err()).isZero();
     String words = words(r.out());
-    List<String> needles = new ArrayList<>(List.of(marker));
-    needles.addAll(List.of(words.split(" ")));
+    List<String> needles = List.of(marker, words);
+    // Each receipt word on its own, as a whole word: a short word such as "ser" is inside
+    // "server=" of the profile, and any word could turn up by chance inside random ciphertext.
+    List<Pattern> wordPatterns = java.util.Arrays.stream(words.split(" "))
+        .filter(w -> w.length() >= 4)
+        .map(w -> Pattern.compile("(?<!\\p{L})" + Pattern.quote(w) + "(?!\\p{L})"))
+        .toList();
     try (Stream<Path> files = Files.walk(home)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         String content = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
@@ -425,6 +430,9 @@ class ShelterCliTest {
         for (String needle : needles) {
           assertThat(content).as(f.toString()).doesNotContain(needle);
           assertThat(utf8).as(f.toString()).doesNotContain(needle);
+        }
+        for (java.util.regex.Pattern word : wordPatterns) {
+          assertThat(word.matcher(utf8).find()).as(f + " holds the receipt word " + word).isFalse();
         }
       }
     }
