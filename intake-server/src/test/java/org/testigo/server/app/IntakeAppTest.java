@@ -1,5 +1,7 @@
 package org.testigo.server.app;
 
+import org.testigo.crypto.payload.PartHeader;
+import org.testigo.crypto.payload.PayloadWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
@@ -253,8 +255,8 @@ class IntakeAppTest {
         org.testigo.crypto.Fingerprint.fromHex(Files.readString(DATA.resolve("root-fingerprint")).strip()).toBytes());
     RecipientPrivateKey replyKey = keys.replyKey();
     ByteArrayOutputStream payload = new ByteArrayOutputStream();
-    var w = new org.testigo.server.core.payload.PayloadWriter(payload);
-    w.writePart(new org.testigo.server.core.payload.PartHeader("message", null, "text/plain; charset=utf-8"),
+    var w = new org.testigo.crypto.payload.PayloadWriter(payload);
+    w.writePart(new org.testigo.crypto.payload.PartHeader("message", null, "text/plain; charset=utf-8"),
         "We received your report. <b>Stay safe</b>.".getBytes(StandardCharsets.UTF_8));
     w.finish();
     ByteArrayOutputStream sealedReply = new ByteArrayOutputStream();

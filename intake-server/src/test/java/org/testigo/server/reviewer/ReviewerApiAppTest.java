@@ -45,8 +45,8 @@ import org.testigo.crypto.manifest.SignedManifest;
 import org.testigo.crypto.sign.SigningPrivateKey;
 import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
-import org.testigo.server.core.payload.PartHeader;
-import org.testigo.server.core.payload.PayloadWriter;
+import org.testigo.crypto.payload.PartHeader;
+import org.testigo.crypto.payload.PayloadWriter;
 
 /**
  * The reviewer API on its own port, with an organisation made for the test: alice (reviewer,

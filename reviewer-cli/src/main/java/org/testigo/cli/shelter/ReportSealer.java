@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.key.RecipientPublicKey;
+import org.testigo.crypto.payload.PartHeader;
+import org.testigo.crypto.payload.PayloadWriter;
 import org.testigo.crypto.sign.SigningPrivateKey;
 
 /**
@@ -43,13 +45,13 @@ final class ReportSealer {
     try (OutputStream envelope = Envelope.sealing(out, recipients, Envelope.CONTEXT_REPORT,
         random)) {
       PayloadWriter payload = new PayloadWriter(envelope);
-      payload.writePart("questionnaire", null, QUESTIONNAIRE_TYPE, questionnaire);
+      payload.writePart(new PartHeader(PartHeader.QUESTIONNAIRE, null, QUESTIONNAIRE_TYPE), questionnaire);
       List<byte[]> fileHashes = new ArrayList<>();
       byte[] buf = new byte[1 << 16];
       for (Path file : attachments) {
         MessageDigest digest = sha256();
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-            OutputStream part = payload.beginPart("file", fileName(file), mediaType(file))) {
+            OutputStream part = payload.beginPart(new PartHeader(PartHeader.FILE, fileName(file), mediaType(file)))) {
           for (int n; (n = in.read(buf)) > 0; ) {
             part.write(buf, 0, n);
             digest.update(buf, 0, n);
@@ -59,7 +61,7 @@ final class ReportSealer {
       }
       java.util.Arrays.fill(buf, (byte) 0);
       if (attestationKey != null) {
-        payload.writePart(Attestation.PART, null, QUESTIONNAIRE_TYPE,
+        payload.writePart(new PartHeader(Attestation.PART, null, QUESTIONNAIRE_TYPE),
             Attestation.create(attestationKey, sha256().digest(questionnaire), fileHashes));
       }
       payload.finish();

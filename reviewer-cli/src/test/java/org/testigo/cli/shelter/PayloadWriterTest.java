@@ -10,9 +10,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.testigo.crypto.payload.PartHeader;
+import org.testigo.crypto.payload.PayloadWriter;
 
 /**
- * Known answers for the formats the shelter writes itself: the payload container v1 (the
+ * Known answers for the formats the shelter writes: the payload container v1 (the shared
  * same expected bytes as the intake server's PayloadContainerTest) and questionnaire v1
  * JSON with the consent record.
  */
@@ -21,7 +23,7 @@ class PayloadWriterTest {
   void writer_producesTheSameBytesAsTheServerForASmallPayload() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PayloadWriter w = new PayloadWriter(out);
-    w.writePart("message", null, "text/plain", "hola".getBytes(StandardCharsets.UTF_8));
+    w.writePart(new PartHeader("message", null, "text/plain"), "hola".getBytes(StandardCharsets.UTF_8));
     w.finish();
     // Expected bytes exactly as intake-server PayloadContainerTest
     // .writer_producesTheSpecifiedBytesForASmallPayload builds them.
@@ -40,7 +42,7 @@ class PayloadWriterTest {
     new Random(7).nextBytes(file);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PayloadWriter w = new PayloadWriter(out);
-    try (OutputStream part = w.beginPart("file", "retén \"1\".jpg", "image/jpeg")) {
+    try (OutputStream part = w.beginPart(new PartHeader("file", "retén \"1\".jpg", "image/jpeg"))) {
       part.write(file);
     }
     w.finish();

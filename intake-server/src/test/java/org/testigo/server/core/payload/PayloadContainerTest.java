@@ -1,5 +1,7 @@
 package org.testigo.server.core.payload;
 
+import org.testigo.crypto.payload.PartHeader;
+import org.testigo.crypto.payload.PayloadWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

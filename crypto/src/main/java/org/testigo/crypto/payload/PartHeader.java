@@ -1,4 +1,4 @@
-package org.testigo.server.core.payload;
+package org.testigo.crypto.payload;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;

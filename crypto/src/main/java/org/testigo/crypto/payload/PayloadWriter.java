@@ -1,58 +1,39 @@
-package org.testigo.cli.shelter;
+package org.testigo.crypto.payload;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
- * Writes the payload container v1 (SECURITY.md section 6.1), byte for byte as the intake
- * server's {@code PayloadWriter}: {@code "TGPAYLD1"}, then parts, each {@code 0x01 || u16
- * header length || header JSON || chunks || u32 0}, each chunk {@code u32 length (1..65536)
- * || bytes}, then {@code 0x00}. The header JSON is {@code {"name":N,"filename":F,"type":T}}
- * in that key order with absent keys omitted. Holds at most one 64 KiB chunk in memory and
- * zeroes it after each chunk.
+ * Writes the Testigo payload container v1 (specified byte by byte in SECURITY.md §6):
+ * {@code "TGPAYLD1"}, then parts, each {@code 0x01 || u16 header length || header JSON ||
+ * chunks || u32 0}, each chunk {@code u32 length (1..65536) || bytes}, then {@code 0x00}.
+ * Part sizes need not be known in advance, so files are streamed straight through. Holds at
+ * most one 64 KiB chunk of plaintext in memory and zeroes it after each chunk. One writer for
+ * the intake server (sealing the no-JavaScript form) and testigo-shelter (sealing on the laptop).
  */
-final class PayloadWriter {
-  static final byte[] MAGIC = "TGPAYLD1".getBytes(StandardCharsets.US_ASCII);
-  static final int MAX_CHUNK = 65536;
-  static final int MAX_HEADER = 4096;
+public final class PayloadWriter {
+  public static final byte[] MAGIC = "TGPAYLD1".getBytes(StandardCharsets.US_ASCII);
+  public static final int MAX_CHUNK = 65536;
+  public static final int MAX_HEADER = 4096;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final OutputStream out;
   private PartStream open;
   private boolean finished;
 
-  PayloadWriter(OutputStream out) throws IOException {
+  public PayloadWriter(OutputStream out) throws IOException {
     this.out = out;
     out.write(MAGIC);
   }
 
-  /** The part header's JSON bytes: name, then filename and type when not null. */
-  static byte[] header(String name, String filename, String type) {
-    ObjectNode h = JSON.createObjectNode();
-    h.put("name", name);
-    if (filename != null) {
-      h.put("filename", filename);
-    }
-    if (type != null) {
-      h.put("type", type);
-    }
-    try {
-      return JSON.writeValueAsBytes(h);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /** Starts a part; the returned stream must be closed before the next part. */
-  OutputStream beginPart(String name, String filename, String type) throws IOException {
+  public OutputStream beginPart(PartHeader header) throws IOException {
     if (open != null || finished) {
       throw new IllegalStateException("previous part still open or payload finished");
     }
-    byte[] h = header(name, filename, type);
+    byte[] h = JSON.writeValueAsBytes(header);
     if (h.length > MAX_HEADER) {
       throw new IllegalArgumentException("part header too long");
     }
@@ -64,14 +45,15 @@ final class PayloadWriter {
     return open;
   }
 
-  void writePart(String name, String filename, String type, byte[] body) throws IOException {
-    try (OutputStream part = beginPart(name, filename, type)) {
+  /** Writes a whole small part. */
+  public void writePart(PartHeader header, byte[] body) throws IOException {
+    try (OutputStream part = beginPart(header)) {
       part.write(body);
     }
   }
 
   /** Writes the end marker; does not close the underlying stream. */
-  void finish() throws IOException {
+  public void finish() throws IOException {
     if (open != null) {
       throw new IllegalStateException("a part is still open");
     }
@@ -118,7 +100,7 @@ final class PayloadWriter {
     private void emit() throws IOException {
       writeU32(fill);
       out.write(chunk, 0, fill);
-      Arrays.fill(chunk, 0, fill, (byte) 0);
+      java.util.Arrays.fill(chunk, 0, fill, (byte) 0);
       fill = 0;
     }
 
