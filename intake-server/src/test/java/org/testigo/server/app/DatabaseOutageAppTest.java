@@ -62,7 +62,7 @@ import org.testigo.server.demo.DemoOrganisation;
 @ExtendWith(DropwizardExtensionsSupport.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DatabaseOutageAppTest {
-  static final Path DATA = tempDir();
+  static final Path DATA = MariadbApp.dataDirectory("testigo-outage-");
   static final TestDatabase DB = TestDatabase.mariadb();
   static final LoopbackProxy PROXY = proxy();
   static final List<String> TABLES = List.of("envelopes", "envelope_chunks", "mailboxes", "mailbox_envelopes",
@@ -73,29 +73,13 @@ class DatabaseOutageAppTest {
 
   static final DropwizardAppExtension<IntakeConfiguration> APP = new DropwizardAppExtension<>(
       IntakeApplication.class, Path.of("config-demo.yml").toAbsolutePath().toString(),
-      ConfigOverride.config("dataDirectory", DATA.toString()),
-      ConfigOverride.config("database.type", "MARIADB"),
-      ConfigOverride.config("database.url", () -> "jdbc:mariadb://127.0.0.1:" + PROXY.port() + "/"
-          + DB.mariadbName() + "?useServerPrepStmts=true"),
-      ConfigOverride.config("database.user", "root"),
-      ConfigOverride.config("database.passwordFile", DatabaseOutageAppTest::emptyPasswordFile),
-      ConfigOverride.config("server.applicationConnectors[0].port", "0"),
-      ConfigOverride.config("server.applicationConnectors[1].port", "0"),
-      ConfigOverride.config("server.adminConnectors[0].port", "0"),
-      ConfigOverride.config("receipts.memoryKiB", "256"),
-      ConfigOverride.config("receipts.iterations", "1"),
-      ConfigOverride.config("limits.maxFormBytes", "2000000"),
-      ConfigOverride.config("limits.maxEnvelopeBytes", "2000000"),
-      // Envelopes above 64 KiB stream into one open transaction: the one cut off mid-way.
-      ConfigOverride.config("limits.replayBufferBytes", "65536"));
+      MariadbApp.overrides(DATA, () -> "jdbc:mariadb://127.0.0.1:" + PROXY.port() + "/"
+          + DB.mariadbName() + "?useServerPrepStmts=true",
+          ConfigOverride.config("limits.maxFormBytes", "2000000"),
+          ConfigOverride.config("limits.maxEnvelopeBytes", "2000000"),
+          // Envelopes above 64 KiB stream into one open transaction: the one cut off mid-way.
+          ConfigOverride.config("limits.replayBufferBytes", "65536")));
 
-  static Path tempDir() {
-    try {
-      return Files.createTempDirectory("testigo-outage-");
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   static LoopbackProxy proxy() {
     try {
@@ -105,13 +89,6 @@ class DatabaseOutageAppTest {
     }
   }
 
-  static String emptyPasswordFile() {
-    try {
-      return Files.writeString(DATA.resolve("db-password"), "").toString();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @AfterAll
   static void dropDatabase() throws Exception {

@@ -79,7 +79,7 @@ class NoAddressOrAgentAppTest {
   static final List<String> EVENTS = java.util.Collections.synchronizedList(new ArrayList<>());
   static final PrintStream ORIGINAL_OUT = System.out;
   static final PrintStream ORIGINAL_ERR = System.err;
-  static final Path DATA = tempDir();
+  static final Path DATA = MariadbApp.dataDirectory("testigo-privacy-");
   static final TestDatabase DB = TestDatabase.mariadb();
   static final Instant STARTED = Instant.now();
   static String receipt;
@@ -93,18 +93,9 @@ class NoAddressOrAgentAppTest {
 
   static final DropwizardAppExtension<IntakeConfiguration> APP = new DropwizardAppExtension<>(
       IntakeApplication.class, Path.of("config-demo.yml").toAbsolutePath().toString(),
-      ConfigOverride.config("dataDirectory", DATA.toString()),
-      ConfigOverride.config("database.type", "MARIADB"),
-      ConfigOverride.config("database.url", () -> DB.url()),
-      ConfigOverride.config("database.user", "root"),
-      ConfigOverride.config("database.passwordFile", NoAddressOrAgentAppTest::emptyPasswordFile),
-      ConfigOverride.config("server.applicationConnectors[0].port", "0"),
-      ConfigOverride.config("server.applicationConnectors[1].port", "0"),
-      ConfigOverride.config("server.adminConnectors[0].port", "0"),
-      ConfigOverride.config("receipts.memoryKiB", "256"),
-      ConfigOverride.config("receipts.iterations", "1"),
-      ConfigOverride.config("limits.maxFormBytes", "2000000"),
-      ConfigOverride.config("limits.maxEnvelopeBytes", "2000000"));
+      MariadbApp.overrides(DATA, () -> DB.url(),
+          ConfigOverride.config("limits.maxFormBytes", "2000000"),
+          ConfigOverride.config("limits.maxEnvelopeBytes", "2000000")));
 
   /** Copies console output into {@link #CONSOLE} as well. */
   static final class Tee extends OutputStream {
@@ -144,21 +135,7 @@ class NoAddressOrAgentAppTest {
     }
   };
 
-  static Path tempDir() {
-    try {
-      return Files.createTempDirectory("testigo-privacy-");
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
-  static String emptyPasswordFile() {
-    try {
-      return Files.writeString(DATA.resolve("db-password"), "").toString();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @AfterAll
   static void restoreConsoleAndDropDatabase() throws Exception {

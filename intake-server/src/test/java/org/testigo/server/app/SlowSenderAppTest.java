@@ -36,41 +36,18 @@ import org.testigo.server.db.TestDatabase;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class SlowSenderAppTest {
-  static final Path DATA = tempDir();
+  static final Path DATA = MariadbApp.dataDirectory("testigo-slow-");
   static final TestDatabase DB = TestDatabase.mariadb();
   /** How long a test waits for the server to act before failing: a bound, not a target. */
   static final Duration BOUND = Duration.ofSeconds(60);
 
   static final DropwizardAppExtension<IntakeConfiguration> APP = new DropwizardAppExtension<>(
       IntakeApplication.class, Path.of("config-demo.yml").toAbsolutePath().toString(),
-      ConfigOverride.config("dataDirectory", DATA.toString()),
-      ConfigOverride.config("database.type", "MARIADB"),
-      ConfigOverride.config("database.url", () -> DB.url()),
-      ConfigOverride.config("database.user", "root"),
-      ConfigOverride.config("database.passwordFile", SlowSenderAppTest::emptyPasswordFile),
-      ConfigOverride.config("server.applicationConnectors[0].port", "0"),
-      ConfigOverride.config("server.applicationConnectors[0].idleTimeout", "2 seconds"),
-      ConfigOverride.config("server.applicationConnectors[1].port", "0"),
-      ConfigOverride.config("server.adminConnectors[0].port", "0"),
-      ConfigOverride.config("receipts.memoryKiB", "256"),
-      ConfigOverride.config("receipts.iterations", "1"),
-      ConfigOverride.config("limits.maxConcurrentSubmissions", "1"));
+      MariadbApp.overrides(DATA, () -> DB.url(),
+          ConfigOverride.config("server.applicationConnectors[0].idleTimeout", "2 seconds"),
+          ConfigOverride.config("limits.maxConcurrentSubmissions", "1")));
 
-  static Path tempDir() {
-    try {
-      return Files.createTempDirectory("testigo-slow-");
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
-  static String emptyPasswordFile() {
-    try {
-      return Files.writeString(DATA.resolve("db-password"), "").toString();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @AfterAll
   static void dropDatabase() throws Exception {
