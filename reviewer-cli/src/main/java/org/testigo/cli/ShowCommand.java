@@ -52,6 +52,15 @@ public final class ShowCommand implements Callable<Integer> {
         for (var n : st.notes()) {
           caseLines.add("  note (" + n.author() + ", " + n.at() + "): " + org.testigo.cli.report.Text.cell(n.action().text(), 200));
         }
+        for (var r : st.referrals()) {
+          var a = r.action();
+          caseLines.add("  referral (" + r.author() + ", " + r.at() + "): " + a.to().wire()
+              + (a.state() == null ? "" : " " + a.state()) + (a.institution() == null ? "" : " " + org.testigo.cli.report.Text.cell(a.institution(), 80))
+              + (a.reference() == null ? "" : ", reference " + org.testigo.cli.report.Text.cell(a.reference(), 80)));
+        }
+        for (var k : st.links()) {
+          caseLines.add("  link (" + k.author() + ", " + k.at() + "): " + k.action().relation().wire() + " " + k.action().other().hex());
+        }
       }
     } finally {
       identity.destroy();

@@ -334,6 +334,13 @@ class ReviewerServerCliTest {
     Result overdue = reviewer("overdue");
     assertThat(overdue.code()).as(overdue.err()).isZero();
     assertThat(overdue.out()).contains("0 overdue deadline(s)");
+    String other = "00112233445566778899aabbccddeeff";
+    Result linked = reviewer("link", reportId, other, "--relation", "duplicate_of");
+    assertThat(linked.code()).as(linked.err()).isZero();
+    assertThat(linked.out()).contains("Recorded");
+    assertThat(reviewer("show", reportId).out()).contains("duplicate_of " + other)
+        .contains("referral (demo-reviewer").contains("reference FGE/CHP/123/2025");
+    assertThat(reviewer("link", reportId, reportId).code()).isNotZero();
     assertThat(reviewer("assign", reportId).code()).isEqualTo(ExitCodes.USAGE);
     assertThat(reviewer("priority", reportId, "urgentissimo").code()).isEqualTo(ExitCodes.USAGE);
 
