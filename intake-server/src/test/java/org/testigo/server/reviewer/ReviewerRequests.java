@@ -33,7 +33,10 @@ final class ReviewerRequests {
       headers.forEach(b::header);
       b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
           : HttpRequest.BodyPublishers.ofByteArray(body));
-      return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      // A fresh connection per request: the server may close a connection after refusing a
+      // request whose body it did not read, and a pooled connection reused at that moment fails
+      // with "header parser received no bytes" (seen once in CI), which says nothing about the API.
+      return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     Prepared withBody(byte[] other) {
