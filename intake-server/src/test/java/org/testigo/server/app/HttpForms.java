@@ -41,7 +41,10 @@ final class HttpForms {
   }
 
   static HttpResponse<String> post(String url, String contentType, byte[] body) throws Exception {
-    return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)
+    // A fresh connection per POST: the server may close a connection after refusing a body it
+    // did not read, and a pooled connection reused at that moment fails with "header parser
+    // received no bytes" (seen in CI), which says nothing about the server's answer.
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)
         .header("User-Agent", USER_AGENT).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
