@@ -29,6 +29,7 @@ import org.testigo.server.config.IntakeConfiguration;
 import org.testigo.server.config.KeySettings;
 import org.testigo.server.config.LimitSettings;
 import org.testigo.server.config.LogSettings;
+import org.testigo.server.db.Daos;
 import org.testigo.server.core.ConcurrencyLimiter;
 import org.testigo.server.core.EnvelopeStore;
 import org.testigo.server.core.KeyState;
@@ -190,7 +191,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     DataSourceFactory factory = config.getDatabase().dataSourceFactory(data);
     ManagedDataSource dataSource = factory.build(env.metrics(), "database");
     Migrations.migrate(dataSource);
-    return new JdbiFactory().build(env, factory, dataSource, "database");
+    return Daos.cacheMetadata(new JdbiFactory().build(env, factory, dataSource, "database"));
   }
 
   /** Whole-transaction retries for a Galera cluster (SECURITY.md §12). */

@@ -20,6 +20,7 @@ import org.testigo.server.config.IntakeConfiguration;
 import org.testigo.server.core.EnvelopeId;
 import org.testigo.server.core.EnvelopeStore;
 import org.testigo.server.log.TransparencyLog;
+import org.testigo.server.db.Daos;
 import org.testigo.server.db.EnvelopeDao;
 import org.testigo.server.db.EnvelopeRecord;
 
@@ -48,7 +49,7 @@ public final class ExportEnvelopeCommand extends ConfiguredCommand<IntakeConfigu
     ManagedDataSource ds = config.getDatabase().dataSourceFactory(config.dataPath())
         .build(bootstrap.getMetricRegistry(), "export");
     try {
-      Jdbi jdbi = Jdbi.create(ds).installPlugin(new SqlObjectPlugin());
+      Jdbi jdbi = Daos.cacheMetadata(Jdbi.create(ds).installPlugin(new SqlObjectPlugin()));
       List<EnvelopeRecord> all = jdbi.withExtension(EnvelopeDao.class,
           dao -> dao.storedSince(LocalDate.of(2000, 1, 1)));
       if (ns.getBoolean("list")) {

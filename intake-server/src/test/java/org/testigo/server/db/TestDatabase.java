@@ -32,7 +32,7 @@ public final class TestDatabase {
     this.dataSource = dataSource;
     this.mariadbName = mariadbName;
     Migrations.migrate(dataSource);
-    this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+    this.jdbi = Daos.cacheMetadata(Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()));
   }
 
   public static TestDatabase h2(Path directory) {
