@@ -1,5 +1,6 @@
 package org.testigo.server;
 
+import com.codahale.metrics.Gauge;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
@@ -116,7 +117,11 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     TransactionRunner transactions = transactions(config, jdbi);
     TransparencyLog log = new TransparencyLog(transactions);
     EnvelopeStore envelopes = new EnvelopeStore(transactions, limits.getChunkBytes(), limits.getReplayBufferBytes(),
-        clock, random, log);
+        clock, random, log, config.getDatabase().groupCommit(), limits.getRetryAfterSeconds());
+    env.lifecycle().manage(envelopes.groupCommit());
+    env.metrics().register("groupCommit.batches", (Gauge<Long>) envelopes.groupCommit()::batches);
+    env.metrics().register("groupCommit.batchedEnvelopes", (Gauge<Long>) envelopes.groupCommit()::batchedEnvelopes);
+    env.metrics().register("groupCommit.handedBack", (Gauge<Long>) envelopes.groupCommit()::handedBack);
     LogSigningKey logKey = LogSigningKey.load(config.getLog().keyFile(data)).requireListedIn(keys.manifest());
     FilingProofs filings = transparencyLog(config.getLog(), env, keys, logKey, log, envelopes);
     MailboxStore mailboxes = new MailboxStore(transactions, clock);

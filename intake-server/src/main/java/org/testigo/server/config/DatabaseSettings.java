@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.testigo.server.core.GroupCommit;
 
 /**
  * Where reports are stored: embedded H2 in MariaDB mode (a file under the data directory,
@@ -32,6 +33,11 @@ public class DatabaseSettings {
   private boolean causalReads;
   @Min(1) @Max(3600) private int socketTimeoutSeconds = 20;
   @Min(100) @Max(600_000) private int retryBudgetMillis = 30_000;
+  @Min(0) @Max(16) private int groupCommitWriters = 2;
+  @Min(1) @Max(1000) private int groupCommitMaxEnvelopes = 64;
+  @Min(1024) @Max(64 * 1024 * 1024) private int groupCommitMaxBatchBytes = 8 * 1024 * 1024;
+  @Min(0) @Max(16 * 1024 * 1024) private int groupCommitMaxEnvelopeBytes = 1024 * 1024;
+  @Min(1) @Max(100_000) private int groupCommitMaxQueued = 256;
 
   @JsonProperty public Type getType() { return type; }
   @JsonProperty public void setType(Type type) { this.type = type; }
@@ -74,6 +80,32 @@ public class DatabaseSettings {
    */
   @JsonProperty public int getSocketTimeoutSeconds() { return socketTimeoutSeconds; }
   @JsonProperty public void setSocketTimeoutSeconds(int v) { this.socketTimeoutSeconds = v; }
+
+  /**
+   * Group commit (SECURITY.md §20): writer threads that store the envelopes of concurrent
+   * requests in one transaction per batch; 0 stores every envelope in its own transaction.
+   * Each writer holds a pooled connection while it commits.
+   */
+  @JsonProperty public int getGroupCommitWriters() { return groupCommitWriters; }
+  @JsonProperty public void setGroupCommitWriters(int v) { this.groupCommitWriters = v; }
+  /** At most this many envelopes in one batch. */
+  @JsonProperty public int getGroupCommitMaxEnvelopes() { return groupCommitMaxEnvelopes; }
+  @JsonProperty public void setGroupCommitMaxEnvelopes(int v) { this.groupCommitMaxEnvelopes = v; }
+  /** At most this many envelope bytes in one batch (one larger envelope makes a batch alone). */
+  @JsonProperty public int getGroupCommitMaxBatchBytes() { return groupCommitMaxBatchBytes; }
+  @JsonProperty public void setGroupCommitMaxBatchBytes(int v) { this.groupCommitMaxBatchBytes = v; }
+  /** Envelopes larger than this are stored alone (they are streamed or spooled anyway). */
+  @JsonProperty public int getGroupCommitMaxEnvelopeBytes() { return groupCommitMaxEnvelopeBytes; }
+  @JsonProperty public void setGroupCommitMaxEnvelopeBytes(int v) { this.groupCommitMaxEnvelopeBytes = v; }
+  /** At most this many envelopes wait for a writer; beyond that a request gets 503 at once. */
+  @JsonProperty public int getGroupCommitMaxQueued() { return groupCommitMaxQueued; }
+  @JsonProperty public void setGroupCommitMaxQueued(int v) { this.groupCommitMaxQueued = v; }
+
+  /** The group commit's sizes as configured. */
+  public GroupCommit.Settings groupCommit() {
+    return new GroupCommit.Settings(groupCommitWriters, groupCommitMaxEnvelopes, groupCommitMaxBatchBytes,
+        groupCommitMaxEnvelopeBytes, groupCommitMaxQueued);
+  }
 
   @ValidationMethod(message = "database: causalReads needs type MARIADB")
   public boolean isCausalReadsOnMariadb() {

@@ -65,6 +65,7 @@ public final class EnvelopeStore {
   private final Clock clock;
   private final SecureRandom random;
   private final TransparencyLog log;
+  private final GroupCommit groupCommit;
 
   /** A store that tries each transaction once (a single database, tests). */
   public EnvelopeStore(Jdbi jdbi, int chunkBytes, Clock clock, SecureRandom random, TransparencyLog log) {
@@ -78,6 +79,16 @@ public final class EnvelopeStore {
    */
   public EnvelopeStore(TransactionRunner transactions, int chunkBytes, int replayBufferBytes, Clock clock,
       SecureRandom random, TransparencyLog log) {
+    this(transactions, chunkBytes, replayBufferBytes, clock, random, log, GroupCommit.OFF, 1);
+  }
+
+  /**
+   * As above, storing envelopes held in memory through a {@link GroupCommit} with these
+   * settings while it runs (start it with {@link #groupCommit()}); a full group-commit queue
+   * answers 503 with {@code retryAfterSeconds}.
+   */
+  public EnvelopeStore(TransactionRunner transactions, int chunkBytes, int replayBufferBytes, Clock clock,
+      SecureRandom random, TransparencyLog log, GroupCommit.Settings groupCommit, int retryAfterSeconds) {
     this.transactions = transactions;
     this.jdbi = transactions.jdbi();
     this.chunkBytes = chunkBytes;
@@ -85,6 +96,12 @@ public final class EnvelopeStore {
     this.clock = clock;
     this.random = random;
     this.log = log;
+    this.groupCommit = new GroupCommit(transactions, log, chunkBytes, groupCommit, retryAfterSeconds);
+  }
+
+  /** The group commit of this store, to start and stop with the service (off when it has no writers). */
+  public GroupCommit groupCommit() {
+    return groupCommit;
   }
 
   /** The runner of this store's transactions, for other writers on the same database. */
@@ -149,6 +166,11 @@ public final class EnvelopeStore {
     byte[] sha256 = sha256(bytes);
     long bucket = SizeBuckets.padme(bytes.length);
     int chunks = bytes.length == 0 ? 1 : (int) ((bytes.length + (long) chunkBytes - 1) / chunkBytes);
+    if (groupCommit.accepts(bytes.length)
+        && groupCommit.store(new GroupCommit.Entry(id, context, attempt.day, bucket, bytes, chunks, sha256, link,
+            LogLeaf.of(entryType, now, sha256)))) {
+      return new Stored(new StoredEnvelope(id, attempt.day, bucket, chunks, StoredEnvelope.NOT_SEQUENCED), false);
+    }
     return transactions.inTransaction(TransactionRunner.Idempotence.IDEMPOTENT, handle -> {
       EnvelopeWrites dao = handle.attach(EnvelopeWrites.class);
       if (dao.insertStoredIfAbsent(id.toBytes(), context, attempt.day, bucket, chunks, sha256) == 0) {
@@ -209,16 +231,20 @@ public final class EnvelopeStore {
     /** Links the new envelope to its mailbox (if any) and records its log leaf, in the store's transaction. */
     Stored linkAndLog(Handle handle, long bucket, int chunks, byte[] sha256) {
       if (link.isPresent()) {
-        MailboxLink l = link.get();
-        MailboxDao mailboxes = handle.attach(MailboxDao.class);
-        if (l.createWithReplyKey() != null) {
-          mailboxes.insert(l.mailbox().toBytes(), l.createWithReplyKey().toBytes(), day);
-        }
-        mailboxes.link(id.toBytes(), l.mailbox().toBytes(), l.kind());
+        EnvelopeStore.link(handle, id, link.get(), day);
       }
       log.appendEnvelope(LogLeaf.of(entryType, now, sha256), id, handle);
       return new Stored(new StoredEnvelope(id, day, bucket, chunks, StoredEnvelope.NOT_SEQUENCED), false);
     }
+  }
+
+  /** Links a new envelope to its mailbox (creating the mailbox if asked), in the storing transaction. */
+  static void link(Handle handle, EnvelopeId id, MailboxLink link, LocalDate day) {
+    MailboxDao mailboxes = handle.attach(MailboxDao.class);
+    if (link.createWithReplyKey() != null) {
+      mailboxes.insert(link.mailbox().toBytes(), link.createWithReplyKey().toBytes(), day);
+    }
+    mailboxes.link(id.toBytes(), link.mailbox().toBytes(), link.kind());
   }
 
   /**

@@ -23,4 +23,17 @@ public interface EnvelopeWrites {
 
   @SqlUpdate("INSERT INTO envelope_chunks (envelope_id, idx, data) VALUES (:id, :idx, :data)")
   void insertChunk(@Bind("id") byte[] id, @Bind("idx") int idx, @Bind("data") byte[] data);
+
+  /**
+   * The group commit's plain-JDBC statements (positional parameters; SECURITY.md §20): an
+   * envelope row, complete, not {@code IGNORE} (its id was checked absent in the same
+   * transaction, and a duplicate that raced in fails the batch, whose envelopes are then stored
+   * one by one).
+   */
+  String BATCH_INSERT_STORED = "INSERT INTO envelopes (id, context, received_day, size_bucket, chunk_count,"
+      + " sha256, state) VALUES (?, ?, ?, ?, ?, ?, 'stored')";
+  /** One chunk, positional (id, index, data). */
+  String BATCH_INSERT_CHUNK = "INSERT INTO envelope_chunks (envelope_id, idx, data) VALUES (?, ?, ?)";
+  /** Which of some ids have an envelope row (in any state); append the placeholders and ")". */
+  String EXISTING_IDS_PREFIX = "SELECT id FROM envelopes WHERE id IN (";
 }

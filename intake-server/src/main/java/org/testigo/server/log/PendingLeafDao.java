@@ -13,4 +13,8 @@ public interface PendingLeafDao {
       + " VALUES (:leaf, :hash, :type, :object, :envelope)")
   void insertPending(@Bind("leaf") byte[] leaf, @Bind("hash") byte[] leafHash, @Bind("type") int type,
       @Bind("object") byte[] objectHash, @Bind("envelope") byte[] envelopeId);
+
+  /** The same insert with positional parameters, for the group commit's JDBC batch. */
+  String BATCH_INSERT = "INSERT INTO log_pending (leaf, leaf_hash, entry_type, object_hash, envelope_id)"
+      + " VALUES (?, ?, ?, ?, ?)";
 }

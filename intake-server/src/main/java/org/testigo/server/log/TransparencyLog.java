@@ -1,5 +1,7 @@
 package org.testigo.server.log;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +94,30 @@ public final class TransparencyLog {
   /** As {@link #append}, for a stored envelope (remembered so its header can be served). */
   public void appendEnvelope(LogLeaf leaf, EnvelopeId envelope, Handle handle) {
     insert(leaf, envelope.toBytes(), handle);
+  }
+
+  /** A stored envelope and its leaf, for {@link #appendEnvelopes}. */
+  public record EnvelopeLeaf(LogLeaf leaf, EnvelopeId envelope) {}
+
+  /**
+   * As {@link #appendEnvelope} for several envelopes stored in one transaction (a group
+   * commit), as one JDBC batch; their pending keys follow the list order.
+   */
+  public void appendEnvelopes(List<EnvelopeLeaf> leaves, Handle handle) throws SQLException {
+    if (!handle.isInTransaction()) {
+      throw new IllegalStateException("log leaves are appended only inside the storing transaction");
+    }
+    try (PreparedStatement ps = handle.getConnection().prepareStatement(PendingLeafDao.BATCH_INSERT)) {
+      for (EnvelopeLeaf e : leaves) {
+        ps.setBytes(1, e.leaf().encoded());
+        ps.setBytes(2, e.leaf().leafHash());
+        ps.setInt(3, e.leaf().type().code());
+        ps.setBytes(4, e.leaf().objectHash());
+        ps.setBytes(5, e.envelope().toBytes());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
   }
 
   private static void insert(LogLeaf leaf, byte[] envelopeId, Handle handle) {

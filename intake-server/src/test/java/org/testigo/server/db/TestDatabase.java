@@ -37,7 +37,7 @@ public final class TestDatabase {
 
   public static TestDatabase h2(Path directory) {
     String url = "jdbc:h2:file:" + directory.resolve("db").resolve("testigo").toAbsolutePath()
-        + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
     JdbcDataSource ds = new JdbcDataSource();
     ds.setURL(url);
     ds.setUser("sa");
