@@ -2,6 +2,7 @@ package org.testigo.server;
 
 import com.codahale.metrics.Gauge;
 import io.dropwizard.core.Application;
+import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
@@ -108,6 +109,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
 
   @Override
   public void run(IntakeConfiguration config, Environment env) throws Exception {
+    noCompression(config);
     Path data = config.dataPath();
     Files.createDirectories(data);
     DemoOrganisation.Created demo = demoOrganisation(config, data);
@@ -190,6 +192,18 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
 
   private KeyState keys(KeySettings k, Path data) throws KeyState.KeyLoadException {
     return KeyState.load(k.manifestFile(data), k.rootFingerprintFile(data), k.deploymentSecretFile(data), clock);
+  }
+
+  /**
+   * No compressed responses, whatever the configuration says (SECURITY.md §20.4): the length of
+   * a compressed page depends on its content, and a page that shows a secret (the receipt, a
+   * reply) next to text the visitor controls would leak it to anyone who sees the lengths
+   * (BREACH). Dropwizard compresses by default; it also costs CPU on every request.
+   */
+  private static void noCompression(IntakeConfiguration config) {
+    if (config.getServerFactory() instanceof AbstractServerFactory server) {
+      server.getGzipFilterFactory().setEnabled(false);
+    }
   }
 
   private Jdbi database(IntakeConfiguration config, Environment env, Path data) throws IOException {

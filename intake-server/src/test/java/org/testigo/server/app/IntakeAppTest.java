@@ -14,6 +14,9 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -196,6 +199,21 @@ class IntakeAppTest {
     assertThat(form).contains("<script src=\"/assets/testigo.js\" integrity=\"" + BrowserSealing.integrity() + "\" defer>")
         .contains("<html lang=\"es\"").doesNotContain("style=")
         .doesNotContain("http://").doesNotContain("https://").contains("enctype=\"multipart/form-data\"");
+  }
+
+  /** No response is compressed, even when asked (BREACH; SECURITY.md §20.4). */
+  @Test
+  @Order(2)
+  void pages_areNeverCompressed() throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    for (String path : List.of("/", "/report", "/status", "/assets/testigo.css", "/assets/testigo.js", "/api/v1/manifest")) {
+      HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url(path)))
+          .header("Accept-Encoding", "gzip, deflate, br").build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(r.statusCode()).as(path).isEqualTo(200);
+      assertThat(r.headers().firstValue("Content-Encoding")).as(path).isEmpty();
+      assertThat(r.body().length).as(path).isGreaterThan(256); // long enough that gzip would have applied
+      assertThat(r.body()[0] == (byte) 0x1f && r.body()[1] == (byte) 0x8b).as(path + " is not gzip").isFalse();
+    }
   }
 
   @Test
