@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,9 +44,13 @@ import org.testigo.crypto.receipt.ReceiptParams;
  * own database, dropped at the end), then measures:
  * <ol>
  *   <li>envelopes sealed elsewhere (the API path), 10 KB, with 1, 8 and 32 concurrent
- *       clients: reports/s, p50 and p99 latency, and the ratio against a bare JDBC insert of
- *       the same bytes into the same database with the same concurrency
- *       ({@code useServerPrepStmts=true});</li>
+ *       clients, after a warm-up at the highest concurrency so that the server is not
+ *       measured while its JIT is still compiling (the warm-up prints its rate every few
+ *       seconds, the first of them as the cold figure): reports/s, p50
+ *       and p99 latency, the load generator's own CPU per request (it shares the cores with
+ *       the server), and the ratio against a bare JDBC insert of the same bytes into the same
+ *       database with the same concurrency ({@code useServerPrepStmts=true}). The uploads go
+ *       through {@link LoopbackHttp} unless {@code -Dbench.httpClient=jdk};</li>
  *   <li>reports sealed by the server with a new receipt (the no-JavaScript form): reports/s
  *       and the ratio against Argon2id alone at the configured receipt parameters and the
  *       same concurrency;</li>
@@ -61,6 +66,14 @@ public final class SubmissionBenchmark {
   static final Duration WARMUP = Duration.ofSeconds(3);
   /** Rounds of the API and server-sealed phases (each pairs the server with its baseline). */
   static final int ROUNDS = Integer.getInteger("bench.rounds", 1);
+  /** API uploads at the highest concurrency before the first API measurement. */
+  static final Duration API_WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmupSeconds", 30));
+  static final Duration WARMUP_REPORT_EVERY = Duration.ofSeconds(5);
+  /** The API path's client: {@code lean} ({@link LoopbackHttp}) or {@code jdk} (java.net.http). */
+  static final String API_CLIENT = System.getProperty("bench.httpClient", "lean");
+  static final int CORES = Runtime.getRuntime().availableProcessors();
+  static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   public static void main(String[] args) throws Exception {
     Path repo = locateRepo();
@@ -114,7 +127,7 @@ public final class SubmissionBenchmark {
           System.out.printf("%n== round %d of %d, load average %s%n", round, ROUNDS, loadAverage());
         }
         if (phases.contains("api")) {
-          apiPath(http, base, recipients, db);
+          apiPath(http, base, recipients, db, round == 1);
         }
         if (phases.contains("sealed")) {
           serverSealedPath(http, base, repo);
@@ -138,8 +151,8 @@ public final class SubmissionBenchmark {
 
   // ---- 1. API path vs bare JDBC ----
 
-  static void apiPath(HttpClient http, String base, List<RecipientPublicKey> recipients, String db)
-      throws Exception {
+  static void apiPath(HttpClient http, String base, List<RecipientPublicKey> recipients, String db,
+      boolean warmUp) throws Exception {
     SecureRandom random = new SecureRandom();
     List<byte[]> envelopes = new ArrayList<>();
     for (int i = 0; i < 64; i++) {
@@ -151,14 +164,76 @@ public final class SubmissionBenchmark {
       }
       envelopes.add(out.toByteArray());
     }
-    System.out.printf("%nAPI path: %d-byte envelopes (10 KB plaintext), %s per phase%n",
-        envelopes.get(0).length, PHASE);
-    System.out.printf("%-8s %12s %9s %9s %16s %8s%n", "clients", "reports/s", "p50 ms", "p99 ms",
-        "bare JDBC rows/s", "ratio");
+    System.out.printf("%nAPI path: %d-byte envelopes (10 KB plaintext), %s per phase, client: %s%n",
+        envelopes.get(0).length, PHASE, API_CLIENT);
     int[] concurrencies = java.util.Arrays.stream(System.getProperty("bench.apiClients", "1,8,32").split(","))
         .mapToInt(c -> Integer.parseInt(c.strip())).toArray();
+    if (warmUp && API_WARMUP.toSeconds() > 0) {
+      try (Uploads upload = uploads(http, base, envelopes)) {
+        warmUp(upload, java.util.Arrays.stream(concurrencies).max().orElseThrow());
+      }
+    }
+    System.out.printf("gen CPU: CPU time of this process (the load generator) per request, and as a share"
+        + " of the machine's %d cores%n", CORES);
+    System.out.printf("%-8s %12s %9s %9s %15s %10s %16s %8s%n", "clients", "reports/s", "p50 ms", "p99 ms",
+        "gen CPU ms/req", "gen CPU %", "bare JDBC rows/s", "ratio");
     for (int clients : concurrencies) {
-      Action upload = i -> {
+      Load api;
+      Load jdbc;
+      try (BareJdbc bare = new BareJdbc(db, envelopes); Uploads upload = uploads(http, base, envelopes)) {
+        List<Load> loads = interleaved(List.of(new Workload(clients, upload), new Workload(clients, bare)));
+        api = loads.get(0);
+        jdbc = loads.get(1);
+      }
+      System.out.printf("%-8d %12.0f %9.1f %9.1f %15.3f %10.1f %16.0f %8.2f   (load %s)%n", clients,
+          api.perSecond(), api.percentile(50), api.percentile(99), api.cpuMillisPerOp(), api.cpuPercent(),
+          jdbc.perSecond(), api.perSecond() / jdbc.perSecond(), loadAverage());
+    }
+  }
+
+  /**
+   * API uploads at {@code clients} concurrency for {@link #API_WARMUP} before the first
+   * measurement, so that the server (and this process) are not measured while the JIT
+   * compilers are busy. A line every {@link #WARMUP_REPORT_EVERY}, the first one being the cold
+   * figure; a rate still rising in the last lines means a longer warm-up is needed.
+   */
+  static void warmUp(Action upload, int clients) throws Exception {
+    System.out.printf("warm-up: %s of API uploads with %d clients%n", API_WARMUP, clients);
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      long count = 0;
+      double seconds = 0;
+      for (Duration done = Duration.ZERO; done.compareTo(API_WARMUP) < 0; done = done.plus(WARMUP_REPORT_EVERY)) {
+        Duration step = API_WARMUP.minus(done).compareTo(WARMUP_REPORT_EVERY) < 0
+            ? API_WARMUP.minus(done) : WARMUP_REPORT_EVERY;
+        Load l = phase(pool, clients, upload, step);
+        count += l.count();
+        seconds += l.seconds();
+        if (done.isZero()) {
+          System.out.printf("  cold (first %.0f s): %.0f reports/s, p50 %.1f ms, p99 %.1f ms, gen CPU %.3f ms/req"
+              + " (load %s)%n", l.seconds(), l.perSecond(), l.percentile(50), l.percentile(99),
+              l.cpuMillisPerOp(), loadAverage());
+        } else {
+          System.out.printf("  %3.0f s: %.0f reports/s so far; last %.0f s: %.0f reports/s, gen CPU %.3f ms/req%n",
+              seconds, count / seconds, l.seconds(), l.perSecond(), l.cpuMillisPerOp());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+      pool.awaitTermination(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Uploads of the envelopes to the API path; closing releases the client's connections. */
+  interface Uploads extends Action, AutoCloseable {
+    @Override
+    default void close() throws IOException {}
+  }
+
+  static Uploads uploads(HttpClient http, String base, List<byte[]> envelopes) {
+    return switch (API_CLIENT) {
+      case "lean" -> new LeanUploads(URI.create(base).getPort(), envelopes);
+      case "jdk" -> i -> {
         HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/submissions"))
             .header("Content-Type", "application/octet-stream")
             .POST(HttpRequest.BodyPublishers.ofByteArray(envelopes.get(i % envelopes.size()))).build(),
@@ -167,17 +242,40 @@ public final class SubmissionBenchmark {
           throw new IllegalStateException("HTTP " + r.statusCode());
         }
       };
-      Load apiLoad;
-      Load jdbc;
-      try (BareJdbc bare = new BareJdbc(db, envelopes)) {
-        List<Load> loads = interleaved(List.of(new Workload(clients, upload), new Workload(clients, bare)));
-        apiLoad = loads.get(0);
-        jdbc = loads.get(1);
+      default -> throw new IllegalArgumentException("bench.httpClient must be lean or jdk, not " + API_CLIENT);
+    };
+  }
+
+  /**
+   * API uploads through {@link LoopbackHttp}: one kept-alive connection per client thread,
+   * each envelope's whole request built once.
+   */
+  static final class LeanUploads implements Uploads {
+    private final List<byte[]> requests = new ArrayList<>();
+    private final List<LoopbackHttp> opened = Collections.synchronizedList(new ArrayList<>());
+    private final ThreadLocal<LoopbackHttp> conns;
+
+    LeanUploads(int port, List<byte[]> envelopes) {
+      for (byte[] envelope : envelopes) {
+        requests.add(LoopbackHttp.post(port, "/api/v1/submissions", "application/octet-stream", envelope));
       }
-      Load api = apiLoad;
-      System.out.printf("%-8d %12.0f %9.1f %9.1f %16.0f %8.2f   (load %s)%n", clients, api.perSecond(),
-          api.percentile(50), api.percentile(99), jdbc.perSecond(), api.perSecond() / jdbc.perSecond(),
-          loadAverage());
+      this.conns = ThreadLocal.withInitial(() -> {
+        LoopbackHttp c = new LoopbackHttp(port);
+        opened.add(c);
+        return c;
+      });
+    }
+
+    @Override
+    public void run(int i) throws IOException {
+      conns.get().exchange(requests.get(i % requests.size()), 201);
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (LoopbackHttp c : opened) {
+        c.close();
+      }
     }
   }
 
@@ -320,9 +418,19 @@ public final class SubmissionBenchmark {
     void run(int i) throws Exception;
   }
 
-  record Load(long count, double seconds, long[] latenciesNanos, long errors) {
+  /** What one or more timed runs of a workload did; {@code cpuNanos} is this process's CPU time. */
+  record Load(long count, double seconds, long[] latenciesNanos, long errors, long cpuNanos) {
     double perSecond() {
       return count / seconds;
+    }
+
+    double cpuMillisPerOp() {
+      return cpuNanos / 1e6 / count;
+    }
+
+    /** This process's CPU time as a share of all the machine's cores over the run. */
+    double cpuPercent() {
+      return 100.0 * cpuNanos / (seconds * 1e9 * CORES);
     }
 
     double percentile(int p) {
@@ -365,15 +473,17 @@ public final class SubmissionBenchmark {
         long count = 0;
         double seconds = 0;
         long errors = 0;
+        long cpu = 0;
         List<long[]> lats = new ArrayList<>();
         for (Load l : p) {
           count += l.count();
           seconds += l.seconds();
           errors += l.errors();
+          cpu += l.cpuNanos();
           lats.add(l.latenciesNanos());
         }
         long[] all = lats.stream().flatMapToLong(java.util.Arrays::stream).sorted().toArray();
-        merged.add(new Load(count, seconds, all, errors));
+        merged.add(new Load(count, seconds, all, errors, cpu));
       }
       return merged;
     } finally {
@@ -387,6 +497,7 @@ public final class SubmissionBenchmark {
   static Load phase(ExecutorService pool, int clients, Action action, Duration length) throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
     List<Future<long[]>> futures = new ArrayList<>();
+    long cpu0 = OS.getProcessCpuTime();
     long t0 = System.nanoTime();
     for (int c = 0; c < clients; c++) {
       final int client = c;
@@ -419,21 +530,22 @@ public final class SubmissionBenchmark {
     }
     Thread.sleep(length.toMillis());
     stop.set(true);
-    List<Long> all = new ArrayList<>();
-    long errors = 0;
+    List<long[]> perClient = new ArrayList<>();
     for (Future<long[]> f : futures) {
-      long[] lat = f.get(2, TimeUnit.MINUTES);
-      errors += -(lat[lat.length - 1] + 1);
-      for (int k = 0; k < lat.length - 1; k++) {
-        all.add(lat[k]);
-      }
+      perClient.add(f.get(2, TimeUnit.MINUTES));
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
+    long cpu = OS.getProcessCpuTime() - cpu0;
+    long errors = 0;
+    for (long[] lat : perClient) {
+      errors += -(lat[lat.length - 1] + 1);
+    }
+    long[] sorted = perClient.stream()
+        .flatMapToLong(lat -> java.util.Arrays.stream(lat, 0, lat.length - 1)).sorted().toArray();
     if (errors > 0) {
       System.out.println("  (" + errors + " failed requests in this phase)");
     }
-    return new Load(sorted.length, seconds, sorted, errors);
+    return new Load(sorted.length, seconds, sorted, errors, cpu);
   }
 
   // ---- helpers ----
