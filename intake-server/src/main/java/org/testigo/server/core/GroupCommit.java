@@ -18,6 +18,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.jdbi.v3.core.Handle;
@@ -55,6 +56,12 @@ import org.testigo.server.log.TransparencyLog;
  */
 public final class GroupCommit implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+  /**
+   * A safety net only: a batch's transaction is bounded by the runner's retry budget and the
+   * socket timeout (§15), far below this; past it the request gets 503 (its envelope may still
+   * commit, and a resend with the same submission id then finds it).
+   */
+  private static final long MAX_WAIT_MINUTES = 5;
   private static final Entry STOP = new Entry(null, null, null, 0, new byte[0], 0, null, Optional.empty(), null);
 
   /** No writers: every envelope is stored alone. */
@@ -144,9 +151,11 @@ public final class GroupCommit implements Managed {
       return false; // stopped after the check above, and no writer or drain took it
     }
     try {
-      return entry.stored.get();
+      return entry.stored.get(MAX_WAIT_MINUTES, TimeUnit.MINUTES);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      throw new StorageUnavailableException(e);
+    } catch (TimeoutException e) {
       throw new StorageUnavailableException(e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
@@ -279,9 +288,10 @@ public final class GroupCommit implements Managed {
           e.getClass().getSimpleName());
       handedBack.add(batch.size());
       batch.forEach(x -> x.stored.complete(false));
-    } catch (Error e) {
+    } catch (Throwable e) {
+      // An Error (out of memory, say) must not kill the writer: requests would wait for ever.
+      LOG.error("a group commit of {} envelopes failed ({})", batch.size(), e.getClass().getSimpleName());
       batch.forEach(x -> x.stored.completeExceptionally(new StorageUnavailableException(e)));
-      throw e;
     } finally {
       inFlight.addAndGet(-batch.size());
     }

@@ -67,7 +67,7 @@ public final class SubmissionBenchmark {
   /** Rounds of the API and server-sealed phases (each pairs the server with its baseline). */
   static final int ROUNDS = Integer.getInteger("bench.rounds", 1);
   /** API uploads at the highest concurrency before the first API measurement. */
-  static final Duration API_WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmupSeconds", 30));
+  static final Duration API_WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmupSeconds", 90));
   static final Duration WARMUP_REPORT_EVERY = Duration.ofSeconds(5);
   /** The API path's client: {@code lean} ({@link LoopbackHttp}) or {@code jdk} (java.net.http). */
   static final String API_CLIENT = System.getProperty("bench.httpClient", "lean");
@@ -128,6 +128,7 @@ public final class SubmissionBenchmark {
         }
         if (phases.contains("api")) {
           apiPath(http, base, recipients, db, round == 1);
+          printGroupCommit(http, "http://127.0.0.1:" + admin + "/metrics");
         }
         if (phases.contains("sealed")) {
           serverSealedPath(http, base, repo);
@@ -555,6 +556,18 @@ public final class SubmissionBenchmark {
         HttpResponse.BodyHandlers.ofString()).body();
     List<SignedManifest> chain = SignedManifest.parseArmored(armored);
     return chain.get(chain.size() - 1).manifest().recipients(Instant.now());
+  }
+
+  /** The server's group-commit counters so far (admin metrics): batches and envelopes per batch. */
+  static void printGroupCommit(HttpClient http, String metricsUrl) throws Exception {
+    var gauges = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(
+        HttpRequest.newBuilder(URI.create(metricsUrl)).build(), HttpResponse.BodyHandlers.ofString()).body())
+        .path("gauges");
+    long batches = gauges.path("groupCommit.batches").path("value").asLong();
+    long batched = gauges.path("groupCommit.batchedEnvelopes").path("value").asLong();
+    long alone = gauges.path("groupCommit.handedBack").path("value").asLong();
+    System.out.printf("group commit so far: %d envelopes in %d batches (%.1f per batch), %d handed back to be"
+        + " stored alone%n", batched, batches, batches == 0 ? 0.0 : (double) batched / batches, alone);
   }
 
   static void waitHealthy(Process server, String url, Path log) throws Exception {
