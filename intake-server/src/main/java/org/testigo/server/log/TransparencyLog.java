@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.envelope.Envelope;
@@ -145,7 +146,7 @@ public final class TransparencyLog {
         int moved = transactions.inTransaction(TransactionRunner.Idempotence.IDEMPOTENT,
             TransactionIsolationLevel.READ_COMMITTED, h -> {
               LogDao dao = h.attach(LogDao.class);
-              return moveBatch(dao, dao.lockNextIndex());
+              return moveBatch(h, dao, dao.lockNextIndex());
             });
         total += moved;
         if (moved < SEQUENCE_BATCH) {
@@ -159,18 +160,28 @@ public final class TransparencyLog {
    * Moves up to one batch of pending leaves into the log at {@code next}, {@code next + 1}, ...
    * and advances the counter. Call only with the counter row locked in this transaction.
    */
-  private static int moveBatch(LogDao dao, long next) {
+  private static int moveBatch(Handle h, LogDao dao, long next) {
     List<LogDao.PendingRow> rows = dao.pending(SEQUENCE_BATCH);
     if (rows.isEmpty()) {
       return 0;
     }
-    List<Long> indices = new ArrayList<>(rows.size());
     List<Long> ids = new ArrayList<>(rows.size());
-    for (int i = 0; i < rows.size(); i++) {
-      indices.add(next + i);
-      ids.add(rows.get(i).id());
+    try (PreparedStatement ps = h.getConnection().prepareStatement(LogDao.INSERT_LEAF)) {
+      for (int i = 0; i < rows.size(); i++) {
+        LogDao.PendingRow row = rows.get(i);
+        ids.add(row.id());
+        ps.setLong(1, next + i);
+        ps.setBytes(2, row.leaf());
+        ps.setBytes(3, row.leafHash());
+        ps.setInt(4, row.entryType());
+        ps.setBytes(5, row.objectHash());
+        ps.setBytes(6, row.envelopeId());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    } catch (SQLException e) {
+      throw new UnableToExecuteStatementException(e, null);
     }
-    dao.insertLeaves(indices, rows);
     if (dao.deletePending(ids) != ids.size()) {
       throw new IllegalStateException("a pending log leaf was sequenced twice");
     }
@@ -199,7 +210,7 @@ public final class TransparencyLog {
           return false;
         }
         append(LogLeaf.of(LogLeaf.EntryType.MANIFEST, now, hash), h);
-        for (int moved; (moved = moveBatch(dao, next)) > 0; ) {
+        for (int moved; (moved = moveBatch(h, dao, next)) > 0; ) {
           next += moved;
         }
         return true;
