@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -23,16 +22,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.testigo.crypto.merkle.LogLeaf;
 import org.testigo.server.db.EnvelopeRecord;
+import org.testigo.server.db.BothDatabases;
 import org.testigo.server.db.TestDatabase;
 import org.testigo.server.log.TransparencyLog;
 
@@ -42,30 +37,10 @@ import org.testigo.server.log.TransparencyLog;
  * batch that fails for one envelope's fault fall back to storing alone; a full queue is a
  * 503; stopping hands back what waits. Each test makes its own store on a shared database.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GroupCommitTest {
+class GroupCommitTest extends BothDatabases {
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC);
   private static final int CHUNK = 4096;
   private final SecureRandom random = new SecureRandom();
-  @TempDir static Path temp;
-  private TestDatabase h2;
-  private TestDatabase mariadb;
-
-  @BeforeAll
-  void open() {
-    h2 = TestDatabase.h2(temp);
-    mariadb = TestDatabase.mariadb();
-  }
-
-  @AfterAll
-  void close() throws Exception {
-    h2.close();
-    mariadb.close();
-  }
-
-  Stream<TestDatabase> databases() {
-    return Stream.of(h2, mariadb);
-  }
 
   private static EnvelopeStore store(TestDatabase db, int writers, int maxQueued) {
     GroupCommit.Settings settings = new GroupCommit.Settings(writers, 64, 8 << 20, 1 << 20, maxQueued);

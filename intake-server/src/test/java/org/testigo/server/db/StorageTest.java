@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -13,11 +12,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Optional;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.testigo.crypto.key.RecipientPrivateKey;
@@ -32,29 +26,9 @@ import org.testigo.server.core.SizeBuckets;
 import org.testigo.server.core.StoredEnvelope;
 
 /** Envelope and mailbox storage against the real MariaDB and against H2, same tests. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class StorageTest {
+class StorageTest extends BothDatabases {
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-03-04T23:59:58Z"), ZoneOffset.UTC);
   private final SecureRandom random = new SecureRandom();
-  @TempDir static Path temp;
-  private TestDatabase h2;
-  private TestDatabase mariadb;
-
-  @BeforeAll
-  void open() {
-    h2 = TestDatabase.h2(temp);
-    mariadb = TestDatabase.mariadb();
-  }
-
-  @AfterAll
-  void close() throws Exception {
-    h2.close();
-    mariadb.close();
-  }
-
-  Stream<TestDatabase> databases() {
-    return Stream.of(h2, mariadb);
-  }
 
   private EnvelopeStore envelopes(TestDatabase db) {
     return new EnvelopeStore(db.jdbi(), 4096, CLOCK, random, new TransparencyLog(db.jdbi()));

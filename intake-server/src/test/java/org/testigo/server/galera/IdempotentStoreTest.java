@@ -3,7 +3,6 @@ package org.testigo.server.galera;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -14,11 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.JdbiException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.testigo.server.core.EnvelopeId;
@@ -27,6 +22,7 @@ import org.testigo.server.core.StorageUnavailableException;
 import org.testigo.server.core.SubmissionIdConflictException;
 import org.testigo.server.core.TransactionRunner;
 import org.testigo.server.core.TransactionRunner.Idempotence;
+import org.testigo.server.db.BothDatabases;
 import org.testigo.server.db.TestDatabase;
 import org.testigo.server.log.TransparencyLog;
 
@@ -35,29 +31,9 @@ import org.testigo.server.log.TransparencyLog;
  * run a transaction again, and a store by id that a retry or a re-sending client can repeat
  * without a duplicate.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class IdempotentStoreTest {
+class IdempotentStoreTest extends BothDatabases {
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-03-04T10:00:00Z"), ZoneOffset.UTC);
   private final SecureRandom random = new SecureRandom();
-  @TempDir static Path temp;
-  private TestDatabase h2;
-  private TestDatabase mariadb;
-
-  @BeforeAll
-  void open() {
-    h2 = TestDatabase.h2(temp);
-    mariadb = TestDatabase.mariadb();
-  }
-
-  @AfterAll
-  void close() throws Exception {
-    h2.close();
-    mariadb.close();
-  }
-
-  Stream<TestDatabase> databases() {
-    return Stream.of(h2, mariadb);
-  }
 
   private static JdbiException failure(String state, int code) {
     return new JdbiException("simulated", new SQLException("simulated", state, code)) {};
