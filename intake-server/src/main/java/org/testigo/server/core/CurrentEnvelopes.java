@@ -1,18 +1,13 @@
 package org.testigo.server.core;
 
-import java.io.ByteArrayInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.Optional;
 import org.jdbi.v3.core.JdbiException;
-import org.testigo.crypto.CryptoException;
-import org.testigo.crypto.envelope.Envelope;
-import org.testigo.crypto.envelope.EnvelopeInfo;
 import org.testigo.server.db.EnvelopeRecord;
 import org.testigo.server.db.RewrapDao;
 
@@ -24,8 +19,6 @@ import org.testigo.server.db.RewrapDao;
  * {@link EnvelopeRecord#sha256()}, the served form's in {@link #currentSha256}.
  */
 public final class CurrentEnvelopes {
-  /** 73 + 64 (context) + 1201 * 64 (stanzas): the largest v1 header. */
-  public static final int MAX_HEADER = 73 + 64 + 1201 * 64;
   private final EnvelopeStore envelopes;
 
   public CurrentEnvelopes(EnvelopeStore envelopes) {
@@ -47,13 +40,7 @@ public final class CurrentEnvelopes {
 
   /** The header of the envelope as first stored (exactly its bytes, nothing after). */
   public byte[] originalHeader(EnvelopeRecord record) {
-    byte[] head = envelopes.readHead(record, MAX_HEADER);
-    try {
-      EnvelopeInfo info = Envelope.inspectHeader(new ByteArrayInputStream(head));
-      return Arrays.copyOf(head, Math.toIntExact(info.headerLength()));
-    } catch (CryptoException | IOException e) {
-      throw new IllegalStateException("a stored envelope has no valid header");
-    }
+    return envelopes.originalHeader(record);
   }
 
   /** The header served now: the newest rewrap's, else the original. */

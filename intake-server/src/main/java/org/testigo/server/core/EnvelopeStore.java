@@ -14,6 +14,9 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.envelope.Envelope;
+import org.testigo.crypto.envelope.EnvelopeInfo;
 import org.testigo.crypto.key.RecipientPublicKey;
 import org.testigo.crypto.merkle.LogLeaf;
 import org.testigo.server.db.EnvelopeDao;
@@ -55,6 +58,8 @@ public final class EnvelopeStore {
   /** What a store did: stored now, or found the same envelope already stored under its id. */
   public record Stored(StoredEnvelope envelope, boolean alreadyStored) {}
 
+  /** 73 + 64 (context) + 1201 * 64 (stanzas): the largest v1 header. */
+  public static final int MAX_HEADER = 73 + 64 + 1201 * 64;
   /** Default bytes of ciphertext held in memory so a transaction can be run again. */
   public static final int DEFAULT_REPLAY_BUFFER_BYTES = 4 * 1024 * 1024;
   private static final byte[] NO_HASH = new byte[32];
@@ -398,6 +403,20 @@ public final class EnvelopeStore {
       throw Storage.translate(e);
     }
     return head.toByteArray();
+  }
+
+  /**
+   * The header of a stored envelope as first stored: exactly its bytes, nothing after (read
+   * chunk by chunk, at most {@link #MAX_HEADER} bytes).
+   */
+  public byte[] originalHeader(EnvelopeRecord record) {
+    byte[] head = readHead(record, MAX_HEADER);
+    try {
+      EnvelopeInfo info = Envelope.inspectHeader(new java.io.ByteArrayInputStream(head));
+      return Arrays.copyOf(head, Math.toIntExact(info.headerLength()));
+    } catch (CryptoException | IOException e) {
+      throw new IllegalStateException("a stored envelope has no valid header");
+    }
   }
 
   /** Buffers one chunk and inserts it when full; hashes everything written. */

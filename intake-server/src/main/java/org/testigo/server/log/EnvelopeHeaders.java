@@ -1,12 +1,7 @@
 package org.testigo.server.log;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.util.Arrays;
 import java.util.Optional;
-import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.envelope.Envelope;
-import org.testigo.crypto.envelope.EnvelopeInfo;
 import org.testigo.server.core.EnvelopeStore;
 
 /**
@@ -18,8 +13,6 @@ import org.testigo.server.core.EnvelopeStore;
  * would link replies to a mailbox.
  */
 public final class EnvelopeHeaders {
-  /** 73 + 64 (context) + 1201 * 64 (stanzas): the largest v1 header. */
-  static final int MAX_HEADER = 73 + 64 + 1201 * 64;
   private final TransparencyLog log;
   private final EnvelopeStore envelopes;
 
@@ -30,14 +23,6 @@ public final class EnvelopeHeaders {
 
   /** The header bytes of the envelope logged as submission leaf {@code index}, if any. */
   public Optional<byte[]> headerOf(long index) {
-    return log.submissionEnvelope(index).flatMap(envelopes::find).map(record -> {
-      byte[] head = envelopes.readHead(record, MAX_HEADER);
-      try {
-        EnvelopeInfo info = Envelope.inspectHeader(new ByteArrayInputStream(head));
-        return Arrays.copyOf(head, Math.toIntExact(info.headerLength()));
-      } catch (CryptoException | IOException e) {
-        throw new IllegalStateException("a stored envelope has no valid header");
-      }
-    });
+    return log.submissionEnvelope(index).flatMap(envelopes::find).map(envelopes::originalHeader);
   }
 }

@@ -20,6 +20,7 @@ import org.testigo.crypto.envelope.RewrapRecord;
 import org.testigo.crypto.merkle.LogLeaf;
 import org.testigo.server.core.CurrentEnvelopes;
 import org.testigo.server.core.EnvelopeId;
+import org.testigo.server.core.EnvelopeStore;
 import org.testigo.server.core.InvalidInputException;
 import org.testigo.server.core.KeyState;
 import org.testigo.server.core.PayloadTooLargeException;
@@ -85,8 +86,8 @@ public final class RewrapService {
    * @throws NotARecipientException if the signer's key is not a recipient of the header served now
    */
   public Optional<Stored> rewrap(EnvelopeId id, ReviewerPrincipal principal, VerifiedBody body) throws IOException {
-    byte[] header = body.readNBytes(CurrentEnvelopes.MAX_HEADER + 1);
-    if (header.length > CurrentEnvelopes.MAX_HEADER) {
+    byte[] header = body.readNBytes(EnvelopeStore.MAX_HEADER + 1);
+    if (header.length > EnvelopeStore.MAX_HEADER) {
       throw new PayloadTooLargeException();
     }
     body.finish();
