@@ -2,7 +2,6 @@ package org.testigo.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -16,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.Fingerprint;
+import org.testigo.crypto.LengthPrefixed;
 import org.testigo.crypto.challenge.ChallengeAnswer;
 import org.testigo.crypto.challenge.PossessionChallenge;
 import org.testigo.crypto.manifest.KeyManifest;
@@ -154,13 +154,7 @@ public final class AuditChallengeCommand {
               + c.recipient().shortForm() + "; tell the auditor and your admin");
         }
         ChallengeAnswer a = ChallengeAnswer.sign(c, nonce, s.identity.signingKey(), Instant.now());
-        byte[] ch = c.encoded();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(ch.length >>> 8);
-        body.write(ch.length);
-        body.writeBytes(ch);
-        body.writeBytes(a.encoded());
-        JsonNode r = s.client.post("/api/v1/reviewer/challenges", body.toByteArray());
+        JsonNode r = s.client.post("/api/v1/reviewer/challenges", LengthPrefixed.join(c.encoded(), a.encoded()));
         PrintWriter pw = spec.commandLine().getOut();
         pw.println("Answered challenge " + c.idHex() + "; the server verified it and logged it (position "
             + r.path("seq").asLong() + ").");

@@ -2,7 +2,6 @@ package org.testigo.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -20,6 +19,7 @@ import org.testigo.cli.remote.PrivateFiles;
 import org.testigo.cli.remote.ReviewerClient;
 import org.testigo.cli.remote.ServerRegistry;
 import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.LengthPrefixed;
 import org.testigo.crypto.event.CaseId;
 import org.testigo.crypto.event.SignedCaseEvent;
 import org.testigo.crypto.identity.ReviewerIdentity;
@@ -121,12 +121,6 @@ final class CaseLog {
 
   /** The POST body of an event: {@code u16 n || event || sealed content}. */
   static byte[] frame(CaseEvents.Built built) {
-    byte[] e = built.event().encoded();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(e.length >>> 8);
-    out.write(e.length);
-    out.writeBytes(e);
-    out.writeBytes(built.sealedContent());
-    return out.toByteArray();
+    return LengthPrefixed.join(built.event().encoded(), built.sealedContent());
   }
 }

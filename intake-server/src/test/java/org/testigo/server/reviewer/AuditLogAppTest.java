@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.testigo.crypto.LengthPrefixed;
 import org.testigo.crypto.challenge.ChallengeAnswer;
 import org.testigo.crypto.challenge.PossessionChallenge;
 import org.testigo.crypto.envelope.Envelope;
@@ -202,13 +203,7 @@ class AuditLogAppTest {
 
   static byte[] eventBody(SigningPrivateKey author, byte[] sealed) {
     SignedCaseEvent event = SignedCaseEvent.sign(author, CaseId.fromHex(reportId), 1, List.of(), Instant.now(), sealed);
-    byte[] e = event.encoded();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(e.length >>> 8);
-    out.write(e.length);
-    out.writeBytes(e);
-    out.writeBytes(sealed);
-    return out.toByteArray();
+    return LengthPrefixed.join(event.encoded(), sealed);
   }
 
   static byte[] sealedEventContent(List<RecipientPublicKey> to) throws Exception {
@@ -219,13 +214,7 @@ class AuditLogAppTest {
   }
 
   static byte[] answerBody(PossessionChallenge c, byte[] answer) {
-    byte[] ch = c.encoded();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(ch.length >>> 8);
-    out.write(ch.length);
-    out.writeBytes(ch);
-    out.writeBytes(answer);
-    return out.toByteArray();
+    return LengthPrefixed.join(c.encoded(), answer);
   }
 
   static PossessionChallenge challengeTo(ReviewerIdentity who) {

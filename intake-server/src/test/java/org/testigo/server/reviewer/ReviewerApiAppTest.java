@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.testigo.crypto.LengthPrefixed;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.identity.ReviewerIdentity;
 import org.testigo.crypto.key.RecipientPublicKey;
@@ -337,13 +338,7 @@ class ReviewerApiAppTest {
   static byte[] eventBody(SigningPrivateKey author, String caseHex, byte[] sealed, Instant at) {
     var event = org.testigo.crypto.event.SignedCaseEvent.sign(author, org.testigo.crypto.event.CaseId.fromHex(caseHex),
         1, List.of(), at, sealed);
-    byte[] e = event.encoded();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(e.length >>> 8);
-    out.write(e.length);
-    out.writeBytes(e);
-    out.writeBytes(sealed);
-    return out.toByteArray();
+    return LengthPrefixed.join(event.encoded(), sealed);
   }
 
   static byte[] sealedEventContent(List<RecipientPublicKey> to) throws Exception {

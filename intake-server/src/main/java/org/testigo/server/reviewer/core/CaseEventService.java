@@ -15,6 +15,7 @@ import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.Fingerprint;
+import org.testigo.crypto.LengthPrefixed;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.envelope.EnvelopeInfo;
 import org.testigo.crypto.event.SignedCaseEvent;
@@ -81,17 +82,16 @@ public final class CaseEventService {
     if (submissions.envelope(caseId).filter(r -> Envelope.CONTEXT_REPORT.equals(r.context())).isEmpty()) {
       return Optional.empty();
     }
-    if (!principal.mayWrite() || all.length < 2) {
+    if (!principal.mayWrite()) {
       throw new InvalidInputException("error.form");
     }
-    int n = ((all[0] & 0xff) << 8) | (all[1] & 0xff);
-    if (n > all.length - 2) {
-      throw new InvalidInputException("error.form");
-    }
-    byte[] encoded = java.util.Arrays.copyOfRange(all, 2, 2 + n);
-    byte[] content = java.util.Arrays.copyOfRange(all, 2 + n, all.length);
+    byte[] encoded;
+    byte[] content;
     SignedCaseEvent event;
     try {
+      LengthPrefixed.Parts parts = LengthPrefixed.split(all);
+      encoded = parts.first();
+      content = parts.second();
       event = SignedCaseEvent.parse(encoded);
     } catch (CryptoException e) {
       throw new InvalidInputException("error.form");

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HexFormat;
 import org.jdbi.v3.core.Jdbi;
 import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.LengthPrefixed;
 import org.testigo.crypto.challenge.ChallengeAnswer;
 import org.testigo.crypto.challenge.PossessionChallenge;
 import org.testigo.crypto.merkle.LogLeaf;
@@ -70,18 +70,12 @@ public final class ChallengeService {
       throw new PayloadTooLargeException();
     }
     body.finish();
-    if (all.length < 2) {
-      throw new InvalidInputException("error.form");
-    }
-    int n = ((all[0] & 0xff) << 8) | (all[1] & 0xff);
-    if (n > all.length - 2) {
-      throw new InvalidInputException("error.form");
-    }
     PossessionChallenge challenge;
     ChallengeAnswer answer;
     try {
-      challenge = PossessionChallenge.parse(Arrays.copyOfRange(all, 2, 2 + n));
-      answer = ChallengeAnswer.parse(Arrays.copyOfRange(all, 2 + n, all.length));
+      LengthPrefixed.Parts parts = LengthPrefixed.split(all);
+      challenge = PossessionChallenge.parse(parts.first());
+      answer = ChallengeAnswer.parse(parts.second());
     } catch (CryptoException e) {
       throw new InvalidInputException("error.form");
     }
