@@ -5,10 +5,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.testigo.cli.AuditReport.Status;
 import org.testigo.crypto.CryptoException;
@@ -37,13 +35,7 @@ final class CaseEventCheck implements LogAudit.LeafCheck {
 
   @Override
   public void run(LogAudit.Context ctx, AuditReport report) {
-    List<Integer> indices = new ArrayList<>();
-    for (int i = 0; i < ctx.leaves().size(); i++) {
-      LogLeaf l = ctx.leaves().get(i);
-      if (l != null && l.type() == LogLeaf.EntryType.CASE_EVENT) {
-        indices.add(i);
-      }
-    }
+    List<Integer> indices = LoggedObjects.indicesOf(ctx.leaves(), LogLeaf.EntryType.CASE_EVENT);
     Optional<List<byte[]>> served = ctx.server().caseEvents();
     if (served.isEmpty()) {
       report.add("case-events", indices.isEmpty() ? Status.WARN : Status.FAIL, indices.isEmpty()
@@ -53,26 +45,13 @@ final class CaseEventCheck implements LogAudit.LeafCheck {
               + " check them against");
       return;
     }
-    Map<String, byte[]> byHash = new HashMap<>();
-    for (byte[] e : served.get()) {
-      byHash.put(HEX.formatHex(LogHashes.sha256(e)), e);
-    }
     List<String> failures = new ArrayList<>();
-    Map<String, Integer> logged = new HashMap<>();
-    for (int i : indices) {
-      LogLeaf l = ctx.leaves().get(i);
-      String h = HEX.formatHex(l.objectHash());
-      Integer first = logged.putIfAbsent(h, i);
-      if (first != null) {
-        failures.add("entry " + i + " logs the same case event as entry " + first);
-        continue;
-      }
-      byte[] encoded = byHash.get(h);
-      if (encoded == null) {
-        failures.add("entry " + i + " (" + l.day() + "): the server serves no case event with this hash"
-            + " (altered, withheld or never stored)");
-        continue;
-      }
+    LoggedObjects<byte[]> logged = new LoggedObjects<>(ctx.leaves(), indices, served.get(),
+        e -> HEX.formatHex(LogHashes.sha256(e)), "case event", " (altered, withheld or never stored)", failures);
+    for (LoggedObjects.Match<byte[]> match : logged.matches()) {
+      int i = match.index();
+      LogLeaf l = match.leaf();
+      byte[] encoded = match.served();
       SignedCaseEvent event;
       try {
         event = SignedCaseEvent.parse(encoded);
@@ -105,7 +84,7 @@ final class CaseEventCheck implements LogAudit.LeafCheck {
     int recent = 0;
     for (byte[] e : served.get()) {
       String h = HEX.formatHex(LogHashes.sha256(e));
-      if (logged.containsKey(h)) {
+      if (logged.isLogged(h)) {
         continue;
       }
       Optional<Instant> claimed = claimedTime(e);

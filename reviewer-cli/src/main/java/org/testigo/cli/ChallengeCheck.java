@@ -7,10 +7,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.testigo.cli.AuditReport.Status;
@@ -55,37 +53,21 @@ final class ChallengeCheck implements LogAudit.LeafCheck {
 
   @Override
   public void run(LogAudit.Context ctx, AuditReport report) {
-    List<Integer> indices = new ArrayList<>();
-    for (int i = 0; i < ctx.leaves().size(); i++) {
-      LogLeaf l = ctx.leaves().get(i);
-      if (l != null && l.type() == LogLeaf.EntryType.CHALLENGE) {
-        indices.add(i);
-      }
-    }
+    List<Integer> indices = LoggedObjects.indicesOf(ctx.leaves(), LogLeaf.EntryType.CHALLENGE);
     Optional<List<List<byte[]>>> served = ctx.server().challenges();
     if (served.isEmpty() && !indices.isEmpty()) {
       report.add("challenges", Status.FAIL, "the log holds " + indices.size() + " challenge entries, but the"
           + " server serves no answered challenges to check them against");
       return;
     }
-    Map<String, List<byte[]>> byHash = new HashMap<>();
-    served.orElse(List.of()).forEach(p -> byHash.put(HEX.formatHex(LogHashes.sha256(p.get(1))), p));
     List<String> failures = new ArrayList<>();
     List<Passed> passed = new ArrayList<>();
-    Map<String, Integer> logged = new HashMap<>();
-    for (int i : indices) {
-      LogLeaf l = ctx.leaves().get(i);
-      String h = HEX.formatHex(l.objectHash());
-      Integer first = logged.putIfAbsent(h, i);
-      if (first != null) {
-        failures.add("entry " + i + " logs the same answer as entry " + first);
-        continue;
-      }
-      List<byte[]> pair = byHash.get(h);
-      if (pair == null) {
-        failures.add("entry " + i + " (" + l.day() + "): the server serves no answer with this hash");
-        continue;
-      }
+    LoggedObjects<List<byte[]>> logged = new LoggedObjects<>(ctx.leaves(), indices, served.orElse(List.of()),
+        p -> HEX.formatHex(LogHashes.sha256(p.get(1))), "answer", "", failures);
+    for (LoggedObjects.Match<List<byte[]>> match : logged.matches()) {
+      int i = match.index();
+      LogLeaf l = match.leaf();
+      List<byte[]> pair = match.served();
       PossessionChallenge c;
       ChallengeAnswer a;
       try {
@@ -115,7 +97,7 @@ final class ChallengeCheck implements LogAudit.LeafCheck {
     Instant headTime = Instant.ofEpochMilli(ctx.head().timestampMillis());
     for (List<byte[]> p : served.orElse(List.of())) {
       String h = HEX.formatHex(LogHashes.sha256(p.get(1)));
-      if (logged.containsKey(h)) {
+      if (logged.isLogged(h)) {
         continue;
       }
       Optional<Instant> answered = answeredAt(p.get(1));

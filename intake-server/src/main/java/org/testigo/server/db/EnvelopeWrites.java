@@ -6,9 +6,10 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
  * The writes of a submission's storing transaction, apart from {@link EnvelopeDao} so the hot
- * path attaches a two-method SqlObject: JDBI builds a handler (with its own configuration
- * copy) for every method of an interface at each {@code Handle.attach}, which profiling
- * showed as about a fifth of the server's CPU per submission with the whole DAO.
+ * path attaches a small SqlObject: even with its metadata built once ({@link Daos}), JDBI
+ * makes a handler with its own configuration copy for every method of an interface at each
+ * {@code Handle.attach}. A group commit (SECURITY.md §20) uses the plain-JDBC statements
+ * below instead.
  */
 public interface EnvelopeWrites {
   /**

@@ -5,8 +5,8 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
  * The one write a storing transaction makes to the log (migration V40): a pending leaf. Kept
- * apart from {@link LogDao} because JDBI builds a handler for every method of an interface
- * at each {@code Handle.attach}, and this runs once per submission.
+ * apart from {@link LogDao} because JDBI makes a handler for every method of an interface at
+ * each {@code Handle.attach}, and this runs once per envelope stored alone.
  */
 public interface PendingLeafDao {
   @SqlUpdate("INSERT INTO log_pending (leaf, leaf_hash, entry_type, object_hash, envelope_id)"
