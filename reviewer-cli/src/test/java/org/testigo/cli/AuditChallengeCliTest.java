@@ -8,8 +8,6 @@ import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,7 +73,6 @@ class AuditChallengeCliTest {
   static long clockMillis;
   static int stateDirs;
 
-  record Result(int code, String out, String err) {}
 
   static Path temp(String prefix) {
     try {
@@ -85,14 +82,11 @@ class AuditChallengeCliTest {
     }
   }
 
-  static Result cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = ReviewerCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Result(code, out.toString(), err.toString());
+  static CliResult cli(String... args) {
+    return CliResult.run(args);
   }
 
-  static Result reviewer(String... args) {
+  static CliResult reviewer(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--home", HOME.toString(), "-k", DATA.resolve("demo/reviewer.keystore").toString(),
         "--passphrase-file", DATA.resolve("demo/reviewer.passphrase").toString()));
@@ -124,14 +118,14 @@ class AuditChallengeCliTest {
     return Files.createDirectories(WORK.resolve("state-" + (++stateDirs)));
   }
 
-  static Result audit(Path stateDir, String... extra) throws Exception {
+  static CliResult audit(Path stateDir, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("audit", "verify", "--server", source(), "--root", root(),
         "--state-dir", stateDir.toString(), "--json"));
     args.addAll(List.of(extra));
     return cli(args.toArray(String[]::new));
   }
 
-  static JsonNode check(Result r, String name) throws Exception {
+  static JsonNode check(CliResult r, String name) throws Exception {
     for (JsonNode c : new ObjectMapper().readTree(r.out()).path("checks")) {
       if (c.path("name").asText().equals(name)) {
         return c;
@@ -181,17 +175,17 @@ class AuditChallengeCliTest {
         .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
-    Result sync = reviewer("sync");
+    CliResult sync = reviewer("sync");
     assertThat(sync.code()).as(sync.err()).isZero();
     try (Stream<Path> s = Files.list(HOME.resolve("cache/default/submissions"))) {
       reportId = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tgenv")).findFirst().orElseThrow()
           .replace(".tgenv", "");
     }
-    Result ack = reviewer("ack", reportId);
+    CliResult ack = reviewer("ack", reportId);
     assertThat(ack.code()).as(ack.err()).isZero();
     signNow();
 
-    Result a = audit(freshState());
+    CliResult a = audit(freshState());
     assertThat(a.code()).as(a.out() + a.err()).isZero();
     JsonNode c = check(a, "case-events");
     assertThat(c.path("status").asText()).isEqualTo("pass");
@@ -201,9 +195,9 @@ class AuditChallengeCliTest {
     assertThat(ch.path("failures").toString()).contains("demo-reviewer: never proven");
 
     // an event newer than the latest tree head is not yet in it, and that is no failure
-    Result p = reviewer("priority", reportId, "high");
+    CliResult p = reviewer("priority", reportId, "high");
     assertThat(p.code()).as(p.err()).isZero();
-    Result newer = audit(freshState());
+    CliResult newer = audit(freshState());
     assertThat(check(newer, "case-events").path("status").asText()).isEqualTo("pass");
     assertThat(check(newer, "case-events").path("detail").asText()).contains("1 newer event(s) wait");
     signNow();
@@ -216,46 +210,46 @@ class AuditChallengeCliTest {
   void challenge_issuedByTheAuditorAnsweredByTheReviewerIsLoggedAndProvesPossession() throws Exception {
     Path state = WORK.resolve("auditor");
     Path file = WORK.resolve("c1.tchal");
-    Result unknown = cli("audit", "challenge", "issue", "--server", source(), "--root", root(), "--reviewer", "nobody",
+    CliResult unknown = cli("audit", "challenge", "issue", "--server", source(), "--root", root(), "--reviewer", "nobody",
         "--out", WORK.resolve("x.tchal").toString(), "--state-dir", state.toString());
     assertThat(unknown.code()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(unknown.err()).contains("no reviewer 'nobody'");
     assertThat(Files.exists(WORK.resolve("x.tchal"))).isFalse();
 
-    Result issued = cli("audit", "challenge", "issue", "--server", source(), "--root", root(), "--reviewer",
+    CliResult issued = cli("audit", "challenge", "issue", "--server", source(), "--root", root(), "--reviewer",
         "demo-reviewer", "--out", file.toString(), "--state-dir", state.toString());
     assertThat(issued.code()).as(issued.err()).isZero();
     assertThat(issued.out()).contains("for demo-reviewer").contains("audit challenge answer");
     PossessionChallenge c = PossessionChallenge.parse(Files.readAllBytes(file));
     assertThat(Files.readString(ChallengeLedger.file(AuditState.file(state, URI.create(source())))))
         .contains(c.idHex()).doesNotContain(HEX.formatHex(c.commitment()));
-    Result again = cli("audit", "challenge", "issue", "--server", source(), "--root", root(), "--reviewer",
+    CliResult again = cli("audit", "challenge", "issue", "--server", source(), "--root", root(), "--reviewer",
         "demo-reviewer", "--out", file.toString(), "--state-dir", state.toString());
     assertThat(again.code()).isEqualTo(ExitCodes.REFUSED);
 
     // the server has not seen the challenge: nothing about it is stored before the answer
     assertThat(count("possession_challenges")).isZero();
-    Result answered = reviewer("audit", "challenge", "answer", file.toString());
+    CliResult answered = reviewer("audit", "challenge", "answer", file.toString());
     assertThat(answered.code()).as(answered.err()).isZero();
     assertThat(answered.out()).contains("Answered challenge " + c.idHex());
     long leaves = count("log_leaves");
-    Result replay = reviewer("audit", "challenge", "answer", file.toString());
+    CliResult replay = reviewer("audit", "challenge", "answer", file.toString());
     assertThat(replay.code()).isEqualTo(ExitCodes.SERVER);
     assertThat(replay.err()).contains("answered only once");
     assertThat(count("log_leaves")).isEqualTo(leaves);
     assertThat(count("possession_challenges")).isEqualTo(1);
     signNow();
 
-    Result status = cli("audit", "challenge", "status", "--server", source(), "--root", root(), "--state-dir",
+    CliResult status = cli("audit", "challenge", "status", "--server", source(), "--root", root(), "--state-dir",
         state.toString(), "--strict");
     assertThat(status.code()).as(status.out() + status.err()).isZero();
     assertThat(status.out()).containsPattern("demo-reviewer\\s+proven\\s+last passed here: \\d{4}-\\d{2}-\\d{2}");
-    Result verify = audit(state);
+    CliResult verify = audit(state);
     assertThat(check(verify, "challenges").path("status").asText()).isEqualTo("pass");
     assertThat(verify.code()).isZero();
 
     // another auditor did not issue it: it proves nothing to them
-    Result other = cli("audit", "challenge", "status", "--server", source(), "--root", root(), "--state-dir",
+    CliResult other = cli("audit", "challenge", "status", "--server", source(), "--root", root(), "--state-dir",
         freshState().toString(), "--strict");
     assertThat(other.code()).isEqualTo(ExitCodes.CRYPTO);
     assertThat(other.out()).containsPattern("demo-reviewer\\s+issuer-unknown");
@@ -273,7 +267,7 @@ class AuditChallengeCliTest {
   @Order(3)
   void challengeAnswer_refusesGarbageAndAChallengeForAnotherReviewer() throws Exception {
     Path garbage = Files.write(WORK.resolve("garbage.tchal"), new byte[] {1, 2, 3});
-    Result g = reviewer("audit", "challenge", "answer", garbage.toString());
+    CliResult g = reviewer("audit", "challenge", "answer", garbage.toString());
     assertThat(g.code()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(g.err()).contains("not a v1 possession challenge");
     ReviewerIdentity stranger = ReviewerIdentity.generate("stranger", RANDOM);
@@ -281,7 +275,7 @@ class AuditChallengeCliTest {
         stranger.encryptionKey().publicKey(), Instant.now(), RANDOM);
     Path other = Files.write(WORK.resolve("other.tchal"), c.encoded());
     long before = count("possession_challenges");
-    Result o = reviewer("audit", "challenge", "answer", other.toString());
+    CliResult o = reviewer("audit", "challenge", "answer", other.toString());
     assertThat(o.code()).isEqualTo(ExitCodes.REFUSED);
     assertThat(o.err()).contains("for another reviewer");
     assertThat(count("possession_challenges")).isEqualTo(before);
@@ -296,7 +290,7 @@ class AuditChallengeCliTest {
     storeEvent(unlogged, someone, false);
     try {
       signNow();
-      Result a = audit(freshState());
+      CliResult a = audit(freshState());
       assertThat(a.code()).isEqualTo(ExitCodes.CRYPTO);
       JsonNode c = check(a, "case-events");
       assertThat(c.path("status").asText()).isEqualTo("fail");
@@ -317,7 +311,7 @@ class AuditChallengeCliTest {
     jdbi().useHandle(h -> h.createUpdate("UPDATE case_events SET event_bytes = :a WHERE event_bytes = :o").bind("a", altered)
         .bind("o", original).execute());
     try {
-      Result a = audit(freshState());
+      CliResult a = audit(freshState());
       JsonNode c = check(a, "case-events");
       assertThat(c.path("status").asText()).isEqualTo("fail");
       assertThat(c.path("failures").toString()).contains("serves no case event with this hash");
@@ -341,7 +335,7 @@ class AuditChallengeCliTest {
     forged[forged.length - 5] ^= 0x40; // the signature
     storeEvent(forged, outsider, true);
     signNow();
-    Result a = audit(freshState());
+    CliResult a = audit(freshState());
     assertThat(a.code()).isEqualTo(ExitCodes.CRYPTO);
     JsonNode c = check(a, "case-events");
     assertThat(c.path("status").asText()).isEqualTo("fail");

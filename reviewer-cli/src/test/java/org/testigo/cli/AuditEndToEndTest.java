@@ -9,8 +9,6 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -82,13 +80,9 @@ class AuditEndToEndTest {
     }
   }
 
-  record Result(int code, String out, String err) {}
 
-  static Result cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = ReviewerCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Result(code, out.toString(), err.toString());
+  static CliResult cli(String... args) {
+    return CliResult.run(args);
   }
 
   static String url(String path) {
@@ -176,7 +170,7 @@ class AuditEndToEndTest {
     return dir;
   }
 
-  static Result audit(Path stateDir, boolean json) throws Exception {
+  static CliResult audit(Path stateDir, boolean json) throws Exception {
     List<String> args = new ArrayList<>(List.of("audit", "verify", "--server", url("/"), "--root", root(),
         "--state-dir", stateDir.toString()));
     if (json) {
@@ -185,7 +179,7 @@ class AuditEndToEndTest {
     return cli(args.toArray(String[]::new));
   }
 
-  static JsonNode check(Result r, String name) throws Exception {
+  static JsonNode check(CliResult r, String name) throws Exception {
     for (JsonNode c : new ObjectMapper().readTree(r.out()).path("checks")) {
       if (c.path("name").asText().equals(name)) {
         return c;
@@ -266,7 +260,7 @@ class AuditEndToEndTest {
     Files.writeString(proofFile, proof);
     Path chain = WORK.resolve("chain.txt");
     Files.writeString(chain, new String(get("/api/v1/manifest").body(), StandardCharsets.US_ASCII));
-    Result ok = cli("proof", "verify", "--manifest", chain.toString(), "--root", root(), proofFile.toString());
+    CliResult ok = cli("proof", "verify", "--manifest", chain.toString(), "--root", root(), proofFile.toString());
     assertThat(ok.code()).as(ok.err()).isZero();
     assertThat(ok.out()).contains("OK: the proof of filing verifies").contains("as entry 2 of 4");
 
@@ -279,7 +273,7 @@ class AuditEndToEndTest {
         String[] copy = lines.clone();
         copy[line] = copy[line].substring(0, col) + other + copy[line].substring(col + 1);
         Files.writeString(proofFile, String.join("\n", copy) + "\n");
-        Result bad = cli("proof", "verify", "--manifest", chain.toString(), "--root", root(), proofFile.toString());
+        CliResult bad = cli("proof", "verify", "--manifest", chain.toString(), "--root", root(), proofFile.toString());
         assertThat(bad.code()).as("line " + line + " col " + col).isNotZero();
         changed++;
       }
@@ -291,7 +285,7 @@ class AuditEndToEndTest {
   @Order(2)
   void auditVerify_holdsForAnHonestLogAndRecordsTheTreeHead() throws Exception {
     Path dir = stateDir("first");
-    Result r = audit(dir, false);
+    CliResult r = audit(dir, false);
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("[PASS] manifest-chain").contains("[PASS] tree-head-signature")
         .contains("[WARN] consistency").contains("[PASS] leaves-match-root").contains("[PASS] recipients")
@@ -300,7 +294,7 @@ class AuditEndToEndTest {
 
     RECEIPTS.add(submitReport("A fourth report."));
     SignedTreeHead grown = signNow();
-    Result json = audit(dir, true);
+    CliResult json = audit(dir, true);
     assertThat(json.code()).as(json.out()).isZero();
     JsonNode report = new ObjectMapper().readTree(json.out());
     assertThat(report.path("holds").asBoolean()).isTrue();
@@ -308,7 +302,7 @@ class AuditEndToEndTest {
     assertThat(check(json, "leaves-match-previous").path("status").asText()).isEqualTo("pass");
     assertThat(report.path("treeHead").path("treeSize").asLong()).isEqualTo(grown.treeSize());
 
-    Result state = cli("audit", "state", "--server", url("/"), "--state-dir", dir.toString());
+    CliResult state = cli("audit", "state", "--server", url("/"), "--state-dir", dir.toString());
     assertThat(state.code()).isZero();
     assertThat(new ObjectMapper().readTree(state.out()).path("treeHead").path("treeSize").asLong()).isEqualTo(5);
     Files.createDirectories(WORK.resolve("good-state"));
@@ -325,7 +319,7 @@ class AuditEndToEndTest {
   void auditVerify_catchesReorderedEntriesEvenWithoutAnEarlierTreeHead() throws Exception {
     swapLeaves(2, 3);
     try {
-      Result r = audit(Files.createDirectories(WORK.resolve("fresh-auditor")), true);
+      CliResult r = audit(Files.createDirectories(WORK.resolve("fresh-auditor")), true);
       assertThat(r.code()).isEqualTo(ExitCodes.CRYPTO);
       assertThat(check(r, "leaves-match-root").path("status").asText()).isEqualTo("fail");
     } finally {
@@ -341,7 +335,7 @@ class AuditEndToEndTest {
     try {
       Path dir = stateDir("reorder");
       String before = Files.readString(dir.resolve(AuditState.file(dir, URI.create(url("/"))).getFileName()));
-      Result r = audit(dir, true);
+      CliResult r = audit(dir, true);
       assertThat(r.code()).isEqualTo(ExitCodes.CRYPTO);
       assertThat(check(r, "consistency").path("status").asText()).isEqualTo("fail");
       assertThat(check(r, "consistency").path("detail").asText()).contains("FORK");
@@ -358,7 +352,7 @@ class AuditEndToEndTest {
   void auditVerify_catchesADroppedEntry() throws Exception {
     dropLeaf(3);
     try {
-      Result r = audit(stateDir("drop-unsigned"), true);
+      CliResult r = audit(stateDir("drop-unsigned"), true);
       assertThat(r.code()).isEqualTo(ExitCodes.CRYPTO);
       assertThat(check(r, "leaves-match-root").path("detail").asText()).contains("does not serve the 5 entries");
       try (Connection c = db(); Statement s = c.createStatement()) {
@@ -375,7 +369,7 @@ class AuditEndToEndTest {
     dropLeaf(3);
     signNow();
     try {
-      Result r = audit(stateDir("drop-and-grow"), true);
+      CliResult r = audit(stateDir("drop-and-grow"), true);
       assertThat(r.code()).isEqualTo(ExitCodes.CRYPTO);
       assertThat(check(r, "consistency").path("detail").asText()).contains("FORK");
     } finally {
@@ -404,7 +398,7 @@ class AuditEndToEndTest {
       s.execute();
     }
     try {
-      Result r = audit(stateDir("fork"), false);
+      CliResult r = audit(stateDir("fork"), false);
       assertThat(r.code()).isEqualTo(ExitCodes.CRYPTO);
       assertThat(r.out()).contains("[FAIL] consistency").contains("FORK: the server now serves a tree head of "
           + honest.treeSize() + " entries");
@@ -425,7 +419,7 @@ class AuditEndToEndTest {
     new EnvelopeStore(jdbi(), 4096, Clock.systemUTC(), new SecureRandom(), new TransparencyLog(jdbi()))
         .store(Envelope.CONTEXT_REPORT, Optional.empty(), out -> out.write(sealed.toByteArray()));
     signNow();
-    Result r = audit(stateDir("recipients"), true);
+    CliResult r = audit(stateDir("recipients"), true);
     assertThat(r.code()).isEqualTo(ExitCodes.CRYPTO);
     assertThat(check(r, "consistency").path("status").asText()).isEqualTo("pass");
     JsonNode recipients = check(r, "recipients");

@@ -62,14 +62,11 @@ class CaseFileCliTest {
       ConfigOverride.config("receipts.memoryKiB", "256"),
       ConfigOverride.config("receipts.iterations", "1"));
 
-  static ReviewerServerCliTest.Result reviewer(String... args) {
+  static CliResult reviewer(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--home", HOME.toString(), "-k", DATA.resolve("demo/reviewer.keystore").toString(),
         "--passphrase-file", DATA.resolve("demo/reviewer.passphrase").toString()));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = ReviewerCli.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-    return new ReviewerServerCliTest.Result(code, out.toString(), err.toString());
+    return CliResult.run(all.toArray(String[]::new));
   }
 
   static void report(String what, String state, String narrative, boolean withFile) throws Exception {

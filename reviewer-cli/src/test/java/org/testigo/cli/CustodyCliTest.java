@@ -3,8 +3,6 @@ package org.testigo.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -34,13 +32,9 @@ class CustodyCliTest {
   String root;
   static final SigningPrivateKey LOG = TestKeys.signing("cli-log");
 
-  record Result(int code, String out, String err) {}
 
-  static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = ReviewerCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Result(code, out.toString(), err.toString());
+  static CliResult run(String... args) {
+    return CliResult.run(args);
   }
 
   private Path pass(String name) throws IOException {
@@ -88,7 +82,7 @@ class CustodyCliTest {
   @BeforeEach
   void genesisCeremony() throws IOException {
     shares = dir.resolve("shares");
-    Result r = run("custody", "init", "--organisation", "Casa del Migrante",
+    CliResult r = run("custody", "init", "--organisation", "Casa del Migrante",
         "--custodian", "ana=" + pass("ana"), "--custodian", "beto=" + pass("beto"),
         "--custodian", "carla=" + pass("carla"), "-m", "2",
         "--log-key", logKeyFile(LOG, "log.pub").toString(),
@@ -111,10 +105,10 @@ class CustodyCliTest {
           .contains("custodian: " + n);
     }
     assertThat(Files.readString(shares.resolve("root.pub"))).contains(root);
-    Result v = run("manifest", "verify", "--root", root, shares.resolve("chain.txt").toString());
+    CliResult v = run("manifest", "verify", "--root", root, shares.resolve("chain.txt").toString());
     assertThat(v.code()).as(v.err()).isZero();
     assertThat(v.out()).contains("maria").contains("sequence:     0");
-    Result show = run("custody", "show", shares.resolve("beto.tshare").toString());
+    CliResult show = run("custody", "show", shares.resolve("beto.tshare").toString());
     assertThat(show.out()).contains("share 2 of 3 (any 2 rebuild the root key), custodian beto");
   }
 
@@ -122,7 +116,7 @@ class CustodyCliTest {
   void manifestChanges_addRemoveRevokeRotate_produceChainsThatVerify() throws Exception {
     Path c0 = shares.resolve("chain.txt");
     Path c1 = dir.resolve("chain-1.txt");
-    Result add = run(args(List.of("manifest", "add-reviewer", bundle("luis").toString(),
+    CliResult add = run(args(List.of("manifest", "add-reviewer", bundle("luis").toString(),
         "--role", "reviewer", "--chain", c0.toString(), "-o", c1.toString()),
         shareArgs("ana", "carla")));
     assertThat(add.code()).as(add.err()).isZero();
@@ -139,12 +133,12 @@ class CustodyCliTest {
         c3.toString(), "-o", c4.toString()), shareArgs("ana", "beto", "carla"))).code())
         .isZero();
     Path c5 = dir.resolve("chain-5.txt");
-    Result rot = run(args(List.of("manifest", "rotate-log-key",
+    CliResult rot = run(args(List.of("manifest", "rotate-log-key",
         logKeyFile(TestKeys.signing("cli-log-2"), "log2.pub").toString(), "--chain",
         c4.toString(), "-o", c5.toString()), shareArgs("carla", "ana")));
     assertThat(rot.code()).as(rot.err()).isZero();
 
-    Result v = run("manifest", "verify", "--root", root, c5.toString());
+    CliResult v = run("manifest", "verify", "--root", root, c5.toString());
     assertThat(v.code()).as(v.err()).isZero();
     assertThat(v.out()).contains("6 manifest(s) verified").contains("sequence:     5")
         .contains(TestKeys.signing("cli-log-2").publicKey().fingerprint().hex())
@@ -156,7 +150,7 @@ class CustodyCliTest {
   @Test
   void manifestChange_withTooFewSharesFailsClearlyAndWritesNothing() throws IOException {
     Path out = dir.resolve("chain-1.txt");
-    Result r = run(args(List.of("manifest", "remove-reviewer", "maria", "--chain",
+    CliResult r = run(args(List.of("manifest", "remove-reviewer", "maria", "--chain",
         shares.resolve("chain.txt").toString(), "-o", out.toString()), shareArgs("ana")));
     assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(r.err()).contains("2 shares are needed to rebuild the root key, 1 was given");
@@ -166,7 +160,7 @@ class CustodyCliTest {
   @Test
   void manifestChange_withAWrongCustodianPassphraseNamesTheShare() throws IOException {
     Path out = dir.resolve("chain-1.txt");
-    Result r = run("manifest", "remove-reviewer", "maria", "--chain",
+    CliResult r = run("manifest", "remove-reviewer", "maria", "--chain",
         shares.resolve("chain.txt").toString(), "-o", out.toString(),
         "--share", shares.resolve("ana.tshare").toString(), "--share-passphrase-file",
         pass("beto").toString(),
@@ -180,7 +174,7 @@ class CustodyCliTest {
   @Test
   void manifestChange_acceptsAPrintedShareAndRefusesATamperedOne() throws IOException {
     Path out = dir.resolve("chain-1.txt");
-    Result ok = run(args(List.of("manifest", "revoke-reviewer", "maria", "--chain",
+    CliResult ok = run(args(List.of("manifest", "revoke-reviewer", "maria", "--chain",
         shares.resolve("chain.txt").toString(), "-o", out.toString(),
         "--share", shares.resolve("carla.share.txt").toString()), shareArgs("ana")));
     assertThat(ok.code()).as(ok.err()).isZero();
@@ -191,7 +185,7 @@ class CustodyCliTest {
         + lines[7].substring(6);
     Path typo = dir.resolve("typo.txt");
     Files.writeString(typo, String.join("\n", lines) + "\n");
-    Result bad = run(args(List.of("manifest", "revoke-reviewer", "maria", "--chain",
+    CliResult bad = run(args(List.of("manifest", "revoke-reviewer", "maria", "--chain",
         shares.resolve("chain.txt").toString(), "-o", dir.resolve("x.txt").toString(),
         "--share", typo.toString()), shareArgs("ana")));
     assertThat(bad.code()).isEqualTo(ExitCodes.BAD_INPUT);
@@ -206,13 +200,13 @@ class CustodyCliTest {
         "ana=" + pass("ana"), "--custodian", "beto=" + pass("beto"), "-m", "2",
         "--log-key", logKeyFile(LOG, "log-o.pub").toString(), "--out", other.toString(),
         "--argon2-memory-mib", "8", "--argon2-iterations", "1").code()).isZero();
-    Result mixed = run(args(List.of("manifest", "remove-reviewer", "maria", "--chain",
+    CliResult mixed = run(args(List.of("manifest", "remove-reviewer", "maria", "--chain",
         shares.resolve("chain.txt").toString(), "-o", dir.resolve("x.txt").toString(),
         "--share", other.resolve("ana.tshare").toString(), "--share-passphrase-file",
         pass("ana").toString()), shareArgs("beto")));
     assertThat(mixed.code()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(mixed.err()).contains("different root keys");
-    Result foreignChain = run("manifest", "remove-reviewer", "maria", "--chain",
+    CliResult foreignChain = run("manifest", "remove-reviewer", "maria", "--chain",
         shares.resolve("chain.txt").toString(), "-o", dir.resolve("y.txt").toString(),
         "--share", other.resolve("ana.tshare").toString(), "--share-passphrase-file",
         pass("ana").toString(), "--share", other.resolve("beto.tshare").toString(),
@@ -224,7 +218,7 @@ class CustodyCliTest {
   @Test
   void reshare_givesNewCustodiansTheSameRootAndOldSharesNoLongerMix() throws IOException {
     Path next = dir.resolve("next");
-    Result r = run(args(List.of("custody", "reshare", "--custodian", "carla=" + pass("carla"),
+    CliResult r = run(args(List.of("custody", "reshare", "--custodian", "carla=" + pass("carla"),
         "--custodian", "diego=" + pass("diego"), "--custodian", "elena=" + pass("elena"),
         "-m", "2", "--out", next.toString(), "--argon2-memory-mib", "8",
         "--argon2-iterations", "1"), shareArgs("ana", "beto")));
@@ -234,13 +228,13 @@ class CustodyCliTest {
             org.testigo.crypto.sign.SigningPublicKeyText.Kind.ROOT,
             Files.readString(shares.resolve("root.pub")))).shortForm());
     Path out = dir.resolve("chain-1.txt");
-    Result sign = run("manifest", "revoke-reviewer", "maria", "--chain",
+    CliResult sign = run("manifest", "revoke-reviewer", "maria", "--chain",
         shares.resolve("chain.txt").toString(), "-o", out.toString(),
         "--share", next.resolve("diego.tshare").toString(), "--share-passphrase-file",
         pass("diego").toString(), "--share", next.resolve("elena.tshare").toString(),
         "--share-passphrase-file", pass("elena").toString());
     assertThat(sign.code()).as(sign.err()).isZero();
-    Result mixed = run(args(List.of("manifest", "revoke-reviewer", "maria", "--chain",
+    CliResult mixed = run(args(List.of("manifest", "revoke-reviewer", "maria", "--chain",
         shares.resolve("chain.txt").toString(), "-o", dir.resolve("z.txt").toString(),
         "--share", next.resolve("diego.tshare").toString(), "--share-passphrase-file",
         pass("diego").toString()), shareArgs("ana")));
@@ -251,11 +245,11 @@ class CustodyCliTest {
   @Test
   void manifestNew_signsAGenesisFromShares() throws IOException {
     Path out = dir.resolve("genesis.txt");
-    Result r = run(args(List.of("manifest", "new", "--organisation", "Casa del Migrante",
+    CliResult r = run(args(List.of("manifest", "new", "--organisation", "Casa del Migrante",
         "--log-key", logKeyFile(LOG, "log.pub").toString(), "--reviewer",
         bundle("luis").toString(), "-o", out.toString()), shareArgs("ana", "beto")));
     assertThat(r.code()).as(r.err()).isZero();
-    Result v = run("manifest", "verify", "--root", root, out.toString());
+    CliResult v = run("manifest", "verify", "--root", root, out.toString());
     assertThat(v.code()).isZero();
     assertThat(v.out()).contains("luis");
   }
@@ -277,12 +271,12 @@ class CustodyCliTest {
   void proofVerify_printsWhatItProvesAndFailsAfterAnyChange() throws Exception {
     Path proof = proofFile(LOG, Instant.now().plusSeconds(5));
     Path chain = shares.resolve("chain.txt");
-    Result ok = run("proof", "verify", proof.toString(), "--manifest", chain.toString(),
+    CliResult ok = run("proof", "verify", proof.toString(), "--manifest", chain.toString(),
         "--root", root);
     assertThat(ok.code()).as(ok.err()).isZero();
     assertThat(ok.out()).contains("An entry with hash").contains("existed in the log at")
         .contains("reveals nothing of the content").contains("key manifest 0");
-    Result withKey = run("proof", "verify", proof.toString(), "--log-key",
+    CliResult withKey = run("proof", "verify", proof.toString(), "--log-key",
         dir.resolve("log.pub").toString());
     assertThat(withKey.code()).as(withKey.err()).isZero();
 
@@ -296,7 +290,7 @@ class CustodyCliTest {
       String text = FilingProof.BEGIN + "\n" + b64 + "\nchecksum: "
           + checksum(bad) + "\n" + FilingProof.END + "\n";
       Files.writeString(proof, text);
-      Result r = run("proof", "verify", proof.toString(), "--manifest", chain.toString(),
+      CliResult r = run("proof", "verify", proof.toString(), "--manifest", chain.toString(),
           "--root", root);
       assertThat(r.code()).as("byte %d", i).isEqualTo(ExitCodes.CRYPTO);
       failures++;
@@ -310,7 +304,7 @@ class CustodyCliTest {
   @Test
   void proofVerify_refusesAHeadSignedByAKeyNotInTheManifest() throws IOException {
     Path proof = proofFile(TestKeys.signing("rogue"), Instant.now().plusSeconds(5));
-    Result r = run("proof", "verify", proof.toString(), "--manifest",
+    CliResult r = run("proof", "verify", proof.toString(), "--manifest",
         shares.resolve("chain.txt").toString(), "--root", root);
     assertThat(r.code()).isEqualTo(ExitCodes.CRYPTO);
     assertThat(r.err()).contains("does not verify");
@@ -327,7 +321,7 @@ class CustodyCliTest {
 
   @Test
   void init_refusesAThresholdAboveTheNumberOfCustodians() {
-    Result r = run("custody", "init", "--organisation", "X", "--custodian", "a1",
+    CliResult r = run("custody", "init", "--organisation", "X", "--custodian", "a1",
         "--custodian", "a2", "-m", "3", "--out", dir.resolve("x").toString());
     assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(Arrays.asList(dir.toFile().list())).doesNotContain("x");

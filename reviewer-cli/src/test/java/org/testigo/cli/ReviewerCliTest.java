@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,13 +21,9 @@ class ReviewerCliTest {
   Path keystore;
   Path pass;
 
-  record Result(int code, String out, String err) {}
 
-  static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = ReviewerCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Result(code, out.toString(), err.toString());
+  static CliResult run(String... args) {
+    return CliResult.run(args);
   }
 
   @BeforeEach
@@ -37,7 +31,7 @@ class ReviewerCliTest {
     keystore = dir.resolve("maria.tkey");
     pass = dir.resolve("pass.txt");
     Files.writeString(pass, "una frase larga de cinco palabras\n");
-    Result r = run("keys", "init", "--alias", "maria", "-k", keystore.toString(),
+    CliResult r = run("keys", "init", "--alias", "maria", "-k", keystore.toString(),
         "--passphrase-file", pass.toString(), "--argon2-memory-mib", "8",
         "--argon2-iterations", "1");
     assertThat(r.code()).as(r.err()).isZero();
@@ -46,7 +40,7 @@ class ReviewerCliTest {
 
   private Path exportPublic(String name) {
     Path bundle = dir.resolve(name);
-    Result r = run("keys", "public", "-k", keystore.toString(), "--passphrase-file",
+    CliResult r = run("keys", "public", "-k", keystore.toString(), "--passphrase-file",
         pass.toString(), "-o", bundle.toString());
     assertThat(r.code()).as(r.err()).isZero();
     return bundle;
@@ -62,7 +56,7 @@ class ReviewerCliTest {
   @Test
   void keysInit_refusesToOverwriteAnExistingKeystore() throws IOException {
     byte[] before = Files.readAllBytes(keystore);
-    Result r = run("keys", "init", "--alias", "other", "-k", keystore.toString(),
+    CliResult r = run("keys", "init", "--alias", "other", "-k", keystore.toString(),
         "--passphrase-file", pass.toString());
     assertThat(r.code()).isEqualTo(ExitCodes.REFUSED);
     assertThat(Files.readAllBytes(keystore)).isEqualTo(before);
@@ -72,7 +66,7 @@ class ReviewerCliTest {
   void keysInit_rejectsShortPassphrase() throws IOException {
     Path shortPass = dir.resolve("short.txt");
     Files.writeString(shortPass, "corta");
-    Result r = run("keys", "init", "--alias", "ana", "-k", dir.resolve("ana.tkey").toString(),
+    CliResult r = run("keys", "init", "--alias", "ana", "-k", dir.resolve("ana.tkey").toString(),
         "--passphrase-file", shortPass.toString());
     assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(dir.resolve("ana.tkey")).doesNotExist();
@@ -80,7 +74,7 @@ class ReviewerCliTest {
 
   @Test
   void passphrase_isNeverAcceptedOnTheCommandLine() {
-    Result r = run("keys", "public", "-k", keystore.toString(), "--passphrase",
+    CliResult r = run("keys", "public", "-k", keystore.toString(), "--passphrase",
         "una frase larga de cinco palabras");
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
   }
@@ -88,7 +82,7 @@ class ReviewerCliTest {
   @Test
   void keysPublic_printsBundleThatFingerprintCommandReads() {
     Path bundle = exportPublic("maria.pub");
-    Result r = run("keys", "fingerprint", bundle.toString());
+    CliResult r = run("keys", "fingerprint", bundle.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("maria ");
   }
@@ -97,7 +91,7 @@ class ReviewerCliTest {
   void keysPublic_failsWithCryptoExitCodeOnWrongPassphrase() throws IOException {
     Path wrong = dir.resolve("wrong.txt");
     Files.writeString(wrong, "otra frase que no es la buena");
-    Result r = run("keys", "public", "-k", keystore.toString(), "--passphrase-file",
+    CliResult r = run("keys", "public", "-k", keystore.toString(), "--passphrase-file",
         wrong.toString());
     assertThat(r.code()).isEqualTo(ExitCodes.CRYPTO);
     assertThat(r.err()).contains("decryption or verification failed");
@@ -108,12 +102,12 @@ class ReviewerCliTest {
     Path bundleBefore = exportPublic("before.pub");
     Path newPass = dir.resolve("new.txt");
     Files.writeString(newPass, "nueva frase tambien muy larga");
-    Result r = run("keys", "passwd", "-k", keystore.toString(), "--passphrase-file",
+    CliResult r = run("keys", "passwd", "-k", keystore.toString(), "--passphrase-file",
         pass.toString(), "--new-passphrase-file", newPass.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(run("keys", "public", "-k", keystore.toString(), "--passphrase-file",
         pass.toString()).code()).isEqualTo(ExitCodes.CRYPTO);
-    Result after = run("keys", "public", "-k", keystore.toString(), "--passphrase-file",
+    CliResult after = run("keys", "public", "-k", keystore.toString(), "--passphrase-file",
         newPass.toString());
     assertThat(after.code()).isZero();
     assertThat(after.out()).isEqualTo(Files.readString(bundleBefore));
@@ -132,7 +126,7 @@ class ReviewerCliTest {
     assertThat(new String(Files.readAllBytes(env), StandardCharsets.ISO_8859_1))
         .doesNotContain("retén");
     Path opened = dir.resolve("opened.txt");
-    Result r = run("open", "-k", keystore.toString(), "--passphrase-file", pass.toString(),
+    CliResult r = run("open", "-k", keystore.toString(), "--passphrase-file", pass.toString(),
         env.toString(), opened.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(Files.readAllBytes(opened)).isEqualTo(content);
@@ -150,7 +144,7 @@ class ReviewerCliTest {
     bytes[bytes.length - 100] ^= 1;
     Files.write(env, bytes);
     Path opened = dir.resolve("opened.txt");
-    Result r = run("open", "-k", keystore.toString(), "--passphrase-file", pass.toString(),
+    CliResult r = run("open", "-k", keystore.toString(), "--passphrase-file", pass.toString(),
         env.toString(), opened.toString());
     assertThat(r.code()).isEqualTo(ExitCodes.CRYPTO);
     assertThat(opened).doesNotExist();
@@ -168,7 +162,7 @@ class ReviewerCliTest {
     Path env = dir.resolve("reply.tgenv");
     assertThat(run("seal", "--to", bundle.toString(), "--context", "reply", plain.toString(),
         env.toString()).code()).isZero();
-    Result r = run("open", "-k", keystore.toString(), "--passphrase-file", pass.toString(),
+    CliResult r = run("open", "-k", keystore.toString(), "--passphrase-file", pass.toString(),
         env.toString(), dir.resolve("o.txt").toString());
     assertThat(r.code()).isEqualTo(ExitCodes.CRYPTO);
   }
@@ -177,7 +171,7 @@ class ReviewerCliTest {
   void open_refusesToOverwriteOutput() throws IOException {
     Path existing = dir.resolve("exists.txt");
     Files.writeString(existing, "keep me");
-    Result r = run("open", "-k", keystore.toString(), "--passphrase-file", pass.toString(),
+    CliResult r = run("open", "-k", keystore.toString(), "--passphrase-file", pass.toString(),
         existing.toString(), existing.toString());
     assertThat(r.code()).isEqualTo(ExitCodes.REFUSED);
     assertThat(Files.readString(existing)).isEqualTo("keep me");
@@ -193,7 +187,7 @@ class ReviewerCliTest {
         + text.substring(i + 1));
     Path plain = dir.resolve("p.txt");
     Files.writeString(plain, "x");
-    Result r = run("seal", "--to", bundle.toString(), plain.toString(),
+    CliResult r = run("seal", "--to", bundle.toString(), plain.toString(),
         dir.resolve("e").toString());
     assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(r.err()).contains("maria.pub");
@@ -203,7 +197,7 @@ class ReviewerCliTest {
   void manifestVerify_acceptsGoldenChainFromPinnedRoot() throws IOException {
     Path chain = copyGolden("manifest-chain-v1.txt");
     String root = rootFingerprint();
-    Result r = run("manifest", "verify", "--root", root, chain.toString());
+    CliResult r = run("manifest", "verify", "--root", root, chain.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("OK: 2 manifest(s)").contains("sequence:     1");
   }
@@ -211,7 +205,7 @@ class ReviewerCliTest {
   @Test
   void manifestVerify_failsForAnotherRoot() throws IOException {
     Path chain = copyGolden("manifest-chain-v1.txt");
-    Result r = run("manifest", "verify", "--root", "00".repeat(32), chain.toString());
+    CliResult r = run("manifest", "verify", "--root", "00".repeat(32), chain.toString());
     assertThat(r.code()).isEqualTo(ExitCodes.CRYPTO);
   }
 

@@ -7,8 +7,6 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -60,7 +58,6 @@ class ReviewerServerCliTest {
       ConfigOverride.config("limits.maxFormBytes", "2000000"),
       ConfigOverride.config("limits.maxEnvelopeBytes", "2000000"));
 
-  record Result(int code, String out, String err) {}
 
   static Path temp(String prefix) {
     try {
@@ -70,15 +67,12 @@ class ReviewerServerCliTest {
     }
   }
 
-  static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = ReviewerCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Result(code, out.toString(), err.toString());
+  static CliResult run(String... args) {
+    return CliResult.run(args);
   }
 
   /** Runs a command that needs the demo reviewer's keystore and the test home. */
-  static Result reviewer(String... args) {
+  static CliResult reviewer(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--home", HOME.toString(), "-k", DATA.resolve("demo/reviewer.keystore").toString(),
         "--passphrase-file", DATA.resolve("demo/reviewer.passphrase").toString()));
@@ -133,10 +127,10 @@ class ReviewerServerCliTest {
   @Test
   @Order(1)
   void serverAdd_registersTheServerWithItsPinnedRootAndRefusesABadFingerprint() throws Exception {
-    Result bad = run("server", "add", "http://127.0.0.1:" + APP.getPort(1), "--root", "abcd", "--home", HOME.toString());
+    CliResult bad = run("server", "add", "http://127.0.0.1:" + APP.getPort(1), "--root", "abcd", "--home", HOME.toString());
     assertThat(bad.code()).isEqualTo(ExitCodes.BAD_INPUT);
     String root = Files.readString(DATA.resolve("root-fingerprint")).strip();
-    Result ok = run("server", "add", "http://127.0.0.1:" + APP.getPort(1), "--root", root, "--home", HOME.toString());
+    CliResult ok = run("server", "add", "http://127.0.0.1:" + APP.getPort(1), "--root", root, "--home", HOME.toString());
     assertThat(ok.code()).as(ok.err()).isZero();
     assertThat(Files.readString(HOME.resolve("servers.json"))).contains(root);
   }
@@ -145,7 +139,7 @@ class ReviewerServerCliTest {
   @Order(2)
   void sync_downloadsOnlyCiphertextResumesAfterInterruptionAndNeverDownloadsTwice() throws Exception {
     receipt = report("extortion", "CHP", "Nos pidieron dinero en el tren. " + MARKER, true);
-    Result first = reviewer("sync");
+    CliResult first = reviewer("sync");
     assertThat(first.code()).as(first.err()).isZero();
     assertThat(first.out()).contains("1 new submission(s), 0 already cached");
     assertThat(cachedEnvelopes()).hasSize(1);
@@ -153,18 +147,18 @@ class ReviewerServerCliTest {
 
     report("robbery", "OAX", "Robo en Ixtepec.", false);
     report("kidnapping", "VER", "Secuestro en Coatzacoalcos.", false);
-    Result interrupted = reviewer("sync", "--page-size", "1", "--max-pages", "1");
+    CliResult interrupted = reviewer("sync", "--page-size", "1", "--max-pages", "1");
     assertThat(interrupted.code()).as(interrupted.err()).isZero();
     assertThat(interrupted.out()).contains("1 new submission(s)").contains("more remain");
     assertThat(cachedEnvelopes()).hasSize(2);
-    Result resumed = reviewer("sync", "--page-size", "1");
+    CliResult resumed = reviewer("sync", "--page-size", "1");
     assertThat(resumed.out()).contains("1 new submission(s), 0 already cached");
     assertThat(cachedEnvelopes()).hasSize(3);
 
     // a crash before the cursor was saved: sync lists everything again, downloads nothing
     FileTime before = Files.getLastModifiedTime(cachedEnvelopes().get(0));
     Files.writeString(HOME.resolve("cache/default/state.json"), "{\"submissionsCursor\":0,\"manifestSequence\":0}");
-    Result again = reviewer("sync");
+    CliResult again = reviewer("sync");
     assertThat(again.out()).contains("0 new submission(s), 3 already cached");
     assertThat(Files.getLastModifiedTime(cachedEnvelopes().get(0))).isEqualTo(before);
 
@@ -189,7 +183,7 @@ class ReviewerServerCliTest {
     Files.write(bySeq.get(1), java.util.Arrays.copyOf(Files.readAllBytes(bySeq.get(1)), 100));
     Files.delete(bySeq.get(2));
     Files.writeString(bySeq.get(2).resolveSibling(".tmp-killed.part"), "partial");
-    Result resumedAfterKill = reviewer("sync");
+    CliResult resumedAfterKill = reviewer("sync");
     assertThat(resumedAfterKill.code()).as(resumedAfterKill.err()).isZero();
     assertThat(resumedAfterKill.out()).contains("2 new submission(s), 1 already cached");
     for (int i = 0; i < envelopes.size(); i++) {
@@ -198,7 +192,7 @@ class ReviewerServerCliTest {
     JsonNode state = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
         HOME.resolve("cache/default/state.json").toFile());
     assertThat(state.get("submissionsCursor").asLong()).isGreaterThan(0);
-    Result idle = reviewer("sync", "--page-size", "2");
+    CliResult idle = reviewer("sync", "--page-size", "2");
     assertThat(idle.out()).contains("0 new submission(s), 0 already cached");
     Files.delete(bySeq.get(2).resolveSibling(".tmp-killed.part"));
 
@@ -214,11 +208,11 @@ class ReviewerServerCliTest {
   @Order(3)
   void sync_refusesAManifestThatDoesNotVerifyFromThePinnedRoot() throws Exception {
     Path other = temp("testigo-cli-home2-");
-    Result add = run("server", "add", "http://127.0.0.1:" + APP.getPort(1), "--root", "ab".repeat(32), "--home", other.toString());
+    CliResult add = run("server", "add", "http://127.0.0.1:" + APP.getPort(1), "--root", "ab".repeat(32), "--home", other.toString());
     assertThat(add.code()).isZero();
     List<String> args = new ArrayList<>(List.of("sync", "--home", other.toString(), "-k",
         DATA.resolve("demo/reviewer.keystore").toString(), "--passphrase-file", DATA.resolve("demo/reviewer.passphrase").toString()));
-    Result r = run(args.toArray(String[]::new));
+    CliResult r = run(args.toArray(String[]::new));
     assertThat(r.code()).isEqualTo(ExitCodes.CRYPTO);
     assertThat(r.err()).contains("does not verify from the pinned root");
     try (Stream<Path> s = Files.list(other.resolve("cache/default/submissions"))) {
@@ -229,11 +223,11 @@ class ReviewerServerCliTest {
   @Test
   @Order(4)
   void list_showsADecryptedTableAndFilters() {
-    Result all = reviewer("list");
+    CliResult all = reviewer("list");
     assertThat(all.code()).as(all.err()).isZero();
     assertThat(all.out()).contains(reportId.substring(0, 12)).contains("extortion").contains("CHP").contains("inm")
         .contains("robbery").contains("kidnapping").contains("3 report(s)");
-    Result chiapas = reviewer("list", "--state", "chp");
+    CliResult chiapas = reviewer("list", "--state", "chp");
     assertThat(chiapas.out()).contains(reportId.substring(0, 12)).contains("1 report(s)").doesNotContain("robbery");
     assertThat(reviewer("list", "--category", "robbery").out()).contains("1 report(s)").doesNotContain("extortion");
     assertThat(reviewer("list", "--agency", "army-sedena").out()).contains("0 report(s)");
@@ -242,11 +236,11 @@ class ReviewerServerCliTest {
   @Test
   @Order(5)
   void show_rendersTheLabelledReportInTheReviewersLanguage() {
-    Result en = reviewer("show", reportId.substring(0, 10), "--lang", "en");
+    CliResult en = reviewer("show", reportId.substring(0, 10), "--lang", "en");
     assertThat(en.code()).as(en.err()).isZero();
     assertThat(en.out()).contains(MARKER).contains("What happened").contains("Extortion")
         .contains("Migration agents (INM)").contains("Chiapas (CHP)").contains("Train").contains("foto.jpg");
-    Result es = reviewer("show", reportId);
+    CliResult es = reviewer("show", reportId);
     assertThat(es.out()).contains("Qué pasó").contains("Extorsión").contains("Recibir una respuesta");
     assertThat(reviewer("show", "ffffff").code()).isEqualTo(ExitCodes.BAD_INPUT);
   }
@@ -255,11 +249,11 @@ class ReviewerServerCliTest {
   @Order(6)
   void files_writesDecryptedAttachmentsNeverOverwritingAndWarnsAboutMetadata() throws Exception {
     Path out = temp("testigo-cli-files-");
-    Result r = reviewer("files", reportId, "--out", out.toString());
+    CliResult r = reviewer("files", reportId, "--out", out.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).contains("metadatos");
     assertThat(Files.readString(out.resolve("foto.jpg"))).isEqualTo("JPEGDATA " + MARKER);
-    Result again = reviewer("files", reportId, "--out", out.toString(), "--lang", "en");
+    CliResult again = reviewer("files", reportId, "--out", out.toString(), "--lang", "en");
     assertThat(again.err()).contains("metadata");
     assertThat(Files.readString(out.resolve("foto.jpg"))).isEqualTo("JPEGDATA " + MARKER);
     assertThat(Files.readString(out.resolve("foto-1.jpg"))).isEqualTo("JPEGDATA " + MARKER);
@@ -270,7 +264,7 @@ class ReviewerServerCliTest {
   void reply_isSealedToTheSourceWhoReadsItOnTheStatusPageAndFollowUpsShowInTheCase() throws Exception {
     Path text = HOME.resolve("reply.txt");
     Files.writeString(text, "Recibimos su denuncia. Un investigador la revisa.");
-    Result r = reviewer("reply", reportId, "--file", text.toString());
+    CliResult r = reviewer("reply", reportId, "--file", text.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("Reply sent");
     HttpResponse<String> status = post(source("/status?lang=es"), "application/x-www-form-urlencoded",
@@ -282,7 +276,7 @@ class ReviewerServerCliTest {
         multipart(b, List.of(new String[] {"receipt", receipt}, new String[] {"message", "Tengo otra foto."}), null, null));
     assertThat(f.statusCode()).isEqualTo(200);
     assertThat(reviewer("sync").out()).contains("1 new submission(s)");
-    Result show = reviewer("show", reportId, "--lang", "en");
+    CliResult show = reviewer("show", reportId, "--lang", "en");
     assertThat(show.out()).contains("Follow-ups from the source").contains("Tengo otra foto.");
     assertThat(reviewer("list").out()).contains("3 report(s)");
   }
@@ -308,34 +302,34 @@ class ReviewerServerCliTest {
         {"priority", reportId, "high"}, {"label", reportId, "--add", "inm"}, {"note", reportId, "--file", note.toString()},
         {"status", reportId, "investigating"},
         {"refer", reportId, "--to", "fiscalia_estatal", "--state", "CHP", "--reference", "FGE/CHP/123/2025"}}) {
-      Result r = reviewer(c);
+      CliResult r = reviewer(c);
       assertThat(r.code()).as(String.join(" ", c) + ": " + r.err()).isZero();
       assertThat(r.out()).contains("Recorded");
     }
-    Result listed = reviewer("list", "--assignee", "demo-reviewer");
+    CliResult listed = reviewer("list", "--assignee", "demo-reviewer");
     assertThat(listed.out()).contains(reportId.substring(0, 12)).contains("referred").contains("1 report(s)");
     assertThat(reviewer("list", "--status", "new").out()).contains("2 report(s)").doesNotContain(reportId.substring(0, 12));
-    Result show = reviewer("show", reportId, "--lang", "en");
+    CliResult show = reviewer("show", reportId, "--lang", "en");
     assertThat(show.out()).contains("referred").contains("demo-reviewer").contains("priority high").contains("[inm]")
         .contains("Llamar al albergue de Arriaga.");
 
-    Result closed = reviewer("close", reportId, "referred");
+    CliResult closed = reviewer("close", reportId, "referred");
     assertThat(closed.code()).as(closed.err()).isZero();
-    Result ackClosed = reviewer("ack", reportId);
+    CliResult ackClosed = reviewer("ack", reportId);
     assertThat(ackClosed.code()).isEqualTo(ExitCodes.REFUSED);
     assertThat(ackClosed.err()).contains("not recorded");
 
-    Result history = reviewer("history", reportId);
+    CliResult history = reviewer("history", reportId);
     assertThat(history.code()).as(history.err()).isZero();
     assertThat(history.out()).contains("reply_sent").contains("acknowledge").contains("assign").contains("refer")
         .contains("close").contains("status closed").contains("demo-reviewer");
     assertThat(history.out().lines().filter(l -> l.contains(" applied ")).count()).isEqualTo(9);
     assertThat(reviewer("list", "--status", "closed").out()).contains(reportId.substring(0, 12)).contains("1 report(s)");
-    Result overdue = reviewer("overdue");
+    CliResult overdue = reviewer("overdue");
     assertThat(overdue.code()).as(overdue.err()).isZero();
     assertThat(overdue.out()).contains("0 overdue deadline(s)");
     String other = "00112233445566778899aabbccddeeff";
-    Result linked = reviewer("link", reportId, other, "--relation", "duplicate_of");
+    CliResult linked = reviewer("link", reportId, other, "--relation", "duplicate_of");
     assertThat(linked.code()).as(linked.err()).isZero();
     assertThat(linked.out()).contains("Recorded");
     assertThat(reviewer("show", reportId).out()).contains("duplicate_of " + other)

@@ -8,8 +8,6 @@ import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -97,7 +95,6 @@ class RewrapCliTest {
       ConfigOverride.config("receipts.memoryKiB", "256"),
       ConfigOverride.config("receipts.iterations", "1"));
 
-  record Result(int code, String out, String err) {}
 
   static ReviewerEntry entry(ReviewerIdentity who) {
     return ReviewerEntry.of(who.publicBundle(), ReviewerEntry.ROLE_REVIEWER, T0.minus(Duration.ofMinutes(5)),
@@ -146,15 +143,12 @@ class RewrapCliTest {
         .installPlugin(new org.jdbi.v3.sqlobject.SqlObjectPlugin());
   }
 
-  static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = ReviewerCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Result(code, out.toString(), err.toString());
+  static CliResult run(String... args) {
+    return CliResult.run(args);
   }
 
   /** Runs a command as {@code who}, with the home {@code home} (a reviewer's workstation). */
-  static Result as(ReviewerIdentity who, Path home, String... args) {
+  static CliResult as(ReviewerIdentity who, Path home, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--home", home.toString(), "-k", KEYS.resolve(who.alias() + ".keystore").toString(),
         "--passphrase-file", KEYS.resolve(who.alias() + ".pass").toString()));
@@ -165,7 +159,7 @@ class RewrapCliTest {
     Path h = DATA.resolve("home-" + name);
     if (!Files.exists(h)) {
       Files.createDirectories(h);
-      Result add = run("server", "add", "http://127.0.0.1:" + APP.getPort(1), "--root",
+      CliResult add = run("server", "add", "http://127.0.0.1:" + APP.getPort(1), "--root",
           KeyManifest.rootFingerprint(ROOT.publicKey()).hex(), "--home", h.toString());
       assertThat(add.code()).as(add.err()).isZero();
     }
@@ -196,7 +190,7 @@ class RewrapCliTest {
     clockMillis = Math.max(clockMillis + 1_000, System.currentTimeMillis());
     new org.testigo.server.log.TransparencyLog(jdbi()).signTreeHead(org.testigo.server.log.LogSigningKey.load(DATA.resolve("log-key")), clockMillis);
     Path state = Files.createTempDirectory(DATA, "audit-");
-    Result r = run("audit", "verify", "--server", "http://127.0.0.1:" + APP.getLocalPort() + "/", "--root",
+    CliResult r = run("audit", "verify", "--server", "http://127.0.0.1:" + APP.getLocalPort() + "/", "--root",
         KeyManifest.rootFingerprint(ROOT.publicKey()).hex(), "--state-dir", state.toString(), "--json");
     JsonNode n = JSON.readTree(r.out());
     return n;
@@ -226,7 +220,7 @@ class RewrapCliTest {
   @Order(1)
   void beforeTheRewrap_aNewReviewerCannotReadAnOldReportAndTheAuditWarns() throws Exception {
     report("Nos pidieron dinero en el retén. " + MARKER);
-    Result sync = as(ALICE, home("alice"), "sync");
+    CliResult sync = as(ALICE, home("alice"), "sync");
     assertThat(sync.code()).as(sync.err()).isZero();
     try (Stream<Path> s = Files.list(home("alice").resolve("cache/default/submissions"))) {
       reportId = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tgenv")).findFirst().orElseThrow()
@@ -240,7 +234,7 @@ class RewrapCliTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(update.statusCode()).as(update.body()).isEqualTo(200);
 
-    Result carolSync = as(CAROL, home("carol"), "sync");
+    CliResult carolSync = as(CAROL, home("carol"), "sync");
     assertThat(carolSync.code()).as(carolSync.err()).isZero();
     assertThat(as(CAROL, home("carol"), "show", reportId).code()).isNotZero();
 
@@ -255,7 +249,7 @@ class RewrapCliTest {
   @Test
   @Order(2)
   void rewrapDryRun_listsTheStaleReportAndUploadsNothing() throws Exception {
-    Result dry = as(ALICE, home("alice"), "rewrap", "--all", "--dry-run");
+    CliResult dry = as(ALICE, home("alice"), "rewrap", "--all", "--dry-run");
     assertThat(dry.code()).as(dry.err()).isZero();
     assertThat(dry.out()).contains(reportId.substring(0, 12)).contains("sealed to departed bob").contains("not to carol")
         .contains("1 envelope(s) would be rewrapped");
@@ -263,12 +257,12 @@ class RewrapCliTest {
     // usage: one of --all or ids, not both, not neither; an unknown id is a clear error
     assertThat(as(ALICE, home("alice"), "rewrap").code()).isEqualTo(ExitCodes.USAGE);
     assertThat(as(ALICE, home("alice"), "rewrap", "--all", reportId).code()).isEqualTo(ExitCodes.USAGE);
-    Result unknown = as(ALICE, home("alice"), "rewrap", "ffffffffff");
+    CliResult unknown = as(ALICE, home("alice"), "rewrap", "ffffffffff");
     assertThat(unknown.code()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(unknown.err()).contains("no cached submission ffffffffff; run sync first");
     assertThat(rewrapRows()).isZero();
     // carol is not a recipient of the old header: she can list it but not rewrap it
-    Result carolDry = as(CAROL, home("carol"), "rewrap", reportId, "--dry-run");
+    CliResult carolDry = as(CAROL, home("carol"), "rewrap", reportId, "--dry-run");
     assertThat(carolDry.out()).contains("you are not a recipient").contains("1 you cannot open");
   }
 
@@ -276,7 +270,7 @@ class RewrapCliTest {
   @Order(3)
   void rewrap_letsTheNewReviewerReadTheOldReportAndLocksOutTheDepartedKey() throws Exception {
     byte[] before = cached(home("alice"), reportId);
-    Result r = as(ALICE, home("alice"), "rewrap", "--all");
+    CliResult r = as(ALICE, home("alice"), "rewrap", "--all");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("Rewrapped 1 envelope(s) to manifest #2");
     assertThat(rewrapRows()).isEqualTo(1);
@@ -287,21 +281,21 @@ class RewrapCliTest {
     assertThat(java.util.Arrays.copyOfRange(after, (int) newHeader, after.length))
         .as("payload unchanged").isEqualTo(java.util.Arrays.copyOfRange(before, (int) oldHeader, before.length));
 
-    Result again = as(ALICE, home("alice"), "rewrap", "--all");
+    CliResult again = as(ALICE, home("alice"), "rewrap", "--all");
     assertThat(again.out()).contains("Rewrapped 0 envelope(s)").contains("1 already current");
     assertThat(rewrapRows()).isEqualTo(1);
 
     // carol had the old envelope cached: sync replaces its header, and she can read it
-    Result carolSync = as(CAROL, home("carol"), "sync");
+    CliResult carolSync = as(CAROL, home("carol"), "sync");
     assertThat(carolSync.code()).as(carolSync.err()).isZero();
     assertThat(carolSync.out()).contains("1 cached envelope header(s) replaced");
-    Result show = as(CAROL, home("carol"), "show", reportId);
+    CliResult show = as(CAROL, home("carol"), "show", reportId);
     assertThat(show.code()).as(show.err()).isZero();
     assertThat(show.out()).contains(MARKER);
     assertThat(cached(home("carol"), reportId)).isEqualTo(after);
 
     // a fresh workstation of carol downloads the rewrapped envelope directly
-    Result fresh = as(CAROL, home("carol2"), "sync");
+    CliResult fresh = as(CAROL, home("carol2"), "sync");
     assertThat(fresh.code()).as(fresh.err()).isZero();
     assertThat(as(CAROL, home("carol2"), "show", reportId).out()).contains(MARKER);
 
@@ -359,7 +353,7 @@ class RewrapCliTest {
     // a dishonest server logs a rewrap to {alice, bob} (bob was removed): a second report, then a
     // rewrap row and leaf written directly, as another server instance on the same database would
     report("Segundo informe.");
-    Result sync = as(ALICE, home("alice"), "sync");
+    CliResult sync = as(ALICE, home("alice"), "sync");
     assertThat(sync.code()).as(sync.err()).isZero();
     String second;
     try (Connection c = db(); ResultSet rs = c.createStatement().executeQuery(
