@@ -2,10 +2,12 @@ package org.testigo.server.core;
 
 import io.dropwizard.lifecycle.Managed;
 import java.nio.ByteBuffer;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,9 +44,14 @@ import org.testigo.server.log.TransparencyLog;
  * the batches grow by themselves (requests queue while a batch commits), so the per-report
  * cost falls as the load rises; under light load a batch is one envelope and nothing waits.
  *
- * <p>What does not change: every envelope is idempotent by its id. The batch first reads
- * which ids already have a row; those envelopes (a client's retry, a transaction retried after
- * a commit nobody saw) are handed back to be stored alone, where the existing row is compared.
+ * <p>Each writer keeps its own connection between batches, in manual-commit mode (SECURITY.md
+ * §21): a batch costs its three statements and the commit, four round trips to the database.
+ *
+ * <p>What does not change: every envelope is idempotent by its id. A batch inserts without
+ * reading first; when an id already has a row (a client's retry, a transaction retried after a
+ * commit nobody saw) that insert fails, and the batch runs once more, first reading which ids
+ * have a row. Those envelopes are handed back to be stored alone, where the existing row is
+ * compared; the others still commit together.
  * A batch that fails for a reason that is not transient (a duplicate id that raced in, a
  * mailbox link that no longer holds) is handed back whole: each envelope is then stored alone
  * and gets its own answer. Transient failures retry the whole batch (it is idempotent) within
@@ -224,6 +231,12 @@ public final class GroupCommit implements Managed {
   }
 
   private void writeLoop() {
+    try (TransactionRunner.HeldConnection held = transactions.holdConnection()) {
+      writeLoop(held);
+    }
+  }
+
+  private void writeLoop(TransactionRunner.HeldConnection held) {
     List<Entry> batch = new ArrayList<>();
     Entry carried = null;
     while (true) {
@@ -252,7 +265,7 @@ public final class GroupCommit implements Managed {
         batch.add(next);
         bytes += next.bytes.length;
       }
-      commit(batch);
+      commit(batch, held);
       batch.clear();
       if (stop) {
         if (carried != null) {
@@ -265,10 +278,27 @@ public final class GroupCommit implements Managed {
 
   /** Commits one batch and completes its entries (package-private for tests of a given batch). */
   void commit(List<Entry> batch) {
+    try (TransactionRunner.HeldConnection held = transactions.holdConnection()) {
+      commit(batch, held);
+    }
+  }
+
+  private void commit(List<Entry> batch, TransactionRunner.HeldConnection held) {
     inFlight.addAndGet(batch.size());
     try {
-      Set<Entry> present = transactions.inTransaction(TransactionRunner.Idempotence.IDEMPOTENT,
-          handle -> write(handle, batch));
+      Set<Entry> present;
+      try {
+        present = transactions.inTransaction(held, TransactionRunner.Idempotence.IDEMPOTENT,
+            handle -> write(handle, batch, false));
+      } catch (RuntimeException e) {
+        if (!isConstraintViolation(e)) {
+          throw e;
+        }
+        // Some id has a row already (a client's resend, or this batch committed unseen before
+        // a retry): once more, reading first which ids are present.
+        present = transactions.inTransaction(held, TransactionRunner.Idempotence.IDEMPOTENT,
+            handle -> write(handle, batch, true));
+      }
       batches.increment();
       for (Entry e : batch) {
         if (present.contains(e)) {
@@ -298,14 +328,15 @@ public final class GroupCommit implements Managed {
   }
 
   /**
-   * One attempt of a batch's transaction; returns the entries whose id already has a row.
+   * One attempt of a batch's transaction; returns the entries whose id already has a row
+   * (always none unless {@code checkExisting}: then an id with a row fails the insert).
    * Plain JDBC batches on the handle's connection: JDBI's per-row argument binding cost more
    * than the statements themselves in a profile.
    */
-  private Set<Entry> write(Handle handle, List<Entry> batch) {
+  private Set<Entry> write(Handle handle, List<Entry> batch, boolean checkExisting) {
     try {
       Connection c = handle.getConnection();
-      Set<ByteBuffer> existing = existingIds(c, batch);
+      Set<ByteBuffer> existing = checkExisting ? existingIds(c, batch) : Set.of();
       Set<Entry> present = new HashSet<>();
       List<Entry> fresh = new ArrayList<>(batch.size());
       for (Entry e : batch) {
@@ -350,6 +381,21 @@ public final class GroupCommit implements Managed {
       // As a JDBI statement failure, so the runner classifies and retries it like any other.
       throw new UnableToExecuteStatementException(e, null);
     }
+  }
+
+  /** A duplicate key or a broken link (SQLSTATE class 23) anywhere in the cause chain. */
+  static boolean isConstraintViolation(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLIntegrityConstraintViolationException
+          || (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("23"))) {
+        return true;
+      }
+      if (t instanceof BatchUpdateException b && b.getNextException() != null
+          && isConstraintViolation(b.getNextException())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Set<ByteBuffer> existingIds(Connection c, List<Entry> batch) throws SQLException {

@@ -158,6 +158,37 @@ class GroupCommitTest extends BothDatabases {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
+  void aResendInsideABatchIsHandedBackAndTheOthersStillCommitTogether(TestDatabase db) throws Exception {
+    // The batch inserts without reading first; the resend's id fails that insert, and the
+    // batch runs once more, reading which ids have a row.
+    EnvelopeStore store = store(db, 0, 16);
+    EnvelopeId resent = store.randomId();
+    byte[] data = bytes(2000);
+    store.store(resent, "report", Optional.empty(), out -> out.write(data));
+    EnvelopeId fresh1 = store.randomId();
+    EnvelopeId fresh2 = store.randomId();
+    byte[] d1 = bytes(300);
+    byte[] d2 = bytes(9000);
+    List<GroupCommit.Entry> batch = List.of(entry(fresh1, d1, Optional.empty()), entry(resent, data, Optional.empty()),
+        entry(fresh2, d2, Optional.empty()));
+    store.groupCommit().commit(batch);
+    assertThat(batch.get(0).stored.get()).isTrue();
+    assertThat(batch.get(1).stored.get()).as("handed back, to be answered from the stored row").isFalse();
+    assertThat(batch.get(2).stored.get()).isTrue();
+    assertThat(store.groupCommit().batches()).isEqualTo(1);
+    assertThat(store.groupCommit().batchedEnvelopes()).isEqualTo(2);
+    assertThat(store.groupCommit().handedBack()).isEqualTo(1);
+    assertThat(read(store, fresh1)).isEqualTo(d1);
+    assertThat(read(store, fresh2)).isEqualTo(d2);
+    assertThat(read(store, resent)).isEqualTo(data);
+    for (EnvelopeId id : List.of(fresh1, fresh2, resent)) {
+      assertThat(count(db, "SELECT COUNT(*) FROM log_pending WHERE envelope_id = ?", id.toBytes())
+          + count(db, "SELECT COUNT(*) FROM log_leaves WHERE envelope_id = ?", id.toBytes())).as("one leaf").isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
   void aDuplicateIdInsideOneBatchHandsTheWholeBatchBackAndStoresNothing(TestDatabase db) throws Exception {
     EnvelopeStore store = store(db, 0, 16);
     EnvelopeId twice = store.randomId();
