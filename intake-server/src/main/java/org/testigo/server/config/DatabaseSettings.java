@@ -107,6 +107,12 @@ public class DatabaseSettings {
         groupCommitMaxEnvelopeBytes, groupCommitMaxQueued);
   }
 
+  @ValidationMethod(message = "database: maxConnections must be at least groupCommitWriters + 2: each"
+      + " group-commit writer keeps one connection (SECURITY.md §21)")
+  public boolean isPoolLargerThanWriters() {
+    return maxConnections >= groupCommitWriters + 2;
+  }
+
   @ValidationMethod(message = "database: causalReads needs type MARIADB")
   public boolean isCausalReadsOnMariadb() {
     return !causalReads || type == Type.MARIADB;

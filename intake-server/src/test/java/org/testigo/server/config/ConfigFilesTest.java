@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every config file in ops/ and the demo config parse and validate. */
+/** Every config file in ops/ and the demo config parse and validate; inconsistent settings do not. */
 class ConfigFilesTest {
   static Stream<Path> configs() throws Exception {
     List<Path> files;
@@ -33,5 +33,17 @@ class ConfigFilesTest {
       assertThat(c.getKeys().isDemoBootstrap()).as("production must never create demo keys").isFalse();
       assertThat(c.getDatabase().getType()).isEqualTo(DatabaseSettings.Type.MARIADB);
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aPoolNoLargerThanTheGroupCommitWriters_isRefused() {
+    var validator = Validators.newValidator();
+    DatabaseSettings d = new DatabaseSettings();
+    d.setGroupCommitWriters(4);
+    d.setMaxConnections(5);
+    assertThat(validator.validate(d)).extracting(v -> v.getMessage())
+        .anySatisfy(m -> assertThat(m).contains("maxConnections must be at least groupCommitWriters + 2"));
+    d.setMaxConnections(6);
+    assertThat(validator.validate(d)).isEmpty();
   }
 }
