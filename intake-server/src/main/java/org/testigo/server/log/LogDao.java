@@ -33,11 +33,13 @@ public interface LogDao {
 
   /**
    * A leaf at its index, positional (idx, leaf, leaf_hash, entry_type, object_hash,
-   * envelope_id): the sequencer inserts its batch as one plain JDBC batch, because JDBI's
-   * per-row binding of a record cost more CPU than the statement (SECURITY.md §20).
+   * envelope_id, manifest_hash): the sequencer inserts its batch as one plain JDBC batch,
+   * because JDBI's per-row binding of a record cost more CPU than the statement (SECURITY.md
+   * §20). manifest_hash is the object hash of a manifest leaf and NULL for any other
+   * (SECURITY.md §21.5).
    */
-  String INSERT_LEAF = "INSERT INTO log_leaves (idx, leaf, leaf_hash, entry_type, object_hash, envelope_id)"
-      + " VALUES (?, ?, ?, ?, ?, ?)";
+  String INSERT_LEAF = "INSERT INTO log_leaves (idx, leaf, leaf_hash, entry_type, object_hash, envelope_id,"
+      + " manifest_hash) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
   @SqlUpdate("DELETE FROM log_pending WHERE id IN (<ids>)")
   int deletePending(@BindList("ids") List<Long> ids);
@@ -63,11 +65,6 @@ public interface LogDao {
   @SqlQuery("SELECT next_index FROM log_counter WHERE id = 1")
   long size();
 
-  @SqlUpdate("INSERT INTO log_leaves (idx, leaf, leaf_hash, entry_type, object_hash, envelope_id)"
-      + " VALUES (:idx, :leaf, :hash, :type, :object, :envelope)")
-  void insertLeaf(@Bind("idx") long idx, @Bind("leaf") byte[] leaf, @Bind("hash") byte[] leafHash,
-      @Bind("type") int type, @Bind("object") byte[] objectHash, @Bind("envelope") byte[] envelopeId);
-
   @SqlQuery("SELECT leaf_hash FROM log_leaves WHERE idx >= :start AND idx < :end ORDER BY idx")
   List<byte[]> leafHashes(@Bind("start") long start, @Bind("end") long end);
 
@@ -77,8 +74,9 @@ public interface LogDao {
   @SqlQuery("SELECT MIN(idx) FROM log_leaves WHERE leaf_hash = :hash")
   Optional<Long> firstIndexOfLeafHash(@Bind("hash") byte[] leafHash);
 
-  @SqlQuery("SELECT COUNT(*) FROM log_leaves WHERE entry_type = :type AND object_hash = :object")
-  long countObject(@Bind("type") int type, @Bind("object") byte[] objectHash);
+  /** Sequenced manifest leaves with this object hash (the manifest's hash). */
+  @SqlQuery("SELECT COUNT(*) FROM log_leaves WHERE manifest_hash = :hash")
+  long countManifest(@Bind("hash") byte[] manifestHash);
 
   @SqlQuery("SELECT envelope_id FROM log_leaves WHERE idx = :idx AND entry_type = :type")
   @SingleValue

@@ -176,6 +176,7 @@ public final class TransparencyLog {
         ps.setInt(4, row.entryType());
         ps.setBytes(5, row.objectHash());
         ps.setBytes(6, row.envelopeId());
+        ps.setBytes(7, row.entryType() == LogLeaf.EntryType.MANIFEST.code() ? row.objectHash() : null);
         ps.addBatch();
       }
       ps.executeBatch();
@@ -206,7 +207,7 @@ public final class TransparencyLog {
         LogDao dao = h.attach(LogDao.class);
         long next = dao.lockNextIndex();
         int type = LogLeaf.EntryType.MANIFEST.code();
-        if (dao.countObject(type, hash) > 0 || dao.countPendingObject(type, hash) > 0) {
+        if (dao.countManifest(hash) > 0 || dao.countPendingObject(type, hash) > 0) {
           return false;
         }
         append(LogLeaf.of(LogLeaf.EntryType.MANIFEST, now, hash), h);

@@ -111,6 +111,7 @@ public final class SubmissionBenchmark {
           "-Ddw.logging.level=WARN",
           "-jar", jar.toString(), "server", repo.resolve("intake-server/config-demo.yml").toString()));
       System.out.println("starting the server jar (-Xmx256m) on MariaDB database " + db + " ...");
+      System.out.println(mariadbSettings(rootUrl));
       server = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(work.resolve("server.log").toFile()).start();
       String base = "http://127.0.0.1:" + port;
@@ -148,6 +149,24 @@ public final class SubmissionBenchmark {
       }
       deleteTree(work);
     }
+  }
+
+  /**
+   * The MariaDB settings that move the API path's ratio most (SECURITY.md §21.3): the API path
+   * writes several index entries per report, the bare insert one, so the buffer pool and the
+   * redo log decide how often those index pages are flushed and read back.
+   */
+  static String mariadbSettings(String rootUrl) throws java.sql.SQLException {
+    StringBuilder line = new StringBuilder("MariaDB (as found, not changed by this program):");
+    try (Connection c = DriverManager.getConnection(rootUrl); Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT @@version, @@innodb_buffer_pool_size,"
+            + " @@innodb_log_file_size, @@innodb_flush_log_at_trx_commit")) {
+      rs.next();
+      line.append(String.format(" %s, innodb_buffer_pool_size %d MiB, innodb_log_file_size %d MiB,"
+          + " innodb_flush_log_at_trx_commit %s", rs.getString(1), rs.getLong(2) >> 20, rs.getLong(3) >> 20,
+          rs.getString(4)));
+    }
+    return line.toString();
   }
 
   // ---- 1. API path vs bare JDBC ----
