@@ -324,7 +324,8 @@ class GaleraClusterIT {
           continue;
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (var ps = c.prepareStatement("SELECT data FROM envelope_chunks WHERE envelope_id = ? ORDER BY idx")) {
+        try (var ps = c.prepareStatement("SELECT data FROM " + org.testigo.server.db.EnvelopeDao.PARTS
+            + " p WHERE envelope_id = ? ORDER BY idx")) {
           ps.setBytes(1, hex.parseHex(ack.id()));
           try (ResultSet r = ps.executeQuery()) {
             while (r.next()) {

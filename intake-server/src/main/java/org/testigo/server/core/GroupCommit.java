@@ -35,8 +35,9 @@ import org.testigo.server.log.TransparencyLog;
 /**
  * Group commit (SECURITY.md §20): the envelopes that concurrent requests hold in memory are
  * stored by a few writer threads, each taking whatever is queued (up to a count and a byte
- * limit) into ONE transaction: the envelope rows, their chunks and their pending log leaves
- * as three batched statements, and one commit. A request waits for the commit of its batch
+ * limit) into ONE transaction: the envelope rows (a one-chunk envelope's bytes inline in its
+ * row, §21.7), the chunks of larger ones and the pending log leaves as batched statements,
+ * and one commit. A request waits for the commit of its batch
  * and is acknowledged only after it, exactly as when it stores alone.
  *
  * <p>Why: a report stored alone costs a transaction (switching autocommit, three statements,
@@ -45,7 +46,8 @@ import org.testigo.server.log.TransparencyLog;
  * cost falls as the load rises; under light load a batch is one envelope and nothing waits.
  *
  * <p>Each writer keeps its own connection between batches, in manual-commit mode (SECURITY.md
- * §21): a batch costs its three statements and the commit, four round trips to the database.
+ * §21): a batch of one-chunk envelopes costs two statements and the commit, three round trips
+ * to the database.
  *
  * <p>What does not change: every envelope is idempotent by its id. A batch inserts without
  * reading first; when an id already has a row (a client's retry, a transaction retried after a
@@ -347,26 +349,32 @@ public final class GroupCommit implements Managed {
       }
       try (PreparedStatement rows = c.prepareStatement(EnvelopeWrites.BATCH_INSERT_STORED);
           PreparedStatement chunks = c.prepareStatement(EnvelopeWrites.BATCH_INSERT_CHUNK)) {
+        boolean anyChunkRows = false;
         for (Entry e : fresh) {
           byte[] id = e.id.toBytes();
+          boolean inline = e.chunkCount == 1;
           rows.setBytes(1, id);
           rows.setString(2, e.context);
           rows.setObject(3, e.day);
           rows.setLong(4, e.sizeBucket);
           rows.setInt(5, e.chunkCount);
           rows.setBytes(6, e.sha256);
+          rows.setBytes(7, inline ? e.bytes : null);
           rows.addBatch();
-          for (int i = 0; i < e.chunkCount; i++) {
+          for (int i = 0; !inline && i < e.chunkCount; i++) {
             int from = i * chunkBytes;
             int to = Math.min(e.bytes.length, from + chunkBytes);
             chunks.setBytes(1, id);
             chunks.setInt(2, i);
-            chunks.setBytes(3, from == 0 && to == e.bytes.length ? e.bytes : Arrays.copyOfRange(e.bytes, from, to));
+            chunks.setBytes(3, Arrays.copyOfRange(e.bytes, from, to));
             chunks.addBatch();
+            anyChunkRows = true;
           }
         }
         rows.executeBatch();
-        chunks.executeBatch();
+        if (anyChunkRows) {
+          chunks.executeBatch();
+        }
       }
       List<TransparencyLog.EnvelopeLeaf> leaves = new ArrayList<>(fresh.size());
       for (Entry e : fresh) {

@@ -44,7 +44,20 @@ public interface EnvelopeDao extends EnvelopeWrites {
       + " FROM envelopes WHERE id = :id")
   Optional<EnvelopeRecord> find(@Bind("id") byte[] id);
 
-  @SqlQuery("SELECT data FROM envelope_chunks WHERE envelope_id = :id AND idx = :idx")
+  /**
+   * Every stored part of every envelope as one table expression (envelope_id, idx, data):
+   * the rows of envelope_chunks and the inline bytes of one-chunk envelopes (V48), for tools
+   * and tests that read stored bytes in SQL: {@code SELECT data FROM " + PARTS + " p WHERE ...}.
+   */
+  String PARTS = "(SELECT envelope_id, idx, data FROM envelope_chunks UNION ALL SELECT id AS envelope_id,"
+      + " 0 AS idx, inline_data AS data FROM envelopes WHERE inline_data IS NOT NULL)";
+
+  /**
+   * Chunk {@code idx} of an envelope: a row of envelope_chunks, or for chunk 0 of a one-chunk
+   * envelope stored by the group commit, the row's inline bytes (V48; never both).
+   */
+  @SqlQuery("SELECT data FROM envelope_chunks WHERE envelope_id = :id AND idx = :idx"
+      + " UNION ALL SELECT inline_data FROM envelopes WHERE id = :id AND :idx = 0 AND inline_data IS NOT NULL")
   @SingleValue
   byte[] chunkOrNull(@Bind("id") byte[] id, @Bind("idx") int idx);
 

@@ -26,13 +26,13 @@ public interface EnvelopeWrites {
   void insertChunk(@Bind("id") byte[] id, @Bind("idx") int idx, @Bind("data") byte[] data);
 
   /**
-   * The group commit's plain-JDBC statements (positional parameters; SECURITY.md §20): an
-   * envelope row, complete, not {@code IGNORE} (its id was checked absent in the same
-   * transaction, and a duplicate that raced in fails the batch, whose envelopes are then stored
-   * one by one).
+   * The group commit's plain-JDBC statements (positional parameters; SECURITY.md §20, §21): an
+   * envelope row, complete, with its bytes inline when they are one chunk (else NULL), not
+   * {@code IGNORE} (an id that already has a row fails the batch, which then runs again reading
+   * the ids first, §21.2).
    */
   String BATCH_INSERT_STORED = "INSERT INTO envelopes (id, context, received_day, size_bucket, chunk_count,"
-      + " sha256, state) VALUES (?, ?, ?, ?, ?, ?, 'stored')";
+      + " sha256, state, inline_data) VALUES (?, ?, ?, ?, ?, ?, 'stored', ?)";
   /** One chunk, positional (id, index, data). */
   String BATCH_INSERT_CHUNK = "INSERT INTO envelope_chunks (envelope_id, idx, data) VALUES (?, ?, ?)";
   /** Which of some ids have an envelope row (in any state); append the placeholders and ")". */

@@ -144,8 +144,8 @@ class IntakeAppTest {
 
   static byte[] envelopeBytes(String context) throws Exception {
     try (Connection c = h2();
-        PreparedStatement s = c.prepareStatement("SELECT c.data FROM envelope_chunks c JOIN envelopes e"
-            + " ON e.id = c.envelope_id WHERE e.context = ? ORDER BY c.envelope_id, c.idx")) {
+        PreparedStatement s = c.prepareStatement("SELECT c.data FROM " + org.testigo.server.db.EnvelopeDao.PARTS
+            + " c JOIN envelopes e ON e.id = c.envelope_id WHERE e.context = ? ORDER BY c.envelope_id, c.idx")) {
       s.setString(1, context);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       try (ResultSet rs = s.executeQuery()) {

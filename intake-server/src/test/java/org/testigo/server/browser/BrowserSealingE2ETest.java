@@ -171,8 +171,9 @@ class BrowserSealingE2ETest {
     List<byte[]> out = new ArrayList<>();
     try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + DATA.resolve("db/testigo")
         + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;LOCK_TIMEOUT=10000", "sa", "");
-        PreparedStatement s = c.prepareStatement("SELECT e.id, c.data FROM envelopes e JOIN envelope_chunks c"
-            + " ON e.id = c.envelope_id WHERE e.context = ? AND e.state = 'stored' ORDER BY e.id, c.idx")) {
+        PreparedStatement s = c.prepareStatement("SELECT e.id, c.data FROM envelopes e JOIN "
+            + org.testigo.server.db.EnvelopeDao.PARTS
+            + " c ON e.id = c.envelope_id WHERE e.context = ? AND e.state = 'stored' ORDER BY e.id, c.idx")) {
       s.setString(1, context);
       byte[] current = null;
       ByteArrayOutputStream buf = null;

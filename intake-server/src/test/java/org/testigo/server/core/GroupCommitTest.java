@@ -158,6 +158,38 @@ class GroupCommitTest extends BothDatabases {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
+  void aOneChunkEnvelopeIsStoredInItsRowAndALargerOneInChunks(TestDatabase db) throws Exception {
+    EnvelopeStore store = store(db, 0, 16);
+    EnvelopeId small = store.randomId();
+    EnvelopeId empty = store.randomId();
+    EnvelopeId large = store.randomId();
+    byte[] s = bytes(CHUNK);
+    byte[] l = bytes(2 * CHUNK + 1);
+    List<GroupCommit.Entry> batch = List.of(entry(small, s, Optional.empty()), entry(empty, new byte[0], Optional.empty()),
+        entry(large, l, Optional.empty()));
+    store.groupCommit().commit(batch);
+    for (GroupCommit.Entry e : batch) {
+      assertThat(e.stored.get()).isTrue();
+    }
+    assertThat(count(db, "SELECT COUNT(*) FROM envelope_chunks WHERE envelope_id = ?", small.toBytes())).isZero();
+    assertThat(count(db, "SELECT COUNT(*) FROM envelopes WHERE id = ? AND inline_data IS NOT NULL", small.toBytes()))
+        .isEqualTo(1);
+    assertThat(count(db, "SELECT COUNT(*) FROM envelope_chunks WHERE envelope_id = ?", large.toBytes())).isEqualTo(3);
+    assertThat(count(db, "SELECT COUNT(*) FROM envelopes WHERE id = ? AND inline_data IS NULL", large.toBytes()))
+        .isEqualTo(1);
+    assertThat(read(store, small)).isEqualTo(s);
+    assertThat(read(store, empty)).isEmpty();
+    assertThat(read(store, large)).isEqualTo(l);
+    assertThat(store.readHead(store.find(small).orElseThrow(), 10)).isEqualTo(java.util.Arrays.copyOf(s, 10));
+    List<byte[]> parts = db.jdbi().withHandle(h -> h.createQuery("SELECT data FROM "
+        + org.testigo.server.db.EnvelopeDao.PARTS + " p WHERE envelope_id = ? ORDER BY idx")
+        .bind(0, small.toBytes()).mapTo(byte[].class).list());
+    assertThat(parts).hasSize(1);
+    assertThat(parts.get(0)).isEqualTo(s);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
   void aResendInsideABatchIsHandedBackAndTheOthersStillCommitTogether(TestDatabase db) throws Exception {
     // The batch inserts without reading first; the resend's id fails that insert, and the
     // batch runs once more, reading which ids have a row.

@@ -64,7 +64,7 @@ class LookupIndexMigrationTest {
         insert(ps, 0, MANIFEST, manifestHash);
         insert(ps, 1, LogLeaf.EntryType.SUBMISSION.code(), reportHash);
       }
-      assertThat(Migrations.migrate(ds)).isEqualTo(3);
+      assertThat(Migrations.migrate(ds)).as("V45 and later").isGreaterThanOrEqualTo(3);
       try (Connection c = ds.getConnection(); Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT idx, manifest_hash FROM log_leaves ORDER BY idx")) {
         assertThat(rs.next()).isTrue();
