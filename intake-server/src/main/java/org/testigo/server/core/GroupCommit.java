@@ -36,9 +36,9 @@ import org.testigo.server.log.TransparencyLog;
  * Group commit (SECURITY.md §20): the envelopes that concurrent requests hold in memory are
  * stored by a few writer threads, each taking whatever is queued (up to a count and a byte
  * limit) into ONE transaction: the envelope rows (a one-chunk envelope's bytes inline in its
- * row, §21.7), the chunks of larger ones and the pending log leaves as batched statements,
- * and one commit. A request waits for the commit of its batch
- * and is acknowledged only after it, exactly as when it stores alone.
+ * row, §21.5), the chunks of larger ones and the pending log leaves as batched statements,
+ * and one commit. A request waits for the commit of its batch and is acknowledged only after
+ * it, exactly as when it stores alone.
  *
  * <p>Why: a report stored alone costs a transaction (switching autocommit, three statements,
  * a commit and its log flush) whose cost is mostly per transaction, not per byte. Under load
