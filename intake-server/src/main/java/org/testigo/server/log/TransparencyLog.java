@@ -3,6 +3,7 @@ package org.testigo.server.log;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -342,20 +343,29 @@ public final class TransparencyLog {
     byte[] id = envelope.toBytes();
     // Pending first, then the log: a leaf moved in between is then found in the log.
     boolean pending = jdbi.withExtension(LogDao.class, d -> d.countPendingEnvelope(id)) > 0;
-    Optional<Long> index = jdbi.withExtension(LogDao.class, d -> d.indexOfEnvelope(id));
+    Optional<Long> index = jdbi.withHandle(h -> indexOfEnvelope(envelope, h));
     if (index.isPresent() || !pending) {
       return index;
     }
     sequence();
-    return jdbi.withExtension(LogDao.class, d -> d.indexOfEnvelope(id));
+    return jdbi.withHandle(h -> indexOfEnvelope(envelope, h));
   }
 
   /**
    * As {@link #indexOfEnvelope(EnvelopeId)}, inside the caller's transaction, without
-   * sequencing: empty while the leaf is pending.
+   * sequencing: empty while the leaf is pending. The leaf is a function of the envelope's row
+   * (entry type of its context, its UTC day, its SHA-256; the envelope store writes both
+   * from the same instant), so it is found by its hash, through the index every inclusion proof
+   * uses, and then by its envelope id among the leaves with that hash (two envelopes with the
+   * same bytes, context and day have the same leaf hash, each at its own index); the log keeps
+   * no index by envelope id (SECURITY.md §21.5).
    */
   public Optional<Long> indexOfEnvelope(EnvelopeId envelope, Handle handle) {
-    return handle.attach(LogDao.class).indexOfEnvelope(envelope.toBytes());
+    LogDao dao = handle.attach(LogDao.class);
+    byte[] id = envelope.toBytes();
+    return dao.storedEnvelope(id).flatMap(f -> dao.indexOfEnvelopeLeaf(
+        LogLeaf.of(entryTypeOf(f.context()), f.day().atStartOfDay(ZoneOffset.UTC).toInstant(), f.sha256())
+            .leafHash(), id));
   }
 
   /** The envelope behind a submission leaf (reports and follow-ups only). */

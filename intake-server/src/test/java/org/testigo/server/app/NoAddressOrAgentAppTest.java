@@ -361,9 +361,13 @@ class NoAddressOrAgentAppTest {
     // The captures are live: a probe through the server's logger hierarchy and console arrives.
     LoggerFactory.getLogger(IntakeApplication.class).warn("privacy capture probe");
     assertThat(EVENTS).anyMatch(l -> l.contains("privacy capture probe"));
-    String console;
-    synchronized (CONSOLE) {
-      console = CONSOLE.toString(StandardCharsets.UTF_8);
+    // Dropwizard's console appender is asynchronous: the probe reaches the console a moment later.
+    String console = "";
+    for (long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        !console.contains("privacy capture probe") && System.nanoTime() < deadline; Thread.sleep(20)) {
+      synchronized (CONSOLE) {
+        console = CONSOLE.toString(StandardCharsets.UTF_8);
+      }
     }
     assertThat(console).as("the server's console log is captured").contains("privacy capture probe")
         .contains("Starting testigo-intake-server");
