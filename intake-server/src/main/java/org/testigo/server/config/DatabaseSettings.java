@@ -33,7 +33,7 @@ public class DatabaseSettings {
   private boolean causalReads;
   @Min(1) @Max(3600) private int socketTimeoutSeconds = 20;
   @Min(100) @Max(600_000) private int retryBudgetMillis = 30_000;
-  @Min(0) @Max(16) private int groupCommitWriters = 2;
+  @Min(0) @Max(16) private int groupCommitWriters = 1;
   @Min(1) @Max(1000) private int groupCommitMaxEnvelopes = 64;
   @Min(1024) @Max(64 * 1024 * 1024) private int groupCommitMaxBatchBytes = 8 * 1024 * 1024;
   @Min(0) @Max(16 * 1024 * 1024) private int groupCommitMaxEnvelopeBytes = 1024 * 1024;
