@@ -18,7 +18,6 @@ import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.envelope.EnvelopeInfo;
 import org.testigo.crypto.key.RecipientPublicKey;
-import org.testigo.crypto.merkle.LogLeaf;
 import org.testigo.server.db.EnvelopeDao;
 import org.testigo.server.db.EnvelopeRecord;
 import org.testigo.server.db.EnvelopeWrites;
@@ -154,9 +153,8 @@ public final class EnvelopeStore {
    */
   public Stored store(EnvelopeId id, String context, Optional<MailboxLink> link, EnvelopeWriter writer)
       throws IOException {
-    LogLeaf.EntryType entryType = TransparencyLog.entryTypeOf(context);
-    Instant now = clock.instant();
-    Attempt attempt = new Attempt(id, context, link, entryType, now);
+    TransparencyLog.entryTypeOf(context); // refuses a context the log has no entry type for
+    Attempt attempt = new Attempt(id, context, link, clock.instant());
     Spool spool = new Spool(attempt);
     try {
       writer.writeTo(spool);
@@ -173,7 +171,7 @@ public final class EnvelopeStore {
     int chunks = bytes.length == 0 ? 1 : (int) ((bytes.length + (long) chunkBytes - 1) / chunkBytes);
     if (groupCommit.accepts(bytes.length)
         && groupCommit.store(new GroupCommit.Entry(id, context, attempt.day, bucket, bytes, chunks, sha256, link,
-            LogLeaf.of(entryType, now, sha256)))) {
+            TransparencyLog.envelopeLeaf(context, attempt.day, sha256)))) {
       return new Stored(new StoredEnvelope(id, attempt.day, bucket, chunks, StoredEnvelope.NOT_SEQUENCED), false);
     }
     return transactions.inTransaction(TransactionRunner.Idempotence.IDEMPOTENT, handle -> {
@@ -196,16 +194,12 @@ public final class EnvelopeStore {
     final EnvelopeId id;
     final String context;
     final Optional<MailboxLink> link;
-    final LogLeaf.EntryType entryType;
-    final Instant now;
     final LocalDate day;
 
-    Attempt(EnvelopeId id, String context, Optional<MailboxLink> link, LogLeaf.EntryType entryType, Instant now) {
+    Attempt(EnvelopeId id, String context, Optional<MailboxLink> link, Instant now) {
       this.id = id;
       this.context = context;
       this.link = link;
-      this.entryType = entryType;
-      this.now = now;
       this.day = LocalDate.ofInstant(now, ZoneOffset.UTC);
     }
 
@@ -220,7 +214,7 @@ public final class EnvelopeStore {
           || !MessageDigest.isEqual(sha256, r.sha256())) {
         throw new SubmissionIdConflictException();
       }
-      long logIndex = log.indexOfEnvelope(id, handle).orElse(StoredEnvelope.NOT_SEQUENCED);
+      long logIndex = log.indexOfEnvelope(r, handle).orElse(StoredEnvelope.NOT_SEQUENCED);
       return new Stored(new StoredEnvelope(id, r.receivedDay(), r.sizeBucket(), r.chunkCount(), logIndex), true);
     }
 
@@ -238,7 +232,7 @@ public final class EnvelopeStore {
       if (link.isPresent()) {
         EnvelopeStore.link(handle, id, link.get(), day);
       }
-      log.appendEnvelope(LogLeaf.of(entryType, now, sha256), id, handle);
+      log.appendEnvelope(TransparencyLog.envelopeLeaf(context, day, sha256), id, handle);
       return new Stored(new StoredEnvelope(id, day, bucket, chunks, StoredEnvelope.NOT_SEQUENCED), false);
     }
   }

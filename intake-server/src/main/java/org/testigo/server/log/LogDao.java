@@ -2,7 +2,6 @@ package org.testigo.server.log;
 
 import org.jdbi.v3.core.mapper.reflect.ColumnName;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.SingleValue;
@@ -82,14 +81,6 @@ public interface LogDao {
   @SqlQuery("SELECT envelope_id FROM log_leaves WHERE idx = :idx AND entry_type = :type")
   @SingleValue
   byte[] envelopeOfOrNull(@Bind("idx") long idx, @Bind("type") int type);
-
-  /** What an envelope's leaf is made of (SECURITY.md §21.5): its context, day and SHA-256. */
-  record EnvelopeFacts(@ColumnName("context") String context, @ColumnName("received_day") LocalDate day,
-      @ColumnName("sha256") byte[] sha256) {}
-
-  @SqlQuery("SELECT context, received_day, sha256 FROM envelopes WHERE id = :id AND state = 'stored'")
-  @RegisterConstructorMapper(EnvelopeFacts.class)
-  Optional<EnvelopeFacts> storedEnvelope(@Bind("id") byte[] envelopeId);
 
   /** The index of an envelope's leaf, found by the leaf's hash (indexed), then its envelope. */
   @SqlQuery("SELECT idx FROM log_leaves WHERE leaf_hash = :hash AND envelope_id = :envelope")

@@ -3,6 +3,7 @@ package org.testigo.server.log;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,8 @@ import org.testigo.crypto.merkle.MerkleTree;
 import org.testigo.crypto.merkle.SignedTreeHead;
 import org.testigo.crypto.sign.SigningPublicKey;
 import org.testigo.server.core.EnvelopeId;
+import org.testigo.server.db.EnvelopeDao;
+import org.testigo.server.db.EnvelopeRecord;
 import org.testigo.server.core.TransactionRunner;
 
 /**
@@ -354,18 +357,32 @@ public final class TransparencyLog {
   /**
    * As {@link #indexOfEnvelope(EnvelopeId)}, inside the caller's transaction, without
    * sequencing: empty while the leaf is pending. The leaf is a function of the envelope's row
-   * (entry type of its context, its UTC day, its SHA-256; the envelope store writes both
-   * from the same instant), so it is found by its hash, through the index every inclusion proof
+   * ({@link #envelopeLeaf}: entry type of its context, its UTC day, its SHA-256, the same function
+   * the store uses), so it is found by its hash, through the index every inclusion proof
    * uses, and then by its envelope id among the leaves with that hash (two envelopes with the
    * same bytes, context and day have the same leaf hash, each at its own index); the log keeps
    * no index by envelope id (SECURITY.md §21.5).
    */
   public Optional<Long> indexOfEnvelope(EnvelopeId envelope, Handle handle) {
-    LogDao dao = handle.attach(LogDao.class);
-    byte[] id = envelope.toBytes();
-    return dao.storedEnvelope(id).flatMap(f -> dao.indexOfEnvelopeLeaf(
-        LogLeaf.of(entryTypeOf(f.context()), f.day().atStartOfDay(ZoneOffset.UTC).toInstant(), f.sha256())
-            .leafHash(), id));
+    return handle.attach(EnvelopeDao.class).find(envelope.toBytes())
+        .flatMap(record -> indexOfEnvelope(record, handle));
+  }
+
+  /** As {@link #indexOfEnvelope(EnvelopeId, Handle)}, for a row the caller has read already. */
+  public Optional<Long> indexOfEnvelope(EnvelopeRecord record, Handle handle) {
+    if (!EnvelopeDao.STATE_STORED.equals(record.state())) {
+      return Optional.empty();
+    }
+    return handle.attach(LogDao.class).indexOfEnvelopeLeaf(
+        envelopeLeaf(record.context(), record.receivedDay(), record.sha256()).leafHash(), record.id().toBytes());
+  }
+
+  /**
+   * The leaf of an envelope stored on {@code day} (UTC) with this context and SHA-256: the one
+   * definition, used when the envelope is stored and when its leaf is looked up.
+   */
+  public static LogLeaf envelopeLeaf(String context, LocalDate day, byte[] sha256) {
+    return LogLeaf.of(entryTypeOf(context), day.atStartOfDay(ZoneOffset.UTC).toInstant(), sha256);
   }
 
   /** The envelope behind a submission leaf (reports and follow-ups only). */
