@@ -2,12 +2,10 @@ package org.testigo.server.core;
 
 import io.dropwizard.lifecycle.Managed;
 import java.nio.ByteBuffer;
-import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -293,7 +291,7 @@ public final class GroupCommit implements Managed {
         present = transactions.inTransaction(held, TransactionRunner.Idempotence.IDEMPOTENT,
             handle -> write(handle, batch, false));
       } catch (RuntimeException e) {
-        if (!isConstraintViolation(e)) {
+        if (!Storage.isConstraintViolation(e)) {
           throw e;
         }
         // Some id has a row already (a client's resend, or this batch committed unseen before
@@ -361,13 +359,8 @@ public final class GroupCommit implements Managed {
           rows.setBytes(6, e.sha256);
           rows.setBytes(7, inline ? e.bytes : null);
           rows.addBatch();
-          for (int i = 0; !inline && i < e.chunkCount; i++) {
-            int from = i * chunkBytes;
-            int to = Math.min(e.bytes.length, from + chunkBytes);
-            chunks.setBytes(1, id);
-            chunks.setInt(2, i);
-            chunks.setBytes(3, Arrays.copyOfRange(e.bytes, from, to));
-            chunks.addBatch();
+          if (!inline) {
+            addChunks(chunks, id, e.bytes);
             anyChunkRows = true;
           }
         }
@@ -391,19 +384,14 @@ public final class GroupCommit implements Managed {
     }
   }
 
-  /** A duplicate key or a broken link (SQLSTATE class 23) anywhere in the cause chain. */
-  static boolean isConstraintViolation(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLIntegrityConstraintViolationException
-          || (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("23"))) {
-        return true;
-      }
-      if (t instanceof BatchUpdateException b && b.getNextException() != null
-          && isConstraintViolation(b.getNextException())) {
-        return true;
-      }
+  /** Adds the chunk rows of an envelope of more than one chunk to the chunks' batch. */
+  private void addChunks(PreparedStatement chunks, byte[] id, byte[] bytes) throws SQLException {
+    for (int i = 0, from = 0; from < bytes.length; i++, from += chunkBytes) {
+      chunks.setBytes(1, id);
+      chunks.setInt(2, i);
+      chunks.setBytes(3, Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + chunkBytes)));
+      chunks.addBatch();
     }
-    return false;
   }
 
   private static Set<ByteBuffer> existingIds(Connection c, List<Entry> batch) throws SQLException {
