@@ -67,6 +67,7 @@ import org.testigo.server.resources.AssetsResource;
 import org.testigo.server.reviewer.ReviewerApi;
 import org.testigo.server.resources.MailboxesResource;
 import org.testigo.server.resources.ManifestResource;
+import org.testigo.server.resources.RefusedBodyFilter;
 import org.testigo.server.resources.SecurityHeadersFilter;
 import org.testigo.server.resources.SourcePagesResource;
 import org.testigo.server.resources.SubmissionsResource;
@@ -277,6 +278,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), true, "/*");
     env.admin().addFilter("security-headers", new SecurityHeadersFilter())
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), true, "/*");
+    env.jersey().register(new RefusedBodyFilter());
     env.jersey().register(new InvalidInputExceptionMapper());
     env.jersey().register(new SubmissionIdConflictExceptionMapper());
     env.jersey().register(new FormInvalidExceptionMapper());

@@ -10,10 +10,13 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -111,6 +114,38 @@ class UploadsAppTest {
     assertThat(send("GET", "/api/v1/uploads/" + "0".repeat(32), null).statusCode()).isEqualTo(404);
     assertThat(send("GET", "/api/v1/uploads/../../etc", null).statusCode()).isEqualTo(404);
     assertThat(send("PUT", "/api/v1/uploads/" + "0".repeat(32) + "?offset=0", new byte[1]).statusCode()).isEqualTo(404);
+  }
+
+  /**
+   * A piece refused before its body is read: the server says it closes the connection, and does.
+   * The body is never sent here, so the outcome does not depend on when its bytes arrive.
+   */
+  @Test
+  void upload_refusedPieceClosesTheConnectionAndSaysSo() throws Exception {
+    String id = open();
+    try {
+      refusedPieceClosesTheConnection(id);
+    } finally {
+      assertThat(send("DELETE", "/api/v1/uploads/" + id, null).statusCode()).isEqualTo(204);
+    }
+  }
+
+  private static void refusedPieceClosesTheConnection(String id) throws Exception {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), APP.getLocalPort())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(("PUT /api/v1/uploads/" + id + "?offset=0 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Content-Type: application/octet-stream\r\nContent-Length: 100001\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertThat(response).startsWith("HTTP/1.1 413 ");
+      assertThat(response.toLowerCase(java.util.Locale.ROOT)).contains("\r\nconnection: close\r\n");
+    }
+    HttpResponse<String> notRead = send("PUT", "/api/v1/uploads/" + id + "?offset=5", new byte[10]);
+    assertThat(notRead.statusCode()).isEqualTo(409);
+    assertThat(notRead.headers().firstValue("Connection")).contains("close");
+    HttpResponse<String> status = send("GET", "/api/v1/uploads/" + id, null);
+    assertThat(status.headers().firstValue("Connection")).isEmpty();
+    assertThat(JSON.readTree(status.body()).get("offset").asLong()).isZero();
   }
 
   @Test
