@@ -2,32 +2,23 @@ package org.testigo.server.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.mariadb.jdbc.MariaDbDataSource;
 import org.testigo.crypto.merkle.LogLeaf;
 
 /**
  * Migrations V45 to V49 (SECURITY.md §21) on a log that already has leaves: V46 copies the
  * object hash of manifest leaves, and only of them, into manifest_hash, and the lookup
- * indexes are the new ones (none by day on envelopes, none by envelope on log leaves). On H2 and the real MariaDB, each from an empty database migrated
- * to V44 first.
+ * indexes are the new ones (none by day on envelopes, none by envelope on log leaves). On H2
+ * and the real MariaDB, each from an empty database migrated to V44 first.
  */
 class LookupIndexMigrationTest {
   private static final int MANIFEST = LogLeaf.EntryType.MANIFEST.code();
@@ -35,27 +26,8 @@ class LookupIndexMigrationTest {
   @ParameterizedTest
   @ValueSource(strings = {"H2", "MariaDB"})
   void existingManifestLeavesGetTheirLookupHashAndOtherLeavesDoNot(String kind) throws Exception {
-    Path dir = Files.createTempDirectory("testigo-h2-");
-    String name = "testigo_test_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
-    DataSource ds;
-    if (kind.equals("H2")) {
-      JdbcDataSource h2 = new JdbcDataSource();
-      h2.setURL("jdbc:h2:file:" + dir.resolve("db") + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1");
-      h2.setUser("sa");
-      h2.setPassword("");
-      ds = h2;
-    } else {
-      try (Connection c = DriverManager.getConnection(TestDatabase.MARIADB_SERVER, "root", "");
-          Statement s = c.createStatement()) {
-        s.execute("CREATE DATABASE " + name);
-      }
-      MariaDbDataSource m = new MariaDbDataSource(TestDatabase.MARIADB_SERVER + name);
-      m.setUser("root");
-      m.setPassword("");
-      ds = m;
-    }
-    try {
-      Flyway.configure().dataSource(ds).locations("classpath:db/migration").target("44").load().migrate();
+    try (EmptyDatabase db = new EmptyDatabase(kind).migrateTo("44")) {
+      DataSource ds = db.dataSource;
       byte[] manifestHash = filled(1);
       byte[] reportHash = filled(2);
       try (Connection c = ds.getConnection();
@@ -77,20 +49,6 @@ class LookupIndexMigrationTest {
           .doesNotContain("log_leaves_by_object_hash", "log_leaves_by_envelope", "log_pending_by_envelope",
               "log_pending_by_object_hash");
       assertThat(indexes(ds, "envelopes")).doesNotContain("envelopes_by_day");
-    } finally {
-      if (kind.equals("MariaDB")) {
-        try (Connection c = DriverManager.getConnection(TestDatabase.MARIADB_SERVER, "root", "");
-            Statement s = c.createStatement()) {
-          s.execute("DROP DATABASE IF EXISTS " + name);
-        }
-      } else {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-          s.execute("SHUTDOWN");
-        }
-      }
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
     }
   }
 
