@@ -8,7 +8,7 @@
 -- order, which the transparency log records already (one leaf per envelope, in order).
 -- Valid on MariaDB 10.11+ and on H2 2.x in MariaDB mode. H2 does not drop a primary key that
 -- a foreign key uses, so the five foreign keys to envelopes (id) are dropped first and added
--- back, unchanged, on the unique index. On MariaDB this rebuilds the envelopes table once.
+-- back, unchanged, on the unique index. On MariaDB the key changes copy the envelopes table.
 ALTER TABLE envelope_chunks DROP FOREIGN KEY chunks_envelope;
 ALTER TABLE mailbox_envelopes DROP FOREIGN KEY mailbox_envelopes_envelope;
 ALTER TABLE reviewer_feed DROP FOREIGN KEY reviewer_feed_envelope;
