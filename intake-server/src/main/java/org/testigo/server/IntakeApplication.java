@@ -110,7 +110,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
 
   @Override
   public void run(IntakeConfiguration config, Environment env) throws Exception {
-    noCompression(config);
+    serverSettings(config);
     Path data = config.dataPath();
     Files.createDirectories(data);
     DemoOrganisation.Created demo = demoOrganisation(config, data);
@@ -201,9 +201,17 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
    * reply) next to text the visitor controls would leak it to anyone who sees the lengths
    * (BREACH). Dropwizard compresses by default; it also costs CPU on every request.
    */
-  private static void noCompression(IntakeConfiguration config) {
+  /**
+   * Server settings no config file can turn back on: no compressed responses (SECURITY.md §20),
+   * and no request paths in thread names. Dropwizard's thread-name filter renames each request
+   * thread to its method and path and back, on every request: an upload's path holds its id,
+   * which would then show in thread dumps, and the renaming cost about 3 % of the server's CPU
+   * at 32 clients (SECURITY.md §21.9).
+   */
+  private static void serverSettings(IntakeConfiguration config) {
     if (config.getServerFactory() instanceof AbstractServerFactory server) {
       server.getGzipFilterFactory().setEnabled(false);
+      server.setEnableThreadNameFilter(false);
     }
   }
 

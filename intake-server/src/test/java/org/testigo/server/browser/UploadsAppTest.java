@@ -148,6 +148,31 @@ class UploadsAppTest {
     assertThat(JSON.readTree(status.body()).get("offset").asLong()).isZero();
   }
 
+  /**
+   * While a piece is being received, a thread dump shows the request's thread reading it and no
+   * request path (Dropwizard's thread-name filter is off: the path holds the upload's id).
+   */
+  @Test
+  void threadDump_duringAnUpload_showsNoRequestPath() throws Exception {
+    String id = open();
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), APP.getLocalPort())) {
+      s.getOutputStream().write(("PUT /api/v1/uploads/" + id + "?offset=0 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Content-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n0123456789")
+          .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      String dump = "";
+      for (int i = 0; i < 100 && !dump.contains("UploadService.append"); i++) {
+        Thread.sleep(100);
+        dump = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getAdminPort() + "/threads"))
+            .build(), HttpResponse.BodyHandlers.ofString()).body();
+      }
+      assertThat(dump).as("the piece's request is in flight").contains("UploadService.append");
+      assertThat(dump).doesNotContain("/api/v1/", id);
+    } finally {
+      assertThat(send("DELETE", "/api/v1/uploads/" + id, null).statusCode()).isEqualTo(204);
+    }
+  }
+
   @Test
   void upload_boundsTheNumberOfOpenUploads() throws Exception {
     String[] ids = new String[3];
