@@ -49,8 +49,11 @@ import org.testigo.crypto.receipt.ReceiptParams;
  *       seconds, the first of them as the cold figure): reports/s, p50
  *       and p99 latency, the load generator's own CPU per request (it shares the cores with
  *       the server), and the ratio against a bare JDBC insert of the same bytes into the same
- *       database with the same concurrency ({@code useServerPrepStmts=true}). The uploads go
- *       through {@link LoopbackHttp} unless {@code -Dbench.httpClient=jdk};</li>
+ *       database with the same concurrency ({@code useServerPrepStmts=true}), with both tables'
+ *       row counts; then, at the highest concurrency, the same once more after the bare table
+ *       has grown to the envelopes table's size (both paths slow down as their tables grow, and
+ *       only the API path has had a warm-up). The uploads go through {@link LoopbackHttp}
+ *       unless {@code -Dbench.httpClient=jdk};</li>
  *   <li>reports sealed by the server with a new receipt (the no-JavaScript form): reports/s
  *       and the ratio against Argon2id alone at the configured receipt parameters and the
  *       same concurrency;</li>
@@ -68,6 +71,7 @@ public final class SubmissionBenchmark {
   static final int ROUNDS = Integer.getInteger("bench.rounds", 1);
   /** API uploads at the highest concurrency before the first API measurement. */
   static final Duration API_WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmupSeconds", 90));
+  static final boolean EQUAL_TABLES = Boolean.parseBoolean(System.getProperty("bench.equalTables", "true"));
   static final Duration WARMUP_REPORT_EVERY = Duration.ofSeconds(5);
   /** The API path's client: {@code lean} ({@link LoopbackHttp}) or {@code jdk} (java.net.http). */
   static final String API_CLIENT = System.getProperty("bench.httpClient", "lean");
@@ -194,20 +198,72 @@ public final class SubmissionBenchmark {
       }
     }
     System.out.printf("gen CPU: CPU time of this process (the load generator) per request, and as a share"
-        + " of the machine's %d cores%n", CORES);
-    System.out.printf("%-8s %12s %9s %9s %15s %10s %16s %8s%n", "clients", "reports/s", "p50 ms", "p99 ms",
-        "gen CPU ms/req", "gen CPU %", "bare JDBC rows/s", "ratio");
+        + " of the machine's %d cores; rows: the envelopes table and the bare table when the row's"
+        + " measurement ends%n", CORES);
+    System.out.printf("%-8s %12s %9s %9s %15s %10s %16s %8s %s%n", "clients", "reports/s", "p50 ms", "p99 ms",
+        "gen CPU ms/req", "gen CPU %", "bare JDBC rows/s", "ratio", "rows");
     for (int clients : concurrencies) {
-      Load api;
-      Load jdbc;
-      try (BareJdbc bare = new BareJdbc(db, envelopes); Uploads upload = uploads(http, base, envelopes)) {
-        List<Load> loads = interleaved(List.of(new Workload(clients, upload), new Workload(clients, bare)));
-        api = loads.get(0);
-        jdbc = loads.get(1);
+      apiAgainstBare(http, base, db, envelopes, clients, String.valueOf(clients));
+    }
+    if (EQUAL_TABLES) {
+      int most = java.util.Arrays.stream(concurrencies).max().orElseThrow();
+      try (BareJdbc bare = new BareJdbc(db, envelopes)) {
+        growBareTable(bare, db, most);
       }
-      System.out.printf("%-8d %12.0f %9.1f %9.1f %15.3f %10.1f %16.0f %8.2f   (load %s)%n", clients,
-          api.perSecond(), api.percentile(50), api.percentile(99), api.cpuMillisPerOp(), api.cpuPercent(),
-          jdbc.perSecond(), api.perSecond() / jdbc.perSecond(), loadAverage());
+      apiAgainstBare(http, base, db, envelopes, most, most + "=");
+      System.out.printf("%d=: the same clients after the bare table has grown to the envelopes table's size;"
+          + " the rows above compare the envelopes table after the warm-up with a bare table that has only"
+          + " had its own slices%n", most);
+    }
+  }
+
+  /** One row of the API table: uploads and bare inserts at {@code clients}, alternated. */
+  static void apiAgainstBare(HttpClient http, String base, String db, List<byte[]> envelopes, int clients,
+      String label) throws Exception {
+    Load api;
+    Load jdbc;
+    try (BareJdbc bare = new BareJdbc(db, envelopes); Uploads upload = uploads(http, base, envelopes)) {
+      List<Load> loads = interleaved(List.of(new Workload(clients, upload), new Workload(clients, bare)));
+      api = loads.get(0);
+      jdbc = loads.get(1);
+    }
+    System.out.printf("%-8s %12.0f %9.1f %9.1f %15.3f %10.1f %16.0f %8.2f %,d / %,d   (load %s)%n", label,
+        api.perSecond(), api.percentile(50), api.percentile(99), api.cpuMillisPerOp(), api.cpuPercent(),
+        jdbc.perSecond(), api.perSecond() / jdbc.perSecond(), rows(db, "envelopes"), rows(db, "bench_raw"),
+        loadAverage());
+  }
+
+  /**
+   * Unless {@code -Dbench.equalTables=false}: bare inserts at {@code clients} concurrency until the
+   * bare table has as many rows as the envelopes table (at most {@link #API_WARMUP}), so the
+   * alternated figures compare tables of the same size. Both paths slow down as their tables
+   * outgrow the buffer pool (SECURITY.md §21.7), and the warm-up grows only the envelopes
+   * table. A line every {@link #WARMUP_REPORT_EVERY}.
+   */
+  static void growBareTable(BareJdbc bare, String db, int clients) throws Exception {
+    long target = rows(db, "envelopes");
+    System.out.printf("equal tables: bare inserts with %d clients up to %,d rows (the envelopes table), at most %s%n",
+        clients, target, API_WARMUP);
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      long deadline = System.nanoTime() + API_WARMUP.toNanos();
+      for (long have = rows(db, "bench_raw"); have < target && System.nanoTime() < deadline;
+          have = rows(db, "bench_raw")) {
+        Load l = phase(pool, clients, bare, WARMUP_REPORT_EVERY);
+        System.out.printf("  %,d rows; last %.0f s: %.0f rows/s%n", rows(db, "bench_raw"), l.seconds(),
+            l.perSecond());
+      }
+    } finally {
+      pool.shutdownNow();
+      pool.awaitTermination(30, TimeUnit.SECONDS);
+    }
+  }
+
+  static long rows(String db, String table) throws java.sql.SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/" + db + "?user=root");
+        Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
