@@ -247,11 +247,11 @@ public final class SubmissionBenchmark {
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     try {
       long deadline = System.nanoTime() + API_WARMUP.toNanos();
-      for (long have = rows(db, "bench_raw"); have < target && System.nanoTime() < deadline;
-          have = rows(db, "bench_raw")) {
+      long have = rows(db, "bench_raw");
+      while (have < target && System.nanoTime() < deadline) {
         Load l = phase(pool, clients, bare, WARMUP_REPORT_EVERY);
-        System.out.printf("  %,d rows; last %.0f s: %.0f rows/s%n", rows(db, "bench_raw"), l.seconds(),
-            l.perSecond());
+        have = rows(db, "bench_raw");
+        System.out.printf("  %,d rows; last %.0f s: %.0f rows/s%n", have, l.seconds(), l.perSecond());
       }
     } finally {
       pool.shutdownNow();
