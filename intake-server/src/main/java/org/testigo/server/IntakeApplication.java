@@ -196,17 +196,17 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
   }
 
   /**
-   * No compressed responses, whatever the configuration says (SECURITY.md §20.4): the length of
-   * a compressed page depends on its content, and a page that shows a secret (the receipt, a
-   * reply) next to text the visitor controls would leak it to anyone who sees the lengths
-   * (BREACH). Dropwizard compresses by default; it also costs CPU on every request.
-   */
-  /**
-   * Server settings no config file can turn back on: no compressed responses (SECURITY.md §20),
-   * and no request paths in thread names. Dropwizard's thread-name filter renames each request
-   * thread to its method and path and back, on every request: an upload's path holds its id,
-   * which would then show in thread dumps, and the renaming cost about 3 % of the server's CPU
-   * at 32 clients (SECURITY.md §21.9).
+   * Server settings that no config file can turn back on.
+   * <ul>
+   *   <li>No compressed responses (SECURITY.md §20.4): the length of a compressed page depends
+   *       on its content, and a page that shows a secret (the receipt, a reply) next to text the
+   *       visitor controls would leak it to anyone who sees the lengths (BREACH). Dropwizard
+   *       compresses by default; it also costs CPU on every request.</li>
+   *   <li>No request paths in thread names (SECURITY.md §21.9): Dropwizard's thread-name filter
+   *       renames each request thread to its method, path and query and back, on every request;
+   *       an upload's path holds its id, which would then show in thread dumps, and the renaming
+   *       cost about 3 % of the server's CPU at 32 clients.</li>
+   * </ul>
    */
   private static void serverSettings(IntakeConfiguration config) {
     if (config.getServerFactory() instanceof AbstractServerFactory server) {

@@ -22,7 +22,7 @@ public final class RefusedBodyFilter implements ContainerResponseFilter {
     }
   }
 
-  static boolean carriesBody(ContainerRequestContext request) {
+  private static boolean carriesBody(ContainerRequestContext request) {
     return request.getLength() > 0 || request.getHeaderString("Transfer-Encoding") != null;
   }
 }

@@ -116,20 +116,19 @@ class EnvelopeClusteringMigrationTest {
   }
 
   private static List<String> primaryKey(Connection c) throws SQLException {
-    List<String> columns = new ArrayList<>();
-    try (ResultSet rs = c.getMetaData().getPrimaryKeys(c.getCatalog(), null, "envelopes")) {
-      while (rs.next()) {
-        columns.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
-      }
-    }
-    return columns;
+    return names(c.getMetaData().getPrimaryKeys(c.getCatalog(), null, "envelopes"), "COLUMN_NAME");
   }
 
   private static List<String> foreignKeysTo(Connection c) throws SQLException {
+    return names(c.getMetaData().getExportedKeys(c.getCatalog(), null, "envelopes"), "FK_NAME");
+  }
+
+  /** One column of a metadata result, lower case; closes the result. */
+  private static List<String> names(ResultSet rs, String column) throws SQLException {
     List<String> names = new ArrayList<>();
-    try (ResultSet rs = c.getMetaData().getExportedKeys(c.getCatalog(), null, "envelopes")) {
+    try (rs) {
       while (rs.next()) {
-        names.add(rs.getString("FK_NAME").toLowerCase(Locale.ROOT));
+        names.add(rs.getString(column).toLowerCase(Locale.ROOT));
       }
     }
     return names;
