@@ -70,9 +70,10 @@ import org.testigo.server.resources.ManifestResource;
 import org.testigo.server.resources.RefusedBodyFilter;
 import org.testigo.server.resources.SecurityHeadersFilter;
 import org.testigo.server.resources.SourcePagesResource;
-import org.testigo.server.resources.SubmissionsResource;
+import org.testigo.server.resources.SubmissionsServlet;
 import org.testigo.server.resources.UploadsResource;
 import org.testigo.server.views.BrowserSealing;
+import org.testigo.server.resources.errors.ApiErrors;
 import org.testigo.server.resources.errors.ClientReadExceptionMapper;
 import org.testigo.server.resources.errors.DatabaseExceptionMapper;
 import org.testigo.server.resources.errors.FormInvalidExceptionMapper;
@@ -125,6 +126,8 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     env.metrics().register("groupCommit.batches", (Gauge<Long>) envelopes.groupCommit()::batches);
     env.metrics().register("groupCommit.batchedEnvelopes", (Gauge<Long>) envelopes.groupCommit()::batchedEnvelopes);
     env.metrics().register("groupCommit.handedBack", (Gauge<Long>) envelopes.groupCommit()::handedBack);
+    env.metrics().register("groupCommit.queueTime", envelopes.groupCommit().queueTime());
+    env.metrics().register("groupCommit.batchTime", envelopes.groupCommit().batchTime());
     LogSigningKey logKey = LogSigningKey.load(config.getLog().keyFile(data)).requireListedIn(keys.manifest());
     FilingProofs filings = transparencyLog(config.getLog(), env, keys, logKey, log, envelopes);
     MailboxStore mailboxes = new MailboxStore(transactions, clock);
@@ -136,7 +139,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     resources(env, keys, filings,
         new SourceService(keys, envelopes, mailboxes, receipts, submissionSlots, limits.getMaxFormBytes(),
             limits.getMaxFilesPerForm(), clock, random),
-        submissions, browserSealing(config, keys));
+        submissions, browserSealing(config, keys), limits.getRetryAfterSeconds());
     uploads(env, data, submissions, limits);
     safety(env, limits);
     reviewerApi(config, env, keys, jdbi, envelopes, mailboxes);
@@ -256,11 +259,13 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
   }
 
   private static void resources(Environment env, KeyState keys, FilingProofs filings,
-      SourceService source, SubmissionService submissions, BrowserSealing sealing) {
+      SourceService source, SubmissionService submissions, BrowserSealing sealing, int retryAfterSeconds) {
     env.jersey().register(new SourcePagesResource(keys, source, sealing, filings));
     env.jersey().register(new AssetsResource());
     env.jersey().register(new ManifestResource(keys));
-    env.jersey().register(new SubmissionsResource(submissions));
+    ApiErrors errors = new ApiErrors(retryAfterSeconds, env.getObjectMapper());
+    env.servlets().addServlet("submissions", new SubmissionsServlet(submissions, errors, env.getObjectMapper()))
+        .addMapping(SubmissionsServlet.PATH);
     env.jersey().register(new MailboxesResource(submissions));
   }
 

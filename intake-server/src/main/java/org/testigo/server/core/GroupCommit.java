@@ -1,5 +1,6 @@
 package org.testigo.server.core;
 
+import com.codahale.metrics.Timer;
 import io.dropwizard.lifecycle.Managed;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -96,6 +97,8 @@ public final class GroupCommit implements Managed {
     final Optional<MailboxLink> link;
     final LogLeaf leaf;
     final CompletableFuture<Boolean> stored = new CompletableFuture<>();
+    /** {@link System#nanoTime} when it was queued. */
+    long queuedAt;
 
     Entry(EnvelopeId id, String context, LocalDate day, long sizeBucket, byte[] bytes, int chunkCount,
         byte[] sha256, Optional<MailboxLink> link, LogLeaf leaf) {
@@ -122,6 +125,8 @@ public final class GroupCommit implements Managed {
   private final LongAdder batched = new LongAdder();
   private final LongAdder handedBack = new LongAdder();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final Timer queueTime = new Timer();
+  private final Timer batchTime = new Timer();
   private volatile boolean running;
 
   public GroupCommit(TransactionRunner transactions, TransparencyLog log, int chunkBytes, Settings settings,
@@ -151,6 +156,7 @@ public final class GroupCommit implements Managed {
     if (!running) {
       return false;
     }
+    entry.queuedAt = System.nanoTime();
     if (!queue.offer(entry)) {
       throw new ServiceBusyException(retryAfterSeconds);
     }
@@ -230,6 +236,22 @@ public final class GroupCommit implements Managed {
     return inFlight.get();
   }
 
+  /**
+   * How long each envelope waited in the queue before a writer took it into a batch (the
+   * wait for the writer to finish its previous batch, under load).
+   */
+  public Timer queueTime() {
+    return queueTime;
+  }
+
+  /**
+   * How long each batch took, from the writer taking it to its envelopes' answers: its
+   * statements, the commit and any retry.
+   */
+  public Timer batchTime() {
+    return batchTime;
+  }
+
   private void writeLoop() {
     try (TransactionRunner.HeldConnection held = transactions.holdConnection()) {
       writeLoop(held);
@@ -265,6 +287,10 @@ public final class GroupCommit implements Managed {
         batch.add(next);
         bytes += next.bytes.length;
       }
+      long taken = System.nanoTime();
+      for (Entry e : batch) {
+        queueTime.update(taken - e.queuedAt, TimeUnit.NANOSECONDS);
+      }
       commit(batch, held);
       batch.clear();
       if (stop) {
@@ -284,6 +310,7 @@ public final class GroupCommit implements Managed {
   }
 
   private void commit(List<Entry> batch, TransactionRunner.HeldConnection held) {
+    long taken = System.nanoTime();
     inFlight.addAndGet(batch.size());
     try {
       Set<Entry> present;
@@ -324,6 +351,7 @@ public final class GroupCommit implements Managed {
       batch.forEach(x -> x.stored.completeExceptionally(new StorageUnavailableException(e)));
     } finally {
       inFlight.addAndGet(-batch.size());
+      batchTime.update(System.nanoTime() - taken, TimeUnit.NANOSECONDS);
     }
   }
 

@@ -36,8 +36,8 @@ public final class MailboxesResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
   public Response register(@NotNull @Valid Registration body) {
-    MailboxStore.Registration r = submissions.register(SubmissionsResource.decode(body.lookupKey()),
-        SubmissionsResource.decode(body.replyPublicKey()));
+    MailboxStore.Registration r = submissions.register(ApiHeaders.decode(body.lookupKey()),
+        ApiHeaders.decode(body.replyPublicKey()));
     return switch (r) {
       case CREATED -> Response.status(201).entity(Map.of("status", "created")).build();
       case ALREADY_PRESENT -> Response.ok(Map.of("status", "exists")).build();

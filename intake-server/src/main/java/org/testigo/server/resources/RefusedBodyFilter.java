@@ -23,6 +23,11 @@ public final class RefusedBodyFilter implements ContainerResponseFilter {
   }
 
   private static boolean carriesBody(ContainerRequestContext request) {
-    return request.getLength() > 0 || request.getHeaderString("Transfer-Encoding") != null;
+    return carriesBody(request.getLength(), request.getHeaderString("Transfer-Encoding"));
+  }
+
+  /** Whether a request with this Content-Length (-1: none) and Transfer-Encoding has a body. */
+  public static boolean carriesBody(long contentLength, String transferEncoding) {
+    return contentLength > 0 || transferEncoding != null;
   }
 }

@@ -66,8 +66,8 @@ public final class UploadsResource {
   @POST
   @Path("{id}/commit")
   public Response commit(@PathParam("id") String id,
-      @HeaderParam(SubmissionsResource.MAILBOX_HEADER) String lookupKey) throws IOException {
-    Optional<byte[]> key = Optional.ofNullable(lookupKey).map(SubmissionsResource::decode);
+      @HeaderParam(ApiHeaders.MAILBOX) String lookupKey) throws IOException {
+    Optional<byte[]> key = Optional.ofNullable(lookupKey).map(ApiHeaders::decode);
     StoredEnvelope stored = uploads.commit(id, key);
     return Response.status(201).entity(Map.of("id", stored.id().hex(),
         "receivedDay", stored.receivedDay().toString())).build();

@@ -636,14 +636,30 @@ public final class SubmissionBenchmark {
 
   /** The server's group-commit counters so far (admin metrics): batches and envelopes per batch. */
   static void printGroupCommit(HttpClient http, String metricsUrl) throws Exception {
-    var gauges = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(
-        HttpRequest.newBuilder(URI.create(metricsUrl)).build(), HttpResponse.BodyHandlers.ofString()).body())
-        .path("gauges");
+    var metrics = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(
+        HttpRequest.newBuilder(URI.create(metricsUrl)).build(), HttpResponse.BodyHandlers.ofString()).body());
+    var gauges = metrics.path("gauges");
     long batches = gauges.path("groupCommit.batches").path("value").asLong();
     long batched = gauges.path("groupCommit.batchedEnvelopes").path("value").asLong();
     long alone = gauges.path("groupCommit.handedBack").path("value").asLong();
     System.out.printf("group commit so far: %d envelopes in %d batches (%.1f per batch), %d handed back to be"
         + " stored alone%n", batched, batches, batches == 0 ? 0.0 : (double) batched / batches, alone);
+    for (String timer : List.of("queueTime", "batchTime")) {
+      var t = metrics.path("timers").path("groupCommit." + timer);
+      double toMillis = millisPer(t.path("duration_units").asText("seconds"));
+      System.out.printf("  groupCommit.%s (the server's recent samples): p50 %.2f ms, p99 %.2f ms, mean %.2f ms%n",
+          timer, t.path("p50").asDouble() * toMillis, t.path("p99").asDouble() * toMillis,
+          t.path("mean").asDouble() * toMillis);
+    }
+  }
+
+  static double millisPer(String durationUnits) {
+    return switch (durationUnits) {
+      case "seconds" -> 1000.0;
+      case "milliseconds" -> 1.0;
+      case "microseconds" -> 0.001;
+      default -> throw new IllegalStateException("unexpected duration unit in the metrics: " + durationUnits);
+    };
   }
 
   static void waitHealthy(Process server, String url, Path log) throws Exception {

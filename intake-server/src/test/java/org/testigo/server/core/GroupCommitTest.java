@@ -125,6 +125,10 @@ class GroupCommitTest extends BothDatabases {
     assertThat(group.handedBack()).isZero();
     assertThat(group.batches()).as("16 concurrent writers and one group-commit thread make batches")
         .isLessThan(threads * each);
+    // The admin port's timers: one queue wait per envelope, one duration per batch.
+    assertThat(group.queueTime().getCount()).isEqualTo(threads * each);
+    assertThat(group.batchTime().getCount()).isEqualTo(group.batches());
+    assertThat(group.batchTime().getSnapshot().getMax()).isPositive();
     TransparencyLog log = new TransparencyLog(db.jdbi());
     log.sequence();
     assertThat(log.size() - leavesBefore).isEqualTo(threads * each);

@@ -281,6 +281,11 @@ class ReviewerApiAppTest {
       assertThat(ReviewerRequests.CLIENT.send(HttpRequest.newBuilder(source(p)).build(),
           HttpResponse.BodyHandlers.ofString()).statusCode()).as(p).isEqualTo(200);
     }
+    // The envelope API is a servlet outside Jersey (SubmissionsServlet): the port filter holds for it too.
+    HttpResponse<String> post = ReviewerRequests.CLIENT.send(HttpRequest.newBuilder(reviewer("/api/v1/submissions"))
+        .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).as(post.body()).isEqualTo(404);
   }
 
   static byte[] sealedReply(RecipientPublicKey to, String text) throws Exception {

@@ -36,18 +36,23 @@ public final class ClientReadExceptionMapper implements ExceptionMapper<IOExcept
 
   @Override
   public Response toResponse(IOException e) {
-    if (isClientCutOff(e)) {
-      return cutOff(uri, headers, retryAfter);
-    }
-    return UnexpectedExceptionMapper.unexpected(uri, headers, e);
+    return ErrorResponses.build(uri, headers, error(e, retryAfter, RequestLanguage.isApi(uri)));
   }
 
-  static Response cutOff(UriInfo uri, HttpHeaders headers, int retryAfter) {
-    LOG.info("request body cut off: the client sent too slowly or went away");
-    if (RequestLanguage.isApi(uri)) {
-      return ErrorResponses.build(uri, headers, 503, List.of("error.multipart"), retryAfter, null);
+  /** The answer to {@code e} for the API or the pages (logs it). */
+  static ErrorResponses.Error error(IOException e, int retryAfter, boolean api) {
+    if (isClientCutOff(e)) {
+      return cutOff(retryAfter, api);
     }
-    return ErrorResponses.build(uri, headers, 408, List.of("error.multipart"), null, null);
+    return UnexpectedExceptionMapper.unexpected(e);
+  }
+
+  static ErrorResponses.Error cutOff(int retryAfter, boolean api) {
+    LOG.info("request body cut off: the client sent too slowly or went away");
+    if (api) {
+      return new ErrorResponses.Error(503, List.of("error.multipart"), retryAfter, null);
+    }
+    return ErrorResponses.Error.of(408, "error.multipart");
   }
 
   /** Idle timeout ({@link TimeoutException}) or a client that closed ({@link EofException}). */
@@ -77,13 +82,18 @@ public final class ClientReadExceptionMapper implements ExceptionMapper<IOExcept
 
     @Override
     public Response toResponse(BadMessageException e) {
+      return ErrorResponses.build(uri, headers, error(e, retryAfter, RequestLanguage.isApi(uri)));
+    }
+
+    /** The answer to {@code e} for the API or the pages (logs it). */
+    static ErrorResponses.Error error(BadMessageException e, int retryAfter, boolean api) {
       if (e.getCode() == 408) {
-        return cutOff(uri, headers, retryAfter);
+        return cutOff(retryAfter, api);
       }
       if (e.getCode() >= 400 && e.getCode() < 500) {
-        return ErrorResponses.build(uri, headers, e.getCode(), List.of("error.request"), null, null);
+        return ErrorResponses.Error.of(e.getCode(), "error.request");
       }
-      return UnexpectedExceptionMapper.unexpected(uri, headers, e);
+      return UnexpectedExceptionMapper.unexpected(e);
     }
   }
 }

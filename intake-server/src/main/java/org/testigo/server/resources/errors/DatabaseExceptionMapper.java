@@ -30,10 +30,15 @@ public final class DatabaseExceptionMapper implements ExceptionMapper<JdbiExcept
 
   @Override
   public Response toResponse(JdbiException e) {
+    return ErrorResponses.build(uri, headers, error(e, retryAfter));
+  }
+
+  /** The answer to {@code e}, for Jersey's resources and the API's servlets alike (logs it). */
+  static ErrorResponses.Error error(JdbiException e, int retryAfter) {
     if (StorageUnavailableException.isOutage(e)) {
       LOG.warn("database unreachable: {}", e.getClass().getName());
-      return ErrorResponses.build(uri, headers, 503, List.of("error.unavailable"), retryAfter, null);
+      return StorageUnavailableExceptionMapper.error(retryAfter);
     }
-    return UnexpectedExceptionMapper.unexpected(uri, headers, e);
+    return UnexpectedExceptionMapper.unexpected(e);
   }
 }

@@ -14,25 +14,40 @@ import org.testigo.server.views.Pages;
  * Builds error responses: Dropwizard's {@link ErrorMessage} JSON for the API, a localized
  * HTML page for the source pages. Neither ever contains request content.
  */
-final class ErrorResponses {
+public final class ErrorResponses {
   private ErrorResponses() {}
 
-  static Response build(UriInfo uri, HttpHeaders headers, int status, List<String> keys,
-      Integer retryAfter, String errorId) {
-    Messages m = RequestLanguage.of(uri, headers);
-    Response.ResponseBuilder b = Response.status(status);
-    if (retryAfter != null) {
-      b.header("Retry-After", retryAfter.toString());
+  /**
+   * What an error answers, whatever its form: the status, the message keys, the Retry-After
+   * seconds (or null) and the error id of an unexpected error (or null). The mappers decide it
+   * for Jersey's resources, {@link ApiErrors} for the API's servlets.
+   */
+  public record Error(int status, List<String> keys, Integer retryAfter, String errorId) {
+    static Error of(int status, String key) {
+      return new Error(status, List.of(key), null, null);
+    }
+  }
+
+  static Response build(UriInfo uri, HttpHeaders headers, Error error) {
+    Response.ResponseBuilder b = Response.status(error.status());
+    if (error.retryAfter() != null) {
+      b.header("Retry-After", error.retryAfter().toString());
     }
     if (RequestLanguage.isApi(uri)) {
-      Messages en = Messages.of(org.testigo.server.views.Language.EN);
-      String text = String.join(" ", keys.stream().map(en::error).toList());
-      if (errorId != null) {
-        text = text + " " + errorId;
-      }
-      return b.type(MediaType.APPLICATION_JSON_TYPE).entity(new ErrorMessage(status, text)).build();
+      return b.type(MediaType.APPLICATION_JSON_TYPE).entity(apiMessage(error)).build();
     }
+    Messages m = RequestLanguage.of(uri, headers);
     return b.type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
-        .entity(Pages.error(m, keys, errorId)).build();
+        .entity(Pages.error(m, error.keys(), error.errorId())).build();
+  }
+
+  /** The JSON body of an API error: Dropwizard's {@link ErrorMessage}, in English. */
+  public static ErrorMessage apiMessage(Error error) {
+    Messages en = Messages.of(org.testigo.server.views.Language.EN);
+    String text = String.join(" ", error.keys().stream().map(en::error).toList());
+    if (error.errorId() != null) {
+      text = text + " " + error.errorId();
+    }
+    return new ErrorMessage(error.status(), text);
   }
 }

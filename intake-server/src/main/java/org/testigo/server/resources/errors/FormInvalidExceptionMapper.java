@@ -14,6 +14,11 @@ public final class FormInvalidExceptionMapper implements ExceptionMapper<FormInv
 
   @Override
   public Response toResponse(FormInvalidException e) {
-    return ErrorResponses.build(uri, headers, 400, e.messageKeys(), null, null);
+    return ErrorResponses.build(uri, headers, error(e));
+  }
+
+  /** The answer to {@code e}, for Jersey's resources and the API's servlets alike. */
+  static ErrorResponses.Error error(FormInvalidException e) {
+    return new ErrorResponses.Error(400, e.messageKeys(), null, null);
   }
 }

@@ -15,6 +15,11 @@ public final class InvalidInputExceptionMapper implements ExceptionMapper<Invali
 
   @Override
   public Response toResponse(InvalidInputException e) {
-    return ErrorResponses.build(uri, headers, 400, List.of(e.messageKey()), null, null);
+    return ErrorResponses.build(uri, headers, error(e));
+  }
+
+  /** The answer to {@code e}, for Jersey's resources and the API's servlets alike. */
+  static ErrorResponses.Error error(InvalidInputException e) {
+    return new ErrorResponses.Error(400, List.of(e.messageKey()), null, null);
   }
 }

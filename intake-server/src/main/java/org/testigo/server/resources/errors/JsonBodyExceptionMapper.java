@@ -18,6 +18,11 @@ public final class JsonBodyExceptionMapper implements ExceptionMapper<JsonProces
 
   @Override
   public Response toResponse(JsonProcessingException e) {
-    return ErrorResponses.build(uri, headers, 400, List.of("error.request"), null, null);
+    return ErrorResponses.build(uri, headers, error(e));
+  }
+
+  /** The answer to {@code e}, for Jersey's resources and the API's servlets alike. */
+  static ErrorResponses.Error error(JsonProcessingException e) {
+    return ErrorResponses.Error.of(400, "error.request");
   }
 }

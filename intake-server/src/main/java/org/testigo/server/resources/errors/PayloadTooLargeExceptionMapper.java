@@ -15,6 +15,11 @@ public final class PayloadTooLargeExceptionMapper implements ExceptionMapper<Pay
 
   @Override
   public Response toResponse(PayloadTooLargeException e) {
-    return ErrorResponses.build(uri, headers, 413, List.of("error.too_large"), null, null);
+    return ErrorResponses.build(uri, headers, error(e));
+  }
+
+  /** The answer to {@code e}, for Jersey's resources and the API's servlets alike. */
+  static ErrorResponses.Error error(PayloadTooLargeException e) {
+    return ErrorResponses.Error.of(413, "error.too_large");
   }
 }

@@ -15,6 +15,11 @@ public final class ServiceBusyExceptionMapper implements ExceptionMapper<Service
 
   @Override
   public Response toResponse(ServiceBusyException e) {
-    return ErrorResponses.build(uri, headers, 503, List.of("error.busy"), e.retryAfterSeconds(), null);
+    return ErrorResponses.build(uri, headers, error(e));
+  }
+
+  /** The answer to {@code e}, for Jersey's resources and the API's servlets alike. */
+  static ErrorResponses.Error error(ServiceBusyException e) {
+    return new ErrorResponses.Error(503, List.of("error.busy"), e.retryAfterSeconds(), null);
   }
 }

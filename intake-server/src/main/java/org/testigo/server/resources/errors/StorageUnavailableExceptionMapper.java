@@ -21,6 +21,11 @@ public final class StorageUnavailableExceptionMapper implements ExceptionMapper<
 
   @Override
   public Response toResponse(StorageUnavailableException e) {
-    return ErrorResponses.build(uri, headers, 503, List.of("error.unavailable"), retryAfter, null);
+    return ErrorResponses.build(uri, headers, error(retryAfter));
+  }
+
+  /** The answer to a storage outage, for Jersey's resources and the API's servlets alike. */
+  static ErrorResponses.Error error(int retryAfter) {
+    return new ErrorResponses.Error(503, List.of("error.unavailable"), retryAfter, null);
   }
 }

@@ -15,6 +15,11 @@ public final class SubmissionIdConflictExceptionMapper implements ExceptionMappe
 
   @Override
   public Response toResponse(SubmissionIdConflictException e) {
-    return ErrorResponses.build(uri, headers, 409, List.of("error.submission_id"), null, null);
+    return ErrorResponses.build(uri, headers, error(e));
+  }
+
+  /** The answer to {@code e}, for Jersey's resources and the API's servlets alike. */
+  static ErrorResponses.Error error(SubmissionIdConflictException e) {
+    return ErrorResponses.Error.of(409, "error.submission_id");
   }
 }

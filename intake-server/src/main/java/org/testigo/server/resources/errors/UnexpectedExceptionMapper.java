@@ -25,21 +25,30 @@ public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwabl
 
   @Override
   public Response toResponse(Throwable e) {
+    return ErrorResponses.build(uri, headers, error(e));
+  }
+
+  /** The answer to {@code e}, for Jersey's resources and the API's servlets alike. */
+  static ErrorResponses.Error error(Throwable e) {
     if (e instanceof WebApplicationException w && w.getResponse().getStatus() < 500) {
-      int status = w.getResponse().getStatus();
-      String key = status == 404 || status == 405 ? "error.not_found"
-          : status == 413 ? "error.too_large" : status == 415 ? "error.content_type" : "error.form";
-      return ErrorResponses.build(uri, headers, status, List.of(key), null, null);
+      return clientError(w.getResponse().getStatus());
     }
-    return unexpected(uri, headers, e);
+    return unexpected(e);
+  }
+
+  /** A 4xx decided by the HTTP layer (no such path or method, wrong content type...). */
+  static ErrorResponses.Error clientError(int status) {
+    String key = status == 404 || status == 405 ? "error.not_found"
+        : status == 413 ? "error.too_large" : status == 415 ? "error.content_type" : "error.form";
+    return ErrorResponses.Error.of(status, key);
   }
 
   /** Logs {@code e} under a fresh error id and answers 500 with only that id. */
-  static Response unexpected(UriInfo uri, HttpHeaders headers, Throwable e) {
+  static ErrorResponses.Error unexpected(Throwable e) {
     byte[] id = new byte[8];
     RANDOM.nextBytes(id);
     String errorId = HexFormat.of().formatHex(id);
     LOG.error("unexpected error {}: {}", errorId, e.getClass().getName(), e);
-    return ErrorResponses.build(uri, headers, 500, List.of("error.title"), null, errorId);
+    return new ErrorResponses.Error(500, List.of("error.title"), null, errorId);
   }
 }
