@@ -3,6 +3,7 @@ package org.testigo.crypto.envelope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
 import org.testigo.crypto.CryptoException;
 
 /**
@@ -14,7 +15,13 @@ final class ChunkReader {
   static final int MAX_CIPHERTEXT = EnvelopeHeader.CHUNK_SIZE + ChunkCipher.TAG_LENGTH;
   private final InputStream in;
   private final OutputStream copyTo;
-  private final byte[] buf = new byte[MAX_CIPHERTEXT + 1];
+  /**
+   * The first size of the buffer. It grows (to 64 KiB, then to a full chunk and one byte) only
+   * for an envelope that fills it: most reports are far smaller than one chunk, and zeroing
+   * 64 KiB for each of them cost more than reading them (SECURITY.md §21.11).
+   */
+  static final int INITIAL_BUFFER = 16 * 1024;
+  private byte[] buf = new byte[INITIAL_BUFFER];
   private boolean carry;
   private boolean last;
   private boolean finished;
@@ -41,8 +48,14 @@ final class ChunkReader {
       buf[0] = buf[MAX_CIPHERTEXT];
       filled = 1;
     }
-    filled += in.readNBytes(buf, filled, buf.length - filled);
-    if (filled == buf.length) {
+    while (true) {
+      filled += in.readNBytes(buf, filled, buf.length - filled);
+      if (filled < buf.length || buf.length == MAX_CIPHERTEXT + 1) {
+        break;
+      }
+      buf = Arrays.copyOf(buf, Math.min(buf.length * 4, MAX_CIPHERTEXT + 1));
+    }
+    if (filled == MAX_CIPHERTEXT + 1) {
       carry = true;
       last = false;
       bytesRead += MAX_CIPHERTEXT;

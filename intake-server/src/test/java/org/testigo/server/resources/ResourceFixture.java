@@ -6,8 +6,10 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.reset;
 import static org.mockito.Mockito.when;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -16,6 +18,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.identity.KeystoreParams;
 import org.testigo.crypto.key.RecipientPublicKey;
 import org.testigo.crypto.receipt.ReceiptParams;
@@ -74,6 +77,16 @@ final class ResourceFixture {
 
   List<RecipientPublicKey> recipients() {
     return keys.recipients();
+  }
+
+  /** An envelope of {@code size} payload bytes that start with {@code marker}. */
+  static byte[] sealed(String marker, String context, List<RecipientPublicKey> to, int size) throws IOException {
+    byte[] payload = new byte[size];
+    byte[] m = marker.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(m, 0, payload, 0, m.length);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Envelope.seal(new ByteArrayInputStream(payload), out, to, context, RANDOM);
+    return out.toByteArray();
   }
 
   /** Resets the mocks and the record of commits; stubs the store as described above. */

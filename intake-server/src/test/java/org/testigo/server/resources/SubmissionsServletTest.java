@@ -9,8 +9,6 @@ import static org.mockito.Mockito.verifyNoInteractions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.jackson.Jackson;
 import jakarta.servlet.DispatcherType;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -92,12 +90,7 @@ class SubmissionsServletTest {
 
   static byte[] sealed(String context, List<org.testigo.crypto.key.RecipientPublicKey> to, int size)
       throws Exception {
-    byte[] payload = new byte[size];
-    byte[] m = MARKER.getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(m, 0, payload, 0, m.length);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Envelope.seal(new ByteArrayInputStream(payload), out, to, context, ResourceFixture.RANDOM);
-    return out.toByteArray();
+    return ResourceFixture.sealed(MARKER, context, to, size);
   }
 
   static byte[] valid() throws Exception {

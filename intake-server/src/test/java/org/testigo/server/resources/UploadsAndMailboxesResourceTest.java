@@ -11,8 +11,6 @@ import io.dropwizard.testing.junit5.ResourceExtension;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,12 +82,7 @@ class UploadsAndMailboxesResourceTest {
 
   static byte[] sealed(String context, List<org.testigo.crypto.key.RecipientPublicKey> to, int size)
       throws Exception {
-    byte[] payload = new byte[size];
-    byte[] m = MARKER.getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(m, 0, payload, 0, m.length);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Envelope.seal(new ByteArrayInputStream(payload), out, to, context, ResourceFixture.RANDOM);
-    return out.toByteArray();
+    return ResourceFixture.sealed(MARKER, context, to, size);
   }
 
   static byte[] valid() throws Exception {
