@@ -251,8 +251,7 @@ public final class SubmissionBenchmark {
     long target = rows(db, "envelopes");
     System.out.printf("equal tables: bare inserts with %d clients up to %,d rows (the envelopes table), at most %s%n",
         clients, target, API_WARMUP);
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    try {
+    onPool(clients, pool -> {
       long deadline = System.nanoTime() + API_WARMUP.toNanos();
       long have = rows(db, "bench_raw");
       while (have < target && System.nanoTime() < deadline) {
@@ -260,10 +259,8 @@ public final class SubmissionBenchmark {
         have = rows(db, "bench_raw");
         System.out.printf("  %,d rows; last %.0f s: %.0f rows/s%n", have, l.seconds(), l.perSecond());
       }
-    } finally {
-      pool.shutdownNow();
-      pool.awaitTermination(30, TimeUnit.SECONDS);
-    }
+      return null;
+    });
   }
 
   static long rows(String db, String table) throws java.sql.SQLException {
@@ -282,8 +279,7 @@ public final class SubmissionBenchmark {
    */
   static void warmUp(Action upload, int clients) throws Exception {
     System.out.printf("warm-up: %s of API uploads with %d clients%n", API_WARMUP, clients);
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    try {
+    onPool(clients, pool -> {
       long count = 0;
       double seconds = 0;
       for (Duration done = Duration.ZERO; done.compareTo(API_WARMUP) < 0; done = done.plus(WARMUP_REPORT_EVERY)) {
@@ -301,10 +297,8 @@ public final class SubmissionBenchmark {
               seconds, count / seconds, l.seconds(), l.perSecond(), l.cpuMillisPerOp());
         }
       }
-    } finally {
-      pool.shutdownNow();
-      pool.awaitTermination(30, TimeUnit.SECONDS);
-    }
+      return null;
+    });
   }
 
   /** Uploads of the envelopes to the API path; closing releases the client's connections. */
@@ -431,14 +425,8 @@ public final class SubmissionBenchmark {
       }
     };
     if (SEALED_WARMUP.toSeconds() > 0) {
-      ExecutorService pool = Executors.newFixedThreadPool(clients);
-      try {
-        Load w = phase(pool, clients, form, SEALED_WARMUP);
-        System.out.printf("warm-up: %s of server-sealed reports, %.2f reports/s%n", SEALED_WARMUP, w.perSecond());
-      } finally {
-        pool.shutdownNow();
-        pool.awaitTermination(30, TimeUnit.SECONDS);
-      }
+      Load w = onPool(clients, pool -> phase(pool, clients, form, SEALED_WARMUP));
+      System.out.printf("warm-up: %s of server-sealed reports, %.2f reports/s%n", SEALED_WARMUP, w.perSecond());
     }
     ReceiptParams params = receiptParams(repo);
     byte[] salt = new byte[32];
@@ -509,6 +497,22 @@ public final class SubmissionBenchmark {
 
   interface Action {
     void run(int i) throws Exception;
+  }
+
+  /** What runs on a pool of client threads. */
+  interface OnPool<T> {
+    T run(ExecutorService pool) throws Exception;
+  }
+
+  /** Runs {@code body} on a new pool of {@code clients} threads, and stops the pool after it. */
+  static <T> T onPool(int clients, OnPool<T> body) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      return body.run(pool);
+    } finally {
+      pool.shutdownNow();
+      pool.awaitTermination(30, TimeUnit.SECONDS);
+    }
   }
 
   /** What one or more timed runs of a workload did; {@code cpuNanos} is this process's CPU time. */
