@@ -26,6 +26,7 @@ import org.testigo.server.cli.DbMigrateCommand;
 import org.testigo.server.cli.ExportEnvelopeCommand;
 import org.testigo.server.cli.ExportEnvelopeTask;
 import org.testigo.server.cli.LogKeyCommand;
+import org.testigo.server.cli.RestrictedLogLevelTask;
 import org.testigo.server.cli.UpdateManifestTask;
 import org.testigo.server.config.IntakeConfiguration;
 import org.testigo.server.config.KeySettings;
@@ -45,6 +46,7 @@ import org.testigo.server.core.TransactionRunner;
 import org.testigo.server.db.Migrations;
 import org.testigo.server.core.CurrentEnvelopes;
 import org.testigo.server.demo.DemoOrganisation;
+import org.testigo.server.edge.Edge;
 import org.testigo.server.log.RewrapLogResource;
 import org.testigo.server.reviewer.core.ReviewerService;
 import org.testigo.server.reviewer.core.RewrapService;
@@ -147,6 +149,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     env.healthChecks().register("manifest", new ManifestHealthCheck(keys, clock));
     onionServices(config, env);
     env.admin().addTask(new ExportEnvelopeTask(envelopes, data.resolve("exports")));
+    env.admin().addTask(new RestrictedLogLevelTask());
     env.admin().addTask(new UpdateManifestTask(new ManifestUpdater(keys, config.getKeys().manifestFile(data),
         logKey.publicKey(), log, clock)));
     if (config.getKeys().isDemoBootstrap()) {
@@ -287,6 +290,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
   }
 
   private static void safety(Environment env, LimitSettings limits) {
+    Edge.install(env);
     env.servlets().addFilter("security-headers", new SecurityHeadersFilter())
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), true, "/*");
     env.admin().addFilter("security-headers", new SecurityHeadersFilter())

@@ -31,6 +31,9 @@ import org.testigo.crypto.sign.SigningPublicKey;
  * {@code tag="testigo-reviewer-v1"}. The lifetime {@code expires - created} is at most
  * five minutes; {@link #CLOCK_SKEW} is tolerated on both ends.
  *
+ * <p>Both fields must be in canonical form: exactly the serialization of what they parse to
+ * (no parameter or member twice, no second header line, single spaces), or they are refused.
+ *
  * <p>What {@link #verify} does NOT do: it does not check that the nonce is fresh (the
  * server's replay store must), and it does not check that the body matches the
  * {@code Content-Digest} (the server must hash the body it reads and compare with
@@ -162,6 +165,14 @@ public final class ReviewerRequestSignature {
     if (!covered.equals(expected) || !p.keySet().equals(PARAMS)) {
       return Optional.empty();
     }
+    // Canonical form only: each field must be exactly what the serializer makes of what was
+    // parsed. This refuses a parameter or a member given twice (the parser keeps the last),
+    // two header lines joined into one value, and any other spelling of the same signature.
+    String serializedInput = StructuredFields.serializeInnerList(covered, p);
+    if (!r.signatureInput().strip().equals(label + "=" + serializedInput)
+        || !r.signature().strip().equals(label + "=" + StructuredFields.serializeBareItem(sig))) {
+      return Optional.empty();
+    }
     long created = (Long) p.get("created");
     long expires = (Long) p.get("expires");
     String nonce = (String) p.get("nonce");
@@ -191,7 +202,7 @@ public final class ReviewerRequestSignature {
       return Optional.empty();
     }
     byte[] base = SignatureBase.build(components(covered, r.method(), r.authority(), r.path(),
-        r.query(), digestField), StructuredFields.serializeInnerList(covered, p));
+        r.query(), digestField), serializedInput);
     if (!key.get().verifyHttpSignatureBase(base, sig)) {
       return Optional.empty();
     }

@@ -86,6 +86,38 @@ class ReviewerRequestSignatureTest {
   }
 
   @Test
+  void verify_refusesEveryNonCanonicalSpellingOfAValidSignature() throws Exception {
+    var r = signedPost();
+    ReviewerRequestSignature.verify(r, KEYS, NOW);
+    String input = r.signatureInput();
+    String sig = r.signature();
+    String nonce = input.replaceAll(".*(;nonce=\"[^\"]+\").*", "$1");
+    var cases = new ReviewerRequestSignature.Request[] {
+        // the same header line twice, as a server joins repeated lines
+        with(r, s -> s + ", " + s, r.path(), r.query()),
+        with(r, s -> s + "," + s, r.path(), r.query()),
+        new ReviewerRequestSignature.Request(r.method(), r.authority(), r.path(), r.query(), r.contentDigest(),
+            input, sig + ", " + sig),
+        // a parameter twice (the parser keeps the last one)
+        with(r, s -> s + nonce, r.path(), r.query()),
+        with(r, s -> s + ";alg=\"ed25519\"", r.path(), r.query()),
+        with(r, s -> s.replace(";tag=", ";tag=\"x\";tag="), r.path(), r.query()),
+        // other spellings of the same value
+        with(r, s -> s.replace("\" \"", "\"  \""), r.path(), r.query()),
+        with(r, s -> s.replace("(\"", "( \""), r.path(), r.query()),
+        with(r, s -> s.replace(";created=", ";created=0"), r.path(), r.query()),
+        new ReviewerRequestSignature.Request(r.method(), r.authority(), r.path(), r.query(), r.contentDigest(),
+            input, sig + ";x=1"),
+    };
+    for (var c : cases) {
+      assertThatThrownBy(() -> ReviewerRequestSignature.verify(c, KEYS, NOW))
+          .as(c.signatureInput() + " / " + c.signature()).isInstanceOf(CryptoException.class);
+    }
+    // Surrounding whitespace is not part of a field value (RFC 9110 section 5.5).
+    ReviewerRequestSignature.verify(with(r, s -> " " + s + " ", r.path(), r.query()), KEYS, NOW);
+  }
+
+  @Test
   void verify_failsOutsideTheTimeWindowOrWithAnUnknownKey() throws Exception {
     var r = signedPost();
     Duration skew = ReviewerRequestSignature.CLOCK_SKEW;

@@ -23,7 +23,9 @@ public final class RefusedBodyFilter implements ContainerResponseFilter {
   }
 
   private static boolean carriesBody(ContainerRequestContext request) {
-    return carriesBody(request.getLength(), request.getHeaderString("Transfer-Encoding"));
+    // Not request.getLength(): Jersey parses it as an int and throws for 2^31 and more.
+    String length = request.getHeaderString("Content-Length");
+    return length != null && !length.strip().matches("0*") || request.getHeaderString("Transfer-Encoding") != null;
   }
 
   /** Whether a request with this Content-Length (-1: none) and Transfer-Encoding has a body. */

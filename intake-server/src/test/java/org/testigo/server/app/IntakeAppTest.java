@@ -56,7 +56,6 @@ import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
 import org.testigo.server.core.payload.PayloadReader;
 import org.testigo.server.demo.DemoOrganisation;
-import org.testigo.server.resources.SecurityHeadersFilter;
 import org.testigo.server.views.BrowserSealing;
 
 /**
@@ -186,7 +185,7 @@ class IntakeAppTest {
   void pages_carryStrictHeadersNoCookieNoServerAndStayUnder100KB() throws Exception {
     for (String path : List.of("/", "/report", "/status", "/assets/testigo.css", "/assets/testigo.js", "/nope", "/api/v1/manifest")) {
       HttpResponse<String> r = HttpForms.get(url(path), null);
-      assertThat(r.headers().firstValue("Content-Security-Policy")).contains(SecurityHeadersFilter.CSP);
+      assertThat(r.headers().firstValue("Content-Security-Policy")).contains(org.testigo.server.edge.SecurityHeaders.CSP);
       assertThat(r.headers().firstValue("Referrer-Policy")).contains("no-referrer");
       assertThat(r.headers().firstValue("Cache-Control")).contains("no-store");
       assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");

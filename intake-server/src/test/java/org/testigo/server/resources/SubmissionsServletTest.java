@@ -113,7 +113,7 @@ class SubmissionsServletTest {
     assertThat(r.statusCode()).as(body).isEqualTo(status);
     assertThat(r.headers().firstValue("Content-Type")).as(body).hasValueSatisfying(
         t -> assertThat(t).startsWith("application/json"));
-    assertThat(r.headers().firstValue("Content-Security-Policy")).hasValue(SecurityHeadersFilter.CSP);
+    assertThat(r.headers().firstValue("Content-Security-Policy")).hasValue(org.testigo.server.edge.SecurityHeaders.CSP);
     assertThat(body).contains("\"code\":" + status).doesNotContain(MARKER).doesNotContainIgnoringCase("exception")
         .doesNotContain("at org.").doesNotContain("java.");
     return body;
@@ -128,7 +128,7 @@ class SubmissionsServletTest {
     assertThat(json.path("id").asText()).matches("[0-9a-f]{32}");
     assertThat(json.path("receivedDay").asText()).matches("\\d{4}-\\d{2}-\\d{2}");
     assertThat(json.size()).isEqualTo(2);
-    assertThat(r.headers().firstValue("Content-Security-Policy")).hasValue(SecurityHeadersFilter.CSP);
+    assertThat(r.headers().firstValue("Content-Security-Policy")).hasValue(org.testigo.server.edge.SecurityHeaders.CSP);
     assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
     assertThat(r.headers().firstValue("Set-Cookie")).isEmpty();
     assertThat(F.committed).hasSize(1);

@@ -274,7 +274,7 @@ class ReviewerApiAppTest {
     assertThat(ReviewerRequests.CLIENT.send(HttpRequest.newBuilder(source("/api/v1/reviewer/manifest")).build(),
         HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
     assertThat(ReviewerRequests.CLIENT.send(HttpRequest.newBuilder(source("/api/v1/%72eviewer/manifest")).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(400);
     for (String p : List.of("/", "/report", "/api/v1/manifest", "/assets/testigo.css")) {
       assertThat(ReviewerRequests.CLIENT.send(HttpRequest.newBuilder(reviewer(p)).build(),
           HttpResponse.BodyHandlers.ofString()).statusCode()).as(p).isEqualTo(404);
@@ -454,4 +454,162 @@ class ReviewerApiAppTest {
         Map.of(), null));
   }
 
+
+  /** Every spelling of a reviewer path that is not the canonical one (issue 17's table). */
+  static List<String> variants(String canonical, int port) {
+    String rest = canonical.substring("/api/v1/reviewer/".length());
+    String[] segs = canonical.substring(1).split("/");
+    java.util.List<String> v = new java.util.ArrayList<>();
+    for (int i = 0; i < segs.length; i++) { // a matrix parameter in each segment, and an empty one
+      String[] m = segs.clone();
+      m[i] = m[i] + ";x";
+      v.add("/" + String.join("/", m));
+      m[i] = segs[i] + ";";
+      v.add("/" + String.join("/", m));
+    }
+    v.addAll(List.of(
+        "/api/v1/reviewer%2f" + rest, "/api/v1/reviewer%2F" + rest, "/api%2fv1%2freviewer%2f" + rest,
+        "/api/v1/reviewer/%2e/" + rest, "/api/v1/x/%2e%2e/reviewer/" + rest, "/api/v1/reviewer%3bx/" + rest,
+        "/api/v1/reviewer%5c" + rest, "/api/v1/%72eviewer/" + rest, "/api/v1/reviewer/%252f" + rest,
+        "/api/v1/reviewer/" + rest + "%00",
+        "/api/v1/reviewer/./" + rest, "/api/v1/x/../reviewer/" + rest, "/api/v1/reviewer/" + rest + "/.",
+        "/api/v1/reviewer/" + rest + "/x/..", "/api/v1/reviewer/..;/reviewer/" + rest, "/..;/api/v1/reviewer/" + rest,
+        "/api/v1/reviewer/..;/" + rest,
+        "//api/v1/reviewer/" + rest, "/api//v1/reviewer/" + rest, "/api/v1/reviewer//" + rest,
+        canonical + "/", canonical + "//",
+        "/API/v1/reviewer/" + rest, "/api/V1/reviewer/" + rest, "/api/v1/Reviewer/" + rest,
+        "/api/v1/REVIEWER/" + rest, "/api/v1/reviewer/" + rest.toUpperCase(java.util.Locale.ROOT),
+        "/api/v1/reviewer\\" + rest, "/api/v1/reviewer/" + rest + "#x",
+        "http://127.0.0.1:" + port + "/api/v1/reviewer;x/" + rest,
+        "/api/v1/reviewer/" + rest.replace("/", "/;x/")));
+    v.removeIf(canonical::equals);
+    return v;
+  }
+
+  @Test
+  @Order(9)
+  void reviewerApi_answersNoSpellingOfAPathWithoutAValidSignature_andRefusedRequestsChangeNothing() throws Exception {
+    int port = APP.getPort(1);
+    String id = reportId;
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    List<String[]> endpoints = List.of(
+        new String[] {"GET", "/api/v1/reviewer/submissions"}, new String[] {"GET", "/api/v1/reviewer/submissions/envelopes"},
+        new String[] {"GET", "/api/v1/reviewer/submissions/" + id + "/envelope"},
+        new String[] {"GET", "/api/v1/reviewer/submissions/" + id + "/reply-key"},
+        new String[] {"GET", "/api/v1/reviewer/events"}, new String[] {"GET", "/api/v1/reviewer/manifest"},
+        new String[] {"GET", "/api/v1/reviewer/rewraps"}, new String[] {"GET", "/api/v1/reviewer/rewraps/" + id + "/0"},
+        new String[] {"POST", "/api/v1/reviewer/submissions/" + id + "/replies"},
+        new String[] {"POST", "/api/v1/reviewer/cases/" + id + "/events"},
+        new String[] {"POST", "/api/v1/reviewer/challenges"}, new String[] {"POST", "/api/v1/reviewer/rewraps/" + id});
+    SigningPrivateKey removed = SigningPrivateKey.generate(RANDOM);
+    int requests = 0;
+    for (String[] e : endpoints) {
+      String method = e[0];
+      byte[] b = method.equals("POST") ? body : null;
+      // the canonical path, unsigned: the one generic 401
+      assertThat(org.testigo.server.edge.RawHttp.exchange(port,
+          org.testigo.server.edge.RawHttp.request(method, e[1], port, Map.of(), b)).status()).as(e[1]).isEqualTo(401);
+      List<String> table = variants(e[1], port);
+      assertThat(table).hasSizeGreaterThanOrEqualTo(25);
+      Map<String, Long> before = rowCounts();
+      long verified = 0;
+      for (String target : table) {
+        String path = target.startsWith("http://") ? target.substring(target.indexOf('/', 7)) : target;
+        boolean reachesAuth = org.testigo.server.edge.CanonicalPath.isCanonical(path)
+            && path.startsWith("/api/v1/reviewer/");
+        for (String mode : List.of("unsigned", "removed", "expired", "alice-canonical", "alice-variant")) {
+          Map<String, String> h = switch (mode) {
+            case "unsigned" -> Map.of();
+            case "removed" -> signedHeaders(removed, method, port, path, b);
+            case "expired" -> signedHeaders(BOB.signingKey(), method, port, path, b);
+            case "alice-canonical" -> signedHeaders(ALICE.signingKey(), method, port, e[1], b);
+            default -> signedHeaders(ALICE.signingKey(), method, port, path, b);
+          };
+          org.testigo.server.edge.RawHttp.Answer a = org.testigo.server.edge.RawHttp.exchange(port,
+              org.testigo.server.edge.RawHttp.request(method, target, port, h, b));
+          requests++;
+          assertThat(a.status()).as(mode + " " + method + " " + target).isBetween(400, 499);
+          assertThat(a.header("X-Content-Type-Options")).as(target).isEqualTo("nosniff");
+          assertThat(a.text()).as(target).doesNotContain("Exception").doesNotContain(id);
+          if (mode.equals("alice-variant") && reachesAuth) {
+            verified++;
+          }
+        }
+      }
+      Map<String, Long> after = rowCounts();
+      // A nonce is spent exactly when a signature verified: alice's own signature over a path
+      // that is canonical and under the reviewer prefix (e.g. an upper-case last segment: 404).
+      before.merge("reviewer_nonces", verified, Long::sum);
+      assertThat(after).as(e[1]).isEqualTo(before);
+    }
+    assertThat(requests).isGreaterThan(12 * 25 * 5);
+  }
+
+  static Map<String, String> signedHeaders(SigningPrivateKey key, String method, int port, String rawPath, byte[] body)
+      throws Exception {
+    byte[] sha = body == null ? null : MessageDigest.getInstance("SHA-256").digest(body);
+    var h = org.testigo.crypto.httpsig.ReviewerRequestSignature.sign(key, method, "127.0.0.1:" + port, rawPath, null,
+        sha, Instant.now(), ReviewerRequests.lifetime(), RANDOM);
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("Signature-Input", h.signatureInput());
+    m.put("Signature", h.signature());
+    if (h.contentDigest() != null) {
+      m.put("Content-Digest", h.contentDigest());
+      m.put("Content-Type", "application/octet-stream");
+    }
+    return m;
+  }
+
+  @Test
+  @Order(10)
+  void signatureFieldsGivenTwice_areRefusedAndSpendNoNonce() throws Exception {
+    int port = APP.getPort(1);
+    String path = "/api/v1/reviewer/submissions";
+    Map<String, String> h = signedHeaders(ALICE.signingKey(), "GET", port, path, null);
+    for (String twice : List.of("Signature-Input", "Signature")) {
+      StringBuilder extra = new StringBuilder();
+      h.forEach((k, v) -> extra.append(k).append(": ").append(v).append("\r\n"));
+      extra.append(twice).append(": ").append(h.get(twice)).append("\r\n");
+      byte[] req = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n" + extra
+          + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+      Map<String, Long> before = rowCounts();
+      org.testigo.server.edge.RawHttp.Answer a = org.testigo.server.edge.RawHttp.exchange(port, req);
+      assertThat(a.status()).as(twice).isEqualTo(401);
+      assertThat(a.text()).isEqualTo(UNAUTHORISED);
+      assertThat(rowCounts()).isEqualTo(before);
+    }
+    // A parameter given twice inside one field.
+    Map<String, String> dup = new LinkedHashMap<>(h);
+    dup.put("Signature-Input", h.get("Signature-Input") + ";alg=\"ed25519\"");
+    Map<String, Long> before = rowCounts();
+    assertThat(org.testigo.server.edge.RawHttp.exchange(port,
+        org.testigo.server.edge.RawHttp.request("GET", path, port, dup, null)).status()).isEqualTo(401);
+    assertThat(rowCounts()).isEqualTo(before);
+    // The same headers once: accepted, and its nonce spent.
+    assertThat(org.testigo.server.edge.RawHttp.exchange(port,
+        org.testigo.server.edge.RawHttp.request("GET", path, port, h, null)).status()).isEqualTo(200);
+    before.merge("reviewer_nonces", 1L, Long::sum);
+    assertThat(rowCounts()).isEqualTo(before);
+  }
+
+  @Test
+  @Order(11)
+  void aVerifiedRequestRefusedLater_spendsItsNonce_andTheTextsSayWhatHappened() throws Exception {
+    int port = APP.getPort(1);
+    Map<String, Long> before = rowCounts();
+    org.testigo.server.edge.RawHttp.Answer wrongMethod = org.testigo.server.edge.RawHttp.exchange(port,
+        org.testigo.server.edge.RawHttp.request("DELETE", "/api/v1/reviewer/manifest", port,
+            signedHeaders(ALICE.signingKey(), "DELETE", port, "/api/v1/reviewer/manifest", null), null));
+    assertThat(wrongMethod.status()).isEqualTo(405);
+    assertThat(wrongMethod.text()).contains("not allowed").doesNotContain("Not found");
+    byte[] body = "x".getBytes(StandardCharsets.UTF_8);
+    String replies = "/api/v1/reviewer/submissions/" + reportId + "/replies";
+    org.testigo.server.edge.RawHttp.Answer auditor = org.testigo.server.edge.RawHttp.exchange(port,
+        org.testigo.server.edge.RawHttp.request("POST", replies, port,
+            signedHeaders(CAROL.signingKey(), "POST", port, replies, body), body));
+    assertThat(auditor.status()).isEqualTo(403);
+    assertThat(auditor.text()).contains("not allowed").doesNotContain("form");
+    before.merge("reviewer_nonces", 2L, Long::sum);
+    assertThat(rowCounts()).isEqualTo(before);
+  }
 }

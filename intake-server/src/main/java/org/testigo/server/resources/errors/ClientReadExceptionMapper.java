@@ -21,7 +21,8 @@ import org.testigo.server.resources.RequestLanguage;
  * The source pages answer 408 with the generic "arrived incomplete" page. The API answers
  * 503 with Retry-After and the same message: its clients (the browser uploader, the shelter
  * tool) resume or re-send after a 5xx and treat most 4xx as final, and a piece cut off on a
- * slow link must be resumed, not abandoned. Any other {@link IOException} (a disk that
+ * slow link must be resumed, not abandoned. A body that Jetty's parser refused as malformed
+ * (bad chunking) is a 400, never a cut-off. Any other {@link IOException} (a disk that
  * failed) is unexpected (500 with an error id).
  */
 public final class ClientReadExceptionMapper implements ExceptionMapper<IOException> {
@@ -41,6 +42,11 @@ public final class ClientReadExceptionMapper implements ExceptionMapper<IOExcept
 
   /** The answer to {@code e} for the API or the pages (logs it). */
   static ErrorResponses.Error error(IOException e, int retryAfter, boolean api) {
+    int refused = malformed(e);
+    if (refused != 0) {
+      LOG.info("request body refused by the HTTP parser ({})", refused);
+      return ErrorResponses.Error.of(refused, "error.request");
+    }
     if (isClientCutOff(e)) {
       return cutOff(retryAfter, api);
     }
@@ -53,6 +59,21 @@ public final class ClientReadExceptionMapper implements ExceptionMapper<IOExcept
       return new ErrorResponses.Error(503, List.of("error.multipart"), retryAfter, null);
     }
     return ErrorResponses.Error.of(408, "error.multipart");
+  }
+
+  /**
+   * The 4xx status (other than 408) of a body that Jetty's parser refused (bad chunking, a
+   * chunk extension with a line break: request smuggling), whatever exception wraps it; 0 if
+   * the body was not refused as malformed. Such a body is the client's fault, never a cut-off
+   * to retry.
+   */
+  static int malformed(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof HttpException h && h.getCode() >= 400 && h.getCode() < 500 && h.getCode() != 408) {
+        return h.getCode();
+      }
+    }
+    return 0;
   }
 
   /** Idle timeout ({@link TimeoutException}) or a client that closed ({@link EofException}). */

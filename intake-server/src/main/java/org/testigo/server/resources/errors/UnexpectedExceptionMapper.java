@@ -38,8 +38,15 @@ public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwabl
 
   /** A 4xx decided by the HTTP layer (no such path or method, wrong content type...). */
   static ErrorResponses.Error clientError(int status) {
-    String key = status == 404 || status == 405 ? "error.not_found"
-        : status == 413 ? "error.too_large" : status == 415 ? "error.content_type" : "error.form";
+    String key = switch (status) {
+      case 403 -> "error.forbidden";
+      case 404 -> "error.not_found";
+      case 405 -> "error.method";
+      case 413 -> "error.too_large";
+      case 415 -> "error.content_type";
+      case 400 -> "error.form";
+      default -> "error.request";
+    };
     return ErrorResponses.Error.of(status, key);
   }
 

@@ -10,17 +10,31 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
+import org.testigo.server.edge.CanonicalPath;
 
 /**
- * Separates the reviewer API from the source side by port: reviewer paths are served only on
- * the reviewer connector, and the reviewer connector serves nothing else. Every other
- * combination gets a bare 404, the same as a path that does not exist. Until the server has
+ * Separates the reviewer API from the source side by connector, on the raw request path (which
+ * {@link org.testigo.server.edge.EdgeHandler} has already required to be canonical, so it
+ * decodes to itself and every later layer routes what this one saw):
+ * <ul>
+ *   <li>on the reviewer connector only {@code /api/v1/reviewer/...} is served, and each such
+ *       request is marked {@link #REVIEWER}, which makes {@link SignatureAuthFilter} require a
+ *       valid signature whatever the path (deny by default);</li>
+ *   <li>on every other connector a path that mentions the reviewer API in any case is refused
+ *       and the rest is marked {@link #SOURCE}.</li>
+ * </ul>
+ * Every refusal is a bare 404, the same as a path that does not exist. Until the server has
  * started (ports known) every request is refused the same way.
  */
 public final class ReviewerPortFilter implements Filter, ServerLifecycleListener {
+  /** The request attribute naming the connector a request arrived on. */
+  public static final String CONNECTOR = "testigo.connector";
+  public static final String SOURCE = "source";
+  public static final String REVIEWER = "reviewer";
   private static final byte[] NOT_FOUND =
       "{\"code\":404,\"message\":\"Not found.\"}".getBytes(StandardCharsets.US_ASCII);
   private final int connectorIndex;
@@ -57,17 +71,18 @@ public final class ReviewerPortFilter implements Filter, ServerLifecycleListener
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     HttpServletRequest http = (HttpServletRequest) request;
-    String path = (http.getServletPath() == null ? "" : http.getServletPath())
-        + (http.getPathInfo() == null ? "" : http.getPathInfo());
-    boolean reviewerPath = SignatureAuthFilter.isReviewerPath(path)
-        || http.getRequestURI() != null && http.getRequestURI().toLowerCase().contains("reviewer");
+    String raw = http.getRequestURI() == null ? "" : http.getRequestURI();
     int port = reviewerPort;
-    boolean onReviewerPort = port > 0 && http.getLocalPort() == port;
-    if (reviewerPath && enabled && onReviewerPort && SignatureAuthFilter.isReviewerPath(path)) {
-      chain.doFilter(request, response);
-      return;
-    }
-    if (!reviewerPath && !onReviewerPort && (port > 0 || !enabled)) {
+    boolean started = port > 0 || !enabled;
+    boolean onReviewerPort = enabled && port > 0 && http.getLocalPort() == port;
+    if (onReviewerPort) {
+      request.setAttribute(CONNECTOR, REVIEWER);
+      if (CanonicalPath.isCanonical(raw) && SignatureAuthFilter.isReviewerPath(raw)) {
+        chain.doFilter(request, response);
+        return;
+      }
+    } else if (started && !raw.toLowerCase(Locale.ROOT).contains("reviewer")) {
+      request.setAttribute(CONNECTOR, SOURCE);
       chain.doFilter(request, response);
       return;
     }

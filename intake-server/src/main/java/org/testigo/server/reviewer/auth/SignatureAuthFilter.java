@@ -8,6 +8,7 @@ import jakarta.ws.rs.container.PreMatching;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.Fingerprint;
@@ -16,12 +17,18 @@ import org.testigo.crypto.manifest.ReviewerEntry;
 import org.testigo.server.core.KeyState;
 
 /**
- * Authenticates every request under {@code /api/v1/reviewer}: an RFC 9421 signature in the
- * Testigo profile ({@link ReviewerRequestSignature}) by a signing key listed and valid now in
- * the current key manifest, with a nonce never seen before. Anything else is aborted with the
- * one generic 401 before a resource runs, and records nothing. For requests with a body the
- * entity stream is replaced by a {@link VerifiedBody} that the resource must
- * {@link VerifiedBody#finish() finish} before committing.
+ * Authenticates every request that did not arrive on a source connector (deny by default: the
+ * decision is by connector, as {@link ReviewerPortFilter} marked it, never by path): an RFC 9421
+ * signature in the Testigo profile ({@link ReviewerRequestSignature}), each of its three fields
+ * given once, by a signing key listed and valid now in the current key manifest, with a nonce
+ * never seen before. Anything else is aborted with the one generic 401 before a resource runs.
+ *
+ * <p>A request's nonce is spent (a {@code reviewer_nonces} row) exactly when its signature
+ * verifies against a reviewer valid now, whatever the answer then is (a 400, 403, 404 or 405
+ * from the resource included): a signed request is single-use. A request refused before that
+ * (a non-canonical path, an unknown, removed or expired key, a bad signature) writes nothing.
+ * For requests with a body the entity stream is replaced by a {@link VerifiedBody} that the
+ * resource must {@link VerifiedBody#finish() finish} before committing.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION)
@@ -42,16 +49,23 @@ public final class SignatureAuthFilter implements ContainerRequestFilter {
     this.clock = clock;
   }
 
-  /** True for the reviewer API's paths (decoded, relative to the application root). */
-  public static boolean isReviewerPath(String relativePath) {
-    String p = relativePath.startsWith("/") ? relativePath.substring(1) : relativePath;
+  /** True for the reviewer API's raw paths ({@code /api/v1/reviewer} and below). */
+  public static boolean isReviewerPath(String rawPath) {
+    String p = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
     return p.equals(PATH_PREFIX) || p.startsWith(PATH_PREFIX + "/");
   }
 
   @Override
   public void filter(ContainerRequestContext ctx) {
-    if (!isReviewerPath(ctx.getUriInfo().getPath())) {
+    if (ReviewerPortFilter.SOURCE.equals(ctx.getProperty(ReviewerPortFilter.CONNECTOR))) {
       return;
+    }
+    for (String field : SIGNED_FIELDS) {
+      List<String> lines = ctx.getHeaders().get(field);
+      if (lines != null && lines.size() > 1) {
+        ctx.abortWith(UnauthorizedExceptionMapper.unauthorized());
+        return;
+      }
     }
     Instant now = clock.instant();
     URI uri = ctx.getUriInfo().getRequestUri();
@@ -80,6 +94,9 @@ public final class SignatureAuthFilter implements ContainerRequestFilter {
       ctx.setEntityStream(body);
     }
   }
+
+  private static final List<String> SIGNED_FIELDS = List.of(ReviewerRequestSignature.SIGNATURE_INPUT,
+      ReviewerRequestSignature.SIGNATURE, ReviewerRequestSignature.CONTENT_DIGEST);
 
   private Optional<ReviewerEntry> reviewer(Fingerprint signingKeyFingerprint, Instant at) {
     return keys.manifest().reviewers().stream()

@@ -13,7 +13,6 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import java.io.IOException;
 import java.util.Map;
 import org.testigo.server.reviewer.auth.ReviewerPrincipal;
-import org.testigo.server.reviewer.auth.SignatureAuthFilter;
 import org.testigo.server.reviewer.core.ChallengeService;
 
 /**
@@ -35,7 +34,7 @@ public final class ReviewerChallengesResource {
   @Consumes(MediaType.APPLICATION_OCTET_STREAM)
   public Response answer(@Context ContainerRequestContext ctx) throws IOException {
     var body = ReviewerSubmissionsResource.Bodies.verified(ctx);
-    ReviewerPrincipal principal = (ReviewerPrincipal) ctx.getProperty(SignatureAuthFilter.PRINCIPAL);
+    ReviewerPrincipal principal = ReviewerPrincipal.require(ctx);
     ChallengeService.Stored stored = challenges.answer(principal, body);
     return Response.status(201).entity(Map.of("seq", stored.seq(), "challengeId", stored.challengeId())).build();
   }

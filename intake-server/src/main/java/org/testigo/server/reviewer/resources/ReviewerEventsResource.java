@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.util.Map;
 import org.testigo.server.core.InvalidInputException;
 import org.testigo.server.reviewer.auth.ReviewerPrincipal;
-import org.testigo.server.reviewer.auth.SignatureAuthFilter;
 import org.testigo.server.reviewer.core.CaseEventService;
 import org.testigo.server.reviewer.core.ReviewerService;
 
@@ -42,7 +41,7 @@ public final class ReviewerEventsResource {
   @Consumes(MediaType.APPLICATION_OCTET_STREAM)
   public Response post(@PathParam("id") String id, @Context ContainerRequestContext ctx) throws IOException {
     var body = ReviewerSubmissionsResource.Bodies.verified(ctx);
-    ReviewerPrincipal principal = (ReviewerPrincipal) ctx.getProperty(SignatureAuthFilter.PRINCIPAL);
+    ReviewerPrincipal principal = ReviewerPrincipal.require(ctx);
     CaseEventService.Stored stored = events.post(ReviewerSubmissionsResource.parse(id), principal, body)
         .orElseThrow(NotFoundException::new);
     return Response.status(stored.created() ? 201 : 200)
@@ -52,7 +51,8 @@ public final class ReviewerEventsResource {
   @GET
   @Path("events")
   public ReviewerService.Page<CaseEventService.Listed> list(@QueryParam("after") @DefaultValue("0") long after,
-      @QueryParam("limit") @DefaultValue("100") int limit) {
+      @QueryParam("limit") @DefaultValue("100") int limit, @Context ContainerRequestContext ctx) {
+    ReviewerPrincipal.require(ctx);
     if (after < 0 || limit < 1 || limit > maxPageSize) {
       throw new InvalidInputException("error.form");
     }

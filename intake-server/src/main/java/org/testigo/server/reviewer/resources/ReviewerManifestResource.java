@@ -3,7 +3,10 @@ package org.testigo.server.reviewer.resources;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import org.testigo.server.core.KeyState;
+import org.testigo.server.reviewer.auth.ReviewerPrincipal;
 
 /**
  * {@code GET /api/v1/reviewer/manifest}: the armored signed key manifest chain the server
@@ -20,7 +23,8 @@ public final class ReviewerManifestResource {
 
   @GET
   @Produces("text/plain; charset=US-ASCII")
-  public String chain() {
+  public String chain(@Context ContainerRequestContext ctx) {
+    ReviewerPrincipal.require(ctx);
     return keys.armoredChain();
   }
 }

@@ -45,7 +45,7 @@ public final class ReviewerRewrapsResource {
   @Consumes(MediaType.APPLICATION_OCTET_STREAM)
   public Response post(@PathParam("id") String id, @Context ContainerRequestContext ctx) throws IOException {
     var body = ReviewerSubmissionsResource.Bodies.verified(ctx);
-    ReviewerPrincipal principal = (ReviewerPrincipal) ctx.getProperty(SignatureAuthFilter.PRINCIPAL);
+    ReviewerPrincipal principal = ReviewerPrincipal.require(ctx);
     RewrapService.Stored stored;
     try {
       stored = rewraps.rewrap(ReviewerSubmissionsResource.parse(id), principal, body)
@@ -59,7 +59,8 @@ public final class ReviewerRewrapsResource {
 
   @GET
   public ReviewerService.Page<RewrapService.Listed> list(@QueryParam("after") @DefaultValue("0") long after,
-      @QueryParam("limit") @DefaultValue("100") int limit) {
+      @QueryParam("limit") @DefaultValue("100") int limit, @Context ContainerRequestContext ctx) {
+    ReviewerPrincipal.require(ctx);
     if (after < 0 || limit < 1 || limit > maxPageSize) {
       throw new InvalidInputException("error.form");
     }
@@ -69,7 +70,9 @@ public final class ReviewerRewrapsResource {
   @GET
   @Path("{id}/{generation}")
   @Produces(MediaType.APPLICATION_OCTET_STREAM)
-  public byte[] header(@PathParam("id") String id, @PathParam("generation") String generation) {
+  public byte[] header(@PathParam("id") String id, @PathParam("generation") String generation,
+      @Context ContainerRequestContext ctx) {
+    ReviewerPrincipal.require(ctx);
     if (!generation.matches("[0-9]{1,9}")) {
       throw new NotFoundException();
     }

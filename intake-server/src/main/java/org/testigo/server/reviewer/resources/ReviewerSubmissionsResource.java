@@ -35,7 +35,8 @@ import org.testigo.server.reviewer.core.ReviewerService;
  * {@code /api/v1/reviewer/submissions}: the feed of submissions after a cursor, the same
  * page with its envelopes inline ({@code envelopes}), one envelope's ciphertext (streamed
  * from its chunks), the reply key of a report's mailbox, and
- * replies. Every request here has passed {@link SignatureAuthFilter}.
+ * replies. Every request here has passed {@link SignatureAuthFilter}, and every method reads
+ * its principal ({@link ReviewerPrincipal#require}).
  */
 @Path("/api/v1/reviewer/submissions")
 @Produces(MediaType.APPLICATION_JSON)
@@ -51,7 +52,8 @@ public final class ReviewerSubmissionsResource {
   @GET
   public ReviewerService.Page<ReviewerService.Submission> list(
       @QueryParam("after") @DefaultValue("0") long after,
-      @QueryParam("limit") @DefaultValue("100") int limit) {
+      @QueryParam("limit") @DefaultValue("100") int limit, @Context ContainerRequestContext ctx) {
+    ReviewerPrincipal.require(ctx);
     if (after < 0 || limit < 1 || limit > maxPageSize) {
       throw new InvalidInputException("error.form");
     }
@@ -63,7 +65,8 @@ public final class ReviewerSubmissionsResource {
   @Path("envelopes")
   @Produces(MediaType.APPLICATION_OCTET_STREAM)
   public Response batch(@QueryParam("after") @DefaultValue("0") long after,
-      @QueryParam("limit") @DefaultValue("100") int limit) {
+      @QueryParam("limit") @DefaultValue("100") int limit, @Context ContainerRequestContext ctx) {
+    ReviewerPrincipal.require(ctx);
     if (after < 0 || limit < 1 || limit > maxPageSize) {
       throw new InvalidInputException("error.form");
     }
@@ -74,7 +77,8 @@ public final class ReviewerSubmissionsResource {
   @GET
   @Path("{id}/envelope")
   @Produces(MediaType.APPLICATION_OCTET_STREAM)
-  public Response envelope(@PathParam("id") String id) {
+  public Response envelope(@PathParam("id") String id, @Context ContainerRequestContext ctx) {
+    ReviewerPrincipal.require(ctx);
     EnvelopeRecord record = service.envelope(parse(id)).orElseThrow(NotFoundException::new);
     StreamingOutput body = out -> service.copyTo(record, out);
     return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM_TYPE)
@@ -84,7 +88,8 @@ public final class ReviewerSubmissionsResource {
 
   @GET
   @Path("{id}/reply-key")
-  public Map<String, String> replyKey(@PathParam("id") String id) {
+  public Map<String, String> replyKey(@PathParam("id") String id, @Context ContainerRequestContext ctx) {
+    ReviewerPrincipal.require(ctx);
     RecipientPublicKey key = service.replyKey(parse(id)).orElseThrow(NotFoundException::new);
     return Map.of("replyPublicKey", Base64.getUrlEncoder().withoutPadding().encodeToString(key.toBytes()),
         "fingerprint", key.fingerprint().hex());
@@ -115,8 +120,8 @@ public final class ReviewerSubmissionsResource {
     private Bodies() {}
 
     static VerifiedBody verified(ContainerRequestContext ctx) {
-      if (!(ctx.getProperty(SignatureAuthFilter.PRINCIPAL) instanceof ReviewerPrincipal p)
-          || !(ctx.getProperty(SignatureAuthFilter.BODY) instanceof VerifiedBody body)) {
+      ReviewerPrincipal p = ReviewerPrincipal.require(ctx);
+      if (!(ctx.getProperty(SignatureAuthFilter.BODY) instanceof VerifiedBody body)) {
         throw new UnauthorizedException();
       }
       if (!p.mayWrite()) {
