@@ -22,9 +22,9 @@ public final class RestrictedLogLevelTask extends Task {
     super(NAME);
   }
 
-  /** True for the loggers this task may change. */
+  /** True for the loggers this task may change: {@code org.testigo} and Java names below it. */
   public static boolean allowed(String logger) {
-    return logger != null && (logger.equals(ALLOWED) || logger.startsWith(ALLOWED + "."));
+    return logger != null && logger.matches("org\\.testigo(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
   }
 
   @Override

@@ -10,9 +10,10 @@ public final class Edge {
 
   /**
    * Installs both when the server starts (after Dropwizard has built its handler tree), so they
-   * cover every connector, the admin one included.
+   * cover every connector, the admin one included; silences the {@link RequestSeeingLoggers}.
    */
   public static void install(Environment env) {
+    RequestSeeingLoggers.silence();
     env.lifecycle().addEventListener(new LifeCycle.Listener() {
       @Override
       public void lifeCycleStarting(LifeCycle event) {

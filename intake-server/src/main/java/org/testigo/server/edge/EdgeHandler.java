@@ -14,7 +14,8 @@ import org.eclipse.jetty.util.Callback;
  * it sets the {@link SecurityHeaders} on every response before anything else can write one, and
  * refuses, before any filter, servlet or resource sees it:
  * <ul>
- *   <li>a path that is not in {@link CanonicalPath canonical form} (400);</li>
+ *   <li>a path that is not in {@link CanonicalPath canonical form}, or an empty query (a bare
+ *       {@code ?}, which a signature would read as no query) (400);</li>
  *   <li>a {@code Content-Length} that is not a plain decimal number (400) or that is 2^31 or
  *       more (413): Jersey reads the length as an {@code int} and answered such a request with a
  *       500 and a stack trace in the log.</li>
@@ -30,14 +31,33 @@ public final class EdgeHandler extends Handler.Wrapper {
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     SecurityHeaders.setOn(response.getHeaders());
-    if (!CanonicalPath.isCanonical(request.getHttpURI().getPath())) {
+    String query = request.getHttpURI().getQuery();
+    if (!CanonicalPath.isCanonical(request.getHttpURI().getPath()) || query != null && query.isEmpty()) {
       return refuse(request, response, callback, 400);
     }
     int lengthStatus = contentLengthStatus(request);
     if (lengthStatus != 0) {
       return refuse(request, response, callback, lengthStatus);
     }
-    return super.handle(request, response, callback);
+    return super.handle(request, new HeadersKept(request, response), callback);
+  }
+
+  /**
+   * Sets the security headers again as the response commits: a servlet's {@code sendError}
+   * (Dropwizard's task servlet answering 404 or 405, say) resets the headers set above.
+   */
+  private static final class HeadersKept extends Response.Wrapper {
+    HeadersKept(Request request, Response wrapped) {
+      super(request, wrapped);
+    }
+
+    @Override
+    public void write(boolean last, ByteBuffer content, Callback callback) {
+      if (!isCommitted()) {
+        SecurityHeaders.setOn(getHeaders());
+      }
+      super.write(last, content, callback);
+    }
   }
 
   /** 0 if the Content-Length is absent or usable, else the status to refuse it with. */

@@ -199,7 +199,8 @@ class EdgeAppTest {
     Level root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getLevel();
     for (String query : List.of("logger=org.eclipse.jetty&level=DEBUG", "logger=org.eclipse.jetty.server&level=ALL",
         "logger=org.glassfish.jersey&level=TRACE", "level=DEBUG", "logger=ROOT&level=DEBUG",
-        "logger=org.testigo&logger=org.eclipse.jetty&level=DEBUG", "logger=org.testigoX&level=DEBUG")) {
+        "logger=org.testigo&logger=org.eclipse.jetty&level=DEBUG", "logger=org.testigoX&level=DEBUG",
+        "logger=org.testigo.%3Cscript%3E&level=DEBUG", "logger=org.testigo..x&level=DEBUG")) {
       RawHttp.Answer a = RawHttp.exchange(admin, RawHttp.request("POST", "/tasks/log-level?" + query, admin, Map.of(),
           new byte[0]));
       assertThat(a.status()).as(query).isNotEqualTo(200);
@@ -222,5 +223,70 @@ class EdgeAppTest {
     assertThat(a.status()).isEqualTo(405);
     assertThat(a.text()).contains("not allowed").doesNotContain("Not found");
     assertHardened("405", a);
+  }
+
+  @Test
+  void requestsThatUsedToWriteClientInputIntoTheLog_writeNothingOfIt() throws Exception {
+    String marker = "probe" + Long.toHexString(System.nanoTime());
+    int source = APP.getLocalPort();
+    int reviewer = APP.getPort(1);
+    EVENTS.clear();
+    String form = "Content-Type: application/x-www-form-urlencoded\r\n";
+    List<byte[]> requests = List.of(
+        ("PUT /api/v1/uploads/" + UPLOAD_ID + "?ua=" + marker + " HTTP/1.1\r\nHost: " + marker + ".example\r\n" + form
+            + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1),
+        ("GET /?lang=" + marker + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + form + "Connection: close\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1),
+        ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: Mozilla/5.0 " + marker + "\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1),
+        ("GET / HTTP/1.1\r\nHost: Mozilla/5.0 (X11) " + marker + "\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1),
+        ("POST /status?a=" + marker + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + form + "Content-Length: 0\r\n"
+            + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    for (int port : new int[] {source, reviewer}) {
+      for (byte[] r : requests) {
+        RawHttp.Answer a = RawHttp.exchange(port, r);
+        assertHardened(new String(r, 0, 40, StandardCharsets.ISO_8859_1), a);
+      }
+    }
+    // Clients that reset their connection in the middle of a response.
+    for (int i = 0; i < 10; i++) {
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.setReceiveBufferSize(1024);
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", source), 5000);
+        s.getOutputStream().write(("GET /assets/testigo.js?" + marker + "=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+        s.getInputStream().read(new byte[100]);
+        s.setSoLinger(true, 0);
+      }
+    }
+    Thread.sleep(500);
+    synchronized (EVENTS) {
+      for (String e : EVENTS) {
+        assertThat(e).doesNotContain(marker).doesNotContain(UPLOAD_ID).doesNotContain("\tat ");
+      }
+    }
+  }
+
+  @Test
+  void errorsWrittenByServletsOnTheAdminPort_carryTheSecurityHeadersToo() throws Exception {
+    int admin = APP.getAdminPort();
+    RawHttp.Answer unknownTask = RawHttp.exchange(admin, RawHttp.request("POST", "/tasks/nonexist", admin, Map.of(),
+        new byte[0]));
+    assertThat(unknownTask.status()).isEqualTo(404);
+    assertHardened("unknown task", unknownTask);
+    RawHttp.Answer getTask = RawHttp.exchange(admin, RawHttp.request("GET", "/tasks/gc", admin, Map.of(), null));
+    assertThat(getTask.status()).isEqualTo(405);
+    assertHardened("GET of a task", getTask);
+  }
+
+  @Test
+  void anEmptyQuery_isNotCanonicalEither() throws Exception {
+    for (int port : ports()) {
+      RawHttp.Answer a = RawHttp.exchange(port, RawHttp.request("GET", "/api/v1/reviewer/manifest?", port, Map.of(),
+          null));
+      assertThat(a.status()).isEqualTo(400);
+      assertHardened("empty query", a);
+    }
   }
 }
