@@ -53,10 +53,36 @@ public final class ReviewerClient {
     return r.body();
   }
 
+  /** A signed GET of a small JSON answer (at most {@link Bounded#SMALL_JSON_BYTES}). */
   public JsonNode getJson(String pathAndQuery) throws IOException {
+    return getJson(pathAndQuery, Bounded.SMALL_JSON_BYTES);
+  }
+
+  /**
+   * A signed GET of a JSON answer of at most {@code maxBytes} bytes: reading stops at the
+   * cap ({@link Bounded.TooLargeException}, the connection is dropped), and an answer that is
+   * not one JSON value is a {@link CliException} ({@link ExitCodes#SERVER}).
+   */
+  public JsonNode getJson(String pathAndQuery, int maxBytes) throws IOException {
     try (InputStream in = get(pathAndQuery)) {
-      return JSON.readTree(in);
+      return parse(Bounded.readAll(in, maxBytes, "the answer to " + pathOnly(pathAndQuery)), pathAndQuery);
     }
+  }
+
+  private static JsonNode parse(byte[] body, String path) {
+    try {
+      JsonNode n = JSON.readTree(body);
+      if (n == null || n.isMissingNode()) {
+        throw new IOException("empty");
+      }
+      return n;
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.SERVER, "the server's answer is not valid JSON (" + pathOnly(path) + ")");
+    }
+  }
+
+  private static String pathOnly(String pathAndQuery) {
+    return pathAndQuery.replaceAll("\\?.*", "");
   }
 
   /** A signed POST of {@code body} (application/octet-stream); returns the JSON answer. */
@@ -66,7 +92,7 @@ public final class ReviewerClient {
       if (r.statusCode() != 200 && r.statusCode() != 201) {
         throw failure(r.statusCode(), path);
       }
-      return JSON.readTree(in);
+      return parse(Bounded.readAll(in, Bounded.SMALL_JSON_BYTES, "the answer to " + pathOnly(path)), path);
     }
   }
 
@@ -110,7 +136,7 @@ public final class ReviewerClient {
       case 503 -> "the server is busy or its database is unavailable; try again later";
       default -> "the server answered HTTP " + status;
     };
-    return new CliException(ExitCodes.SERVER, why + " (" + path.replaceAll("\\?.*", "") + ")");
+    return new CliException(ExitCodes.SERVER, why + " (" + pathOnly(path) + ")");
   }
 
   static byte[] sha256(byte[] body) {
