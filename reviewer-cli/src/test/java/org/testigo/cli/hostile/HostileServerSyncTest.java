@@ -44,7 +44,7 @@ class HostileServerSyncTest {
         Passphrase.of("correct horse battery".toCharArray()), KeystoreParams.TEST, RANDOM), false);
     Files.writeString(home.resolve("pass"), "correct horse battery\n");
     CliResult add = CliResult.run("server", "add", server.url(), "--root",
-        TestKeys.goldenRoot().publicKey().fingerprint().hex(), "--home", home.toString());
+        org.testigo.crypto.manifest.KeyManifest.rootFingerprint(TestKeys.goldenRoot().publicKey()).hex(), "--home", home.toString());
     assertThat(add.code()).as(add.err()).isZero();
   }
 
