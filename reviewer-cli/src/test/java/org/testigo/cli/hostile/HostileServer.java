@@ -31,17 +31,17 @@ import org.testigo.crypto.manifest.SignedManifest;
  * without end (never allocated). It checks no signature. {@link #sent} counts the bytes the
  * endless bodies managed to write before the client hung up.
  */
-final class HostileServer implements AutoCloseable {
-  static final ObjectMapper JSON = new ObjectMapper();
-  static final String MANIFEST = String.join("", TestKeys.goldenChain().stream().map(SignedManifest::toArmored).toList());
+public final class HostileServer implements AutoCloseable {
+  public static final ObjectMapper JSON = new ObjectMapper();
+  public static final String MANIFEST = String.join("", TestKeys.goldenChain().stream().map(SignedManifest::toArmored).toList());
   /** Upper bound for generated bodies, so that a client that never stops cannot hang the test. */
-  static final long GENERATED_LIMIT = 4L * 1024 * 1024 * 1024;
+  public static final long GENERATED_LIMIT = 4L * 1024 * 1024 * 1024;
 
-  final HttpServer http;
-  final Map<String, HttpHandler> routes = new ConcurrentHashMap<>();
-  final AtomicLong sent = new AtomicLong();
+  public final HttpServer http;
+  public final Map<String, HttpHandler> routes = new ConcurrentHashMap<>();
+  public final AtomicLong sent = new AtomicLong();
 
-  HostileServer() throws IOException {
+  public HostileServer() throws IOException {
     http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     http.setExecutor(Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "hostile-server");
@@ -67,17 +67,17 @@ final class HostileServer implements AutoCloseable {
     http.start();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + http.getAddress().getPort();
   }
 
-  static void send(HttpExchange ex, byte[] body) throws IOException {
+  public static void send(HttpExchange ex, byte[] body) throws IOException {
     ex.sendResponseHeaders(200, body.length);
     ex.getResponseBody().write(body);
   }
 
   /** Streams {@code head}, then {@code filler} repeated without end (up to 4 GiB), chunked. */
-  HttpHandler endless(byte[] head, byte[] filler) {
+  public HttpHandler endless(byte[] head, byte[] filler) {
     return ex -> {
       ex.sendResponseHeaders(200, 0);
       OutputStream out = ex.getResponseBody();
@@ -90,9 +90,9 @@ final class HostileServer implements AutoCloseable {
   }
 
   /** One batch item: its entry and its envelope bytes. */
-  record Item(ObjectNode entry, byte[] envelope) {}
+  public record Item(ObjectNode entry, byte[] envelope) {}
 
-  static byte[] batch(List<Item> items, boolean more) throws IOException {
+  public static byte[] batch(List<Item> items, boolean more) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     DataOutputStream d = new DataOutputStream(b);
     d.write("TGBATCH1".getBytes(StandardCharsets.US_ASCII));
@@ -110,28 +110,15 @@ final class HostileServer implements AutoCloseable {
     return b.toByteArray();
   }
 
-  static void itemHead(DataOutputStream d, ObjectNode entry) throws IOException {
+  public static void itemHead(DataOutputStream d, ObjectNode entry) throws IOException {
     byte[] json = JSON.writeValueAsBytes(entry);
     d.write(1);
     d.writeShort(json.length);
     d.write(json);
   }
 
-  /** A batch whose first item's envelope is frames of {@code 65536} bytes without end. */
-  HttpHandler endlessEnvelope(ObjectNode entry) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    DataOutputStream d = new DataOutputStream(b);
-    d.write("TGBATCH1".getBytes(StandardCharsets.US_ASCII));
-    itemHead(d, entry);
-    ByteArrayOutputStream f = new ByteArrayOutputStream();
-    DataOutputStream fd = new DataOutputStream(f);
-    fd.writeInt(65536);
-    fd.write(new byte[65536]);
-    return endless(b.toByteArray(), f.toByteArray());
-  }
-
   /** A report envelope sealed to maria (golden chain) holding {@code payload}. */
-  static byte[] sealToMaria(byte[] payload) throws IOException {
+  public static byte[] sealToMaria(byte[] payload) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Envelope.seal(new java.io.ByteArrayInputStream(payload), out,
         List.of(TestKeys.recipient("maria").publicKey()), Envelope.CONTEXT_REPORT, new SecureRandom());
@@ -139,13 +126,13 @@ final class HostileServer implements AutoCloseable {
   }
 
   /** A valid feed entry for {@code envelope}. */
-  static ObjectNode entry(long seq, String id, byte[] envelope) {
+  public static ObjectNode entry(long seq, String id, byte[] envelope) {
     return JSON.createObjectNode().put("seq", seq).put("id", id).put("context", "report")
         .put("receivedDay", "2026-11-28").put("size", envelope.length).put("sha256", sha256(envelope))
         .put("hasMailbox", false).put("caseId", id);
   }
 
-  static String sha256(byte[] b) {
+  public static String sha256(byte[] b) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     } catch (java.security.NoSuchAlgorithmException e) {

@@ -11,16 +11,16 @@ import java.nio.charset.StandardCharsets;
  * Payload containers v1 (SECURITY.md §6.1) written by hand, so that a test can put in them
  * what no honest writer would: any file name, any questionnaire text.
  */
-final class Payloads {
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class Payloads {
+  public static final ObjectMapper JSON = new ObjectMapper();
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   private final DataOutputStream out = new DataOutputStream(bytes);
 
-  Payloads() throws IOException {
+  public Payloads() throws IOException {
     out.write("TGPAYLD1".getBytes(StandardCharsets.US_ASCII));
   }
 
-  Payloads part(String name, String filename, byte[] body) throws IOException {
+  public Payloads part(String name, String filename, byte[] body) throws IOException {
     ObjectNode h = JSON.createObjectNode().put("name", name);
     if (filename != null) {
       h.put("filename", filename).put("type", "application/octet-stream");
@@ -37,7 +37,7 @@ final class Payloads {
     return this;
   }
 
-  byte[] finish() throws IOException {
+  public byte[] finish() throws IOException {
     out.write(0);
     return bytes.toByteArray();
   }
