@@ -204,6 +204,11 @@ public final class SyncCommand implements Callable<Integer> {
       }
       if (s.cache.hasIntactEnvelope(sub)) {
         cached++;
+      } else if (s.cache.byId(sub.id()).filter(c -> !c.sha256().equals(sub.sha256())).isPresent()) {
+        invalid++;
+        last = sub.seq();
+        err.println("testigo-reviewer: warning: the server lists submission " + sub.id() + " with another SHA-256"
+            + " than the copy cached here; the cached copy is kept, nothing replaced");
       } else {
         boolean stored;
         try {

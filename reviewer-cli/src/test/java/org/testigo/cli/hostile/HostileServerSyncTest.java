@@ -293,4 +293,25 @@ class HostileServerSyncTest {
       assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".tmp-")).toList()).isEmpty();
     }
   }
+
+  @Test
+  void sync_neverReplacesACachedEnvelopeByAnotherOfTheSameId() throws Exception {
+    byte[] a = report("original");
+    String idA = id();
+    byte[] first = HostileServer.batch(List.of(new HostileServer.Item(HostileServer.entry(1, idA, a), a)), false);
+    server.routes.put("/api/v1/reviewer/submissions/envelopes", ex -> HostileServer.send(ex, first));
+    assertThat(reviewer("sync").code()).isZero();
+    byte[] forged = report("falsificado");
+    byte[] second = HostileServer.batch(List.of(new HostileServer.Item(HostileServer.entry(2, idA, forged), forged)),
+        false);
+    server.routes.put("/api/v1/reviewer/submissions/envelopes", ex -> HostileServer.send(ex, second));
+
+    CliResult r = reviewer("sync");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("lists submission " + idA + " with another SHA-256 than the copy cached here");
+    assertThat(r.out()).contains("0 new submission(s)").contains("1 invalid item(s)");
+    assertThat(Files.readAllBytes(submissions().resolve(idA + ".tgenv"))).isEqualTo(a);
+    assertThat(reviewer("show", idA).out()).contains("original");
+  }
 }
