@@ -33,6 +33,11 @@ public final class ReviewerClient {
   private final HttpClient http;
   private final Clock clock;
   private final SecureRandom random;
+  /**
+   * Seconds without a byte of a response body before giving up (default 120; a Tor circuit
+   * may stall for a while). System property {@code testigo.reviewer.idleSeconds}.
+   */
+  private final int idleSeconds = Math.max(1, Integer.getInteger("testigo.reviewer.idleSeconds", 120));
 
   public ReviewerClient(URI base, SigningPrivateKey key, Clock clock, SecureRandom random) {
     this.base = base;
@@ -50,7 +55,7 @@ public final class ReviewerClient {
       r.body().close();
       throw failure(r.statusCode(), pathAndQuery);
     }
-    return r.body();
+    return new IdleTimeoutInputStream(r.body(), idleSeconds, "the answer to " + pathOnly(pathAndQuery));
   }
 
   /** A signed GET of a small JSON answer (at most {@link Bounded#SMALL_JSON_BYTES}). */
@@ -88,7 +93,7 @@ public final class ReviewerClient {
   /** A signed POST of {@code body} (application/octet-stream); returns the JSON answer. */
   public JsonNode post(String path, byte[] body) throws IOException {
     HttpResponse<InputStream> r = send("POST", path, body);
-    try (InputStream in = r.body()) {
+    try (InputStream in = new IdleTimeoutInputStream(r.body(), idleSeconds, "the answer to " + pathOnly(path))) {
       if (r.statusCode() != 200 && r.statusCode() != 201) {
         throw failure(r.statusCode(), path);
       }

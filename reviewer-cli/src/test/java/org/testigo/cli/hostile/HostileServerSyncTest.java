@@ -314,4 +314,32 @@ class HostileServerSyncTest {
     assertThat(Files.readAllBytes(submissions().resolve(idA + ".tgenv"))).isEqualTo(a);
     assertThat(reviewer("show", idA).out()).contains("original");
   }
+
+  @Test
+  void sync_givesUpOnABodyThatStopsArrivingAndKeepsTheCacheAsItWas() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    byte[] head = "TGBATCH1".getBytes(StandardCharsets.US_ASCII);
+    server.routes.put("/api/v1/reviewer/submissions/envelopes", ex -> {
+      ex.sendResponseHeaders(200, 0);
+      ex.getResponseBody().write(head);
+      ex.getResponseBody().flush();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    System.setProperty("testigo.reviewer.idleSeconds", "1");
+    try {
+      CliResult r = reviewer("sync");
+      assertThat(r.code()).as(r.err()).isEqualTo(7);
+      assertThat(r.err()).contains("the server sent nothing for 1 s while sending the answer to"
+          + " /api/v1/reviewer/submissions/envelopes");
+      assertThat(cached()).isEmpty();
+      assertThat(state()).doesNotContain("submissionsCursor");
+    } finally {
+      System.clearProperty("testigo.reviewer.idleSeconds");
+      release.countDown();
+    }
+  }
 }
