@@ -13,7 +13,9 @@ import org.testigo.crypto.key.RecipientPrivateKey;
 /**
  * The cached submissions of a server opened in memory and grouped by case: each report with
  * the follow-ups that name it. Envelopes that do not open with this reviewer's key (sealed
- * before the reviewer joined, or altered) are counted, not shown. Envelopes are opened on
+ * before the reviewer joined, or altered) are counted, not shown, and so are listing files
+ * that are unreadable or hold an invalid field (one bad entry never stops the others).
+ * Envelopes are opened on
  * one thread per processor.
  */
 final class CachedReports {
@@ -22,10 +24,13 @@ final class CachedReports {
 
   final Map<String, Case> cases = new LinkedHashMap<>();
   int unreadable;
+  /** Listing files in the cache that do not parse or hold an invalid field; left out. */
+  int invalid;
 
   static CachedReports open(LocalCache cache, RecipientPrivateKey key) throws IOException {
     CachedReports out = new CachedReports();
     List<DecryptedSubmission> opened = openAll(cache, cache.submissions(), key);
+    out.invalid = cache.invalidListings();
     List<DecryptedSubmission> followUps = new ArrayList<>();
     for (DecryptedSubmission d : opened) {
       if (d == null) {

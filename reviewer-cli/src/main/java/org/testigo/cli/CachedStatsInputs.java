@@ -49,7 +49,7 @@ public final class CachedStatsInputs {
     for (CachedReports.Case c : reports.cases.values()) {
       DecryptedSubmission r = c.report();
       try {
-        LocalDate received = LocalDate.parse(r.listing().receivedDay());
+        LocalDate received = r.listing().day();
         CaseState state = log.state(r.listing().id(), received);
         out.add(StatsInputs.fromCase(state, StatsInputs.questionnaire(JSON.writeValueAsBytes(r.document()))));
       } catch (IllegalArgumentException | java.time.DateTimeException e) {

@@ -14,7 +14,10 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.testigo.cli.remote.Bounded;
 import org.testigo.cli.remote.LocalCache;
+import org.testigo.cli.remote.ServerFields;
 import org.testigo.cli.remote.PrivateFiles;
 import org.testigo.cli.remote.ReviewerClient;
 import org.testigo.cli.remote.ServerRegistry;
@@ -50,34 +53,102 @@ final class CaseLog {
     this.verifier = verifier;
   }
 
+  /** What {@link #sync} did: new events cached, invalid items skipped. */
+  record Synced(int fresh, int invalid) {}
+
+  /** Items asked per page of {@code /events}; halved (down to 1) when a page is over its byte cap. */
+  static final int EVENTS_PAGE = 200;
+  /** A case event as the server stores it: the event (at most this) and its sealed content. */
+  static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
+
   /**
-   * Pages through {@code /events} from the stored cursor; returns how many were new. Each
+   * Pages through {@code /events} from the stored cursor. Each page is read with a byte cap
+   * ({@link Bounded#PAGE_JSON_BYTES}); a page over it is asked again with half as many items,
+   * and a single event over it ends sync with exit 7. Every item is checked field by field
+   * before it is cached; an invalid one is reported on {@code err}, counted and skipped. Each
    * event file is written (forced) as it arrives; the cursor moves once per page.
    */
-  static int sync(ReviewerClient client, LocalCache cache) throws IOException {
+  static Synced sync(ReviewerClient client, LocalCache cache, java.io.PrintWriter err) throws IOException {
     int fresh = 0;
+    int invalid = 0;
+    int limit = EVENTS_PAGE;
     boolean more = true;
     while (more) {
       long cursor = cache.cursor(EVENTS_CURSOR);
-      JsonNode page = client.getJson("/api/v1/reviewer/events?after=" + cursor + "&limit=200");
-      more = page.path("more").asBoolean(false);
-      for (JsonNode item : page.path("items")) {
-        long seq = item.path("seq").asLong();
+      JsonNode page;
+      try {
+        page = client.getJson("/api/v1/reviewer/events?after=" + cursor + "&limit=" + limit, Bounded.PAGE_JSON_BYTES);
+      } catch (Bounded.TooLargeException e) {
+        if (limit == 1) {
+          throw e;
+        }
+        limit = Math.max(1, limit / 2);
+        continue;
+      }
+      JsonNode items = page.get("items");
+      JsonNode moreNode = page.get("more");
+      if (!page.isObject() || items == null || !items.isArray() || items.size() > limit
+          || (moreNode != null && !moreNode.isBoolean())) {
+        throw new CliException(ExitCodes.SERVER, "the server's event list is malformed");
+      }
+      more = moreNode != null && moreNode.asBoolean();
+      for (JsonNode item : items) {
+        JsonNode seqNode = item.get("seq");
+        long seq;
+        try {
+          seq = ServerFields.positiveLong(item, "seq");
+        } catch (ServerFields.InvalidEntryException e) {
+          invalid++;
+          err.println("testigo-reviewer: warning: skipped a case event entry from the server: " + e.getMessage());
+          continue;
+        }
         if (seq <= cursor) {
           throw new CliException(ExitCodes.SERVER, "the server's event list is out of order");
         }
+        cursor = seq;
+        ObjectNode valid;
+        try {
+          valid = validEvent(item);
+        } catch (ServerFields.InvalidEntryException e) {
+          invalid++;
+          err.println("testigo-reviewer: warning: skipped a case event entry from the server (seq " + seqNode.asLong()
+              + "): " + e.getMessage() + "; nothing of it cached");
+          continue;
+        }
         Path file = cache.directory().resolve("events").resolve(seq + ".json");
         if (!Files.exists(file)) {
-          PrivateFiles.writeAtomically(file, JSON.writeValueAsBytes(item));
+          PrivateFiles.writeAtomically(file, JSON.writeValueAsBytes(valid));
           fresh++;
         }
-        cursor = seq;
       }
       if (cursor > cache.cursor(EVENTS_CURSOR)) {
         cache.setCursor(EVENTS_CURSOR, cursor);
       }
+      if (more && items.isEmpty()) {
+        throw new CliException(ExitCodes.SERVER, "the server's event list says more but gave none");
+      }
     }
-    return fresh;
+    return new Synced(fresh, invalid);
+  }
+
+  /** As {@link #sync(ReviewerClient, LocalCache, java.io.PrintWriter)}, warnings on standard error. */
+  static Synced sync(ReviewerClient client, LocalCache cache) throws IOException {
+    return sync(client, cache, new java.io.PrintWriter(System.err, true));
+  }
+
+  /** The fields of an {@code /events} item, each checked; only these are cached. */
+  static ObjectNode validEvent(JsonNode item) throws ServerFields.InvalidEntryException {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("seq", ServerFields.positiveLong(item, "seq"));
+    o.put("eventId", ServerFields.hex(item, "eventId", 64));
+    o.put("caseId", ServerFields.hex(item, "caseId", 32));
+    o.put("author", ServerFields.hex(item, "author", 64));
+    o.put("receivedAt", ServerFields.instant(item, "receivedAt").toString());
+    ServerFields.base64(item, "event", SignedCaseEvent.MAX_ENCODED_LENGTH);
+    ServerFields.base64(item, "content", MAX_EVENT_BYTES);
+    o.put("event", item.get("event").asText());
+    o.put("content", item.get("content").asText());
+    return o;
   }
 
   /** Loads, verifies and opens every cached event. */
@@ -94,15 +165,15 @@ final class CaseLog {
     CaseEvents events = new CaseEvents(java.time.Clock.systemUTC(), new java.security.SecureRandom());
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(cache.directory().resolve("events"), "*.json")) {
       for (Path p : ds) {
-        JsonNode item = JSON.readTree(p.toFile());
         try {
+          JsonNode item = JSON.readTree(p.toFile());
           SignedCaseEvent e = SignedCaseEvent.parse(Base64.getDecoder().decode(item.path("event").asText()));
           byte[] content = Base64.getDecoder().decode(item.path("content").asText());
           verifier.verify(e, Instant.parse(item.path("receivedAt").asText()), MAX_SKEW);
           OpenedCaseEvent o = events.open(e, content, verifier, reader);
           log.opened.computeIfAbsent(e.caseId(), k -> new ArrayList<>()).add(o);
           log.signed.computeIfAbsent(e.caseId(), k -> new ArrayList<>()).add(e);
-        } catch (CryptoException | RuntimeException bad) {
+        } catch (CryptoException | IOException | RuntimeException bad) {
           log.refused++;
         }
       }

@@ -1,7 +1,7 @@
 package org.testigo.cli;
 
 /** An expected failure with a one-line message for the user and a documented exit code. */
-public final class CliException extends RuntimeException {
+public class CliException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final int exitCode;
 

@@ -1,7 +1,6 @@
 package org.testigo.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
@@ -9,10 +8,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,6 +29,8 @@ import org.testigo.cli.remote.PrivateFiles;
 import org.testigo.cli.report.DecryptedSubmission;
 import org.testigo.cli.report.PayloadContainer;
 import org.testigo.cli.report.ReportRenderer;
+import org.testigo.cli.report.AttachmentNames;
+import org.testigo.cli.report.SafeJson;
 import org.testigo.cli.report.Text;
 import org.testigo.cli.triage.CaseState;
 import org.testigo.cli.triage.Deadlines;
@@ -66,6 +68,12 @@ import picocli.CommandLine.Spec;
  * anything is written (mismatch: exit 3, nothing written); only events that verified against
  * the manifest chain from the pinned root appear; files are created mode 0600 and never
  * replace an existing file. Note texts are not exported (history shows event types only).
+ * Atomic: everything is written into a 0700 staging directory beside DIR
+ * ({@code .testigo-export-*}) and renamed to DIR once MANIFEST.txt is written; on any failure
+ * the staging directory (decrypted files) is deleted and DIR is left as it was. A process
+ * killed mid-export may leave a staging directory behind (0700, to delete by hand).
+ * Attachment names are made safe by {@link AttachmentNames}; JSON files escape C1 and bidi
+ * controls ({@link SafeJson}).
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
     description = {"Write a case file for referral: the decrypted report, questionnaire,"
@@ -79,7 +87,15 @@ public final class ExportCommand implements Callable<Integer> {
   static final String EVENTS = "events.json";
   static final String HASHES = "hashes.txt";
   static final String MANIFEST = "MANIFEST.txt";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = SafeJson.mapper();
+
+  /** A step of an export that may fail; tests inject a failure through {@link #fault}. */
+  interface Step {
+    void before(String what) throws IOException;
+  }
+
+  /** Test seam: called before each file and before the final rename; null in normal runs. */
+  static volatile Step fault;
 
   @Spec CommandSpec spec;
   @Mixin HomeOptions home;
@@ -91,6 +107,8 @@ public final class ExportCommand implements Callable<Integer> {
   String lang;
   @Parameters(index = "0", paramLabel = "ID", description = "Report id (or a unique prefix of 6+ characters).")
   String id;
+  /** The staging directory (a 0700 sibling of {@code out}) while the export is written. */
+  private Path dir;
 
   @Override
   public Integer call() throws IOException, CryptoException {
@@ -115,38 +133,92 @@ public final class ExportCommand implements Callable<Integer> {
     }
     LocalCache.Submission listing = c.report().listing();
     CaseId caseId = CaseId.fromHex(listing.id());
-    CaseState state = log.state(listing.id(), LocalDate.parse(listing.receivedDay()));
+    CaseState state = log.state(listing.id(), listing.day());
     List<DecryptedSubmission> all = new ArrayList<>();
     all.add(c.report());
     all.addAll(c.followUps());
     String hashes = hashes(cache, all, state, log.known(caseId));
 
     ReportRenderer renderer = new ReportRenderer(lang);
-    PrivateFiles.directory(out);
-    write(REPORT, renderer.render(c.report(), c.followUps(), caseLines(renderer, state)));
-    write(QUESTIONNAIRE, JSON.writeValueAsString(c.report().document()) + "\n");
+    Path parent = PrivateFiles.directory(out.toAbsolutePath().normalize().getParent());
+    dir = Files.createTempDirectory(parent, ".testigo-export-",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     int n = 0;
-    for (DecryptedSubmission s : all) {
-      for (PayloadContainer.Part p : s.files()) {
-        Path dir = PrivateFiles.directory(out.resolve(ATTACHMENTS));
-        PrivateFiles.createNew(dir, FilesCommand.safeName(p.filename(), ++n), new ByteArrayInputStream(p.body()));
+    int files;
+    try {
+      write(REPORT, renderer.render(c.report(), c.followUps(), caseLines(renderer, state)));
+      write(QUESTIONNAIRE, JSON.writeValueAsString(c.report().document()) + "\n");
+      AttachmentNames names = new AttachmentNames();
+      for (DecryptedSubmission s : all) {
+        for (PayloadContainer.Part p : s.files()) {
+          n++;
+          step(ATTACHMENTS + "/" + n);
+          FilesCommand.write(PrivateFiles.directory(dir.resolve(ATTACHMENTS)), names.next(p.filename(), n), n,
+              p.body());
+        }
       }
+      write(HISTORY, history(listing, state, log.refused));
+      write(EVENTS, JSON.writeValueAsString(events(state, log.known(caseId))) + "\n");
+      write(HASHES, hashes);
+      List<Path> written = listFiles(dir);
+      StringBuilder m = new StringBuilder();
+      for (Path f : written) {
+        m.append(hex(sha256(Files.readAllBytes(f)))).append("  ").append(relative(f)).append('\n');
+      }
+      write(MANIFEST, m.toString());
+      files = written.size() + 1;
+      step("rename");
+      publish();
+    } catch (IOException | RuntimeException e) {
+      deleteTree(dir);
+      if (e instanceof CliException) {
+        throw e;
+      }
+      throw new CliException(ExitCodes.IO, "the export failed (" + e.getClass().getSimpleName() + "); nothing was"
+          + " written to " + out + " and the partial copy was deleted");
     }
-    write(HISTORY, history(listing, state, log.refused));
-    write(EVENTS, JSON.writeValueAsString(events(state, log.known(caseId))) + "\n");
-    write(HASHES, hashes);
-    List<Path> files = listFiles(out);
-    StringBuilder m = new StringBuilder();
-    for (Path f : files) {
-      m.append(hex(sha256(Files.readAllBytes(f)))).append("  ").append(relative(f)).append('\n');
-    }
-    write(MANIFEST, m.toString());
-    spec.commandLine().getOut().println("Exported case " + listing.id() + " to " + out + ": " + (files.size() + 1)
+    spec.commandLine().getOut().println("Exported case " + listing.id() + " to " + out + ": " + files
         + " file(s), " + n + " attachment(s), " + state.history().size() + " verified event(s)");
     if (n > 0) {
       spec.commandLine().getErr().println("testigo-reviewer: warning: " + renderer.label("files.warning"));
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * Renames the complete staging directory to {@code out} in one step: {@code out} appears
+   * with every file, MANIFEST.txt last written, or not at all. An empty {@code out} is
+   * replaced (rename(2) replaces an empty directory); one that gained files meanwhile is not.
+   */
+  private void publish() throws IOException {
+    try {
+      Files.move(dir, out, StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+      throw new CliException(ExitCodes.REFUSED, out + " is no longer an empty directory; nothing replaced,"
+          + " the export was not written");
+    }
+  }
+
+  private static void step(String what) throws IOException {
+    Step f = fault;
+    if (f != null) {
+      f.before(what);
+    }
+  }
+
+  /** Deletes a staging directory that holds decrypted files (best effort, depth first). */
+  static void deleteTree(Path root) {
+    try (Stream<Path> s = Files.walk(root)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // left for the reviewer to remove; the directory is 0700
+        }
+      });
+    } catch (IOException ignored) {
+      // nothing more can be done
+    }
   }
 
   /** The case lines {@code show} prints under the report's received day. */
@@ -218,7 +290,7 @@ public final class ExportCommand implements Callable<Integer> {
       LocalCache.Submission l = s.listing();
       byte[] stored = Files.readAllBytes(cache.envelope(l.id()));
       LogLeaf leaf = LogLeaf.ofObject(LogLeaf.EntryType.SUBMISSION,
-          LocalDate.parse(l.receivedDay()).atStartOfDay().toInstant(ZoneOffset.UTC), stored);
+          l.day().atStartOfDay().toInstant(ZoneOffset.UTC), stored);
       String object = hex(leaf.objectHash());
       if (!object.equals(l.sha256())) {
         throw new CliException(ExitCodes.CRYPTO, "the cached envelope " + l.id() + " does not match the server's listing");
@@ -239,15 +311,16 @@ public final class ExportCommand implements Callable<Integer> {
   }
 
   private void write(String name, String text) throws IOException {
-    Path p = PrivateFiles.createNew(out, name, new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+    step(name);
+    Path p = PrivateFiles.createNew(dir, name, new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
     if (!p.getFileName().toString().equals(name)) {
       Files.delete(p);
-      throw new CliException(ExitCodes.REFUSED, out.resolve(name) + " appeared while exporting; nothing replaced");
+      throw new CliException(ExitCodes.REFUSED, dir.resolve(name) + " appeared while exporting; nothing replaced");
     }
   }
 
   private String relative(Path f) {
-    return out.relativize(f).toString().replace('\\', '/');
+    return dir.relativize(f).toString().replace('\\', '/');
   }
 
   private static List<Path> listFiles(Path dir) throws IOException {

@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.testigo.cli.remote.LocalCache;
 import org.testigo.cli.remote.PrivateFiles;
+import org.testigo.cli.report.AttachmentNames;
 import org.testigo.cli.report.DecryptedSubmission;
 import org.testigo.cli.report.PayloadContainer;
 import org.testigo.cli.report.ReportRenderer;
+import org.testigo.cli.report.Text;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.identity.ReviewerIdentity;
 import picocli.CommandLine.Command;
@@ -52,31 +54,49 @@ public final class FilesCommand implements Callable<Integer> {
     all.add(c.report());
     all.addAll(c.followUps());
     PrivateFiles.directory(out);
+    AttachmentNames names = new AttachmentNames();
     int n = 0;
+    int failed = 0;
     for (DecryptedSubmission s : all) {
       for (PayloadContainer.Part p : s.files()) {
-        Path written = PrivateFiles.createNew(out, safeName(p.filename(), ++n), new ByteArrayInputStream(p.body()));
-        spec.commandLine().getOut().println("wrote " + written);
+        n++;
+        try {
+          Path written = write(out, names.next(p.filename(), n), n, p.body());
+          spec.commandLine().getOut().println("wrote " + Text.safe(written.toString()));
+        } catch (IOException e) {
+          failed++;
+          spec.commandLine().getErr().println("testigo-reviewer: attachment " + n + " could not be written ("
+              + e.getClass().getSimpleName() + "); the others were");
+        }
       }
     }
-    spec.commandLine().getOut().println(n + " file(s)");
+    spec.commandLine().getOut().println((n - failed) + " file(s)");
     if (n > 0) {
       spec.commandLine().getErr().println("testigo-reviewer: warning: "
           + new ReportRenderer(ReportRenderer.LANGUAGES.contains(lang) ? lang : "es").label("files.warning"));
     }
+    if (failed > 0) {
+      throw new CliException(ExitCodes.IO, failed + " of " + n + " attachment(s) could not be written");
+    }
     return ExitCodes.OK;
   }
 
-  /** The last path segment without control, separator or leading-dot characters; else attachment-N. */
-  static String safeName(String given, int n) {
-    String name = given == null ? "" : given;
-    name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
-    name = name.codePoints().filter(c -> c >= 0x20 && c != 0x7f && !(c >= 0x80 && c <= 0x9f) && c != ':')
-        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();
-    name = name.replaceFirst("^\\.+", "");
-    if (name.isEmpty()) {
-      return "attachment-" + n;
+  /**
+   * Writes one attachment under its safe name; if the file system refuses that name, under
+   * {@code attachment-N} instead. Never replaces a file.
+   */
+  static Path write(Path dir, String name, int n, byte[] body) throws IOException {
+    try {
+      return PrivateFiles.createNew(dir, name, new ByteArrayInputStream(body));
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw e;
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      return PrivateFiles.createNew(dir, "attachment-" + n, new ByteArrayInputStream(body));
     }
-    return name.length() > 120 ? name.substring(0, 120) : name;
+  }
+
+  /** The safe form of an attachment's name (see {@link AttachmentNames}). */
+  static String safeName(String given, int n) {
+    return AttachmentNames.sanitize(given, n);
   }
 }

@@ -64,8 +64,8 @@ public final class ListCommand implements Callable<Integer> {
     for (CachedReports.Case c : reports.cases.values()) {
       DecryptedSubmission r = c.report();
       CaseState st = log == null ? org.testigo.cli.triage.CaseReplay.replay(
-          org.testigo.crypto.event.CaseId.fromHex(r.listing().id()), java.time.LocalDate.parse(r.listing().receivedDay()), List.of())
-          : log.state(r.listing().id(), java.time.LocalDate.parse(r.listing().receivedDay()));
+          org.testigo.crypto.event.CaseId.fromHex(r.listing().id()), r.listing().day(), List.of())
+          : log.state(r.listing().id(), r.listing().day());
       boolean late = st.isOverdue(now, Deadlines.DEFAULT);
       if (!matches(r) || status != null && !st.status().name().equalsIgnoreCase(status.replace('-', '_'))
           || assignee != null && !assignee.equals(st.assignee()) || overdue && !late) {
@@ -79,7 +79,9 @@ public final class ListCommand implements Callable<Integer> {
       shown++;
     }
     out.println(shown + " report(s)" + (reports.unreadable > 0
-        ? "; " + reports.unreadable + " submission(s) do not open with your key" : ""));
+        ? "; " + reports.unreadable + " submission(s) do not open with your key" : "")
+        + (reports.invalid > 0 ? "; " + reports.invalid + " cached entry(ies) are invalid and were left out"
+            + " (delete them and run sync to fetch them again)" : ""));
     return ExitCodes.OK;
   }
 

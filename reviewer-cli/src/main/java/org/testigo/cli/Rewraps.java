@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.testigo.cli.remote.Bounded;
 import org.testigo.cli.remote.LocalCache;
+import org.testigo.cli.remote.ServerFields;
 import org.testigo.cli.remote.ReviewerClient;
 
 /**
@@ -20,31 +22,78 @@ final class Rewraps {
 
   private Rewraps() {}
 
-  /** Returns how many cached headers were replaced. */
+  /** What {@link #sync} did: cached headers replaced, invalid items skipped. */
+  record Synced(int applied, int invalid) {}
+
+  /** Returns how many cached headers were replaced; warnings on standard error. */
   static int sync(ReviewerClient client, LocalCache cache) throws IOException {
+    return sync(client, cache, new java.io.PrintWriter(System.err, true)).applied();
+  }
+
+  /**
+   * Pages through {@code /rewraps}; each page read with a byte cap
+   * ({@link Bounded#PAGE_JSON_BYTES}), each header with {@link LocalCache#HEADER_BOUND}. An
+   * item with a bad field is reported on {@code err}, counted and skipped.
+   */
+  static Synced sync(ReviewerClient client, LocalCache cache, java.io.PrintWriter err) throws IOException {
     int applied = 0;
+    int invalid = 0;
     boolean more = true;
     while (more) {
       long cursor = cache.cursor(REWRAPS_CURSOR);
-      JsonNode page = client.getJson("/api/v1/reviewer/rewraps?after=" + cursor + "&limit=200");
-      more = page.path("more").asBoolean(false);
+      JsonNode page = client.getJson("/api/v1/reviewer/rewraps?after=" + cursor + "&limit=200", Bounded.PAGE_JSON_BYTES);
+      JsonNode itemsNode = page.get("items");
+      JsonNode moreNode = page.get("more");
+      if (!page.isObject() || itemsNode == null || !itemsNode.isArray() || itemsNode.size() > 200
+          || (moreNode != null && !moreNode.isBoolean())) {
+        throw new CliException(ExitCodes.SERVER, "the server's rewrap list is malformed");
+      }
+      more = moreNode != null && moreNode.asBoolean();
+      if (more && itemsNode.isEmpty()) {
+        throw new CliException(ExitCodes.SERVER, "the server's rewrap list says more but gave none");
+      }
       List<JsonNode> items = new ArrayList<>();
-      page.path("items").forEach(items::add);
+      itemsNode.forEach(items::add);
       for (JsonNode item : items) {
-        long seq = item.path("seq").asLong();
-        String id = item.path("id").asText();
-        int generation = item.path("generation").asInt();
-        if (seq <= cursor || !id.matches("[0-9a-f]{32}") || generation < 1) {
+        long seq;
+        String id;
+        int generation;
+        String headerSha;
+        String sha;
+        try {
+          seq = ServerFields.positiveLong(item, "seq");
+        } catch (ServerFields.InvalidEntryException e) {
+          invalid++;
+          err.println("testigo-reviewer: warning: skipped a rewrap entry from the server: " + e.getMessage());
+          continue;
+        }
+        if (seq <= cursor) {
           throw new CliException(ExitCodes.SERVER, "the server's rewrap list is out of order");
+        }
+        try {
+          id = ServerFields.hex(item, "id", 32);
+          generation = ServerFields.intIn(item, "generation", 1, 1_000_000, 0);
+          if (generation == 0) {
+            throw new ServerFields.InvalidEntryException("generation");
+          }
+          headerSha = ServerFields.hex(item, "headerSha256", 64);
+          sha = ServerFields.hex(item, "sha256", 64);
+        } catch (ServerFields.InvalidEntryException e) {
+          invalid++;
+          err.println("testigo-reviewer: warning: skipped a rewrap entry from the server (seq " + seq + "): "
+              + e.getMessage());
+          cursor = seq;
+          cache.setCursor(REWRAPS_CURSOR, cursor);
+          continue;
         }
         if (cache.byId(id).map(s -> s.rewraps() < generation).orElse(false)) {
           byte[] header;
           try (InputStream in = client.get("/api/v1/reviewer/rewraps/" + id + "/" + generation)) {
-            header = in.readNBytes(80_000);
+            header = in.readNBytes((int) LocalCache.HEADER_BOUND + 1);
           }
-          if (!RewrapCommand.isExactlyOneHeader(header)
-              || !RewrapCommand.sha256Hex(header).equals(item.path("headerSha256").asText())
-              || !cache.replaceHeader(id, header, item.path("sha256").asText(), generation)) {
+          if (header.length > LocalCache.HEADER_BOUND || !RewrapCommand.isExactlyOneHeader(header)
+              || !RewrapCommand.sha256Hex(header).equals(headerSha)
+              || !cache.replaceHeader(id, header, sha, generation)) {
             throw new CliException(ExitCodes.CRYPTO, "the rewrapped header of " + id + " (generation " + generation
                 + ") does not match what the server listed; the cache keeps the previous header");
           }
@@ -54,6 +103,6 @@ final class Rewraps {
         cache.setCursor(REWRAPS_CURSOR, cursor);
       }
     }
-    return applied;
+    return new Synced(applied, invalid);
   }
 }

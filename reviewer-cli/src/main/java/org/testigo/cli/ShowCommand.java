@@ -41,7 +41,7 @@ public final class ShowCommand implements Callable<Integer> {
       c = CachedReports.open(cache, identity.encryptionKey()).find(cache, id);
       if (cache.manifest().isPresent()) {
         var l = c.report().listing();
-        var st = CaseLog.load(cache, RemoteSession.server(home), identity).state(l.id(), java.time.LocalDate.parse(l.receivedDay()));
+        var st = CaseLog.load(cache, RemoteSession.server(home), identity).state(l.id(), l.day());
         caseLines.add(String.format("%-28s %s; %s %s; priority %s; labels %s", renderer.label("field.status") + ":",
             st.status().name().toLowerCase(java.util.Locale.ROOT), renderer.label("field.assignee").toLowerCase(java.util.Locale.ROOT),
             st.assignee() == null ? "-" : st.assignee(), st.priority().name().toLowerCase(java.util.Locale.ROOT), st.labels()));

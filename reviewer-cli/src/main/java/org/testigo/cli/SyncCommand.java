@@ -14,8 +14,10 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import org.testigo.cli.remote.Bounded;
 import org.testigo.cli.remote.EnvelopeBatchReader;
 import org.testigo.cli.remote.LocalCache;
+import org.testigo.cli.remote.ServerFields;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.manifest.KeyManifest;
 import org.testigo.crypto.manifest.ManifestChain;
@@ -39,7 +41,7 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class SyncCommand implements Callable<Integer> {
   static final String SUBMISSIONS_CURSOR = "submissionsCursor";
   static final String MANIFEST_SEQUENCE = "manifestSequence";
-  static final int MAX_MANIFEST_CHARS = 4 * 1024 * 1024;
+  static final int MAX_MANIFEST_CHARS = Bounded.MANIFEST_BYTES;
   /** Files forced to disk at once at a checkpoint (the file system commits them together). */
   static final int FSYNCS_IN_FLIGHT = 4;
 
@@ -51,11 +53,24 @@ public final class SyncCommand implements Callable<Integer> {
   int pageSize;
   @Option(names = "--max-pages", defaultValue = "0", description = "Stop after this many pages (0: no limit); run sync again to continue.")
   int maxPages;
+  @Option(names = "--max-envelope-bytes", defaultValue = "" + DEFAULT_MAX_ENVELOPE_BYTES, paramLabel = "N",
+      description = "Largest envelope size the server may list (default: ${DEFAULT-VALUE}, the server's default"
+          + " limits.maxEnvelopeBytes); sync stops before a larger one.")
+  long maxEnvelopeBytes;
+
+  /** The server's default {@code limits.maxEnvelopeBytes}. */
+  static final long DEFAULT_MAX_ENVELOPE_BYTES = 64L * 1024 * 1024;
+
+  /** What one page of the batch feed gave. {@code stopped}: why sync stopped inside it, or null. */
+  record PageResult(int fresh, int cached, int invalid, boolean more, String stopped) {}
 
   @Override
   public Integer call() throws IOException, CryptoException {
     if (pageSize < 1 || pageSize > 500) {
       throw new CliException(ExitCodes.USAGE, "--page-size must be within 1..500");
+    }
+    if (maxEnvelopeBytes < 1024 || maxEnvelopeBytes > (1L << 40)) {
+      throw new CliException(ExitCodes.USAGE, "--max-envelope-bytes must be within 1024..2^40");
     }
     try (RemoteSession s = RemoteSession.open(home, keystore, passphrase)) {
       KeyManifest manifest = syncManifest(s);
@@ -63,16 +78,23 @@ public final class SyncCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("testigo-reviewer: warning: your key is not in the current"
             + " manifest; the server will refuse your requests");
       }
-      int[] counts = syncSubmissions(s);
-      int events = counts[2] == 1 ? 0 : CaseLog.sync(s.client, s.cache);
-      int rewrapped = counts[2] == 1 ? 0 : Rewraps.sync(s.client, s.cache);
-      if (rewrapped > 0) {
-        spec.commandLine().getOut().println(rewrapped + " cached envelope header(s) replaced by their rewrap"
+      PageResult counts = syncSubmissions(s);
+      java.io.PrintWriter err = spec.commandLine().getErr();
+      boolean early = counts.more() && counts.stopped() == null;
+      CaseLog.Synced events = early ? new CaseLog.Synced(0, 0) : CaseLog.sync(s.client, s.cache, err);
+      Rewraps.Synced rewrapped = early ? new Rewraps.Synced(0, 0) : Rewraps.sync(s.client, s.cache, err);
+      if (rewrapped.applied() > 0) {
+        spec.commandLine().getOut().println(rewrapped.applied() + " cached envelope header(s) replaced by their rewrap"
             + " (new reviewer set; payload unchanged)");
       }
-      spec.commandLine().getOut().println("Synced '" + s.server.name() + "': " + counts[0]
-          + " new submission(s), " + counts[1] + " already cached, " + events + " new case event(s), manifest #"
-          + manifest.sequence() + (counts[2] == 1 ? "; more remain, run sync again" : ""));
+      int invalid = counts.invalid() + events.invalid() + rewrapped.invalid();
+      spec.commandLine().getOut().println("Synced '" + s.server.name() + "': " + counts.fresh()
+          + " new submission(s), " + counts.cached() + " already cached, " + events.fresh() + " new case event(s), manifest #"
+          + manifest.sequence() + (invalid > 0 ? ", " + invalid + " invalid item(s) from the server skipped" : "")
+          + (early ? "; more remain, run sync again" : ""));
+      if (counts.stopped() != null) {
+        throw new CliException(ExitCodes.SERVER, counts.stopped());
+      }
       return ExitCodes.OK;
     }
   }
@@ -80,11 +102,7 @@ public final class SyncCommand implements Callable<Integer> {
   static KeyManifest syncManifest(RemoteSession s) throws IOException {
     String armored;
     try (InputStream in = s.client.get("/api/v1/reviewer/manifest")) {
-      byte[] bytes = in.readNBytes(MAX_MANIFEST_CHARS + 1);
-      if (bytes.length > MAX_MANIFEST_CHARS) {
-        throw new CliException(ExitCodes.BAD_INPUT, "the server's manifest chain is too large");
-      }
-      armored = new String(bytes, StandardCharsets.US_ASCII);
+      armored = new String(Bounded.readAll(in, MAX_MANIFEST_CHARS, "the manifest chain"), StandardCharsets.US_ASCII);
     }
     KeyManifest latest;
     try {
@@ -103,76 +121,128 @@ public final class SyncCommand implements Callable<Integer> {
   }
 
   /**
-   * Returns {new, already cached, 1 if stopped early with more to fetch}. Each page is one
-   * signed request for an envelope batch, and a checkpoint: its envelopes are forced to disk,
-   * and only then is the cursor advanced past the page (SECURITY.md §17). A sync killed
-   * mid-page asks for the page again; what it had stored is checked against the listed
-   * SHA-256 and kept if intact.
+   * Pages through the batch feed. Each page is one signed request for an envelope batch, and
+   * a checkpoint: its envelopes are forced to disk, and only then is the cursor advanced past
+   * the page (SECURITY.md §17). A sync killed mid-page asks for the page again; what it had
+   * stored is checked against the listed SHA-256 and kept if intact. An envelope over the
+   * caps stops the feed before it (SECURITY.md §13.6): what came before it is checkpointed,
+   * and {@link PageResult#stopped} says why.
    */
-  private int[] syncSubmissions(RemoteSession s) throws IOException {
+  private PageResult syncSubmissions(RemoteSession s) throws IOException {
     int fresh = 0;
     int cached = 0;
+    int invalid = 0;
     int pages = 0;
     boolean more = true;
+    String stopped = null;
     ExecutorService pool = Executors.newFixedThreadPool(FSYNCS_IN_FLIGHT, r -> {
       Thread t = new Thread(r, "sync-fsync");
       t.setDaemon(true);
       return t;
     });
     try (ProgressBar bar = progressBar()) {
-      while (more && (maxPages == 0 || pages < maxPages)) {
+      while (more && stopped == null && (maxPages == 0 || pages < maxPages)) {
         long cursor = s.cache.cursor(SUBMISSIONS_CURSOR);
-        int[] counts;
+        PageResult page;
         try (InputStream in = s.client.get("/api/v1/reviewer/submissions/envelopes?after=" + cursor
             + "&limit=" + pageSize)) {
-          counts = batchPage(s, cursor, new EnvelopeBatchReader(in), pool, bar);
+          page = batchPage(s, cursor, new EnvelopeBatchReader(in, maxEnvelopeBytes + LocalCache.HEADER_BOUND),
+              maxEnvelopeBytes, pool, bar, spec.commandLine().getErr());
         }
         pages++;
-        fresh += counts[0];
-        cached += counts[1];
-        more = counts[2] == 1;
+        fresh += page.fresh();
+        cached += page.cached();
+        invalid += page.invalid();
+        more = page.more();
+        stopped = page.stopped();
       }
     } finally {
       pool.shutdownNow();
     }
-    return new int[] {fresh, cached, more ? 1 : 0};
+    return new PageResult(fresh, cached, invalid, more, stopped);
   }
 
   /**
    * Stores one page read from an envelope batch (one signed request), forces it to disk and
-   * moves the cursor past it; returns {new, already cached, 1 if the feed has more}.
+   * moves the cursor past what it stored. Every entry is checked field by field
+   * ({@link LocalCache.Submission#parse}) before anything of it is cached: an invalid entry
+   * is reported on {@code err}, counted and skipped. An entry listed above
+   * {@code maxEnvelopeBytes}, or an envelope longer than its listed size plus the header
+   * bound, stops the page there (its temporary file deleted, nothing of it cached).
    */
-  private static int[] batchPage(RemoteSession s, long cursor, EnvelopeBatchReader batch, ExecutorService pool,
-      ProgressBar bar) throws IOException {
+  static PageResult batchPage(RemoteSession s, long cursor, EnvelopeBatchReader batch, long maxEnvelopeBytes,
+      ExecutorService pool, ProgressBar bar, java.io.PrintWriter err) throws IOException {
     int fresh = 0;
     int cached = 0;
+    int invalid = 0;
     long last = cursor;
+    String stopped = null;
     List<String> written = new ArrayList<>();
     for (JsonNode item = batch.next(); item != null; item = batch.next()) {
-      String id = item.path("id").asText();
-      long seq = item.path("seq").asLong();
-      if (seq <= last || !id.matches("[0-9a-f]{32}")) {
+      JsonNode seqNode = item.get("seq");
+      if (seqNode != null && seqNode.isIntegralNumber() && seqNode.canConvertToLong()
+          && seqNode.asLong() <= last) {
         throw new CliException(ExitCodes.SERVER, "the server's submission list is out of order");
       }
-      last = seq;
-      if (s.cache.hasIntactEnvelope(item)) {
+      LocalCache.Submission sub;
+      try {
+        sub = LocalCache.Submission.parse(item);
+      } catch (ServerFields.InvalidEntryException e) {
+        invalid++;
+        if (seqNode != null && seqNode.isIntegralNumber() && seqNode.canConvertToLong() && seqNode.asLong() > 0) {
+          last = seqNode.asLong();
+        }
+        err.println("testigo-reviewer: warning: skipped a submission entry from the server"
+            + (seqNode != null && seqNode.canConvertToLong() ? " (seq " + seqNode.asLong() + ")" : "")
+            + ": " + e.getMessage() + "; nothing of it cached");
+        continue;
+      }
+      if (sub.size() > maxEnvelopeBytes) {
+        stopped = "the server lists submission " + sub.id() + " at " + sub.size() + " bytes, above --max-envelope-bytes ("
+            + maxEnvelopeBytes + "); sync stopped before it (raise the cap if your server accepts larger envelopes)";
+        break;
+      }
+      if (s.cache.hasIntactEnvelope(sub)) {
         cached++;
+      } else if (s.cache.byId(sub.id()).filter(c -> !c.sha256().equals(sub.sha256())).isPresent()) {
+        invalid++;
+        last = sub.seq();
+        err.println("testigo-reviewer: warning: the server lists submission " + sub.id() + " with another SHA-256"
+            + " than the copy cached here; the cached copy is kept, nothing replaced");
       } else {
-        if (!s.cache.storeEnvelope(item, batch.body())) {
-          throw new CliException(ExitCodes.CRYPTO, "envelope " + id + " does not match the SHA-256 the"
+        boolean stored;
+        try {
+          stored = s.cache.storeEnvelope(sub, batch.body());
+        } catch (Bounded.TooLargeException e) {
+          stopped = "envelope " + sub.id() + " from the server is longer than its listed size plus the header bound ("
+              + LocalCache.maxBytes(sub) + " bytes); stopped reading it, nothing of it was kept; sync stopped before it";
+          break;
+        }
+        if (!stored) {
+          throw new CliException(ExitCodes.CRYPTO, "envelope " + sub.id() + " does not match the SHA-256 the"
               + " server listed; not stored");
         }
-        written.add(id);
+        written.add(sub.id());
         fresh++;
       }
+      last = sub.seq();
       bar.step();
     }
+    if (stopped != null) {
+      checkpoint(s, written, pool, cursor, last);
+      return new PageResult(fresh, cached, invalid, false, stopped);
+    }
     boolean more = batch.more();
+    checkpoint(s, written, pool, cursor, last);
+    return new PageResult(fresh, cached, invalid, more, null);
+  }
+
+  private static void checkpoint(RemoteSession s, List<String> written, ExecutorService pool, long cursor, long last)
+      throws IOException {
     s.cache.force(written, pool);
     if (last > cursor) {
       s.cache.setCursor(SUBMISSIONS_CURSOR, last);
     }
-    return new int[] {fresh, cached, more ? 1 : 0};
   }
 
   private ProgressBar progressBar() {

@@ -91,7 +91,7 @@ final class TriageCommands {
         }
         List<OpenedCaseEvent> preview = new ArrayList<>(log.opened.getOrDefault(caseId, List.of()));
         preview.add(new OpenedCaseEvent(built.event(), s.identity.alias(), action));
-        CaseState would = CaseReplay.replay(caseId, LocalDate.parse(report.receivedDay()), preview);
+        CaseState would = CaseReplay.replay(caseId, report.day(), preview);
         CaseState.HistoryEntry mine = would.history().stream()
             .filter(h -> h.eventId().equals(built.event().eventId())).findFirst().orElseThrow();
         if (!mine.applied()) {
@@ -236,7 +236,7 @@ final class TriageCommands {
         LocalCache.Submission report = report(s.cache, id);
         CaseLog.sync(s.client, s.cache);
         CaseLog log = CaseLog.load(s.cache, s.server, s.identity);
-        CaseState state = log.state(report.id(), LocalDate.parse(report.receivedDay()));
+        CaseState state = log.state(report.id(), report.day());
         PrintWriter out = spec.commandLine().getOut();
         out.println("Case " + report.id() + " received " + report.receivedDay() + ": "
             + state.history().size() + " verified event(s)");
@@ -276,7 +276,7 @@ final class TriageCommands {
           if (!r.id().equals(r.caseId())) {
             continue;
           }
-          CaseState state = log.state(r.id(), LocalDate.parse(r.receivedDay()));
+          CaseState state = log.state(r.id(), r.day());
           for (CaseState.DeadlineStatus d : state.overdue(now, Deadlines.DEFAULT)) {
             spec.commandLine().getOut().printf("%s  received %s  %-14s due %s  status %s%n", r.id().substring(0, 12),
                 r.receivedDay(), d.kind().name().toLowerCase(Locale.ROOT), d.due(),

@@ -16,7 +16,8 @@ import org.testigo.cli.ExitCodes;
  * envelope in frames, then an end marker with the feed's {@code more} flag. Strict: a wrong
  * magic, an unknown tag, a frame or entry of a size out of range, a stream cut before the end
  * marker or anything after it is a {@link CliException} ({@link ExitCodes#SERVER}). The
- * caller checks each envelope's SHA-256 against its entry; this class checks only framing.
+ * caller checks each entry's fields, caps each envelope's length and checks its SHA-256;
+ * this class checks only framing, and caps what it skips.
  */
 public final class EnvelopeBatchReader {
   static final byte[] MAGIC = {'T', 'G', 'B', 'A', 'T', 'C', 'H', '1'};
@@ -25,11 +26,17 @@ public final class EnvelopeBatchReader {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DataInputStream in;
+  private final long maxSkip;
   private Body body;
   private Boolean more;
 
-  public EnvelopeBatchReader(InputStream in) throws IOException {
+  /**
+   * A reader that skips an unread envelope only up to {@code maxSkipBytes} bytes (more is a
+   * {@link Bounded.TooLargeException}): a batch cannot make it read without end.
+   */
+  public EnvelopeBatchReader(InputStream in, long maxSkipBytes) throws IOException {
     this.in = new DataInputStream(in);
+    this.maxSkip = maxSkipBytes;
     byte[] magic = new byte[MAGIC.length];
     readFully(magic);
     if (!Arrays.equals(magic, MAGIC)) {
@@ -43,7 +50,7 @@ public final class EnvelopeBatchReader {
       return null;
     }
     if (body != null) {
-      body.transferTo(java.io.OutputStream.nullOutputStream());
+      new Bounded.LimitedInputStream(body, maxSkip, "an envelope").transferTo(java.io.OutputStream.nullOutputStream());
       body = null;
     }
     int tag = in.read();

@@ -46,14 +46,55 @@ public final class LocalCache {
    */
   public record Submission(long seq, String id, String context, String receivedDay, long size,
       String sha256, boolean hasMailbox, String caseId, String currentSha256, int rewraps) {
-    static Submission of(JsonNode n) {
-      String sha = n.path("sha256").asText();
-      return new Submission(n.path("seq").asLong(), n.path("id").asText(), n.path("context").asText(),
-          n.path("receivedDay").asText(), n.path("size").asLong(), sha,
-          n.path("hasMailbox").asBoolean(), n.path("caseId").asText(), n.path("currentSha256").asText(sha),
-          n.path("rewraps").asInt(0));
+    /**
+     * The entry with every field checked (SECURITY.md §13.6): {@code seq} a positive integer,
+     * {@code id}/{@code caseId} 32 lowercase hex (a report is its own case), {@code context}
+     * report or follow-up, {@code receivedDay} a real day, {@code size} a positive integer,
+     * {@code sha256} (and {@code currentSha256} if present) 64 lowercase hex, {@code rewraps}
+     * 0..1,000,000. JSON types must be the right ones: "5" is not a number.
+     */
+    public static Submission parse(JsonNode n) throws ServerFields.InvalidEntryException {
+      if (n == null || !n.isObject()) {
+        throw new ServerFields.InvalidEntryException("entry");
+      }
+      long seq = ServerFields.positiveLong(n, "seq");
+      String id = ServerFields.hex(n, "id", 32);
+      String context = ServerFields.oneOf(n, "context", Envelope.CONTEXT_REPORT, Envelope.CONTEXT_FOLLOW_UP);
+      String day = ServerFields.day(n, "receivedDay").toString();
+      long size = ServerFields.positiveLong(n, "size");
+      String sha = ServerFields.hex(n, "sha256", 64);
+      boolean mailbox = ServerFields.bool(n, "hasMailbox", false);
+      String caseId = ServerFields.hex(n, "caseId", 32);
+      if (Envelope.CONTEXT_REPORT.equals(context) && !caseId.equals(id)) {
+        throw new ServerFields.InvalidEntryException("caseId");
+      }
+      String current = n.has("currentSha256") ? ServerFields.hex(n, "currentSha256", 64) : sha;
+      int rewraps = ServerFields.intIn(n, "rewraps", 0, 1_000_000, 0);
+      return new Submission(seq, id, context, day, size, sha, mailbox, caseId, current, rewraps);
+    }
+
+    ObjectNode toJson() {
+      ObjectNode o = JSON.createObjectNode();
+      o.put("seq", seq).put("id", id).put("context", context).put("receivedDay", receivedDay).put("size", size)
+          .put("sha256", sha256).put("hasMailbox", hasMailbox).put("caseId", caseId);
+      if (!currentSha256.equals(sha256) || rewraps != 0) {
+        o.put("currentSha256", currentSha256).put("rewraps", rewraps);
+      }
+      return o;
+    }
+
+    /** The day as a date; always valid for an entry that {@link #parse} accepted. */
+    public java.time.LocalDate day() {
+      return java.time.LocalDate.parse(receivedDay);
     }
   }
+
+  /**
+   * The largest envelope header (context of 64 bytes, 64 recipients): a rewrap may replace a
+   * header of one recipient by one of 64, so a cached envelope may exceed its listed size by
+   * at most this.
+   */
+  public static final long HEADER_BOUND = 73 + 64 + 1201L * 64;
 
   private LocalCache(Path dir) {
     this.dir = dir;
@@ -104,30 +145,36 @@ public final class LocalCache {
 
   /**
    * Stores a downloaded envelope if its SHA-256 equals the listed one; returns false (and
-   * stores nothing) otherwise. The file appears under its final name only when complete.
+   * stores nothing) otherwise. Reading stops after {@link #maxBytes} bytes with a
+   * {@link Bounded.TooLargeException}; the temporary file is deleted and nothing is stored. The file appears under its final name only when complete.
    * The files are not forced to disk here: {@link #force} does that for a whole batch before
    * the sync cursor moves past it, and {@link #hasIntactEnvelope} re-checks what a crash
    * after the last checkpoint may have left.
    */
-  public boolean storeEnvelope(JsonNode listing, InputStream content) throws IOException {
-    Submission s = Submission.of(listing);
+  public boolean storeEnvelope(Submission s, InputStream content) throws IOException {
     Path target = envelope(s.id());
     Path tmp = PrivateFiles.temp(target);
     try {
       MessageDigest d = ContentDigest.newDigest();
-      try (InputStream in = new DigestInputStream(content, d);
+      try (InputStream in = new DigestInputStream(new Bounded.LimitedInputStream(content, maxBytes(s),
+              "envelope " + s.id()), d);
           var out = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
         in.transferTo(out);
       }
       if (!HexFormat.of().formatHex(d.digest()).equals(s.currentSha256())) {
         return false;
       }
-      PrivateFiles.writeAtomically(listing(s.id()), JSON.writeValueAsBytes(listing), false);
+      PrivateFiles.writeAtomically(listing(s.id()), JSON.writeValueAsBytes(s.toJson()), false);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       return true;
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /** The most bytes the envelope of {@code s} may have: its listed size plus {@link #HEADER_BOUND}. */
+  public static long maxBytes(Submission s) {
+    return s.size() + HEADER_BOUND;
   }
 
   /**
@@ -174,8 +221,7 @@ public final class LocalCache {
    * True if the envelope of {@code listing} is cached with the listed SHA-256 and its
    * listing file is there (a copy that a crash left short or empty is not intact).
    */
-  public boolean hasIntactEnvelope(JsonNode listing) throws IOException {
-    Submission s = Submission.of(listing);
+  public boolean hasIntactEnvelope(Submission s) throws IOException {
     Path f = envelope(s.id());
     if (!Files.exists(f) || !Files.exists(listing(s.id()))) {
       return false;
@@ -221,34 +267,61 @@ public final class LocalCache {
     return dir.resolve("submissions").resolve(checkId(id) + ".json");
   }
 
-  /** Every cached submission with its envelope present, by server sequence. */
+  /**
+   * Every cached submission with its envelope present and a valid listing file, by server
+   * sequence. A listing file that does not parse or fails {@link Submission#parse} (a cache
+   * written by an older version, or edited) is left out, never an error: see
+   * {@link #invalidListings}.
+   */
   public List<Submission> submissions() throws IOException {
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve("submissions"), "*.json")) {
       ds.forEach(files::add);
     }
+    List<Optional<Submission>> read = files.parallelStream().map(this::readListing).toList();
+    List<Submission> out = new ArrayList<>();
+    int bad = 0;
+    for (Optional<Submission> s : read) {
+      if (s.isEmpty()) {
+        bad++;
+      } else if (hasEnvelope(s.get().id())) {
+        out.add(s.get());
+      }
+    }
+    invalidListings = bad;
+    out.sort(Comparator.comparingLong(Submission::seq));
+    return out;
+  }
+
+  /** How many listing files the last {@link #submissions} call left out as unreadable or invalid. */
+  public int invalidListings() {
+    return invalidListings;
+  }
+
+  private volatile int invalidListings;
+
+  private Optional<Submission> readListing(Path p) {
     try {
-      List<Submission> out = new ArrayList<>(files.parallelStream().map(p -> {
-        try {
-          return Submission.of(JSON.readTree(p.toFile()));
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }).filter(s -> hasEnvelope(s.id())).toList());
-      out.sort(Comparator.comparingLong(Submission::seq));
-      return out;
-    } catch (java.io.UncheckedIOException e) {
-      throw e.getCause();
+      if (Files.size(p) > 64 * 1024) {
+        return Optional.empty();
+      }
+      Submission s = Submission.parse(JSON.readTree(p.toFile()));
+      return p.getFileName().toString().equals(s.id() + ".json") ? Optional.of(s) : Optional.empty();
+    } catch (IOException | ServerFields.InvalidEntryException | RuntimeException e) {
+      return Optional.empty();
     }
   }
 
-  /** The cached submission with exactly this id, if its envelope is cached (reads one file). */
+  /**
+   * The cached submission with exactly this id, if its envelope is cached and its listing
+   * file is valid (reads one file).
+   */
   public Optional<Submission> byId(String id) throws IOException {
     Path json = dir.resolve("submissions").resolve(checkId(id) + ".json");
     if (!hasEnvelope(id) || !Files.exists(json)) {
       return Optional.empty();
     }
-    return Optional.of(Submission.of(JSON.readTree(json.toFile())));
+    return readListing(json);
   }
 
   /** Finds a cached submission by full id or a unique prefix of at least 6 hex characters. */

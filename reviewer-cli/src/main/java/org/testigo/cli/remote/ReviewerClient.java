@@ -33,6 +33,11 @@ public final class ReviewerClient {
   private final HttpClient http;
   private final Clock clock;
   private final SecureRandom random;
+  /**
+   * Seconds without a byte of a response body before giving up (default 120; a Tor circuit
+   * may stall for a while). System property {@code testigo.reviewer.idleSeconds}.
+   */
+  private final int idleSeconds = Math.max(1, Integer.getInteger("testigo.reviewer.idleSeconds", 120));
 
   public ReviewerClient(URI base, SigningPrivateKey key, Clock clock, SecureRandom random) {
     this.base = base;
@@ -50,23 +55,49 @@ public final class ReviewerClient {
       r.body().close();
       throw failure(r.statusCode(), pathAndQuery);
     }
-    return r.body();
+    return new IdleTimeoutInputStream(r.body(), idleSeconds, "the answer to " + pathOnly(pathAndQuery));
   }
 
+  /** A signed GET of a small JSON answer (at most {@link Bounded#SMALL_JSON_BYTES}). */
   public JsonNode getJson(String pathAndQuery) throws IOException {
+    return getJson(pathAndQuery, Bounded.SMALL_JSON_BYTES);
+  }
+
+  /**
+   * A signed GET of a JSON answer of at most {@code maxBytes} bytes: reading stops at the
+   * cap ({@link Bounded.TooLargeException}, the connection is dropped), and an answer that is
+   * not one JSON value is a {@link CliException} ({@link ExitCodes#SERVER}).
+   */
+  public JsonNode getJson(String pathAndQuery, int maxBytes) throws IOException {
     try (InputStream in = get(pathAndQuery)) {
-      return JSON.readTree(in);
+      return parse(Bounded.readAll(in, maxBytes, "the answer to " + pathOnly(pathAndQuery)), pathAndQuery);
     }
+  }
+
+  private static JsonNode parse(byte[] body, String path) {
+    try {
+      JsonNode n = JSON.readTree(body);
+      if (n == null || n.isMissingNode()) {
+        throw new IOException("empty");
+      }
+      return n;
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.SERVER, "the server's answer is not valid JSON (" + pathOnly(path) + ")");
+    }
+  }
+
+  private static String pathOnly(String pathAndQuery) {
+    return pathAndQuery.replaceAll("\\?.*", "");
   }
 
   /** A signed POST of {@code body} (application/octet-stream); returns the JSON answer. */
   public JsonNode post(String path, byte[] body) throws IOException {
     HttpResponse<InputStream> r = send("POST", path, body);
-    try (InputStream in = r.body()) {
+    try (InputStream in = new IdleTimeoutInputStream(r.body(), idleSeconds, "the answer to " + pathOnly(path))) {
       if (r.statusCode() != 200 && r.statusCode() != 201) {
         throw failure(r.statusCode(), path);
       }
-      return JSON.readTree(in);
+      return parse(Bounded.readAll(in, Bounded.SMALL_JSON_BYTES, "the answer to " + pathOnly(path)), path);
     }
   }
 
@@ -110,7 +141,7 @@ public final class ReviewerClient {
       case 503 -> "the server is busy or its database is unavailable; try again later";
       default -> "the server answered HTTP " + status;
     };
-    return new CliException(ExitCodes.SERVER, why + " (" + path.replaceAll("\\?.*", "") + ")");
+    return new CliException(ExitCodes.SERVER, why + " (" + pathOnly(path) + ")");
   }
 
   static byte[] sha256(byte[] body) {

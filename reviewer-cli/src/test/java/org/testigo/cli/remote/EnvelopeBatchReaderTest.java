@@ -36,7 +36,7 @@ class EnvelopeBatchReaderTest {
   }
 
   static List<Item> readAll(byte[] batch) throws IOException {
-    EnvelopeBatchReader r = new EnvelopeBatchReader(new ByteArrayInputStream(batch));
+    EnvelopeBatchReader r = new EnvelopeBatchReader(new ByteArrayInputStream(batch), Long.MAX_VALUE);
     List<Item> items = new ArrayList<>();
     for (JsonNode n = r.next(); n != null; n = r.next()) {
       items.add(new Item(n, r.body().readAllBytes()));
@@ -56,7 +56,7 @@ class EnvelopeBatchReaderTest {
     byte[] big = random(3 * EnvelopeBatch.FRAME_BYTES + 17);
     byte[] small = random(5);
     byte[] batch = batch(true, big, small, new byte[0]);
-    EnvelopeBatchReader r = new EnvelopeBatchReader(new ByteArrayInputStream(batch));
+    EnvelopeBatchReader r = new EnvelopeBatchReader(new ByteArrayInputStream(batch), Long.MAX_VALUE);
     JsonNode first = r.next();
     assertThat(first.get("seq").asLong()).isEqualTo(1);
     assertThat(first.get("id").asText()).isEqualTo(String.format("%032x", 1));

@@ -32,7 +32,7 @@ class LocalCacheRewrapTest {
     ObjectNode listing = new ObjectMapper().createObjectNode().put("seq", 1).put("id", ID).put("context", "report")
         .put("receivedDay", "2026-11-28").put("size", envelope.length).put("sha256", hex(envelope))
         .put("hasMailbox", false).put("caseId", ID);
-    assertThat(cache.storeEnvelope(listing, new ByteArrayInputStream(envelope))).isTrue();
+    assertThat(cache.storeEnvelope(LocalCache.Submission.parse(listing), new ByteArrayInputStream(envelope))).isTrue();
     return cache;
   }
 
