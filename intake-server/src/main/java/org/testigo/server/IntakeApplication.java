@@ -144,10 +144,10 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
         submissions, browserSealing(config, keys), limits.getRetryAfterSeconds());
     uploads(env, data, submissions, limits);
     safety(env, limits);
-    reviewerApi(config, env, keys, jdbi, envelopes, mailboxes);
+    OnionServices onions = onionServices(config, env);
+    reviewerApi(config, env, keys, jdbi, envelopes, mailboxes, onions);
     rewraps(config, env, keys, jdbi, envelopes, mailboxes, log);
     env.healthChecks().register("manifest", new ManifestHealthCheck(keys, clock));
-    onionServices(config, env);
     env.admin().addTask(new ExportEnvelopeTask(envelopes, data.resolve("exports")));
     env.admin().addTask(new RestrictedLogLevelTask());
     env.admin().addTask(new UpdateManifestTask(new ManifestUpdater(keys, config.getKeys().manifestFile(data),
@@ -158,14 +158,15 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
   }
 
   /** Publishes the source and reviewer onion services when a tor section is configured. */
-  private static void onionServices(IntakeConfiguration config, Environment env) {
+  private static OnionServices onionServices(IntakeConfiguration config, Environment env) {
     TorSettings tor = config.getTor();
     if (tor == null) {
-      return;
+      return null;
     }
     OnionServices onions = new OnionServices(tor);
     env.lifecycle().manage(onions);
     env.healthChecks().register("tor", new TorHealthCheck(onions, tor.isRequireBootstrap()));
+    return onions;
   }
 
   private DemoOrganisation.Created demoOrganisation(IntakeConfiguration config, Path data) throws IOException {
@@ -273,9 +274,10 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
   }
 
   private void reviewerApi(IntakeConfiguration config, Environment env, KeyState keys, Jdbi jdbi,
-      EnvelopeStore envelopes, MailboxStore mailboxes) {
+      EnvelopeStore envelopes, MailboxStore mailboxes, OnionServices onions) {
     ReviewerApi.install(env, config.getServerFactory(), config.getReviewerApi(), keys, jdbi, envelopes,
-        mailboxes, config.getLimits().getMaxEnvelopeBytes(), clock);
+        mailboxes, config.getLimits().getMaxEnvelopeBytes(),
+        onions == null || onions.reviewerAddress() == null ? null : onions.reviewerAddress().serviceId(), clock);
   }
 
   /** Rewraps (SECURITY.md §18): the reviewer endpoint, and the public record of each rewrap leaf. */

@@ -15,6 +15,7 @@ import org.testigo.server.core.EnvelopeStore;
 import org.testigo.server.core.KeyState;
 import org.testigo.server.core.MailboxStore;
 import org.testigo.server.reviewer.auth.NonceStore;
+import org.testigo.server.reviewer.auth.ReviewerAuthorities;
 import org.testigo.server.reviewer.auth.ReviewerPortFilter;
 import org.testigo.server.reviewer.auth.SignatureAuthFilter;
 import org.testigo.server.reviewer.auth.UnauthorizedExceptionMapper;
@@ -43,7 +44,7 @@ public final class ReviewerApi {
    */
   public static Installed install(Environment env, ServerFactory server, ReviewerApiSettings settings,
       KeyState keys, Jdbi jdbi, EnvelopeStore envelopes, MailboxStore mailboxes, long maxEnvelopeBytes,
-      Clock clock) {
+      String reviewerOnionServiceId, Clock clock) {
     if (settings.isEnabled() && server instanceof DefaultServerFactory d
         && d.getApplicationConnectors().size() <= settings.getConnectorIndex()) {
       throw new IllegalStateException("reviewerApi.connectorIndex " + settings.getConnectorIndex()
@@ -59,7 +60,9 @@ public final class ReviewerApi {
       return new Installed(ports, service, nonces);
     }
     long maxBody = Math.max(maxEnvelopeBytes, settings.getMaxEventBytes());
-    env.jersey().register(new SignatureAuthFilter(keys, nonces, maxBody, clock));
+    ReviewerAuthorities authorities = new ReviewerAuthorities(settings.getAuthorities(), reviewerOnionServiceId,
+        ports::reviewerPort);
+    env.jersey().register(new SignatureAuthFilter(keys, nonces, authorities, maxBody, clock));
     env.jersey().register(new UnauthorizedExceptionMapper());
     env.jersey().register(new ReviewerSubmissionsResource(service, settings.getMaxPageSize()));
     env.jersey().register(new ReviewerManifestResource(keys));

@@ -15,6 +15,7 @@ public class ReviewerApiSettings {
   @Min(1) @Max(10000) private int maxPageSize = 500;
   @Min(1024) @Max(16 * 1024 * 1024) private int maxEventBytes = 1024 * 1024;
   @Min(5) @Max(3600) private int noncePurgeSeconds = 60;
+  private java.util.List<String> authorities = java.util.List.of();
 
   /** Off: no reviewer paths at all (every connector answers them with 404). */
   @JsonProperty public boolean isEnabled() { return enabled; }
@@ -28,4 +29,11 @@ public class ReviewerApiSettings {
   @JsonProperty public void setMaxEventBytes(int v) { this.maxEventBytes = v; }
   @JsonProperty public int getNoncePurgeSeconds() { return noncePurgeSeconds; }
   @JsonProperty public void setNoncePurgeSeconds(int v) { this.noncePurgeSeconds = v; }
+  /**
+   * Names besides this server's own (the reviewer connector on loopback, the reviewer onion it
+   * publishes) that a signed request may give as its authority: {@code host} or
+   * {@code host:port}, e.g. an Onionbalance front's onion.
+   */
+  @JsonProperty public java.util.List<String> getAuthorities() { return authorities; }
+  @JsonProperty public void setAuthorities(java.util.List<String> v) { this.authorities = v == null ? java.util.List.of() : java.util.List.copyOf(v); }
 }

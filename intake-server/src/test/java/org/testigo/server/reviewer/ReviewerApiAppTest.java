@@ -612,4 +612,29 @@ class ReviewerApiAppTest {
     before.merge("reviewer_nonces", 2L, Long::sum);
     assertThat(rowCounts()).isEqualTo(before);
   }
+
+  @Test
+  @Order(12)
+  void aRequestSignedForAnotherServersName_isRefusedAndSpendsNoNonce() throws Exception {
+    int port = APP.getPort(1);
+    String path = "/api/v1/reviewer/manifest";
+    for (String authority : List.of("127.0.0.1:18093", "other-deployment.example", "localhost", "127.0.0.1",
+        "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion")) {
+      var h = org.testigo.crypto.httpsig.ReviewerRequestSignature.sign(ALICE.signingKey(), "GET", authority, path, null,
+          null, Instant.now(), ReviewerRequests.lifetime(), RANDOM);
+      byte[] req = ("GET " + path + " HTTP/1.1\r\nHost: " + authority + "\r\nSignature-Input: " + h.signatureInput()
+          + "\r\nSignature: " + h.signature() + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+      Map<String, Long> before = rowCounts();
+      org.testigo.server.edge.RawHttp.Answer a = org.testigo.server.edge.RawHttp.exchange(port, req);
+      assertThat(a.status()).as(authority).isEqualTo(401);
+      assertThat(rowCounts()).as(authority).isEqualTo(before);
+    }
+    for (String authority : List.of("localhost:" + port, "LOCALHOST:" + port)) {
+      var h = org.testigo.crypto.httpsig.ReviewerRequestSignature.sign(ALICE.signingKey(), "GET",
+          authority.toLowerCase(java.util.Locale.ROOT), path, null, null, Instant.now(), ReviewerRequests.lifetime(), RANDOM);
+      byte[] req = ("GET " + path + " HTTP/1.1\r\nHost: " + authority + "\r\nSignature-Input: " + h.signatureInput()
+          + "\r\nSignature: " + h.signature() + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+      assertThat(org.testigo.server.edge.RawHttp.exchange(port, req).status()).as(authority).isEqualTo(200);
+    }
+  }
 }

@@ -20,7 +20,8 @@ import org.testigo.server.core.KeyState;
  * Authenticates every request that did not arrive on a source connector (deny by default: the
  * decision is by connector, as {@link ReviewerPortFilter} marked it, never by path): an RFC 9421
  * signature in the Testigo profile ({@link ReviewerRequestSignature}), each of its three fields
- * given once, by a signing key listed and valid now in the current key manifest, with a nonce
+ * given once, naming one of this server's own {@link ReviewerAuthorities names} as its authority,
+ * by a signing key listed and valid now in the current key manifest, with a nonce
  * never seen before. Anything else is aborted with the one generic 401 before a resource runs.
  *
  * <p>A request's nonce is spent (a {@code reviewer_nonces} row) exactly when its signature
@@ -39,12 +40,15 @@ public final class SignatureAuthFilter implements ContainerRequestFilter {
 
   private final KeyState keys;
   private final NonceStore nonces;
+  private final ReviewerAuthorities authorities;
   private final long maxBodyBytes;
   private final Clock clock;
 
-  public SignatureAuthFilter(KeyState keys, NonceStore nonces, long maxBodyBytes, Clock clock) {
+  public SignatureAuthFilter(KeyState keys, NonceStore nonces, ReviewerAuthorities authorities, long maxBodyBytes,
+      Clock clock) {
     this.keys = keys;
     this.nonces = nonces;
+    this.authorities = authorities;
     this.maxBodyBytes = maxBodyBytes;
     this.clock = clock;
   }
@@ -66,6 +70,10 @@ public final class SignatureAuthFilter implements ContainerRequestFilter {
         ctx.abortWith(UnauthorizedExceptionMapper.unauthorized());
         return;
       }
+    }
+    if (!authorities.accepts(ctx.getHeaderString("Host"))) {
+      ctx.abortWith(UnauthorizedExceptionMapper.unauthorized());
+      return;
     }
     Instant now = clock.instant();
     URI uri = ctx.getUriInfo().getRequestUri();

@@ -1,0 +1,49 @@
+package org.testigo.server.reviewer.auth;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.IntSupplier;
+
+/**
+ * The names a signed reviewer request may give as its {@code @authority} (its {@code Host}):
+ * this server's own, so that a request signed for another deployment that trusts the same
+ * reviewer key never verifies here. Accepted: the reviewer connector's loopback forms
+ * ({@code 127.0.0.1:PORT}, {@code localhost:PORT}, {@code [::1]:PORT}); the reviewer onion
+ * this server publishes ({@code ID.onion}, with or without {@code :80}); and the names in
+ * {@code reviewerApi.authorities} (an Onionbalance front, say). Compared in lower case.
+ */
+public final class ReviewerAuthorities {
+  private final Set<String> configured = new HashSet<>();
+  private final IntSupplier reviewerPort;
+
+  /**
+   * @param configured extra names, {@code host} or {@code host:port}
+   * @param onionServiceId the reviewer onion's service id (56 characters), or null without tor
+   * @param reviewerPort the reviewer connector's local port once known (-1 before)
+   */
+  public ReviewerAuthorities(List<String> configured, String onionServiceId, IntSupplier reviewerPort) {
+    for (String c : configured) {
+      this.configured.add(c.strip().toLowerCase(Locale.ROOT));
+    }
+    if (onionServiceId != null) {
+      this.configured.add(onionServiceId + ".onion");
+      this.configured.add(onionServiceId + ".onion:80");
+    }
+    this.reviewerPort = reviewerPort;
+  }
+
+  /** True if a request naming {@code host} (its Host header) may be for this server. */
+  public boolean accepts(String host) {
+    if (host == null) {
+      return false;
+    }
+    String h = host.strip().toLowerCase(Locale.ROOT);
+    if (configured.contains(h)) {
+      return true;
+    }
+    int port = reviewerPort.getAsInt();
+    return port > 0 && (h.equals("127.0.0.1:" + port) || h.equals("localhost:" + port) || h.equals("[::1]:" + port));
+  }
+}
