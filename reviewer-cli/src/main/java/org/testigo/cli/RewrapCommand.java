@@ -84,7 +84,7 @@ public final class RewrapCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (RemoteSession s = RemoteSession.open(home, keystore, passphrase)) {
       KeyManifest manifest = SyncCommand.syncManifest(s);
-      int applied = Rewraps.sync(s.client, s.cache);
+      int applied = Rewraps.sync(s.client, s.cache, s.identity.encryptionKey());
       Instant now = Instant.now();
       if (manifest.reviewerBySigningKey(s.identity.signingKey().publicKey(), now)
           .filter(ReviewerEntry::receivesReports).isEmpty()) {
@@ -137,10 +137,14 @@ public final class RewrapCommand implements Callable<Integer> {
             continue;
           }
           JsonNode answer = s.client.post("/api/v1/reviewer/rewraps/" + id, header);
-          if (!s.cache.replaceHeader(id, header, answer.path("sha256").asText(), answer.path("generation").asInt())) {
-            failed.add(id.substring(0, 12) + ": the server's answer does not match the uploaded header; run sync");
-          } else {
-            done++;
+          var replaced = s.cache.replaceHeader(id, header, answer.path("sha256").asText(),
+              answer.path("generation").asInt(), s.identity.encryptionKey());
+          switch (replaced) {
+            case REPLACED -> done++;
+            case MISMATCH -> failed.add(id.substring(0, 12) + ": the server's answer does not match the uploaded header;"
+                + " run sync");
+            case DOES_NOT_OPEN -> failed.add(id.substring(0, 12) + ": uploaded, but the new header does not open with"
+                + " your key; your cached copy keeps its previous header");
           }
           bar.step();
         }

@@ -9,6 +9,7 @@ import org.testigo.cli.remote.Bounded;
 import org.testigo.cli.remote.LocalCache;
 import org.testigo.cli.remote.ServerFields;
 import org.testigo.cli.remote.ReviewerClient;
+import org.testigo.crypto.key.RecipientPrivateKey;
 
 /**
  * Brings rewrapped headers into the local cache (SECURITY.md §18): pages through
@@ -26,16 +27,19 @@ final class Rewraps {
   record Synced(int applied, int invalid) {}
 
   /** Returns how many cached headers were replaced; warnings on standard error. */
-  static int sync(ReviewerClient client, LocalCache cache) throws IOException {
-    return sync(client, cache, new java.io.PrintWriter(System.err, true)).applied();
+  static int sync(ReviewerClient client, LocalCache cache, RecipientPrivateKey key) throws IOException {
+    return sync(client, cache, key, new java.io.PrintWriter(System.err, true)).applied();
   }
 
   /**
    * Pages through {@code /rewraps}; each page read with a byte cap
    * ({@link Bounded#PAGE_JSON_BYTES}), each header with {@link LocalCache#HEADER_BOUND}. An
-   * item with a bad field is reported on {@code err}, counted and skipped.
+   * item with a bad field is reported on {@code err}, counted and skipped. A header whose
+   * result does not open with {@code key} is reported and counted, and the cached copy keeps
+   * its previous header (a seized server must not be able to destroy the reviewer's copies).
    */
-  static Synced sync(ReviewerClient client, LocalCache cache, java.io.PrintWriter err) throws IOException {
+  static Synced sync(ReviewerClient client, LocalCache cache, RecipientPrivateKey key, java.io.PrintWriter err)
+      throws IOException {
     int applied = 0;
     int invalid = 0;
     boolean more = true;
@@ -91,13 +95,20 @@ final class Rewraps {
           try (InputStream in = client.get("/api/v1/reviewer/rewraps/" + id + "/" + generation)) {
             header = in.readNBytes((int) LocalCache.HEADER_BOUND + 1);
           }
-          if (header.length > LocalCache.HEADER_BOUND || !RewrapCommand.isExactlyOneHeader(header)
-              || !RewrapCommand.sha256Hex(header).equals(headerSha)
-              || !cache.replaceHeader(id, header, sha, generation)) {
+          LocalCache.HeaderReplacement replaced = header.length > LocalCache.HEADER_BOUND
+              || !RewrapCommand.isExactlyOneHeader(header) || !RewrapCommand.sha256Hex(header).equals(headerSha)
+              ? LocalCache.HeaderReplacement.MISMATCH : cache.replaceHeader(id, header, sha, generation, key);
+          if (replaced == LocalCache.HeaderReplacement.MISMATCH) {
             throw new CliException(ExitCodes.CRYPTO, "the rewrapped header of " + id + " (generation " + generation
                 + ") does not match what the server listed; the cache keeps the previous header");
           }
-          applied++;
+          if (replaced == LocalCache.HeaderReplacement.DOES_NOT_OPEN) {
+            invalid++;
+            err.println("testigo-reviewer: warning: the rewrapped header of " + id + " (generation " + generation
+                + ") does not open with your key; your cached copy keeps its previous header");
+          } else {
+            applied++;
+          }
         }
         cursor = seq;
         cache.setCursor(REWRAPS_CURSOR, cursor);

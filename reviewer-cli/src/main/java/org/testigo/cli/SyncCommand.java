@@ -51,6 +51,10 @@ public final class SyncCommand implements Callable<Integer> {
   @Mixin PassphraseOptions passphrase;
   @Option(names = "--page-size", defaultValue = "100", description = "Submissions per request (default: ${DEFAULT-VALUE}).")
   int pageSize;
+  @Option(names = "--rescan", description = "Read the server's feeds again from the start (what is cached is"
+      + " kept and checked). After a server sent a position far ahead, which stops every later sync, or after"
+      + " the server was restored from a backup.")
+  boolean rescan;
   @Option(names = "--max-pages", defaultValue = "0", description = "Stop after this many pages (0: no limit); run sync again to continue.")
   int maxPages;
   @Option(names = "--max-envelope-bytes", defaultValue = "" + DEFAULT_MAX_ENVELOPE_BYTES, paramLabel = "N",
@@ -74,6 +78,11 @@ public final class SyncCommand implements Callable<Integer> {
     }
     try (RemoteSession s = RemoteSession.open(home, keystore, passphrase)) {
       KeyManifest manifest = syncManifest(s);
+      if (rescan) {
+        for (String cursor : List.of(SUBMISSIONS_CURSOR, CaseLog.EVENTS_CURSOR, Rewraps.REWRAPS_CURSOR)) {
+          s.cache.setCursor(cursor, 0);
+        }
+      }
       if (manifest.reviewerBySigningKey(s.identity.signingKey().publicKey(), Instant.now()).isEmpty()) {
         spec.commandLine().getErr().println("testigo-reviewer: warning: your key is not in the current"
             + " manifest; the server will refuse your requests");
@@ -82,7 +91,7 @@ public final class SyncCommand implements Callable<Integer> {
       java.io.PrintWriter err = spec.commandLine().getErr();
       boolean early = counts.more() && counts.stopped() == null;
       CaseLog.Synced events = early ? new CaseLog.Synced(0, 0) : CaseLog.sync(s.client, s.cache, err);
-      Rewraps.Synced rewrapped = early ? new Rewraps.Synced(0, 0) : Rewraps.sync(s.client, s.cache, err);
+      Rewraps.Synced rewrapped = early ? new Rewraps.Synced(0, 0) : Rewraps.sync(s.client, s.cache, s.identity.encryptionKey(), err);
       if (rewrapped.applied() > 0) {
         spec.commandLine().getOut().println(rewrapped.applied() + " cached envelope header(s) replaced by their rewrap"
             + " (new reviewer set; payload unchanged)");

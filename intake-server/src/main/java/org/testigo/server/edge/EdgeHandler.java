@@ -43,8 +43,9 @@ public final class EdgeHandler extends Handler.Wrapper {
   }
 
   /**
-   * Sets the security headers again as the response commits: a servlet's {@code sendError}
-   * (Dropwizard's task servlet answering 404 or 405, say) resets the headers set above.
+   * Sets the security headers that are missing as the response commits: a servlet's
+   * {@code sendError} (Dropwizard's task servlet answering 404 or 405, say) resets the headers
+   * set above.
    */
   private static final class HeadersKept extends Response.Wrapper {
     HeadersKept(Request request, Response wrapped) {
@@ -54,7 +55,7 @@ public final class EdgeHandler extends Handler.Wrapper {
     @Override
     public void write(boolean last, ByteBuffer content, Callback callback) {
       if (!isCommitted()) {
-        SecurityHeaders.setOn(getHeaders());
+        SecurityHeaders.setMissingOn(getHeaders());
       }
       super.write(last, content, callback);
     }

@@ -34,4 +34,13 @@ public final class SecurityHeaders {
   public static void setOn(HttpFields.Mutable fields) {
     ALL.forEach(fields::put);
   }
+
+  /** Sets each security header that is missing (one the application refined stays as it is). */
+  public static void setMissingOn(HttpFields.Mutable fields) {
+    ALL.forEach((name, value) -> {
+      if (!fields.contains(name)) {
+        fields.put(name, value);
+      }
+    });
+  }
 }

@@ -20,6 +20,7 @@ import java.util.Optional;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.httpsig.ContentDigest;
+import org.testigo.crypto.key.RecipientPrivateKey;
 
 /**
  * The local cache of one server, {@code <home>/cache/<server>/}. It holds ONLY what the
@@ -177,21 +178,33 @@ public final class LocalCache {
     return s.size() + HEADER_BOUND;
   }
 
+  /** What {@link #replaceHeader} did. */
+  public enum HeaderReplacement {
+    REPLACED,
+    /** The result's SHA-256 is not the expected one (or the cached envelope has no header). */
+    MISMATCH,
+    /** The result does not open with the reviewer's key: the cached copy keeps its header. */
+    DOES_NOT_OPEN
+  }
+
   /**
    * Replaces the header of a cached envelope by {@code newHeader} (a rewrap of generation
    * {@code generation}), keeping its payload bytes, if the result's SHA-256 is
-   * {@code expectedSha256}; returns false (and changes nothing) otherwise. The listing entry
-   * records the new SHA-256 and generation. Both files are replaced atomically.
+   * {@code expectedSha256} and the result opens, payload and all, with {@code key}; changes
+   * nothing otherwise. A rewrap the reviewer cannot open never replaces a copy they can: a
+   * seized server could otherwise send a header that matches its own listing and destroy the
+   * reviewer's copy of every report. The listing entry records the new SHA-256 and generation.
+   * Both files are replaced atomically.
    */
-  public boolean replaceHeader(String id, byte[] newHeader, String expectedSha256, int generation)
-      throws IOException {
+  public HeaderReplacement replaceHeader(String id, byte[] newHeader, String expectedSha256, int generation,
+      RecipientPrivateKey key) throws IOException {
     Path target = envelope(id);
     Path json = dir.resolve("submissions").resolve(checkId(id) + ".json");
     long oldHeader;
     try (InputStream in = Files.newInputStream(target)) {
       oldHeader = Envelope.inspectHeader(in).headerLength();
     } catch (CryptoException e) {
-      return false;
+      return HeaderReplacement.MISMATCH;
     }
     Path tmp = PrivateFiles.temp(target);
     try {
@@ -204,14 +217,19 @@ public final class LocalCache {
         in.transferTo(out);
       }
       if (!HexFormat.of().formatHex(d.digest()).equals(expectedSha256)) {
-        return false;
+        return HeaderReplacement.MISMATCH;
       }
       ObjectNode listing = (ObjectNode) JSON.readTree(json.toFile());
+      try (InputStream in = Files.newInputStream(tmp)) {
+        Envelope.open(in, java.io.OutputStream.nullOutputStream(), key, listing.path("context").asText());
+      } catch (CryptoException | IllegalArgumentException e) {
+        return HeaderReplacement.DOES_NOT_OPEN;
+      }
       listing.put("currentSha256", expectedSha256);
       listing.put("rewraps", generation);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       PrivateFiles.writeAtomically(json, JSON.writeValueAsBytes(listing));
-      return true;
+      return HeaderReplacement.REPLACED;
     } finally {
       Files.deleteIfExists(tmp);
     }

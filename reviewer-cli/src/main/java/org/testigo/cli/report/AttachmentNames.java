@@ -2,8 +2,10 @@ package org.testigo.cli.report;
 
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -32,15 +34,24 @@ public final class AttachmentNames {
   public static final int MAX_BYTES = 200;
   static final int MAX_EXTENSION_CODE_POINTS = 16;
   private final Set<String> given = new HashSet<>();
+  /** Per safe name (lower case), the next suffix to try: a report of 50,000 parts all named
+   * {@code a} must not try {@code -2, -3, …} from the start for each (quadratic: hours). */
+  private final Map<String, Integer> nextSuffix = new HashMap<>();
 
   /** A safe name for the {@code n}-th attachment, unique among the names this instance gave. */
   public String next(String name, int n) {
     String safe = sanitize(name, n);
-    String candidate = safe;
-    int dot = extensionStart(safe);
-    for (int k = 2; !given.add(candidate.toLowerCase(Locale.ROOT)); k++) {
-      candidate = safe.substring(0, dot) + "-" + k + safe.substring(dot);
+    String key = safe.toLowerCase(Locale.ROOT);
+    if (given.add(key)) {
+      return safe;
     }
+    int dot = extensionStart(safe);
+    int k = nextSuffix.getOrDefault(key, 2);
+    String candidate;
+    do {
+      candidate = safe.substring(0, dot) + "-" + k++ + safe.substring(dot);
+    } while (!given.add(candidate.toLowerCase(Locale.ROOT)));
+    nextSuffix.put(key, k);
     return candidate;
   }
 

@@ -62,9 +62,9 @@ public final class ReportRenderer {
     String minors = report.text("victims", "minors");
     String minorsCount = report.text("victims", "minorsCount");
     line(b, "field.victims", String.join("; ", nonBlank(
-        count.isEmpty() ? "" : label("field.count") + ": " + count,
+        count.isEmpty() ? "" : label("field.count") + ": " + Text.cell(count, 20),
         minors.isEmpty() ? "" : label("field.minors") + ": " + label("minors." + minors)
-            + (minorsCount.isEmpty() ? "" : " (" + minorsCount + ")"))));
+            + (minorsCount.isEmpty() ? "" : " (" + Text.cell(minorsCount, 20) + ")"))));
     line(b, "field.wants", values("wants", report.list("wants")));
     b.append('\n').append(label("field.narrative")).append(":\n");
     b.append(indent(report.text("narrative"))).append('\n');
@@ -101,8 +101,14 @@ public final class ReportRenderer {
     return String.join(", ", values.stream().map(v -> label(list + "." + v)).toList());
   }
 
+  /**
+   * One labelled line. The value passes through {@link Text#cell} here, at the sink, whatever
+   * its parts did: a field that a caller forgot to make safe (the victim counts once were) can
+   * never put an escape sequence on the terminal or a line break into the layout.
+   */
   private void line(StringBuilder b, String key, String value) {
-    b.append(String.format("%-28s %s%n", label(key) + ":", value.isBlank() ? label("field.none") : value));
+    b.append(String.format("%-28s %s%n", label(key) + ":",
+        value.isBlank() ? label("field.none") : Text.cell(value, 2000)));
   }
 
   private void optional(StringBuilder b, String key, String value) {

@@ -315,6 +315,39 @@ class HostileServerSyncTest {
     assertThat(reviewer("show", idA).out()).contains("original");
   }
 
+  /**
+   * A seized server lists one valid entry at seq 2^63-1: every later sync, even against an
+   * honest server, would start after it and see nothing. {@code sync --rescan} reads the feed
+   * from the start again, keeps what is cached, and brings in what the cursor had skipped.
+   */
+  @Test
+  void sync_rescanRecoversFromACursorPushedToTheEndByAHostileServer() throws Exception {
+    byte[] a = report("primero");
+    String idA = id();
+    byte[] poisoned = HostileServer.batch(List.of(
+        new HostileServer.Item(HostileServer.entry(Long.MAX_VALUE, idA, a), a)), false);
+    server.routes.put("/api/v1/reviewer/submissions/envelopes", ex -> HostileServer.send(ex, poisoned));
+    assertThat(reviewer("sync").code()).isZero();
+    byte[] b = report("segundo");
+    String idB = id();
+    byte[] honest = HostileServer.batch(List.of(new HostileServer.Item(HostileServer.entry(1, idA, a), a),
+        new HostileServer.Item(HostileServer.entry(2, idB, b), b)), false);
+    server.routes.put("/api/v1/reviewer/submissions/envelopes", ex -> {
+      String q = ex.getRequestURI().getRawQuery();
+      HostileServer.send(ex, q != null && q.startsWith("after=0&") ? honest : HostileServer.batch(List.of(), false));
+    });
+    CliResult stuck = reviewer("sync");
+    assertThat(stuck.out()).contains("0 new submission(s)");
+    assertThat(cached()).doesNotContain(idB + ".tgenv");
+
+    CliResult r = reviewer("sync", "--rescan");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("1 new submission(s), 1 already cached");
+    assertThat(cached()).contains(idA + ".tgenv", idB + ".tgenv");
+    assertThat(reviewer("show", idB).out()).contains("segundo");
+  }
+
   @Test
   void sync_givesUpOnABodyThatStopsArrivingAndKeepsTheCacheAsItWas() throws Exception {
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);

@@ -54,7 +54,7 @@ class LocalCacheRewrapTest {
         List.of(CAROL.publicKey()), RANDOM);
     int old = (int) Envelope.inspectHeader(new ByteArrayInputStream(envelope)).headerLength();
     byte[] expected = concat(header, Arrays.copyOfRange(envelope, old, envelope.length));
-    assertThat(cache.replaceHeader(ID, header, hex(expected), 1)).isTrue();
+    assertThat(cache.replaceHeader(ID, header, hex(expected), 1, CAROL)).isEqualTo(LocalCache.HeaderReplacement.REPLACED);
     assertThat(Files.readAllBytes(cache.envelope(ID))).isEqualTo(expected);
     assertThat(Envelope.open(expected, CAROL, Envelope.CONTEXT_REPORT)).hasSize(100_000);
     LocalCache.Submission s = cache.find(ID).orElseThrow();
@@ -70,7 +70,7 @@ class LocalCacheRewrapTest {
     byte[] header = Envelope.rewrapHeader(new ByteArrayInputStream(envelope), ALICE, Envelope.CONTEXT_REPORT,
         List.of(CAROL.publicKey()), RANDOM);
     byte[] json = Files.readAllBytes(home.resolve("cache/default/submissions/" + ID + ".json"));
-    assertThat(cache.replaceHeader(ID, header, "00".repeat(32), 1)).isFalse();
+    assertThat(cache.replaceHeader(ID, header, "00".repeat(32), 1, CAROL)).isEqualTo(LocalCache.HeaderReplacement.MISMATCH);
     assertThat(Files.readAllBytes(cache.envelope(ID))).isEqualTo(envelope);
     assertThat(Files.readAllBytes(home.resolve("cache/default/submissions/" + ID + ".json"))).isEqualTo(json);
     try (var files = Files.list(home.resolve("cache/default/submissions"))) {
@@ -85,8 +85,37 @@ class LocalCacheRewrapTest {
     byte[] garbage = new byte[envelope.length];
     RANDOM.nextBytes(garbage);
     Files.write(cache.envelope(ID), garbage);
-    assertThat(cache.replaceHeader(ID, Arrays.copyOf(envelope, 100), hex(envelope), 1)).isFalse();
+    assertThat(cache.replaceHeader(ID, Arrays.copyOf(envelope, 100), hex(envelope), 1, ALICE))
+        .isEqualTo(LocalCache.HeaderReplacement.MISMATCH);
     assertThat(Files.readAllBytes(cache.envelope(ID))).isEqualTo(garbage);
+  }
+
+  /**
+   * A seized server lists, as a "rewrap", another envelope's header over this one's payload and
+   * its own hash of the result: the hash matches, but the result does not open, so the cached
+   * copy keeps its header (it once replaced it, and the reviewer lost the report).
+   */
+  @Test
+  void replaceHeader_keepsTheCachedCopyWhenTheResultDoesNotOpenWithTheReviewersKey() throws Exception {
+    byte[] victim = seal(new byte[5000]);
+    byte[] donor = seal(new byte[5000]);
+    LocalCache cache = cacheWith(victim);
+    byte[] json = Files.readAllBytes(home.resolve("cache/default/submissions/" + ID + ".json"));
+    int donorHeader = (int) Envelope.inspectHeader(new ByteArrayInputStream(donor)).headerLength();
+    int victimHeader = (int) Envelope.inspectHeader(new ByteArrayInputStream(victim)).headerLength();
+    byte[] header = Arrays.copyOf(donor, donorHeader);
+    byte[] forged = concat(header, Arrays.copyOfRange(victim, victimHeader, victim.length));
+    assertThat(cache.replaceHeader(ID, header, hex(forged), 1, ALICE))
+        .isEqualTo(LocalCache.HeaderReplacement.DOES_NOT_OPEN);
+    assertThat(Files.readAllBytes(cache.envelope(ID))).isEqualTo(victim);
+    assertThat(Files.readAllBytes(home.resolve("cache/default/submissions/" + ID + ".json"))).isEqualTo(json);
+    // A true rewrap that leaves this reviewer out: their copy, which they can open, stays too.
+    byte[] toCarol = Envelope.rewrapHeader(new ByteArrayInputStream(victim), ALICE, Envelope.CONTEXT_REPORT,
+        List.of(CAROL.publicKey()), RANDOM);
+    byte[] rewrapped = concat(toCarol, Arrays.copyOfRange(victim, victimHeader, victim.length));
+    assertThat(cache.replaceHeader(ID, toCarol, hex(rewrapped), 1, ALICE))
+        .isEqualTo(LocalCache.HeaderReplacement.DOES_NOT_OPEN);
+    assertThat(Files.readAllBytes(cache.envelope(ID))).isEqualTo(victim);
   }
 
   static byte[] concat(byte[] a, byte[] b) {

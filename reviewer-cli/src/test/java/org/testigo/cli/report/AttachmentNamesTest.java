@@ -120,4 +120,18 @@ class AttachmentNamesTest {
     assertThat(second).isNotEqualTo(first).endsWith("-2.jpeg");
     assertThat(second.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255);
   }
+
+  @Test
+  void next_givesEachOf50000RepeatsOfOneNameItsOwnSuffixInOnePass() {
+    AttachmentNames names = new AttachmentNames();
+    assertThat(names.next("a-3", 0)).isEqualTo("a-3");
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    String last = null;
+    for (int i = 1; i <= 50_000; i++) {
+      last = names.next("a", i);
+      assertThat(seen.add(last.toLowerCase(java.util.Locale.ROOT))).as(last).isTrue();
+    }
+    assertThat(seen).contains("a", "a-2", "a-4").doesNotContain("a-3");
+    assertThat(last).isEqualTo("a-50001");
+  }
 }
