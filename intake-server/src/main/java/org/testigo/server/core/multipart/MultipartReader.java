@@ -58,7 +58,7 @@ public final class MultipartReader {
     if (contentType == null) {
       throw new InvalidInputException("error.content_type");
     }
-    String[] params = contentType.split(";");
+    String[] params = contentType.split(";", -1); // -1: ";" gives ["", ""], never []
     if (!params[0].strip().equalsIgnoreCase("multipart/form-data")) {
       throw new InvalidInputException("error.content_type");
     }

@@ -79,7 +79,7 @@ public final class PayloadReader {
       } catch (IOException e) {
         throw new MalformedPayloadException("bad part header");
       }
-      if (parsed.name() == null) {
+      if (parsed == null || parsed.name() == null) { // the JSON literal null reads as null
         throw new MalformedPayloadException("part without a name");
       }
       current = new PartBody();

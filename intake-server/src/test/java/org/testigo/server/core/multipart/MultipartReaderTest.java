@@ -94,6 +94,17 @@ class MultipartReaderTest {
   }
 
   @Test
+  void boundaryOf_refusesAContentTypeOfOnlySemicolons() {
+    // Found by MultipartReaderFuzzTest (corpus entry crash-content-type-semicolon): split(";")
+    // of ";" is empty, and boundaryOf threw ArrayIndexOutOfBoundsException.
+    for (String contentType : new String[] {";", ";;", ""}) {
+      assertThatThrownBy(() -> MultipartReader.boundaryOf(contentType))
+          .isInstanceOf(InvalidInputException.class)
+          .extracting(e -> ((InvalidInputException) e).messageKey()).isEqualTo("error.content_type");
+    }
+  }
+
+  @Test
   void boundaryOf_acceptsOnlyMultipartFormData() {
     assertThat(MultipartReader.boundaryOf("multipart/form-data; boundary=\"abc\"")).isEqualTo("abc");
     assertThat(MultipartReader.boundaryOf("Multipart/Form-Data;charset=utf-8; boundary=x-y")).isEqualTo("x-y");

@@ -79,4 +79,18 @@ class PayloadContainerTest {
       }
     }).isInstanceOf(PayloadReader.MalformedPayloadException.class);
   }
+
+  @Test
+  void reader_rejectsAPartHeaderThatIsTheJsonLiteralNull() throws Exception {
+    // Found by PayloadReaderFuzzTest (corpus entry crash-null-part-header): it threw a
+    // NullPointerException instead of MalformedPayloadException.
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(PayloadWriter.MAGIC);
+    out.writeBytes(new byte[] {0x01, 0x00, 0x04});
+    out.writeBytes("null".getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(new byte[] {0, 0, 0, 0, 0x00});
+    PayloadReader r = new PayloadReader(new ByteArrayInputStream(out.toByteArray()));
+    assertThatThrownBy(r::next).isInstanceOf(PayloadReader.MalformedPayloadException.class)
+        .hasMessage("part without a name");
+  }
 }
