@@ -620,21 +620,23 @@ class ReviewerApiAppTest {
     String path = "/api/v1/reviewer/manifest";
     for (String authority : List.of("127.0.0.1:18093", "other-deployment.example", "localhost", "127.0.0.1",
         "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion")) {
-      var h = org.testigo.crypto.httpsig.ReviewerRequestSignature.sign(ALICE.signingKey(), "GET", authority, path, null,
-          null, Instant.now(), ReviewerRequests.lifetime(), RANDOM);
-      byte[] req = ("GET " + path + " HTTP/1.1\r\nHost: " + authority + "\r\nSignature-Input: " + h.signatureInput()
-          + "\r\nSignature: " + h.signature() + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
       Map<String, Long> before = rowCounts();
-      org.testigo.server.edge.RawHttp.Answer a = org.testigo.server.edge.RawHttp.exchange(port, req);
+      org.testigo.server.edge.RawHttp.Answer a = org.testigo.server.edge.RawHttp.exchange(port,
+          getSignedFor(authority, authority, path));
       assertThat(a.status()).as(authority).isEqualTo(401);
       assertThat(rowCounts()).as(authority).isEqualTo(before);
     }
     for (String authority : List.of("localhost:" + port, "LOCALHOST:" + port)) {
-      var h = org.testigo.crypto.httpsig.ReviewerRequestSignature.sign(ALICE.signingKey(), "GET",
-          authority.toLowerCase(java.util.Locale.ROOT), path, null, null, Instant.now(), ReviewerRequests.lifetime(), RANDOM);
-      byte[] req = ("GET " + path + " HTTP/1.1\r\nHost: " + authority + "\r\nSignature-Input: " + h.signatureInput()
-          + "\r\nSignature: " + h.signature() + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+      byte[] req = getSignedFor(authority.toLowerCase(java.util.Locale.ROOT), authority, path);
       assertThat(org.testigo.server.edge.RawHttp.exchange(port, req).status()).as(authority).isEqualTo(200);
     }
+  }
+
+  /** A GET by alice, signed for {@code signedAuthority} and sent with {@code Host: host}. */
+  static byte[] getSignedFor(String signedAuthority, String host, String path) {
+    var h = org.testigo.crypto.httpsig.ReviewerRequestSignature.sign(ALICE.signingKey(), "GET", signedAuthority, path,
+        null, null, Instant.now(), ReviewerRequests.lifetime(), RANDOM);
+    return ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nSignature-Input: " + h.signatureInput()
+        + "\r\nSignature: " + h.signature() + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -44,6 +44,23 @@ public final class EnvelopeBatchReader {
     }
   }
 
+  /**
+   * True if a number in the item overflowed to Infinity ({@code 1e400}): a value the server did
+   * not send, which then printed and compared as something else (found by
+   * EnvelopeBatchReaderFuzzTest). Such an item is malformed.
+   */
+  static boolean hasNonFiniteNumber(JsonNode node) {
+    if (node.isFloatingPointNumber()) {
+      return !Double.isFinite(node.doubleValue());
+    }
+    for (JsonNode child : node) {
+      if (hasNonFiniteNumber(child)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The next feed entry, or null after the end marker; the previous body is skipped if unread. */
   public JsonNode next() throws IOException {
     if (more != null) {
@@ -77,7 +94,7 @@ public final class EnvelopeBatchReader {
     } catch (IOException e) {
       throw malformed();
     }
-    if (item == null || !item.isObject()) {
+    if (item == null || !item.isObject() || hasNonFiniteNumber(item)) {
       throw malformed();
     }
     body = new Body();

@@ -120,4 +120,22 @@ class EnvelopeBatchReaderTest {
           .hasMessageContaining("malformed or was cut short");
     }
   }
+
+  @Test
+  void read_refusesAnItemWhoseNumberOverflowsToInfinity() throws IOException {
+    byte[] json = "{\"seq\":1,\"size\":1e400}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream d = new java.io.DataOutputStream(b);
+    d.write("TGBATCH1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    d.write(1);
+    d.writeShort(json.length);
+    d.write(json);
+    d.writeInt(0);
+    d.write(0);
+    d.write(0);
+    EnvelopeBatchReader r = new EnvelopeBatchReader(new java.io.ByteArrayInputStream(b.toByteArray()), 1 << 20);
+    assertThatThrownBy(r::next).isInstanceOf(org.testigo.cli.CliException.class);
+    assertThat(EnvelopeBatchReader.hasNonFiniteNumber(new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree("{\"a\":[1.5,1e300,{\"b\":-2}]}"))).isFalse();
+  }
 }
