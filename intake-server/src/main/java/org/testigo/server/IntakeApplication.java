@@ -18,7 +18,18 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.EnumSet;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.ProxyConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.LifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testigo.server.circuit.CircuitTable;
+import org.testigo.server.config.FairnessSettings;
+import org.testigo.server.core.VisitService;
+import org.testigo.server.resources.CircuitFilter;
+import org.testigo.server.resources.errors.TooManyRequestsExceptionMapper;
 import org.jdbi.v3.core.Jdbi;
 import org.testigo.crypto.identity.KeystoreParams;
 import org.testigo.crypto.receipt.ReceiptParams;
@@ -92,6 +103,7 @@ import org.testigo.server.resources.errors.UnexpectedExceptionMapper;
  * only wires areas together; each area has its own factory method.
  */
 public class IntakeApplication extends Application<IntakeConfiguration> {
+  private static final Logger LOG = LoggerFactory.getLogger(IntakeApplication.class);
   private final SecureRandom random = new SecureRandom();
   private final Clock clock = Clock.systemUTC();
 
@@ -134,18 +146,22 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     FilingProofs filings = transparencyLog(config.getLog(), env, keys, logKey, log, envelopes);
     MailboxStore mailboxes = new MailboxStore(transactions, clock);
     ReceiptService receipts = receipts(config, keys);
+    env.metrics().register("receipts.derivations", (Gauge<Long>) receipts::derivations);
+    FairnessSettings fairness = config.getFairness();
     ConcurrencyLimiter submissionSlots = new ConcurrencyLimiter(limits.getMaxConcurrentSubmissions(),
-        limits.getRetryAfterSeconds());
+        limits.getRetryAfterSeconds(), limits.getMaxQueuedSubmissions(),
+        Duration.ofMillis(limits.getSubmissionWaitMillis()), Integer.MAX_VALUE, fairness.getMaxWaitingPerCircuit());
     SubmissionService submissions = new SubmissionService(keys, envelopes, mailboxes, receipts, submissionSlots,
         limits.getMaxEnvelopeBytes());
     resources(env, keys, filings,
-        new SourceService(keys, envelopes, mailboxes, receipts, submissionSlots, limits.getMaxFormBytes(),
-            limits.getMaxFilesPerForm(), clock, random),
+        new SourceService(keys, envelopes, mailboxes, receipts, submissionSlots, visits(env, limits),
+            limits.getMaxFormBytes(), limits.getMaxFilesPerForm(), clock, random),
         submissions, browserSealing(config, keys), limits.getRetryAfterSeconds());
     uploads(env, data, submissions, limits);
     safety(env, limits);
     OnionServices onions = onionServices(config, env);
     reviewerApi(config, env, keys, jdbi, envelopes, mailboxes, onions);
+    circuits(config, env);
     rewraps(config, env, keys, jdbi, envelopes, mailboxes, log);
     env.healthChecks().register("manifest", new ManifestHealthCheck(keys, clock));
     env.admin().addTask(new ExportEnvelopeTask(envelopes, data.resolve("exports")));
@@ -155,6 +171,57 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     if (config.getKeys().isDemoBootstrap()) {
       banner(env, data, keys, demo);
     }
+  }
+
+  /**
+   * Fair shares per Tor circuit (SECURITY.md, "Intake under attack"): the table learns each
+   * source connection's circuit from tor's PROXY line; the filter, after the reviewer-port
+   * filter, applies each circuit's budgets. Says at start whether the source connector reads
+   * PROXY lines; without them every TCP connection counts as a circuit of its own.
+   */
+  private static void circuits(IntakeConfiguration config, Environment env) {
+    CircuitTable circuits = new CircuitTable(config.getFairness());
+    env.servlets().addFilter("circuits", new CircuitFilter(circuits))
+        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+    env.metrics().register("circuits.tracked", (Gauge<Integer>) circuits::size);
+    int reviewerIndex = config.getReviewerApi().isEnabled() ? config.getReviewerApi().getConnectorIndex() : -1;
+    env.lifecycle().addEventListener(new LifeCycle.Listener() {
+      @Override
+      public void lifeCycleStarting(LifeCycle event) {
+        if (!(event instanceof Server server)) {
+          return;
+        }
+        Connector[] connectors = server.getConnectors();
+        for (int i = 0; i < connectors.length; i++) {
+          Connector c = connectors[i];
+          if (i == reviewerIndex || c.getName() != null && c.getName().startsWith("admin")) {
+            continue;
+          }
+          c.addBean(circuits);
+          boolean proxy = c.getConnectionFactories().stream().anyMatch(f -> f instanceof ProxyConnectionFactory);
+          if (proxy) {
+            LOG.info("source connector {}: reads tor's PROXY lines (HiddenServiceExportCircuitID haproxy);"
+                + " fair shares are per Tor circuit", i);
+          } else {
+            LOG.warn("source connector {}: useProxyProtocol is off, so each TCP connection counts as its own"
+                + " circuit; behind tor, set useProxyProtocol: true and HiddenServiceExportCircuitID haproxy"
+                + " (ops/tor/torrc)", i);
+          }
+        }
+      }
+    });
+    ScheduledExecutorService sweeper = env.lifecycle().scheduledExecutorService("circuit-sweep").threads(1).build();
+    sweeper.scheduleWithFixedDelay(circuits::sweep, 1, 1, TimeUnit.MINUTES);
+  }
+
+  /** Visits (one Argon2id per visit): capabilities in memory, swept every minute. */
+  private VisitService visits(Environment env, LimitSettings limits) {
+    VisitService visits = new VisitService(limits.getMaxVisits(), Duration.ofMinutes(limits.getVisitIdleMinutes()),
+        Duration.ofHours(limits.getVisitMaxHours()), clock, random);
+    env.metrics().register("visits.open", (Gauge<Integer>) visits::size);
+    ScheduledExecutorService sweeper = env.lifecycle().scheduledExecutorService("visit-expiry").threads(1).build();
+    sweeper.scheduleWithFixedDelay(visits::sweep, 1, 1, TimeUnit.MINUTES);
+    return visits;
   }
 
   /** Publishes the source and reviewer onion services when a tor section is configured. */
@@ -241,7 +308,8 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     return new ReceiptService(new ReceiptParams(r.getMemoryKiB(), r.getIterations(), r.getParallelism()),
         keys, new ConcurrencyLimiter(config.getLimits().getMaxConcurrentKeyDerivations(),
             config.getLimits().getRetryAfterSeconds(), config.getLimits().getMaxQueuedKeyDerivations(),
-            Duration.ofMillis(config.getLimits().getKeyDerivationWaitMillis())));
+            Duration.ofMillis(config.getLimits().getKeyDerivationWaitMillis()),
+            config.getFairness().getMaxKeyDerivationsInFlight(), config.getFairness().getMaxWaitingPerCircuit()));
   }
 
   private static BrowserSealing browserSealing(IntakeConfiguration config, KeyState keys) {
@@ -254,12 +322,13 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
       throws IOException {
     UploadService uploads = new UploadService(data.resolve("uploads"), submissions, limits.getMaxOpenUploads(),
         limits.getMaxEnvelopeBytes(), limits.getMaxUploadPieceBytes(),
-        Duration.ofMinutes(limits.getUploadIdleMinutes()), limits.getRetryAfterSeconds(), clock, random);
+        Duration.ofMinutes(limits.getUploadIdleMinutes()), Duration.ofSeconds(limits.getUploadStallSeconds()),
+        limits.getRetryAfterSeconds(), clock, random);
     env.jersey().register(new UploadsResource(uploads));
     env.jersey().register(new UploadsResource.UnknownUploadMapper());
     env.jersey().register(new UploadsResource.OffsetMismatchMapper());
     ScheduledExecutorService sweeper = env.lifecycle().scheduledExecutorService("upload-expiry").threads(1).build();
-    sweeper.scheduleWithFixedDelay(uploads::expire, 1, 1, TimeUnit.MINUTES);
+    sweeper.scheduleWithFixedDelay(uploads::expire, 5, 5, TimeUnit.SECONDS);
   }
 
   private static void resources(Environment env, KeyState keys, FilingProofs filings,
@@ -303,6 +372,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     env.jersey().register(new FormInvalidExceptionMapper());
     env.jersey().register(new PayloadTooLargeExceptionMapper());
     env.jersey().register(new ServiceBusyExceptionMapper());
+    env.jersey().register(new TooManyRequestsExceptionMapper());
     env.jersey().register(new StorageUnavailableExceptionMapper(limits.getRetryAfterSeconds()));
     env.jersey().register(new DatabaseExceptionMapper(limits.getRetryAfterSeconds()));
     env.jersey().register(new ClientReadExceptionMapper(limits.getRetryAfterSeconds()));

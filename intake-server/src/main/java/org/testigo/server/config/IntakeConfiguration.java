@@ -14,6 +14,7 @@ public class IntakeConfiguration extends Configuration {
   @NotNull @Valid private DatabaseSettings database = new DatabaseSettings();
   @NotNull @Valid private KeySettings keys = new KeySettings();
   @NotNull @Valid private LimitSettings limits = new LimitSettings();
+  @NotNull @Valid private FairnessSettings fairness = new FairnessSettings();
   @NotNull @Valid private ReceiptSettings receipts = new ReceiptSettings();
   /** Onion services through the local tor's control port; absent = none (development). */
   @Valid private org.testigo.server.tor.TorSettings tor;
@@ -27,6 +28,8 @@ public class IntakeConfiguration extends Configuration {
   @JsonProperty public KeySettings getKeys() { return keys; }
   @JsonProperty public void setKeys(KeySettings v) { this.keys = v; }
   @JsonProperty public LimitSettings getLimits() { return limits; }
+  @JsonProperty public FairnessSettings getFairness() { return fairness; }
+  @JsonProperty public void setFairness(FairnessSettings v) { this.fairness = v; }
   @JsonProperty public void setLimits(LimitSettings v) { this.limits = v; }
   @JsonProperty public ReceiptSettings getReceipts() { return receipts; }
   @JsonProperty public void setReceipts(ReceiptSettings v) { this.receipts = v; }

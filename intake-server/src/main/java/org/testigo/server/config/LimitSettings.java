@@ -24,6 +24,12 @@ public class LimitSettings {
   @Min(1) @Max(10000) private int maxOpenUploads = 32;
   @Min(4096) @Max(16 * 1024 * 1024) private int maxUploadPieceBytes = 4 * 1024 * 1024;
   @Min(1) @Max(1440) private int uploadIdleMinutes = 60;
+  @Min(5) @Max(3600) private int uploadStallSeconds = 60;
+  @Min(0) @Max(4096) private int maxQueuedSubmissions = 64;
+  @Min(0) @Max(60_000) private int submissionWaitMillis = 10_000;
+  @Min(1) @Max(1_000_000) private int maxVisits = 10_000;
+  @Min(1) @Max(720) private int visitIdleMinutes = 30;
+  @Min(1) @Max(24) private int visitMaxHours = 2;
   @Min(0) @Max(64 * 1024 * 1024) private int replayBufferBytes = 4 * 1024 * 1024;
 
   @JsonProperty public long getMaxEnvelopeBytes() { return maxEnvelopeBytes; }
@@ -56,6 +62,25 @@ public class LimitSettings {
   @JsonProperty public void setMaxOpenUploads(int v) { this.maxOpenUploads = v; }
   @JsonProperty public int getMaxUploadPieceBytes() { return maxUploadPieceBytes; }
   @JsonProperty public void setMaxUploadPieceBytes(int v) { this.maxUploadPieceBytes = v; }
+  /** How long a committed upload's result is kept, so that a repeated commit gets the same answer. */
   @JsonProperty public int getUploadIdleMinutes() { return uploadIdleMinutes; }
   @JsonProperty public void setUploadIdleMinutes(int v) { this.uploadIdleMinutes = v; }
+  /** An open upload that receives no byte for this long is released (an empty piece is not progress). */
+  @JsonProperty public int getUploadStallSeconds() { return uploadStallSeconds; }
+  @JsonProperty public void setUploadStallSeconds(int v) { this.uploadStallSeconds = v; }
+  /** Submissions that may wait (fairly, circuit by circuit) for a slot before a 503. */
+  @JsonProperty public int getMaxQueuedSubmissions() { return maxQueuedSubmissions; }
+  @JsonProperty public void setMaxQueuedSubmissions(int v) { this.maxQueuedSubmissions = v; }
+  /** How long a queued submission waits for a slot before a 503. */
+  @JsonProperty public int getSubmissionWaitMillis() { return submissionWaitMillis; }
+  @JsonProperty public void setSubmissionWaitMillis(int v) { this.submissionWaitMillis = v; }
+  /** Source visits (a receipt entered once, SECURITY.md "One Argon2id per visit") held in memory at once. */
+  @JsonProperty public int getMaxVisits() { return maxVisits; }
+  @JsonProperty public void setMaxVisits(int v) { this.maxVisits = v; }
+  /** A visit ends after this long without a request. */
+  @JsonProperty public int getVisitIdleMinutes() { return visitIdleMinutes; }
+  @JsonProperty public void setVisitIdleMinutes(int v) { this.visitIdleMinutes = v; }
+  /** A visit ends this long after it began, used or not. */
+  @JsonProperty public int getVisitMaxHours() { return visitMaxHours; }
+  @JsonProperty public void setVisitMaxHours(int v) { this.visitMaxHours = v; }
 }

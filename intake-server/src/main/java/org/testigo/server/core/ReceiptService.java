@@ -9,13 +9,15 @@ import org.testigo.crypto.receipt.ReceiptParams;
 
 /**
  * Receipt key derivation with bounded concurrency: at most N Argon2id evaluations run at
- * once; the next caller gets {@link ServiceBusyException} (503) instead of waiting. Mailbox
+ * once, and callers wait for a slot in the limiter's fair queue (circuit by circuit) or get
+ * 503 (429 when their own circuit is over its share). Mailbox
  * ids are {@code MailboxIds.keyedHash(deployment secret, lookup key)}.
  */
 public final class ReceiptService {
   private final ReceiptParams params;
   private final KeyState keys;
   private final ConcurrencyLimiter argon2;
+  private final java.util.concurrent.atomic.AtomicLong derivations = new java.util.concurrent.atomic.AtomicLong();
 
   public ReceiptService(ReceiptParams params, KeyState keys, ConcurrencyLimiter argon2) {
     this.params = params;
@@ -36,8 +38,14 @@ public final class ReceiptService {
 
   public ReceiptKeys derive(Receipt receipt) {
     try (ConcurrencyLimiter.Slot slot = argon2.acquire()) {
+      derivations.incrementAndGet();
       return ReceiptKeys.derive(receipt, params, keys.receiptSalt());
     }
+  }
+
+  /** Argon2id derivations run since start (a metric: what a visit costs is measured, not assumed). */
+  public long derivations() {
+    return derivations.get();
   }
 
   public MailboxId mailboxId(SecretBytes lookupKey) {

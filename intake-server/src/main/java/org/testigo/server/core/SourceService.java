@@ -54,27 +54,32 @@ public final class SourceService {
   private final MailboxStore mailboxes;
   private final ReceiptService receipts;
   private final ConcurrencyLimiter submissions;
+  private final VisitService visits;
   private final long maxFormBytes;
   private final int maxFiles;
   private final Clock clock;
   private final SecureRandom random;
 
   public SourceService(KeyState keys, EnvelopeStore envelopes, MailboxStore mailboxes,
-      ReceiptService receipts, ConcurrencyLimiter submissions, long maxFormBytes, int maxFiles,
-      Clock clock, SecureRandom random) {
+      ReceiptService receipts, ConcurrencyLimiter submissions, VisitService visits, long maxFormBytes,
+      int maxFiles, Clock clock, SecureRandom random) {
     this.keys = keys;
     this.envelopes = envelopes;
     this.mailboxes = mailboxes;
     this.receipts = receipts;
     this.submissions = submissions;
+    this.visits = visits;
     this.maxFormBytes = maxFormBytes;
     this.maxFiles = maxFiles;
     this.clock = clock;
     this.random = random;
   }
 
-  /** What the source is shown after a report: the receipt words and how much metadata was removed. */
-  public record ReportReceipt(String words, int metadataItemsRemoved) {}
+  /**
+   * What the source is shown after a report: the receipt words, how much metadata was removed,
+   * and the capability of the visit that the report began (its status page costs no derivation).
+   */
+  public record ReportReceipt(String words, int metadataItemsRemoved, String visit) {}
 
   /** Seals and stores a report; returns the receipt words in the page language. */
   public ReportReceipt submitReport(Language language, String contentType, Long contentLength, InputStream body)
@@ -91,29 +96,48 @@ public final class SourceService {
       ReceiptKeys derived = receipts.derive(receipt);
       MailboxId mailbox;
       RecipientPublicKey replyKey;
+      String visit = null;
       try {
         mailbox = receipts.mailboxId(derived.mailboxLookupKey());
         replyKey = derived.replyKey().publicKey();
-      } finally {
-        derived.destroy();
-      }
-      try {
         int[] stripped = new int[1];
         envelopes.store(Envelope.CONTEXT_REPORT,
             Optional.of(new MailboxLink(mailbox, MailboxStore.KIND_REPORT, replyKey)),
             out -> stripped[0] = seal(out, Envelope.CONTEXT_REPORT,
                 new PartHeader(PartHeader.QUESTIONNAIRE, null, "application/json"), json, firstFile, reader, false));
-        return new ReportReceipt(receipt.render(ReceiptLanguages.of(language)), stripped[0]);
+        String words = receipt.render(ReceiptLanguages.of(language));
+        visit = visits.begin(mailbox, derived);
+        return new ReportReceipt(words, stripped[0], visit);
       } finally {
+        if (visit == null) {
+          derived.destroy();
+        }
         java.util.Arrays.fill(json, (byte) 0);
         receipt.destroy();
       }
     }
   }
 
-  /** Adds a message (and files) from the source to the case of a receipt. */
+  /**
+   * Adds a message (and files) from the source to the case of a receipt typed into the form
+   * (one Argon2id derivation).
+   */
   public void followUp(Language language, String contentType, Long contentLength, InputStream body)
       throws IOException {
+    followUp(language, contentType, contentLength, body, "receipt");
+  }
+
+  /**
+   * Adds a message (and files) to the case of a visit ({@code visit} field): no derivation.
+   * Returns the visit's capability, for the page that follows.
+   */
+  public String followUpInVisit(Language language, String contentType, Long contentLength, InputStream body)
+      throws IOException {
+    return followUp(language, contentType, contentLength, body, "visit");
+  }
+
+  private String followUp(Language language, String contentType, Long contentLength, InputStream body,
+      String keyField) throws IOException {
     checkLength(contentLength);
     try (ConcurrencyLimiter.Slot slot = submissions.acquire()) {
       MultipartReader reader = new MultipartReader(new LimitedInputStream(body, maxFormBytes),
@@ -121,7 +145,7 @@ public final class SourceService {
       FormFields fields = new FormFields(MAX_TEXT_BYTES, 10);
       MultipartReader.Part firstFile = readFields(reader, fields);
       for (String name : fields.names()) {
-        if (!List.of("receipt", "message", "lang").contains(name)) {
+        if (!List.of(keyField, "message", "lang").contains(name)) {
           throw new InvalidInputException("error.form");
         }
       }
@@ -129,7 +153,9 @@ public final class SourceService {
       if (message.codePointCount(0, message.length()) > QuestionnaireParser.NARRATIVE) {
         throw new FormInvalidException(List.of("error.too_long"));
       }
-      MailboxId mailbox = openMailbox(fields.one("receipt"));
+      MailboxId mailbox = "visit".equals(keyField)
+          ? visits.use(fields.one("visit"), VisitService.Opened::mailbox)
+          : openMailbox(fields.one("receipt"));
       byte[] json = JSON.writeValueAsBytes(new FollowUp(FollowUp.VERSION, language.code(), message));
       try {
         envelopes.store(Envelope.CONTEXT_FOLLOW_UP,
@@ -140,47 +166,76 @@ public final class SourceService {
       } finally {
         java.util.Arrays.fill(json, (byte) 0);
       }
+      return "visit".equals(keyField) ? fields.one("visit") : null;
     }
   }
 
   /**
-   * What the status page shows for a receipt: the replies, opened in memory, and the ids of
-   * the source's own envelopes (the report, then follow-ups) for their proofs of filing.
+   * What the status page shows: the replies, opened in memory, the ids of the source's own
+   * envelopes (the report, then follow-ups) for their proofs of filing, and the capability of
+   * the visit that carries the next requests.
    */
-  public record SourceStatus(List<OpenedReply> replies, List<EnvelopeId> filed) {}
+  public record SourceStatus(List<OpenedReply> replies, List<EnvelopeId> filed, String visit) {}
 
-  /** Opens, in memory, the replies sealed to the receipt's reply key; lists what was filed. */
+  /**
+   * Derives the receipt's keys (one Argon2id), begins a visit with them, and opens the
+   * mailbox's replies.
+   */
   public SourceStatus status(String typedReceipt) throws IOException {
     Receipt receipt = ReceiptService.parse(typedReceipt);
     ReceiptKeys derived = receipts.derive(receipt);
+    String visit = null;
     try {
       MailboxId mailbox = receipts.mailboxId(derived.mailboxLookupKey());
       if (mailboxes.replyKey(mailbox).isEmpty()) {
         throw new InvalidInputException("error.receipt");
       }
-      List<EnvelopeId> filed = new ArrayList<>(mailboxes.envelopes(mailbox, MailboxStore.KIND_REPORT));
-      filed.addAll(mailboxes.envelopes(mailbox, MailboxStore.KIND_FOLLOW_UP));
-      List<OpenedReply> out = new ArrayList<>();
-      for (EnvelopeId id : mailboxes.envelopes(mailbox, MailboxStore.KIND_REPLY)) {
-        Optional<EnvelopeRecord> record = envelopes.find(id);
-        if (record.isEmpty() || record.get().sizeBucket() > MAX_REPLY_BYTES) {
-          continue;
-        }
-        ByteArrayOutputStream sealed = new ByteArrayOutputStream();
-        envelopes.copyTo(record.get(), sealed);
-        try {
-          byte[] plain = Envelope.open(sealed.toByteArray(), derived.replyKey(), Envelope.CONTEXT_REPLY);
-          out.add(readReply(record.get().receivedDay().toString(), plain));
-          java.util.Arrays.fill(plain, (byte) 0);
-        } catch (CryptoException | PayloadReader.MalformedPayloadException e) {
-          LOG.warn("a reply envelope in a mailbox did not open with its reply key");
-        }
-      }
-      return new SourceStatus(out, filed);
+      visit = visits.begin(mailbox, derived);
     } finally {
-      derived.destroy();
+      if (visit == null) {
+        derived.destroy();
+      }
       receipt.destroy();
     }
+    return visitStatus(visit);
+  }
+
+  /** The status page of a visit already begun: no derivation. */
+  public SourceStatus visitStatus(String visit) {
+    return visits.use(visit, opened -> {
+      try {
+        return read(opened.mailbox(), opened.keys(), visit);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
+  /** Ends a visit (the "leave" button). */
+  public void leave(String visit) {
+    visits.leave(visit);
+  }
+
+  private SourceStatus read(MailboxId mailbox, ReceiptKeys derived, String visit) throws IOException {
+    List<EnvelopeId> filed = new ArrayList<>(mailboxes.envelopes(mailbox, MailboxStore.KIND_REPORT));
+    filed.addAll(mailboxes.envelopes(mailbox, MailboxStore.KIND_FOLLOW_UP));
+    List<OpenedReply> out = new ArrayList<>();
+    for (EnvelopeId id : mailboxes.envelopes(mailbox, MailboxStore.KIND_REPLY)) {
+      Optional<EnvelopeRecord> record = envelopes.find(id);
+      if (record.isEmpty() || record.get().sizeBucket() > MAX_REPLY_BYTES) {
+        continue;
+      }
+      ByteArrayOutputStream sealed = new ByteArrayOutputStream();
+      envelopes.copyTo(record.get(), sealed);
+      try {
+        byte[] plain = Envelope.open(sealed.toByteArray(), derived.replyKey(), Envelope.CONTEXT_REPLY);
+        out.add(readReply(record.get().receivedDay().toString(), plain));
+        java.util.Arrays.fill(plain, (byte) 0);
+      } catch (CryptoException | PayloadReader.MalformedPayloadException e) {
+        LOG.warn("a reply envelope in a mailbox did not open with its reply key");
+      }
+    }
+    return new SourceStatus(out, filed, visit);
   }
 
   private MailboxId openMailbox(String typedReceipt) {

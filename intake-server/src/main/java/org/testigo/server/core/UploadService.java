@@ -20,6 +20,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.testigo.server.circuit.Circuit;
+import org.testigo.server.circuit.CurrentCircuit;
 
 /**
  * Resumable uploads of envelopes sealed in the browser (SECURITY.md §9.7 section 4).
@@ -31,8 +33,11 @@ import java.util.stream.Stream;
  *
  * <p>Bounded: at most {@code maxOpen} uncommitted uploads exist at once (a committed one
  * keeps only its result, in memory, so that a repeated commit is answered the same), each at most
- * {@code maxEnvelopeBytes}, each piece at most {@code maxPieceBytes}; an upload untouched
- * for {@code idle} is deleted. Nothing about the client is recorded; the files' modification
+ * {@code maxEnvelopeBytes}, each piece at most {@code maxPieceBytes}. Uploads must make progress:
+ * an uncommitted upload that has received no byte for {@code stall} is released (an empty piece
+ * does not count as progress), and a committed result is forgotten after {@code idle}. Each
+ * circuit ({@link CurrentCircuit}) may hold its share of open uploads and bytes
+ * ({@link Circuit#openUpload}, {@link Circuit#reserveUploadBytes}); beyond it, 429. Nothing about the client is recorded; the files' modification
  * times are set to the epoch, and the last-activity time lives only in memory. All uploads
  * are deleted when the server starts (keys are never kept, so a client cannot resume across
  * a restart anyway; it starts again).
@@ -45,13 +50,27 @@ public final class UploadService {
 
   private static final class Upload {
     final Path file;
+    final Circuit owner;
     long size;
-    Instant lastUsed;
+    /** When a byte last arrived (or the upload opened, or committed): read without the lock. */
+    volatile Instant lastProgress;
     StoredEnvelope committed;
+    boolean released;
 
-    Upload(Path file, Instant now) {
+    Upload(Path file, Circuit owner, Instant now) {
       this.file = file;
-      this.lastUsed = now;
+      this.owner = owner;
+      this.lastProgress = now;
+    }
+
+    /** Gives the owner's share back once, when the upload is committed or deleted. */
+    void releaseShare() {
+      if (!released) {
+        released = true;
+        if (owner != null) {
+          owner.closeUpload(committed == null ? size : 0);
+        }
+      }
     }
   }
 
@@ -61,19 +80,22 @@ public final class UploadService {
   private final long maxEnvelopeBytes;
   private final int maxPieceBytes;
   private final Duration idle;
+  private final Duration stall;
   private final Clock clock;
   private final SecureRandom random;
   private final int retryAfterSeconds;
   private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
 
   public UploadService(Path dir, SubmissionService submissions, int maxOpen, long maxEnvelopeBytes,
-      int maxPieceBytes, Duration idle, int retryAfterSeconds, Clock clock, SecureRandom random) throws IOException {
+      int maxPieceBytes, Duration idle, Duration stall, int retryAfterSeconds, Clock clock, SecureRandom random)
+      throws IOException {
     this.dir = dir;
     this.submissions = submissions;
     this.maxOpen = maxOpen;
     this.maxEnvelopeBytes = maxEnvelopeBytes;
     this.maxPieceBytes = maxPieceBytes;
     this.idle = idle;
+    this.stall = stall;
     this.retryAfterSeconds = retryAfterSeconds;
     this.clock = clock;
     this.random = random;
@@ -93,19 +115,33 @@ public final class UploadService {
     return maxPieceBytes;
   }
 
-  /** Opens a new, empty upload; 503 when {@code maxOpen} are already open. */
+  /**
+   * Opens a new, empty upload: 429 when the caller's circuit holds its share of open uploads,
+   * 503 when {@code maxOpen} are open in all.
+   */
   public synchronized Status create() throws IOException {
     expire();
     if (uploads.values().stream().filter(u -> u.committed == null).count() >= maxOpen) {
       throw new ServiceBusyException(retryAfterSeconds);
     }
+    Circuit owner = CurrentCircuit.get();
+    if (owner != null && !owner.openUpload()) {
+      throw new TooManyRequestsException(retryAfterSeconds);
+    }
     byte[] raw = new byte[16];
     random.nextBytes(raw);
     String id = HexFormat.of().formatHex(raw);
     Path file = dir.resolve(id + ".part");
-    Files.createFile(file);
-    Files.setLastModifiedTime(file, FileTime.fromMillis(0));
-    uploads.put(id, new Upload(file, clock.instant()));
+    try {
+      Files.createFile(file);
+      Files.setLastModifiedTime(file, FileTime.fromMillis(0));
+    } catch (IOException | RuntimeException e) {
+      if (owner != null) {
+        owner.closeUpload(0);
+      }
+      throw e;
+    }
+    uploads.put(id, new Upload(file, owner, clock.instant()));
     return new Status(id, 0, false);
   }
 
@@ -123,29 +159,67 @@ public final class UploadService {
   public Status append(String id, long offset, Long contentLength, InputStream body) throws IOException {
     Upload u = find(id);
     synchronized (u) {
-      if (u.committed != null || offset != u.size) {
+      if (u.committed != null || u.released || offset != u.size) {
         throw new OffsetMismatchException(u.size);
       }
       if ((contentLength != null && (contentLength > maxPieceBytes || u.size + contentLength > maxEnvelopeBytes))) {
         throw new PayloadTooLargeException();
       }
       long limit = Math.min(maxPieceBytes, maxEnvelopeBytes - u.size);
+      long reserved = contentLength != null ? contentLength : limit;
+      if (u.owner != null && !u.owner.reserveUploadBytes(reserved)) {
+        throw new TooManyRequestsException(retryAfterSeconds);
+      }
+      long written = 0;
       try (FileChannel ch = FileChannel.open(u.file, StandardOpenOption.WRITE)) {
         ch.position(u.size);
-        long written;
         try {
           OutputStream out = Channels.newOutputStream(ch);
-          written = new LimitedInputStream(body, limit).transferTo(out);
+          written = new Progress(new LimitedInputStream(body, limit), u, clock).transferTo(out);
           out.flush();
         } catch (IOException | RuntimeException e) {
           ch.truncate(u.size);
+          written = 0;
           throw e;
         }
         u.size += written;
+      } finally {
+        if (u.owner != null) {
+          u.owner.releaseUploadBytes(reserved - written);
+        }
       }
       Files.setLastModifiedTime(u.file, FileTime.fromMillis(0));
-      u.lastUsed = clock.instant();
       return new Status(id, u.size, false);
+    }
+  }
+
+  /** Notes the time of each byte that arrives: an upload receiving bytes is not stalled. */
+  private static final class Progress extends java.io.FilterInputStream {
+    private final Upload upload;
+    private final Clock clock;
+
+    Progress(InputStream in, Upload upload, Clock clock) {
+      super(in);
+      this.upload = upload;
+      this.clock = clock;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        upload.lastProgress = clock.instant();
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buf, int off, int len) throws IOException {
+      int n = super.read(buf, off, len);
+      if (n > 0) {
+        upload.lastProgress = clock.instant();
+      }
+      return n;
     }
   }
 
@@ -167,8 +241,9 @@ public final class UploadService {
         delete(id);
         throw e;
       }
+      u.releaseShare();
       u.committed = stored;
-      u.lastUsed = clock.instant();
+      u.lastProgress = clock.instant();
       Files.deleteIfExists(u.file);
       return stored;
     }
@@ -178,6 +253,7 @@ public final class UploadService {
     Upload u = uploads.remove(id);
     if (u != null) {
       synchronized (u) {
+        u.releaseShare();
         try {
           Files.deleteIfExists(u.file);
         } catch (IOException e) {
@@ -187,11 +263,18 @@ public final class UploadService {
     }
   }
 
-  /** Deletes uploads idle for longer than the limit (committed ones included). */
+  /**
+   * Releases uncommitted uploads that received no byte for the stall time, and forgets
+   * committed results after the idle time. An upload whose piece is arriving right now is
+   * never released: its bytes count as progress as they arrive.
+   */
   public synchronized void expire() {
-    Instant cutoff = clock.instant().minus(idle);
+    Instant now = clock.instant();
+    Instant stalled = now.minus(stall);
+    Instant forgotten = now.minus(idle);
     for (Map.Entry<String, Upload> e : uploads.entrySet()) {
-      if (e.getValue().lastUsed.isBefore(cutoff)) {
+      Upload u = e.getValue();
+      if (u.lastProgress.isBefore(u.committed == null ? stalled : forgotten)) {
         delete(e.getKey());
       }
     }

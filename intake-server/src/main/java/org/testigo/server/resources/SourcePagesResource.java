@@ -67,7 +67,7 @@ public final class SourcePagesResource {
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) throws IOException {
     Messages m = messages(uri, headers);
     SourceService.ReportReceipt r = source.submitReport(m.language(), contentType, contentLength, body);
-    return Pages.receipt(m, r.words(), r.metadataItemsRemoved());
+    return Pages.receipt(m, r.words(), r.metadataItemsRemoved(), r.visit());
   }
 
   @GET
@@ -82,29 +82,12 @@ public final class SourcePagesResource {
   public String status(@Context UriInfo uri, @Context HttpHeaders headers,
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) throws IOException {
     Messages m = messages(uri, headers);
-    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT)
-        .startsWith(MediaType.APPLICATION_FORM_URLENCODED)) {
-      throw new InvalidInputException("error.content_type");
-    }
-    byte[] raw = new LimitedInputStream(body, MAX_STATUS_FORM).readAllBytes();
-    String receipt = null;
-    for (String pair : new String(raw, StandardCharsets.US_ASCII).split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0 && pair.substring(0, eq).equals("receipt")) {
-        try {
-          receipt = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-          throw new InvalidInputException("error.receipt");
-        }
-      }
-    }
-    if (receipt == null) {
-      throw new InvalidInputException("error.receipt");
-    }
+    String receipt = formField(contentType, body, "receipt", "error.receipt");
     SourceService.SourceStatus status = source.status(receipt);
-    return Pages.statusResult(m, receipt.strip(), status.replies(), filings.of(status.filed()));
+    return Pages.statusResult(m, status.visit(), status.replies(), filings.of(status.filed()));
   }
 
+  /** A follow-up with the receipt typed into the form (one derivation); pages now use the visit's. */
   @POST
   @Path("status/follow-up")
   @Consumes(MediaType.WILDCARD)
@@ -113,6 +96,65 @@ public final class SourcePagesResource {
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) throws IOException {
     Messages m = messages(uri, headers);
     source.followUp(m.language(), contentType, contentLength, body);
-    return Pages.followUpSent(m);
+    return Pages.followUpSent(m, null);
+  }
+
+  /** The status page of a visit (the capability in a hidden field): no derivation. */
+  @POST
+  @Path("visit")
+  @Consumes(MediaType.WILDCARD)
+  public String visit(@Context UriInfo uri, @Context HttpHeaders headers,
+      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) throws IOException {
+    Messages m = messages(uri, headers);
+    String visit = formField(contentType, body, "visit", "error.visit");
+    SourceService.SourceStatus status = source.visitStatus(visit);
+    return Pages.statusResult(m, visit, status.replies(), filings.of(status.filed()));
+  }
+
+  /** A follow-up within a visit: no derivation. */
+  @POST
+  @Path("visit/follow-up")
+  @Consumes(MediaType.WILDCARD)
+  public String visitFollowUp(@Context UriInfo uri, @Context HttpHeaders headers,
+      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+      @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) throws IOException {
+    Messages m = messages(uri, headers);
+    return Pages.followUpSent(m, source.followUpInVisit(m.language(), contentType, contentLength, body));
+  }
+
+  /** The "leave" button: ends the visit. */
+  @POST
+  @Path("visit/leave")
+  @Consumes(MediaType.WILDCARD)
+  public String leave(@Context UriInfo uri, @Context HttpHeaders headers,
+      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) throws IOException {
+    Messages m = messages(uri, headers);
+    source.leave(formField(contentType, body, "visit", "error.visit"));
+    return Pages.left(m);
+  }
+
+  /** One field of a small url-encoded form; {@code errorKey} when it is missing or malformed. */
+  private static String formField(String contentType, InputStream body, String name, String errorKey)
+      throws IOException {
+    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT)
+        .startsWith(MediaType.APPLICATION_FORM_URLENCODED)) {
+      throw new InvalidInputException("error.content_type");
+    }
+    byte[] raw = new LimitedInputStream(body, MAX_STATUS_FORM).readAllBytes();
+    String value = null;
+    for (String pair : new String(raw, StandardCharsets.US_ASCII).split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).equals(name)) {
+        try {
+          value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          throw new InvalidInputException(errorKey);
+        }
+      }
+    }
+    if (value == null) {
+      throw new InvalidInputException(errorKey);
+    }
+    return value;
   }
 }

@@ -152,7 +152,11 @@ public final class Pages {
     return close(h);
   }
 
-  public static String receipt(Messages m, String receiptWords, int metadataItemsRemoved) {
+  /**
+   * The receipt, and a button into the visit the report began: its status page and follow-ups
+   * cost no further key derivation ({@code visit} is the capability, sent back in a hidden field).
+   */
+  public static String receipt(Messages m, String receiptWords, int metadataItemsRemoved, String visit) {
     String lang = m.language().code();
     Html h = open(m, m.get("receipt.title"), "/");
     h.el("h1", m.get("receipt.title")).el("p", m.get("receipt.intro"))
@@ -160,12 +164,28 @@ public final class Pages {
     if (metadataItemsRemoved > 0) {
       h.el("p class=\"small\"", m.get("receipt.metadata_removed"));
     }
-    h
-        .el("p class=\"warning\"", m.get("receipt.advice"))
-        .tag("<p>").text(m.get("receipt.status")).tag(" <a").attr("href", "/status?lang=" + lang).tag(">")
+    h.el("p class=\"warning\"", m.get("receipt.advice"));
+    visitButton(h, m, visit);
+    h.tag("<p>").text(m.get("receipt.status")).tag(" <a").attr("href", "/status?lang=" + lang).tag(">")
         .text(m.get("status.title")).tag("</a></p>")
         .el("p", m.get("proof.later"));
     return close(h);
+  }
+
+  /** A form whose button opens the visit's status page (POST, so the capability is in no URL). */
+  private static void visitButton(Html h, Messages m, String visit) {
+    h.tag("<form method=\"post\" accept-charset=\"UTF-8\"").attr("action", "/visit?lang=" + m.language().code())
+        .tag(">").tag("<input type=\"hidden\" name=\"visit\"").attr("value", visit).tag(">")
+        .tag("<button type=\"submit\">").text(m.get("visit.open")).tag("</button></form>");
+  }
+
+  /** The "leave" button: ends the visit on the server. */
+  private static void leaveButton(Html h, Messages m, String visit) {
+    h.el("p class=\"small\"", m.get("visit.leave_hint"))
+        .tag("<form method=\"post\" accept-charset=\"UTF-8\"")
+        .attr("action", "/visit/leave?lang=" + m.language().code()).tag(">")
+        .tag("<input type=\"hidden\" name=\"visit\"").attr("value", visit).tag(">")
+        .tag("<button type=\"submit\">").text(m.get("visit.leave")).tag("</button></form>");
   }
 
   public static String statusForm(Messages m) {
@@ -180,7 +200,8 @@ public final class Pages {
     return close(h);
   }
 
-  public static String statusResult(Messages m, String receiptText, List<OpenedReply> replies,
+  /** The replies and proofs of a visit, a follow-up form and the leave button; never the receipt. */
+  public static String statusResult(Messages m, String visit, List<OpenedReply> replies,
       List<FilingProofs.Filing> filings) {
     String lang = m.language().code();
     Html h = open(m, m.get("status.title"), "/status");
@@ -199,13 +220,14 @@ public final class Pages {
     proofsOfFiling(h, m, filings);
     h.el("h2", m.get("status.followup"))
         .tag("<form method=\"post\" enctype=\"multipart/form-data\" accept-charset=\"UTF-8\"")
-        .attr("action", "/status/follow-up?lang=" + lang).tag(">")
-        .tag("<input type=\"hidden\" name=\"receipt\"").attr("value", receiptText).tag(">")
+        .attr("action", "/visit/follow-up?lang=" + lang).tag(">")
+        .tag("<input type=\"hidden\" name=\"visit\"").attr("value", visit).tag(">")
         .tag("<label for=\"message\">").text(m.get("status.message")).tag("</label>")
         .tag("<textarea id=\"message\" name=\"message\" rows=\"6\" maxlength=\"20000\"></textarea>")
         .tag("<label for=\"files\">").text(m.get("q.files")).tag("</label>")
         .tag("<input id=\"files\" type=\"file\" name=\"files\" multiple>")
         .tag("<button type=\"submit\">").text(m.get("status.send")).tag("</button></form>");
+    leaveButton(h, m, visit);
     return close(h);
   }
 
@@ -235,9 +257,23 @@ public final class Pages {
     h.el("p class=\"small\"", m.get("proof.check"));
   }
 
-  public static String followUpSent(Messages m) {
+  public static String followUpSent(Messages m, String visit) {
     Html h = open(m, m.get("status.title"), "/status");
-    h.el("h1", m.get("status.sent")).tag("<p><a").attr("href", "/status?lang=" + m.language().code())
+    h.el("h1", m.get("status.sent"));
+    if (visit == null) {
+      h.tag("<p><a").attr("href", "/status?lang=" + m.language().code()).tag(">").text(m.get("status.title"))
+          .tag("</a></p>");
+    } else {
+      visitButton(h, m, visit);
+      leaveButton(h, m, visit);
+    }
+    return close(h);
+  }
+
+  /** After "leave": the visit has ended; the status form is one link away. */
+  public static String left(Messages m) {
+    Html h = open(m, m.get("status.title"), "/status");
+    h.el("h1", m.get("visit.left")).tag("<p><a").attr("href", "/status?lang=" + m.language().code())
         .tag(">").text(m.get("status.title")).tag("</a></p>");
     return close(h);
   }

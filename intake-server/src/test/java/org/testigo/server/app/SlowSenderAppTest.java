@@ -45,7 +45,9 @@ class SlowSenderAppTest {
       IntakeApplication.class, Path.of("config-demo.yml").toAbsolutePath().toString(),
       MariadbApp.overrides(DATA, () -> DB.url(),
           ConfigOverride.config("server.applicationConnectors[0].idleTimeout", "2 seconds"),
-          ConfigOverride.config("limits.maxConcurrentSubmissions", "1")));
+          ConfigOverride.config("limits.maxConcurrentSubmissions", "1"),
+          // The probe reads a held slot as an immediate 503: no queue to wait in here.
+          ConfigOverride.config("limits.maxQueuedSubmissions", "0")));
 
 
 

@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,6 +28,7 @@ import org.testigo.crypto.receipt.Receipt;
 import org.testigo.server.core.ConcurrencyLimiter;
 import org.testigo.server.core.ReceiptLanguages;
 import org.testigo.server.core.SourceService;
+import org.testigo.server.core.VisitService;
 import org.testigo.server.core.StorageUnavailableException;
 import org.testigo.server.log.FilingProofs;
 import org.testigo.server.views.BrowserSealing;
@@ -46,11 +48,13 @@ class SourcePagesResourceTest {
   static final int MAX_FORM_BYTES = 64 * 1024;
   static final ResourceFixture F = new ResourceFixture();
   static final FilingProofs FILINGS = mock(FilingProofs.class);
+  static final VisitService VISITS = new VisitService(100, Duration.ofMinutes(30), Duration.ofHours(2),
+      Clock.systemUTC(), ResourceFixture.RANDOM);
 
   static final ResourceExtension RESOURCES = ResourceFixture.withErrorMappers(ResourceExtension.builder())
       .addResource(new SourcePagesResource(F.keys,
-          new SourceService(F.keys, F.envelopes, F.mailboxes, F.receipts, F.submissionSlots, MAX_FORM_BYTES, 3,
-              Clock.systemUTC(), ResourceFixture.RANDOM),
+          new SourceService(F.keys, F.envelopes, F.mailboxes, F.receipts, F.submissionSlots, VISITS,
+              MAX_FORM_BYTES, 3, Clock.systemUTC(), ResourceFixture.RANDOM),
           new BrowserSealing(F.keys.rootFingerprint().hex(), 256, 1, 1, 2_000_000, 3), FILINGS))
       .build();
 

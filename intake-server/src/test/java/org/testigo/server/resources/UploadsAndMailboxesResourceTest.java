@@ -62,7 +62,8 @@ class UploadsAndMailboxesResourceTest {
   static UploadService uploads() {
     try {
       return new UploadService(F.dir.resolve("uploads"), SUBMISSIONS, MAX_OPEN_UPLOADS, MAX_ENVELOPE, MAX_PIECE,
-          Duration.ofMinutes(5), ResourceFixture.RETRY_AFTER, Clock.systemUTC(), ResourceFixture.RANDOM);
+          Duration.ofMinutes(5), Duration.ofMinutes(5), ResourceFixture.RETRY_AFTER, Clock.systemUTC(),
+          ResourceFixture.RANDOM);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

@@ -10,6 +10,7 @@ import org.jdbi.v3.core.JdbiException;
 import org.testigo.server.core.InvalidInputException;
 import org.testigo.server.core.PayloadTooLargeException;
 import org.testigo.server.core.ServiceBusyException;
+import org.testigo.server.core.TooManyRequestsException;
 import org.testigo.server.core.StorageUnavailableException;
 import org.testigo.server.core.SubmissionIdConflictException;
 import org.testigo.server.core.report.FormInvalidException;
@@ -46,6 +47,9 @@ public final class ApiErrors {
     }
     if (e instanceof PayloadTooLargeException x) {
       return PayloadTooLargeExceptionMapper.error(x);
+    }
+    if (e instanceof TooManyRequestsException x) {
+      return TooManyRequestsExceptionMapper.error(x);
     }
     if (e instanceof ServiceBusyException x) {
       return ServiceBusyExceptionMapper.error(x);

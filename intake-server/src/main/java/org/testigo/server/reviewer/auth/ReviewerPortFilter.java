@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
@@ -40,6 +41,7 @@ public final class ReviewerPortFilter implements Filter, ServerLifecycleListener
   private final int connectorIndex;
   private final boolean enabled;
   private volatile int reviewerPort = -1;
+  private volatile Connector reviewerConnector;
 
   public ReviewerPortFilter(int connectorIndex, boolean enabled) {
     this.connectorIndex = connectorIndex;
@@ -59,12 +61,18 @@ public final class ReviewerPortFilter implements Filter, ServerLifecycleListener
       throw new IllegalStateException("reviewerApi.connectorIndex " + connectorIndex
           + " names no application connector; add a second applicationConnector for the reviewer API");
     }
+    reviewerConnector = connectors[connectorIndex];
     reviewerPort = reviewer.getLocalPort();
   }
 
   /** The local port of the reviewer connector, or -1 before start or when disabled. */
   public int reviewerPort() {
     return reviewerPort;
+  }
+
+  private static Connector connectorOf(ServletRequest request) {
+    ServletContextRequest r = ServletContextRequest.getServletContextRequest(request);
+    return r == null ? null : r.getConnectionMetaData().getConnector();
   }
 
   @Override
@@ -74,7 +82,9 @@ public final class ReviewerPortFilter implements Filter, ServerLifecycleListener
     String raw = http.getRequestURI() == null ? "" : http.getRequestURI();
     int port = reviewerPort;
     boolean started = port > 0 || !enabled;
-    boolean onReviewerPort = enabled && port > 0 && http.getLocalPort() == port;
+    // By the connector the connection was accepted on, never by the local port the request
+    // reports: behind tor's PROXY line (the source connector) that is the line's port.
+    boolean onReviewerPort = enabled && port > 0 && connectorOf(request) == reviewerConnector;
     if (onReviewerPort) {
       request.setAttribute(CONNECTOR, REVIEWER);
       if (CanonicalPath.isCanonical(raw) && SignatureAuthFilter.isReviewerPath(raw)) {

@@ -1,0 +1,116 @@
+package org.testigo.server.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.testigo.server.circuit.Circuit;
+import org.testigo.server.circuit.CurrentCircuit;
+import org.testigo.server.config.FairnessSettings;
+
+/** The fair queue: freed slots go to circuits in turn, each circuit within its share. */
+class ConcurrencyLimiterTest {
+  final ExecutorService pool = Executors.newCachedThreadPool();
+  final FairnessSettings settings = new FairnessSettings();
+
+  @AfterEach
+  void stop() {
+    pool.shutdownNow();
+  }
+
+  /** Acquires as {@code circuit} on another thread; records its name when granted; holds until released. */
+  Future<ConcurrencyLimiter.Slot> acquireAs(ConcurrencyLimiter limiter, Circuit circuit, String name,
+      List<String> granted) {
+    return pool.submit(() -> {
+      Circuit before = CurrentCircuit.enter(circuit);
+      try {
+        ConcurrencyLimiter.Slot slot = limiter.acquire();
+        granted.add(name);
+        return slot;
+      } finally {
+        CurrentCircuit.restore(before);
+      }
+    });
+  }
+
+  static void awaitWaiting(ConcurrencyLimiter limiter, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (limiter.waiting() != n) {
+      assertThat(System.nanoTime()).as("%d callers waiting", n).isLessThan(deadline);
+      Thread.sleep(5);
+    }
+  }
+
+  @Test
+  void aFreedSlotGoesToTheNextCircuitInTurn_notToWhoeverCameFirst() throws Exception {
+    ConcurrencyLimiter limiter = new ConcurrencyLimiter(1, 5, 10, Duration.ofSeconds(30), Integer.MAX_VALUE, 4);
+    Circuit attacker = Circuit.standalone(settings);
+    Circuit honest = Circuit.standalone(settings);
+    List<String> granted = new CopyOnWriteArrayList<>();
+    Future<ConcurrencyLimiter.Slot> held = acquireAs(limiter, attacker, "a0", granted);
+    ConcurrencyLimiter.Slot first = held.get(5, TimeUnit.SECONDS);
+    Future<ConcurrencyLimiter.Slot> a1 = acquireAs(limiter, attacker, "a1", granted);
+    awaitWaiting(limiter, 1);
+    Future<ConcurrencyLimiter.Slot> a2 = acquireAs(limiter, attacker, "a2", granted);
+    awaitWaiting(limiter, 2);
+    Future<ConcurrencyLimiter.Slot> a3 = acquireAs(limiter, attacker, "a3", granted);
+    awaitWaiting(limiter, 3);
+    Future<ConcurrencyLimiter.Slot> h1 = acquireAs(limiter, honest, "h1", granted);
+    awaitWaiting(limiter, 4);
+
+    first.close();
+    a1.get(5, TimeUnit.SECONDS).close();
+    h1.get(5, TimeUnit.SECONDS).close();
+    a2.get(5, TimeUnit.SECONDS).close();
+    a3.get(5, TimeUnit.SECONDS).close();
+    assertThat(granted).containsExactly("a0", "a1", "h1", "a2", "a3");
+    assertThat(limiter.available()).isEqualTo(1);
+    assertThat(limiter.waiting()).isZero();
+  }
+
+  @Test
+  void aCircuitOverItsShareGets429_whileTheQueueStillTakesOthers() throws Exception {
+    ConcurrencyLimiter limiter = new ConcurrencyLimiter(2, 7, 10, Duration.ofSeconds(30), 1, 1);
+    Circuit a = Circuit.standalone(settings);
+    Circuit b = Circuit.standalone(settings);
+    List<String> granted = new CopyOnWriteArrayList<>();
+    ConcurrencyLimiter.Slot aHeld = acquireAs(limiter, a, "a0", granted).get(5, TimeUnit.SECONDS);
+    Future<ConcurrencyLimiter.Slot> aWaits = acquireAs(limiter, a, "a1", granted);
+    awaitWaiting(limiter, 1);
+    assertThat(limiter.available()).as("a may hold one slot only, so the free one stays free").isEqualTo(1);
+    Future<ConcurrencyLimiter.Slot> aThird = acquireAs(limiter, a, "a2", granted);
+    assertThatThrownBy(() -> aThird.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(TooManyRequestsException.class);
+    ConcurrencyLimiter.Slot bHeld = acquireAs(limiter, b, "b0", granted).get(5, TimeUnit.SECONDS);
+    aHeld.close();
+    aWaits.get(5, TimeUnit.SECONDS).close();
+    bHeld.close();
+    assertThat(limiter.available()).isEqualTo(2);
+  }
+
+  @Test
+  void aFullQueueOrAWaitOutIs503_andAClosedSlotIsReleasedOnce() throws Exception {
+    ConcurrencyLimiter limiter = new ConcurrencyLimiter(1, 3, 1, Duration.ofMillis(200));
+    ConcurrencyLimiter.Slot held = limiter.acquire();
+    List<String> granted = new CopyOnWriteArrayList<>();
+    Future<ConcurrencyLimiter.Slot> waits = acquireAs(limiter, Circuit.standalone(settings), "w", granted);
+    awaitWaiting(limiter, 1);
+    assertThatThrownBy(limiter::acquire).isInstanceOf(ServiceBusyException.class);
+    assertThatThrownBy(() -> waits.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ServiceBusyException.class);
+    held.close();
+    held.close();
+    assertThat(limiter.available()).isEqualTo(1);
+    ConcurrencyLimiter noQueue = new ConcurrencyLimiter(1, 3);
+    ConcurrencyLimiter.Slot only = noQueue.acquire();
+    assertThatThrownBy(noQueue::acquire).isInstanceOf(ServiceBusyException.class);
+    only.close();
+    noQueue.acquire().close();
+  }
+}
