@@ -133,6 +133,7 @@ EOF
 t0="$(now_ms)"
 java -Xmx256m -Ddw.dataDirectory="${work}/server-data" \
   -Ddw.server.applicationConnectors[0].port=8080 -Ddw.server.adminConnectors[0].port=8081 \
+  -Ddw.server.applicationConnectors[0].useProxyProtocol=true -Ddw.fairness.keyDerivationsPerMinute=2 \
   -jar "${server_jar}" server "${work}/server.yml" >"${work}/server.log" 2>&1 &
 server_pid=$!
 
@@ -140,8 +141,13 @@ TESTNET_TIMEOUT=$(( $(left) > 90 ? 90 : $(left) ))
 testnet_start "${tor_dir}" || fail "test network did not reach a full consensus"
 record "ms.consensus" "$(since "${t0}")"
 
+# Besides the server's own ADD_ONION services, one torrc-configured source onion with
+# HiddenServiceExportCircuitID haproxy (ADD_ONION cannot ask for it): tor begins each of its
+# connections with a PROXY line naming the circuit, which the source connector reads (d).
 service_torrc=("SocksPort 0" "ControlPort 127.0.0.1:9051" "CookieAuthentication 1"
-  "CookieAuthFile ${tor_dir}/service/control_auth_cookie")
+  "CookieAuthFile ${tor_dir}/service/control_auth_cookie"
+  "HiddenServiceDir ${work}/hs-fair" "HiddenServicePort 80 127.0.0.1:8080"
+  "HiddenServiceExportCircuitID haproxy")
 t1="$(now_ms)"
 testnet_start_tor service "${service_torrc[@]}"
 # ExtendedErrors: tor reports onion-service failures as SOCKS codes F0-F7.
@@ -264,6 +270,48 @@ grep -q "Nos pidieron dinero en el tren. ${marker}" "${work}/report.payload" \
 grep -q "foto del retén ${marker}" "${work}/report.payload" \
   || fail "the opened report lacks the file"
 record "check.a_report_via_tor_opens_with_reviewer_cli" "PASS"
+
+# --- (d) fair shares per Tor circuit, through the onion that exports circuit ids -------
+# Two Tor clients (the source client's tor and the reviewer's tor), each on one circuit of
+# its own (a fixed SOCKS username keeps a circuit). The server allows a circuit 2 key
+# derivations a minute here (-Ddw.fairness.keyDerivationsPerMinute=2): client 1's third
+# status request gets 429, which proves the circuit id arrived (without it each curl is a new
+# connection with a budget of its own); client 2 is still served (a fresh budget).
+fair_host="$(cat "${work}/hs-fair/hostname" 2>/dev/null || true)"
+[[ "${fair_host}" =~ ^[a-z2-7]{56}\.onion$ ]] || fail "the circuit-exporting onion has no hostname"
+fair_status() {
+  curl -s -S --max-time 15 --socks5-hostname "127.0.0.1:$1" --proxy-user "$2:x" \
+    -o "${work}/d-$2.html" -w '%{http_code}' --data 'receipt=not-a-receipt' \
+    "http://${fair_host}/status?lang=en" 2>"${work}/d-$2.err" || true
+}
+t2="$(now_ms)"
+code=""
+until=$((SECONDS + $(left)))
+while [ "${SECONDS}" -lt "${until}" ]; do
+  code="$(fair_status 9050 circuit-one)"
+  [ "${code}" = 400 ] && break
+  [ "${code}" = 429 ] && fail "circuit one refused before its budget was spent"
+  sleep 0.5
+done
+[ "${code}" = 400 ] || fail "circuit-exporting onion not reachable: HTTP ${code} $(cat "${work}/d-circuit-one.err")"
+record "ms.fair_onion_reachable" "$(since "${t2}")"
+code="$(fair_status 9050 circuit-one)"
+[ "${code}" = 400 ] || fail "circuit one, second status: HTTP ${code} (want 400)"
+code="$(fair_status 9050 circuit-one)"
+[ "${code}" = 429 ] || fail "circuit one, third status: HTTP ${code} (want 429: circuit id not seen?)"
+grep -q 'Too many requests' "${work}/d-circuit-one.html" || fail "the 429 page does not say why"
+record "d.circuit_one_third_status" "${code}"
+code=""
+until=$((SECONDS + $(left)))
+while [ "${SECONDS}" -lt "${until}" ]; do
+  code="$(fair_status 9060 circuit-two)"
+  [[ "${code}" =~ ^[1-5][0-9][0-9]$ ]] && break
+  sleep 0.5
+done
+[ "${code}" = 400 ] || fail "the second Tor client on its own circuit: HTTP ${code} (want 400)"
+record "d.circuit_two_first_status" "${code}"
+if grep -qiE 'fc00:|dead:beef' "${work}/server.log"; then fail "the server log shows a circuit address"; fi
+record "check.d_circuit_ids_arrive_and_budgets_are_per_circuit" "PASS"
 
 # Memory of everything running now (every tor and the server).
 rss_of() {

@@ -85,12 +85,17 @@ public final class OnionServices implements Managed {
   @Override
   public void start() throws IOException {
     synchronized (lock) {
-      sourceKey = keyStore.loadOrCreate("source");
+      if (!sourceInTorrc()) {
+        sourceKey = keyStore.loadOrCreate("source");
+        sourceAddress = sourceKey.address();
+        LOG.info("source onion service address: {}", sourceAddress.hostname());
+      } else {
+        LOG.info("source onion service: configured in torrc (HiddenServiceExportCircuitID haproxy);"
+            + " not published through the control port");
+      }
       reviewerKey = keyStore.loadOrCreate("reviewer");
-      sourceAddress = sourceKey.address();
       reviewerAddress = reviewerKey.address();
       settings.readReviewerClientKeys();
-      LOG.info("source onion service address: {}", sourceAddress.hostname());
       running = true;
       try {
         connectAndPublish();
@@ -121,12 +126,21 @@ public final class OnionServices implements Managed {
       status = status.disconnected("stopped");
       if (sourceKey != null) {
         sourceKey.destroy();
+      }
+      if (reviewerKey != null) {
         reviewerKey.destroy();
       }
     }
   }
 
-  /** The source service's address (known from the key, whether or not tor is up). */
+  private boolean sourceInTorrc() {
+    return settings.getSource() != null && settings.getSource().isConfiguredInTorrc();
+  }
+
+  /**
+   * The source service's address (known from the key, whether or not tor is up); null when
+   * the source service is configured in torrc.
+   */
   public OnionAddress sourceAddress() {
     return sourceAddress;
   }
@@ -211,8 +225,12 @@ public final class OnionServices implements Managed {
       control = c;
       reviewerPublished = false;
       publishedReviewerKeys = List.of();
-      publish(c, "source", sourceKey, settings.getSource(), List.of());
-      LOG.info("connected to tor {}; source onion service published", torVersion);
+      if (!sourceInTorrc()) {
+        publish(c, "source", sourceKey, settings.getSource(), List.of());
+        LOG.info("connected to tor {}; source onion service published", torVersion);
+      } else {
+        LOG.info("connected to tor {}", torVersion);
+      }
       check();
     } catch (TorControlException | RuntimeException e) {
       if (control == c) {
@@ -228,7 +246,7 @@ public final class OnionServices implements Managed {
     TorControl c = control;
     List<String> current = c.onions("onions/current");
     String problem = null;
-    if (!current.contains(sourceAddress.serviceId())) {
+    if (!sourceInTorrc() && !current.contains(sourceAddress.serviceId())) {
       publish(c, "source", sourceKey, settings.getSource(), List.of());
       current = c.onions("onions/current");
     }
@@ -257,7 +275,7 @@ public final class OnionServices implements Managed {
     Matcher s = SUMMARY.matcher(phase);
     current = c.onions("onions/current");
     status = new TorStatus(true, torVersion, p.find() ? Integer.parseInt(p.group(1)) : -1,
-        s.find() ? s.group(1) : "unknown", current.contains(sourceAddress.serviceId()),
+        s.find() ? s.group(1) : "unknown", sourceInTorrc() || current.contains(sourceAddress.serviceId()),
         reviewerPublished && current.contains(reviewerAddress.serviceId()),
         wanted.size(), powAccepted, problem, Instant.now());
   }

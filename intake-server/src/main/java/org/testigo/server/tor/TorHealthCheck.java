@@ -26,7 +26,8 @@ public final class TorHealthCheck extends HealthCheck {
         .withDetail("torVersion", String.valueOf(s.torVersion()))
         .withDetail("bootstrapProgress", s.bootstrapProgress())
         .withDetail("bootstrapSummary", String.valueOf(s.bootstrapSummary()))
-        .withDetail("sourceService", s.sourcePublished() ? services.sourceAddress().hostname() : "absent")
+        .withDetail("sourceService", !s.sourcePublished() ? "absent"
+            : services.sourceAddress() == null ? "configured in torrc" : services.sourceAddress().hostname())
         .withDetail("reviewerService", s.reviewerPublished() ? "published" : "absent")
         .withDetail("reviewerClientKeys", s.reviewerClients())
         .withDetail("proofOfWorkDefence", s.proofOfWork())

@@ -42,6 +42,7 @@ public class TorSettings {
     private int virtualPort = 80;
     @Min(1) @Max(65535)
     private int targetPort;
+    private boolean configuredInTorrc;
 
     public ServicePort() {}
 
@@ -54,6 +55,13 @@ public class TorSettings {
     @JsonProperty public void setVirtualPort(int p) { virtualPort = p; }
     @JsonProperty public int getTargetPort() { return targetPort; }
     @JsonProperty public void setTargetPort(int p) { targetPort = p; }
+    /**
+     * The service is configured in tor's torrc (HiddenServiceDir), not published by this server
+     * through ADD_ONION: the source service must be, to have {@code HiddenServiceExportCircuitID
+     * haproxy}, which ADD_ONION cannot ask for (fair shares per circuit; ops/tor/torrc).
+     */
+    @JsonProperty public boolean isConfiguredInTorrc() { return configuredInTorrc; }
+    @JsonProperty public void setConfiguredInTorrc(boolean v) { configuredInTorrc = v; }
 
     /** The {@code Port=} argument of ADD_ONION; the target is always loopback. */
     String portArgument() {

@@ -243,6 +243,10 @@ class FairShareAppTest {
     assertThat(third.headers()).containsKey("retry-after");
     assertThat(JSON.readTree(third.body()).get("code").asInt()).isEqualTo(429);
     assertThat(send(CIRCUIT_B, "POST", "/api/v1/uploads", null, null).status()).isEqualTo(201);
+    // A connection without a PROXY line (not through the exporting onion) is served as a
+    // circuit of its own.
+    assertThat(send(-1, "POST", "/api/v1/uploads", null, null).status()).isEqualTo(201);
+    assertThat(send(-1, "GET", "/?lang=en", null, null).status()).isEqualTo(200);
   }
 
   @Test

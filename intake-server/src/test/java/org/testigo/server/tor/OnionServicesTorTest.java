@@ -139,6 +139,26 @@ class OnionServicesTorTest {
   }
 
   @Test
+  void aSourceServiceConfiguredInTorrc_isNotPublished_andOnlyTheReviewerServiceIs() throws Exception {
+    TorSettings settings = settings(tor.cookieFile());
+    TorSettings.ServicePort source = new TorSettings.ServicePort(80, 18080);
+    source.setConfiguredInTorrc(true);
+    settings.setSource(source);
+    OnionServices services = start(settings);
+    TorStatus s = services.status();
+    assertThat(s.connected()).isTrue();
+    assertThat(s.reviewerPublished()).isTrue();
+    assertThat(s.sourcePublished()).as("tor serves it from its torrc").isTrue();
+    assertThat(services.sourceAddress()).isNull();
+    assertThat(Files.exists(tmp.resolve("keys/source.key"))).as("no source key made here").isFalse();
+    TorControl other = probe(tor);
+    assertThat(activeInTor(other, "reviewer")).isTrue();
+    HealthCheck.Result r = new TorHealthCheck(services, false).execute();
+    assertThat(r.isHealthy()).as(r.getMessage()).isTrue();
+    assertThat(r.getDetails()).containsEntry("sourceService", "configured in torrc");
+  }
+
+  @Test
   void stop_removesTheServices_andARestartedServerPublishesTheSameAddresses() throws Exception {
     TorSettings s = settings(tor.cookieFile());
     OnionServices first = new OnionServices(s, RANDOM);

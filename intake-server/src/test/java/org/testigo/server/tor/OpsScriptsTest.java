@@ -84,6 +84,19 @@ class OpsScriptsTest {
   }
 
   @Test
+  void theShippedTorrc_isValidForTor_andExportsCircuitIdsForTheSourceService() throws Exception {
+    String torrc = Files.readString(OPS.resolve("tor/torrc"));
+    assertThat(torrc).contains("HiddenServiceExportCircuitID haproxy", "HiddenServicePort 80 127.0.0.1:8080",
+        "HiddenServiceMaxStreamsCloseCircuit 1", "HiddenServicePoWDefensesEnabled 1");
+    String local = torrc.replace("/var/lib/tor/testigo-source", tmp.resolve("hs").toString())
+        .replace("/run/tor/control.authcookie", tmp.resolve("cookie").toString())
+        .replace("Log notice syslog", "Log notice stdout")
+        + "\nDataDirectory " + tmp.resolve("data") + "\n";
+    Path file = Files.writeString(tmp.resolve("torrc"), local);
+    assertThat(run(tmp, "tor", "--verify-config", "-f", file.toString())).contains("Configuration was valid");
+  }
+
+  @Test
   void shellcheck_findsNothingInAnyOpsScript() throws Exception {
     assertThat(run(OPS, "bash", OPS.resolve("check-shellcheck.sh").toString()))
         .contains("scripts clean");
