@@ -29,6 +29,7 @@ final class ShelterHttp {
   static final int MAX_RESPONSE = 4 * 1024 * 1024;
   private final Optional<Socks5.Address> socks;
   private final int timeoutMillis;
+  private final String isolation;
 
   /** Writes a request body of a length known in advance. */
   interface Body {
@@ -45,8 +46,21 @@ final class ShelterHttp {
   }
 
   ShelterHttp(Optional<Socks5.Address> socks, int timeoutMillis) {
+    this(socks, timeoutMillis, null);
+  }
+
+  private ShelterHttp(Optional<Socks5.Address> socks, int timeoutMillis, String isolation) {
     this.socks = socks;
     this.timeoutMillis = timeoutMillis;
+    this.isolation = isolation;
+  }
+
+  /**
+   * The same client on a Tor circuit of its own: through a SOCKS proxy, every connection it
+   * opens carries {@code token} as the SOCKS username (Tor's IsolateSOCKSAuth).
+   */
+  ShelterHttp isolated(String token) {
+    return new ShelterHttp(socks, timeoutMillis, token);
   }
 
   Response get(URI uri) {
@@ -105,7 +119,7 @@ final class ShelterHttp {
   private Socket open(String host, int port, boolean tls) throws IOException {
     Socket s;
     if (socks.isPresent()) {
-      s = Socks5.connect(socks.get(), host, port, timeoutMillis);
+      s = Socks5.connect(socks.get(), host, port, timeoutMillis, isolation);
     } else {
       s = new Socket();
       try {

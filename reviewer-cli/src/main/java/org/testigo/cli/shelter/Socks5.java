@@ -11,8 +11,12 @@ import org.testigo.cli.CliException;
 import org.testigo.cli.ExitCodes;
 
 /**
- * A minimal SOCKS5 client (RFC 1928): no authentication, CONNECT only, and the target host
- * sent as a DOMAINNAME so that the proxy (Tor) resolves it. The target name is never looked
+ * A minimal SOCKS5 client (RFC 1928): CONNECT only, and the target host sent as a DOMAINNAME
+ * so that the proxy (Tor) resolves it. With an isolation token it offers username/password
+ * authentication (RFC 1929) with the token as the username: Tor puts streams with different
+ * credentials on different circuits ({@code IsolateSOCKSAuth}, on by default), so each report
+ * a shelter uploads travels on a circuit of its own, unlinkable to the others by the server
+ * and counted against its own per-circuit budget (SECURITY.md §22). The target name is never looked
  * up locally: an onion address never reaches the local DNS resolver. (The JDK's SOCKS
  * support resolves names locally before connecting, which is why it is not used.)
  */
@@ -45,8 +49,18 @@ final class Socks5 {
     }
   }
 
-  /** Opens a TCP connection to {@code host:port} through the proxy. */
+  /** Opens a TCP connection to {@code host:port} through the proxy, without credentials. */
   static Socket connect(Address proxy, String host, int port, int timeoutMillis)
+      throws IOException {
+    return connect(proxy, host, port, timeoutMillis, null);
+  }
+
+  /**
+   * Opens a TCP connection to {@code host:port} through the proxy; a non-null
+   * {@code isolation} (1..255 ASCII characters) is sent as the username so that Tor isolates
+   * the stream on a circuit of its own.
+   */
+  static Socket connect(Address proxy, String host, int port, int timeoutMillis, String isolation)
       throws IOException {
     byte[] name = host.getBytes(StandardCharsets.US_ASCII);
     if (name.length == 0 || name.length > 255) {
@@ -59,10 +73,33 @@ final class Socks5 {
       s.setSoTimeout(timeoutMillis);
       OutputStream out = s.getOutputStream();
       DataInputStream in = new DataInputStream(s.getInputStream());
-      out.write(new byte[] {0x05, 0x01, 0x00});
+      if (isolation == null) {
+        out.write(new byte[] {0x05, 0x01, 0x00});
+      } else {
+        out.write(new byte[] {0x05, 0x02, 0x00, 0x02});
+      }
       out.flush();
-      if (in.readUnsignedByte() != 0x05 || in.readUnsignedByte() != 0x00) {
+      int greeting = in.readUnsignedByte();
+      int method = in.readUnsignedByte();
+      if (greeting != 0x05 || method != 0x00 && (method != 0x02 || isolation == null)) {
         throw new IOException("the SOCKS proxy wants authentication or is not SOCKS5");
+      }
+      if (method == 0x02) {
+        byte[] user = isolation.getBytes(StandardCharsets.US_ASCII);
+        if (user.length == 0 || user.length > 255) {
+          throw new IOException("SOCKS isolation token must be 1..255 characters");
+        }
+        byte[] auth = new byte[3 + user.length + 1];
+        auth[0] = 0x01;
+        auth[1] = (byte) user.length;
+        System.arraycopy(user, 0, auth, 2, user.length);
+        auth[2 + user.length] = 0x01;
+        auth[3 + user.length] = 'x';
+        out.write(auth);
+        out.flush();
+        if (in.readUnsignedByte() != 0x01 || in.readUnsignedByte() != 0x00) {
+          throw new IOException("the SOCKS proxy refused the isolation credentials");
+        }
       }
       byte[] req = new byte[7 + name.length];
       req[0] = 0x05;

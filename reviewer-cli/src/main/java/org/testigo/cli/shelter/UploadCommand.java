@@ -66,7 +66,9 @@ final class UploadCommand implements Callable<Integer> {
     try {
       for (Path entry : entries) {
         try {
-          upload(profile, http, identity, entry, out);
+          // Each report on a circuit of its own: unlinkable by the server, and within the
+          // per-circuit budgets however long the outbox is (SECURITY.md §22).
+          upload(profile, http.isolated(isolationToken()), identity, entry, out);
           sent++;
         } catch (CliException e) {
           if (e.exitCode() == ShelterExitCodes.UNREACHABLE) {
@@ -160,6 +162,14 @@ final class UploadCommand implements Callable<Integer> {
     }
   }
 
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+  private static String isolationToken() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    return "report-" + java.util.HexFormat.of().formatHex(b);
+  }
+
   private static CliException refused(String what, ShelterHttp.Response r) {
     String message = "";
     try {
@@ -175,7 +185,10 @@ final class UploadCommand implements Callable<Integer> {
     }
     return new CliException(ShelterExitCodes.SERVER_REFUSED, "the server refused the " + what
         + " (HTTP " + r.status() + message + "); the entry was kept"
-        + (r.status() == 503 ? ", try again later" : ""));
+        + (r.status() == 503 || r.status() == 429 ? ", try again later"
+            + r.headers().entrySet().stream().filter(h -> h.getKey().equals("retry-after"))
+                .map(h -> " (in " + h.getValue().replaceAll("[^0-9]", "") + " s)").findFirst().orElse("")
+            : ""));
   }
 
   private static byte[] sha256(Path file) throws IOException {

@@ -586,11 +586,18 @@ class ShelterCliTest {
       assertThat(r.code()).as(r.err() + r.out()).isZero();
       assertThat(r.out()).contains("Verified key manifest 0");
       assertThat(fileFrom(questionnaire("por tor"), "si\n").code()).isZero();
+      assertThat(fileFrom(questionnaire("por tor, otra"), "si\n").code()).isZero();
+      int before = socks.usernames.size();
       r = run("", "upload", "--home", home.toString(), "--passphrase-file", pass.toString());
       assertThat(r.code()).as(r.err()).isZero();
       assertThat(socks.requestedHosts).isNotEmpty().allMatch(h -> h.equals("domain:" + onion
           + ":80"));
-      assertThat(server.at("/api/v1/submissions")).hasSize(1);
+      assertThat(server.at("/api/v1/submissions")).hasSize(2);
+      // Each report on a circuit of its own (a SOCKS username per report, Tor's
+      // IsolateSOCKSAuth): two reports, two usernames, each used for all of its requests.
+      List<String> used = socks.usernames.subList(before, socks.usernames.size());
+      assertThat(used).hasSizeGreaterThanOrEqualTo(4).allMatch(u -> u.matches("report-[0-9a-f]{32}"));
+      assertThat(new java.util.LinkedHashSet<>(used)).hasSize(2);
       assertThat(server.at("/api/v1/submissions").get(0).headers().get("Host"))
           .containsExactly(onion);
     }

@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A tiny SOCKS5 proxy for tests (no authentication, CONNECT only): records the address type
+ * A tiny SOCKS5 proxy for tests (no authentication or any username/password, CONNECT only): records the address type
  * and host each client asked for, and connects every request to one fixed loopback port,
  * the way Tor would connect an onion address.
  */
 final class SocksStandIn implements AutoCloseable {
   final List<String> requestedHosts = new CopyOnWriteArrayList<>();
+  /** The username of each connection that authenticated (RFC 1929), in order. */
+  final List<String> usernames = new CopyOnWriteArrayList<>();
   private final ServerSocket server;
   private final int targetPort;
 
@@ -53,8 +55,25 @@ final class SocksStandIn implements AutoCloseable {
       if (in.readUnsignedByte() != 5) {
         return;
       }
-      in.readFully(new byte[in.readUnsignedByte()]);
-      out.write(new byte[] {5, 0});
+      byte[] methods = new byte[in.readUnsignedByte()];
+      in.readFully(methods);
+      boolean userPass = false;
+      for (byte m : methods) {
+        userPass |= m == 2;
+      }
+      if (userPass) {
+        out.write(new byte[] {5, 2});
+        if (in.readUnsignedByte() != 1) {
+          return;
+        }
+        byte[] user = new byte[in.readUnsignedByte()];
+        in.readFully(user);
+        in.readFully(new byte[in.readUnsignedByte()]);
+        usernames.add(new String(user, StandardCharsets.US_ASCII));
+        out.write(new byte[] {1, 0});
+      } else {
+        out.write(new byte[] {5, 0});
+      }
       byte[] req = new byte[4];
       in.readFully(req);
       String host;
