@@ -8,7 +8,7 @@ import { createPayloadWriter, partHeader, cleanFileName, cleanType } from './pay
 import { generate, render, deriveKeys, receiptLanguage } from './receipt.js';
 import { createStripper, sniff, MalformedImageError } from './strip.js';
 import { buildQuestionnaire } from './questionnaire.js';
-import { createUploader, UploadExpiredError } from './upload.js';
+import { createUploader, UploadExpiredError, UploadGaveUpError } from './upload.js';
 
 const PIECE = 1024 * 1024;
 const SLICE = 65536;
@@ -140,9 +140,31 @@ export function enhance(form) {
     const progress = () => {
       bar.value = Math.min(990, Math.round(200 * derived + 790 * Math.min(1, sent / (estimate * 1.13 + 4096))));
     };
-    const uploader = createUploader({ onRetry: () => (status.textContent = t('js.retrying')) });
+    // While the uploader waits before a retry, say how long: refreshed every 5 s, not every
+    // second (the panel is an aria-live region; a screen reader would read each change).
+    let tick = null;
+    let end = null;
+    const quiet = () => {
+      clearInterval(tick);
+      clearTimeout(end);
+      tick = end = null;
+    };
+    const say = (text) => {
+      quiet();
+      status.textContent = text;
+    };
+    const onRetry = ({ delayMs }) => {
+      const until = Date.now() + delayMs;
+      say(t('js.retry_in', Math.max(1, Math.ceil(delayMs / 1000))));
+      tick = setInterval(() => {
+        const left = Math.ceil((until - Date.now()) / 1000);
+        if (left > 0) status.textContent = t('js.retry_in', left);
+      }, 5000);
+      end = setTimeout(() => say(t('js.trying_again')), delayMs);
+    };
+    const uploader = createUploader({ onRetry });
     try {
-      status.textContent = t('js.sealing');
+      say(t('js.sealing'));
       const secret = await generate();
       const keysPromise = deriveKeys(secret, params, pinned, (p) => {
         derived = p;
@@ -158,7 +180,7 @@ export function enhance(form) {
           const piece = concat(...pending);
           pending = [];
           pendingLen = 0;
-          status.textContent = t('js.uploading');
+          say(t('js.uploading'));
           await uploader.put(piece);
           sent = uploader.offset;
           progress();
@@ -185,7 +207,7 @@ export function enhance(form) {
       await payload.finish();
       await take(await sealer.finish());
       await flush(true);
-      status.textContent = t('js.deriving');
+      say(t('js.deriving'));
       const k = await keysPromise;
       const reg = await fetch('/api/v1/mailboxes', {
         method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -193,15 +215,19 @@ export function enhance(form) {
       });
       if (reg.status !== 201 && reg.status !== 200) throw new Error('mailbox');
       await uploader.commit({ 'Testigo-Mailbox-Lookup-Key': toBase64Url(k.lookup) });
+      quiet();
       k.lookup.fill(0);
       k.seed.fill(0);
       bar.value = 1000;
       showReceipt(t, await render(secret, receiptLanguage(lang)), lang);
       secret.fill(0);
     } catch (e) {
+      quiet();
       await uploader.abort();
       status.className = 'warning';
-      status.textContent = e instanceof UploadExpiredError ? t('js.expired') : t('js.failed');
+      if (e instanceof UploadExpiredError) status.textContent = t('js.expired');
+      else if (e instanceof UploadGaveUpError) status.textContent = t('js.gave_up');
+      else status.textContent = t('js.failed');
       for (const c of form.elements) c.disabled = false;
       bar.hidden = true;
     }

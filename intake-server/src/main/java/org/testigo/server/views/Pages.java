@@ -82,9 +82,10 @@ public final class Pages {
 
   /** Messages the report page script needs, rendered into a hidden element (no inline script). */
   static final List<String> SCRIPT_MESSAGES = List.of("js.encrypted_here", "js.verifying", "js.verified",
-      "js.verify_failed", "js.sealing", "js.uploading", "js.retrying", "js.deriving", "js.failed", "js.expired",
-      "js.too_large", "js.too_many", "js.check", "js.empty", "js.removed", "js.nothing_found", "js.not_checked",
-      "js.malformed", "js.malformed_block", "js.meta.location", "js.meta.camera", "js.meta.date", "js.meta.author",
+      "js.verify_failed", "js.sealing", "js.uploading", "js.retry_in", "js.trying_again", "js.deriving",
+      "js.failed", "js.expired", "js.gave_up", "js.too_large", "js.too_many", "js.check", "js.empty",
+      "js.removed", "js.nothing_found", "js.not_checked", "js.malformed", "js.malformed_block", "js.meta.location",
+      "js.meta.camera", "js.meta.date", "js.meta.author",
       "js.meta.software", "js.meta.thumbnail", "js.meta.xmp", "js.meta.iptc", "js.meta.icc", "js.meta.comment",
       "js.meta.text", "js.meta.exif", "js.meta.trailer", "js.meta.other", "receipt.title", "receipt.intro",
       "receipt.advice", "receipt.status", "status.title");
