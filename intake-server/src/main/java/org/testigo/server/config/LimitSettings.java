@@ -17,8 +17,8 @@ public class LimitSettings {
   @Min(1) @Max(20) private int maxFilesPerForm = 10;
   @Min(1) @Max(1024) private int maxConcurrentSubmissions = 32;
   @Min(1) @Max(64) private int maxConcurrentKeyDerivations = 2;
-  @Min(0) @Max(1024) private int maxQueuedKeyDerivations = 8;
-  @Min(0) @Max(60_000) private int keyDerivationWaitMillis = 5000;
+  @Min(0) @Max(1024) private int maxQueuedKeyDerivations = 32;
+  @Min(0) @Max(60_000) private int keyDerivationWaitMillis = 10_000;
   @Min(4096) @Max(1048576) private int chunkBytes = 256 * 1024;
   @Min(1) @Max(3600) private int retryAfterSeconds = 10;
   @Min(1) @Max(10000) private int maxOpenUploads = 32;

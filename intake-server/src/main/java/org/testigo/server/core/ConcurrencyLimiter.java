@@ -13,9 +13,11 @@ import org.testigo.server.circuit.CurrentCircuit;
  * circuits in turn (round-robin), not to whoever came first, so one circuit with many callers
  * gets no more turns than a circuit with one. A circuit may hold at most {@code perCircuitHeld}
  * slots and have at most {@code perCircuitWaiting} callers waiting: beyond that its caller gets
- * {@link TooManyRequestsException} (429) at once. A caller that finds the whole queue full, or
- * waits its {@code maxWait} out, gets {@link ServiceBusyException} (503). Nothing grows without
- * bound.
+ * {@link TooManyRequestsException} (429) at once. When the whole queue is full, an arriving
+ * caller takes the place of the newest waiter of the circuit with the most waiters (that waiter
+ * gets 429), so a few circuits cannot fill the queue against the others; when no circuit has
+ * more waiting than the caller's, or the caller waits its {@code maxWait} out, it gets
+ * {@link ServiceBusyException} (503). Nothing grows without bound.
  *
  * <p>The circuit is {@link CurrentCircuit#get()}; a caller outside a source request counts as a
  * circuit of its own.
@@ -74,6 +76,7 @@ public final class ConcurrencyLimiter {
 
   private static final class Waiter {
     boolean granted;
+    boolean evicted;
   }
 
   public Slot acquire() {
@@ -95,7 +98,7 @@ public final class ConcurrencyLimiter {
         forgetIfEmpty(share);
         throw new TooManyRequestsException(retryAfterSeconds);
       }
-      if (waitingTotal >= maxWaiting) {
+      if (waitingTotal >= maxWaiting && !evictFromLongestQueue(share)) {
         forgetIfEmpty(share);
         throw new ServiceBusyException(retryAfterSeconds);
       }
@@ -107,7 +110,8 @@ public final class ConcurrencyLimiter {
       waitingTotal++;
       long deadline = System.nanoTime() + maxWaitNanos;
       try {
-        for (long left = maxWaitNanos; !me.granted && left > 0; left = deadline - System.nanoTime()) {
+        for (long left = maxWaitNanos; !me.granted && !me.evicted && left > 0;
+            left = deadline - System.nanoTime()) {
           wait(Math.max(1, left / 1_000_000), 0);
         }
       } catch (InterruptedException e) {
@@ -115,6 +119,10 @@ public final class ConcurrencyLimiter {
       }
       if (me.granted) {
         return slotOf(share);
+      }
+      if (me.evicted) {
+        forgetIfEmpty(share);
+        throw new TooManyRequestsException(retryAfterSeconds);
       }
       share.queue.remove(me);
       waitingTotal--;
@@ -136,6 +144,33 @@ public final class ConcurrencyLimiter {
         }
       }
     };
+  }
+
+  /**
+   * The queue is full: makes room for {@code arriving} by refusing (429) the newest waiter of
+   * the circuit with the most waiters, when that circuit has more waiting than
+   * {@code arriving} would have with this caller. So many callers of a few circuits cannot
+   * fill the queue against a circuit with none waiting: the queue is shared out, not taken
+   * first come. False when no circuit has more (then the queue is fairly full: 503).
+   */
+  private boolean evictFromLongestQueue(Share arriving) {
+    Share longest = null;
+    for (Share s : turns) {
+      if (longest == null || s.queue.size() > longest.queue.size()) {
+        longest = s;
+      }
+    }
+    if (longest == null || longest == arriving || longest.queue.size() <= arriving.queue.size() + 1) {
+      return false;
+    }
+    Waiter newest = longest.queue.pollLast();
+    newest.evicted = true;
+    waitingTotal--;
+    if (longest.queue.isEmpty()) {
+      turns.remove(longest);
+    }
+    notifyAll();
+    return true;
   }
 
   /** Gives the freed slot to the next circuit in turn that may hold one more, or frees it. */

@@ -96,6 +96,46 @@ class ConcurrencyLimiterTest {
   }
 
   @Test
+  void aFullQueue_makesRoomForACircuitWithNobodyWaiting_byRefusingTheLongestQueuesNewest() throws Exception {
+    // Found by AttackBenchmark: 8 attacking circuits filled a queue of 8, and honest reports got 503.
+    ConcurrencyLimiter limiter = new ConcurrencyLimiter(1, 5, 4, Duration.ofSeconds(30), 1, 2);
+    Circuit a = Circuit.standalone(settings);
+    Circuit b = Circuit.standalone(settings);
+    Circuit honest = Circuit.standalone(settings);
+    List<String> granted = new CopyOnWriteArrayList<>();
+    ConcurrencyLimiter.Slot held = acquireAs(limiter, Circuit.standalone(settings), "x", granted)
+        .get(5, TimeUnit.SECONDS);
+    Future<ConcurrencyLimiter.Slot> a1 = acquireAs(limiter, a, "a1", granted);
+    awaitWaiting(limiter, 1);
+    Future<ConcurrencyLimiter.Slot> a2 = acquireAs(limiter, a, "a2", granted);
+    awaitWaiting(limiter, 2);
+    Future<ConcurrencyLimiter.Slot> b1 = acquireAs(limiter, b, "b1", granted);
+    awaitWaiting(limiter, 3);
+    Future<ConcurrencyLimiter.Slot> b2 = acquireAs(limiter, b, "b2", granted);
+    awaitWaiting(limiter, 4);
+
+    Future<ConcurrencyLimiter.Slot> h1 = acquireAs(limiter, honest, "h1", granted);
+    assertThatThrownBy(() -> a2.get(5, TimeUnit.SECONDS)).as("a's newest made room")
+        .hasCauseInstanceOf(TooManyRequestsException.class);
+    awaitWaiting(limiter, 4);
+    // Now a has 1, b has 2, honest 1: a newcomer of a fourth circuit takes b's newest place.
+    Future<ConcurrencyLimiter.Slot> c1 = acquireAs(limiter, Circuit.standalone(settings), "c1", granted);
+    assertThatThrownBy(() -> b2.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(TooManyRequestsException.class);
+    awaitWaiting(limiter, 4);
+    // Every circuit has one waiting: the queue is fairly full, a fifth circuit gets 503.
+    assertThatThrownBy(() -> acquireAs(limiter, Circuit.standalone(settings), "d1", granted).get(5, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(ServiceBusyException.class);
+
+    held.close();
+    for (Future<ConcurrencyLimiter.Slot> f : List.of(a1, b1, h1, c1)) {
+      f.get(5, TimeUnit.SECONDS).close();
+    }
+    assertThat(granted).containsExactly("x", "a1", "b1", "h1", "c1");
+    assertThat(limiter.waiting()).isZero();
+    assertThat(limiter.available()).isEqualTo(1);
+  }
+
+  @Test
   void aFullQueueOrAWaitOutIs503_andAClosedSlotIsReleasedOnce() throws Exception {
     ConcurrencyLimiter limiter = new ConcurrencyLimiter(1, 3, 1, Duration.ofMillis(200));
     ConcurrencyLimiter.Slot held = limiter.acquire();
