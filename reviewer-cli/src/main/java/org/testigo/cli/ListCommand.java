@@ -97,9 +97,9 @@ public final class ListCommand implements Callable<Integer> {
       String who = st.assignee() == null ? "-" : Text.cell(st.assignee(), 12);
       if (e.kind() == ReportIndex.Kind.MALFORMED) {
         malformed++;
-        out.printf("%-12s  %-10s  %-53s  %-13s  %-12s%s%n", e.id().substring(0, 12), e.receivedDay(),
-            Text.cell("NOT A VALID REPORT (" + e.size() + " bytes): " + e.problem(), 53), status, who,
-            late ? "  OVERDUE" : "");
+        out.printf("%-12s  %-10s  %-53s  %-13s  %-12s%s  %s%n", e.id().substring(0, 12), e.receivedDay(),
+            "NOT A VALID REPORT (" + e.size() + " bytes)", status, who, late ? "  OVERDUE" : "",
+            Text.cell(e.problem(), 100));
       } else {
         out.printf(format, e.id().substring(0, 12), e.receivedDay(), Text.cell(String.join(",", e.what()), 24),
             Text.cell(e.state() == null ? "" : e.state(), 5), Text.cell(String.join(",", e.who()), 20),
