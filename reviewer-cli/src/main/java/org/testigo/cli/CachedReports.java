@@ -2,95 +2,78 @@ package org.testigo.cli;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.testigo.cli.remote.LocalCache;
 import org.testigo.cli.report.DecryptedSubmission;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.key.RecipientPrivateKey;
 
 /**
- * The cached submissions of a server opened in memory and grouped by case: each report with
- * the follow-ups that name it. Envelopes that do not open with this reviewer's key (sealed
- * before the reviewer joined, or altered) are counted, not shown, and so are listing files
- * that are unreadable or hold an invalid field (one bad entry never stops the others).
- * Envelopes are opened on
- * one thread per processor.
+ * One case opened in memory: its report and follow-ups, found through the {@link ReportIndex}
+ * so that only this case's envelopes are decrypted. A follow-up that does not open, or is not
+ * a valid follow-up, is listed in {@code notOpened} and never stops the others.
  */
 final class CachedReports {
-  /** A report and its follow-ups, oldest first. */
-  record Case(DecryptedSubmission report, List<DecryptedSubmission> followUps) {}
+  /** A report, its follow-ups oldest first, and the follow-ups that could not be read. */
+  record Case(DecryptedSubmission report, List<DecryptedSubmission> followUps, List<ReportIndex.Entry> notOpened) {}
 
-  final Map<String, Case> cases = new LinkedHashMap<>();
-  int unreadable;
-  /** Listing files in the cache that do not parse or hold an invalid field; left out. */
-  int invalid;
-
-  static CachedReports open(LocalCache cache, RecipientPrivateKey key) throws IOException {
-    CachedReports out = new CachedReports();
-    List<DecryptedSubmission> opened = openAll(cache, cache.submissions(), key);
-    out.invalid = cache.invalidListings();
-    List<DecryptedSubmission> followUps = new ArrayList<>();
-    for (DecryptedSubmission d : opened) {
-      if (d == null) {
-        out.unreadable++;
-      } else if (d.isReport()) {
-        out.cases.put(d.listing().id(), new Case(d, new ArrayList<>()));
-      } else {
-        followUps.add(d);
-      }
-    }
-    for (DecryptedSubmission f : followUps) {
-      Case c = out.cases.get(f.listing().caseId());
-      if (c != null) {
-        c.followUps().add(f);
-      }
-    }
-    return out;
-  }
+  private CachedReports() {}
 
   /**
-   * Opens the submissions on one thread per processor, in memory; the result is in the
-   * order given, with null for an envelope that does not open with this key.
+   * The case of a report id or unique prefix (a follow-up id leads to its report), opened with
+   * {@code key}; attachments go to {@code sink} (may be null). Exit 5 if the id is unknown,
+   * 3 if the report does not open with this key, 5 if it is not a valid report.
    */
-  static List<DecryptedSubmission> openAll(LocalCache cache, List<LocalCache.Submission> submissions,
-      RecipientPrivateKey key) throws IOException {
-    int threads = Math.min(Runtime.getRuntime().availableProcessors(), Math.max(1, submissions.size() / 8));
-    java.util.function.Function<LocalCache.Submission, DecryptedSubmission> open = s -> {
-      try {
-        return DecryptedSubmission.open(cache, s, key);
-      } catch (CryptoException | IOException e) {
-        return null;
-      }
-    };
-    if (threads <= 1) {
-      return submissions.stream().map(open).toList();
+  static Case open(ReportIndex index, LocalCache cache, String idOrPrefix, RecipientPrivateKey key,
+      DecryptedSubmission.AttachmentSink sink) throws IOException {
+    ReportIndex.Entry hit = index.find(idOrPrefix).orElseThrow(() -> new CliException(ExitCodes.BAD_INPUT,
+        "no synced submission " + idOrPrefix + " (run sync, or check the id)"));
+    ReportIndex.Entry report = hit.isReport() ? hit : index.entries.get(hit.caseId());
+    if (report == null || !report.isReport()) {
+      throw new CliException(ExitCodes.BAD_INPUT, "the report of follow-up " + hit.id() + " is not synced");
     }
-    java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
+    check(report);
+    LocalCache.Submission listing = listing(cache, report);
+    DecryptedSubmission r;
     try {
-      return pool.submit(() -> submissions.parallelStream().map(open).toList()).get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
+      r = DecryptedSubmission.open(cache, listing, key, sink);
+    } catch (CryptoException e) {
+      throw new CliException(ExitCodes.CRYPTO, "submission " + report.id() + " does not open with your key");
+    } catch (DecryptedSubmission.NotAValidReportException e) {
+      throw new CliException(ExitCodes.BAD_INPUT, "submission " + report.id() + " is not a valid report ("
+          + e.getMessage() + "); close it with: testigo-reviewer close " + report.id() + " spam");
+    }
+    List<DecryptedSubmission> followUps = new ArrayList<>();
+    List<ReportIndex.Entry> notOpened = new ArrayList<>();
+    for (ReportIndex.Entry f : index.followUps(report.id())) {
+      if (f.kind() != ReportIndex.Kind.FOLLOW_UP) {
+        notOpened.add(f);
+        continue;
       }
-      throw new IOException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while opening the cache");
-    } finally {
-      pool.shutdownNow();
+      try {
+        followUps.add(DecryptedSubmission.open(cache, listing(cache, f), key, sink));
+      } catch (CryptoException | DecryptedSubmission.NotAValidReportException e) {
+        notOpened.add(f);
+      }
+    }
+    return new Case(r, followUps, notOpened);
+  }
+
+  private static void check(ReportIndex.Entry report) {
+    switch (report.kind()) {
+      case UNREADABLE -> throw new CliException(ExitCodes.CRYPTO, "submission " + report.id()
+          + " does not open with your key");
+      case MALFORMED -> throw new CliException(ExitCodes.BAD_INPUT, "submission " + report.id() + " ("
+          + report.size() + " bytes) is not a valid report: " + report.problem() + "; close it with: testigo-reviewer"
+          + " close " + report.id() + " spam (or all such: close --filter malformed spam --dry-run)");
+      case INVALID -> throw new CliException(ExitCodes.BAD_INPUT, "the cached listing of " + report.id()
+          + " is invalid; delete submissions/" + report.id() + ".* from the cache and run sync");
+      default -> { }
     }
   }
 
-  /** The case of a report id or unique prefix (a follow-up id leads to its report). */
-  Case find(LocalCache cache, String idOrPrefix) throws IOException {
-    LocalCache.Submission s = cache.find(idOrPrefix).orElseThrow(() -> new CliException(ExitCodes.BAD_INPUT,
-        "no synced submission " + idOrPrefix + " (run sync, or check the id)"));
-    Case c = cases.get(s.caseId());
-    if (c == null) {
-      throw new CliException(ExitCodes.CRYPTO, "submission " + s.id() + " does not open with your key");
-    }
-    return c;
+  private static LocalCache.Submission listing(LocalCache cache, ReportIndex.Entry e) throws IOException {
+    return cache.byId(e.id()).orElseThrow(() -> new CliException(ExitCodes.IO, "submission " + e.id()
+        + " is no longer in the cache; run sync"));
   }
 }

@@ -153,33 +153,79 @@ final class CaseLog {
 
   /** Loads, verifies and opens every cached event. */
   static CaseLog load(LocalCache cache, ServerRegistry.Server server, ReviewerIdentity reader) throws IOException {
+    return load(cache, server, reader, null);
+  }
+
+  /** The verifier of the cached manifest chain from the pinned root. */
+  static CaseEventVerifier verifier(LocalCache cache, ServerRegistry.Server server) throws IOException {
     String chain = cache.manifest().orElseThrow(() -> new CliException(ExitCodes.USAGE,
         "no manifest cached for this server yet; run sync first"));
-    CaseEventVerifier verifier;
     try {
-      verifier = CaseEventVerifier.of(SignedManifest.parseArmored(chain), server.root());
+      return CaseEventVerifier.of(SignedManifest.parseArmored(chain), server.root());
     } catch (CryptoException e) {
       throw new CliException(ExitCodes.CRYPTO, "the cached manifest chain does not verify from the pinned root");
     }
-    CaseLog log = new CaseLog(verifier);
+  }
+
+  /**
+   * Loads, verifies and opens the cached events whose sequence numbers are in {@code seqs}
+   * (every cached event when null). {@link #caseOf} records the case of each event that
+   * verified; the others are counted in {@link #refused} and listed in {@link #refusedSeqs}.
+   */
+  static CaseLog load(LocalCache cache, ServerRegistry.Server server, ReviewerIdentity reader,
+      java.util.Collection<Long> seqs) throws IOException {
+    CaseLog log = new CaseLog(verifier(cache, server));
     CaseEvents events = new CaseEvents(java.time.Clock.systemUTC(), new java.security.SecureRandom());
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(cache.directory().resolve("events"), "*.json")) {
-      for (Path p : ds) {
-        try {
-          JsonNode item = JSON.readTree(p.toFile());
-          SignedCaseEvent e = SignedCaseEvent.parse(Base64.getDecoder().decode(item.path("event").asText()));
-          byte[] content = Base64.getDecoder().decode(item.path("content").asText());
-          verifier.verify(e, Instant.parse(item.path("receivedAt").asText()), MAX_SKEW);
-          OpenedCaseEvent o = events.open(e, content, verifier, reader);
-          log.opened.computeIfAbsent(e.caseId(), k -> new ArrayList<>()).add(o);
-          log.signed.computeIfAbsent(e.caseId(), k -> new ArrayList<>()).add(e);
-        } catch (CryptoException | IOException | RuntimeException bad) {
-          log.refused++;
+    List<Path> files = new ArrayList<>();
+    if (seqs == null) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(cache.directory().resolve("events"), "*.json")) {
+        ds.forEach(files::add);
+      }
+    } else {
+      for (long seq : seqs) {
+        files.add(cache.directory().resolve("events").resolve(seq + ".json"));
+      }
+    }
+    for (Path p : files) {
+      long seq = seqOf(p);
+      try {
+        JsonNode item = JSON.readTree(p.toFile());
+        SignedCaseEvent e = SignedCaseEvent.parse(Base64.getDecoder().decode(item.path("event").asText()));
+        byte[] content = Base64.getDecoder().decode(item.path("content").asText());
+        log.verifier.verify(e, Instant.parse(item.path("receivedAt").asText()), MAX_SKEW);
+        OpenedCaseEvent o = events.open(e, content, log.verifier, reader);
+        log.opened.computeIfAbsent(e.caseId(), k -> new ArrayList<>()).add(o);
+        log.signed.computeIfAbsent(e.caseId(), k -> new ArrayList<>()).add(e);
+        if (seq > 0) {
+          log.caseOf.put(seq, e.caseId());
+        }
+      } catch (CryptoException | IOException | RuntimeException bad) {
+        log.refused++;
+        if (seq > 0) {
+          log.refusedSeqs.add(seq);
         }
       }
     }
     return log;
   }
+
+  /** The sequence number of an event file {@code SEQ.json}, or 0 if the name is not one. */
+  static long seqOf(Path p) {
+    String n = p.getFileName().toString();
+    if (!n.matches("[1-9][0-9]{0,18}\\.json")) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(n.substring(0, n.length() - 5));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** Events that verified, by sequence number: their case. */
+  final Map<Long, CaseId> caseOf = new HashMap<>();
+  /** Events that did not verify or open. */
+  final java.util.Set<Long> refusedSeqs = new java.util.HashSet<>();
 
   CaseState state(String caseHex, LocalDate receivedDay) {
     CaseId id = CaseId.fromHex(caseHex);

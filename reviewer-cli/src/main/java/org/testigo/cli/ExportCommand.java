@@ -123,40 +123,48 @@ public final class ExportCommand implements Callable<Integer> {
       throw new CliException(ExitCodes.USAGE, "no manifest cached for this server yet; run sync first");
     }
     ReviewerIdentity identity = Identities.open(keystore, passphrase);
-    CachedReports.Case c;
-    CaseLog log;
+    ReportIndex index;
     try {
-      c = CachedReports.open(cache, identity.encryptionKey()).find(cache, id);
-      log = CaseLog.load(cache, RemoteSession.server(home), identity);
-    } finally {
+      index = ReportIndex.forCommand(home, cache, identity, spec.commandLine().getErr());
+      // Checks the id (and that the report opens) before anything is written.
+      CachedReports.open(index, cache, id, identity.encryptionKey(), null);
+    } catch (IOException | RuntimeException e) {
       identity.destroy();
+      throw e;
     }
-    LocalCache.Submission listing = c.report().listing();
-    CaseId caseId = CaseId.fromHex(listing.id());
-    CaseState state = log.state(listing.id(), listing.day());
-    List<DecryptedSubmission> all = new ArrayList<>();
-    all.add(c.report());
-    all.addAll(c.followUps());
-    String hashes = hashes(cache, all, state, log.known(caseId));
-
     ReportRenderer renderer = new ReportRenderer(lang);
     Path parent = PrivateFiles.directory(out.toAbsolutePath().normalize().getParent());
     dir = Files.createTempDirectory(parent, ".testigo-export-",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     int n = 0;
     int files;
+    CaseState state;
+    LocalCache.Submission listing;
     try {
+      CachedReports.Case c;
+      CaseLog log;
+      AttachmentWriter attachments = new AttachmentWriter(dir.resolve(ATTACHMENTS), spec.commandLine().getErr());
+      attachments.before = ExportCommand::step;
+      try {
+        c = CachedReports.open(index, cache, id, identity.encryptionKey(), attachments);
+        log = CaseLog.load(cache, RemoteSession.server(home), identity, index.eventSeqs(c.report().listing().id()));
+      } finally {
+        identity.destroy();
+        attachments.discardUnfinished();
+      }
+      if (attachments.failed > 0) {
+        throw new IOException("an attachment could not be written");
+      }
+      n = attachments.count;
+      listing = c.report().listing();
+      CaseId caseId = CaseId.fromHex(listing.id());
+      state = log.state(listing.id(), listing.day());
+      List<DecryptedSubmission> all = new ArrayList<>();
+      all.add(c.report());
+      all.addAll(c.followUps());
+      String hashes = hashes(cache, all, state, log.known(caseId));
       write(REPORT, renderer.render(c.report(), c.followUps(), caseLines(renderer, state)));
       write(QUESTIONNAIRE, JSON.writeValueAsString(c.report().document()) + "\n");
-      AttachmentNames names = new AttachmentNames();
-      for (DecryptedSubmission s : all) {
-        for (PayloadContainer.Part p : s.files()) {
-          n++;
-          step(ATTACHMENTS + "/" + n);
-          FilesCommand.write(PrivateFiles.directory(dir.resolve(ATTACHMENTS)), names.next(p.filename(), n), n,
-              p.body());
-        }
-      }
       write(HISTORY, history(listing, state, log.refused));
       write(EVENTS, JSON.writeValueAsString(events(state, log.known(caseId))) + "\n");
       write(HASHES, hashes);

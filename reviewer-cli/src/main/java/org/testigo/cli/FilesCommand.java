@@ -44,32 +44,25 @@ public final class FilesCommand implements Callable<Integer> {
   public Integer call() throws IOException, CryptoException {
     LocalCache cache = LocalCache.open(home.home(), home.serverName());
     ReviewerIdentity identity = Identities.open(keystore, passphrase);
-    CachedReports.Case c;
+    PrivateFiles.directory(out);
+    AttachmentWriter writer = new AttachmentWriter(out, spec.commandLine().getErr());
     try {
-      c = CachedReports.open(cache, identity.encryptionKey()).find(cache, id);
+      ReportIndex index = ReportIndex.forCommand(home, cache, identity, spec.commandLine().getErr());
+      CachedReports.Case c = CachedReports.open(index, cache, id, identity.encryptionKey(), writer);
+      for (ReportIndex.Entry f : c.notOpened()) {
+        spec.commandLine().getErr().println("testigo-reviewer: follow-up " + f.id() + " could not be read ("
+            + (f.kind() == ReportIndex.Kind.MALFORMED ? "not a valid follow-up" : "does not open with your key")
+            + "); its attachments, if any, are not written");
+      }
     } finally {
       identity.destroy();
+      writer.discardUnfinished();
     }
-    List<DecryptedSubmission> all = new ArrayList<>();
-    all.add(c.report());
-    all.addAll(c.followUps());
-    PrivateFiles.directory(out);
-    AttachmentNames names = new AttachmentNames();
-    int n = 0;
-    int failed = 0;
-    for (DecryptedSubmission s : all) {
-      for (PayloadContainer.Part p : s.files()) {
-        n++;
-        try {
-          Path written = write(out, names.next(p.filename(), n), n, p.body());
-          spec.commandLine().getOut().println("wrote " + Text.safe(written.toString()));
-        } catch (IOException e) {
-          failed++;
-          spec.commandLine().getErr().println("testigo-reviewer: attachment " + n + " could not be written ("
-              + e.getClass().getSimpleName() + "); the others were");
-        }
-      }
+    for (Path written : writer.written) {
+      spec.commandLine().getOut().println("wrote " + Text.safe(written.toString()));
     }
+    int n = writer.count;
+    int failed = writer.failed;
     spec.commandLine().getOut().println((n - failed) + " file(s)");
     if (n > 0) {
       spec.commandLine().getErr().println("testigo-reviewer: warning: "

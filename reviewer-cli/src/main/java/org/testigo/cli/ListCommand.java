@@ -2,14 +2,15 @@ package org.testigo.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.testigo.cli.remote.LocalCache;
-import org.testigo.cli.report.DecryptedSubmission;
 import org.testigo.cli.report.Text;
 import org.testigo.cli.triage.CaseState;
 import org.testigo.cli.triage.Deadlines;
-import java.util.List;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.identity.ReviewerIdentity;
 import picocli.CommandLine.Command;
@@ -19,11 +20,13 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code list}: a table of the synced reports, decrypted in memory (nothing decrypted is
- * written), newest last, with filters on the questionnaire.
+ * {@code list}: a table of the synced reports read from the encrypted report index (nothing
+ * decrypted is written; only envelopes new since the index was written are opened), oldest
+ * first, with filters on the questionnaire and the case. A submission that opens but is not a
+ * valid report is listed as such with its size.
  */
 @Command(name = "list", mixinStandardHelpOptions = true,
-    description = "List synced reports (decrypted in memory): id, received day, category, state, agency.")
+    description = "List synced reports from the encrypted index: id, received day, category, state, agency, case.")
 public final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin HomeOptions home;
@@ -41,18 +44,31 @@ public final class ListCommand implements Callable<Integer> {
   String assignee;
   @Option(names = "--overdue", description = "Only open cases past a deadline.")
   boolean overdue;
+  @Option(names = "--filter", paramLabel = "EXPR", description = "Conditions KEY=VALUE or KEY, comma-separated:"
+      + " status, assignee, category, state, agency, overdue, malformed (not a valid report), spam (closed as spam,"
+      + " hidden otherwise).")
+  List<String> filters = List.of();
+
+  ListFilter filter() {
+    ListFilter f = new ListFilter();
+    f.category = category == null ? null : category.toLowerCase(Locale.ROOT);
+    f.state = state;
+    f.agency = agency == null ? null : agency.toLowerCase(Locale.ROOT);
+    f.status = status == null ? null : status.strip().toUpperCase(Locale.ROOT).replace('-', '_');
+    f.assignee = assignee;
+    f.overdue = overdue;
+    filters.forEach(f::add);
+    return f;
+  }
 
   @Override
   public Integer call() throws IOException, CryptoException {
+    ListFilter filter = filter();
     LocalCache cache = LocalCache.open(home.home(), home.serverName());
     ReviewerIdentity identity = Identities.open(keystore, passphrase);
-    CachedReports reports;
-    CaseLog log = null;
+    ReportIndex index;
     try {
-      reports = CachedReports.open(cache, identity.encryptionKey());
-      if (cache.manifest().isPresent()) {
-        log = CaseLog.load(cache, RemoteSession.server(home), identity);
-      }
+      index = ReportIndex.forCommand(home, cache, identity, spec.commandLine().getErr());
     } finally {
       identity.destroy();
     }
@@ -60,35 +76,46 @@ public final class ListCommand implements Callable<Integer> {
     String format = "%-12s  %-10s  %-24s  %-5s  %-20s  %5s  %3s  %-13s  %-12s%s%n";
     out.printf(format, "ID", "RECEIVED", "CATEGORY", "STATE", "AGENCY", "FILES", "F/U", "STATUS", "ASSIGNEE", "");
     int shown = 0;
-    java.time.Instant now = java.time.Instant.now();
-    for (CachedReports.Case c : reports.cases.values()) {
-      DecryptedSubmission r = c.report();
-      CaseState st = log == null ? org.testigo.cli.triage.CaseReplay.replay(
-          org.testigo.crypto.event.CaseId.fromHex(r.listing().id()), r.listing().day(), List.of())
-          : log.state(r.listing().id(), r.listing().day());
-      boolean late = st.isOverdue(now, Deadlines.DEFAULT);
-      if (!matches(r) || status != null && !st.status().name().equalsIgnoreCase(status.replace('-', '_'))
-          || assignee != null && !assignee.equals(st.assignee()) || overdue && !late) {
+    int malformed = 0;
+    int hiddenSpam = 0;
+    Instant now = Instant.now();
+    Map<String, Integer> followUps = index.followUpCounts();
+    for (ReportIndex.Entry e : index.sortedEntries()) {
+      if (!e.isReport() || e.kind() == ReportIndex.Kind.UNREADABLE || e.kind() == ReportIndex.Kind.INVALID) {
         continue;
       }
-      out.printf(format, r.listing().id().substring(0, 12), r.listing().receivedDay(),
-          Text.cell(String.join(",", r.list("what")), 24), Text.cell(r.text("where", "state"), 5),
-          Text.cell(String.join(",", r.list("who")), 20), r.files().size(), c.followUps().size(),
-          st.status().name().toLowerCase(Locale.ROOT), st.assignee() == null ? "-" : st.assignee(),
-          late ? "  OVERDUE" : "");
+      CaseState st = index.state(e);
+      if (!filter.matches(e, st, now)) {
+        if (!filter.spam && filter.status == null && st.outcome() == org.testigo.cli.triage.Outcome.SPAM
+            && st.status() == org.testigo.cli.triage.Status.CLOSED) {
+          hiddenSpam++;
+        }
+        continue;
+      }
+      boolean late = st.isOverdue(now, Deadlines.DEFAULT);
+      String status = st.status().name().toLowerCase(Locale.ROOT);
+      String who = st.assignee() == null ? "-" : Text.cell(st.assignee(), 12);
+      if (e.kind() == ReportIndex.Kind.MALFORMED) {
+        malformed++;
+        out.printf("%-12s  %-10s  %-53s  %-13s  %-12s%s  %s%n", e.id().substring(0, 12), e.receivedDay(),
+            "NOT A VALID REPORT (" + e.size() + " bytes)", status, who, late ? "  OVERDUE" : "",
+            Text.cell(e.problem(), 100));
+      } else {
+        out.printf(format, e.id().substring(0, 12), e.receivedDay(), Text.cell(String.join(",", e.what()), 24),
+            Text.cell(e.state() == null ? "" : e.state(), 5), Text.cell(String.join(",", e.who()), 20),
+            e.files().size(), followUps.getOrDefault(e.id(), 0), status, who, late ? "  OVERDUE" : "");
+      }
       shown++;
     }
-    out.println(shown + " report(s)" + (reports.unreadable > 0
-        ? "; " + reports.unreadable + " submission(s) do not open with your key" : "")
-        + (reports.invalid > 0 ? "; " + reports.invalid + " cached entry(ies) are invalid and were left out"
+    long unreadable = index.count(ReportIndex.Kind.UNREADABLE);
+    long invalid = index.count(ReportIndex.Kind.INVALID);
+    out.println(shown + " report(s)"
+        + (malformed > 0 ? " (" + malformed + " not valid reports: close them with close --filter malformed spam"
+            + " --dry-run, then without --dry-run)" : "")
+        + (hiddenSpam > 0 ? "; " + hiddenSpam + " closed as spam not shown (--filter spam)" : "")
+        + (unreadable > 0 ? "; " + unreadable + " submission(s) do not open with your key" : "")
+        + (invalid > 0 ? "; " + invalid + " cached entry(ies) are invalid and were left out"
             + " (delete them and run sync to fetch them again)" : ""));
     return ExitCodes.OK;
   }
-
-  private boolean matches(DecryptedSubmission r) {
-    return (category == null || r.list("what").contains(category.toLowerCase(Locale.ROOT)))
-        && (state == null || r.text("where", "state").equalsIgnoreCase(state))
-        && (agency == null || r.list("who").contains(agency.toLowerCase(Locale.ROOT)));
-  }
-
 }

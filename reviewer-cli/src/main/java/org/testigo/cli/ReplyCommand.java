@@ -68,7 +68,8 @@ public final class ReplyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, CryptoException {
     try (RemoteSession s = RemoteSession.open(home, keystore, passphrase)) {
-      CachedReports.Case c = CachedReports.open(s.cache, s.identity.encryptionKey()).find(s.cache, id);
+      CachedReports.Case c = CachedReports.open(ReportIndex.current(home.home(), s.cache, home.serverName(), s.server,
+          s.identity, spec.commandLine().getErr()), s.cache, id, s.identity.encryptionKey(), null);
       String reportId = c.report().listing().id();
       if (!c.report().listing().hasMailbox()) {
         throw new CliException(ExitCodes.REFUSED, "report " + reportId + " has no mailbox: its source"

@@ -16,10 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import org.testigo.cli.remote.LocalCache;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.Fingerprint;
@@ -218,13 +215,7 @@ public final class RewrapCommand implements Callable<Integer> {
   }
 
   private static ProgressBar progressBar(int max) {
-    ProgressBarBuilder b = new ProgressBarBuilder().setTaskName("rewrap").setInitialMax(max).setUnit(" env", 1);
-    if (System.console() != null) {
-      b.setConsumer(new ConsoleProgressBarConsumer(System.err));
-    } else {
-      b.setConsumer(new DelegatingProgressBarConsumer(line -> { }));
-    }
-    return b.build();
+    return ProgressBars.of("rewrap", max);
   }
 
   /** Hex SHA-256, for comparing a downloaded header with the listed one. */

@@ -38,10 +38,16 @@ public final class ShowCommand implements Callable<Integer> {
     List<String> caseLines = new java.util.ArrayList<>();
     ReportRenderer renderer = new ReportRenderer(lang);
     try {
-      c = CachedReports.open(cache, identity.encryptionKey()).find(cache, id);
+      ReportIndex index = ReportIndex.forCommand(home, cache, identity, spec.commandLine().getErr());
+      c = CachedReports.open(index, cache, id, identity.encryptionKey(), null);
+      for (ReportIndex.Entry f : c.notOpened()) {
+        caseLines.add("  follow-up " + f.id() + " (" + f.receivedDay() + ", " + f.size() + " bytes): "
+            + (f.kind() == ReportIndex.Kind.MALFORMED ? "not a valid follow-up: " + f.problem()
+                : "does not open with your key"));
+      }
       if (cache.manifest().isPresent()) {
         var l = c.report().listing();
-        var st = CaseLog.load(cache, RemoteSession.server(home), identity).state(l.id(), l.day());
+        var st = CaseLog.load(cache, RemoteSession.server(home), identity, index.eventSeqs(l.id())).state(l.id(), l.day());
         caseLines.add(String.format("%-28s %s; %s %s; priority %s; labels %s", renderer.label("field.status") + ":",
             st.status().name().toLowerCase(java.util.Locale.ROOT), renderer.label("field.assignee").toLowerCase(java.util.Locale.ROOT),
             st.assignee() == null ? "-" : st.assignee(), st.priority().name().toLowerCase(java.util.Locale.ROOT), st.labels()));

@@ -10,10 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import org.testigo.cli.remote.Bounded;
 import org.testigo.cli.remote.EnvelopeBatchReader;
 import org.testigo.cli.remote.LocalCache;
@@ -96,11 +93,13 @@ public final class SyncCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(rewrapped.applied() + " cached envelope header(s) replaced by their rewrap"
             + " (new reviewer set; payload unchanged)");
       }
+      int opened = ReportIndex.current(home.home(), s.cache, home.serverName(), s.server, s.identity, err)
+          .lastOpened;
       int invalid = counts.invalid() + events.invalid() + rewrapped.invalid();
       spec.commandLine().getOut().println("Synced '" + s.server.name() + "': " + counts.fresh()
           + " new submission(s), " + counts.cached() + " already cached, " + events.fresh() + " new case event(s), manifest #"
           + manifest.sequence() + (invalid > 0 ? ", " + invalid + " invalid item(s) from the server skipped" : "")
-          + (early ? "; more remain, run sync again" : ""));
+          + (early ? "; more remain, run sync again" : "") + "; report index: " + opened + " envelope(s) opened");
       if (counts.stopped() != null) {
         throw new CliException(ExitCodes.SERVER, counts.stopped());
       }
@@ -255,12 +254,6 @@ public final class SyncCommand implements Callable<Integer> {
   }
 
   private ProgressBar progressBar() {
-    ProgressBarBuilder b = new ProgressBarBuilder().setTaskName("sync").setInitialMax(-1).setUnit(" env", 1);
-    if (System.console() != null) {
-      b.setConsumer(new ConsoleProgressBarConsumer(System.err));
-    } else {
-      b.setConsumer(new DelegatingProgressBarConsumer(line -> { }));
-    }
-    return b.build();
+    return ProgressBars.of("sync", -1);
   }
 }

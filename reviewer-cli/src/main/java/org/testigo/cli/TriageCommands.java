@@ -81,31 +81,44 @@ final class TriageCommands {
         LocalCache.Submission report = report(s.cache, id);
         CaseLog.sync(s.client, s.cache);
         CaseLog log = CaseLog.load(s.cache, s.server, s.identity);
-        CaseId caseId = CaseId.fromHex(report.id());
-        CaseEvents.Built built;
-        try {
-          built = new CaseEvents(Clock.systemUTC(), new SecureRandom()).build(s.identity, log.verifier.latest(),
-              caseId, log.known(caseId), action);
-        } catch (IllegalStateException e) {
-          throw new CliException(ExitCodes.REFUSED, e.getMessage());
-        }
-        List<OpenedCaseEvent> preview = new ArrayList<>(log.opened.getOrDefault(caseId, List.of()));
-        preview.add(new OpenedCaseEvent(built.event(), s.identity.alias(), action));
-        CaseState would = CaseReplay.replay(caseId, report.day(), preview);
-        CaseState.HistoryEntry mine = would.history().stream()
-            .filter(h -> h.eventId().equals(built.event().eventId())).findFirst().orElseThrow();
-        if (!mine.applied()) {
-          throw new CliException(ExitCodes.REFUSED, "not recorded: " + mine.flag().name().toLowerCase(Locale.ROOT)
-              + (mine.reason() == null ? "" : " (" + mine.reason() + ")"));
-        }
-        s.client.post("/api/v1/reviewer/cases/" + report.id() + "/events", CaseLog.frame(built));
+        Posted posted = record(s, log, report, action);
         CaseLog.sync(s.client, s.cache);
         spec.commandLine().getOut().println("Recorded " + action.type() + " on case " + report.id()
-            + " (event " + built.event().eventId().hex().substring(0, 16) + "); status now "
-            + would.status().name().toLowerCase(Locale.ROOT));
+            + " (event " + posted.eventHex().substring(0, 16) + "); status now "
+            + posted.would().status().name().toLowerCase(Locale.ROOT));
         return ExitCodes.OK;
       }
     }
+  }
+
+  /**
+   * Builds the event of {@code action} on the case of {@code report}, checks that the replay
+   * applies it (exit 6 with the rule otherwise, nothing sent) and posts it; returns the state
+   * the case will have.
+   */
+  record Posted(CaseState would, String eventHex) {}
+
+  static Posted record(RemoteSession s, CaseLog log, LocalCache.Submission report, CaseAction action)
+      throws IOException {
+    CaseId caseId = CaseId.fromHex(report.id());
+    CaseEvents.Built built;
+    try {
+      built = new CaseEvents(Clock.systemUTC(), new SecureRandom()).build(s.identity, log.verifier.latest(),
+          caseId, log.known(caseId), action);
+    } catch (IllegalStateException e) {
+      throw new CliException(ExitCodes.REFUSED, e.getMessage());
+    }
+    List<OpenedCaseEvent> preview = new ArrayList<>(log.opened.getOrDefault(caseId, List.of()));
+    preview.add(new OpenedCaseEvent(built.event(), s.identity.alias(), action));
+    CaseState would = CaseReplay.replay(caseId, report.day(), preview);
+    CaseState.HistoryEntry mine = would.history().stream()
+        .filter(h -> h.eventId().equals(built.event().eventId())).findFirst().orElseThrow();
+    if (!mine.applied()) {
+      throw new CliException(ExitCodes.REFUSED, "not recorded: " + mine.flag().name().toLowerCase(Locale.ROOT)
+          + (mine.reason() == null ? "" : " (" + mine.reason() + ")"));
+    }
+    s.client.post("/api/v1/reviewer/cases/" + report.id() + "/events", CaseLog.frame(built));
+    return new Posted(would, built.event().eventId().hex());
   }
 
   static LocalCache.Submission report(LocalCache cache, String id) throws IOException {
@@ -202,12 +215,89 @@ final class TriageCommands {
   }
 
   @Command(name = "close", mixinStandardHelpOptions = true,
-      description = "Close with an outcome: substantiated, unsubstantiated, insufficient_evidence, duplicate, withdrawn, referred.")
+      description = {"Close with an outcome: substantiated, unsubstantiated, insufficient_evidence, duplicate, withdrawn,"
+          + " referred, spam.", "close ID OUTCOME; or close --filter EXPR OUTCOME [--dry-run] for every open case"
+          + " the filter selects (as list --filter), e.g. close --filter malformed spam --dry-run."})
   static final class Close extends Append {
-    @Parameters(index = "1", paramLabel = "OUTCOME") String outcome;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "OUTCOME") String outcome;
+    @Option(names = "--filter", paramLabel = "EXPR", description = "Close every open case this selects (list --filter"
+        + " syntax: status=S, assignee=A, category=C, state=CODE, agency=W, overdue, malformed); ID is then omitted.")
+    List<String> filters = List.of();
+    @Option(names = "--dry-run", description = "With --filter: print what would be closed, send nothing.")
+    boolean dryRun;
 
     CaseAction action() {
+      if (outcome == null) {
+        throw new IllegalArgumentException("give ID and OUTCOME (or --filter EXPR OUTCOME)");
+      }
       return new CaseAction.Close(parse(Outcome.class, outcome));
+    }
+
+    @Override
+    public Integer call() throws IOException, CryptoException {
+      if (filters.isEmpty()) {
+        if (dryRun) {
+          throw new CliException(ExitCodes.USAGE, "--dry-run goes with --filter");
+        }
+        return super.call();
+      }
+      if (outcome != null) {
+        throw new CliException(ExitCodes.USAGE, "with --filter give only the OUTCOME, no ID");
+      }
+      CaseAction action = new CaseAction.Close(parse(Outcome.class, id));
+      ListFilter filter = new ListFilter();
+      filters.forEach(filter::add);
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      try (RemoteSession s = RemoteSession.open(home, keystore, passphrase)) {
+        CaseLog.sync(s.client, s.cache, err);
+        ReportIndex index = ReportIndex.current(home.home(), s.cache, home.serverName(), s.server, s.identity, err);
+        Instant now = Instant.now();
+        List<ReportIndex.Entry> selected = new ArrayList<>();
+        for (ReportIndex.Entry e : index.sortedEntries()) {
+          if (e.isReport() && e.kind() != ReportIndex.Kind.UNREADABLE && e.kind() != ReportIndex.Kind.INVALID) {
+            CaseState st = index.state(e);
+            if (st.status() != Status.CLOSED && filter.matches(e, st, now)) {
+              selected.add(e);
+            }
+          }
+        }
+        if (dryRun) {
+          for (ReportIndex.Entry e : selected) {
+            out.println("would close " + e.id() + "  received " + e.receivedDay() + "  " + e.size() + " bytes"
+                + (e.kind() == ReportIndex.Kind.MALFORMED ? "  not a valid report: " + Text.cell(e.problem(), 80) : ""));
+          }
+          out.println(selected.size() + " open case(s) would be closed as " + id.strip().toLowerCase(Locale.ROOT)
+              + " (dry run: nothing sent)");
+          return ExitCodes.OK;
+        }
+        List<Long> seqs = new ArrayList<>();
+        selected.forEach(e -> seqs.addAll(index.eventSeqs(e.id())));
+        CaseLog log = CaseLog.load(s.cache, s.server, s.identity, seqs);
+        int closed = 0;
+        int refused = 0;
+        try (me.tongfei.progressbar.ProgressBar bar = ProgressBars.of("close", selected.size())) {
+          for (ReportIndex.Entry e : selected) {
+            LocalCache.Submission report = s.cache.byId(e.id()).orElse(null);
+            try {
+              if (report == null) {
+                throw new CliException(ExitCodes.BAD_INPUT, "no longer cached");
+              }
+              record(s, log, report, action);
+              closed++;
+            } catch (CliException refusal) {
+              refused++;
+              err.println("testigo-reviewer: " + e.id() + " not closed: " + refusal.getMessage());
+            }
+            bar.step();
+          }
+        }
+        CaseLog.sync(s.client, s.cache, err);
+        ReportIndex.current(home.home(), s.cache, home.serverName(), s.server, s.identity, err);
+        out.println("Closed " + closed + " case(s) as " + id.strip().toLowerCase(Locale.ROOT)
+            + (refused > 0 ? "; " + refused + " refused (see above)" : ""));
+        return refused > 0 ? ExitCodes.REFUSED : ExitCodes.OK;
+      }
     }
   }
 
@@ -269,14 +359,15 @@ final class TriageCommands {
     public Integer call() throws IOException, CryptoException {
       try (RemoteSession s = RemoteSession.open(home, keystore, passphrase)) {
         CaseLog.sync(s.client, s.cache);
-        CaseLog log = CaseLog.load(s.cache, s.server, s.identity);
+        ReportIndex index = ReportIndex.current(home.home(), s.cache, home.serverName(), s.server, s.identity,
+            spec.commandLine().getErr());
         Instant now = Instant.now();
         int n = 0;
-        for (LocalCache.Submission r : s.cache.submissions()) {
-          if (!r.id().equals(r.caseId())) {
+        for (ReportIndex.Entry r : index.sortedEntries()) {
+          if (!r.isReport() || r.kind() == ReportIndex.Kind.INVALID) {
             continue;
           }
-          CaseState state = log.state(r.id(), r.day());
+          CaseState state = index.state(r);
           for (CaseState.DeadlineStatus d : state.overdue(now, Deadlines.DEFAULT)) {
             spec.commandLine().getOut().printf("%s  received %s  %-14s due %s  status %s%n", r.id().substring(0, 12),
                 r.receivedDay(), d.kind().name().toLowerCase(Locale.ROOT), d.due(),

@@ -65,26 +65,35 @@ public final class PrivateFiles {
    * extension. Returns the path written.
    */
   public static Path createNew(Path dir, String name, InputStream content) throws IOException {
-    int dot = name.lastIndexOf('.');
-    String stem = dot > 0 ? name.substring(0, dot) : name;
-    String ext = dot > 0 ? name.substring(dot) : "";
     Path tmp = temp(dir.resolve(name));
     try {
       try (var out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         content.transferTo(out);
       }
-      for (int i = 0; i < 10000; i++) {
-        Path candidate = dir.resolve(i == 0 ? name : stem + "-" + i + ext);
-        try {
-          Files.createLink(candidate, tmp);
-          return candidate;
-        } catch (FileAlreadyExistsException taken) {
-          // try the next name
-        }
-      }
-      throw new FileAlreadyExistsException(dir.resolve(name).toString());
+      return linkNew(dir, name, tmp);
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /**
+   * Gives the complete file {@code tmp} (in {@code dir}) the name {@code dir/name}, never
+   * replacing an existing file: on a clash {@code name-1}, {@code name-2}, ... before the
+   * extension. {@code tmp} stays; the caller deletes it. Returns the path given.
+   */
+  public static Path linkNew(Path dir, String name, Path tmp) throws IOException {
+    int dot = name.lastIndexOf('.');
+    String stem = dot > 0 ? name.substring(0, dot) : name;
+    String ext = dot > 0 ? name.substring(dot) : "";
+    for (int i = 0; i < 10000; i++) {
+      Path candidate = dir.resolve(i == 0 ? name : stem + "-" + i + ext);
+      try {
+        Files.createLink(candidate, tmp);
+        return candidate;
+      } catch (FileAlreadyExistsException taken) {
+        // try the next name
+      }
+    }
+    throw new FileAlreadyExistsException(dir.resolve(name).toString());
   }
 }

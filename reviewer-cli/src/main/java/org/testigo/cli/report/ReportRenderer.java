@@ -87,10 +87,10 @@ public final class ReportRenderer {
     }
     b.append(label("field.files")).append(":\n");
     int i = 1;
-    for (PayloadContainer.Part p : s.files()) {
+    for (DecryptedSubmission.Attachment p : s.files()) {
       b.append("  ").append(i++).append(". ").append(Text.cell(p.filename() == null ? "-" : p.filename(), 200))
           .append(" (").append(Text.cell(p.type() == null ? "application/octet-stream" : p.type(), 100))
-          .append(", ").append(p.body().length).append(" bytes)\n");
+          .append(", ").append(p.size()).append(" bytes)\n");
     }
   }
 

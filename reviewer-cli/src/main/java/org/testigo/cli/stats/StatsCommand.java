@@ -105,13 +105,16 @@ public final class StatsCommand implements Callable<Integer> {
     }
     List<StatsInput> cases;
     if (source.fromCache) {
-      CachedStatsInputs.Result fromCache = CachedStatsInputs.read(home, keystore, passphrase);
+      CachedStatsInputs.Result fromCache = CachedStatsInputs.read(home, keystore, passphrase,
+          spec.commandLine().getErr());
       cases = fromCache.inputs();
       spec.commandLine().getOut().println(cases.size() + " case(s) from the cache"
           + (fromCache.skipped() > 0 ? "; " + fromCache.skipped() + " report(s) skipped (a questionnaire"
               + " value or a date the statistics do not accept)" : "")
           + (fromCache.unreadable() > 0 ? "; " + fromCache.unreadable() + " submission(s) do not open with"
               + " your key" : "")
+          + (fromCache.notReports() > 0 ? "; " + fromCache.notReports() + " submission(s) left out as not"
+              + " reports (not valid, or closed as spam)" : "")
           + (fromCache.refusedEvents() > 0 ? "; " + fromCache.refusedEvents() + " event(s) failed"
               + " verification and were not counted" : ""));
     } else {

@@ -31,7 +31,7 @@ class ReportRendererEscapesTest {
         .put("context", "report").put("receivedDay", "2026-11-28").put("size", 1).put("sha256", "00".repeat(32))
         .put("hasMailbox", false).put("caseId", "0123456789abcdef0123456789abcdef");
     var report = new DecryptedSubmission(LocalCache.Submission.parse(listing), doc,
-        List.of(new PayloadContainer.Part("file", "f\u001b[2J.jpg", "image/jpeg\u0007", new byte[3])));
+        List.of(new DecryptedSubmission.Attachment("f\u001b[2J.jpg", "image/jpeg\u0007", 3)));
     for (String lang : ReportRenderer.LANGUAGES) {
       String out = new ReportRenderer(lang).render(report, List.of(), List.of());
       assertThat(out.codePoints().filter(c -> c < 0x20 && c != '\n' || c >= 0x7f && c <= 0x9f
