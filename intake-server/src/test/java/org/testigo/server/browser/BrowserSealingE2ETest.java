@@ -80,6 +80,7 @@ class BrowserSealingE2ETest {
       IntakeApplication.class, Path.of("config-demo.yml").toAbsolutePath().toString(),
       ConfigOverride.config("dataDirectory", DATA.toString()),
       ConfigOverride.config("server.applicationConnectors[0].port", "0"),
+      ConfigOverride.config("server.applicationConnectors[1].port", "0"),
       ConfigOverride.config("server.adminConnectors[0].port", "0"),
       ConfigOverride.config("receipts.memoryKiB", "1024"),
       ConfigOverride.config("receipts.iterations", "1"),

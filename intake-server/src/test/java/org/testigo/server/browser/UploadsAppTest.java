@@ -39,6 +39,7 @@ class UploadsAppTest {
       IntakeApplication.class, Path.of("config-demo.yml").toAbsolutePath().toString(),
       ConfigOverride.config("dataDirectory", DATA.toString()),
       ConfigOverride.config("server.applicationConnectors[0].port", "0"),
+      ConfigOverride.config("server.applicationConnectors[1].port", "0"),
       ConfigOverride.config("server.adminConnectors[0].port", "0"),
       ConfigOverride.config("receipts.memoryKiB", "256"),
       ConfigOverride.config("receipts.iterations", "1"),
