@@ -27,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testigo.server.circuit.CircuitTable;
 import org.testigo.server.config.FairnessSettings;
+import org.testigo.server.core.Spool;
 import org.testigo.server.core.VisitService;
 import org.testigo.server.resources.CircuitFilter;
 import org.testigo.server.resources.errors.TooManyRequestsExceptionMapper;
@@ -150,12 +151,15 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     FairnessSettings fairness = config.getFairness();
     ConcurrencyLimiter submissionSlots = new ConcurrencyLimiter(limits.getMaxConcurrentSubmissions(),
         limits.getRetryAfterSeconds(), limits.getMaxQueuedSubmissions(),
-        Duration.ofMillis(limits.getSubmissionWaitMillis()), Integer.MAX_VALUE, fairness.getMaxWaitingPerCircuit());
+        Duration.ofMillis(limits.getSubmissionWaitMillis()), fairness.getMaxSubmissionsInFlight(),
+        fairness.getMaxWaitingPerCircuit());
+    Path spool = data.resolve("spool");
+    Spool.prepare(spool);
     SubmissionService submissions = new SubmissionService(keys, envelopes, mailboxes, receipts, submissionSlots,
-        limits.getMaxEnvelopeBytes());
+        limits.getMaxEnvelopeBytes(), spool, limits.getRetryAfterSeconds());
     resources(env, keys, filings,
-        new SourceService(keys, envelopes, mailboxes, receipts, submissionSlots, visits(env, limits),
-            limits.getMaxFormBytes(), limits.getMaxFilesPerForm(), clock, random),
+        new SourceService(keys, envelopes, mailboxes, receipts, submissionSlots, visits(env, limits), spool,
+            limits.getRetryAfterSeconds(), limits.getMaxFormBytes(), limits.getMaxFilesPerForm(), clock, random),
         submissions, browserSealing(config, keys), limits.getRetryAfterSeconds());
     uploads(env, data, submissions, limits);
     safety(env, limits);
@@ -323,7 +327,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     UploadService uploads = new UploadService(data.resolve("uploads"), submissions, limits.getMaxOpenUploads(),
         limits.getMaxEnvelopeBytes(), limits.getMaxUploadPieceBytes(),
         Duration.ofMinutes(limits.getUploadIdleMinutes()), Duration.ofSeconds(limits.getUploadStallSeconds()),
-        limits.getRetryAfterSeconds(), clock, random);
+        Duration.ofMinutes(limits.getUploadMaxAgeMinutes()), limits.getRetryAfterSeconds(), clock, random);
     env.jersey().register(new UploadsResource(uploads));
     env.jersey().register(new UploadsResource.UnknownUploadMapper());
     env.jersey().register(new UploadsResource.OffsetMismatchMapper());

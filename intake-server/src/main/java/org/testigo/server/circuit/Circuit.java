@@ -93,6 +93,17 @@ public final class Circuit {
     return wait;
   }
 
+  /**
+   * Gives back what {@link #charge} took for a request the server could not serve (503: its
+   * own overload, not the circuit's doing), so that an honest circuit is not locked out after
+   * an attack on the server has ended.
+   */
+  public synchronized void refund(Cost... costs) {
+    for (Cost c : costs) {
+      bucket(c).give();
+    }
+  }
+
   private TokenBucket bucket(Cost c) {
     return switch (c) {
       case KEY_DERIVATION -> derivations;

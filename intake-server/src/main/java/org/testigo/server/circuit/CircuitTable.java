@@ -1,8 +1,6 @@
 package org.testigo.server.circuit;
 
 import jakarta.servlet.ServletRequest;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -82,7 +80,9 @@ public final class CircuitTable implements Connection.Listener {
   void closed(Circuit c) {
     circuits.computeIfPresent(c.key(), (k, v) -> {
       v.connectionClosed();
-      return v.idle() ? null : v;
+      // A connection without a PROXY line is a circuit of its own that can never come back:
+      // keeping its spent budgets would only grow the table.
+      return v.idle() || !k.isTorCircuit() && v.holdsNothing() ? null : v;
     });
   }
 
@@ -115,14 +115,21 @@ public final class CircuitTable implements Connection.Listener {
     return sawProxyLine.get();
   }
 
-  private void forgetOldest() {
-    sweep();
-    int excess = circuits.size() - settings.getMaxTrackedCircuits() + 1;
-    if (excess <= 0) {
+  /**
+   * Over the bound: forgets circuits that hold nothing (no connection, request or upload) until
+   * the table is at 90 % of it, so that the next few thousand new circuits cost nothing. Which
+   * ones is arbitrary (they only had budgets still refilling); no sort, no per-connection sweep.
+   */
+  private synchronized void forgetOldest() {
+    int target = settings.getMaxTrackedCircuits() * 9 / 10;
+    if (circuits.size() < settings.getMaxTrackedCircuits()) {
       return;
     }
-    List<Circuit> idleOnes = circuits.values().stream().filter(Circuit::holdsNothing)
-        .sorted(Comparator.comparingLong(Circuit::lastUsed)).limit(excess).toList();
-    idleOnes.forEach(c -> circuits.remove(c.key(), c));
+    sweep();
+    for (var i = circuits.values().iterator(); i.hasNext() && circuits.size() > target; ) {
+      if (i.next().holdsNothing()) {
+        i.remove();
+      }
+    }
   }
 }

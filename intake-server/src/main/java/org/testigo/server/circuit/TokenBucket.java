@@ -38,6 +38,11 @@ final class TokenBucket {
     tokens -= 1;
   }
 
+  /** Puts back one token taken (never above capacity). */
+  void give() {
+    tokens = Math.min(capacity, tokens + 1);
+  }
+
   /** Full: the same as a bucket never used, so nothing about its past needs keeping. */
   boolean isFull(long now) {
     refill(now);

@@ -23,6 +23,7 @@ public class FairnessSettings {
   @Min(1) @Max(10000) private int mailboxesPerHour = 12;
   @Min(1) @Max(100000) private int submissionsPerHour = 60;
   @Min(1) @Max(64) private int maxWaitingPerCircuit = 2;
+  @Min(1) @Max(64) private int maxSubmissionsInFlight = 2;
   @Min(1000) @Max(10_000_000) private int maxTrackedCircuits = 200_000;
 
   /** Requests of one circuit being served at once; the next one gets 429. */
@@ -46,6 +47,9 @@ public class FairnessSettings {
   /** Envelopes stored per hour: reports, follow-ups, API submissions and upload commits. */
   @JsonProperty public int getSubmissionsPerHour() { return submissionsPerHour; }
   @JsonProperty public void setSubmissionsPerHour(int v) { this.submissionsPerHour = v; }
+  /** Submission slots (one database transaction each) one circuit holds at once; more wait. */
+  @JsonProperty public int getMaxSubmissionsInFlight() { return maxSubmissionsInFlight; }
+  @JsonProperty public void setMaxSubmissionsInFlight(int v) { this.maxSubmissionsInFlight = v; }
   /** Callers of one circuit waiting in the fair queue of one resource; beyond them, 429. */
   @JsonProperty public int getMaxWaitingPerCircuit() { return maxWaitingPerCircuit; }
   @JsonProperty public void setMaxWaitingPerCircuit(int v) { this.maxWaitingPerCircuit = v; }

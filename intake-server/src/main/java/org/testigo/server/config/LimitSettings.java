@@ -25,6 +25,7 @@ public class LimitSettings {
   @Min(4096) @Max(16 * 1024 * 1024) private int maxUploadPieceBytes = 4 * 1024 * 1024;
   @Min(1) @Max(1440) private int uploadIdleMinutes = 60;
   @Min(5) @Max(3600) private int uploadStallSeconds = 60;
+  @Min(1) @Max(1440) private int uploadMaxAgeMinutes = 120;
   @Min(0) @Max(4096) private int maxQueuedSubmissions = 64;
   @Min(0) @Max(60_000) private int submissionWaitMillis = 10_000;
   @Min(1) @Max(1_000_000) private int maxVisits = 10_000;
@@ -83,4 +84,7 @@ public class LimitSettings {
   /** A visit ends this long after it began, used or not. */
   @JsonProperty public int getVisitMaxHours() { return visitMaxHours; }
   @JsonProperty public void setVisitMaxHours(int v) { this.visitMaxHours = v; }
+  /** An upload still uncommitted this long after it opened is released, progress or not. */
+  @JsonProperty public int getUploadMaxAgeMinutes() { return uploadMaxAgeMinutes; }
+  @JsonProperty public void setUploadMaxAgeMinutes(int v) { this.uploadMaxAgeMinutes = v; }
 }

@@ -7,6 +7,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -55,14 +56,23 @@ public final class SourceService {
   private final ReceiptService receipts;
   private final ConcurrencyLimiter submissions;
   private final VisitService visits;
+  private final Path spool;
+  private final int retryAfterSeconds;
   private final long maxFormBytes;
   private final int maxFiles;
   private final Clock clock;
   private final SecureRandom random;
 
   public SourceService(KeyState keys, EnvelopeStore envelopes, MailboxStore mailboxes,
-      ReceiptService receipts, ConcurrencyLimiter submissions, VisitService visits, long maxFormBytes,
-      int maxFiles, Clock clock, SecureRandom random) {
+      ReceiptService receipts, ConcurrencyLimiter submissions, VisitService visits, Path spool,
+      int retryAfterSeconds, long maxFormBytes, int maxFiles, Clock clock, SecureRandom random) {
+    this.spool = spool;
+    this.retryAfterSeconds = retryAfterSeconds;
+    try {
+      java.nio.file.Files.createDirectories(spool);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     this.keys = keys;
     this.envelopes = envelopes;
     this.mailboxes = mailboxes;
@@ -85,7 +95,7 @@ public final class SourceService {
   public ReportReceipt submitReport(Language language, String contentType, Long contentLength, InputStream body)
       throws IOException {
     checkLength(contentLength);
-    try (ConcurrencyLimiter.Slot slot = submissions.acquire()) {
+    {
       MultipartReader reader = new MultipartReader(new LimitedInputStream(body, maxFormBytes),
           MultipartReader.boundaryOf(contentType));
       FormFields fields = new FormFields(MAX_TEXT_BYTES, 200);
@@ -100,14 +110,19 @@ public final class SourceService {
       try {
         mailbox = receipts.mailboxId(derived.mailboxLookupKey());
         replyKey = derived.replyKey().publicKey();
-        int[] stripped = new int[1];
-        envelopes.store(Envelope.CONTEXT_REPORT,
-            Optional.of(new MailboxLink(mailbox, MailboxStore.KIND_REPORT, replyKey)),
-            out -> stripped[0] = seal(out, Envelope.CONTEXT_REPORT,
-                new PartHeader(PartHeader.QUESTIONNAIRE, null, "application/json"), json, firstFile, reader, false));
+        int stripped;
+        // Sealed while the body arrives, into a spool; a submission slot only for the transaction.
+        try (Spool sealed = Spool.in(spool, retryAfterSeconds)) {
+          stripped = seal(sealed, Envelope.CONTEXT_REPORT,
+              new PartHeader(PartHeader.QUESTIONNAIRE, null, "application/json"), json, firstFile, reader, false);
+          try (ConcurrencyLimiter.Slot slot = submissions.acquire()) {
+            envelopes.store(Envelope.CONTEXT_REPORT,
+                Optional.of(new MailboxLink(mailbox, MailboxStore.KIND_REPORT, replyKey)), sealed::copyTo);
+          }
+        }
         String words = receipt.render(ReceiptLanguages.of(language));
         visit = visits.begin(mailbox, derived);
-        return new ReportReceipt(words, stripped[0], visit);
+        return new ReportReceipt(words, stripped, visit);
       } finally {
         if (visit == null) {
           derived.destroy();
@@ -139,7 +154,7 @@ public final class SourceService {
   private String followUp(Language language, String contentType, Long contentLength, InputStream body,
       String keyField) throws IOException {
     checkLength(contentLength);
-    try (ConcurrencyLimiter.Slot slot = submissions.acquire()) {
+    {
       MultipartReader reader = new MultipartReader(new LimitedInputStream(body, maxFormBytes),
           MultipartReader.boundaryOf(contentType));
       FormFields fields = new FormFields(MAX_TEXT_BYTES, 10);
@@ -157,12 +172,13 @@ public final class SourceService {
           ? visits.use(fields.one("visit"), VisitService.Opened::mailbox)
           : openMailbox(fields.one("receipt"));
       byte[] json = JSON.writeValueAsBytes(new FollowUp(FollowUp.VERSION, language.code(), message));
-      try {
-        envelopes.store(Envelope.CONTEXT_FOLLOW_UP,
-            Optional.of(MailboxLink.existing(mailbox, MailboxStore.KIND_FOLLOW_UP)),
-            out -> seal(out, Envelope.CONTEXT_FOLLOW_UP,
-                new PartHeader(PartHeader.MESSAGE, null, "application/json"), json, firstFile, reader,
-                message.isBlank()));
+      try (Spool sealed = Spool.in(spool, retryAfterSeconds)) {
+        seal(sealed, Envelope.CONTEXT_FOLLOW_UP, new PartHeader(PartHeader.MESSAGE, null, "application/json"),
+            json, firstFile, reader, message.isBlank());
+        try (ConcurrencyLimiter.Slot slot = submissions.acquire()) {
+          envelopes.store(Envelope.CONTEXT_FOLLOW_UP,
+              Optional.of(MailboxLink.existing(mailbox, MailboxStore.KIND_FOLLOW_UP)), sealed::copyTo);
+        }
       } finally {
         java.util.Arrays.fill(json, (byte) 0);
       }

@@ -1,6 +1,7 @@
 package org.testigo.server.core;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.io.InputStream;
 import java.util.HashSet;
 import java.util.List;
@@ -27,9 +28,23 @@ public final class SubmissionService {
   private final ReceiptService receipts;
   private final ConcurrencyLimiter submissions;
   private final long maxEnvelopeBytes;
+  private final Path spool;
+  private final int retryAfterSeconds;
 
+  /**
+   * {@code spool} is the directory where a body waits (ciphertext only) until it has arrived
+   * whole, before the request takes a submission slot ({@link Spool}).
+   */
   public SubmissionService(KeyState keys, EnvelopeStore envelopes, MailboxStore mailboxes,
-      ReceiptService receipts, ConcurrencyLimiter submissions, long maxEnvelopeBytes) {
+      ReceiptService receipts, ConcurrencyLimiter submissions, long maxEnvelopeBytes, Path spool,
+      int retryAfterSeconds) {
+    this.spool = spool;
+    this.retryAfterSeconds = retryAfterSeconds;
+    try {
+      java.nio.file.Files.createDirectories(spool);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     this.keys = keys;
     this.envelopes = envelopes;
     this.mailboxes = mailboxes;
@@ -49,21 +64,48 @@ public final class SubmissionService {
     if (contentLength != null && contentLength > maxEnvelopeBytes) {
       throw new PayloadTooLargeException();
     }
+    Optional<MailboxLink> link = link(lookupKey);
+    // The body arrives whole before a slot is taken: a slow sender holds only its own bytes.
+    try (Spool held = Spool.in(spool, retryAfterSeconds)) {
+      new LimitedInputStream(body, maxEnvelopeBytes).transferTo(held);
+      return store(held::read, link, submissionId);
+    }
+  }
+
+  /**
+   * Stores an envelope that is already whole on this server (an upload's file): no spool, a
+   * submission slot for the transaction only.
+   */
+  public EnvelopeStore.Stored submitArrived(InputStream whole, Optional<byte[]> lookupKey) throws IOException {
+    return store(() -> new LimitedInputStream(whole, maxEnvelopeBytes), link(lookupKey), Optional.empty());
+  }
+
+  private Optional<MailboxLink> link(Optional<byte[]> lookupKey) {
+    if (lookupKey.isEmpty()) {
+      return Optional.empty();
+    }
+    MailboxId id = mailboxId(lookupKey.get());
+    if (mailboxes.replyKey(id).isEmpty()) {
+      throw new InvalidInputException("error.not_found");
+    }
+    return Optional.of(MailboxLink.existing(id, MailboxStore.KIND_REPORT));
+  }
+
+  /** Where the envelope's bytes come from, once it has arrived. */
+  @FunctionalInterface
+  private interface Arrived {
+    InputStream open() throws IOException;
+  }
+
+  private EnvelopeStore.Stored store(Arrived arrived, Optional<MailboxLink> link,
+      Optional<EnvelopeId> submissionId) throws IOException {
     try (ConcurrencyLimiter.Slot slot = submissions.acquire()) {
-      Optional<MailboxLink> link = Optional.empty();
-      if (lookupKey.isPresent()) {
-        MailboxId id = mailboxId(lookupKey.get());
-        if (mailboxes.replyKey(id).isEmpty()) {
-          throw new InvalidInputException("error.not_found");
-        }
-        link = Optional.of(MailboxLink.existing(id, MailboxStore.KIND_REPORT));
-      }
       Set<Fingerprint> expected = keys.recipientFingerprints();
       EnvelopeId id = submissionId.orElseGet(envelopes::randomId);
       return envelopes.store(id, Envelope.CONTEXT_REPORT, link, out -> {
         EnvelopeInfo info;
-        try {
-          info = Envelope.inspect(new LimitedInputStream(body, maxEnvelopeBytes), out);
+        try (InputStream in = arrived.open()) {
+          info = Envelope.inspect(in, out);
         } catch (CryptoException e) {
           throw new InvalidInputException("error.envelope");
         }

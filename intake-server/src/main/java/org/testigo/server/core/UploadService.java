@@ -34,8 +34,10 @@ import org.testigo.server.circuit.CurrentCircuit;
  * <p>Bounded: at most {@code maxOpen} uncommitted uploads exist at once (a committed one
  * keeps only its result, in memory, so that a repeated commit is answered the same), each at most
  * {@code maxEnvelopeBytes}, each piece at most {@code maxPieceBytes}. Uploads must make progress:
- * an uncommitted upload that has received no byte for {@code stall} is released (an empty piece
- * does not count as progress), and a committed result is forgotten after {@code idle}. Each
+ * an uncommitted upload that has received no byte for {@code stall} is released (an empty piece,
+ * or bytes of a piece that broke off and were cut back, do not count as progress), an upload
+ * still uncommitted {@code maxAge} after it opened is released, and a committed result is
+ * forgotten after {@code idle}. Each
  * circuit ({@link CurrentCircuit}) may hold its share of open uploads and bytes
  * ({@link Circuit#openUpload}, {@link Circuit#reserveUploadBytes}); beyond it, 429. Nothing about the client is recorded; the files' modification
  * times are set to the epoch, and the last-activity time lives only in memory. All uploads
@@ -51,6 +53,7 @@ public final class UploadService {
   private static final class Upload {
     final Path file;
     final Circuit owner;
+    final Instant opened;
     long size;
     /** When a byte last arrived (or the upload opened, or committed): read without the lock. */
     volatile Instant lastProgress;
@@ -60,6 +63,7 @@ public final class UploadService {
     Upload(Path file, Circuit owner, Instant now) {
       this.file = file;
       this.owner = owner;
+      this.opened = now;
       this.lastProgress = now;
     }
 
@@ -81,14 +85,16 @@ public final class UploadService {
   private final int maxPieceBytes;
   private final Duration idle;
   private final Duration stall;
+  private final Duration maxAge;
   private final Clock clock;
   private final SecureRandom random;
   private final int retryAfterSeconds;
   private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
 
   public UploadService(Path dir, SubmissionService submissions, int maxOpen, long maxEnvelopeBytes,
-      int maxPieceBytes, Duration idle, Duration stall, int retryAfterSeconds, Clock clock, SecureRandom random)
-      throws IOException {
+      int maxPieceBytes, Duration idle, Duration stall, Duration maxAge, int retryAfterSeconds, Clock clock,
+      SecureRandom random) throws IOException {
+    this.maxAge = maxAge;
     this.dir = dir;
     this.submissions = submissions;
     this.maxOpen = maxOpen;
@@ -171,6 +177,7 @@ public final class UploadService {
         throw new TooManyRequestsException(retryAfterSeconds);
       }
       long written = 0;
+      Instant progressBefore = u.lastProgress;
       try (FileChannel ch = FileChannel.open(u.file, StandardOpenOption.WRITE)) {
         ch.position(u.size);
         try {
@@ -180,6 +187,9 @@ public final class UploadService {
         } catch (IOException | RuntimeException e) {
           ch.truncate(u.size);
           written = 0;
+          // Bytes cut back are no progress: a piece that sends a byte and breaks off must not
+          // keep the upload alive.
+          u.lastProgress = progressBefore;
           throw e;
         }
         u.size += written;
@@ -236,7 +246,7 @@ public final class UploadService {
       }
       StoredEnvelope stored;
       try (InputStream in = Files.newInputStream(u.file)) {
-        stored = submissions.submit(in, u.size, lookupKey, Optional.empty()).envelope();
+        stored = submissions.submitArrived(in, lookupKey).envelope();
       } catch (InvalidInputException | PayloadTooLargeException e) {
         delete(id);
         throw e;
@@ -272,9 +282,11 @@ public final class UploadService {
     Instant now = clock.instant();
     Instant stalled = now.minus(stall);
     Instant forgotten = now.minus(idle);
+    Instant tooOld = now.minus(maxAge);
     for (Map.Entry<String, Upload> e : uploads.entrySet()) {
       Upload u = e.getValue();
-      if (u.lastProgress.isBefore(u.committed == null ? stalled : forgotten)) {
+      if (u.lastProgress.isBefore(u.committed == null ? stalled : forgotten)
+          || u.committed == null && u.opened.isBefore(tooOld)) {
         delete(e.getKey());
       }
     }

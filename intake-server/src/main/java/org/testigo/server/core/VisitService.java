@@ -22,10 +22,12 @@ import org.testigo.crypto.receipt.ReceiptKeys;
  * <p>A capability opens exactly the mailbox it was made for. It ends after {@code idle} without
  * use, {@code maxAge} after it began, when the source presses "leave", or when the server
  * restarts; at most {@code maxVisits} exist, and beyond that the least recently used ends
- * first. Ended visits' keys are destroyed. Nothing here is stored or logged.
+ * first; one mailbox has at most {@link #PER_MAILBOX}, its own oldest ending first. Ended visits' keys are destroyed. Nothing here is stored or logged.
  */
 public final class VisitService {
   private static final Pattern CAPABILITY = Pattern.compile("[0-9a-f]{32}");
+  /** Visits one mailbox may have at once (a phone, a shelter's computer, a retry or two). */
+  static final int PER_MAILBOX = 4;
 
   private static final class Visit {
     final MailboxId mailbox;
@@ -72,18 +74,31 @@ public final class VisitService {
     byte[] raw = new byte[16];
     random.nextBytes(raw);
     String capability = HexFormat.of().formatHex(raw);
-    Visit evicted = null;
+    java.util.List<Visit> ended = new java.util.ArrayList<>();
     synchronized (this) {
+      // At most PER_MAILBOX visits of one mailbox: typing one receipt again and again cannot
+      // fill the table and push other sources' visits out (the oldest of its own ends instead).
+      int same = 0;
+      Map.Entry<String, Visit> oldestSame = null;
+      for (Map.Entry<String, Visit> e : visits.entrySet()) {
+        if (e.getValue().mailbox.equals(mailbox)) {
+          same++;
+          if (oldestSame == null) {
+            oldestSame = e;
+          }
+        }
+      }
+      if (same >= PER_MAILBOX) {
+        ended.add(visits.remove(oldestSame.getKey()));
+      }
       if (visits.size() >= maxVisits) {
         Iterator<Map.Entry<String, Visit>> eldest = visits.entrySet().iterator();
-        evicted = eldest.next().getValue();
+        ended.add(eldest.next().getValue());
         eldest.remove();
       }
       visits.put(capability, new Visit(mailbox, keys, clock.instant()));
     }
-    if (evicted != null) {
-      evicted.end();
-    }
+    ended.forEach(Visit::end);
     return capability;
   }
 

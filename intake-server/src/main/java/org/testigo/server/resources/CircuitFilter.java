@@ -74,7 +74,8 @@ public final class CircuitFilter implements Filter {
     }
     try {
       String path = http.getRequestURI() == null ? "" : http.getRequestURI();
-      long wait = circuit.charge(costOf(http.getMethod(), path));
+      Circuit.Cost[] costs = costOf(http.getMethod(), path);
+      long wait = circuit.charge(costs);
       if (wait > 0) {
         tooMany(http, out, wait == Long.MAX_VALUE ? 3600 : Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait) + 1));
         return;
@@ -84,6 +85,9 @@ public final class CircuitFilter implements Filter {
         chain.doFilter(request, response);
       } finally {
         CurrentCircuit.restore(before);
+        if (out.getStatus() == 503 && costs.length > 0) {
+          circuit.refund(costs);
+        }
       }
     } finally {
       circuit.leave();

@@ -65,6 +65,9 @@ class FairShareAppTest {
   static final int CIRCUIT_C = 0x5eed_c003;
   static final int CIRCUIT_D = 0x5eed_d004;
   static final int CIRCUIT_E = 0x5eed_e005;
+  static final int CIRCUIT_F = 0x5eed_f006;
+  static final int CIRCUIT_G = 0x5eed_f007;
+  static final int CIRCUIT_H = 0x5eed_f008;
   static final List<String> EVENTS = Collections.synchronizedList(new ArrayList<>());
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -74,7 +77,9 @@ class FairShareAppTest {
           ConfigOverride.config("server.applicationConnectors[0].useProxyProtocol", "true"),
           ConfigOverride.config("fairness.keyDerivationsPerMinute", "3"),
           ConfigOverride.config("fairness.maxOpenUploads", "2"),
-          ConfigOverride.config("fairness.submissionsPerHour", "6")));
+          ConfigOverride.config("fairness.submissionsPerHour", "6"),
+          ConfigOverride.config("limits.maxConcurrentSubmissions", "2"),
+          ConfigOverride.config("limits.submissionWaitMillis", "3000")));
 
   static final AppenderBase<ILoggingEvent> CAPTURE = new AppenderBase<>() {
     @Override
@@ -313,9 +318,43 @@ class FairShareAppTest {
 
   @Test
   @Order(5)
+  void slowBodiesOnOtherCircuitsHoldNoSubmissionSlot_anHonestReportIsStillStored() throws Exception {
+    // The outside tester's F1: with a slot taken before the body, 4 circuits trickling bodies
+    // held every slot. Here 2 slots; 2 circuits x 3 slow senders (headers, a few bytes, then
+    // nothing): the bodies are spooled without a slot, so an honest report on a third circuit
+    // is stored at once.
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int circuit : new int[] {CIRCUIT_F, CIRCUIT_G}) {
+        for (int i = 0; i < 3; i++) {
+          Socket s = new Socket();
+          s.connect(new InetSocketAddress("127.0.0.1", APP.getLocalPort()), 5000);
+          String head = proxyLine(circuit) + "POST /api/v1/submissions HTTP/1.1\r\nHost: example.onion\r\n"
+              + "Content-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\nTESTIGO";
+          s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+          s.getOutputStream().flush();
+          slow.add(s);
+        }
+      }
+      Thread.sleep(500);
+      long started = System.nanoTime();
+      Reply report = send(CIRCUIT_H, "POST", "/report?lang=es", "multipart/form-data; boundary=" + HttpForms.BOUNDARY,
+          IntakeAppTest.validReport().body());
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      assertThat(report.status()).as(report.body()).isEqualTo(200);
+      assertThat(millis).as("not queued behind the slow senders' 3 s wait").isLessThan(2900);
+    } finally {
+      for (Socket s : slow) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  @Order(6)
   void noCircuitIdentifierReachesALogTheDatabaseOrTheDataDirectory() throws Exception {
     List<String> markers = new ArrayList<>();
-    for (int id : new int[] {CIRCUIT_A, CIRCUIT_B, CIRCUIT_C, CIRCUIT_D, CIRCUIT_E}) {
+    for (int id : new int[] {CIRCUIT_A, CIRCUIT_B, CIRCUIT_C, CIRCUIT_D, CIRCUIT_E, CIRCUIT_F, CIRCUIT_G, CIRCUIT_H}) {
       markers.add(String.format("%x:%x", id >>> 16, id & 0xffff));
       markers.add(Integer.toHexString(id));
       markers.add(Long.toString(id & 0xffffffffL));

@@ -28,7 +28,7 @@ class UploadProgressTest {
 
   UploadService uploads(int maxOpen) throws IOException {
     return new UploadService(dir, null, maxOpen, 1_000_000, 100_000, Duration.ofMinutes(60), Duration.ofSeconds(60),
-        5, clock, new SecureRandom());
+        Duration.ofMinutes(120), 5, clock, new SecureRandom());
   }
 
   long files() throws IOException {
@@ -54,6 +54,48 @@ class UploadProgressTest {
     assertThat(u.status(b).offset()).isEqualTo(50);
     assertThat(u.create().id()).isNotNull();
     assertThat(files()).isEqualTo(2);
+  }
+
+  @Test
+  void bytesOfAPieceThatBreaksOffAreNoProgress() throws Exception {
+    UploadService u = uploads(2);
+    String id = u.create().id();
+    for (int i = 0; i < 4; i++) {
+      clock.now = clock.now.plusSeconds(20);
+      InputStream breaksOff = new InputStream() {
+        boolean sent;
+
+        @Override
+        public int read() throws IOException {
+          if (!sent) {
+            sent = true;
+            return 'x';
+          }
+          throw new IOException("connection reset");
+        }
+      };
+      assertThatThrownBy(() -> u.append(id, 0, 1000L, breaksOff)).isInstanceOf(IOException.class);
+      assertThat(u.status(id).offset()).isZero();
+    }
+    u.expire();
+    assertThatThrownBy(() -> u.status(id)).as("80 s without a byte kept").isInstanceOf(
+        UploadService.UnknownUploadException.class);
+  }
+
+  @Test
+  void anUploadStillOpenAfterItsMaximumAgeIsReleased_progressOrNot() throws Exception {
+    UploadService u = uploads(2);
+    String id = u.create().id();
+    for (int i = 0; i < 122; i++) {
+      clock.now = clock.now.plusSeconds(59);
+      u.append(id, u.status(id).offset(), 1L, new ByteArrayInputStream(new byte[1]));
+      u.expire();
+      assertThat(u.status(id).offset()).as("a byte every 59 s: progress, %d s old", 59 * (i + 1)).isEqualTo(i + 1);
+    }
+    clock.now = clock.now.plusSeconds(59);
+    u.append(id, u.status(id).offset(), 1L, new ByteArrayInputStream(new byte[1]));
+    u.expire();
+    assertThatThrownBy(() -> u.status(id)).as("two hours old").isInstanceOf(UploadService.UnknownUploadException.class);
   }
 
   @Test

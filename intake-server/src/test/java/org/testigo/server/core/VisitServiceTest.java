@@ -93,6 +93,23 @@ class VisitServiceTest {
   }
 
   @Test
+  void oneMailboxHasAtMostFourVisits_itsOwnOldestEnds_othersAreUntouched() {
+    VisitService big = new VisitService(100, Duration.ofMinutes(30), Duration.ofHours(2), clock, RANDOM);
+    String other = big.begin(mailbox(9), keys());
+    String[] mine = new String[6];
+    for (int i = 0; i < mine.length; i++) {
+      mine[i] = big.begin(mailbox(1), keys());
+    }
+    assertThatThrownBy(() -> big.use(mine[0], VisitService.Opened::mailbox)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> big.use(mine[1], VisitService.Opened::mailbox)).isInstanceOf(InvalidInputException.class);
+    for (int i = 2; i < mine.length; i++) {
+      assertThat(big.use(mine[i], VisitService.Opened::mailbox)).isEqualTo(mailbox(1));
+    }
+    assertThat(big.use(other, VisitService.Opened::mailbox)).isEqualTo(mailbox(9));
+    assertThat(big.size()).isEqualTo(5);
+  }
+
+  @Test
   void theNumberOfVisitsIsBounded_theLeastRecentlyUsedEndsFirst_andSweepEndsExpiredOnes() {
     String a = visits.begin(mailbox(1), keys());
     String b = visits.begin(mailbox(2), keys());

@@ -54,7 +54,8 @@ class SourcePagesResourceTest {
   static final ResourceExtension RESOURCES = ResourceFixture.withErrorMappers(ResourceExtension.builder())
       .addResource(new SourcePagesResource(F.keys,
           new SourceService(F.keys, F.envelopes, F.mailboxes, F.receipts, F.submissionSlots, VISITS,
-              MAX_FORM_BYTES, 3, Clock.systemUTC(), ResourceFixture.RANDOM),
+              F.dir.resolve("spool"), ResourceFixture.RETRY_AFTER, MAX_FORM_BYTES, 3, Clock.systemUTC(),
+              ResourceFixture.RANDOM),
           new BrowserSealing(F.keys.rootFingerprint().hex(), 256, 1, 1, 2_000_000, 3), FILINGS))
       .build();
 

@@ -55,7 +55,7 @@ class SubmissionsServletTest {
   static final long MAX_ENVELOPE = 200_000;
   static final ResourceFixture F = new ResourceFixture();
   static final SubmissionService SUBMISSIONS = new SubmissionService(F.keys, F.envelopes, F.mailboxes, F.receipts,
-      F.submissionSlots, MAX_ENVELOPE);
+      F.submissionSlots, MAX_ENVELOPE, F.dir.resolve("spool"), ResourceFixture.RETRY_AFTER);
   static final ObjectMapper JSON = Jackson.newObjectMapper();
   static Server jetty;
   static URI endpoint;

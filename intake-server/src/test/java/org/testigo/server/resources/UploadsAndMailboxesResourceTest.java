@@ -49,7 +49,7 @@ class UploadsAndMailboxesResourceTest {
   static final int MAX_OPEN_UPLOADS = 3;
   static final ResourceFixture F = new ResourceFixture();
   static final SubmissionService SUBMISSIONS = new SubmissionService(F.keys, F.envelopes, F.mailboxes, F.receipts,
-      F.submissionSlots, MAX_ENVELOPE);
+      F.submissionSlots, MAX_ENVELOPE, F.dir.resolve("spool"), ResourceFixture.RETRY_AFTER);
   static final UploadService UPLOADS = uploads();
 
   static final ResourceExtension RESOURCES = ResourceFixture.withErrorMappers(ResourceExtension.builder())
@@ -62,7 +62,7 @@ class UploadsAndMailboxesResourceTest {
   static UploadService uploads() {
     try {
       return new UploadService(F.dir.resolve("uploads"), SUBMISSIONS, MAX_OPEN_UPLOADS, MAX_ENVELOPE, MAX_PIECE,
-          Duration.ofMinutes(5), Duration.ofMinutes(5), ResourceFixture.RETRY_AFTER, Clock.systemUTC(),
+          Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofHours(2), ResourceFixture.RETRY_AFTER, Clock.systemUTC(),
           ResourceFixture.RANDOM);
     } catch (IOException e) {
       throw new IllegalStateException(e);
