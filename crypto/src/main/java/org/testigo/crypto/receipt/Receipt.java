@@ -140,6 +140,26 @@ public final class Receipt extends SecretBytes {
     throw new InvalidReceiptException(Reason.MIXED_LANGUAGES);
   }
 
+  /**
+   * Whether {@code typed} is the same receipt word (or digit group) as {@code shown}, by the
+   * rules of {@link #parse}: case and accents ignored, the first four letters of a word, all
+   * four digits of a group. For asking a source to type back words of a receipt they were shown.
+   */
+  public static boolean sameWord(String typed, String shown) {
+    if (typed == null || shown == null || typed.length() > 64) {
+      return false;
+    }
+    String t = Wordlist.normalise(typed).replaceAll("[^\\p{L}0-9]", "");
+    String s = Wordlist.normalise(shown).replaceAll("[^\\p{L}0-9]", "");
+    if (t.isEmpty() || s.isEmpty()) {
+      return false;
+    }
+    if (s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return t.equals(s);
+    }
+    return Wordlist.key(t).equals(Wordlist.key(s));
+  }
+
   /** Exactly 32 ASCII digits (after NFKD), anything else between them ignored; 8 indices of 4. */
   private static Receipt parseDigits(String normalised) throws InvalidReceiptException {
     StringBuilder digits = new StringBuilder();

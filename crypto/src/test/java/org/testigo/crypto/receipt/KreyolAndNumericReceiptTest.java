@@ -170,6 +170,20 @@ class KreyolAndNumericReceiptTest {
     assertReason("1234 5678 abc", Reason.WRONG_WORD_COUNT);
   }
 
+  @Test
+  void sameWord_followsTheParseRules() {
+    assertThat(Receipt.sameWord("KÒD", "kod")).isTrue();
+    assertThat(Receipt.sameWord(" abandonn ", "abandon")).isTrue();
+    assertThat(Receipt.sameWord("ábaco", "abaco")).isTrue();
+    assertThat(Receipt.sameWord("abac", "ábaco")).isTrue();
+    assertThat(Receipt.sameWord("aba", "ábaco")).isFalse();
+    assertThat(Receipt.sameWord("abandon", "ability")).isFalse();
+    assertThat(Receipt.sameWord("0412", "0412")).isTrue();
+    assertThat(Receipt.sameWord("412", "0412")).isFalse();
+    assertThat(Receipt.sameWord("", "0412")).isFalse();
+    assertThat(Receipt.sameWord(null, "kod")).isFalse();
+  }
+
   private static void assertReason(String typed, Reason reason) {
     assertThatThrownBy(() -> Receipt.parse(typed))
         .isInstanceOfSatisfying(InvalidReceiptException.class, e -> {
