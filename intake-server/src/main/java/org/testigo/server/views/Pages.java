@@ -278,14 +278,16 @@ public final class Pages {
     h.tag(">").text(f.value("narrative")).tag("</textarea></fieldset>");
     h.tag("<fieldset><legend>").text(m.get("q.wants")).tag("</legend>");
     checkboxes(h, m, f, "wants", "wants.", Choices.WANTS);
-    h.tag("</fieldset><fieldset><legend>").text(m.get("q.files")).tag("</legend>")
+    h.tag("</fieldset>");
+    // Before the files: the server reads text fields only up to the first file part.
+    confirmation(h, m, f, receipt);
+    h.tag("<fieldset><legend>").text(m.get("q.files")).tag("</legend>")
         .el("p class=\"small\"", m.get("q.files_hint"));
     if (f.answers() != null) {
       h.el("p class=\"warning\"", m.get("error.files_again"));
     }
     h.tag("<input type=\"file\" name=\"files\" multiple").attr("aria-label", m.get("q.files"))
         .tag("></fieldset>");
-    confirmation(h, m, f, receipt);
     h.el("p", m.get("rf.note"))
         .tag("<button type=\"submit\">").text(m.get("form.send")).tag("</button></form>");
     h.tag("<div id=\"testigo-messages\" hidden>");
