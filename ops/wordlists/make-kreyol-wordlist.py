@@ -11,7 +11,8 @@ Steps (the README next to the list records the package versions and the output's
     (combine_tessdata -u, then dawg2wordlist with its unicharset).
  2. key(w) = NFKD, combining marks removed, lower case (as Receipt.parse's norm()).
  3. Keep words whose key is [a-z]{3,8} and follows Kreyol spelling: no q or x, c only in "ch",
-    u only in "ou" (drops French spellings, names and OCR noise).
+    u only in "ou" (drops French spellings, names and OCR noise), and that do not end in two
+    consonants other than nn, nm, ch (y counts as a vowel): such entries are mostly fragments.
  4. Drop every word whose key is also a key of a word in wamerican's american-english or
     wfrench's french, or of a word of the four BIP-39 lists; drop blocklisted stems.
  5. Group by the first four letters of the key; each group's candidate is its shortest word
@@ -40,6 +41,16 @@ SHAPE = re.compile(r'^[a-z]{3,8}$')
 def key(word):
     d = unicodedata.normalize('NFKD', word)
     return ''.join(c for c in d if not unicodedata.category(c).startswith('M')).lower()
+
+
+# Final consonant pairs that end Kreyol words (fanm, konn, lach); other pairs at the end of a
+# dictionary entry are mostly fragments of longer words cut by the OCR training text (batj, kons).
+FINAL_PAIRS = {'nn', 'nm', 'ch'}
+VOWELS = set('aeiouy')
+
+
+def whole_word(k):
+    return not (k[-1] not in VOWELS and k[-2] not in VOWELS and k[-2:] not in FINAL_PAIRS)
 
 
 def kreyol_spelling(k):
@@ -86,7 +97,7 @@ def build():
     groups = {}
     for w in sorted(set(tesseract_words())):
         k = key(w)
-        if not SHAPE.match(k) or not kreyol_spelling(k) or k in excluded:
+        if not SHAPE.match(k) or not kreyol_spelling(k) or not whole_word(k) or k in excluded:
             continue
         if any(k.startswith(b) for b in blocked):
             continue
