@@ -25,6 +25,6 @@ await build({
   legalComments: 'eof',
   sourcemap: false,
   loader: { '.txt': 'text' },
-  banner: { js: `/*! Testigo source page script. Built with esbuild from intake-server/src/main/js. Bundles: ${bundled.join(', ')}. Wordlists: BIP-39 (MIT). */` },
+  banner: { js: `/*! Testigo source page script. Built with esbuild from intake-server/src/main/js. Bundles: ${bundled.join(', ')}. Wordlists: BIP-39 (MIT), Kreyol from tesseract-ocr-hat (Apache-2.0). */` },
   logLevel: 'warning',
 });

@@ -5,7 +5,7 @@ import { concat, fromHex, shortForm, toBase64Url } from './bytes.js';
 import { createSealer } from './envelope.js';
 import { parseArmored, verifyChain, recipients } from './manifest.js';
 import { createPayloadWriter, partHeader, cleanFileName, cleanType } from './payload.js';
-import { generate, render, deriveKeys, receiptLanguage } from './receipt.js';
+import { generate, render, renderDigits, deriveKeys, receiptLanguage, sameWord } from './receipt.js';
 import { createStripper, sniff, MalformedImageError } from './strip.js';
 import { buildQuestionnaire } from './questionnaire.js';
 import { createUploader, UploadExpiredError, UploadGaveUpError } from './upload.js';
@@ -73,6 +73,22 @@ export function enhance(form) {
   button.before(panel);
   button.disabled = true;
 
+  // Receipt first: the server's receipt (for the no-JS path) is replaced at once by one made
+  // here, which never leaves the browser; the report is sealed only after two of its words
+  // (or digit groups) are typed back.
+  const shown = document.getElementById('testigo-receipt-words');
+  const section = document.getElementById('testigo-receipt');
+  const digits = section && section.dataset.digits === 'true';
+  if (shown) shown.textContent = '…';
+  for (const hidden of form.querySelectorAll('input[type=hidden][name=receipt]')) hidden.value = '';
+  const receiptReady = (async () => {
+    const secret = await generate();
+    const words = digits ? await renderDigits(secret) : await render(secret, receiptLanguage(lang));
+    if (shown) shown.textContent = words;
+    if (section) section.dataset.origin = 'browser';
+    return { secret, words };
+  })();
+
   let keys = null;
   const ready = (async () => {
     try {
@@ -125,6 +141,16 @@ export function enhance(form) {
       }).join(' ');
       return;
     }
+    const { secret, words } = await receiptReady;
+    const confirms = Array.from(form.querySelectorAll('input[data-position]'));
+    const shownWords = words.split(' ');
+    if (confirms.some((c) => !sameWord(c.value, shownWords[Number(c.dataset.position) - 1] || ''))) {
+      const note = form.querySelector('[data-testigo-confirm-error]');
+      status.className = 'warning';
+      status.textContent = note ? note.textContent : '';
+      if (confirms.length) confirms[0].focus();
+      return;
+    }
     const files = fileInput ? Array.from(fileInput.files).filter((f) => f.name !== '') : [];
     const scanned = await scans;
     if (files.length > maxFiles) return void (status.textContent = t('js.too_many'));
@@ -165,7 +191,6 @@ export function enhance(form) {
     const uploader = createUploader({ onRetry });
     try {
       say(t('js.sealing'));
-      const secret = await generate();
       const keysPromise = deriveKeys(secret, params, pinned, (p) => {
         derived = p;
         progress();
@@ -219,7 +244,7 @@ export function enhance(form) {
       k.lookup.fill(0);
       k.seed.fill(0);
       bar.value = 1000;
-      showReceipt(t, await render(secret, receiptLanguage(lang)), lang);
+      showReceipt(t, words, lang);
       secret.fill(0);
     } catch (e) {
       quiet();

@@ -13,8 +13,9 @@ import org.testigo.crypto.receipt.InvalidReceiptException.Reason;
 
 /**
  * A source's receipt: 77 bits of entropy that a migrant writes down as 8 words (7 data
- * words of 11 bits and 1 check word), in Spanish, English, French or Portuguese. It is the
- * only way back to a mailbox and to the key that opens replies.
+ * words of 11 bits and 1 check word), in Spanish, English, French, Portuguese or Haitian
+ * Creole, or as 8 groups of 4 digits (the same 8 indices, for those who read numbers more
+ * easily than words). It is the only way back to a mailbox and to the key that opens replies.
  *
  * <p>The secret is the 77-bit value, held as 10 big-endian bytes whose top 3 bits are zero;
  * it does not depend on the language, so a receipt rendered in Spanish and parsed from its
@@ -38,6 +39,9 @@ public final class Receipt extends SecretBytes {
   static final String CHECKSUM_DOMAIN = "testigo-receipt-checksum-v1";
   private static final int MAX_INPUT_CHARS = 512;
   private static final Pattern SEPARATORS = Pattern.compile("[^\\p{L}]+");
+  private static final Pattern ANY_LETTER = Pattern.compile("\\p{L}");
+  /** Digits per group of a numeric receipt: one group per word index (0000..2047). */
+  static final int DIGITS_PER_GROUP = 4;
 
   private Receipt(byte[] secret) {
     super(secret);
@@ -65,7 +69,7 @@ public final class Receipt extends SecretBytes {
   /** The 8 words, lower case, accents composed (NFC), separated by single spaces. */
   public String render(ReceiptLanguage language) {
     Wordlist list = Wordlist.of(language);
-    int[] indices = wordIndices();
+    int[] indices = wordIndices(language.listId());
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < WORD_COUNT; i++) {
       if (i > 0) {
@@ -77,9 +81,30 @@ public final class Receipt extends SecretBytes {
   }
 
   /**
-   * Parses typed words in any of the four languages. Case, accents, and any run of
-   * non-letters between words (spaces, commas, hyphens, digits, line breaks) are ignored;
-   * only the first four letters of each word are significant.
+   * The numeric form: the same 8 indices as the words of a BIP-39 list (same check word),
+   * each as 4 digits, in groups separated by single spaces, e.g. {@code "0412 1987 … 0007"}.
+   */
+  public String renderDigits() {
+    int[] indices = wordIndices(0);
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < WORD_COUNT; i++) {
+      if (i > 0) {
+        sb.append(' ');
+      }
+      sb.append(String.format(java.util.Locale.ROOT, "%04d", indices[i]));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Parses typed words in any of the five languages, or the numeric form. Case, accents, and
+   * any run of non-letters between words (spaces, commas, hyphens, digits, line breaks) are
+   * ignored; only the first four letters of each word are significant. Input with no letter at
+   * all is read as the numeric form: its digits, whatever separates them, must be exactly 32.
+   *
+   * <p>The four BIP-39 lists are tried first, exactly as before the Kreyol list existed, so a
+   * receipt that parsed then parses to the same secret now; Kreyol is tried only when they
+   * find nothing.
    *
    * @throws InvalidReceiptException with a generic message if the words are not a receipt
    */
@@ -87,14 +112,84 @@ public final class Receipt extends SecretBytes {
     if (typed == null || typed.length() > MAX_INPUT_CHARS) {
       throw new InvalidReceiptException(Reason.WRONG_WORD_COUNT);
     }
-    List<String> tokens = tokens(typed);
+    String normalised = Wordlist.normalise(typed);
+    if (!ANY_LETTER.matcher(normalised).find()) {
+      return parseDigits(normalised);
+    }
+    List<String> tokens = tokens(normalised);
     if (tokens.size() != WORD_COUNT) {
       throw new InvalidReceiptException(Reason.WRONG_WORD_COUNT);
     }
-    Receipt found = null;
-    boolean anyLanguageCoversAll = false;
     boolean[] tokenKnown = new boolean[WORD_COUNT];
+    boolean[] anyLanguageCoversAll = new boolean[1];
+    Receipt found = parseIn(tokens, 0, tokenKnown, anyLanguageCoversAll);
+    if (found == null) {
+      found = parseIn(tokens, ReceiptLanguage.HT.listId(), tokenKnown, anyLanguageCoversAll);
+    }
+    if (found != null) {
+      return found;
+    }
+    if (anyLanguageCoversAll[0]) {
+      throw new InvalidReceiptException(Reason.BAD_CHECKSUM);
+    }
+    for (boolean known : tokenKnown) {
+      if (!known) {
+        throw new InvalidReceiptException(Reason.UNKNOWN_WORD);
+      }
+    }
+    throw new InvalidReceiptException(Reason.MIXED_LANGUAGES);
+  }
+
+  /**
+   * Whether {@code typed} is the same receipt word (or digit group) as {@code shown}, by the
+   * rules of {@link #parse}: case and accents ignored, the first four letters of a word, all
+   * four digits of a group. For asking a source to type back words of a receipt they were shown.
+   */
+  public static boolean sameWord(String typed, String shown) {
+    if (typed == null || shown == null || typed.length() > 64) {
+      return false;
+    }
+    String t = Wordlist.normalise(typed).replaceAll("[^\\p{L}0-9]", "");
+    String s = Wordlist.normalise(shown).replaceAll("[^\\p{L}0-9]", "");
+    if (t.isEmpty() || s.isEmpty()) {
+      return false;
+    }
+    if (s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return t.equals(s);
+    }
+    return Wordlist.key(t).equals(Wordlist.key(s));
+  }
+
+  /** Exactly 32 ASCII digits (after NFKD), anything else between them ignored; 8 indices of 4. */
+  private static Receipt parseDigits(String normalised) throws InvalidReceiptException {
+    StringBuilder digits = new StringBuilder();
+    for (int i = 0; i < normalised.length(); i++) {
+      char c = normalised.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digits.append(c);
+      }
+    }
+    if (digits.length() != WORD_COUNT * DIGITS_PER_GROUP) {
+      throw new InvalidReceiptException(Reason.WRONG_WORD_COUNT);
+    }
+    int[] indices = new int[WORD_COUNT];
+    for (int i = 0; i < WORD_COUNT; i++) {
+      indices[i] = Integer.parseInt(digits, i * DIGITS_PER_GROUP, (i + 1) * DIGITS_PER_GROUP, 10);
+    }
+    return fromWordIndices(indices);
+  }
+
+  /**
+   * Tries the lists with one list id, in enum order; null if none gives a candidate. Different
+   * candidates from lists of the same id are rejected ({@code BAD_CHECKSUM}), as before.
+   */
+  private static Receipt parseIn(List<String> tokens, int listId, boolean[] tokenKnown,
+      boolean[] anyLanguageCoversAll) throws InvalidReceiptException {
+    Receipt found = null;
     for (ReceiptLanguage language : ReceiptLanguage.values()) {
+      if (language.listId() != listId) {
+        continue;
+      }
       Wordlist list = Wordlist.of(language);
       int[] indices = new int[WORD_COUNT];
       boolean all = true;
@@ -109,8 +204,8 @@ public final class Receipt extends SecretBytes {
       if (!all) {
         continue;
       }
-      anyLanguageCoversAll = true;
-      Receipt candidate = fromIndicesOrNull(indices);
+      anyLanguageCoversAll[0] = true;
+      Receipt candidate = fromIndicesOrNull(indices, listId);
       if (candidate == null) {
         continue;
       }
@@ -119,28 +214,22 @@ public final class Receipt extends SecretBytes {
       }
       found = candidate;
     }
-    if (found != null) {
-      return found;
-    }
-    if (anyLanguageCoversAll) {
-      throw new InvalidReceiptException(Reason.BAD_CHECKSUM);
-    }
-    for (boolean known : tokenKnown) {
-      if (!known) {
-        throw new InvalidReceiptException(Reason.UNKNOWN_WORD);
-      }
-    }
-    throw new InvalidReceiptException(Reason.MIXED_LANGUAGES);
+    return found;
   }
 
-  /** The 8 word indices (0..2047): 7 data words, then the check word. */
+  /** The 8 word indices (0..2047) of a BIP-39 list or the numeric form: 7 data words, then the check word. */
   int[] wordIndices() {
+    return wordIndices(0);
+  }
+
+  /** The 8 word indices with the check word of list id {@code listId}. */
+  int[] wordIndices(int listId) {
     byte[] s = exposeSecret();
     int[] out = new int[WORD_COUNT];
     for (int i = 0; i < DATA_WORDS; i++) {
       out[i] = bits(s, 3 + i * BITS_PER_WORD, BITS_PER_WORD);
     }
-    out[DATA_WORDS] = checkWord(s);
+    out[DATA_WORDS] = checkWord(s, listId);
     return out;
   }
 
@@ -154,20 +243,20 @@ public final class Receipt extends SecretBytes {
         throw new InvalidReceiptException(Reason.UNKNOWN_WORD);
       }
     }
-    Receipt r = fromIndicesOrNull(indices);
+    Receipt r = fromIndicesOrNull(indices, 0);
     if (r == null) {
       throw new InvalidReceiptException(Reason.BAD_CHECKSUM);
     }
     return r;
   }
 
-  private static Receipt fromIndicesOrNull(int[] indices) {
+  private static Receipt fromIndicesOrNull(int[] indices, int listId) {
     byte[] s = new byte[SECRET_LENGTH];
     try {
       for (int i = 0; i < DATA_WORDS; i++) {
         setBits(s, 3 + i * BITS_PER_WORD, BITS_PER_WORD, indices[i]);
       }
-      if (checkWord(s) != indices[DATA_WORDS]) {
+      if (checkWord(s, listId) != indices[DATA_WORDS]) {
         return null;
       }
       return new Receipt(s);
@@ -176,8 +265,13 @@ public final class Receipt extends SecretBytes {
     }
   }
 
-  /** First 11 bits of SHA-256("testigo-receipt-checksum-v1" || 0x00 || secret). */
+  /** First 11 bits of SHA-256("testigo-receipt-checksum-v1" || 0x00 || secret): list id 0. */
   static int checkWord(byte[] secret) {
+    return checkWord(secret, 0);
+  }
+
+  /** First 11 bits of SHA-256("testigo-receipt-checksum-v1" || listId (one byte) || secret). */
+  static int checkWord(byte[] secret, int listId) {
     MessageDigest sha256;
     try {
       sha256 = MessageDigest.getInstance("SHA-256");
@@ -185,7 +279,7 @@ public final class Receipt extends SecretBytes {
       throw new IllegalStateException("SHA-256 is required by the Java platform", e);
     }
     sha256.update(CHECKSUM_DOMAIN.getBytes(StandardCharsets.US_ASCII));
-    sha256.update((byte) 0);
+    sha256.update((byte) listId);
     sha256.update(secret);
     byte[] h = sha256.digest();
     return bits(h, 0, BITS_PER_WORD);
@@ -204,9 +298,9 @@ public final class Receipt extends SecretBytes {
     return true;
   }
 
-  private static List<String> tokens(String typed) {
+  private static List<String> tokens(String normalised) {
     List<String> out = new ArrayList<>();
-    for (String t : SEPARATORS.split(Wordlist.normalise(typed))) {
+    for (String t : SEPARATORS.split(normalised)) {
       if (!t.isEmpty()) {
         out.add(t);
       }

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 class ReceiptFuzzTest {
   /**
    * {@code parse} either refuses with {@link InvalidReceiptException} or returns a receipt
-   * that renders, in every language, to words that parse back to the same secret.
+   * that renders, in every language and as digit groups, to a form that parses back to the same secret.
    */
   @FuzzTest(maxDuration = "10m")
   void parse_refusesOrRoundTripsInEveryLanguage(byte[] data) throws InvalidReceiptException {
@@ -23,5 +23,6 @@ class ReceiptFuzzTest {
     for (ReceiptLanguage language : ReceiptLanguage.values()) {
       assertThat(Receipt.parse(r.render(language))).isEqualTo(r);
     }
+    assertThat(Receipt.parse(r.renderDigits())).isEqualTo(r);
   }
 }

@@ -5,7 +5,8 @@ import org.testigo.server.views.Language;
 
 /**
  * The word list a receipt is shown in. Haitian Creole has no BIP-39 list; its speakers get
- * the French words, which are read the same way (a receipt parses in any language).
+ * the Kreyol list built from Debian's tesseract-ocr-hat dictionary (list id 1; a receipt
+ * parses in any language, and in its numeric form).
  */
 public final class ReceiptLanguages {
   private ReceiptLanguages() {}
@@ -14,7 +15,8 @@ public final class ReceiptLanguages {
     return switch (language) {
       case ES -> ReceiptLanguage.ES;
       case EN -> ReceiptLanguage.EN;
-      case FR, HT -> ReceiptLanguage.FR;
+      case FR -> ReceiptLanguage.FR;
+      case HT -> ReceiptLanguage.HT;
       case PT -> ReceiptLanguage.PT;
     };
   }

@@ -30,6 +30,7 @@ import org.testigo.crypto.payload.PayloadWriter;
 import org.testigo.server.core.report.FollowUp;
 import org.testigo.server.core.report.FormFields;
 import org.testigo.server.core.report.FormInvalidException;
+import org.testigo.server.core.report.FormReceipt;
 import org.testigo.server.core.report.Questionnaire;
 import org.testigo.server.core.report.QuestionnaireParser;
 import org.testigo.server.core.strip.MetadataStripper;
@@ -91,7 +92,33 @@ public final class SourceService {
    */
   public record ReportReceipt(String words, int metadataItemsRemoved, String visit) {}
 
-  /** Seals and stores a report; returns the receipt words in the page language. */
+  /**
+   * A receipt for a new no-JavaScript report form (receipt first): shown on the form, in the
+   * page language or as digit groups, with two random positions the source types back. The
+   * server keeps nothing: the form carries it in hidden fields and posts it with the report.
+   */
+  public FormReceipt newFormReceipt(Language language, boolean digits) {
+    Receipt r = Receipt.generate(random);
+    try {
+      String words = digits ? r.renderDigits() : r.render(ReceiptLanguages.of(language));
+      int a = random.nextInt(Receipt.WORD_COUNT);
+      int b = random.nextInt(Receipt.WORD_COUNT - 1);
+      if (b >= a) {
+        b++;
+      }
+      return new FormReceipt(words, Math.min(a, b) + 1, Math.max(a, b) + 1);
+    } finally {
+      r.destroy();
+    }
+  }
+
+  /**
+   * Seals and stores a report; returns the receipt in the page language (or as digits). A form
+   * from {@link #newFormReceipt} carries its receipt, which must be confirmed (two of its words
+   * typed back) and is the one used; a post without one (a form page older than receipt-first,
+   * a script) gets a fresh receipt here, as before. Question errors and a wrong confirmation
+   * throw a {@link FormInvalidException} carrying the answers, so the form can be shown again.
+   */
   public ReportReceipt submitReport(Language language, String contentType, Long contentLength, InputStream body)
       throws IOException {
     checkLength(contentLength);
@@ -100,9 +127,33 @@ public final class SourceService {
           MultipartReader.boundaryOf(contentType));
       FormFields fields = new FormFields(MAX_TEXT_BYTES, 200);
       MultipartReader.Part firstFile = readFields(reader, fields);
-      Questionnaire q = QuestionnaireParser.parse(fields, language.code(), LocalDate.now(clock));
+      FormReceipt shown = formReceipt(fields);
+      Receipt given = null;
+      if (shown != null) {
+        try {
+          given = Receipt.parse(shown.words());
+        } catch (org.testigo.crypto.receipt.InvalidReceiptException e) {
+          throw new InvalidInputException("error.form");
+        }
+      }
+      boolean confirmed = shown == null
+          || shown.confirmedBy(fields.remove(FormReceipt.CONFIRM_FIRST), fields.remove(FormReceipt.CONFIRM_SECOND));
+      Questionnaire q;
+      try {
+        q = QuestionnaireParser.parse(fields, language.code(), LocalDate.now(clock));
+      } catch (FormInvalidException e) {
+        destroy(given);
+        throw shown == null ? e : e.withAnswers(confirmed ? List.of() : List.of("error.receipt_confirm"), fields, shown);
+      } catch (RuntimeException e) {
+        destroy(given);
+        throw e;
+      }
+      if (!confirmed) {
+        destroy(given);
+        throw new FormInvalidException(List.of()).withAnswers(List.of("error.receipt_confirm"), fields, shown);
+      }
       byte[] json = JSON.writeValueAsBytes(q);
-      Receipt receipt = Receipt.generate(random);
+      Receipt receipt = given != null ? given : Receipt.generate(random);
       ReceiptKeys derived = receipts.derive(receipt);
       MailboxId mailbox;
       RecipientPublicKey replyKey;
@@ -110,17 +161,22 @@ public final class SourceService {
       try {
         mailbox = receipts.mailboxId(derived.mailboxLookupKey());
         replyKey = derived.replyKey().publicKey();
+        // The same form posted twice (a lost answer page, then "send" again) carries the same
+        // receipt: the second report joins the mailbox the first one made.
+        MailboxLink link = given != null && mailboxes.replyKey(mailbox).isPresent()
+            ? MailboxLink.existing(mailbox, MailboxStore.KIND_REPORT)
+            : new MailboxLink(mailbox, MailboxStore.KIND_REPORT, replyKey);
         int stripped;
         // Sealed while the body arrives, into a spool; a submission slot only for the transaction.
         try (Spool sealed = Spool.in(spool, retryAfterSeconds)) {
           stripped = seal(sealed, Envelope.CONTEXT_REPORT,
               new PartHeader(PartHeader.QUESTIONNAIRE, null, "application/json"), json, firstFile, reader, false);
           try (ConcurrencyLimiter.Slot slot = submissions.acquire()) {
-            envelopes.store(Envelope.CONTEXT_REPORT,
-                Optional.of(new MailboxLink(mailbox, MailboxStore.KIND_REPORT, replyKey)), sealed::copyTo);
+            envelopes.store(Envelope.CONTEXT_REPORT, Optional.of(link), sealed::copyTo);
           }
         }
-        String words = receipt.render(ReceiptLanguages.of(language));
+        String words = shown != null && shown.digits() ? receipt.renderDigits()
+            : receipt.render(ReceiptLanguages.of(language));
         visit = visits.begin(mailbox, derived);
         return new ReportReceipt(words, stripped, visit);
       } finally {
@@ -130,6 +186,29 @@ public final class SourceService {
         java.util.Arrays.fill(json, (byte) 0);
         receipt.destroy();
       }
+    }
+  }
+
+  /** The receipt fields of a receipt-first form, taken out of {@code fields}; null if absent. */
+  private static FormReceipt formReceipt(FormFields fields) {
+    if (!fields.names().contains(FormReceipt.FIELD)) {
+      return null;
+    }
+    String words = fields.remove(FormReceipt.FIELD);
+    String[] at = fields.remove(FormReceipt.POSITIONS).split(" ");
+    try {
+      if (at.length != 2 || words.length() > 200) {
+        throw new InvalidInputException("error.form");
+      }
+      return new FormReceipt(words, Integer.parseInt(at[0]), Integer.parseInt(at[1]));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("error.form");
+    }
+  }
+
+  private static void destroy(Receipt r) {
+    if (r != null) {
+      r.destroy();
     }
   }
 

@@ -6,9 +6,11 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +20,7 @@ import org.testigo.server.core.InvalidInputException;
 import org.testigo.server.core.KeyState;
 import org.testigo.server.core.LimitedInputStream;
 import org.testigo.server.core.SourceService;
+import org.testigo.server.core.report.FormInvalidException;
 import org.testigo.server.log.FilingProofs;
 import org.testigo.server.views.Messages;
 import org.testigo.server.views.BrowserSealing;
@@ -55,19 +58,31 @@ public final class SourcePagesResource {
 
   @GET
   @Path("report")
-  public String reportForm(@Context UriInfo uri, @Context HttpHeaders headers) {
-    return Pages.reportForm(messages(uri, headers), sealing);
+  public String reportForm(@Context UriInfo uri, @Context HttpHeaders headers,
+      @QueryParam("receipt") String receiptForm) {
+    Messages m = messages(uri, headers);
+    return Pages.reportForm(m, sealing, source.newFormReceipt(m.language(), "digits".equals(receiptForm)), null);
   }
 
   @POST
   @Path("report")
   @Consumes(MediaType.WILDCARD)
-  public String submitReport(@Context UriInfo uri, @Context HttpHeaders headers,
+  public Response submitReport(@Context UriInfo uri, @Context HttpHeaders headers,
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) throws IOException {
     Messages m = messages(uri, headers);
-    SourceService.ReportReceipt r = source.submitReport(m.language(), contentType, contentLength, body);
-    return Pages.receipt(m, r.words(), r.metadataItemsRemoved(), r.visit());
+    SourceService.ReportReceipt r;
+    try {
+      r = source.submitReport(m.language(), contentType, contentLength, body);
+    } catch (FormInvalidException e) {
+      if (e.answers() == null || e.receipt() == null) {
+        throw e;
+      }
+      // The form again, filled in (files excepted), each error next to its question; same receipt.
+      return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+          .entity(Pages.reportForm(m, sealing, e.receipt(), e)).build();
+    }
+    return Response.ok(Pages.receipt(m, r.words(), r.metadataItemsRemoved(), r.visit())).build();
   }
 
   @GET

@@ -1,7 +1,12 @@
 package org.testigo.server.views;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.testigo.server.core.report.Choices;
+import org.testigo.server.core.report.FormFields;
+import org.testigo.server.core.report.FormInvalidException;
+import org.testigo.server.core.report.FormReceipt;
 import org.testigo.server.core.report.Questionnaire;
 import org.testigo.server.log.FilingProofs;
 
@@ -55,29 +60,142 @@ public final class Pages {
     return close(h);
   }
 
-  private static void checkboxes(Html h, Messages m, String name, String prefix, List<String> values) {
-    for (String v : values) {
-      h.tag("<label class=\"choice\"><input type=\"checkbox\"").attr("name", name).attr("value", v)
-          .tag("> ").text(m.get(prefix + v)).tag("</label>");
+  /**
+   * The answers and errors of a report form shown again after a refused post (no-JS path), or
+   * nothing for a new form. Values are HTML-escaped by {@link Html} wherever they are written;
+   * a field whose value failed validation is shown empty (its value is never echoed).
+   */
+  private record Filled(FormFields answers, Map<String, String> errors) {
+    static final Filled NONE = new Filled(null, Map.of());
+
+    static Filled of(Messages m, FormInvalidException e) {
+      if (e == null || e.answers() == null) {
+        return NONE;
+      }
+      Map<String, String> errors = new LinkedHashMap<>();
+      for (String key : e.messageKeys()) {
+        String field = key.startsWith("q.") ? key.substring(2) : key.equals("error.empty") ? "narrative"
+            : key.equals("error.receipt_confirm") ? "confirm" : "form";
+        String text = m.error(key);
+        String specific = e.specificMessages().get(field);
+        errors.merge(field, specific == null ? text : text + " " + m.get(specific), (a, b) -> a);
+      }
+      return new Filled(e.answers(), errors);
+    }
+
+    String value(String name) {
+      if (answers == null || errors.containsKey(name)) {
+        return "";
+      }
+      List<String> v = answers.all(name);
+      return v.size() == 1 ? v.get(0) : "";
+    }
+
+    boolean has(String name, String v) {
+      return answers != null && !errors.containsKey(name) && answers.all(name).contains(v);
+    }
+
+    /** The error next to a question, linked to its input by {@code aria-describedby}. */
+    void error(Html h, String name) {
+      String text = errors.get(name);
+      if (text != null) {
+        h.tag("<p class=\"warning\" role=\"alert\"").attr("id", "error-" + name).tag(">").text(text).tag("</p>");
+      }
+    }
+
+    void describedBy(Html h, String name) {
+      if (errors.containsKey(name)) {
+        h.attr("aria-describedby", "error-" + name).attr("aria-invalid", "true");
+      }
     }
   }
 
-  private static void input(Html h, Messages m, String name, String type, int max) {
-    h.tag("<label").attr("for", name).tag(">").text(m.get("q." + name)).tag("</label><input")
-        .attr("id", name).attr("name", name).attr("type", type);
+  private static void checkboxes(Html h, Messages m, Filled f, String name, String prefix, List<String> values) {
+    f.error(h, name);
+    for (String v : values) {
+      h.tag("<label class=\"choice\"><input type=\"checkbox\"").attr("name", name).attr("value", v)
+          .tag(f.has(name, v) ? " checked> " : "> ").text(m.get(prefix + v)).tag("</label>");
+    }
+  }
+
+  private static void input(Html h, Messages m, Filled f, String name, String type, int max) {
+    h.tag("<label").attr("for", name).tag(">").text(m.get("q." + name)).tag("</label>");
+    f.error(h, name);
+    h.tag("<input").attr("id", name).attr("name", name).attr("type", type);
     if (max > 0) {
       h.attr("maxlength", Integer.toString(max));
     }
+    if (!f.value(name).isEmpty()) {
+      h.attr("value", f.value(name));
+    }
+    f.describedBy(h, name);
     h.tag(">");
   }
 
-  private static void select(Html h, Messages m, String name, String noneKey, String prefix, List<String> values) {
-    h.tag("<label").attr("for", name).tag(">").text(m.get("q." + name)).tag("</label><select")
-        .attr("id", name).attr("name", name).tag("><option value=\"\">").text(m.get(noneKey)).tag("</option>");
+  private static void select(Html h, Messages m, Filled f, String name, String noneKey, String prefix,
+      List<String> values) {
+    h.tag("<label").attr("for", name).tag(">").text(m.get("q." + name)).tag("</label>");
+    f.error(h, name);
+    h.tag("<select").attr("id", name).attr("name", name);
+    f.describedBy(h, name);
+    h.tag("><option value=\"\">").text(m.get(noneKey)).tag("</option>");
     for (String v : values) {
-      h.tag("<option").attr("value", v).tag(">").text(m.get(prefix + v)).tag("</option>");
+      h.tag("<option").attr("value", v).tag(f.has(name, v) ? " selected>" : ">").text(m.get(prefix + v))
+          .tag("</option>");
     }
     h.tag("</select>");
+  }
+
+  /**
+   * The receipt, before anything is sent: its words (or digit groups), a link to the other form,
+   * and hidden fields that post it back with the report. With JavaScript the page script replaces
+   * it with a receipt made in the browser (these words then never leave the page).
+   */
+  private static void receiptFirst(Html h, Messages m, FormReceipt r) {
+    String lang = m.language().code();
+    h.tag("<section class=\"receipt-first\" id=\"testigo-receipt\"").attr("data-digits", Boolean.toString(r.digits()))
+        .attr("aria-labelledby", "receipt-first-title").tag(">")
+        .tag("<h2 id=\"receipt-first-title\">").text(m.get("rf.title")).tag("</h2>")
+        .el("p", m.get("rf.intro"))
+        .tag("<p class=\"receipt\" id=\"testigo-receipt-words\">").text(r.words()).tag("</p>")
+        .el("p class=\"warning\"", m.get("receipt.advice"))
+        .tag("<p class=\"small\"><a").attr("href", "/report?lang=" + lang + (r.digits() ? "" : "&receipt=digits"))
+        .tag(">").text(m.get(r.digits() ? "rf.words" : "rf.digits")).tag("</a></p>")
+        .tag("<input type=\"hidden\"").attr("name", FormReceipt.FIELD).attr("value", r.words()).tag(">")
+        .tag("<input type=\"hidden\"").attr("name", FormReceipt.POSITIONS).attr("value", r.positions()).tag(">")
+        .tag("</section>");
+  }
+
+  /** The rest of a number input: its value when shown again, its error link, the closing bracket. */
+  private static void number(Html h, Filled f, String name) {
+    if (!f.value(name).isEmpty()) {
+      h.attr("value", f.value(name));
+    }
+    f.describedBy(h, name);
+    h.tag(">");
+  }
+
+  /** Two words (or groups) of the receipt typed back, next to the send button. */
+  private static void confirmation(Html h, Messages m, Filled f, FormReceipt r) {
+    String item = r.digits() ? "rf.confirm_group" : "rf.confirm_word";
+    h.tag("<fieldset id=\"confirm\"><legend>").text(m.format(r.digits() ? "rf.confirm_digits" : "rf.confirm",
+        r.first(), r.second())).tag("</legend>");
+    f.error(h, "confirm");
+    h.tag("<span hidden data-testigo-confirm-error>").text(m.get("error.receipt_confirm")).tag("</span>");
+    int[] at = {r.first(), r.second()};
+    String[] names = {FormReceipt.CONFIRM_FIRST, FormReceipt.CONFIRM_SECOND};
+    for (int i = 0; i < 2; i++) {
+      h.tag("<label").attr("for", names[i]).tag(">").text(m.format(item, at[i])).tag("</label><input")
+          .attr("id", names[i]).attr("name", names[i]).attr("type", "text").attr("maxlength", "40")
+          .attr("autocomplete", "off").attr("autocapitalize", "none").attr("spellcheck", "false")
+          .attr("data-position", Integer.toString(at[i]));
+      if (r.digits()) {
+        h.attr("inputmode", "numeric");
+      }
+      f.describedBy(h, "confirm");
+      h.tag(">");
+    }
+    h.tag("</fieldset>");
   }
 
   /** Messages the report page script needs, rendered into a hidden element (no inline script). */
@@ -90,10 +208,24 @@ public final class Pages {
       "js.meta.text", "js.meta.exif", "js.meta.trailer", "js.meta.other", "receipt.title", "receipt.intro",
       "receipt.advice", "receipt.status", "status.title");
 
-  public static String reportForm(Messages m, BrowserSealing sealing) {
+  /**
+   * The report form, with its receipt shown first ({@code receipt}); {@code refused} (or null)
+   * is a refused post of this form, whose answers (files excepted) and errors are shown again.
+   */
+  public static String reportForm(Messages m, BrowserSealing sealing, FormReceipt receipt,
+      FormInvalidException refused) {
     String lang = m.language().code();
+    Filled f = Filled.of(m, refused);
     Html h = open(m, m.get("form.title"), "/report");
-    h.el("h1", m.get("form.title")).el("p", m.get("form.intro"))
+    h.el("h1", m.get("form.title"));
+    if (f.answers() != null) {
+      h.tag("<div class=\"warning\" role=\"alert\"><p>").text(m.get("error.fix_below")).tag("</p><ul>");
+      for (Map.Entry<String, String> e : f.errors().entrySet()) {
+        h.tag("<li>").text(e.getValue()).tag("</li>");
+      }
+      h.tag("</ul><p>").text(m.get("error.files_again")).tag("</p></div>");
+    }
+    h.el("p", m.get("form.intro"))
         .tag("<form method=\"post\" enctype=\"multipart/form-data\" accept-charset=\"UTF-8\"")
         .attr("action", "/report?lang=" + lang)
         .attr("data-testigo-seal", "report").attr("data-lang", lang)
@@ -105,44 +237,58 @@ public final class Pages {
         .attr("data-max-files", Integer.toString(sealing.maxFiles())).tag(">")
         .tag("<input type=\"hidden\" name=\"version\"").attr("value", Integer.toString(Questionnaire.VERSION))
         .tag("><input type=\"hidden\" name=\"lang\"").attr("value", lang).tag(">");
+    receiptFirst(h, m, receipt);
     h.tag("<fieldset><legend>").text(m.get("q.what")).tag("</legend>");
-    checkboxes(h, m, "what", "what.", Choices.WHAT);
-    input(h, m, "what_other", "text", 200);
+    checkboxes(h, m, f, "what", "what.", Choices.WHAT);
+    input(h, m, f, "what_other", "text", 200);
     h.tag("</fieldset><fieldset><legend>").text(m.get("q.who")).tag("</legend>");
-    checkboxes(h, m, "who", "who.", Choices.WHO);
-    input(h, m, "who_other", "text", 200);
+    checkboxes(h, m, f, "who", "who.", Choices.WHO);
+    input(h, m, f, "who_other", "text", 200);
     h.el("p class=\"sub\"", m.get("q.identifying"));
-    input(h, m, "uniform", "text", 200);
-    input(h, m, "badge", "text", 200);
-    input(h, m, "plates", "text", 200);
-    input(h, m, "unit", "text", 200);
+    input(h, m, f, "uniform", "text", 200);
+    input(h, m, f, "badge", "text", 200);
+    input(h, m, f, "plates", "text", 200);
+    input(h, m, f, "unit", "text", 200);
     h.tag("</fieldset><fieldset><legend>").text(m.get("q.where")).tag("</legend>");
-    select(h, m, "state", "state.none", "state.", Choices.STATES);
-    input(h, m, "place", "text", 200);
-    select(h, m, "place_kind", "place.none", "place.", Choices.PLACE_KIND);
+    select(h, m, f, "state", "state.none", "state.", Choices.STATES);
+    input(h, m, f, "place", "text", 200);
+    select(h, m, f, "place_kind", "place.none", "place.", Choices.PLACE_KIND);
     h.tag("</fieldset><fieldset><legend>").text(m.get("q.when")).tag("</legend>");
-    input(h, m, "date", "date", 10);
-    input(h, m, "when_approx", "text", 200);
+    input(h, m, f, "date", "date", 10);
+    input(h, m, f, "when_approx", "text", 200);
     h.tag("</fieldset><fieldset><legend>").text(m.get("q.victims")).tag("</legend>");
-    h.tag("<label for=\"victims\">").text(m.get("q.victims")).tag("</label>")
-        .tag("<input id=\"victims\" name=\"victims\" type=\"number\" min=\"0\" max=\"9999\">");
+    h.tag("<label for=\"victims\">").text(m.get("q.victims")).tag("</label>");
+    f.error(h, "victims");
+    h.tag("<input id=\"victims\" name=\"victims\" type=\"number\" min=\"0\" max=\"9999\"");
+    number(h, f, "victims");
     h.el("p class=\"sub\"", m.get("q.minors"));
+    f.error(h, "minors");
     for (String v : Choices.MINORS) {
-      h.tag("<label class=\"choice\"><input type=\"radio\" name=\"minors\"").attr("value", v).tag("> ")
-          .text(m.get("minors." + v)).tag("</label>");
+      h.tag("<label class=\"choice\"><input type=\"radio\" name=\"minors\"").attr("value", v)
+          .tag(f.has("minors", v) ? " checked> " : "> ").text(m.get("minors." + v)).tag("</label>");
     }
-    h.tag("<label for=\"minors_count\">").text(m.get("q.minors_count")).tag("</label>")
-        .tag("<input id=\"minors_count\" name=\"minors_count\" type=\"number\" min=\"0\" max=\"9999\">");
-    h.tag("</fieldset><fieldset><legend>").text(m.get("q.narrative")).tag("</legend>")
-        .tag("<textarea name=\"narrative\" rows=\"8\" maxlength=\"20000\"").attr("aria-label", m.get("q.narrative"))
-        .tag("></textarea></fieldset>");
+    h.tag("<label for=\"minors_count\">").text(m.get("q.minors_count")).tag("</label>");
+    f.error(h, "minors_count");
+    h.tag("<input id=\"minors_count\" name=\"minors_count\" type=\"number\" min=\"0\" max=\"9999\"");
+    number(h, f, "minors_count");
+    h.tag("</fieldset><fieldset><legend>").text(m.get("q.narrative")).tag("</legend>");
+    f.error(h, "narrative");
+    h.tag("<textarea name=\"narrative\" rows=\"8\" maxlength=\"20000\"").attr("aria-label", m.get("q.narrative"));
+    f.describedBy(h, "narrative");
+    h.tag(">").text(f.value("narrative")).tag("</textarea></fieldset>");
     h.tag("<fieldset><legend>").text(m.get("q.wants")).tag("</legend>");
-    checkboxes(h, m, "wants", "wants.", Choices.WANTS);
-    h.tag("</fieldset><fieldset><legend>").text(m.get("q.files")).tag("</legend>")
-        .el("p class=\"small\"", m.get("q.files_hint"))
-        .tag("<input type=\"file\" name=\"files\" multiple").attr("aria-label", m.get("q.files"))
+    checkboxes(h, m, f, "wants", "wants.", Choices.WANTS);
+    h.tag("</fieldset>");
+    // Before the files: the server reads text fields only up to the first file part.
+    confirmation(h, m, f, receipt);
+    h.tag("<fieldset><legend>").text(m.get("q.files")).tag("</legend>")
+        .el("p class=\"small\"", m.get("q.files_hint"));
+    if (f.answers() != null) {
+      h.el("p class=\"warning\"", m.get("error.files_again"));
+    }
+    h.tag("<input type=\"file\" name=\"files\" multiple").attr("aria-label", m.get("q.files"))
         .tag("></fieldset>");
-    h.el("p", m.get("form.note"))
+    h.el("p", m.get("rf.note"))
         .tag("<button type=\"submit\">").text(m.get("form.send")).tag("</button></form>");
     h.tag("<div id=\"testigo-messages\" hidden>");
     for (String key : SCRIPT_MESSAGES) {

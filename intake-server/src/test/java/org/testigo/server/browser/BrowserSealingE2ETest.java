@@ -215,7 +215,51 @@ class BrowserSealingE2ETest {
     d.findElement(By.cssSelector("input[name=who][value=inm]")).click();
     d.findElement(By.name("narrative")).sendKeys(narrative);
     WebElement input = d.findElement(By.cssSelector("input[type=file]"));
-    input.sendKeys(String.join("\n", Stream.of(files).map(Path::toString).toList()));
+    if (files.length > 0) {
+      input.sendKeys(String.join("\n", Stream.of(files).map(Path::toString).toList()));
+    }
+    confirmReceipt(d, shownReceipt(d), false);
+  }
+
+  /** The receipt the form shows first (with JavaScript, once the page has made its own). */
+  static String shownReceipt(WebDriver d) {
+    WebElement words = d.findElement(By.id("testigo-receipt-words"));
+    new WebDriverWait(d, Duration.ofSeconds(30)).until(x -> words.getText().split(" ").length == 8);
+    return words.getText();
+  }
+
+  /** Types the two words the form asks for (or, if {@code wrong}, a wrong second word). */
+  static void confirmReceipt(WebDriver d, String words, boolean wrong) {
+    String[] w = words.split(" ");
+    for (WebElement c : d.findElements(By.cssSelector("input[data-position]"))) {
+      c.clear();
+      String word = w[Integer.parseInt(c.getAttribute("data-position")) - 1];
+      c.sendKeys(wrong && c.getAttribute("name").equals("confirm_2") ? (word.startsWith("zz") ? "aaaa" : "zzzz") : word);
+    }
+  }
+
+  /** The receipt page after sending: the receipt paragraph that is not the form's. */
+  static final By FINAL_RECEIPT = By.cssSelector("p.receipt:not(#testigo-receipt-words)");
+
+  static java.util.Set<String> frenchWords() throws IOException {
+    try (java.io.InputStream in = org.testigo.crypto.receipt.Receipt.class.getResourceAsStream("bip39-french.txt")) {
+      java.util.Set<String> out = new java.util.HashSet<>();
+      for (String w : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        out.add(java.text.Normalizer.normalize(w.strip(), java.text.Normalizer.Form.NFC));
+      }
+      return out;
+    }
+  }
+
+  static void assertKreyol(String words) throws Exception {
+    assertThat(words.split(" ")).hasSize(8).noneMatch(frenchWords()::contains);
+    String ht;
+    try (java.io.InputStream in = org.testigo.crypto.receipt.Receipt.class.getResourceAsStream("kreyol-ht.txt")) {
+      ht = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    java.util.Set<String> kreyol = java.util.Set.of(ht.split("\n"));
+    assertThat(words.split(" ")).allMatch(kreyol::contains);
+    org.testigo.crypto.receipt.Receipt.parse(words);
   }
 
   @Test
@@ -251,10 +295,10 @@ class BrowserSealingE2ETest {
       proxy.cutNextUploadPiece.set(true);
       d.findElement(By.cssSelector("button[type=submit]")).click();
       WebDriverWait slow = new WebDriverWait(d, Duration.ofSeconds(180));
-      slow.until(x -> !x.findElements(By.cssSelector("p.receipt")).isEmpty()
+      slow.until(x -> !x.findElements(FINAL_RECEIPT).isEmpty()
           || x.findElement(By.cssSelector(".js-status")).getAttribute("class").contains("warning"));
-      assertThat(d.findElements(By.cssSelector("p.receipt"))).as(d.findElement(By.tagName("main")).getText()).hasSize(1);
-      String words = d.findElement(By.cssSelector("p.receipt")).getText();
+      assertThat(d.findElements(FINAL_RECEIPT)).as(d.findElement(By.tagName("main")).getText()).hasSize(1);
+      String words = d.findElement(FINAL_RECEIPT).getText();
       assertThat(words.split(" ")).hasSize(8);
       assertThat(proxy.cuts.get()).as("an upload piece was cut off and resumed").isEqualTo(1);
       for (LogEntry e : d.manage().logs().get(LogType.BROWSER)) {
@@ -302,7 +346,7 @@ class BrowserSealingE2ETest {
       assertThat(d.findElements(By.cssSelector(".js-panel"))).isEmpty();
       fillReport(d, "Sin JavaScript. " + NOJS_MARKER, photo);
       d.findElement(By.cssSelector("button[type=submit]")).click();
-      new WebDriverWait(d, Duration.ofSeconds(60)).until(x -> !x.findElements(By.cssSelector("p.receipt")).isEmpty());
+      new WebDriverWait(d, Duration.ofSeconds(60)).until(x -> !x.findElements(FINAL_RECEIPT).isEmpty());
       assertThat(d.findElement(By.tagName("main")).getText()).contains("Quitamos datos ocultos");
     } finally {
       d.quit();
@@ -313,6 +357,95 @@ class BrowserSealingE2ETest {
     assertThat(contains(parts.get("1:file:foto-sin-js.jpg"), NOJS_GPS)).isFalse();
     assertThat(grepTree(DATA, NOJS_MARKER)).isEmpty();
     assertThat(grepTree(DATA, NOJS_GPS)).isEmpty();
+  }
+
+  /**
+   * Kreyol, JavaScript off: the form shows a Kreyol receipt first (no word of the French list);
+   * a wrong confirmation word shows the form again with the answers, the error next to the
+   * confirmation in Kreyol and the same receipt; the right words send it under that receipt.
+   */
+  @Test
+  @Order(3)
+  void javascriptOff_kreyolReceiptFirst_wrongWordShowsTheFormAgainThenTheRightWordsSend() throws Exception {
+    String marker = "HTNOJS" + RUN;
+    long before = envelopes(Envelope.CONTEXT_REPORT).size();
+    WebDriver d = chromium(false);
+    try {
+      d.get(url("/report?lang=ht"));
+      String words = shownReceipt(d);
+      assertKreyol(words);
+      d.findElement(By.cssSelector("input[name=what][value=extortion]")).click();
+      d.findElement(By.id("victims")).sendKeys("2");
+      d.findElement(By.name("narrative")).sendKeys("Yo mande nou lajan <b>" + marker + "</b>");
+      confirmReceipt(d, words, true);
+      d.findElement(By.cssSelector("button[type=submit]")).click();
+      new WebDriverWait(d, Duration.ofSeconds(30)).until(x -> !x.findElements(By.id("error-confirm")).isEmpty());
+      assertThat(d.findElement(By.id("error-confirm")).getText()).isEqualTo("Se pa mo kòd ou yo. Gade kòd la anlè paj sa a.");
+      assertThat(d.findElement(By.id("testigo-receipt-words")).getText()).isEqualTo(words);
+      assertThat(d.findElement(By.name("narrative")).getAttribute("value")).isEqualTo("Yo mande nou lajan <b>" + marker + "</b>");
+      assertThat(d.findElements(By.cssSelector("textarea b, main b"))).isEmpty();
+      assertThat(d.findElement(By.id("victims")).getAttribute("value")).isEqualTo("2");
+      assertThat(d.findElement(By.cssSelector("input[name=what][value=extortion]")).isSelected()).isTrue();
+      assertThat(d.findElement(By.tagName("main")).getText()).contains("Fichye yo pa t kenbe");
+      assertThat(envelopes(Envelope.CONTEXT_REPORT)).hasSize((int) before);
+
+      confirmReceipt(d, words, false);
+      d.findElement(By.cssSelector("button[type=submit]")).click();
+      new WebDriverWait(d, Duration.ofSeconds(60)).until(x -> !x.findElements(FINAL_RECEIPT).isEmpty());
+      assertThat(d.findElement(FINAL_RECEIPT).getText()).isEqualTo(words);
+      assertThat(d.findElements(By.name("visit"))).as("the visit button").isNotEmpty();
+    } finally {
+      d.quit();
+    }
+    Map<String, byte[]> parts = openLatestReport(Envelope.CONTEXT_REPORT, q -> q.contains(marker));
+    assertThat(new String(parts.get("0:questionnaire"), StandardCharsets.UTF_8)).contains("\"language\":\"ht\"");
+  }
+
+  /**
+   * Kreyol, JavaScript on: the page replaces the server's receipt with one made in the browser,
+   * in Kreyol; nothing is sent until two of its words are typed back; the receipt page shows
+   * the same words, and they open the mailbox.
+   */
+  @Test
+  @Order(4)
+  void javascriptOn_kreyolReceiptMadeInTheBrowserIsConfirmedBeforeAnythingIsSent() throws Exception {
+    String marker = "HTJS" + RUN;
+    long before = envelopes(Envelope.CONTEXT_REPORT).size();
+    WebDriver d = chromium(true);
+    try {
+      d.get(url("/report?lang=ht"));
+      WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(60));
+      wait.until(x -> "browser".equals(x.findElement(By.id("testigo-receipt")).getAttribute("data-origin"))
+          && "true".equals(x.findElement(By.cssSelector("form[data-testigo-seal]")).getAttribute("data-testigo-ready")));
+      String words = shownReceipt(d);
+      assertKreyol(words);
+      assertThat(d.findElement(By.name("receipt")).getAttribute("value")).as("the server's receipt is dropped").isEmpty();
+      d.findElement(By.cssSelector("input[name=what][value=extortion]")).click();
+      d.findElement(By.name("narrative")).sendKeys("Yo mande nou lajan. " + marker);
+      confirmReceipt(d, words, true);
+      int sentBefore = proxy.sentBytes().length;
+      d.findElement(By.cssSelector("button[type=submit]")).click();
+      wait.until(x -> x.findElement(By.cssSelector(".js-panel")).getText().contains("Se pa mo kòd ou yo"));
+      assertThat(envelopes(Envelope.CONTEXT_REPORT)).hasSize((int) before);
+      assertThat(proxy.sentBytes().length).as("nothing sent before the confirmation").isEqualTo(sentBefore);
+
+      confirmReceipt(d, words, false);
+      d.findElement(By.cssSelector("button[type=submit]")).click();
+      new WebDriverWait(d, Duration.ofSeconds(180)).until(x -> !x.findElements(FINAL_RECEIPT).isEmpty()
+          || x.findElements(By.cssSelector(".js-panel p.warning")).stream().anyMatch(e -> !e.getText().contains("Se pa mo")));
+      assertThat(d.findElements(FINAL_RECEIPT)).as(d.findElement(By.tagName("main")).getText()).hasSize(1);
+      assertThat(d.findElement(FINAL_RECEIPT).getText()).isEqualTo(words);
+
+      d.get(url("/status?lang=ht"));
+      d.findElement(By.id("receipt")).sendKeys(words);
+      d.findElement(By.cssSelector("button[type=submit]")).click();
+      new WebDriverWait(d, Duration.ofSeconds(30)).until(x -> !x.findElements(By.name("message")).isEmpty());
+    } finally {
+      d.quit();
+    }
+    assertThat(envelopes(Envelope.CONTEXT_REPORT)).hasSize((int) before + 1);
+    assertThat(contains(proxy.sentBytes(), marker)).isFalse();
+    openLatestReport(Envelope.CONTEXT_REPORT, q -> q.contains(marker));
   }
 
   static List<Path> grepTree(Path root, String marker) throws IOException {

@@ -8,14 +8,14 @@ import org.testigo.crypto.receipt.ReceiptLanguage;
 
 /**
  * The migrant's language: questions, consent statement and receipt page. The same five
- * languages as the source pages. Haitian Creole receipts use the French word list (no
- * BIP-39 list exists for Kreyòl), as on the server.
+ * languages as the source pages. Haitian Creole receipts use the Kreyòl word list (built from
+ * Debian's tesseract-ocr-hat dictionary; no BIP-39 list exists for Kreyòl), as on the server.
  */
 enum Lang {
   ES("es", ReceiptLanguage.ES),
   EN("en", ReceiptLanguage.EN),
   FR("fr", ReceiptLanguage.FR),
-  HT("ht", ReceiptLanguage.FR),
+  HT("ht", ReceiptLanguage.HT),
   PT("pt", ReceiptLanguage.PT);
 
   private static final ResourceBundle.Control NO_FALLBACK =

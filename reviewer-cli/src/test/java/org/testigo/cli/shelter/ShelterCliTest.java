@@ -284,6 +284,25 @@ class ShelterCliTest {
   }
 
   @Test
+  void file_fromYaml_inKreyol_rendersTheReceiptInTheKreyolListNotFrench() throws Exception {
+    assertThat(init().code()).isZero();
+    Path q = dir.resolve("q.yaml");
+    Files.writeString(q, "what: [assault]\nnarrative: |\n  Yo bat nou.\n");
+    Result r = run("wi\n", "file", "--home", home.toString(), "--lang", "ht", "--from", q.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    String words = words(r.out());
+    Receipt.parse(words);
+    java.util.Set<String> kreyol = java.util.Set.of(new String(Receipt.class
+        .getResourceAsStream("kreyol-ht.txt").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n"));
+    java.util.Set<String> french = new java.util.HashSet<>();
+    for (String w : new String(Receipt.class.getResourceAsStream("bip39-french.txt").readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+      french.add(java.text.Normalizer.normalize(w, java.text.Normalizer.Form.NFC));
+    }
+    assertThat(words.split(" ")).hasSize(8).allMatch(kreyol::contains).noneMatch(french::contains);
+  }
+
+  @Test
   void file_consentRefused_sealsAndStoresNothing() throws Exception {
     assertThat(init().code()).isZero();
     String marker = "MARCA-" + UUID.randomUUID();

@@ -67,6 +67,15 @@ public final class FormFields {
     return v.isEmpty() ? "" : v.get(0).strip();
   }
 
+  /** Takes a field out (e.g. the receipt fields before the questionnaire is parsed); "" when absent. */
+  public String remove(String name) {
+    List<String> v = values.remove(name);
+    if (v != null && v.size() > 1) {
+      throw new InvalidInputException("error.form");
+    }
+    return v == null ? "" : v.get(0).strip();
+  }
+
   public java.util.Set<String> names() {
     return values.keySet();
   }

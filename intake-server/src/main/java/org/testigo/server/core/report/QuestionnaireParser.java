@@ -50,8 +50,10 @@ public final class QuestionnaireParser {
     String approx = text(f.one("when_approx"), SHORT_TEXT, "q.when_approx", errors);
     Integer victims = count(f.one("victims"), "q.victims", errors);
     Integer minorsCount = count(f.one("minors_count"), "q.minors_count", errors);
+    java.util.Map<String, String> specific = new java.util.HashMap<>();
     if (victims != null && minorsCount != null && minorsCount > victims) {
       errors.add("q.minors_count");
+      specific.put("minors_count", "error.minors_more_than_victims");
     }
     String narrative = text(f.all("narrative").isEmpty() ? "" : f.one("narrative"), NARRATIVE,
         "q.narrative", errors);
@@ -59,7 +61,7 @@ public final class QuestionnaireParser {
       errors.add("error.empty");
     }
     if (!errors.isEmpty()) {
-      throw new FormInvalidException(errors);
+      throw new FormInvalidException(errors, specific);
     }
     return new Questionnaire(Questionnaire.VERSION, language, what, whatOther, who, whoOther,
         identifying, new Questionnaire.Where(state, place, placeKind),
