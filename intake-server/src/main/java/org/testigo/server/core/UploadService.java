@@ -250,6 +250,11 @@ public final class UploadService {
       } catch (InvalidInputException | PayloadTooLargeException e) {
         delete(id);
         throw e;
+      } catch (IOException | RuntimeException e) {
+        // The server could not store it now (busy, database down): the client will commit
+        // again, and a whole upload waiting for that is not a stalled one.
+        u.lastProgress = clock.instant();
+        throw e;
       }
       u.releaseShare();
       u.committed = stored;

@@ -27,6 +27,7 @@ final class LoopbackProxy implements AutoCloseable {
   private volatile boolean down;
   private volatile boolean stalled;
   private volatile boolean closed;
+  private volatile int bytesPerSecond;
 
   LoopbackProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -54,10 +55,16 @@ final class LoopbackProxy implements AutoCloseable {
     stalled = true;
   }
 
+  /** Relays at most {@code bytesPerSecond} per direction and connection: a slow database link. */
+  void slow(int bytesPerSecond) {
+    this.bytesPerSecond = bytesPerSecond;
+  }
+
   /** Relays again; connections accepted while stalled are reset (their clients gave up). */
   void restore() {
     down = false;
     stalled = false;
+    bytesPerSecond = 0;
     for (Socket s : held) {
       reset(s);
     }
@@ -112,6 +119,10 @@ final class LoopbackProxy implements AutoCloseable {
           }
           out.write(buffer, 0, n);
           out.flush();
+          int rate = bytesPerSecond;
+          if (rate > 0) {
+            Thread.sleep(Math.max(1, n * 1000L / rate));
+          }
         }
       } catch (IOException | InterruptedException e) {
         // one side went away; the other is closed below
