@@ -485,7 +485,8 @@ public final class SyncListBenchmark {
    * with {@code -Xlog:gc,gc+heap+exit} to a file. Peak heap is the largest heap occupancy the
    * JVM logged: the "before" figure of every collection pause (the heap is at its fullest
    * just before a collection) and the occupancy at exit; garbage included, so it is an upper
-   * bound of what was live, and the heap never held more than this at any instant.
+   * bound of what was live, and the heap never held more than this at any instant. "Max after
+   * GC" is the largest occupancy right after a young or full collection (close to the live set).
    */
   static final class Reviewer {
     final Path jar;
@@ -532,7 +533,10 @@ public final class SyncListBenchmark {
         java.util.regex.Matcher m = pause.matcher(l);
         if (m.find()) {
           peak = Math.max(peak, mib(m.group(1), m.group(2)));
-          after = Math.max(after, mib(m.group(3), m.group(4)));
+          if (l.contains("Pause Young") || l.contains("Pause Full")) {
+            // Remark and Cleanup reclaim no young regions: their "after" is not a live set
+            after = Math.max(after, mib(m.group(3), m.group(4)));
+          }
         }
         m = exitHeap.matcher(l);
         if (m.find()) {
@@ -641,8 +645,9 @@ public final class SyncListBenchmark {
       diffs.computeIfAbsent("list", x -> new ArrayList<>()).add(list.wallS() - k1.wallS());
       diffs.computeIfAbsent("overdue", x -> new ArrayList<>()).add(overdue.wallS() - k2.wallS());
       diffs.computeIfAbsent("show", x -> new ArrayList<>()).add(show.wallS() - k3.wallS());
-      System.out.printf("  minus the keys public just before: list %+.2f s, overdue %+.2f s, show %+.2f s%n",
-          list.wallS() - k1.wallS(), overdue.wallS() - k2.wallS(), show.wallS() - k3.wallS());
+      System.out.printf("  minus the keys public just before: list %+.2f s, overdue %+.2f s, show %+.2f s"
+          + " (CPU time: %+.2f, %+.2f, %+.2f s)%n", list.wallS() - k1.wallS(), overdue.wallS() - k2.wallS(),
+          show.wallS() - k3.wallS(), list.cpuS() - k1.cpuS(), overdue.cpuS() - k2.cpuS(), show.cpuS() - k3.cpuS());
       Run news = rv.run("list --status new", with(new String[] {"list", "--status", "new"}, auth));
       if (news.ok() && !news.output().contains(n + " report(s)")) {
         throw new IllegalStateException("list --status new did not show all (new) reports");
