@@ -73,8 +73,10 @@ public final class ListCommand implements Callable<Integer> {
       identity.destroy();
     }
     PrintWriter out = spec.commandLine().getOut();
-    String format = "%-12s  %-10s  %-24s  %-5s  %-20s  %5s  %3s  %-13s  %-12s%s%n";
-    out.printf(format, "ID", "RECEIVED", "CATEGORY", "STATE", "AGENCY", "FILES", "F/U", "STATUS", "ASSIGNEE", "");
+    // Rows are padded by hand and written in blocks: printf parsed its format and flushed the
+    // autoflushing writer on every row, a third of list's time at 100,000 reports.
+    StringBuilder rows = new StringBuilder(1 << 16);
+    row(rows, "ID", "RECEIVED", "CATEGORY", "STATE", "AGENCY", "FILES", "F/U", "STATUS", "ASSIGNEE", "");
     int shown = 0;
     int malformed = 0;
     int hiddenSpam = 0;
@@ -97,16 +99,21 @@ public final class ListCommand implements Callable<Integer> {
       String who = st.assignee() == null ? "-" : Text.cell(st.assignee(), 12);
       if (e.kind() == ReportIndex.Kind.MALFORMED) {
         malformed++;
-        out.printf("%-12s  %-10s  %-53s  %-13s  %-12s%s  %s%n", e.id().substring(0, 12), e.receivedDay(),
-            "NOT A VALID REPORT (" + e.size() + " bytes)", status, who, late ? "  OVERDUE" : "",
-            Text.cell(e.problem(), 100));
+        malformedRow(rows, e.id().substring(0, 12), e.receivedDay(), "NOT A VALID REPORT (" + e.size() + " bytes)",
+            status, who, late ? "  OVERDUE" : "", Text.cell(e.problem(), 100));
       } else {
-        out.printf(format, e.id().substring(0, 12), e.receivedDay(), Text.cell(String.join(",", e.what()), 24),
+        row(rows, e.id().substring(0, 12), e.receivedDay(), Text.cell(String.join(",", e.what()), 24),
             Text.cell(e.state() == null ? "" : e.state(), 5), Text.cell(String.join(",", e.who()), 20),
-            e.files().size(), followUps.getOrDefault(e.id(), 0), status, who, late ? "  OVERDUE" : "");
+            String.valueOf(e.files().size()), String.valueOf(followUps.getOrDefault(e.id(), 0)), status, who,
+            late ? "  OVERDUE" : "");
       }
       shown++;
+      if (rows.length() >= 1 << 16) {
+        out.write(rows.toString());
+        rows.setLength(0);
+      }
     }
+    out.write(rows.toString());
     long unreadable = index.count(ReportIndex.Kind.UNREADABLE);
     long invalid = index.count(ReportIndex.Kind.INVALID);
     out.println(shown + " report(s)"
@@ -117,5 +124,44 @@ public final class ListCommand implements Callable<Integer> {
         + (invalid > 0 ? "; " + invalid + " cached entry(ies) are invalid and were left out"
             + " (delete them and run sync to fetch them again)" : ""));
     return ExitCodes.OK;
+  }
+
+  /** One row, as {@code "%-12s  %-10s  %-24s  %-5s  %-20s  %5s  %3s  %-13s  %-12s%s%n"} formats it. */
+  static void row(StringBuilder b, String id, String received, String category, String state, String agency,
+      String files, String followUps, String status, String assignee, String late) {
+    left(b, id, 12).append("  ");
+    left(b, received, 10).append("  ");
+    left(b, category, 24).append("  ");
+    left(b, state, 5).append("  ");
+    left(b, agency, 20).append("  ");
+    right(b, files, 5).append("  ");
+    right(b, followUps, 3).append("  ");
+    left(b, status, 13).append("  ");
+    left(b, assignee, 12).append(late).append(System.lineSeparator());
+  }
+
+  /** A not-valid row, as {@code "%-12s  %-10s  %-53s  %-13s  %-12s%s  %s%n"} formats it. */
+  static void malformedRow(StringBuilder b, String id, String received, String what, String status, String assignee,
+      String late, String problem) {
+    left(b, id, 12).append("  ");
+    left(b, received, 10).append("  ");
+    left(b, what, 53).append("  ");
+    left(b, status, 13).append("  ");
+    left(b, assignee, 12).append(late).append("  ").append(problem).append(System.lineSeparator());
+  }
+
+  private static StringBuilder left(StringBuilder b, String s, int width) {
+    b.append(s);
+    for (int i = s.length(); i < width; i++) {
+      b.append(' ');
+    }
+    return b;
+  }
+
+  private static StringBuilder right(StringBuilder b, String s, int width) {
+    for (int i = s.length(); i < width; i++) {
+      b.append(' ');
+    }
+    return b.append(s);
   }
 }
