@@ -61,6 +61,7 @@ function deriveOffThread(secret, params, salt, onProgress) {
   try {
     w = new Worker(WORKER_SCRIPT);
   } catch {
+    document.documentElement.dataset.testigoArgon2 = 'page';
     return deriveKeys(secret, params, salt, onProgress);
   }
   return new Promise((resolve, reject) => {
@@ -69,6 +70,7 @@ function deriveOffThread(secret, params, salt, onProgress) {
       if (m.progress != null) onProgress(m.progress);
       else if (m.keys) {
         w.terminate();
+        document.documentElement.dataset.testigoArgon2 = 'worker';
         resolve(m.keys);
       } else {
         w.terminate();
@@ -78,6 +80,7 @@ function deriveOffThread(secret, params, salt, onProgress) {
     w.onerror = (e) => {
       e.preventDefault();
       w.terminate();
+      document.documentElement.dataset.testigoArgon2 = 'page';
       deriveKeys(secret, params, salt, onProgress).then(resolve, reject);
     };
     w.postMessage({ derive: { secret, params, salt } });

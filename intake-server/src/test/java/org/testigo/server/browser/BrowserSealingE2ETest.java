@@ -80,6 +80,7 @@ class BrowserSealingE2ETest {
       IntakeApplication.class, Path.of("config-demo.yml").toAbsolutePath().toString(),
       ConfigOverride.config("dataDirectory", DATA.toString()),
       ConfigOverride.config("server.applicationConnectors[0].port", "0"),
+      ConfigOverride.config("server.applicationConnectors[1].port", "0"),
       ConfigOverride.config("server.adminConnectors[0].port", "0"),
       ConfigOverride.config("receipts.memoryKiB", "1024"),
       ConfigOverride.config("receipts.iterations", "1"),
@@ -213,7 +214,7 @@ class BrowserSealingE2ETest {
     d.findElement(By.cssSelector("input[name=what][value=extortion]")).click();
     d.findElement(By.cssSelector("input[name=who][value=inm]")).click();
     d.findElement(By.name("narrative")).sendKeys(narrative);
-    WebElement input = d.findElement(By.cssSelector("input[type=file]"));
+    WebElement input = d.findElement(By.cssSelector("input[type=file]:not(#voice)"));
     input.sendKeys(String.join("\n", Stream.of(files).map(Path::toString).toList()));
   }
 
