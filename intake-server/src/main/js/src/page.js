@@ -217,6 +217,9 @@ export function enhance(form) {
       keys = rs;
       keyLine.textContent = t('js.verified', shortForm(pinned));
       keyLine.className = 'small verified';
+      const stated = document.getElementById('stated-fingerprint');
+      if (stated) stated.remove(); // the verified line says the same digits
+
       button.disabled = false;
       form.dataset.testigoReady = 'true';
     } catch {

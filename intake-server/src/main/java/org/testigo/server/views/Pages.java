@@ -115,6 +115,9 @@ public final class Pages {
     String lang = m.language().code();
     Html h = open(m, m.get("form.title"), "/report");
     h.el("h1", m.get("form.title")).el("p", m.get("form.intro"))
+        .tag("<p class=\"small\" id=\"stated-fingerprint\">").text(m.get("home.fingerprint"))
+        .tag(" <strong class=\"fingerprint\">")
+        .text(org.testigo.crypto.Fingerprint.fromHex(sealing.rootFingerprintHex()).shortForm()).tag("</strong></p>")
         .tag("<form method=\"post\" enctype=\"multipart/form-data\" accept-charset=\"UTF-8\"")
         .attr("action", "/report?lang=" + lang)
         .attr("data-testigo-seal", "report").attr("data-lang", lang)

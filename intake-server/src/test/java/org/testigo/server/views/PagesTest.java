@@ -22,6 +22,15 @@ class PagesTest {
   }
 
   @Test
+  void reportForm_showsTheSameShortFormWithoutJavaScript() {
+    String hex = "ab".repeat(32);
+    String page = Pages.reportForm(Messages.of(Language.FR),
+        new BrowserSealing(hex, 1024, 1, 1, 1_000_000, 4));
+    assertThat(page).contains("<strong class=\"fingerprint\">"
+        + org.testigo.crypto.Fingerprint.fromHex(hex).shortForm() + "</strong>");
+  }
+
+  @Test
   void reportForm_offersEveryQuestionGroupAsAudioThatLoadsNothingUntilPlayed() {
     for (Language l : Language.values()) {
       String page = Pages.reportForm(Messages.of(l), SEALING);
