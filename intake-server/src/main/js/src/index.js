@@ -8,11 +8,13 @@ import * as receipt from './receipt.js';
 import * as strip from './strip.js';
 import { buildQuestionnaire } from './questionnaire.js';
 import { createUploader } from './upload.js';
-import { enhance } from './page.js';
+import { enhance, workerMain } from './page.js';
 
 globalThis.Testigo = Object.freeze({ bytes, envelope, manifest, payload, receipt, strip, buildQuestionnaire, createUploader });
 
-if (typeof document !== 'undefined') {
+if (typeof document === 'undefined' && typeof WorkerGlobalScope !== 'undefined' && globalThis instanceof WorkerGlobalScope) {
+  workerMain(globalThis);
+} else if (typeof document !== 'undefined') {
   const start = () => {
     const form = document.querySelector('form[data-testigo-seal]');
     if (form && globalThis.crypto && globalThis.crypto.subtle) enhance(form);

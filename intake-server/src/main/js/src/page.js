@@ -11,6 +11,7 @@ import { buildQuestionnaire } from './questionnaire.js';
 import { createUploader, UploadExpiredError, UploadGaveUpError } from './upload.js';
 
 const PIECE = 1024 * 1024;
+const WORKER_SCRIPT = '/assets/testigo.js';
 const SLICE = 65536;
 
 function el(tag, cls, text) {
@@ -48,6 +49,139 @@ async function scanFile(file) {
     throw e;
   }
   return { kind, removed: [...stripper.removed] };
+}
+
+/**
+ * Argon2id of the receipt in a Web Worker running this same bundle (same origin, CSP worker-src
+ * 'self'), so that the page stays responsive on a slow phone without JIT; on the main thread when
+ * a worker cannot start. Resolves to the keys of deriveKeys.
+ */
+function deriveOffThread(secret, params, salt, onProgress) {
+  let w;
+  try {
+    w = new Worker(WORKER_SCRIPT);
+  } catch {
+    document.documentElement.dataset.testigoArgon2 = 'page';
+    return deriveKeys(secret, params, salt, onProgress);
+  }
+  return new Promise((resolve, reject) => {
+    w.onmessage = (e) => {
+      const m = e.data || {};
+      if (m.progress != null) onProgress(m.progress);
+      else if (m.keys) {
+        w.terminate();
+        document.documentElement.dataset.testigoArgon2 = 'worker';
+        resolve(m.keys);
+      } else {
+        w.terminate();
+        reject(new Error('derivation'));
+      }
+    };
+    w.onerror = (e) => {
+      e.preventDefault();
+      w.terminate();
+      document.documentElement.dataset.testigoArgon2 = 'page';
+      deriveKeys(secret, params, salt, onProgress).then(resolve, reject);
+    };
+    w.postMessage({ derive: { secret, params, salt } });
+  });
+}
+
+/** The worker's side of deriveOffThread (index.js starts it when there is no document). */
+export function workerMain(scope) {
+  scope.onmessage = async (e) => {
+    const d = e.data && e.data.derive;
+    if (!d) return;
+    try {
+      let last = -1;
+      const keys = await deriveKeys(d.secret, d.params, d.salt, (p) => {
+        const r = Math.round(p * 100);
+        if (r !== last) {
+          last = r;
+          scope.postMessage({ progress: p });
+        }
+      });
+      d.secret.fill(0);
+      scope.postMessage({ keys }, [keys.lookup.buffer, keys.seed.buffer]);
+    } catch {
+      scope.postMessage({ failed: true });
+    }
+  };
+}
+
+/** A voice recorder (MediaRecorder) in the voice fieldset; recordings are attached like files. */
+function voiceRecorder(form, t, onChange) {
+  const box = form.querySelector('fieldset.voice');
+  const recorded = [];
+  if (!box || !globalThis.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+    return recorded;
+  }
+  const button = el('button', 'secondary voice-record', t('js.voice.record'));
+  button.type = 'button';
+  button.setAttribute('aria-pressed', 'false');
+  const state = el('p', 'small voice-state');
+  state.setAttribute('aria-live', 'polite');
+  const list = el('div', 'voice-list');
+  box.append(button, state, list);
+  let rec = null;
+  let started = 0;
+  let tick = null;
+  const show = () => {
+    list.replaceChildren(...recorded.map((f, i) => {
+      const row = el('p', 'small', t('js.voice.recorded', f.seconds) + ' ');
+      const del = el('button', 'secondary', t('js.voice.discard'));
+      del.type = 'button';
+      del.addEventListener('click', () => {
+        recorded.splice(i, 1);
+        show();
+        onChange();
+      });
+      row.append(del);
+      return row;
+    }));
+  };
+  button.addEventListener('click', async () => {
+    if (rec) {
+      rec.stop();
+      return;
+    }
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    } catch {
+      state.textContent = t('js.voice.unavailable');
+      return;
+    }
+    const chunks = [];
+    rec = new MediaRecorder(stream);
+    rec.ondataavailable = (e) => {
+      if (e.data && e.data.size > 0) chunks.push(e.data);
+    };
+    rec.onstop = () => {
+      clearInterval(tick);
+      for (const track of stream.getTracks()) track.stop();
+      const type = (rec.mimeType || 'audio/webm').split(';')[0];
+      const ext = type === 'audio/ogg' ? 'ogg' : type === 'audio/mp4' ? 'm4a' : 'webm';
+      const file = new File(chunks, `voz-${recorded.length + 1}.${ext}`, { type });
+      file.seconds = Math.max(1, Math.round((Date.now() - started) / 1000));
+      recorded.push(file);
+      rec = null;
+      button.textContent = t('js.voice.record');
+      button.setAttribute('aria-pressed', 'false');
+      state.textContent = '';
+      show();
+      onChange();
+    };
+    started = Date.now();
+    rec.start(1000);
+    button.textContent = t('js.voice.stop');
+    button.setAttribute('aria-pressed', 'true');
+    state.textContent = t('js.voice.recording', 0);
+    tick = setInterval(() => {
+      state.textContent = t('js.voice.recording', Math.round((Date.now() - started) / 1000));
+    }, 5000);
+  });
+  return recorded;
 }
 
 export function enhance(form) {
@@ -99,6 +233,9 @@ export function enhance(form) {
       keys = rs;
       keyLine.textContent = t('js.verified', shortForm(pinned));
       keyLine.className = 'small verified';
+      const stated = document.getElementById('stated-fingerprint');
+      if (stated) stated.remove(); // the verified line says the same digits
+
       button.disabled = false;
       form.dataset.testigoReady = 'true';
     } catch {
@@ -108,12 +245,13 @@ export function enhance(form) {
     }
   })();
 
-  const fileInput = form.querySelector('input[type=file]');
+  const fileInputs = Array.from(form.querySelectorAll('input[type=file]'));
+  let recorded = [];
+  const chosenFiles = () => fileInputs.flatMap((i) => Array.from(i.files)).filter((f) => f.name !== '').concat(recorded);
   let scans = Promise.resolve([]);
-  if (fileInput) {
-    fileInput.addEventListener('change', () => {
-      fileInfo.replaceChildren();
-      scans = Promise.all(Array.from(fileInput.files).map(async (f) => {
+  const rescan = () => {
+    fileInfo.replaceChildren();
+    scans = Promise.all(chosenFiles().map(async (f) => {
         const s = await scanFile(f);
         const line = el('p', 'small');
         if (s.malformed) line.textContent = t('js.malformed', cleanFileName(f.name));
@@ -123,8 +261,9 @@ export function enhance(form) {
         fileInfo.append(line);
         return s;
       }));
-    });
-  }
+  };
+  for (const i of fileInputs) i.addEventListener('change', rescan);
+  recorded = voiceRecorder(form, t, rescan);
 
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -151,7 +290,7 @@ export function enhance(form) {
       if (confirms.length) confirms[0].focus();
       return;
     }
-    const files = fileInput ? Array.from(fileInput.files).filter((f) => f.name !== '') : [];
+    const files = chosenFiles();
     const scanned = await scans;
     if (files.length > maxFiles) return void (status.textContent = t('js.too_many'));
     if (scanned.some((s) => s.malformed)) return void (status.textContent = t('js.malformed_block'));
@@ -162,6 +301,7 @@ export function enhance(form) {
     status.className = 'js-status';
     bar.hidden = false;
     let derived = 0;
+    let deriving = false;
     let sent = 0;
     const progress = () => {
       bar.value = Math.min(990, Math.round(200 * derived + 790 * Math.min(1, sent / (estimate * 1.13 + 4096))));
@@ -191,7 +331,9 @@ export function enhance(form) {
     const uploader = createUploader({ onRetry });
     try {
       say(t('js.sealing'));
-      const keysPromise = deriveKeys(secret, params, pinned, (p) => {
+      const keysPromise = deriveOffThread(secret, params, pinned, (p) => {
+        const step = Math.floor(p * 10);
+        if (deriving && step !== Math.floor(derived * 10)) say(t('js.working', step * 10));
         derived = p;
         progress();
       });
@@ -233,6 +375,7 @@ export function enhance(form) {
       await take(await sealer.finish());
       await flush(true);
       say(t('js.deriving'));
+      deriving = true;
       const k = await keysPromise;
       const reg = await fetch('/api/v1/mailboxes', {
         method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -244,7 +387,7 @@ export function enhance(form) {
       k.lookup.fill(0);
       k.seed.fill(0);
       bar.value = 1000;
-      showReceipt(t, words, lang);
+      showReceipt(t, words, lang, scanned.some((s) => s.removed.length > 0));
       secret.fill(0);
     } catch (e) {
       quiet();
@@ -259,7 +402,7 @@ export function enhance(form) {
   });
 }
 
-function showReceipt(t, words, lang) {
+function showReceipt(t, words, lang, metadataRemoved) {
   const main = document.querySelector('main');
   const h1 = el('h1', null, t('receipt.title'));
   const link = el('a', null, t('status.title'));
@@ -267,6 +410,7 @@ function showReceipt(t, words, lang) {
   const p = el('p', null, t('receipt.status') + ' ');
   p.append(link);
   main.replaceChildren(h1, el('p', null, t('receipt.intro')), el('p', 'receipt', words), el('p', 'warning', t('receipt.advice')), p);
+  if (metadataRemoved) main.querySelector('p.receipt').after(el('p', 'small', t('receipt.metadata_removed')));
   document.title = t('receipt.title');
   h1.tabIndex = -1;
   h1.focus();

@@ -19,8 +19,10 @@ public final class ServerCommand {
 
   @Command(name = "add", mixinStandardHelpOptions = true,
       description = "Register a server by its reviewer API URL and the organisation's root key"
-          + " fingerprint (64 hex characters, as published out of band). Everything later"
-          + " downloaded is verified from this fingerprint.")
+          + " fingerprint: the full 64 hex characters (from the key ceremony, or the demo's"
+          + " root-fingerprint file), which pins everything later downloaded. It then prints the"
+          + " fingerprint's short form, five groups of five digits: the one form people compare by"
+          + " eye, as on the posters, the home page and the report page.")
   static final class Add implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--home", paramLabel = "DIR",
@@ -30,7 +32,7 @@ public final class ServerCommand {
         + " http://xyz.onion or http://127.0.0.1:8082")
     String url;
     @Option(names = "--root", required = true, paramLabel = "FINGERPRINT",
-        description = "Root key fingerprint, 64 hex characters.")
+        description = "Root key fingerprint, the full 64 hex characters (not the five-group short form).")
     String root;
     @Option(names = "--name", defaultValue = "default", description = "Name (default: ${DEFAULT-VALUE}).")
     String name;
@@ -56,7 +58,8 @@ public final class ServerCommand {
       h.home = home;
       new ServerRegistry(h.home()).put(new ServerRegistry.Server(name, u, fp));
       spec.commandLine().getOut().println("Registered server '" + name + "' at " + u);
-      spec.commandLine().getOut().println("Pinned root fingerprint: " + fp.shortForm());
+      spec.commandLine().getOut().println("Pinned root fingerprint; compare it with the posters and the home page: "
+          + fp.shortForm());
       spec.commandLine().getOut().println("Next: testigo-reviewer sync" + ("default".equals(name) ? "" : " --server " + name));
       return ExitCodes.OK;
     }

@@ -8,9 +8,13 @@ import org.eclipse.jetty.http.HttpFields;
  * a servlet error, or Jetty's own parser refusing a malformed request.
  */
 public final class SecurityHeaders {
-  /** Scripts only from this origin (the SRI-pinned bundle); fetch only to this origin. */
-  public static final String CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; "
-      + "style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+  /**
+   * Scripts only from this origin (the SRI-pinned bundle, and its Web Worker, same file); fetch
+   * only to this origin; audio (the spoken questions) only from this origin.
+   */
+  public static final String CSP = "default-src 'none'; script-src 'self'; worker-src 'self'; connect-src 'self'; "
+      + "style-src 'self'; img-src 'self'; media-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+      + "base-uri 'none'";
 
   /** Name to value, in the order they are set. */
   public static final Map<String, String> ALL = orderedHeaders();
@@ -26,7 +30,8 @@ public final class SecurityHeaders {
     m.put("X-Frame-Options", "DENY");
     m.put("Cross-Origin-Opener-Policy", "same-origin");
     m.put("Cross-Origin-Resource-Policy", "same-origin");
-    m.put("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    // The report page may record the source's voice (MediaRecorder), from this origin only.
+    m.put("Permissions-Policy", "camera=(), microphone=(self), geolocation=()");
     return java.util.Collections.unmodifiableMap(m);
   }
 

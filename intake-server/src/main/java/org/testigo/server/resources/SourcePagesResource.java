@@ -53,7 +53,7 @@ public final class SourcePagesResource {
 
   @GET
   public String home(@Context UriInfo uri, @Context HttpHeaders headers) {
-    return Pages.home(messages(uri, headers), keys.rootFingerprint().hex());
+    return Pages.home(messages(uri, headers), keys.rootFingerprint().shortForm(), keys.rootFingerprint().hex());
   }
 
   @GET

@@ -36,12 +36,26 @@ public enum Language {
     return null;
   }
 
+  /**
+   * What Tor Browser sends whatever its user reads when it asks for English pages (its default,
+   * "spoof English"): it says nothing about the person, so it must not outrank Spanish.
+   */
+  private static boolean isTorBrowserDefault(String acceptLanguage) {
+    String a = acceptLanguage.replace(" ", "").toLowerCase(Locale.ROOT);
+    return a.equals("en-us,en;q=0.5") || a.equals("en-us,en") || a.equals("en-us") || a.equals("en");
+  }
+
+  /**
+   * {@code ?lang=} wins (every link and form of the pages carries the choice, so it is
+   * remembered without a cookie); then Accept-Language, unless it is Tor Browser's default
+   * English; then Spanish.
+   */
   public static Language choose(String queryLang, String acceptLanguage) {
     Language explicit = fromCode(queryLang);
     if (explicit != null) {
       return explicit;
     }
-    if (acceptLanguage != null && acceptLanguage.length() < 1000) {
+    if (acceptLanguage != null && acceptLanguage.length() < 1000 && !isTorBrowserDefault(acceptLanguage)) {
       try {
         for (Locale.LanguageRange range : Locale.LanguageRange.parse(acceptLanguage)) {
           String tag = range.getRange();

@@ -47,7 +47,12 @@ public final class Pages {
     return h.tag("</main></body></html>").toString();
   }
 
-  public static String home(Messages m, String rootFingerprint) {
+  /**
+   * The home page. The organisation's root key fingerprint is shown in its one human form,
+   * {@code Fingerprint.shortForm()} (five groups of five digits, as on the posters, the report
+   * page and {@code testigo-reviewer}); the full hex is in a details element for experts.
+   */
+  public static String home(Messages m, String rootShortForm, String rootFingerprintHex) {
     String q = "?lang=" + m.language().code();
     Html h = open(m, m.get("home.title"), "/");
     h.el("h1", m.get("home.title")).el("p", m.get("home.intro")).el("p", m.get("home.private"))
@@ -55,8 +60,10 @@ public final class Pages {
         .tag("<p class=\"actions\"><a class=\"button\"").attr("href", "/report" + q).tag(">")
         .text(m.get("home.report")).tag("</a> <a class=\"button secondary\"").attr("href", "/status" + q)
         .tag(">").text(m.get("home.status")).tag("</a></p>")
-        .tag("<p class=\"small\">").text(m.get("home.fingerprint")).tag("<br><code>").text(rootFingerprint)
-        .tag("</code></p>");
+        .tag("<p class=\"small\">").text(m.get("home.fingerprint")).tag("<br><strong class=\"fingerprint\">")
+        .text(rootShortForm).tag("</strong></p><details class=\"small\"><summary>")
+        .text(m.get("home.fingerprint_full")).tag("</summary><code>").text(rootFingerprintHex)
+        .tag("</code></details>");
     return close(h);
   }
 
@@ -198,6 +205,19 @@ public final class Pages {
     h.tag("</fieldset>");
   }
 
+  /**
+   * The question group {@code clip} read aloud: plain {@code <audio controls preload="none">}
+   * elements (no script, nothing fetched until played), one per {@link AudioCatalog} track.
+   */
+  private static void listen(Html h, Messages m, String clip) {
+    for (AudioCatalog.Track t : AudioCatalog.fromClassPath().tracks(m.language(), clip)) {
+      String label = m.get("audio.listen") + (t.code().equals(m.language().code()) ? "" : " (" + t.name() + ")");
+      h.tag("<p class=\"listen\"><span").attr("lang", t.code()).tag(">🔊 ").text(label).tag("</span> <audio controls")
+          .tag(" preload=\"none\"").attr("src", "/assets/audio/" + t.code() + "/" + clip + ".ogg")
+          .attr("aria-label", label).tag("></audio></p>");
+    }
+  }
+
   /** Messages the report page script needs, rendered into a hidden element (no inline script). */
   static final List<String> SCRIPT_MESSAGES = List.of("js.encrypted_here", "js.verifying", "js.verified",
       "js.verify_failed", "js.sealing", "js.uploading", "js.retry_in", "js.trying_again", "js.deriving",
@@ -206,7 +226,8 @@ public final class Pages {
       "js.meta.camera", "js.meta.date", "js.meta.author",
       "js.meta.software", "js.meta.thumbnail", "js.meta.xmp", "js.meta.iptc", "js.meta.icc", "js.meta.comment",
       "js.meta.text", "js.meta.exif", "js.meta.trailer", "js.meta.other", "receipt.title", "receipt.intro",
-      "receipt.advice", "receipt.status", "status.title");
+      "receipt.advice", "receipt.status", "status.title", "receipt.metadata_removed", "js.voice.record", "js.voice.stop",
+      "js.voice.recording", "js.voice.recorded", "js.voice.discard", "js.voice.unavailable", "js.working");
 
   /**
    * The report form, with its receipt shown first ({@code receipt}); {@code refused} (or null)
@@ -226,6 +247,9 @@ public final class Pages {
       h.tag("</ul><p>").text(m.get("error.files_again")).tag("</p></div>");
     }
     h.el("p", m.get("form.intro"))
+        .tag("<p class=\"small\" id=\"stated-fingerprint\">").text(m.get("home.fingerprint"))
+        .tag(" <strong class=\"fingerprint\">")
+        .text(org.testigo.crypto.Fingerprint.fromHex(sealing.rootFingerprintHex()).shortForm()).tag("</strong></p>")
         .tag("<form method=\"post\" enctype=\"multipart/form-data\" accept-charset=\"UTF-8\"")
         .attr("action", "/report?lang=" + lang)
         .attr("data-testigo-seal", "report").attr("data-lang", lang)
@@ -239,9 +263,11 @@ public final class Pages {
         .tag("><input type=\"hidden\" name=\"lang\"").attr("value", lang).tag(">");
     receiptFirst(h, m, receipt);
     h.tag("<fieldset><legend>").text(m.get("q.what")).tag("</legend>");
+    listen(h, m, "what");
     checkboxes(h, m, f, "what", "what.", Choices.WHAT);
     input(h, m, f, "what_other", "text", 200);
     h.tag("</fieldset><fieldset><legend>").text(m.get("q.who")).tag("</legend>");
+    listen(h, m, "who");
     checkboxes(h, m, f, "who", "who.", Choices.WHO);
     input(h, m, f, "who_other", "text", 200);
     h.el("p class=\"sub\"", m.get("q.identifying"));
@@ -250,39 +276,51 @@ public final class Pages {
     input(h, m, f, "plates", "text", 200);
     input(h, m, f, "unit", "text", 200);
     h.tag("</fieldset><fieldset><legend>").text(m.get("q.where")).tag("</legend>");
+    listen(h, m, "where");
     select(h, m, f, "state", "state.none", "state.", Choices.STATES);
     input(h, m, f, "place", "text", 200);
     select(h, m, f, "place_kind", "place.none", "place.", Choices.PLACE_KIND);
     h.tag("</fieldset><fieldset><legend>").text(m.get("q.when")).tag("</legend>");
+    listen(h, m, "when");
     input(h, m, f, "date", "date", 10);
     input(h, m, f, "when_approx", "text", 200);
     h.tag("</fieldset><fieldset><legend>").text(m.get("q.victims")).tag("</legend>");
+    listen(h, m, "victims");
     h.tag("<label for=\"victims\">").text(m.get("q.victims")).tag("</label>");
     f.error(h, "victims");
     h.tag("<input id=\"victims\" name=\"victims\" type=\"number\" min=\"0\" max=\"9999\"");
     number(h, f, "victims");
-    h.el("p class=\"sub\"", m.get("q.minors"));
+    h.tag("<fieldset class=\"inner\"><legend>").text(m.get("q.minors")).tag("</legend>");
     f.error(h, "minors");
     for (String v : Choices.MINORS) {
       h.tag("<label class=\"choice\"><input type=\"radio\" name=\"minors\"").attr("value", v)
           .tag(f.has("minors", v) ? " checked> " : "> ").text(m.get("minors." + v)).tag("</label>");
     }
+    h.tag("</fieldset>");
     h.tag("<label for=\"minors_count\">").text(m.get("q.minors_count")).tag("</label>");
     f.error(h, "minors_count");
     h.tag("<input id=\"minors_count\" name=\"minors_count\" type=\"number\" min=\"0\" max=\"9999\"");
     number(h, f, "minors_count");
     h.tag("</fieldset><fieldset><legend>").text(m.get("q.narrative")).tag("</legend>");
+    listen(h, m, "narrative");
     f.error(h, "narrative");
     h.tag("<textarea name=\"narrative\" rows=\"8\" maxlength=\"20000\"").attr("aria-label", m.get("q.narrative"));
     f.describedBy(h, "narrative");
     h.tag(">").text(f.value("narrative")).tag("</textarea></fieldset>");
     h.tag("<fieldset><legend>").text(m.get("q.wants")).tag("</legend>");
+    listen(h, m, "wants");
     checkboxes(h, m, f, "wants", "wants.", Choices.WANTS);
     h.tag("</fieldset>");
-    // Before the files: the server reads text fields only up to the first file part.
+    // Before any file input: the server reads text fields only up to the first file part.
     confirmation(h, m, f, receipt);
-    h.tag("<fieldset><legend>").text(m.get("q.files")).tag("</legend>")
-        .el("p class=\"small\"", m.get("q.files_hint"));
+    h.tag("<fieldset class=\"voice\"><legend>").text(m.get("voice.legend")).tag("</legend>");
+    listen(h, m, "voice");
+    h.el("p class=\"small\"", m.get("voice.hint"))
+        .tag("<label for=\"voice\">").text(m.get("voice.file")).tag("</label>")
+        .tag("<input id=\"voice\" type=\"file\" name=\"files\" accept=\"audio/*\" capture></fieldset>");
+    h.tag("<fieldset><legend>").text(m.get("q.files")).tag("</legend>");
+    listen(h, m, "files");
+    h.el("p class=\"small\"", m.get("q.files_hint"));
     if (f.answers() != null) {
       h.el("p class=\"warning\"", m.get("error.files_again"));
     }
@@ -393,7 +431,8 @@ public final class Pages {
         h.el("p", m.get("proof.pending"));
       } else {
         String base = "/proof-of-filing/" + f.leafIndex() + "/" + f.treeSize() + "/";
-        h.tag("<pre class=\"proof\">").text(f.armored()).tag("</pre>")
+        h.tag("<pre class=\"proof\" tabindex=\"0\" role=\"region\"").attr("aria-label", m.get("proof.label"))
+            .tag(">").text(f.armored()).tag("</pre>")
             .tag("<p><a").attr("href", base + "proof.txt").attr("download", "testigo-proof-of-filing-"
                 + f.leafIndex() + ".txt").tag(">").text(m.get("proof.download")).tag("</a></p>")
             .tag("<p><img class=\"qr\"").attr("src", base + "qr.svg").attr("alt", m.get("proof.qr"))

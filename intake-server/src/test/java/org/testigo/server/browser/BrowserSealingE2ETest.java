@@ -214,7 +214,7 @@ class BrowserSealingE2ETest {
     d.findElement(By.cssSelector("input[name=what][value=extortion]")).click();
     d.findElement(By.cssSelector("input[name=who][value=inm]")).click();
     d.findElement(By.name("narrative")).sendKeys(narrative);
-    WebElement input = d.findElement(By.cssSelector("input[type=file]"));
+    WebElement input = d.findElement(By.cssSelector("input[type=file]:not(#voice)"));
     if (files.length > 0) {
       input.sendKeys(String.join("\n", Stream.of(files).map(Path::toString).toList()));
     }

@@ -38,6 +38,10 @@ class MessagesTest {
     assertThat(Language.choose("xx", "de, en;q=0.5")).isEqualTo(Language.EN);
     assertThat(Language.choose(null, ";;;garbage")).isEqualTo(Language.ES);
     assertThat(Language.choose(null, null)).isEqualTo(Language.ES);
+    assertThat(Language.choose(null, "en-US,en;q=0.5")).as("Tor Browser's default").isEqualTo(Language.ES);
+    assertThat(Language.choose(null, "en-US, en")).isEqualTo(Language.ES);
+    assertThat(Language.choose("en", "en-US,en;q=0.5")).isEqualTo(Language.EN);
+    assertThat(Language.choose(null, "en-GB,en;q=0.9")).isEqualTo(Language.EN);
   }
 
   @Test

@@ -1,0 +1,89 @@
+package org.testigo.server.views;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.testigo.server.log.FilingProofs;
+
+/** The source pages' markup for issue 23: one fingerprint form, audio, voice, accessibility. */
+class PagesTest {
+  static final BrowserSealing SEALING = new BrowserSealing("00".repeat(32), 1024, 1, 1, 1_000_000, 4);
+  static final List<String> CLIPS = List.of("what", "who", "where", "when", "victims", "narrative", "voice", "wants", "files");
+
+  /** The report form as the server renders it first: with a receipt to confirm, no errors. */
+  static String form(Messages m, BrowserSealing sealing) {
+    return Pages.reportForm(m, sealing, new org.testigo.server.core.report.FormReceipt(
+        "uno dos tres cuatro cinco seis siete ocho", 2, 5), null);
+  }
+
+  @Test
+  void home_showsTheShortFormAsTheFingerprintAndTheHexOnlyInDetails() {
+    String page = Pages.home(Messages.of(Language.ES), "04213 99120 55871 00342 71234", "ab".repeat(32));
+    assertThat(page).contains("<strong class=\"fingerprint\">04213 99120 55871 00342 71234</strong>")
+        .contains("<details class=\"small\"><summary>Huella completa");
+    assertThat(page.indexOf("ab".repeat(32))).isGreaterThan(page.indexOf("<details"));
+  }
+
+  @Test
+  void reportForm_showsTheSameShortFormWithoutJavaScript() {
+    String hex = "ab".repeat(32);
+    String page = form(Messages.of(Language.FR),
+        new BrowserSealing(hex, 1024, 1, 1, 1_000_000, 4));
+    assertThat(page).contains("<strong class=\"fingerprint\">"
+        + org.testigo.crypto.Fingerprint.fromHex(hex).shortForm() + "</strong>");
+  }
+
+  @Test
+  void reportForm_offersEveryQuestionGroupAsAudioThatLoadsNothingUntilPlayed() {
+    for (Language l : Language.values()) {
+      String page = form(Messages.of(l), SEALING);
+      for (String clip : CLIPS) {
+        assertThat(page).as(l + " " + clip).contains("<audio controls preload=\"none\" src=\"/assets/audio/"
+            + l.code() + "/" + clip + ".ogg\"");
+        assertThat(AudioCatalog.fromClassPath().clip(l.code(), clip)).as(l + " " + clip).isPresent();
+      }
+      Matcher m = Pattern.compile("<audio ").matcher(page);
+      int n = 0;
+      while (m.find()) {
+        n++;
+      }
+      assertThat(n).isEqualTo(CLIPS.size());
+      assertThat(page).doesNotContain("preload=\"auto\"").doesNotContain("autoplay");
+    }
+  }
+
+  @Test
+  void reportForm_letsAPhoneRecordAVoiceWithoutJavaScript() {
+    String page = form(Messages.of(Language.HT), SEALING);
+    assertThat(page).contains("<input id=\"voice\" type=\"file\" name=\"files\" accept=\"audio/*\" capture>")
+        .contains("<label for=\"voice\">Anrejistre oswa chwazi yon odyo</label>");
+  }
+
+  @Test
+  void reportForm_asksAboutMinorsInAFieldsetWithALegend() {
+    String page = form(Messages.of(Language.ES), SEALING);
+    assertThat(page).contains("<fieldset class=\"inner\"><legend>¿Había niñas, niños o adolescentes?</legend>"
+        + "<label class=\"choice\"><input type=\"radio\" name=\"minors\"");
+    assertThat(page).doesNotContain("<p class=\"sub\">¿Había");
+  }
+
+  @Test
+  void statusResult_proofOfFilingIsAKeyboardScrollableLabelledRegion() {
+    String page = Pages.statusResult(Messages.of(Language.EN), "visit", List.of(),
+        List.of(new FilingProofs.Filing(3, 4, "-----BEGIN TESTIGO PROOF-----\nAAAA\n")));
+    assertThat(page).contains("<pre class=\"proof\" tabindex=\"0\" role=\"region\" aria-label=\"Proof of filing (text).");
+    assertThat(page).doesNotContain("next full hour");
+  }
+
+  @Test
+  void audioCatalog_refusesNamesOutsideTheCatalogue() {
+    AudioCatalog c = AudioCatalog.fromClassPath();
+    assertThat(c.languages()).containsExactly("es", "en", "fr", "ht", "pt");
+    assertThat(c.clip("es", "../i18n/messages")).isEmpty();
+    assertThat(c.clip("..", "what")).isEmpty();
+    assertThat(c.tracks(Language.ES, "what")).extracting(AudioCatalog.Track::code).containsExactly("es");
+  }
+}
