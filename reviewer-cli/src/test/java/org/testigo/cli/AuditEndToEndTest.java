@@ -67,7 +67,12 @@ class AuditEndToEndTest {
       ConfigOverride.config("receipts.iterations", "1"),
       ConfigOverride.config("log.treeHeadIntervalSeconds", "3600"),
       // Leaves are sequenced only on demand (signNow, proofs), never in the middle of a tamper step.
-      ConfigOverride.config("log.sequencerIntervalMillis", "3600000"));
+      ConfigOverride.config("log.sequencerIntervalMillis", "3600000"),
+      // One HTTP client, one pooled connection: one "circuit" for every report this class files
+      // (the fair shares are FairShareAppTest's subject, not this one's).
+      ConfigOverride.config("fairness.keyDerivationsPerMinute", "600"),
+      ConfigOverride.config("fairness.mailboxesPerHour", "10000"),
+      ConfigOverride.config("fairness.submissionsPerHour", "100000"));
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static final List<String> RECEIPTS = new ArrayList<>();
   static long clockMillis;

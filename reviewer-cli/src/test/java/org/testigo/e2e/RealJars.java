@@ -102,7 +102,13 @@ final class RealJars {
         "-Ddw.dataDirectory=" + dataDir,
         "-Ddw.server.applicationConnectors[0].port=" + port,
         "-Ddw.server.applicationConnectors[1].port=" + reviewerPort,
-        "-Ddw.server.adminConnectors[0].port=" + admin));
+        "-Ddw.server.adminConnectors[0].port=" + admin,
+        // These tests drive many requests over a few pooled loopback connections, and without a
+        // PROXY line each connection is one "circuit": lift the per-circuit shares, which
+        // FairShareAppTest, AttackBenchmarkTest and TorNetworkIT test (a test's own -D wins).
+        "-Ddw.fairness.keyDerivationsPerMinute=600", "-Ddw.fairness.mailboxesPerHour=10000",
+        "-Ddw.fairness.submissionsPerHour=100000", "-Ddw.fairness.maxSubmissionsInFlight=64",
+        "-Ddw.fairness.maxConcurrentRequests=256", "-Ddw.fairness.maxOpenUploads=64"));
     for (String p : extraProperties) {
       cmd.add("-D" + p);
     }
