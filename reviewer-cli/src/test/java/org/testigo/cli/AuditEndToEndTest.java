@@ -65,6 +65,8 @@ class AuditEndToEndTest {
       ConfigOverride.config("server.adminConnectors[0].port", "0"),
       ConfigOverride.config("receipts.memoryKiB", "256"),
       ConfigOverride.config("receipts.iterations", "1"),
+      // every report and status page of this test shares one keep-alive connection, one "circuit"
+      ConfigOverride.config("fairness.keyDerivationsPerMinute", "600"),
       ConfigOverride.config("log.treeHeadIntervalSeconds", "3600"),
       // Leaves are sequenced only on demand (signNow, proofs), never in the middle of a tamper step.
       ConfigOverride.config("log.sequencerIntervalMillis", "3600000"));
@@ -312,6 +314,20 @@ class AuditEndToEndTest {
       }
     }
     snapshot();
+  }
+
+  @Test
+  @Order(2)
+  void auditVerify_throughASocksProxy_sendsTheOnionNameToTheProxyAndHolds() throws Exception {
+    String onion = "testigosourceabcdefghijklmnopqrstuvwxyz234567abcdefghij.onion";
+    try (org.testigo.cli.remote.SocksStandIn socks = new org.testigo.cli.remote.SocksStandIn(APP.getLocalPort())) {
+      CliResult r = cli("audit", "verify", "--server", "http://" + onion + "/", "--socks", "127.0.0.1:" + socks.port(),
+          "--root", root(), "--state-dir", WORK.resolve("through-socks").toString());
+      assertThat(r.code()).as(r.out() + r.err()).isZero();
+      assertThat(r.out()).contains("[PASS] manifest-chain").contains("[PASS] leaves-match-root")
+          .contains("RESULT: every check holds.");
+      assertThat(socks.requestedHosts).hasSizeGreaterThanOrEqualTo(3).allMatch(h -> h.equals("domain:" + onion + ":80"));
+    }
   }
 
   @Test
