@@ -79,7 +79,7 @@ public final class ManifestUpdates {
         // An entry added in this very second keeps the shortest window the format allows.
         Instant end = e.notBefore().equals(at) ? at.plusSeconds(1) : at;
         next.add(new ReviewerEntry(e.alias(), e.role(), e.encryptionKey(), e.signingKey(),
-            e.notBefore(), end));
+            e.notBefore(), end, e.torKey()));
       } else {
         next.add(e);
       }
