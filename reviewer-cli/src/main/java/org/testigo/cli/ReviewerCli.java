@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         CustodyCommand.class,
         ProofCommand.class,
         ServerCommand.class,
+        TorCommand.class,
         SyncCommand.class,
         ListCommand.class,
         ShowCommand.class,

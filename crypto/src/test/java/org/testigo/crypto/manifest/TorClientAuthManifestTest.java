@@ -102,6 +102,21 @@ class TorClientAuthManifestTest {
   }
 
   @Test
+  void setTorKey_givesAListedReviewerTheBundlesKey_andRefusesV1BundlesAndStrangers() throws Exception {
+    List<SignedManifest> v1 = TestKeys.goldenChain();
+    Instant now = Instant.parse("2026-03-01T00:00:00Z");
+    KeyManifest next = org.testigo.crypto.custody.ManifestUpdates.setTorKey(v1.get(1),
+        TestKeys.identity("jose").publicBundleWithTorKey(), now);
+    assertThat(next.sequence()).isEqualTo(2);
+    assertThat(next.torClientAuthKeys(now)).containsExactly(TestKeys.identity("jose").torClientAuthPublicKey());
+    assertThat(SignedManifest.sign(next, TestKeys.goldenRoot()).encoded()[7]).isEqualTo((byte) 2);
+    assertThatThrownBy(() -> org.testigo.crypto.custody.ManifestUpdates.setTorKey(v1.get(1),
+        TestKeys.identity("jose").publicBundle(), now)).hasMessageContaining("no Tor client-auth key");
+    assertThatThrownBy(() -> org.testigo.crypto.custody.ManifestUpdates.setTorKey(v1.get(1),
+        TestKeys.identity("luis").publicBundleWithTorKey(), now)).hasMessageContaining("lists no entry");
+  }
+
+  @Test
   void goldenBundleV2_parsesWithTheTorKeyDerivedFromTheKeystoreIdentity() throws Exception {
     String text = resource("reviewer-bundle-v2.txt");
     ReviewerPublicBundle b = ReviewerPublicBundle.parse(text);
