@@ -353,7 +353,8 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
       EnvelopeStore envelopes, MailboxStore mailboxes, OnionServices onions) {
     ReviewerApi.install(env, config.getServerFactory(), config.getReviewerApi(), keys, jdbi, envelopes,
         mailboxes, config.getLimits().getMaxEnvelopeBytes(),
-        onions == null || onions.reviewerAddress() == null ? null : onions.reviewerAddress().serviceId(), clock);
+        () -> onions == null || onions.reviewerAddress() == null ? null : onions.reviewerAddress().serviceId(),
+        clock);
   }
 
   /** Rewraps (SECURITY.md §18): the reviewer endpoint, and the public record of each rewrap leaf. */

@@ -62,7 +62,7 @@ public final class OnionServices implements Managed {
   private OnionServiceKey sourceKey;
   private OnionServiceKey reviewerKey;
   private OnionAddress sourceAddress;
-  private OnionAddress reviewerAddress;
+  private volatile OnionAddress reviewerAddress;
 
   private TorControl control;
   private List<ClientAuthPublicKey> publishedReviewerKeys = List.of();
