@@ -7,11 +7,14 @@
 #
 # Starts the test network (tor-testnet.sh), the server's own tor (ControlPort + cookie),
 # the REAL intake-server jar with a tor: section, and two client tors: "client" (no
-# reviewer key; has a ControlPort for ONION_CLIENT_AUTH_ADD) and "reviewer" (the
-# reviewer's key in its ClientOnionAuthDir, made by ClientAuthKeyTool). Then checks:
+# reviewer key; has a ControlPort for ONION_CLIENT_AUTH_ADD) and "reviewer" (the demo
+# reviewer's Tor key, which the demo manifest lists, written into its ClientOnionAuthDir by
+# `testigo-reviewer tor client-file`). Then checks:
 #   a) source onion: GET / and /report, POST the no-JavaScript report form -> receipt
 #      page (200); the report, exported on the admin port, opens with testigo-reviewer
 #   b) reviewer onion: reachable with the key, refused without it (SOCKS error F4)
+#   e) the reviewer's own tool through the reviewer onion: `server add http://<onion>
+#      --socks` (refused without --socks), `sync` and `list` find the report of (a)
 #   c) the server's tor is killed and restarted on the same DataDirectory: the server
 #      re-creates both services and the SAME addresses answer again; still refused
 #      without the key; then ONION_CLIENT_AUTH_ADD gives "client" access
@@ -88,10 +91,9 @@ record "reviewer.address" "${reviewer_host}"
 auth_dir="${work}/reviewer-client-auth"
 mkdir -p "${auth_dir}"
 chmod 700 "${auth_dir}"
-java -cp "${server_jar}" org.testigo.server.tor.ClientAuthKeyTool "${reviewer_host}" \
-  "${auth_dir}/reviewer.auth_private" >"${work}/reviewer-client-keys"
-grep -qE '^descriptor:x25519:[A-Z2-7]{52}$' "${work}/reviewer-client-keys" \
-  || fail "ClientAuthKeyTool printed no public key"
+reviewer() {
+  java -Xmx512m -jar "${reviewer_jar}" "$@" </dev/null
+}
 
 # --- the real intake server: the demo configuration plus a tor: section ----------------
 # Derived from intake-server/config-demo.yml so it follows the server's evolution. The
@@ -122,7 +124,6 @@ tor:
   keyDirectory: ${keys}
   source: { virtualPort: 80, targetPort: 8080 }
   reviewer: { virtualPort: 80, targetPort: 8082 }
-  reviewerClientKeysFile: ${work}/reviewer-client-keys
   proofOfWorkDefence: true
   checkInterval: 1 second
   maxBackoff: 2 seconds
@@ -154,6 +155,18 @@ testnet_start_tor service "${service_torrc[@]}"
 testnet_start_tor client "SocksPort 127.0.0.1:9050 ExtendedErrors" \
   "ControlPort 127.0.0.1:9052" "CookieAuthentication 1" \
   "CookieAuthFile ${tor_dir}/client/control_auth_cookie"
+# The reviewer's Tor key: the demo manifest lists the demo reviewer's (bundle v2); the
+# reviewer's own tool derives the private half from the keystore and writes tor's file.
+until=$((SECONDS + 60))
+while [ ! -s "${work}/server-data/demo/reviewer.passphrase" ] && [ "${SECONDS}" -lt "${until}" ]; do sleep 0.2; done
+reviewer tor client-file --onion "${reviewer_host}" --dir "${auth_dir}" \
+  --keystore "${work}/server-data/demo/reviewer.keystore" \
+  --passphrase-file "${work}/server-data/demo/reviewer.passphrase" >"${work}/tor-client-file.log" 2>&1 \
+  || fail "testigo-reviewer tor client-file failed: $(tail -n 3 "${work}/tor-client-file.log")"
+auth_file="$(ls "${auth_dir}"/*.auth_private)"
+grep -qE "^${reviewer_host%.onion}:descriptor:x25519:[A-Z2-7]{52}\$" "${auth_file}" \
+  || fail "tor client-file wrote no ClientOnionAuthDir line"
+[ "$(stat -c %a "${auth_file}")" = 600 ] || fail "the client-auth file is not mode 0600"
 testnet_start_tor reviewer "SocksPort 127.0.0.1:9060 ExtendedErrors" \
   "ClientOnionAuthDir ${auth_dir}"
 for t in service client reviewer; do
@@ -344,6 +357,36 @@ record "b.reviewer_http_status" "${code}"
 record "ms.reviewer_with_key" "$(since "${t2}")"
 record "check.b_reviewer_with_key" "PASS"
 
+# --- (e) the reviewer's own tool through the reviewer onion (SOCKS, remote resolution) --
+rhome="${work}/reviewer-home"
+root_fp="$(tr -d ' \n' <"${work}/server-data/root-fingerprint")"
+ropts=(--home "${rhome}")
+kopts=(--keystore "${work}/server-data/demo/reviewer.keystore"
+  --passphrase-file "${work}/server-data/demo/reviewer.passphrase")
+set +e
+reviewer server add "http://${reviewer_host}" --root "${root_fp}" "${ropts[@]}" >"${work}/e-nosocks.log" 2>&1
+rc=$?
+set -e
+if [ "${rc}" != 2 ] || ! grep -q 'onion address' "${work}/e-nosocks.log"; then
+  fail "server add of an onion without --socks was not refused (exit ${rc})"
+fi
+reviewer server add "http://${reviewer_host}" --socks 127.0.0.1:9060 --root "${root_fp}" "${ropts[@]}" \
+  >"${work}/e-add.log" 2>&1 || fail "server add --socks failed: $(tail -n 3 "${work}/e-add.log")"
+t2="$(now_ms)"
+synced=0
+until=$((SECONDS + $(left)))
+while [ "${SECONDS}" -lt "${until}" ]; do
+  if reviewer sync "${ropts[@]}" "${kopts[@]}" >"${work}/e-sync.log" 2>&1; then synced=1; break; fi
+  sleep 1
+done
+[ "${synced}" = 1 ] || fail "testigo-reviewer sync through the reviewer onion: $(tail -n 3 "${work}/e-sync.log")"
+record "ms.reviewer_cli_sync" "$(since "${t2}")"
+grep -q '1 new submission(s)' "${work}/e-sync.log" || fail "sync did not fetch the report: $(cat "${work}/e-sync.log")"
+reviewer list "${ropts[@]}" "${kopts[@]}" >"${work}/e-list.log" 2>&1 \
+  || fail "testigo-reviewer list failed: $(tail -n 3 "${work}/e-list.log")"
+grep -q '1 report(s)' "${work}/e-list.log" || fail "list does not show the report: $(cat "${work}/e-list.log")"
+record "check.e_reviewer_cli_sync_and_list_through_the_reviewer_onion" "PASS"
+
 # refused_without_key: 3 tries with fresh circuits, each must fail with no HTTP answer.
 refused_without_key() {
   local i code err
@@ -402,7 +445,7 @@ $(cat "${work}/b-nokey-after.err")"
 record "check.c_reviewer_still_refused_without_key" "PASS"
 
 # --- (b') the same client, given the key through ONION_CLIENT_AUTH_ADD, gets in -------
-private_b32="$(awk -F: '{print $4}' "${auth_dir}/reviewer.auth_private")"
+private_b32="$(awk -F: '{print $4}' "${auth_file}")"
 private_b64="$(printf '%s====' "${private_b32}" | base32 -d | base64)"
 cookie_hex="$(od -An -tx1 -v "${tor_dir}/client/control_auth_cookie" | tr -d ' \n')"
 exec 3<>/dev/tcp/127.0.0.1/9052

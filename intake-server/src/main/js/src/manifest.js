@@ -67,7 +67,10 @@ function reader(b) {
 export async function parseSigned(encoded) {
   if (encoded.length > 2 * 1024 * 1024) fail();
   const r = reader(encoded);
-  if (!equal(r.bytes(7), MAGIC) || r.u8() !== 1) fail();
+  if (!equal(r.bytes(7), MAGIC)) fail();
+  // v1, or v2 when some entry carries a Tor client-auth key (SECURITY.md §4.6)
+  const version = r.u8();
+  if (version !== 1 && version !== 2) fail();
   const sequence = r.i64();
   if (sequence < 0n) fail();
   const hasPrev = r.u8();
@@ -84,6 +87,7 @@ export async function parseSigned(encoded) {
   if (n > 1000) fail();
   const reviewers = [];
   let prevFp = null;
+  let torKeys = 0;
   for (let i = 0; i < n; i++) {
     const alias = String.fromCharCode(...r.bytes(r.u8()));
     const role = String.fromCharCode(...r.bytes(r.u8()));
@@ -93,11 +97,21 @@ export async function parseSigned(encoded) {
     const notBefore = r.i64();
     const notAfter = r.i64();
     if (notAfter <= notBefore) fail();
+    let torKey = null;
+    if (version === 2) {
+      const hasTor = r.u8();
+      if (hasTor > 1) fail();
+      if (hasTor) {
+        torKey = r.bytes(32);
+        torKeys++;
+      }
+    }
     const fp = await fingerprint('testigo-reviewer-v1', encryptionKey, signingKey);
     if (prevFp && compare(prevFp, fp) >= 0) fail(); // sorted, no duplicates
     prevFp = fp;
-    reviewers.push({ alias, role, encryptionKey, signingKey, notBefore, notAfter });
+    reviewers.push({ alias, role, encryptionKey, signingKey, notBefore, notAfter, torKey });
   }
+  if (version === 2 && torKeys === 0) fail(); // not canonical: written as v1
   const bodyLength = r.offset;
   if (encoded.length - bodyLength !== 64) fail();
   return {

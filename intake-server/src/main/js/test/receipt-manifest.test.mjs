@@ -60,6 +60,18 @@ test('manifest_goldenChainVerifiesFromThePinnedRootFingerprint', async () => {
   assert.match(shortForm(fromHex(root['root-fingerprint'])), /^\d{5} \d{5} \d{5} \d{5} \d{5}$/);
 });
 
+test('manifest_goldenV2ChainWithTorKeysVerifiesAndSealsToTheSameRecipients', async () => {
+  const chain = parseArmored(readFileSync(golden + 'manifest-chain-v2.txt', 'ascii'));
+  assert.equal(chain.length, 3);
+  const latest = await verifyChain(chain, fromHex(root['root-fingerprint']));
+  assert.equal(latest.sequence, 2n);
+  assert.equal(latest.reviewers.filter((e) => e.torKey).length, 2);
+  assert.equal(recipients(latest, Number(latest.issuedAt) + 1).length, 2); // maria, jose; ana audits
+  const relabelled = parseArmored(chainText)[1].slice();
+  relabelled[7] = 2; // a v1 body called v2: no Tor flags, so it cannot parse
+  await assert.rejects(verifyChain([parseArmored(chainText)[0], relabelled], fromHex(root['root-fingerprint'])));
+});
+
 test('manifest_rejectsForeignRootFlippedBitsReorderingAndTruncation', async () => {
   const chain = parseArmored(chainText);
   const pinned = fromHex(root['root-fingerprint']);

@@ -163,7 +163,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
         submissions, browserSealing(config, keys), limits.getRetryAfterSeconds());
     uploads(env, data, submissions, limits);
     safety(env, limits);
-    OnionServices onions = onionServices(config, env);
+    OnionServices onions = onionServices(config, env, keys);
     reviewerApi(config, env, keys, jdbi, envelopes, mailboxes, onions);
     circuits(config, env);
     rewraps(config, env, keys, jdbi, envelopes, mailboxes, log);
@@ -228,13 +228,16 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     return visits;
   }
 
-  /** Publishes the source and reviewer onion services when a tor section is configured. */
-  private static OnionServices onionServices(IntakeConfiguration config, Environment env) {
+  /**
+   * Publishes the source and reviewer onion services when a tor section is configured; the
+   * reviewer onion's clients come from the manifest in force ({@code ReviewerOnionClients}).
+   */
+  private static OnionServices onionServices(IntakeConfiguration config, Environment env, KeyState keys) {
     TorSettings tor = config.getTor();
     if (tor == null) {
       return null;
     }
-    OnionServices onions = new OnionServices(tor);
+    OnionServices onions = new OnionServices(tor, keys::manifest);
     env.lifecycle().manage(onions);
     env.healthChecks().register("tor", new TorHealthCheck(onions, tor.isRequireBootstrap()));
     return onions;
@@ -350,7 +353,8 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
       EnvelopeStore envelopes, MailboxStore mailboxes, OnionServices onions) {
     ReviewerApi.install(env, config.getServerFactory(), config.getReviewerApi(), keys, jdbi, envelopes,
         mailboxes, config.getLimits().getMaxEnvelopeBytes(),
-        onions == null || onions.reviewerAddress() == null ? null : onions.reviewerAddress().serviceId(), clock);
+        () -> onions == null || onions.reviewerAddress() == null ? null : onions.reviewerAddress().serviceId(),
+        clock);
   }
 
   /** Rewraps (SECURITY.md §18): the reviewer endpoint, and the public record of each rewrap leaf. */

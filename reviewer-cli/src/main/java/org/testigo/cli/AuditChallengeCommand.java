@@ -74,7 +74,7 @@ public final class AuditChallengeCommand {
       Path ledger = ChallengeLedger.file(options.stateFile());
       KeyManifest latest;
       try {
-        latest = ManifestChain.verify(SignedManifest.parseArmored(new LogClient(options.server).manifestChain()), pin);
+        latest = ManifestChain.verify(SignedManifest.parseArmored(options.client().manifestChain()), pin);
       } catch (CryptoException | RuntimeException e) {
         if (e instanceof CliException c) {
           throw c;
@@ -192,7 +192,7 @@ public final class AuditChallengeCommand {
       Optional<SignedTreeHead> previous = AuditState.load(stateFile);
       ChallengeCheck.Policy policy = new ChallengeCheck.Policy(Duration.ofDays(maxAgeDays),
           ChallengeLedger.issuedIds(ChallengeLedger.file(stateFile)), Instant.now());
-      AuditReport report = new LogAudit(new LogClient(options.server), pin, policy).run(previous).report();
+      AuditReport report = new LogAudit(options.client(), pin, policy).run(previous).report();
       PrintWriter pw = spec.commandLine().getOut();
       if (json) {
         pw.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.toJson()));

@@ -31,9 +31,19 @@ public final class AuditCommand {
     @Option(names = "--server", required = true, paramLabel = "URL",
         description = "The server's base URL, e.g. http://xyz.onion/ (through a local proxy) or http://127.0.0.1:8080/.")
     URI server;
+    @Option(names = "--socks", paramLabel = "HOST:PORT",
+        description = "Reach the server through this SOCKS5 proxy (tor's SocksPort, e.g. 127.0.0.1:9050);"
+            + " required for an .onion URL, whose name is resolved only by tor.")
+    String socks;
     @Option(names = "--state-dir", paramLabel = "DIR",
         description = "Where the last verified tree head of each server is kept (default ~/.testigo/audit).")
     Path stateDir;
+
+    /** The client of the server's public endpoints, through {@code --socks} if given. */
+    LogClient client() {
+      return new LogClient(server, socks == null ? java.util.Optional.empty()
+          : java.util.Optional.of(org.testigo.cli.remote.Socks5.Address.parse(socks)));
+    }
 
     Path stateFile() {
       if (server.getScheme() == null || !server.getScheme().matches("https?") || server.getHost() == null) {
@@ -75,7 +85,7 @@ public final class AuditCommand {
       Optional<SignedTreeHead> previous = AuditState.load(stateFile);
       ChallengeCheck.Policy challenges = new ChallengeCheck.Policy(java.time.Duration.ofDays(challengeMaxAgeDays),
           ChallengeLedger.issuedIds(ChallengeLedger.file(stateFile)), Instant.now());
-      LogAudit.Outcome outcome = new LogAudit(new LogClient(options.server), pinned, challenges).run(previous);
+      LogAudit.Outcome outcome = new LogAudit(options.client(), pinned, challenges).run(previous);
       AuditReport report = outcome.report();
       report.facts.put("server", options.server.toString());
       report.facts.put("stateFile", stateFile.toString());

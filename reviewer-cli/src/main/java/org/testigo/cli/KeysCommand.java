@@ -26,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "keys", description = "Create and manage your reviewer keys.",
     mixinStandardHelpOptions = true,
     subcommands = {KeysCommand.Init.class, KeysCommand.Public.class,
-        KeysCommand.Passwd.class, KeysCommand.Fingerprint.class})
+        KeysCommand.Passwd.class, KeysCommand.Fingerprint.class, KeysCommand.Tor.class})
 public final class KeysCommand {
   static final int MIN_PASSPHRASE = 12;
 
@@ -79,6 +79,8 @@ public final class KeysCommand {
         out.println("Fingerprint (read it aloud to compare): "
             + identity.fingerprint().shortForm());
         out.println("Full fingerprint: " + identity.fingerprint().hex());
+        out.println("Tor client-auth key (for the reviewer onion, kept in this keystore): "
+            + identity.torClientAuthPublicKey().base32());
         out.println("Give your public key to the organisation with: testigo-reviewer keys"
             + " public");
         return ExitCodes.OK;
@@ -90,8 +92,10 @@ public final class KeysCommand {
   }
 
   @Command(name = "public", mixinStandardHelpOptions = true,
-      description = "Print your public key bundle (safe to send by email). The keystore is"
-          + " opened so the printed keys are proven to match your private keys.")
+      description = "Print your public key bundle (safe to send by email): encryption and"
+          + " signing keys and your Tor client-auth key for the reviewer onion, signed by you"
+          + " (bundle v2). The keystore is opened so the printed keys are proven to match your"
+          + " private keys.")
   static final class Public implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin KeystoreOption keystore;
@@ -104,7 +108,7 @@ public final class KeysCommand {
     public Integer call() throws IOException, CryptoException {
       ReviewerIdentity identity = Identities.open(keystore, passphrase);
       try {
-        String text = identity.publicBundle().toText();
+        String text = identity.publicBundleWithTorKey().toText();
         if (out == null) {
           spec.commandLine().getOut().print(text);
           spec.commandLine().getOut().flush();
@@ -170,6 +174,32 @@ public final class KeysCommand {
       spec.commandLine().getOut().println(b.alias() + "  " + b.fingerprint().shortForm()
           + "  " + b.fingerprint().hex());
       return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "tor", mixinStandardHelpOptions = true,
+      description = "Show your Tor client-auth public key (x25519) for the reviewer onion. It"
+          + " is derived from the keys in your keystore, so every keystore has one, old ones"
+          + " included: send 'keys public' (bundle v2) to the custodians so that they sign it"
+          + " into the manifest ('manifest set-tor-key' for a reviewer already listed). Then"
+          + " write tor's file with 'testigo-reviewer tor client-file'.")
+  static final class Tor implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin KeystoreOption keystore;
+    @Mixin PassphraseOptions passphrase;
+
+    @Override
+    public Integer call() throws IOException, CryptoException {
+      ReviewerIdentity identity = Identities.open(keystore, passphrase);
+      try {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Tor client-auth public key: " + identity.torClientAuthPublicKey().base32());
+        out.println("It reaches the reviewer onion only once a manifest in force lists it"
+            + " (custodians: manifest add-reviewer or manifest set-tor-key with your 'keys public').");
+        return ExitCodes.OK;
+      } finally {
+        identity.destroy();
+      }
     }
   }
 }

@@ -5,36 +5,41 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.testigo.cli.remote.HttpTransport;
+import org.testigo.cli.remote.Socks5;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.merkle.SignedTreeHead;
 
 /**
  * Reads a Testigo server's public transparency endpoints ({@code /api/v1/manifest},
  * {@code /api/v1/log/...}). Every answer is size-limited and parsed strictly; nothing here
- * is trusted: the audit verifies it. Network failures are {@link CliException} with
- * {@link ExitCodes#IO}.
+ * is trusted: the audit verifies it. Requests go through {@link HttpTransport}, direct or
+ * through a SOCKS5 proxy (an onion URL needs one). Network failures are {@link CliException}
+ * with {@link ExitCodes#IO}.
  */
 final class LogClient {
   static final int LEAVES_PER_REQUEST = 1000;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HexFormat HEX = HexFormat.of();
   private final URI base;
-  private final HttpClient http;
+  private final HttpTransport http;
 
   LogClient(URI base) {
+    this(base, Optional.empty());
+  }
+
+  /** A client of {@code base}, through {@code socks} if present; an onion without one is refused. */
+  LogClient(URI base, Optional<Socks5.Address> socks) {
+    HttpTransport.checkRoute(base, socks);
     String s = base.toString();
     this.base = URI.create(s.endsWith("/") ? s : s + "/");
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+    this.http = new HttpTransport(socks, 120_000);
   }
 
   /** The armored manifest chain. */
@@ -129,27 +134,20 @@ final class LogClient {
 
   private Optional<byte[]> get(String path, int maxBytes) {
     URI uri = base.resolve(path);
-    HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET().build();
-    try {
-      HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-      try (InputStream in = r.body()) {
-        if (r.statusCode() == 404) {
-          return Optional.empty();
-        }
-        if (r.statusCode() != 200) {
-          throw new CliException(ExitCodes.IO, "the server answered HTTP " + r.statusCode() + " for " + path);
-        }
-        byte[] body = in.readNBytes(maxBytes + 1);
-        if (body.length > maxBytes) {
-          throw new CliException(ExitCodes.BAD_INPUT, "the server's answer for " + path + " is too large");
-        }
-        return Optional.of(body);
+    try (HttpTransport.Response r = http.exchange("GET", uri, Map.of(), null)) {
+      if (r.status() == 404) {
+        return Optional.empty();
       }
+      if (r.status() != 200) {
+        throw new CliException(ExitCodes.IO, "the server answered HTTP " + r.status() + " for " + path);
+      }
+      byte[] body = r.body().readNBytes(maxBytes + 1);
+      if (body.length > maxBytes) {
+        throw new CliException(ExitCodes.BAD_INPUT, "the server's answer for " + path + " is too large");
+      }
+      return Optional.of(body);
     } catch (IOException e) {
-      throw new CliException(ExitCodes.IO, "cannot reach " + base + " (" + e.getClass().getSimpleName() + ")");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliException(ExitCodes.IO, "interrupted while reading " + path);
+      throw new CliException(ExitCodes.IO, http.describe(uri, e));
     }
   }
 

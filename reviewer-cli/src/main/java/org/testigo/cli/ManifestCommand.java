@@ -36,7 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "manifest", description = "Check signed key manifests; sign changes with"
     + " the custodians' shares.",
     mixinStandardHelpOptions = true, subcommands = {ManifestCommand.Verify.class,
-        ManifestCommand.New.class, ManifestCommand.AddReviewer.class,
+        ManifestCommand.New.class, ManifestCommand.AddReviewer.class, ManifestCommand.SetTorKey.class,
         ManifestCommand.RemoveReviewer.class, ManifestCommand.RevokeReviewer.class,
         ManifestCommand.RotateLogKey.class})
 public final class ManifestCommand {
@@ -160,6 +160,27 @@ public final class ManifestCommand {
     @Override
     String done() {
       return "Added " + alias + " (" + role + ")";
+    }
+  }
+
+  @Command(name = "set-tor-key", mixinStandardHelpOptions = true,
+      description = "Give a listed key holder the Tor client-auth key of their public bundle v2"
+          + " ('keys public'), so that the reviewer onion admits them; the bundle's keys must be"
+          + " those of the listed entry, its Tor key signed by them.")
+  static final class SetTorKey extends Change {
+    @Parameters(paramLabel = "BUNDLE", description = "Public key bundle file (v2).") Path bundle;
+    private String alias;
+
+    @Override
+    KeyManifest change(SignedManifest current, Instant now) throws IOException {
+      org.testigo.crypto.identity.ReviewerPublicBundle b = Bundles.read(bundle);
+      alias = b.alias();
+      return ManifestUpdates.setTorKey(current, b, now);
+    }
+
+    @Override
+    String done() {
+      return "Set the Tor client-auth key of " + alias;
     }
   }
 

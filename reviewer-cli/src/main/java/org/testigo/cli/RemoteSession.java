@@ -24,7 +24,7 @@ final class RemoteSession implements AutoCloseable {
     this.identity = identity;
     this.server = server;
     this.cache = cache;
-    this.client = new ReviewerClient(server.url(), identity.signingKey(), Clock.systemUTC(), new SecureRandom());
+    this.client = new ReviewerClient(server.url(), server.socks(), identity.signingKey(), Clock.systemUTC(), new SecureRandom());
   }
 
   static ServerRegistry.Server server(HomeOptions home) throws IOException {

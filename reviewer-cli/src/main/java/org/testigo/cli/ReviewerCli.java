@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         ProofCommand.class,
         ServerCommand.class,
         PosterCommand.class,
+        TorCommand.class,
         SyncCommand.class,
         ListCommand.class,
         ShowCommand.class,

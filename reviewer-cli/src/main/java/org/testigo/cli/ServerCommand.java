@@ -3,7 +3,10 @@ package org.testigo.cli;
 import java.io.IOException;
 import java.net.URI;
 import java.util.concurrent.Callable;
+import java.util.Optional;
+import org.testigo.cli.remote.HttpTransport;
 import org.testigo.cli.remote.ServerRegistry;
+import org.testigo.cli.remote.Socks5;
 import org.testigo.crypto.Fingerprint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code server add URL --root FINGERPRINT [--name NAME]}: register a reviewer API. */
+/** {@code server add URL --root FINGERPRINT [--name NAME] [--socks HOST:PORT]}: register a reviewer API. */
 @Command(name = "server", description = "Register the reviewer API of your organisation.",
     mixinStandardHelpOptions = true, subcommands = {ServerCommand.Add.class})
 public final class ServerCommand {
@@ -36,6 +39,10 @@ public final class ServerCommand {
     String root;
     @Option(names = "--name", defaultValue = "default", description = "Name (default: ${DEFAULT-VALUE}).")
     String name;
+    @Option(names = "--socks", paramLabel = "HOST:PORT",
+        description = "Reach the server through this SOCKS5 proxy (your tor's SocksPort, e.g."
+            + " 127.0.0.1:9050); required for an .onion URL, whose name is resolved only by tor.")
+    String socks;
 
     @Override
     public Integer call() throws IOException {
@@ -54,10 +61,14 @@ public final class ServerCommand {
       } catch (IllegalArgumentException e) {
         throw new CliException(ExitCodes.BAD_INPUT, "a root fingerprint is 64 hex characters");
       }
+      Optional<Socks5.Address> proxy = socks == null ? Optional.empty()
+          : Optional.of(Socks5.Address.parse(socks));
+      HttpTransport.checkRoute(u, proxy);
       HomeOptions h = new HomeOptions();
       h.home = home;
-      new ServerRegistry(h.home()).put(new ServerRegistry.Server(name, u, fp));
-      spec.commandLine().getOut().println("Registered server '" + name + "' at " + u);
+      new ServerRegistry(h.home()).put(new ServerRegistry.Server(name, u, fp, proxy));
+      spec.commandLine().getOut().println("Registered server '" + name + "' at " + u
+          + proxy.map(p -> " through the SOCKS proxy " + p).orElse(""));
       spec.commandLine().getOut().println("Pinned root fingerprint; compare it with the posters and the home page: "
           + fp.shortForm());
       spec.commandLine().getOut().println("Next: testigo-reviewer sync" + ("default".equals(name) ? "" : " --server " + name));

@@ -320,6 +320,20 @@ class AuditEndToEndTest {
   }
 
   @Test
+  @Order(2)
+  void auditVerify_throughASocksProxy_sendsTheOnionNameToTheProxyAndHolds() throws Exception {
+    String onion = "testigosourceabcdefghijklmnopqrstuvwxyz234567abcdefghij.onion";
+    try (org.testigo.cli.remote.SocksStandIn socks = new org.testigo.cli.remote.SocksStandIn(APP.getLocalPort())) {
+      CliResult r = cli("audit", "verify", "--server", "http://" + onion + "/", "--socks", "127.0.0.1:" + socks.port(),
+          "--root", root(), "--state-dir", WORK.resolve("through-socks").toString());
+      assertThat(r.code()).as(r.out() + r.err()).isZero();
+      assertThat(r.out()).contains("[PASS] manifest-chain").contains("[PASS] leaves-match-root")
+          .contains("RESULT: every check holds.");
+      assertThat(socks.requestedHosts).hasSizeGreaterThanOrEqualTo(3).allMatch(h -> h.equals("domain:" + onion + ":80"));
+    }
+  }
+
+  @Test
   @Order(3)
   void auditVerify_catchesReorderedEntriesEvenWithoutAnEarlierTreeHead() throws Exception {
     swapLeaves(2, 3);

@@ -77,6 +77,7 @@ class TorNetworkIT {
         "check.a_source_report_without_javascript",
         "check.a_report_via_tor_opens_with_reviewer_cli",
         "check.b_reviewer_with_key",
+        "check.e_reviewer_cli_sync_and_list_through_the_reviewer_onion",
         "check.d_circuit_ids_arrive_and_budgets_are_per_circuit",
         "check.b_reviewer_refused_without_key",
         "check.c_same_addresses_after_tor_restart",

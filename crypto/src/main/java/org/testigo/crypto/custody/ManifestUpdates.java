@@ -44,6 +44,35 @@ public final class ManifestUpdates {
     return next(current, m.logKey(), next, now);
   }
 
+  /**
+   * Sets the Tor client-auth key of the listed entry whose keys are {@code bundle}'s (a v2
+   * bundle, its Tor key signed by the entry's signing key): from this manifest on, that holder
+   * may reach the reviewer onion while the entry is valid.
+   */
+  public static KeyManifest setTorKey(SignedManifest current,
+      org.testigo.crypto.identity.ReviewerPublicBundle bundle, Instant now) {
+    if (bundle.tor().isEmpty()) {
+      throw new IllegalArgumentException("the bundle of " + bundle.alias() + " has no Tor"
+          + " client-auth key (a v1 bundle): ask for a new one from 'testigo-reviewer keys public'");
+    }
+    KeyManifest m = current.manifest();
+    List<ReviewerEntry> next = new ArrayList<>();
+    boolean found = false;
+    for (ReviewerEntry e : m.reviewers()) {
+      if (e.fingerprint().equals(bundle.fingerprint())) {
+        found = true;
+        next.add(e.withTorKey(bundle.torKey()));
+      } else {
+        next.add(e);
+      }
+    }
+    if (!found) {
+      throw new IllegalArgumentException("the current manifest lists no entry with the keys of "
+          + bundle.alias() + "'s bundle");
+    }
+    return next(current, m.logKey(), next, now);
+  }
+
   public static KeyManifest removeReviewer(SignedManifest current, String alias, Instant now) {
     KeyManifest m = current.manifest();
     List<ReviewerEntry> next = new ArrayList<>(m.reviewers());
@@ -79,7 +108,7 @@ public final class ManifestUpdates {
         // An entry added in this very second keeps the shortest window the format allows.
         Instant end = e.notBefore().equals(at) ? at.plusSeconds(1) : at;
         next.add(new ReviewerEntry(e.alias(), e.role(), e.encryptionKey(), e.signingKey(),
-            e.notBefore(), end));
+            e.notBefore(), end, e.torKey()));
       } else {
         next.add(e);
       }

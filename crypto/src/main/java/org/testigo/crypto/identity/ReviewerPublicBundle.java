@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.testigo.crypto.Fingerprint;
 import org.testigo.crypto.key.RecipientPublicKey;
+import org.testigo.crypto.sign.SignatureDomain;
 import org.testigo.crypto.sign.SigningPublicKey;
 
 /**
@@ -19,11 +20,18 @@ import org.testigo.crypto.sign.SigningPublicKey;
  * ed25519Pk)}: it covers both keys, not the alias. The text form's checksum only catches
  * typing and transmission errors; authenticity comes from comparing the fingerprint out of
  * band (read aloud with {@link Fingerprint#shortForm()}).
+ *
+ * <p>Version 2 adds the reviewer's Tor client-auth x25519 public key ({@code torKey}) and the
+ * reviewer's Ed25519 signature over it ({@link SignatureDomain#TOR_CLIENT_AUTH}): the
+ * fingerprint read aloud authenticates the signing key, and the signature binds the Tor key
+ * to it. A bundle without a Tor key is written as version 1, byte for byte as before.
  */
 public record ReviewerPublicBundle(String alias, RecipientPublicKey encryptionKey,
-    SigningPublicKey signingKey) {
+    SigningPublicKey signingKey, TorClientAuthKey torKey, byte[] torKeySignature) {
   public static final String FINGERPRINT_DOMAIN = "testigo-reviewer-v1";
   public static final int VERSION = 1;
+  /** The version that carries a Tor client-auth key. */
+  public static final int VERSION_TOR = 2;
   public static final String BEGIN = "-----BEGIN TESTIGO REVIEWER KEY-----";
   public static final String END = "-----END TESTIGO REVIEWER KEY-----";
   private static final int LINE = 64;
@@ -33,6 +41,48 @@ public record ReviewerPublicBundle(String alias, RecipientPublicKey encryptionKe
     if (encryptionKey == null || signingKey == null) {
       throw new IllegalArgumentException("a reviewer bundle needs both public keys");
     }
+    if ((torKey == null) != (torKeySignature == null)) {
+      throw new IllegalArgumentException("a Tor client-auth key needs its signature");
+    }
+    if (torKey != null) {
+      torKeySignature = torKeySignature.clone();
+      if (!signingKey.verify(SignatureDomain.TOR_CLIENT_AUTH, torKey.toBytes(), torKeySignature)) {
+        throw new IllegalArgumentException(
+            "the Tor client-auth key is not signed by this reviewer's signing key");
+      }
+    }
+  }
+
+  /** A bundle v1: no Tor client-auth key. */
+  public ReviewerPublicBundle(String alias, RecipientPublicKey encryptionKey,
+      SigningPublicKey signingKey) {
+    this(alias, encryptionKey, signingKey, null, null);
+  }
+
+  /** The Tor client-auth key, if this is a v2 bundle. */
+  public java.util.Optional<TorClientAuthKey> tor() {
+    return java.util.Optional.ofNullable(torKey);
+  }
+
+  @Override
+  public byte[] torKeySignature() {
+    return torKeySignature == null ? null : torKeySignature.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ReviewerPublicBundle b && java.util.Arrays.equals(toBytes(), b.toBytes());
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Arrays.hashCode(toBytes());
+  }
+
+  @Override
+  public String toString() {
+    return "ReviewerPublicBundle[" + alias + ", " + fingerprint().hex()
+        + (torKey == null ? "" : ", tor " + torKey.base32()) + "]";
   }
 
   public Fingerprint fingerprint() {
@@ -45,17 +95,27 @@ public record ReviewerPublicBundle(String alias, RecipientPublicKey encryptionKe
     return Fingerprint.of(FINGERPRINT_DOMAIN, encryptionKey.toBytes(), signingKey.toBytes());
   }
 
-  /** {@code 0x01 || u8 aliasLength || alias || xwingPk (1216) || ed25519Pk (32)}. */
+  /**
+   * {@code 0x01 || u8 aliasLength || alias || xwingPk (1216) || ed25519Pk (32)}; with a Tor
+   * key, {@code 0x02 ||} the same {@code || x25519Pk (32) || signature (64)}.
+   */
   public byte[] toBytes() {
     byte[] a = alias.getBytes(StandardCharsets.US_ASCII);
     byte[] x = encryptionKey.toBytes();
     byte[] e = signingKey.toBytes();
-    byte[] out = new byte[2 + a.length + x.length + e.length];
-    out[0] = VERSION;
+    int extra = torKey == null ? 0 : TorClientAuthKey.LENGTH + SigningPublicKey.SIGNATURE_LENGTH;
+    byte[] out = new byte[2 + a.length + x.length + e.length + extra];
+    out[0] = (byte) (torKey == null ? VERSION : VERSION_TOR);
     out[1] = (byte) a.length;
     System.arraycopy(a, 0, out, 2, a.length);
     System.arraycopy(x, 0, out, 2 + a.length, x.length);
     System.arraycopy(e, 0, out, 2 + a.length + x.length, e.length);
+    if (torKey != null) {
+      int o = 2 + a.length + x.length + e.length;
+      System.arraycopy(torKey.toBytes(), 0, out, o, TorClientAuthKey.LENGTH);
+      System.arraycopy(torKeySignature, 0, out, o + TorClientAuthKey.LENGTH,
+          SigningPublicKey.SIGNATURE_LENGTH);
+    }
     return out;
   }
 
@@ -68,13 +128,16 @@ public record ReviewerPublicBundle(String alias, RecipientPublicKey encryptionKe
     if (b.length < 2) {
       throw new IllegalArgumentException("reviewer key is truncated");
     }
-    if (b[0] != VERSION) {
+    if (b[0] != VERSION && b[0] != VERSION_TOR) {
       throw new IllegalArgumentException("unsupported reviewer key version " + (b[0] & 0xff));
     }
+    boolean tor = b[0] == VERSION_TOR;
     int aliasLength = b[1] & 0xff;
-    int expected = 2 + aliasLength + RecipientPublicKey.LENGTH + SigningPublicKey.LENGTH;
+    int keysEnd = 2 + aliasLength + RecipientPublicKey.LENGTH + SigningPublicKey.LENGTH;
+    int expected = keysEnd + (tor ? TorClientAuthKey.LENGTH + SigningPublicKey.SIGNATURE_LENGTH : 0);
     if (b.length != expected) {
-      throw new IllegalArgumentException("reviewer key has the wrong length");
+      throw new IllegalArgumentException("reviewer key has the wrong length"
+          + (tor ? " for version 2 (with a Tor client-auth key)" : ""));
     }
     String alias = new String(b, 2, aliasLength, StandardCharsets.US_ASCII);
     if (!Alias.isValid(alias)) {
@@ -82,7 +145,7 @@ public record ReviewerPublicBundle(String alias, RecipientPublicKey encryptionKe
     }
     int o = 2 + aliasLength;
     byte[] x = java.util.Arrays.copyOfRange(b, o, o + RecipientPublicKey.LENGTH);
-    byte[] e = java.util.Arrays.copyOfRange(b, o + RecipientPublicKey.LENGTH, b.length);
+    byte[] e = java.util.Arrays.copyOfRange(b, o + RecipientPublicKey.LENGTH, keysEnd);
     RecipientPublicKey xk;
     SigningPublicKey ek;
     try {
@@ -95,7 +158,12 @@ public record ReviewerPublicBundle(String alias, RecipientPublicKey encryptionKe
     } catch (IllegalArgumentException ex) {
       throw new IllegalArgumentException("reviewer key has an invalid signing key");
     }
-    return new ReviewerPublicBundle(alias, xk, ek);
+    if (!tor) {
+      return new ReviewerPublicBundle(alias, xk, ek);
+    }
+    return new ReviewerPublicBundle(alias, xk, ek,
+        TorClientAuthKey.fromBytes(java.util.Arrays.copyOfRange(b, keysEnd, keysEnd + TorClientAuthKey.LENGTH)),
+        java.util.Arrays.copyOfRange(b, keysEnd + TorClientAuthKey.LENGTH, b.length));
   }
 
   /** The armored text form, lines ending in LF (specified in SECURITY.md). */

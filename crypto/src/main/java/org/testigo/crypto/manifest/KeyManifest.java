@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.testigo.crypto.Fingerprint;
+import org.testigo.crypto.identity.TorClientAuthKey;
 import org.testigo.crypto.key.RecipientPublicKey;
 import org.testigo.crypto.sign.SigningPublicKey;
 
@@ -59,7 +60,8 @@ public record KeyManifest(long sequence, Fingerprint previousHash, String organi
     seen.add(logKey);
     for (ReviewerEntry e : sorted) {
       if (!seen.add(e.fingerprint()) || !seen.add("alias:" + e.alias())
-          || !seen.add(e.encryptionKey()) || !seen.add(e.signingKey())) {
+          || !seen.add(e.encryptionKey()) || !seen.add(e.signingKey())
+          || e.torKey() != null && !seen.add(e.torKey())) {
         throw new IllegalArgumentException(
             "duplicate reviewer, alias or key (reviewer keys must also differ from root and log keys)");
       }
@@ -89,6 +91,21 @@ public record KeyManifest(long sequence, Fingerprint previousHash, String organi
   public List<RecipientPublicKey> recipients(Instant at) {
     return reviewers.stream().filter(e -> e.receivesReports() && e.isValidAt(at))
         .map(ReviewerEntry::encryptionKey).toList();
+  }
+
+  /**
+   * The Tor client-auth keys of the entries valid at {@code at} that carry one (manifest v2):
+   * the reviewer onion's authorised clients. An entry without one (every entry of a v1
+   * manifest) has no onion access.
+   */
+  public List<TorClientAuthKey> torClientAuthKeys(Instant at) {
+    return reviewers.stream().filter(e -> e.torKey() != null && e.isValidAt(at))
+        .map(ReviewerEntry::torKey).toList();
+  }
+
+  /** True if any entry carries a Tor client-auth key (the manifest is encoded as v2). */
+  public boolean hasTorClientAuthKeys() {
+    return reviewers.stream().anyMatch(e -> e.torKey() != null);
   }
 
   /** The entry with this signing key that is valid at {@code at}, if any. */

@@ -6,6 +6,7 @@ import java.util.Set;
 import org.testigo.crypto.Fingerprint;
 import org.testigo.crypto.identity.Alias;
 import org.testigo.crypto.identity.ReviewerPublicBundle;
+import org.testigo.crypto.identity.TorClientAuthKey;
 import org.testigo.crypto.key.RecipientPublicKey;
 import org.testigo.crypto.sign.SigningPublicKey;
 
@@ -16,9 +17,12 @@ import org.testigo.crypto.sign.SigningPublicKey;
  *
  * <p>Roles in v1: {@value #ROLE_REVIEWER} and {@value #ROLE_ADMIN} receive reports (their
  * X-Wing keys are recipients); {@value #ROLE_AUDITOR} verifies and is never a recipient.
+ *
+ * <p>{@code torKey} (manifest v2, may be null): the holder's Tor client-auth x25519 key, which
+ * makes them an authorised client of the reviewer onion while the entry is valid.
  */
 public record ReviewerEntry(String alias, String role, RecipientPublicKey encryptionKey,
-    SigningPublicKey signingKey, Instant notBefore, Instant notAfter) {
+    SigningPublicKey signingKey, Instant notBefore, Instant notAfter, TorClientAuthKey torKey) {
   public static final String ROLE_REVIEWER = "reviewer";
   public static final String ROLE_ADMIN = "admin";
   public static final String ROLE_AUDITOR = "auditor";
@@ -39,11 +43,22 @@ public record ReviewerEntry(String alias, String role, RecipientPublicKey encryp
     }
   }
 
-  /** Builds an entry from a reviewer's public bundle. */
+  /** An entry without a Tor client-auth key. */
+  public ReviewerEntry(String alias, String role, RecipientPublicKey encryptionKey,
+      SigningPublicKey signingKey, Instant notBefore, Instant notAfter) {
+    this(alias, role, encryptionKey, signingKey, notBefore, notAfter, null);
+  }
+
+  /** Builds an entry from a reviewer's public bundle, with its Tor key if it is a v2 bundle. */
   public static ReviewerEntry of(ReviewerPublicBundle bundle, String role, Instant notBefore,
       Instant notAfter) {
     return new ReviewerEntry(bundle.alias(), role, bundle.encryptionKey(), bundle.signingKey(),
-        notBefore, notAfter);
+        notBefore, notAfter, bundle.torKey());
+  }
+
+  /** The same entry with {@code key} as its Tor client-auth key (null: none). */
+  public ReviewerEntry withTorKey(TorClientAuthKey key) {
+    return new ReviewerEntry(alias, role, encryptionKey, signingKey, notBefore, notAfter, key);
   }
 
   /** {@code Fingerprint.of("testigo-reviewer-v1", xwingPk, ed25519Pk)}, as for bundles. */

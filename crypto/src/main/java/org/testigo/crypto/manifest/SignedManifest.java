@@ -16,13 +16,14 @@ import java.util.Base64;
 import java.util.List;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.Fingerprint;
+import org.testigo.crypto.identity.TorClientAuthKey;
 import org.testigo.crypto.key.RecipientPublicKey;
 import org.testigo.crypto.sign.SignatureDomain;
 import org.testigo.crypto.sign.SigningPrivateKey;
 import org.testigo.crypto.sign.SigningPublicKey;
 
 /**
- * A key manifest v1 in its canonical binary encoding, followed by the root key's Ed25519
+ * A key manifest v1 (v2 when any entry carries a Tor client-auth key) in its canonical binary encoding, followed by the root key's Ed25519
  * signature under {@link SignatureDomain#MANIFEST}. The encoding is specified byte by byte
  * in SECURITY.md; {@link #parse} accepts only canonical encodings (exact lengths, no
  * trailing bytes, reviewers sorted and unique, known version and roles), so one manifest
@@ -36,6 +37,12 @@ import org.testigo.crypto.sign.SigningPublicKey;
 public final class SignedManifest {
   static final byte[] MAGIC = "TSTGMAN".getBytes(StandardCharsets.US_ASCII);
   public static final int VERSION = 1;
+  /**
+   * The version written when any entry carries a Tor client-auth key: each entry then ends
+   * with {@code u8 has_tor (0|1) [32 x25519 key]}. A manifest without one is always v1, so a v2
+   * encoding with no key is not canonical and fails to parse.
+   */
+  public static final int VERSION_TOR = 2;
   public static final String BEGIN = "-----BEGIN TESTIGO KEY MANIFEST-----";
   public static final String END = "-----END TESTIGO KEY MANIFEST-----";
   /** Upper bound on an encoded manifest: 1000 reviewers of at most ~1.4 KB each. */
@@ -175,8 +182,9 @@ public final class SignedManifest {
 
   static byte[] encodeBody(KeyManifest m) {
     ByteArrayOutputStream o = new ByteArrayOutputStream();
+    boolean tor = m.hasTorClientAuthKeys();
     o.writeBytes(MAGIC);
-    o.write(VERSION);
+    o.write(tor ? VERSION_TOR : VERSION);
     writeLong(o, m.sequence());
     if (m.previousHash() == null) {
       o.write(0);
@@ -202,6 +210,14 @@ public final class SignedManifest {
       o.writeBytes(e.signingKey().toBytes());
       writeLong(o, e.notBefore().getEpochSecond());
       writeLong(o, e.notAfter().getEpochSecond());
+      if (tor) {
+        if (e.torKey() == null) {
+          o.write(0);
+        } else {
+          o.write(1);
+          o.writeBytes(e.torKey().toBytes());
+        }
+      }
     }
     return o.toByteArray();
   }
@@ -209,7 +225,8 @@ public final class SignedManifest {
   private static KeyManifest decodeBody(ByteBuffer b) throws CryptoException {
     try {
       byte[] magic = take(b, MAGIC.length);
-      if (!Arrays.equals(magic, MAGIC) || (b.get() & 0xff) != VERSION) {
+      int version = b.get() & 0xff;
+      if (!Arrays.equals(magic, MAGIC) || version != VERSION && version != VERSION_TOR) {
         throw new CryptoException();
       }
       long sequence = b.getLong();
@@ -238,7 +255,16 @@ public final class SignedManifest {
         SigningPublicKey s = SigningPublicKey.fromBytes(take(b, SigningPublicKey.LENGTH));
         Instant nb = Instant.ofEpochSecond(b.getLong());
         Instant na = Instant.ofEpochSecond(b.getLong());
-        reviewers.add(new ReviewerEntry(alias, role, x, s, nb, na));
+        TorClientAuthKey tor = null;
+        if (version == VERSION_TOR) {
+          int has = b.get() & 0xff;
+          if (has == 1) {
+            tor = TorClientAuthKey.fromBytes(take(b, TorClientAuthKey.LENGTH));
+          } else if (has != 0) {
+            throw new CryptoException();
+          }
+        }
+        reviewers.add(new ReviewerEntry(alias, role, x, s, nb, na, tor));
       }
       return new KeyManifest(sequence, previous, organisation, root, log, reviewers, issuedAt);
     } catch (BufferUnderflowException | IllegalArgumentException

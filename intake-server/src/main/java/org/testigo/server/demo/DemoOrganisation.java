@@ -79,7 +79,7 @@ public final class DemoOrganisation {
       writePrivate(passphraseFile, (new String(pass) + "\n").getBytes(StandardCharsets.US_ASCII));
       Instant now = clock.instant();
       KeyManifest manifest = new KeyManifest(0, null, "Testigo demo organisation", root.publicKey(),
-          log.publicKey(), List.of(ReviewerEntry.of(reviewer.publicBundle(), ReviewerEntry.ROLE_REVIEWER,
+          log.publicKey(), List.of(ReviewerEntry.of(reviewer.publicBundleWithTorKey(), ReviewerEntry.ROLE_REVIEWER,
               now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(365)))), now);
       SignedManifest signed = SignedManifest.sign(manifest, root);
       String fingerprint = KeyManifest.rootFingerprint(root.publicKey()).hex();

@@ -44,7 +44,7 @@ public final class ReviewerApi {
    */
   public static Installed install(Environment env, ServerFactory server, ReviewerApiSettings settings,
       KeyState keys, Jdbi jdbi, EnvelopeStore envelopes, MailboxStore mailboxes, long maxEnvelopeBytes,
-      String reviewerOnionServiceId, Clock clock) {
+      java.util.function.Supplier<String> reviewerOnionServiceId, Clock clock) {
     if (settings.isEnabled() && server instanceof DefaultServerFactory d
         && d.getApplicationConnectors().size() <= settings.getConnectorIndex()) {
       throw new IllegalStateException("reviewerApi.connectorIndex " + settings.getConnectorIndex()
@@ -60,7 +60,7 @@ public final class ReviewerApi {
       return new Installed(ports, service, nonces);
     }
     long maxBody = Math.max(maxEnvelopeBytes, settings.getMaxEventBytes());
-    ReviewerAuthorities authorities = new ReviewerAuthorities(settings.getAuthorities(), reviewerOnionServiceId,
+    ReviewerAuthorities authorities = ReviewerAuthorities.withOnion(settings.getAuthorities(), reviewerOnionServiceId,
         ports::reviewerPort);
     env.jersey().register(new SignatureAuthFilter(keys, nonces, authorities, maxBody, clock));
     env.jersey().register(new UnauthorizedExceptionMapper());

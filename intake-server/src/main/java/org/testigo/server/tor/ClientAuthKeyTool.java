@@ -14,8 +14,15 @@ import java.security.SecureRandom;
  * reviewer's client-authorisation key pair, writes the private half as a tor
  * {@code ClientOnionAuthDir} file (mode 0600; an existing file is never overwritten) and
  * prints only the public line for the server's {@code reviewer-client-keys} file.
- * Meant to run on the reviewer's own machine; to move into the reviewer CLI.
+ * Meant to run on the reviewer's own machine.
+ *
+ * @deprecated superseded by the reviewer CLI: the key now derives from the reviewer's
+ *     keystore ({@code testigo-reviewer keys tor}), goes into the signed manifest through the
+ *     public bundle v2, and {@code testigo-reviewer tor client-file} writes tor's file. Kept
+ *     only for deployments still on the {@code reviewer-client-keys} migration path (used
+ *     while the manifest in force lists no Tor key; see ReviewerOnionClients).
  */
+@Deprecated
 public final class ClientAuthKeyTool {
   private ClientAuthKeyTool() {}
 

@@ -3,13 +3,16 @@ package org.testigo.server.tor;
 import io.dropwizard.lifecycle.Managed;
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.testigo.crypto.manifest.KeyManifest;
 
 /**
  * Publishes the SOURCE and REVIEWER v3 onion services through the local tor's control
@@ -32,8 +35,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A watchdog thread notices a dropped connection (tor stopped, restarted, or the
  *       socket was cut) at once, reconnects with exponential backoff bounded by
  *       {@code maxBackoff}, and re-creates both services; every {@code checkInterval} it
- *       also re-reads the reviewer key file and re-creates the reviewer service when the
- *       set of keys changed.</li>
+ *       also re-derives the reviewer onion's authorised clients ({@link ReviewerOnionClients}:
+ *       the Tor keys of the manifest in force, valid now; the key file only while the manifest
+ *       has none) and re-creates the reviewer service when the set of keys changed.</li>
  *   <li>{@code 550 Onion address collision}: if the address is held by a detached service
  *       (left by an operator or an older version) it is removed and re-created under this
  *       connection; if another live control connection holds it (a second server with the
@@ -52,11 +56,13 @@ public final class OnionServices implements Managed {
   private final TorSettings settings;
   private final OnionKeyStore keyStore;
   private final Object lock = new Object();
+  private final ReviewerOnionClients clients;
+  private ReviewerOnionClients.Source clientSource;
 
   private OnionServiceKey sourceKey;
   private OnionServiceKey reviewerKey;
   private OnionAddress sourceAddress;
-  private OnionAddress reviewerAddress;
+  private volatile OnionAddress reviewerAddress;
 
   private TorControl control;
   private List<ClientAuthPublicKey> publishedReviewerKeys = List.of();
@@ -68,12 +74,25 @@ public final class OnionServices implements Managed {
   private Thread watchdog;
 
   public OnionServices(TorSettings settings) {
-    this(settings, new SecureRandom());
+    this(settings, null, new SecureRandom());
+  }
+
+  /**
+   * Services whose reviewer onion admits the Tor client-auth keys of the manifest in force
+   * ({@code manifest}, read at every check; see {@link ReviewerOnionClients}).
+   */
+  public OnionServices(TorSettings settings, Supplier<KeyManifest> manifest) {
+    this(settings, manifest, new SecureRandom());
   }
 
   OnionServices(TorSettings settings, SecureRandom random) {
+    this(settings, null, random);
+  }
+
+  OnionServices(TorSettings settings, Supplier<KeyManifest> manifest, SecureRandom random) {
     this.settings = settings;
     this.keyStore = new OnionKeyStore(settings.getKeyDirectory(), random);
+    this.clients = new ReviewerOnionClients(manifest, settings, Clock.systemUTC());
   }
 
   /**
@@ -95,7 +114,19 @@ public final class OnionServices implements Managed {
       }
       reviewerKey = keyStore.loadOrCreate("reviewer");
       reviewerAddress = reviewerKey.address();
-      settings.readReviewerClientKeys();
+      ReviewerOnionClients.Derived d = clients.current();
+      clientSource = d.source();
+      if (d.source() == ReviewerOnionClients.Source.MANIFEST) {
+        LOG.info("reviewer onion clients: the Tor keys of the manifest in force ({} now valid)",
+            d.keys().size());
+        if (clients.settingsNameKeys()) {
+          LOG.warn("tor.reviewerClientKeys/reviewerClientKeysFile are ignored: the manifest in force"
+              + " lists Tor client-auth keys (the manifest is the one list; remove the file)");
+        }
+      } else {
+        LOG.info("reviewer onion clients: {} key(s) from tor.reviewerClientKeys/reviewerClientKeysFile"
+            + " (migration path: the manifest in force lists no Tor client-auth key)", d.keys().size());
+      }
       running = true;
       try {
         connectAndPublish();
@@ -252,7 +283,14 @@ public final class OnionServices implements Managed {
     }
     List<ClientAuthPublicKey> wanted;
     try {
-      wanted = settings.readReviewerClientKeys();
+      ReviewerOnionClients.Derived d = clients.current();
+      if (d.source() != clientSource) {
+        LOG.info("reviewer onion clients now come from {}", d.source() == ReviewerOnionClients.Source.MANIFEST
+            ? "the manifest in force (tor.reviewerClientKeys/reviewerClientKeysFile ignored from now on)"
+            : "tor.reviewerClientKeys/reviewerClientKeysFile");
+        clientSource = d.source();
+      }
+      wanted = d.keys();
     } catch (IOException | IllegalArgumentException e) {
       wanted = publishedReviewerKeys;
       problem = "reviewer client keys not re-read: " + e.getMessage();

@@ -30,9 +30,13 @@ import java.util.concurrent.TimeUnit;
  *   keyDirectory: /var/lib/testigo/onion-keys
  *   source:   { virtualPort: 80, targetPort: 8080 }
  *   reviewer: { virtualPort: 80, targetPort: 8081 }
- *   reviewerClientKeysFile: /etc/testigo/reviewer-client-keys
+ *   reviewerClientKeysFile: /etc/testigo/reviewer-client-keys   # migration path only
  *   proofOfWorkDefence: true
  * </pre>
+ *
+ * <p>The reviewer onion's clients come from the manifest in force ({@link ReviewerOnionClients});
+ * {@code reviewerClientKeys} and {@code reviewerClientKeysFile} are read only while that manifest
+ * lists no Tor client-auth key (deployments from before key manifest v2).
  */
 public class TorSettings {
 

@@ -24,6 +24,17 @@ class ReviewerAuthoritiesTest {
   }
 
   @Test
+  void theReviewerOnion_isAcceptedOnceTheOnionServicesHaveLoadedTheirKey() {
+    java.util.concurrent.atomic.AtomicReference<String> id = new java.util.concurrent.atomic.AtomicReference<>();
+    ReviewerAuthorities a = ReviewerAuthorities.withOnion(List.of(), id::get, () -> 8082);
+    assertThat(a.accepts(ONION + ".onion")).isFalse();
+    id.set(ONION); // OnionServices.start() runs after the reviewer API is installed
+    assertThat(a.accepts(ONION + ".onion")).isTrue();
+    assertThat(a.accepts(ONION + ".onion:80")).isTrue();
+    assertThat(a.accepts("other.onion")).isFalse();
+  }
+
+  @Test
   void beforeThePortIsKnown_onlyConfiguredNamesAreAccepted() {
     ReviewerAuthorities a = new ReviewerAuthorities(List.of(), null, () -> -1);
     assertThat(a.accepts("127.0.0.1:-1")).isFalse();

@@ -235,6 +235,48 @@ class OnionServicesTorTest {
     await("published once the other connection closed", 10_000, () -> healthy(health));
   }
 
+  private static org.testigo.crypto.manifest.ReviewerEntry entry(String alias, boolean tor, java.time.Instant notAfter) {
+    var who = org.testigo.crypto.TestKeys.identity(alias);
+    return org.testigo.crypto.manifest.ReviewerEntry.of(tor ? who.publicBundleWithTorKey() : who.publicBundle(),
+        org.testigo.crypto.manifest.ReviewerEntry.ROLE_REVIEWER, java.time.Instant.now().minusSeconds(3600), notAfter);
+  }
+
+  private static org.testigo.crypto.manifest.KeyManifest manifest(long sequence,
+      org.testigo.crypto.manifest.ReviewerEntry... entries) {
+    return new org.testigo.crypto.manifest.KeyManifest(sequence,
+        sequence == 0 ? null : org.testigo.crypto.TestKeys.goldenChain().get(0).hash(), "Prueba",
+        org.testigo.crypto.TestKeys.goldenRoot().publicKey(), org.testigo.crypto.TestKeys.signing("golden-log").publicKey(),
+        List.of(entries), java.time.Instant.now().minusSeconds(60));
+  }
+
+  @Test
+  void manifestUpdates_changeTheReviewerOnionsClients_theFileOnlyWhileTheManifestHasNoTorKey() throws Exception {
+    Path file = tmp.resolve("reviewer-client-keys");
+    Files.writeString(file, alice.publicKey().authFileLine() + "\n");
+    TorSettings s = settings(tor.cookieFile());
+    s.setReviewerClientKeys(List.of());
+    s.setReviewerClientKeysFile(file);
+    java.time.Instant later = java.time.Instant.now().plus(java.time.Duration.ofDays(30));
+    var inForce = new java.util.concurrent.atomic.AtomicReference<>(manifest(0, entry("maria", false, later)));
+    OnionServices services = new OnionServices(s, inForce::get, RANDOM);
+    services.start();
+    cleanup.add(services::stop);
+    assertThat(services.status().reviewerClients()).as("v1 manifest: the file's one key").isEqualTo(1);
+
+    inForce.set(manifest(1, entry("maria", true, later), entry("jose", true, later), entry("ana", false, later)));
+    await("reviewer service re-created with the manifest's two Tor keys", 5_000,
+        () -> services.status().reviewerClients() == 2 && services.status().reviewerPublished());
+    assertThat(activeInTor(probe(tor), "reviewer")).isTrue();
+
+    inForce.set(manifest(1, entry("maria", true, later), entry("ana", false, later)));
+    await("jose removed from the manifest: one client left", 5_000,
+        () -> services.status().reviewerClients() == 1 && services.status().reviewerPublished());
+
+    inForce.set(manifest(1, entry("maria", true, java.time.Instant.now().minusSeconds(1800)), entry("ana", false, later)));
+    await("maria revoked: no client left, service withdrawn (the file is not used again)", 5_000,
+        () -> !services.status().reviewerPublished() && services.status().reviewerClients() == 0);
+  }
+
   @Test
   void reviewerKeyFileChanges_recreateTheReviewerService() throws Exception {
     Path file = tmp.resolve("reviewer-client-keys");

@@ -4,16 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import org.testigo.cli.CliException;
 import org.testigo.cli.ExitCodes;
 import org.testigo.crypto.httpsig.ContentDigest;
@@ -21,7 +18,8 @@ import org.testigo.crypto.httpsig.ReviewerRequestSignature;
 import org.testigo.crypto.sign.SigningPrivateKey;
 
 /**
- * The reviewer API over {@code java.net.http}: every request is signed with the reviewer's
+ * The reviewer API over {@link HttpTransport} (direct, or through a SOCKS5 proxy such as the
+ * reviewer's tor for a client-authorised onion): every request is signed with the reviewer's
  * Ed25519 key in the Testigo RFC 9421 profile (fresh nonce, two-minute lifetime). Errors
  * become a {@link CliException} with exit code {@link ExitCodes#SERVER} and a one-line
  * message; response bodies are never echoed.
@@ -30,7 +28,7 @@ public final class ReviewerClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final URI base;
   private final SigningPrivateKey key;
-  private final HttpClient http;
+  private final HttpTransport http;
   private final Clock clock;
   private final SecureRandom random;
   /**
@@ -40,20 +38,30 @@ public final class ReviewerClient {
   private final int idleSeconds = Math.max(1, Integer.getInteger("testigo.reviewer.idleSeconds", 120));
 
   public ReviewerClient(URI base, SigningPrivateKey key, Clock clock, SecureRandom random) {
+    this(base, Optional.empty(), key, clock, random);
+  }
+
+  /**
+   * A client for the reviewer API at {@code base}, through {@code socks} if present. An onion
+   * {@code base} without a proxy is refused here, before any connection.
+   */
+  public ReviewerClient(URI base, Optional<Socks5.Address> socks, SigningPrivateKey key, Clock clock,
+      SecureRandom random) {
+    HttpTransport.checkRoute(base, socks);
     this.base = base;
     this.key = key;
     this.clock = clock;
     this.random = random;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(60))
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+    // the socket's own read timeout is a backstop behind IdleTimeoutInputStream's clearer message
+    this.http = new HttpTransport(socks, idleSeconds * 1000 + 15_000);
   }
 
   /** A signed GET; the caller closes the body stream. Throws unless the status is 200. */
   public InputStream get(String pathAndQuery) throws IOException {
-    HttpResponse<InputStream> r = send("GET", pathAndQuery, null);
-    if (r.statusCode() != 200) {
-      r.body().close();
-      throw failure(r.statusCode(), pathAndQuery);
+    HttpTransport.Response r = send("GET", pathAndQuery, null);
+    if (r.status() != 200) {
+      r.close();
+      throw failure(r.status(), pathAndQuery);
     }
     return new IdleTimeoutInputStream(r.body(), idleSeconds, "the answer to " + pathOnly(pathAndQuery));
   }
@@ -92,40 +100,33 @@ public final class ReviewerClient {
 
   /** A signed POST of {@code body} (application/octet-stream); returns the JSON answer. */
   public JsonNode post(String path, byte[] body) throws IOException {
-    HttpResponse<InputStream> r = send("POST", path, body);
+    HttpTransport.Response r = send("POST", path, body);
     try (InputStream in = new IdleTimeoutInputStream(r.body(), idleSeconds, "the answer to " + pathOnly(path))) {
-      if (r.statusCode() != 200 && r.statusCode() != 201) {
-        throw failure(r.statusCode(), path);
+      if (r.status() != 200 && r.status() != 201) {
+        throw failure(r.status(), path);
       }
       return parse(Bounded.readAll(in, Bounded.SMALL_JSON_BYTES, "the answer to " + pathOnly(path)), path);
     }
   }
 
-  private HttpResponse<InputStream> send(String method, String pathAndQuery, byte[] body) throws IOException {
+  private HttpTransport.Response send(String method, String pathAndQuery, byte[] body) throws IOException {
     URI uri = URI.create(base.toString() + pathAndQuery);
     String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
     byte[] sha = body == null ? null : sha256(body);
     ReviewerRequestSignature.Headers h = ReviewerRequestSignature.sign(key, method, authority,
         uri.getRawPath(), uri.getRawQuery(), sha, clock.instant(), ReviewerRequestSignature.DEFAULT_LIFETIME,
         random);
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10))
-        .header(ReviewerRequestSignature.SIGNATURE_INPUT, h.signatureInput())
-        .header(ReviewerRequestSignature.SIGNATURE, h.signature());
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put(ReviewerRequestSignature.SIGNATURE_INPUT, h.signatureInput());
+    headers.put(ReviewerRequestSignature.SIGNATURE, h.signature());
     if (body != null) {
-      b.header(ReviewerRequestSignature.CONTENT_DIGEST, h.contentDigest())
-          .header("Content-Type", "application/octet-stream")
-          .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-    } else {
-      b.method(method, HttpRequest.BodyPublishers.noBody());
+      headers.put(ReviewerRequestSignature.CONTENT_DIGEST, h.contentDigest());
+      headers.put("Content-Type", "application/octet-stream");
     }
     try {
-      return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (ConnectException | HttpTimeoutException e) {
-      throw new CliException(ExitCodes.SERVER, "cannot reach the server at " + base + " ("
-          + e.getClass().getSimpleName() + ")");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliException(ExitCodes.SERVER, "interrupted while talking to the server");
+      return http.exchange(method, uri, headers, body == null ? null : HttpTransport.bytes(body));
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.SERVER, http.describe(uri, e));
     }
   }
 

@@ -13,12 +13,25 @@ import org.testigo.crypto.Fingerprint;
 
 /**
  * {@code servers.json} in the Testigo home: each registered reviewer API by name, with the
- * root fingerprint pinned for it. Everything the tool trusts about a server follows from
+ * root fingerprint pinned for it and the SOCKS proxy to reach it through, if any. Everything
+ * the tool trusts about a server follows from
  * that pin (the manifest chain must verify from it).
  */
 public final class ServerRegistry {
-  /** A registered server. */
-  public record Server(String name, URI url, Fingerprint root) {}
+  /**
+   * A registered server; {@code socks} is the SOCKS5 proxy (the reviewer's tor) every request
+   * to it goes through, required for an onion URL.
+   */
+  public record Server(String name, URI url, Fingerprint root, Optional<Socks5.Address> socks) {
+    public Server {
+      HttpTransport.checkRoute(url, socks);
+    }
+
+    /** A server reached directly. */
+    public Server(String name, URI url, Fingerprint root) {
+      this(name, url, root, Optional.empty());
+    }
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path file;
@@ -57,6 +70,7 @@ public final class ServerRegistry {
       ObjectNode n = servers.putObject(s.name());
       n.put("url", s.url().toString());
       n.put("root", s.root().hex());
+      s.socks().ifPresent(p -> n.put("socks", p.toString()));
     }
     PrivateFiles.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
   }
@@ -71,8 +85,10 @@ public final class ServerRegistry {
     while (names.hasNext()) {
       String name = names.next();
       var n = root.get(name);
+      Optional<Socks5.Address> socks = n.hasNonNull("socks")
+          ? Optional.of(Socks5.Address.parse(n.path("socks").asText())) : Optional.empty();
       out.put(name, new Server(name, parseUrl(n.path("url").asText()),
-          Fingerprint.fromHex(n.path("root").asText())));
+          Fingerprint.fromHex(n.path("root").asText()), socks));
     }
     return out;
   }

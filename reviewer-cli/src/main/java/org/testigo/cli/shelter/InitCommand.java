@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.testigo.cli.CliException;
+import org.testigo.cli.remote.Socks5;
 import org.testigo.cli.ExitCodes;
 import org.testigo.cli.PassphraseOptions;
 import org.testigo.crypto.Fingerprint;

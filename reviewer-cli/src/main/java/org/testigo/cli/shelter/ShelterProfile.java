@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import org.testigo.cli.CliException;
+import org.testigo.cli.remote.Socks5;
 import org.testigo.cli.ExitCodes;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.Fingerprint;

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testigo.cli.ExitCodes;
+import org.testigo.cli.remote.SocksStandIn;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.Fingerprint;
 import org.testigo.crypto.TestKeys;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The names a signed reviewer request may give as its {@code @authority} (its {@code Host}):
@@ -16,6 +17,7 @@ import java.util.function.IntSupplier;
  */
 public final class ReviewerAuthorities {
   private final Set<String> configured = new HashSet<>();
+  private final Supplier<String> onionServiceId;
   private final IntSupplier reviewerPort;
 
   /**
@@ -24,13 +26,24 @@ public final class ReviewerAuthorities {
    * @param reviewerPort the reviewer connector's local port once known (-1 before)
    */
   public ReviewerAuthorities(List<String> configured, String onionServiceId, IntSupplier reviewerPort) {
+    this(configured, reviewerPort, () -> onionServiceId);
+  }
+
+  /**
+   * As above, with the onion's service id read at each request: the onion services load their
+   * keys when the server starts, after the reviewer API is installed (null until then, or
+   * without tor).
+   */
+  public static ReviewerAuthorities withOnion(List<String> configured, Supplier<String> onionServiceId,
+      IntSupplier reviewerPort) {
+    return new ReviewerAuthorities(configured, reviewerPort, onionServiceId);
+  }
+
+  private ReviewerAuthorities(List<String> configured, IntSupplier reviewerPort, Supplier<String> onionServiceId) {
     for (String c : configured) {
       this.configured.add(c.strip().toLowerCase(Locale.ROOT));
     }
-    if (onionServiceId != null) {
-      this.configured.add(onionServiceId + ".onion");
-      this.configured.add(onionServiceId + ".onion:80");
-    }
+    this.onionServiceId = onionServiceId;
     this.reviewerPort = reviewerPort;
   }
 
@@ -41,6 +54,10 @@ public final class ReviewerAuthorities {
     }
     String h = host.strip().toLowerCase(Locale.ROOT);
     if (configured.contains(h)) {
+      return true;
+    }
+    String id = onionServiceId.get();
+    if (id != null && (h.equals(id + ".onion") || h.equals(id + ".onion:80"))) {
       return true;
     }
     int port = reviewerPort.getAsInt();

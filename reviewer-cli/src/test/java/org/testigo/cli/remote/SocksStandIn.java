@@ -1,4 +1,4 @@
-package org.testigo.cli.shelter;
+package org.testigo.cli.remote;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -14,24 +14,32 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A tiny SOCKS5 proxy for tests (no authentication or any username/password, CONNECT only): records the address type
  * and host each client asked for, and connects every request to one fixed loopback port,
- * the way Tor would connect an onion address.
+ * the way Tor would connect an onion address; or, with a refusal code, answers every CONNECT
+ * with that reply (e.g. 0xF4, Tor's "client authorization missing").
  */
-final class SocksStandIn implements AutoCloseable {
-  final List<String> requestedHosts = new CopyOnWriteArrayList<>();
+public final class SocksStandIn implements AutoCloseable {
+  public final List<String> requestedHosts = new CopyOnWriteArrayList<>();
   /** The username of each connection that authenticated (RFC 1929), in order. */
-  final List<String> usernames = new CopyOnWriteArrayList<>();
+  public final List<String> usernames = new CopyOnWriteArrayList<>();
   private final ServerSocket server;
   private final int targetPort;
+  private final int refusal;
 
-  SocksStandIn(int targetPort) throws IOException {
+  public SocksStandIn(int targetPort) throws IOException {
+    this(targetPort, 0);
+  }
+
+  /** A proxy that answers every CONNECT with {@code refusal} (0 connects). */
+  public SocksStandIn(int targetPort, int refusal) throws IOException {
     this.targetPort = targetPort;
+    this.refusal = refusal;
     this.server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
     Thread t = new Thread(this::acceptLoop, "socks-stand-in");
     t.setDaemon(true);
     t.start();
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
@@ -90,6 +98,11 @@ final class SocksStandIn implements AutoCloseable {
       }
       int port = in.readUnsignedShort();
       requestedHosts.add(host + ":" + port);
+      if (refusal != 0) {
+        out.write(new byte[] {5, (byte) refusal, 0, 1, 0, 0, 0, 0, 0, 0});
+        out.flush();
+        return;
+      }
       try (Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort)) {
         out.write(new byte[] {5, 0, 0, 1, 127, 0, 0, 1, 0, 0});
         out.flush();
