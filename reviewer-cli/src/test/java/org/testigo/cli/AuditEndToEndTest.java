@@ -246,7 +246,7 @@ class AuditEndToEndTest {
     assertThat(head.treeSize()).isEqualTo(4); // the manifest and three reports
 
     String page = statusPage(RECEIPTS.get(1));
-    Matcher m = Pattern.compile("<pre class=\"proof\">([^<]+)</pre>").matcher(page);
+    Matcher m = Pattern.compile("<pre class=\"proof\"[^>]*>([^<]+)</pre>").matcher(page);
     assertThat(m.find()).isTrue();
     String proof = unescape(m.group(1));
     Matcher link = Pattern.compile("href=\"(/proof-of-filing/\\d+/\\d+/)proof.txt\"").matcher(page);
