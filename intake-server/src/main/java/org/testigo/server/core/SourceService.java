@@ -41,9 +41,11 @@ import org.testigo.server.views.Pages.OpenedReply;
 /**
  * What a source does without JavaScript: the server seals on receipt. The multipart body is
  * read as a stream; the questionnaire JSON and each file go straight into
- * {@link Envelope#sealing} to the manifest's reviewers, and the ciphertext straight into
- * the database in chunks. Plaintext exists only in memory, one buffer at a time. The receipt
- * is returned only after the transaction committed.
+ * {@link Envelope#sealing} to the manifest's reviewers, and the ciphertext into a {@link Spool}
+ * as the body arrives; only then is a submission slot taken and the ciphertext written to the
+ * database in one transaction (a slow sender holds no slot). Plaintext exists only in memory,
+ * one buffer at a time. The receipt is returned only after the transaction committed, and
+ * with it the capability of the visit the report began ({@link VisitService}).
  */
 public final class SourceService {
   private static final Logger LOG = LoggerFactory.getLogger(SourceService.class);
@@ -415,7 +417,7 @@ public final class SourceService {
     return stripped;
   }
 
-  /** Lets the envelope finish without closing the database chunk stream. */
+  /** Lets the envelope finish without closing the spool it is written into. */
   private static final class NonClosing extends FilterOutputStream {
     NonClosing(OutputStream out) {
       super(out);
