@@ -79,7 +79,8 @@ public final class AssetsResource {
       return false;
     }
     for (String part : acceptEncoding.toLowerCase(Locale.ROOT).split(",")) {
-      String[] p = part.split(";");
+      // -1: a part made only of ';' gives empty strings, never an empty array.
+      String[] p = part.split(";", -1);
       if (!p[0].strip().equals("gzip")) {
         continue;
       }
