@@ -1,5 +1,7 @@
 package org.testigo.api.questionnaire;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,6 +16,11 @@ public interface Vocabulary {
 
   /** The key of the label in the server's message bundles ({@code i18n/messages*.properties}). */
   String messageKey();
+
+  /** The codes of {@code type} in declaration order (the order the form lists them). */
+  static <E extends Enum<E> & Vocabulary> List<String> codes(Class<E> type) {
+    return Arrays.stream(type.getEnumConstants()).map(Vocabulary::code).toList();
+  }
 
   /** The constant of {@code type} whose code is {@code code}, if any. */
   static <E extends Enum<E> & Vocabulary> Optional<E> find(Class<E> type, String code) {

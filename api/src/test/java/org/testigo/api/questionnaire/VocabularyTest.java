@@ -76,6 +76,8 @@ class VocabularyTest {
     assertThat(codesOf(MxState.class)).isEqualTo(CHOICES_STATES);
     assertThat(codesOf(Minors.class)).isEqualTo(CHOICES_MINORS);
     assertThat(codesOf(Want.class)).isEqualTo(CHOICES_WANTS);
+    assertThat(Vocabulary.codes(AbuseCategory.class)).isEqualTo(CHOICES_WHAT);
+    assertThat(Vocabulary.codes(MxState.class)).isEqualTo(CHOICES_STATES);
   }
 
   @Test
