@@ -45,6 +45,20 @@ public final class PayloadWriter {
     return open;
   }
 
+  /**
+   * A payload of one {@code message} part holding UTF-8 text, media type
+   * {@code text/plain; charset=utf-8}: what a reviewer's reply and a source's follow-up carry.
+   */
+  public static byte[] textMessage(String text) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    PayloadWriter w = new PayloadWriter(out);
+    byte[] body = text.getBytes(StandardCharsets.UTF_8);
+    w.writePart(new PartHeader(PartHeader.MESSAGE, null, "text/plain; charset=utf-8"), body);
+    w.finish();
+    java.util.Arrays.fill(body, (byte) 0);
+    return out.toByteArray();
+  }
+
   /** Writes a whole small part. */
   public void writePart(PartHeader header, byte[] body) throws IOException {
     try (OutputStream part = beginPart(header)) {
