@@ -34,11 +34,11 @@ class ShelterOutboxIT {
 
   record Run(int exitCode, String output) {}
 
-  /** Runs {@code java -cp testigo-reviewer.jar org.testigo.cli.shelter.ShelterCli args}. */
+  /** Runs {@code java -cp testigo-reviewer.jar org.testigo.shelter.ShelterCli args}. */
   static Run shelter(Path workDir, String stdin, String... args)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("java", "-Xmx512m", "-cp",
-        RealJars.REVIEWER_JAR.toString(), "org.testigo.cli.shelter.ShelterCli"));
+        RealJars.REVIEWER_JAR.toString(), "org.testigo.shelter.ShelterCli"));
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile(workDir, "shelter-", ".log");
     Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
