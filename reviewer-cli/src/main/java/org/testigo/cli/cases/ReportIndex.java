@@ -1,5 +1,6 @@
 package org.testigo.cli.cases;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -92,6 +93,8 @@ public final class ReportIndex {
   public record Entry(String id, long seq, String context, String caseId, String receivedDay, long size,
       boolean hasMailbox, String stamp, Kind kind, String problem, String language, List<String> what,
       List<String> who, String state, String minors, boolean wantsReply, List<Long> files) {
+    /** Not a property of the stored index (public for statistics, which reads the index). */
+    @JsonIgnore
     public boolean isReport() {
       return Envelope.CONTEXT_REPORT.equals(context);
     }
