@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.testigo.cli.audit.AuditReport.Status;
 import org.testigo.cli.common.CliException;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.Fingerprint;
@@ -30,7 +31,6 @@ import org.testigo.crypto.merkle.LogLeaf;
 import org.testigo.crypto.merkle.MerkleTree;
 import org.testigo.crypto.merkle.MerkleVerifier;
 import org.testigo.crypto.merkle.SignedTreeHead;
-import org.testigo.cli.audit.AuditReport.Status;
 
 /**
  * The auditor's checks of one Testigo server, from its public endpoints and a pinned root

@@ -9,8 +9,8 @@ import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 import org.testigo.cli.remote.Bounded;
 import org.testigo.cli.remote.LocalCache;
-import org.testigo.cli.remote.ServerFields;
 import org.testigo.cli.remote.ReviewerClient;
+import org.testigo.cli.remote.ServerFields;
 import org.testigo.crypto.key.RecipientPrivateKey;
 
 /**

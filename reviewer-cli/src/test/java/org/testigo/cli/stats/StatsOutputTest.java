@@ -26,7 +26,6 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testigo.cli.common.ExitCodes;
 import org.testigo.cli.ReviewerCli;
 import org.testigo.cli.cases.CaseAction;
 import org.testigo.cli.cases.CaseState;
@@ -34,6 +33,7 @@ import org.testigo.cli.cases.Outcome;
 import org.testigo.cli.cases.Priority;
 import org.testigo.cli.cases.ReferralTarget;
 import org.testigo.cli.cases.Status;
+import org.testigo.cli.common.ExitCodes;
 import org.testigo.crypto.event.CaseId;
 import org.testigo.crypto.event.EventId;
 
