@@ -1,6 +1,26 @@
 package org.testigo.cli;
 
 import java.io.PrintWriter;
+import org.testigo.cli.audit.AuditCommand;
+import org.testigo.cli.audit.ProofCommand;
+import org.testigo.cli.cases.ExportCommand;
+import org.testigo.cli.cases.FilesCommand;
+import org.testigo.cli.cases.ListCommand;
+import org.testigo.cli.cases.ReplyCommand;
+import org.testigo.cli.cases.RewrapCommand;
+import org.testigo.cli.cases.ShowCommand;
+import org.testigo.cli.cases.SyncCommand;
+import org.testigo.cli.cases.TriageCommands;
+import org.testigo.cli.common.ErrorHandler;
+import org.testigo.cli.common.ExitCodes;
+import org.testigo.cli.custody.CustodyCommand;
+import org.testigo.cli.custody.ManifestCommand;
+import org.testigo.cli.keys.KeysCommand;
+import org.testigo.cli.keys.OpenCommand;
+import org.testigo.cli.keys.SealCommand;
+import org.testigo.cli.keys.TorCommand;
+import org.testigo.cli.poster.PosterCommand;
+import org.testigo.cli.remote.ServerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

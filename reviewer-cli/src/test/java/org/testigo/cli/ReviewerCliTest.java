@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.testigo.cli.common.ExitCodes;
 
 /** Runs the reviewer command line in-process, end to end over real files. */
 class ReviewerCliTest {

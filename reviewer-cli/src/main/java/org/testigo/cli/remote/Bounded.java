@@ -3,8 +3,8 @@ package org.testigo.cli.remote;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import org.testigo.cli.CliException;
-import org.testigo.cli.ExitCodes;
+import org.testigo.cli.common.CliException;
+import org.testigo.cli.common.ExitCodes;
 
 /**
  * Byte caps on what the server sends (SECURITY.md §13.6). A compromised or seized server

@@ -19,8 +19,8 @@ import java.util.Optional;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
-import org.testigo.cli.CliException;
-import org.testigo.cli.ExitCodes;
+import org.testigo.cli.common.CliException;
+import org.testigo.cli.common.ExitCodes;
 
 /**
  * The one HTTP/1.1 client of the Testigo tools ({@code testigo-reviewer}: the signed reviewer

@@ -7,8 +7,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.testigo.cli.CliException;
-import org.testigo.cli.ExitCodes;
+import org.testigo.cli.common.CliException;
+import org.testigo.cli.common.ExitCodes;
 
 /**
  * A response body that gives up when the server sends nothing for {@code idleSeconds}: a

@@ -350,7 +350,7 @@ public final class LocalCache {
     }
     List<Submission> hits = submissions().stream().filter(s -> s.id().startsWith(p)).toList();
     if (hits.size() > 1) {
-      throw new org.testigo.cli.CliException(org.testigo.cli.ExitCodes.BAD_INPUT,
+      throw new org.testigo.cli.common.CliException(org.testigo.cli.common.ExitCodes.BAD_INPUT,
           "the id prefix " + p + " matches " + hits.size() + " submissions; give more characters");
     }
     return hits.stream().findFirst();

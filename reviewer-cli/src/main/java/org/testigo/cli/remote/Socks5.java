@@ -10,8 +10,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import org.testigo.cli.CliException;
-import org.testigo.cli.ExitCodes;
+import org.testigo.cli.common.CliException;
+import org.testigo.cli.common.ExitCodes;
 
 /**
  * The one SOCKS5 client of the Testigo tools (RFC 1928), used by {@code testigo-reviewer} and

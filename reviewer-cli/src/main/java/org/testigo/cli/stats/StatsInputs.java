@@ -17,9 +17,9 @@ import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import org.testigo.cli.triage.CaseAction;
-import org.testigo.cli.triage.CaseState;
-import org.testigo.cli.triage.Status;
+import org.testigo.cli.cases.CaseAction;
+import org.testigo.cli.cases.CaseState;
+import org.testigo.cli.cases.Status;
 
 /**
  * Builds {@link StatsInput}s: from a replayed {@link CaseState} and its questionnaire, and

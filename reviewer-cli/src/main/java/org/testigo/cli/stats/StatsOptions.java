@@ -2,7 +2,7 @@ package org.testigo.cli.stats;
 
 import java.time.LocalDate;
 import java.time.YearMonth;
-import org.testigo.cli.triage.Deadlines;
+import org.testigo.cli.cases.Deadlines;
 
 /**
  * Parameters of one statistics run. Cases received in the months {@code from}..{@code to}

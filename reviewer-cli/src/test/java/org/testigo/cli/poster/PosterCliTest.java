@@ -18,7 +18,7 @@ import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testigo.cli.CliResult;
-import org.testigo.cli.ExitCodes;
+import org.testigo.cli.common.ExitCodes;
 import org.testigo.crypto.Fingerprint;
 
 /**

@@ -12,8 +12,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.testigo.cli.CliException;
-import org.testigo.cli.ExitCodes;
+import org.testigo.cli.common.CliException;
+import org.testigo.cli.common.ExitCodes;
 
 /**
  * Fuzz target for the envelope batch the reviewer tool downloads on sync (SECURITY.md §17):

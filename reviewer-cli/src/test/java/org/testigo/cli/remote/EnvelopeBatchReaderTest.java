@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.testigo.cli.CliException;
-import org.testigo.cli.ExitCodes;
+import org.testigo.cli.common.CliException;
+import org.testigo.cli.common.ExitCodes;
 import org.testigo.server.reviewer.core.EnvelopeBatch;
 import org.testigo.server.reviewer.core.ReviewerService;
 
@@ -134,7 +134,7 @@ class EnvelopeBatchReaderTest {
     d.write(0);
     d.write(0);
     EnvelopeBatchReader r = new EnvelopeBatchReader(new java.io.ByteArrayInputStream(b.toByteArray()), 1 << 20);
-    assertThatThrownBy(r::next).isInstanceOf(org.testigo.cli.CliException.class);
+    assertThatThrownBy(r::next).isInstanceOf(org.testigo.cli.common.CliException.class);
     assertThat(EnvelopeBatchReader.hasNonFiniteNumber(new com.fasterxml.jackson.databind.ObjectMapper()
         .readTree("{\"a\":[1.5,1e300,{\"b\":-2}]}"))).isFalse();
   }

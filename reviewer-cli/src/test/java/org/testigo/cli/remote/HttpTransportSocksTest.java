@@ -18,8 +18,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.testigo.cli.CliException;
-import org.testigo.cli.ExitCodes;
+import org.testigo.cli.common.CliException;
+import org.testigo.cli.common.ExitCodes;
 
 /** The one HTTP client and its SOCKS5 path: the onion rule, refusals, and what reaches the proxy. */
 class HttpTransportSocksTest {

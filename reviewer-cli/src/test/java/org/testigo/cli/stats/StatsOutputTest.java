@@ -26,14 +26,14 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testigo.cli.ExitCodes;
 import org.testigo.cli.ReviewerCli;
-import org.testigo.cli.triage.CaseAction;
-import org.testigo.cli.triage.CaseState;
-import org.testigo.cli.triage.Outcome;
-import org.testigo.cli.triage.Priority;
-import org.testigo.cli.triage.ReferralTarget;
-import org.testigo.cli.triage.Status;
+import org.testigo.cli.cases.CaseAction;
+import org.testigo.cli.cases.CaseState;
+import org.testigo.cli.cases.Outcome;
+import org.testigo.cli.cases.Priority;
+import org.testigo.cli.cases.ReferralTarget;
+import org.testigo.cli.cases.Status;
+import org.testigo.cli.common.ExitCodes;
 import org.testigo.crypto.event.CaseId;
 import org.testigo.crypto.event.EventId;
 
@@ -152,7 +152,7 @@ class StatsOutputTest {
     assertThat(cases.get(0).referrals()).hasSize(2);
     StatsReport report = StatsEngine.compute(cases,
         new StatsOptions(5, null, YearMonth.of(2025, 6), LocalDate.of(2025, 9, 1),
-            org.testigo.cli.triage.Deadlines.DEFAULT));
+            org.testigo.cli.cases.Deadlines.DEFAULT));
     StatsCommand.write(report, Labels.of(Labels.Lang.ES), Labels.Lang.ES, dir);
     byte[] marker = MARKER.getBytes(StandardCharsets.US_ASCII);
     byte[] markerLower = MARKER.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII);

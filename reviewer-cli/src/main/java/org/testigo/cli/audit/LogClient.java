@@ -1,0 +1,195 @@
+package org.testigo.cli.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.testigo.cli.common.CliException;
+import org.testigo.cli.common.ExitCodes;
+import org.testigo.cli.remote.HttpTransport;
+import org.testigo.cli.remote.Socks5;
+import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.merkle.SignedTreeHead;
+
+/**
+ * Reads a Testigo server's public transparency endpoints ({@code /api/v1/manifest},
+ * {@code /api/v1/log/...}). Every answer is size-limited and parsed strictly; nothing here
+ * is trusted: the audit verifies it. Requests go through {@link HttpTransport}, direct or
+ * through a SOCKS5 proxy (an onion URL needs one). Network failures are {@link CliException}
+ * with {@link ExitCodes#IO}.
+ */
+final class LogClient {
+  static final int LEAVES_PER_REQUEST = 1000;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HexFormat HEX = HexFormat.of();
+  private final URI base;
+  private final HttpTransport http;
+
+  LogClient(URI base) {
+    this(base, Optional.empty());
+  }
+
+  /** A client of {@code base}, through {@code socks} if present; an onion without one is refused. */
+  LogClient(URI base, Optional<Socks5.Address> socks) {
+    HttpTransport.checkRoute(base, socks);
+    String s = base.toString();
+    this.base = URI.create(s.endsWith("/") ? s : s + "/");
+    this.http = new HttpTransport(socks, 120_000);
+  }
+
+  /** The armored manifest chain. */
+  String manifestChain() {
+    return new String(get("api/v1/manifest", 16 << 20).orElseThrow(() -> missing("the manifest chain")),
+        StandardCharsets.US_ASCII);
+  }
+
+  Optional<SignedTreeHead> latestTreeHead() {
+    return get("api/v1/log/sth", 64 << 10).map(b -> treeHead(json(b)));
+  }
+
+  Optional<SignedTreeHead> treeHead(long size) {
+    return get("api/v1/log/sth/" + size, 64 << 10).map(b -> treeHead(json(b)));
+  }
+
+  List<byte[]> consistencyProof(long from, long to) {
+    JsonNode n = json(get("api/v1/log/proof/consistency?from=" + from + "&to=" + to, 64 << 10)
+        .orElseThrow(() -> missing("a consistency proof")));
+    return hexList(n.path("proof"));
+  }
+
+  /** Leaves {@code start <= i < end}, fetched in pages. */
+  List<byte[]> leaves(long start, long end) {
+    List<byte[]> out = new ArrayList<>();
+    for (long s = start; s < end; s += LEAVES_PER_REQUEST) {
+      long e = Math.min(end, s + LEAVES_PER_REQUEST);
+      JsonNode n = json(get("api/v1/log/leaves?start=" + s + "&end=" + e, 1 << 20)
+          .orElseThrow(() -> missing("log leaves")));
+      List<byte[]> page = hexList(n.path("leaves"));
+      if (page.size() != e - s) {
+        throw new CliException(ExitCodes.BAD_INPUT, "the server answered " + page.size()
+            + " leaves for the range " + s + ".." + e);
+      }
+      out.addAll(page);
+    }
+    return out;
+  }
+
+  /** The header of the envelope behind submission leaf {@code index}, if the server serves it. */
+  Optional<byte[]> envelopeHeader(long index) {
+    return get("api/v1/log/leaves/" + index + "/envelope-header", 1 << 20)
+        .map(b -> hex(json(b).path("header")));
+  }
+
+  /**
+   * The stored SignedCaseEvent v1 encodings the server serves to auditors
+   * ({@code /api/v1/audit/case-events}, all pages); empty if it serves no such feed.
+   */
+  Optional<List<byte[]>> caseEvents() {
+    return feed("api/v1/audit/case-events", n -> List.of(hex(n.path("event"))))
+        .map(items -> items.stream().map(i -> i.get(0)).toList());
+  }
+
+  /** The answered possession challenges, each {challenge, answer}; empty if not served. */
+  Optional<List<List<byte[]>>> challenges() {
+    return feed("api/v1/audit/challenges", n -> List.of(hex(n.path("challenge")), hex(n.path("answer"))));
+  }
+
+  private Optional<List<List<byte[]>>> feed(String path, java.util.function.Function<JsonNode, List<byte[]>> item) {
+    List<List<byte[]>> out = new ArrayList<>();
+    long after = 0;
+    while (true) {
+      Optional<byte[]> body = get(path + "?after=" + after + "&limit=" + LEAVES_PER_REQUEST, 32 << 20);
+      if (body.isEmpty()) {
+        return after == 0 ? Optional.empty() : Optional.of(out);
+      }
+      JsonNode n = json(body.get());
+      JsonNode items = n.path("items");
+      if (!items.isArray() || !n.path("next").isIntegralNumber()) {
+        throw new CliException(ExitCodes.BAD_INPUT, "the server's answer for " + path + " is not a page of items");
+      }
+      items.forEach(i -> out.add(item.apply(i)));
+      long next = n.path("next").asLong();
+      if (!n.path("more").asBoolean() || next <= after) {
+        return Optional.of(out);
+      }
+      after = next;
+    }
+  }
+
+  /** The object of a rewrap leaf as served (SECURITY.md §18): the record's hashes and the new header. */
+  record Rewrap(byte[] envelopeSha256, byte[] previousHeaderSha256, byte[] header) {}
+
+  /** The object of rewrap leaf {@code index}, if the server serves it. */
+  Optional<Rewrap> rewrap(long index) {
+    return get("api/v1/log/leaves/" + index + "/rewrap", 1 << 20).map(b -> {
+      JsonNode n = json(b);
+      return new Rewrap(hex(n.path("envelopeSha256")), hex(n.path("previousHeaderSha256")), hex(n.path("header")));
+    });
+  }
+
+  private Optional<byte[]> get(String path, int maxBytes) {
+    URI uri = base.resolve(path);
+    try (HttpTransport.Response r = http.exchange("GET", uri, Map.of(), null)) {
+      if (r.status() == 404) {
+        return Optional.empty();
+      }
+      if (r.status() != 200) {
+        throw new CliException(ExitCodes.IO, "the server answered HTTP " + r.status() + " for " + path);
+      }
+      byte[] body = r.body().readNBytes(maxBytes + 1);
+      if (body.length > maxBytes) {
+        throw new CliException(ExitCodes.BAD_INPUT, "the server's answer for " + path + " is too large");
+      }
+      return Optional.of(body);
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.IO, http.describe(uri, e));
+    }
+  }
+
+  private static CliException missing(String what) {
+    return new CliException(ExitCodes.BAD_INPUT, "the server does not serve " + what);
+  }
+
+  private static JsonNode json(byte[] body) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.BAD_INPUT, "the server's answer is not JSON");
+    }
+  }
+
+  static SignedTreeHead treeHead(JsonNode n) {
+    try {
+      return SignedTreeHead.parse(hex(n.path("encoded")));
+    } catch (CryptoException e) {
+      throw new CliException(ExitCodes.BAD_INPUT, "the server's tree head is not a v1 signed tree head");
+    }
+  }
+
+  private static List<byte[]> hexList(JsonNode array) {
+    if (!array.isArray()) {
+      throw new CliException(ExitCodes.BAD_INPUT, "the server's answer lacks a list of hex values");
+    }
+    List<byte[]> out = new ArrayList<>();
+    array.forEach(e -> out.add(hex(e)));
+    return out;
+  }
+
+  static byte[] hex(JsonNode n) {
+    if (!n.isTextual()) {
+      throw new CliException(ExitCodes.BAD_INPUT, "the server's answer lacks a hex value");
+    }
+    try {
+      return HEX.parseHex(n.asText());
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.BAD_INPUT, "the server's answer has a value that is not hex");
+    }
+  }
+}

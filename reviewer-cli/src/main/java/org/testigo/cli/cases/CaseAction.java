@@ -1,0 +1,208 @@
+package org.testigo.cli.cases;
+
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.testigo.crypto.event.CaseId;
+import org.testigo.crypto.identity.Alias;
+
+/**
+ * What a case event does: the decrypted content of a case event, one record per event
+ * type of content JSON v1 (see {@link CaseContent}). Every record validates its fields on
+ * construction and throws {@link IllegalArgumentException} with a message that never
+ * repeats the rejected value.
+ */
+public sealed interface CaseAction {
+  /** The {@code type} string of content JSON v1. */
+  String type();
+
+  /** Longest note, in UTF-16 units. */
+  int MAX_NOTE_CHARS = 20_000;
+  /** Labels are short ASCII tags such as {@code inm}, {@code extortion}, {@code minor}. */
+  Pattern LABEL = Pattern.compile("[a-z0-9][a-z0-9_-]{0,39}");
+  /** ISO 3166-2:MX codes of the 32 federal entities (as the intake questionnaire). */
+  Set<String> STATES = Set.of("AGU", "BCN", "BCS", "CAM", "CHP", "CHH", "CMX", "COA", "COL",
+      "DUR", "GUA", "GRO", "HID", "JAL", "MEX", "MIC", "MOR", "NAY", "NLE", "OAX", "PUE", "QUE",
+      "ROO", "SLP", "SIN", "SON", "TAB", "TAM", "TLA", "VER", "YUC", "ZAC");
+
+  /** The case has been seen and the source's report is acknowledged. */
+  record Acknowledge() implements CaseAction {
+    public String type() {
+      return "acknowledge";
+    }
+  }
+
+  /** Assigns the case to a reviewer alias, or unassigns it ({@code assignee} null). */
+  record Assign(String assignee) implements CaseAction {
+    public Assign {
+      if (assignee != null && !Alias.isValid(assignee)) {
+        throw new IllegalArgumentException("assignee is not a valid reviewer alias");
+      }
+    }
+
+    public String type() {
+      return "assign";
+    }
+  }
+
+  /** Moves an open case, or reopens a closed one. Neither NEW nor CLOSED may be set here. */
+  record SetStatus(Status status) implements CaseAction {
+    public SetStatus {
+      if (status == null || status == Status.NEW || status == Status.CLOSED) {
+        throw new IllegalArgumentException(
+            "status must be acknowledged, under_review, investigating or referred");
+      }
+    }
+
+    public String type() {
+      return "status";
+    }
+  }
+
+  record SetPriority(Priority priority) implements CaseAction {
+    public SetPriority {
+      if (priority == null) {
+        throw new IllegalArgumentException("priority is required");
+      }
+    }
+
+    public String type() {
+      return "priority";
+    }
+  }
+
+  /** Adds ({@code add} true) or removes a label. */
+  record Label(String label, boolean add) implements CaseAction {
+    public Label {
+      if (label == null || !LABEL.matcher(label).matches()) {
+        throw new IllegalArgumentException("a label is 1-40 characters of [a-z0-9_-]");
+      }
+    }
+
+    public String type() {
+      return "label";
+    }
+  }
+
+  record Note(String text) implements CaseAction {
+    public Note {
+      if (text == null || text.isBlank() || text.length() > MAX_NOTE_CHARS) {
+        throw new IllegalArgumentException("a note is 1 to 20000 characters, not blank");
+      }
+    }
+
+    public String type() {
+      return "note";
+    }
+  }
+
+  /**
+   * A referral to an institution. {@code state} is required exactly for state institutions;
+   * {@code institution} (free text) exactly for {@link ReferralTarget#OTHER}.
+   */
+  record Refer(ReferralTarget to, String state, String institution, String reference,
+      LocalDate date) implements CaseAction {
+    public Refer {
+      if (to == null || date == null) {
+        throw new IllegalArgumentException("a referral needs a target and a date");
+      }
+      if (to.needsState() != (state != null)
+          || state != null && !STATES.contains(state)) {
+        throw new IllegalArgumentException(
+            "a state institution needs a state code (ISO 3166-2:MX); others take none");
+      }
+      if ((to == ReferralTarget.OTHER) != (institution != null)
+          || institution != null && !shortText(institution)) {
+        throw new IllegalArgumentException(
+            "'other' needs the institution's name (1-200 characters); others take none");
+      }
+      if (!shortText(reference)) {
+        throw new IllegalArgumentException("a reference number is 1-200 characters");
+      }
+    }
+
+    public String type() {
+      return "refer";
+    }
+  }
+
+  /** Closes the case with an outcome. */
+  record Close(Outcome outcome) implements CaseAction {
+    public Close {
+      if (outcome == null) {
+        throw new IllegalArgumentException("closing needs an outcome");
+      }
+    }
+
+    public String type() {
+      return "close";
+    }
+  }
+
+  /** Links this case to another one. */
+  record Link(CaseId other, LinkRelation relation) implements CaseAction {
+    public Link {
+      if (other == null || relation == null) {
+        throw new IllegalArgumentException("a link needs a case id and a relation");
+      }
+    }
+
+    public String type() {
+      return "link";
+    }
+  }
+
+  /** A reply was posted to the source's mailbox; {@code replySha256} hashes its envelope. */
+  record ReplySent(byte[] replySha256) implements CaseAction {
+    public ReplySent {
+      if (replySha256 == null || replySha256.length != 32) {
+        throw new IllegalArgumentException("the reply hash is 32 bytes");
+      }
+      replySha256 = replySha256.clone();
+    }
+
+    @Override
+    public byte[] replySha256() {
+      return replySha256.clone();
+    }
+
+    public String replyHex() {
+      return HexFormat.of().formatHex(replySha256);
+    }
+
+    public String type() {
+      return "reply_sent";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ReplySent r && Arrays.equals(replySha256, r.replySha256);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(replySha256);
+    }
+
+    @Override
+    public String toString() {
+      return "ReplySent[" + replyHex() + "]";
+    }
+  }
+
+  /** The first substantive feedback was given to the source (stops the feedback clock). */
+  record FeedbackGiven() implements CaseAction {
+    public String type() {
+      return "feedback_given";
+    }
+  }
+
+  private static boolean shortText(String s) {
+    if (s == null || s.isBlank() || s.length() > 200 || !s.strip().equals(s)) {
+      return false;
+    }
+    return s.chars().noneMatch(Character::isISOControl);
+  }
+}

@@ -1,0 +1,201 @@
+package org.testigo.cli.cases;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.testigo.cli.remote.LocalCache;
+import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.envelope.Envelope;
+import org.testigo.crypto.key.RecipientPrivateKey;
+
+/**
+ * A cached submission opened in memory with bounded memory: the server's listing entry, the
+ * questionnaire (a report) or message (a follow-up) as JSON, and the name, type and size of
+ * each attachment. The payload is parsed as it is decrypted ({@link PayloadStream}); an
+ * attachment's bytes go to the caller's {@link AttachmentSink} or nowhere, never into memory.
+ * A payload over the caps ({@link #MAX_PARTS} parts, a questionnaire or message JSON over
+ * {@link #MAX_DOCUMENT_BYTES}, a narrative or message over {@link #MAX_TEXT_CODE_POINTS}),
+ * with a framing defect, or whose first part is not a version 1 questionnaire (message) is
+ * refused with {@link NotAValidReportException}: the envelope opened but is not a report.
+ * Nothing of it is written to disk except by the sink.
+ */
+public record DecryptedSubmission(LocalCache.Submission listing, JsonNode document, List<Attachment> files) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Parts in one payload: a questionnaire and up to 99 attachments (the server's form allows 20). */
+  public static final int MAX_PARTS = 100;
+  /** The questionnaire or follow-up JSON (a narrative of 20,000 code points escaped fits easily). */
+  public static final int MAX_DOCUMENT_BYTES = 256 * 1024;
+  /** The narrative of a report, the message of a follow-up (the server's own limit). */
+  public static final int MAX_TEXT_CODE_POINTS = 20_000;
+
+  /** An attachment as listed in the payload; its bytes are not kept. */
+  public record Attachment(String filename, String type, long size) {}
+
+  /** Receives the bytes of each attachment while it is decrypted. */
+  public interface AttachmentSink {
+    /** Attachment {@code n} (from 1 within this submission) starts; its bytes go to the stream returned. */
+    OutputStream open(int n, String filename, String type) throws IOException;
+  }
+
+  /** The envelope opened but its content is not a valid report or follow-up; the message says why. */
+  public static final class NotAValidReportException extends IOException {
+    public NotAValidReportException(String reason) {
+      super(reason);
+    }
+  }
+
+  public boolean isReport() {
+    return Envelope.CONTEXT_REPORT.equals(listing.context());
+  }
+
+  /** Opens a cached envelope with the reviewer's key, attachments discarded. */
+  public static DecryptedSubmission open(LocalCache cache, LocalCache.Submission s, RecipientPrivateKey key)
+      throws IOException, CryptoException {
+    return open(cache, s, key, null);
+  }
+
+  /**
+   * Opens a cached envelope with the reviewer's key. CryptoException if it is not ours or
+   * altered; {@link NotAValidReportException} if it opens but is not a valid report or
+   * follow-up (then the sink may have received part of an attachment).
+   */
+  public static DecryptedSubmission open(LocalCache cache, LocalCache.Submission s, RecipientPrivateKey key,
+      AttachmentSink sink) throws IOException, CryptoException {
+    String first = Envelope.CONTEXT_REPORT.equals(s.context()) ? "questionnaire" : "message";
+    ByteArrayOutputStream doc = new ByteArrayOutputStream();
+    List<Attachment> files = new ArrayList<>();
+    String[] current = new String[2];
+    boolean[] isFile = new boolean[1];
+    PayloadStream parser = new PayloadStream(new PayloadStream.Parts() {
+      @Override
+      public OutputStream begin(int index, String name, String filename, String type) throws IOException {
+        if (index == 0) {
+          if (!name.equals(first)) {
+            throw new NotAValidReportException("the first part is not a " + first);
+          }
+          return new Capped(doc, MAX_DOCUMENT_BYTES, "the " + first + " is over " + MAX_DOCUMENT_BYTES + " bytes");
+        }
+        isFile[0] = "file".equals(name);
+        if (!isFile[0]) {
+          return null;
+        }
+        current[0] = filename;
+        current[1] = type;
+        return sink == null ? null : sink.open(files.size() + 1, filename, type);
+      }
+
+      @Override
+      public void end(int index, long size) {
+        if (index > 0 && isFile[0]) {
+          files.add(new Attachment(current[0], current[1], size));
+        }
+        isFile[0] = false;
+        current[0] = null;
+        current[1] = null;
+      }
+    }, MAX_PARTS);
+    try (InputStream in = Files.newInputStream(cache.envelope(s.id()))) {
+      try {
+        Envelope.open(in, parser, key, s.context());
+        parser.finish();
+      } catch (PayloadContainer.MalformedPayloadException e) {
+        throw new NotAValidReportException(e.getMessage());
+      }
+    }
+    if (parser.partCount() == 0) {
+      throw new NotAValidReportException("no " + first);
+    }
+    byte[] bytes = doc.toByteArray();
+    try {
+      JsonNode d;
+      try {
+        d = JSON.readTree(bytes);
+      } catch (IOException e) {
+        throw new NotAValidReportException("the " + first + " is not JSON");
+      }
+      check(d, first);
+      return new DecryptedSubmission(s, d, List.copyOf(files));
+    } finally {
+      java.util.Arrays.fill(bytes, (byte) 0);
+    }
+  }
+
+  private static void check(JsonNode d, String first) throws NotAValidReportException {
+    if (d == null || !d.isObject()) {
+      throw new NotAValidReportException("the " + first + " is not a JSON object");
+    }
+    JsonNode v = d.get("version");
+    if (v == null || !v.isIntegralNumber() || v.asLong() != 1) {
+      throw new NotAValidReportException("the " + first + " is not of version 1");
+    }
+    String textField = first.equals("questionnaire") ? "narrative" : "message";
+    JsonNode text = d.get(textField);
+    if (text != null && !text.isNull() && (!text.isTextual()
+        || text.asText().codePointCount(0, text.asText().length()) > MAX_TEXT_CODE_POINTS)) {
+      throw new NotAValidReportException("the " + textField + " is not text of at most " + MAX_TEXT_CODE_POINTS
+          + " characters");
+    }
+    for (String list : List.of("what", "who", "wants")) {
+      JsonNode l = d.get(list);
+      if (l != null && !l.isNull()) {
+        if (!l.isArray() || l.size() > 100) {
+          throw new NotAValidReportException("'" + list + "' is not a short list");
+        }
+        for (JsonNode x : l) {
+          if (!x.isTextual() || x.asText().length() > 200) {
+            throw new NotAValidReportException("'" + list + "' holds something other than short text");
+          }
+        }
+      }
+    }
+  }
+
+  /** Passes at most {@code max} bytes on; more is a {@link NotAValidReportException}. */
+  private static final class Capped extends OutputStream {
+    private final OutputStream out;
+    private final long max;
+    private final String message;
+    private long n;
+
+    Capped(OutputStream out, long max, String message) {
+      this.out = out;
+      this.max = max;
+      this.message = message;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      n += len;
+      if (n > max) {
+        throw new NotAValidReportException(message);
+      }
+      out.write(b, off, len);
+    }
+  }
+
+  /** Values of a string array field, e.g. {@code what}. */
+  public List<String> list(String field) {
+    List<String> out = new java.util.ArrayList<>();
+    document.path(field).forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  public String text(String... path) {
+    JsonNode n = document;
+    for (String p : path) {
+      n = n.path(p);
+    }
+    return n.isValueNode() && !n.isNull() ? n.asText() : "";
+  }
+}

@@ -1,0 +1,174 @@
+package org.testigo.cli.cases;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.testigo.cli.common.CliException;
+import org.testigo.cli.common.ExitCodes;
+import org.testigo.cli.common.HomeOptions;
+import org.testigo.cli.common.KeystoreOption;
+import org.testigo.cli.common.PassphraseOptions;
+import org.testigo.cli.remote.RemoteSession;
+import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.envelope.Envelope;
+import org.testigo.crypto.key.RecipientPublicKey;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code reply ID (--file F | --editor)}: write a reply to the source of a report, seal it to
+ * the report's reply key (which only the source's receipt unlocks) and post it. The source
+ * reads it on the status page with the receipt. With {@code --editor} the editor opens a
+ * template in the report's language (es, en, fr, ht, pt); lines starting with {@code #} are
+ * not sent. The editor's file is private (0600) and deleted afterwards.
+ */
+@Command(name = "reply", mixinStandardHelpOptions = true,
+    description = "Reply to the person who made a report (sealed to their reply key).")
+public final class ReplyCommand implements Callable<Integer> {
+  static final List<String> TEMPLATE_LANGUAGES = List.of("es", "en", "fr", "ht", "pt");
+  static final int MAX_REPLY_CHARS = 20000;
+
+  @Spec CommandSpec spec;
+  @Mixin HomeOptions home;
+  @Mixin KeystoreOption keystore;
+  @Mixin PassphraseOptions passphrase;
+  @ArgGroup(exclusive = true, multiplicity = "1") Source source;
+  @Option(names = "--lang", paramLabel = "LANG",
+      description = "Template language for --editor: es, en, fr, ht or pt (default: the report's language).")
+  String lang;
+  @Parameters(index = "0", paramLabel = "ID", description = "Report id (or a unique prefix of 6+ characters).")
+  String id;
+
+  static final class Source {
+    @Option(names = "--file", paramLabel = "FILE", description = "Send the UTF-8 text of FILE.")
+    Path file;
+    @Option(names = "--editor", description = "Compose in $VISUAL or $EDITOR, starting from a template.")
+    boolean editor;
+  }
+
+  /** The reply template for a language (es when unknown). */
+  public static String template(String language) throws IOException {
+    String l = TEMPLATE_LANGUAGES.contains(language) ? language : "es";
+    try (InputStream in = ReplyCommand.class.getResourceAsStream("reply/template_" + l + ".txt")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Override
+  public Integer call() throws IOException, CryptoException {
+    try (RemoteSession s = RemoteSession.open(home, keystore, passphrase)) {
+      CachedReports.Case c = CachedReports.open(ReportIndex.current(home.home(), s.cache, home.serverName(), s.server,
+          s.identity, spec.commandLine().getErr()), s.cache, id, s.identity.encryptionKey(), null);
+      String reportId = c.report().listing().id();
+      if (!c.report().listing().hasMailbox()) {
+        throw new CliException(ExitCodes.REFUSED, "report " + reportId + " has no mailbox: its source"
+            + " cannot receive replies");
+      }
+      String text = source.file != null ? readFile(source.file) : compose(lang != null ? lang : c.report().text("language"));
+      if (text.isBlank()) {
+        throw new CliException(ExitCodes.BAD_INPUT, "the reply is empty; nothing was sent");
+      }
+      if (text.length() > MAX_REPLY_CHARS) {
+        throw new CliException(ExitCodes.BAD_INPUT, "the reply is longer than " + MAX_REPLY_CHARS + " characters");
+      }
+      JsonNode key = s.client.getJson("/api/v1/reviewer/submissions/" + reportId + "/reply-key");
+      RecipientPublicKey replyKey;
+      try {
+        replyKey = RecipientPublicKey.fromBytes(Base64.getUrlDecoder().decode(key.path("replyPublicKey").asText()));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCodes.SERVER, "the server sent a malformed reply key");
+      }
+      if (!replyKey.fingerprint().hex().equals(key.path("fingerprint").asText())) {
+        throw new CliException(ExitCodes.SERVER, "the server's reply key and its fingerprint disagree");
+      }
+      byte[] payload = PayloadContainer.textMessage(text);
+      ByteArrayOutputStream sealed = new ByteArrayOutputStream();
+      try {
+        Envelope.seal(new ByteArrayInputStream(payload), sealed, List.of(replyKey), Envelope.CONTEXT_REPLY,
+            new SecureRandom());
+      } finally {
+        java.util.Arrays.fill(payload, (byte) 0);
+      }
+      JsonNode stored = s.client.post("/api/v1/reviewer/submissions/" + reportId + "/replies", sealed.toByteArray());
+      spec.commandLine().getOut().println("Reply sent for report " + reportId + " (stored as "
+          + stored.path("id").asText() + " on " + stored.path("receivedDay").asText()
+          + "); the source reads it with their receipt.");
+      recordReplySent(s, reportId, sealed.toByteArray());
+      return ExitCodes.OK;
+    }
+  }
+
+  /** Appends a signed reply_sent event (the reply's SHA-256) to the case's trail. */
+  private void recordReplySent(RemoteSession s, String reportId, byte[] sealedReply) throws IOException {
+    try {
+      CaseLog.sync(s.client, s.cache);
+      CaseLog log = CaseLog.load(s.cache, s.server, s.identity);
+      org.testigo.crypto.event.CaseId caseId = org.testigo.crypto.event.CaseId.fromHex(reportId);
+      var built = new CaseEvents(java.time.Clock.systemUTC(), new SecureRandom()).build(
+          s.identity, log.verifier.latest(), caseId, log.known(caseId),
+          new CaseAction.ReplySent(org.testigo.crypto.event.SignedCaseEvent.contentHash(sealedReply)));
+      s.client.post("/api/v1/reviewer/cases/" + reportId + "/events", CaseLog.frame(built));
+      CaseLog.sync(s.client, s.cache);
+    } catch (IllegalStateException | CliException e) {
+      spec.commandLine().getErr().println("testigo-reviewer: warning: the reply was sent but its reply_sent"
+          + " event was not recorded: " + e.getMessage());
+    }
+  }
+
+  private static String readFile(Path file) throws IOException {
+    if (Files.size(file) > MAX_REPLY_CHARS * 4L) {
+      throw new CliException(ExitCodes.BAD_INPUT, "the reply file is too large");
+    }
+    return Files.readString(file, StandardCharsets.UTF_8).strip();
+  }
+
+  private String compose(String language) throws IOException {
+    String editor = System.getenv("VISUAL");
+    if (editor == null || editor.isBlank()) {
+      editor = System.getenv("EDITOR");
+    }
+    if (editor == null || editor.isBlank()) {
+      throw new CliException(ExitCodes.USAGE, "set $EDITOR (or use --file FILE)");
+    }
+    Path dir = Files.createTempDirectory("testigo-reply-",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path draft = dir.resolve("reply.txt");
+    try {
+      Files.writeString(draft, template(language), StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(draft, PosixFilePermissions.fromString("rw-------"));
+      List<String> command = new java.util.ArrayList<>(List.of(editor.strip().split("\\s+")));
+      command.add(draft.toString());
+      Process p = new ProcessBuilder(command).inheritIO().start();
+      if (p.waitFor() != 0) {
+        throw new CliException(ExitCodes.USAGE, "the editor exited with an error; nothing was sent");
+      }
+      return Files.readAllLines(draft, StandardCharsets.UTF_8).stream().filter(l -> !l.startsWith("#"))
+          .collect(Collectors.joining("\n")).strip();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCodes.USAGE, "interrupted; nothing was sent");
+    } finally {
+      if (Files.exists(draft)) {
+        Files.write(draft, new byte[(int) Files.size(draft)]);
+      }
+      Files.deleteIfExists(draft);
+      Files.deleteIfExists(dir);
+    }
+  }
+}

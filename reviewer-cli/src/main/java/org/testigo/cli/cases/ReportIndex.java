@@ -1,0 +1,583 @@
+package org.testigo.cli.cases;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import me.tongfei.progressbar.ProgressBar;
+import org.testigo.cli.common.CliException;
+import org.testigo.cli.common.ExitCodes;
+import org.testigo.cli.common.HomeOptions;
+import org.testigo.cli.common.ProgressBars;
+import org.testigo.cli.remote.LocalCache;
+import org.testigo.cli.remote.PrivateFiles;
+import org.testigo.cli.remote.RemoteSession;
+import org.testigo.cli.remote.ServerRegistry;
+import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.envelope.Envelope;
+import org.testigo.crypto.envelope.LocalSealedFile;
+import org.testigo.crypto.event.CaseId;
+import org.testigo.crypto.identity.ReviewerIdentity;
+
+/**
+ * The report index of one server and one reviewer (SECURITY.md §13.7):
+ * {@code <home>/index/<server>/<key fingerprint>.tgidx}, what {@code list}, {@code overdue}
+ * and {@code stats --from-cache} read instead of opening every cached envelope, and how
+ * {@code show} and {@code files} find the envelopes and events of one case.
+ *
+ * <p>Per submission: the listing fields, what opening it gave (a report, a follow-up, not a
+ * valid report with the reason, or not openable with this key) and, for a report, its
+ * enumerated questionnaire facts and attachment sizes; per case the replayed state and its
+ * event sequence numbers. It is sealed with {@link LocalSealedFile} under a key derived from
+ * the reviewer's private key (plaintext never touches the disk), written atomically, and never
+ * trusted blindly: a file that does not verify, does not parse or is of another version is
+ * reported and rebuilt from the cache. {@link #refresh} brings it up to date incrementally:
+ * only envelopes whose files changed are opened, only cases with new events are replayed.
+ *
+ * <p>Assumes: the cache directories' modification times change when a file is added,
+ * removed or renamed in them (POSIX); a change within {@link #RACY_NANOS} of a scan is not
+ * trusted to be seen, and the next command scans again.
+ */
+public final class ReportIndex {
+  static final int VERSION = 1;
+  static final String SUFFIX = ".tgidx";
+  static final long RACY_NANOS = 2_000_000_000L;
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+  /** What opening a submission gave. */
+  public enum Kind {
+    REPORT, FOLLOW_UP,
+    /** It opens but is not a valid report or follow-up ({@code problem} says why). */
+    MALFORMED,
+    /** It does not open with this reviewer's key (not a recipient, or altered). */
+    UNREADABLE,
+    /** Its listing file is unreadable or invalid. */
+    INVALID
+  }
+
+  /** One cached submission. Lists are empty and texts null where they do not apply. */
+  public record Entry(String id, long seq, String context, String caseId, String receivedDay, long size,
+      boolean hasMailbox, String stamp, Kind kind, String problem, String language, List<String> what,
+      List<String> who, String state, String minors, boolean wantsReply, List<Long> files) {
+    /** Not a property of the stored index (public for statistics, which reads the index). */
+    @JsonIgnore
+    public boolean isReport() {
+      return Envelope.CONTEXT_REPORT.equals(context);
+    }
+
+    LocalDate day() {
+      return LocalDate.parse(receivedDay);
+    }
+  }
+
+  /** A referral as replayed (what statistics and {@code show} need). */
+  record Referral(String to, String state, String institution, String reference, String date) {}
+
+  /** The replayed state of one case (a report of the index), with its verified events. */
+  record Case(String caseId, Status status, String assignee, Priority priority, Outcome outcome,
+      List<String> labels, String acknowledgedAt, String firstFeedbackAt, String closedAt,
+      List<Referral> referrals) {}
+
+  /** One cached event: its case, or null when it did not verify or open. */
+  record Event(long seq, String caseId) {}
+
+  /** The first value of the file. */
+  record Header(int v, String server, String reviewer, String basis, long submissionsMtime,
+      long eventsMtime, int entries, int cases, int events) {}
+
+  private final Path file;
+  private final String server;
+  private final String reviewer;
+  final Map<String, Entry> entries = new HashMap<>();
+  final Map<String, Case> cases = new HashMap<>();
+  final Map<Long, String> events = new HashMap<>();
+  private String basis = "";
+  /** Envelopes opened by the last {@link #current} (new or changed in the cache). */
+  int lastOpened;
+  private long submissionsMtime;
+  private long eventsMtime;
+
+  private ReportIndex(Path file, String server, String reviewer) {
+    this.file = file;
+    this.server = server;
+    this.reviewer = reviewer;
+  }
+
+  static Path path(Path home, String server, ReviewerIdentity identity) {
+    return home.resolve("index").resolve(server)
+        .resolve(identity.encryptionKey().publicKey().fingerprint().hex().substring(0, 32) + SUFFIX);
+  }
+
+  private static String purpose(String server) {
+    return "report-index v" + VERSION + " " + server;
+  }
+
+  /**
+   * The index of this cache, brought up to date (created, or rebuilt when it does not verify),
+   * and saved if anything changed. Warnings go to {@code err}; a progress bar to the console
+   * when envelopes must be opened.
+   */
+  static ReportIndex current(Path home, LocalCache cache, String serverName, ServerRegistry.Server server,
+      ReviewerIdentity identity, PrintWriter err) throws IOException {
+    ReportIndex index = load(home, serverName, identity, err);
+    index.lastOpened = index.refresh(cache, server, identity, err);
+    return index;
+  }
+
+  /**
+   * The up-to-date index for a command: events are verified against the cached manifest chain
+   * from the registered server's pinned root when a chain is cached (case states start fresh
+   * otherwise).
+   */
+  public static ReportIndex forCommand(HomeOptions home, LocalCache cache, ReviewerIdentity identity, PrintWriter err)
+      throws IOException {
+    ServerRegistry.Server server = cache.manifest().isPresent() ? RemoteSession.server(home) : null;
+    return current(home.home(), cache, home.serverName(), server, identity, err);
+  }
+
+  /** Reads the index file; an empty index (with a warning) if it is missing or does not verify. */
+  static ReportIndex load(Path home, String serverName, ReviewerIdentity identity, PrintWriter err) throws IOException {
+    Path f = path(home, serverName, identity);
+    String reviewer = identity.encryptionKey().publicKey().fingerprint().hex();
+    ReportIndex index = new ReportIndex(f, serverName, reviewer);
+    if (!Files.exists(f)) {
+      return index;
+    }
+    try (InputStream in = LocalSealedFile.opening(Files.newInputStream(f), identity.encryptionKey(),
+        purpose(serverName)); JsonParser p = JSON.createParser(in)) {
+      Header h = next(p, Header.class);
+      if (h.v() != VERSION || !serverName.equals(h.server()) || !reviewer.equals(h.reviewer())) {
+        throw new IOException("another version or owner");
+      }
+      for (int i = 0; i < h.entries(); i++) {
+        Entry e = next(p, Entry.class);
+        index.entries.put(e.id(), e);
+      }
+      for (int i = 0; i < h.cases(); i++) {
+        Case c = next(p, Case.class);
+        index.cases.put(c.caseId(), c);
+      }
+      for (int i = 0; i < h.events(); i++) {
+        Event e = next(p, Event.class);
+        index.events.put(e.seq(), e.caseId());
+      }
+      if (p.nextToken() != null || in.read() != -1) {
+        throw new IOException("trailing data");
+      }
+      index.basis = h.basis();
+      index.submissionsMtime = h.submissionsMtime();
+      index.eventsMtime = h.eventsMtime();
+      return index;
+    } catch (IOException | RuntimeException e) {
+      err.println("testigo-reviewer: warning: the report index " + f + " "
+          + (e instanceof LocalSealedFile.TamperedException ? "does not verify under your key (altered, truncated, or"
+              + " written with another keystore)" : "could not be read (" + e.getClass().getSimpleName() + ")")
+          + "; rebuilding it from the cache");
+      return new ReportIndex(f, serverName, reviewer);
+    }
+  }
+
+  private static <T> T next(JsonParser p, Class<T> type) throws IOException {
+    if (p.nextToken() != JsonToken.START_OBJECT) {
+      throw new IOException("index truncated");
+    }
+    return p.readValueAs(type);
+  }
+
+  /** Writes the index through a temporary file, forced to disk, and an atomic rename. */
+  void save(ReviewerIdentity identity) throws IOException {
+    PrivateFiles.directory(file.getParent());
+    Path tmp = PrivateFiles.temp(file);
+    try {
+      try (OutputStream raw = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+          OutputStream sealed = LocalSealedFile.sealing(new java.io.BufferedOutputStream(raw, 1 << 16),
+              identity.encryptionKey(), purpose(server), new SecureRandom());
+          JsonGenerator g = JSON.getFactory().createGenerator(sealed)) {
+        g.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
+        JSON.writeValue(nonClosing(g), new Header(VERSION, server, reviewer, basis, submissionsMtime, eventsMtime,
+            entries.size(), cases.size(), events.size()));
+        for (Entry e : sortedEntries()) {
+          JSON.writeValue(nonClosing(g), e);
+        }
+        for (Case c : new TreeMap<>(cases).values()) {
+          JSON.writeValue(nonClosing(g), c);
+        }
+        for (Map.Entry<Long, String> e : new TreeMap<>(events).entrySet()) {
+          JSON.writeValue(nonClosing(g), new Event(e.getKey(), e.getValue()));
+        }
+      }
+      PrivateFiles.force(tmp);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      PrivateFiles.force(file.getParent());
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static JsonGenerator nonClosing(JsonGenerator g) {
+    g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    JSON.getFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    return g;
+  }
+
+  /** Every entry, by server sequence. */
+  public List<Entry> sortedEntries() {
+    List<Entry> out = new ArrayList<>(entries.values());
+    out.sort(Comparator.comparingLong(Entry::seq).thenComparing(Entry::id));
+    return out;
+  }
+
+  /** The follow-ups of a case that opened as follow-ups or not, by sequence. */
+  List<Entry> followUps(String caseId) {
+    return sortedEntries().stream().filter(e -> !e.isReport() && caseId.equals(e.caseId())).toList();
+  }
+
+  /** Follow-up counts by case id, in one pass. */
+  Map<String, Integer> followUpCounts() {
+    Map<String, Integer> out = new HashMap<>();
+    for (Entry e : entries.values()) {
+      if (!e.isReport() && e.kind() != Kind.INVALID) {
+        out.merge(e.caseId(), 1, Integer::sum);
+      }
+    }
+    return out;
+  }
+
+  /** The event sequence numbers of a case. */
+  List<Long> eventSeqs(String caseId) {
+    List<Long> out = new ArrayList<>();
+    events.forEach((seq, c) -> {
+      if (caseId.equals(c)) {
+        out.add(seq);
+      }
+    });
+    out.sort(null);
+    return out;
+  }
+
+  public int refusedEvents() {
+    return (int) events.values().stream().filter(c -> c == null).count();
+  }
+
+  /** The entry of an id or unique prefix of 6+ hex characters. */
+  Optional<Entry> find(String idOrPrefix) {
+    String p = idOrPrefix.strip().toLowerCase(java.util.Locale.ROOT);
+    if (!p.matches("[0-9a-f]{6,32}")) {
+      return Optional.empty();
+    }
+    List<Entry> hits = entries.values().stream().filter(e -> e.id().startsWith(p)).limit(2).toList();
+    if (hits.size() > 1 && !(p.length() == 32)) {
+      throw new CliException(ExitCodes.BAD_INPUT, "the id prefix " + p + " matches several submissions;"
+          + " give more characters");
+    }
+    return hits.stream().findFirst();
+  }
+
+  /** The replayed state of a report's case (a fresh case if it has no verified events). */
+  public CaseState state(Entry report) {
+    Case c = cases.get(report.caseId());
+    CaseId id = CaseId.fromHex(report.caseId());
+    if (c == null) {
+      return CaseReplay.replay(id, report.day(), List.of());
+    }
+    List<CaseState.Recorded<CaseAction.Refer>> refs = new ArrayList<>();
+    for (Referral r : c.referrals()) {
+      refs.add(new CaseState.Recorded<>(null, "", null, new CaseAction.Refer(TriageCommands.parse(ReferralTarget.class,
+          r.to()), r.state(), r.institution(), r.reference(), LocalDate.parse(r.date()))));
+    }
+    return new CaseState(id, report.day(), c.status(), c.assignee(), c.priority(), c.outcome(),
+        new TreeSet<>(c.labels()), List.of(), refs, List.of(), List.of(), instant(c.acknowledgedAt()),
+        instant(c.firstFeedbackAt()), instant(c.closedAt()), List.of());
+  }
+
+  static Case summary(CaseState s) {
+    List<Referral> refs = new ArrayList<>();
+    for (CaseState.Recorded<CaseAction.Refer> r : s.referrals()) {
+      CaseAction.Refer a = r.action();
+      refs.add(new Referral(a.to().name(), a.state(), a.institution(), a.reference(), a.date().toString()));
+    }
+    return new Case(s.caseId().hex(), s.status(), s.assignee(), s.priority(), s.outcome(), List.copyOf(s.labels()),
+        text(s.acknowledgedAt()), text(s.firstFeedbackAt()), text(s.closedAt()), refs);
+  }
+
+  private static Instant instant(String s) {
+    return s == null ? null : Instant.parse(s);
+  }
+
+  private static String text(Instant i) {
+    return i == null ? null : i.toString();
+  }
+
+  /**
+   * Brings the index up to date with the cache: opens the envelopes added or changed since,
+   * drops the removed ones, verifies and opens new events, replays the cases they touch, and
+   * saves the index if anything changed. Returns how many envelopes were opened.
+   */
+  int refresh(LocalCache cache, ServerRegistry.Server server, ReviewerIdentity identity, PrintWriter err)
+      throws IOException {
+    Path subs = cache.directory().resolve("submissions");
+    Path evs = cache.directory().resolve("events");
+    long scanStart = System.currentTimeMillis() * 1_000_000L;
+    long subsMtime = mtime(subs);
+    long evsMtime = mtime(evs);
+    String newBasis = basis(cache, server);
+    if (subsMtime == submissionsMtime && evsMtime == eventsMtime && newBasis.equals(basis) && submissionsMtime != 0) {
+      return 0;
+    }
+    Set<String> touchedCases = new HashSet<>();
+    int opened = refreshSubmissions(cache, identity, subs, touchedCases);
+    boolean replayAll = !newBasis.equals(basis);
+    refreshEvents(cache, server, identity, evs, newBasis, replayAll, touchedCases);
+    basis = newBasis;
+    submissionsMtime = scanStart - subsMtime < RACY_NANOS ? 0 : subsMtime;
+    eventsMtime = scanStart - evsMtime < RACY_NANOS ? 0 : evsMtime;
+    save(identity);
+    return opened;
+  }
+
+  private static long mtime(Path dir) throws IOException {
+    var t = Files.getLastModifiedTime(dir).toInstant();
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+  /** What the event verification depends on: the pinned root and the cached manifest chain. */
+  private static String basis(LocalCache cache, ServerRegistry.Server server) throws IOException {
+    Optional<String> chain = cache.manifest();
+    if (chain.isEmpty() || server == null) {
+      return "none";
+    }
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      d.update(server.root().hex().getBytes(StandardCharsets.US_ASCII));
+      d.update((byte) 0);
+      d.update(chain.get().getBytes(StandardCharsets.US_ASCII));
+      return HexFormat.of().formatHex(d.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private int refreshSubmissions(LocalCache cache, ReviewerIdentity identity, Path subs, Set<String> touched)
+      throws IOException {
+    Map<String, String> stamps = new HashMap<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(subs, "*.tgenv")) {
+      for (Path p : ds) {
+        String name = p.getFileName().toString();
+        String id = name.substring(0, name.length() - ".tgenv".length());
+        if (!id.matches("[0-9a-f]{32}")) {
+          continue;
+        }
+        try {
+          BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+          BasicFileAttributes j = Files.readAttributes(subs.resolve(id + ".json"), BasicFileAttributes.class);
+          stamps.put(id, a.size() + ":" + nanos(a) + ":" + j.size() + ":" + nanos(j));
+        } catch (NoSuchFileException gone) {
+          // an envelope without its listing is not a cached submission (LocalCache.submissions)
+        }
+      }
+    }
+    for (var it = entries.entrySet().iterator(); it.hasNext(); ) {
+      Entry e = it.next().getValue();
+      if (!e.stamp().equals(stamps.get(e.id()))) {
+        touched.add(e.caseId());
+        it.remove();
+      }
+    }
+    List<String> todo = stamps.keySet().stream().filter(id -> !entries.containsKey(id)).sorted().toList();
+    if (todo.isEmpty()) {
+      return 0;
+    }
+    int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), todo.size() / 8));
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "index-open");
+      t.setDaemon(true);
+      return t;
+    });
+    try (ProgressBar bar = ProgressBars.of("index", todo.size())) {
+      List<Future<Entry>> jobs = new ArrayList<>();
+      for (String id : todo) {
+        jobs.add(pool.submit(() -> {
+          Entry e = entry(cache, id, stamps.get(id), identity);
+          bar.step();
+          return e;
+        }));
+      }
+      for (Future<Entry> f : jobs) {
+        Entry e = f.get();
+        entries.put(e.id(), e);
+        touched.add(e.caseId());
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while building the report index");
+    } finally {
+      pool.shutdownNow();
+    }
+    return todo.size();
+  }
+
+  private static long nanos(BasicFileAttributes a) {
+    var t = a.lastModifiedTime().toInstant();
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+  /** Opens one cached envelope (streaming, bounded) into its index entry; never throws for its content. */
+  static Entry entry(LocalCache cache, String id, String stamp, ReviewerIdentity identity) throws IOException {
+    Optional<LocalCache.Submission> listing = cache.byId(id);
+    if (listing.isEmpty()) {
+      return new Entry(id, Long.MAX_VALUE, Envelope.CONTEXT_FOLLOW_UP, id, "2000-01-01", 0, false, stamp, Kind.INVALID,
+          "the listing file is unreadable or invalid", null, List.of(), List.of(), null, null, false, List.of());
+    }
+    LocalCache.Submission s = listing.get();
+    try {
+      DecryptedSubmission d = DecryptedSubmission.open(cache, s, identity.encryptionKey());
+      List<Long> sizes = d.files().stream().map(DecryptedSubmission.Attachment::size).toList();
+      if (!d.isReport()) {
+        return base(s, stamp, Kind.FOLLOW_UP, null, d.text("language"), List.of(), List.of(), null, null, false, sizes);
+      }
+      String state = d.text("where", "state");
+      String minors = d.text("victims", "minors");
+      return base(s, stamp, Kind.REPORT, null, d.text("language"), d.list("what"), d.list("who"),
+          state.isEmpty() ? null : state, minors.isEmpty() ? null : minors, d.list("wants").contains("reply"), sizes);
+    } catch (DecryptedSubmission.NotAValidReportException e) {
+      return base(s, stamp, Kind.MALFORMED, e.getMessage(), null, List.of(), List.of(), null, null, false, List.of());
+    } catch (CryptoException | IllegalArgumentException e) {
+      return base(s, stamp, Kind.UNREADABLE, null, null, List.of(), List.of(), null, null, false, List.of());
+    } catch (NoSuchFileException e) {
+      return base(s, stamp, Kind.INVALID, "the envelope file is gone", null, List.of(), List.of(), null, null, false,
+          List.of());
+    } catch (IOException e) {
+      return base(s, stamp, Kind.UNREADABLE, null, null, List.of(), List.of(), null, null, false, List.of());
+    }
+  }
+
+  private static Entry base(LocalCache.Submission s, String stamp, Kind kind, String problem, String language,
+      List<String> what, List<String> who, String state, String minors, boolean wantsReply, List<Long> files) {
+    return new Entry(s.id(), s.seq(), s.context(), s.caseId(), s.receivedDay(), s.size(), s.hasMailbox(), stamp, kind,
+        problem, language == null || language.isEmpty() ? null : language, what, who, state, minors, wantsReply, files);
+  }
+
+  private void refreshEvents(LocalCache cache, ServerRegistry.Server server, ReviewerIdentity identity, Path evs,
+      String newBasis, boolean replayAll, Set<String> touched) throws IOException {
+    if ("none".equals(newBasis)) {
+      events.clear();
+      cases.clear();
+      return;
+    }
+    Set<Long> present = new HashSet<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(evs, "*.json")) {
+      for (Path p : ds) {
+        long seq = CaseLog.seqOf(p);
+        if (seq > 0) {
+          present.add(seq);
+        }
+      }
+    }
+    if (replayAll) {
+      events.clear();
+      cases.clear();
+    }
+    for (var it = events.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (!present.contains(e.getKey())) {
+        if (e.getValue() != null) {
+          touched.add(e.getValue());
+        }
+        it.remove();
+      }
+    }
+    List<Long> fresh = present.stream().filter(s -> !events.containsKey(s)).sorted().toList();
+    if (!fresh.isEmpty()) {
+      CaseLog log = CaseLog.load(cache, server, identity, fresh);
+      for (long seq : fresh) {
+        CaseId c = log.caseOf.get(seq);
+        events.put(seq, c == null ? null : c.hex());
+        if (c != null) {
+          touched.add(c.hex());
+        }
+      }
+    }
+    if (replayAll) {
+      touched.addAll(entries.keySet());
+    }
+    Map<String, List<Long>> byCase = new HashMap<>();
+    events.forEach((seq, c) -> {
+      if (c != null && touched.contains(c)) {
+        byCase.computeIfAbsent(c, k -> new ArrayList<>()).add(seq);
+      }
+    });
+    for (String caseId : touched) {
+      Entry report = entries.get(caseId);
+      if (report == null || !report.isReport() || report.kind() == Kind.INVALID) {
+        cases.remove(caseId);
+        continue;
+      }
+      List<Long> seqs = byCase.getOrDefault(caseId, List.of());
+      if (seqs.isEmpty()) {
+        cases.remove(caseId);
+        continue;
+      }
+      CaseLog log = CaseLog.load(cache, server, identity, seqs);
+      cases.put(caseId, summary(log.state(caseId, report.day())));
+    }
+  }
+
+  /** For tests: the content as comparable values (the stamps and the file's own fields left out). */
+  List<Object> content() {
+    List<Object> out = new ArrayList<>();
+    for (Entry e : sortedEntries()) {
+      out.add(new Entry(e.id(), e.seq(), e.context(), e.caseId(), e.receivedDay(), e.size(), e.hasMailbox(), "",
+          e.kind(), e.problem(), e.language(), e.what(), e.who(), e.state(), e.minors(), e.wantsReply(), e.files()));
+    }
+    out.addAll(new TreeMap<>(cases).values());
+    out.add(new TreeMap<>(events));
+    return out;
+  }
+
+  /** How many entries are of this kind. */
+  public long count(Kind kind) {
+    return entries.values().stream().filter(e -> e.kind() == kind).count();
+  }
+}

@@ -1,0 +1,266 @@
+package org.testigo.cli.cases;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import me.tongfei.progressbar.ProgressBar;
+import org.testigo.cli.common.CliException;
+import org.testigo.cli.common.ExitCodes;
+import org.testigo.cli.common.HomeOptions;
+import org.testigo.cli.common.KeystoreOption;
+import org.testigo.cli.common.PassphraseOptions;
+import org.testigo.cli.common.ProgressBars;
+import org.testigo.cli.remote.Bounded;
+import org.testigo.cli.remote.EnvelopeBatchReader;
+import org.testigo.cli.remote.LocalCache;
+import org.testigo.cli.remote.RemoteSession;
+import org.testigo.cli.remote.ServerFields;
+import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.manifest.KeyManifest;
+import org.testigo.crypto.manifest.ManifestChain;
+import org.testigo.crypto.manifest.SignedManifest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code sync}: bring the local ciphertext cache up to date. Verifies the manifest chain from
+ * the pinned root (and refuses one older than the newest seen), then pages through the
+ * submissions after the stored cursor in envelope batches (a page of the feed with its
+ * envelopes inline, one signed request), checking each envelope's SHA-256 against its entry,
+ * and advancing the cursor after each page once the page is on disk: an interrupted sync
+ * resumes at the last page it completed and never stores an intact envelope twice.
+ */
+@Command(name = "sync", mixinStandardHelpOptions = true,
+    description = "Download new submissions (ciphertext only) and the key manifest from the server.")
+public final class SyncCommand implements Callable<Integer> {
+  static final String SUBMISSIONS_CURSOR = "submissionsCursor";
+  static final String MANIFEST_SEQUENCE = "manifestSequence";
+  static final int MAX_MANIFEST_CHARS = Bounded.MANIFEST_BYTES;
+  /** Files forced to disk at once at a checkpoint (the file system commits them together). */
+  static final int FSYNCS_IN_FLIGHT = 4;
+
+  @Spec CommandSpec spec;
+  @Mixin HomeOptions home;
+  @Mixin KeystoreOption keystore;
+  @Mixin PassphraseOptions passphrase;
+  @Option(names = "--page-size", defaultValue = "100", description = "Submissions per request (default: ${DEFAULT-VALUE}).")
+  int pageSize;
+  @Option(names = "--rescan", description = "Read the server's feeds again from the start (what is cached is"
+      + " kept and checked). After a server sent a position far ahead, which stops every later sync, or after"
+      + " the server was restored from a backup.")
+  boolean rescan;
+  @Option(names = "--max-pages", defaultValue = "0", description = "Stop after this many pages (0: no limit); run sync again to continue.")
+  int maxPages;
+  @Option(names = "--max-envelope-bytes", defaultValue = "" + DEFAULT_MAX_ENVELOPE_BYTES, paramLabel = "N",
+      description = "Largest envelope size the server may list (default: ${DEFAULT-VALUE}, the server's default"
+          + " limits.maxEnvelopeBytes); sync stops before a larger one.")
+  long maxEnvelopeBytes;
+
+  /** The server's default {@code limits.maxEnvelopeBytes}. */
+  static final long DEFAULT_MAX_ENVELOPE_BYTES = 64L * 1024 * 1024;
+
+  /** What one page of the batch feed gave. {@code stopped}: why sync stopped inside it, or null. */
+  record PageResult(int fresh, int cached, int invalid, boolean more, String stopped) {}
+
+  @Override
+  public Integer call() throws IOException, CryptoException {
+    if (pageSize < 1 || pageSize > 500) {
+      throw new CliException(ExitCodes.USAGE, "--page-size must be within 1..500");
+    }
+    if (maxEnvelopeBytes < 1024 || maxEnvelopeBytes > (1L << 40)) {
+      throw new CliException(ExitCodes.USAGE, "--max-envelope-bytes must be within 1024..2^40");
+    }
+    try (RemoteSession s = RemoteSession.open(home, keystore, passphrase)) {
+      KeyManifest manifest = syncManifest(s);
+      if (rescan) {
+        for (String cursor : List.of(SUBMISSIONS_CURSOR, CaseLog.EVENTS_CURSOR, Rewraps.REWRAPS_CURSOR)) {
+          s.cache.setCursor(cursor, 0);
+        }
+      }
+      if (manifest.reviewerBySigningKey(s.identity.signingKey().publicKey(), Instant.now()).isEmpty()) {
+        spec.commandLine().getErr().println("testigo-reviewer: warning: your key is not in the current"
+            + " manifest; the server will refuse your requests");
+      }
+      PageResult counts = syncSubmissions(s);
+      java.io.PrintWriter err = spec.commandLine().getErr();
+      boolean early = counts.more() && counts.stopped() == null;
+      CaseLog.Synced events = early ? new CaseLog.Synced(0, 0) : CaseLog.sync(s.client, s.cache, err);
+      Rewraps.Synced rewrapped = early ? new Rewraps.Synced(0, 0) : Rewraps.sync(s.client, s.cache, s.identity.encryptionKey(), err);
+      if (rewrapped.applied() > 0) {
+        spec.commandLine().getOut().println(rewrapped.applied() + " cached envelope header(s) replaced by their rewrap"
+            + " (new reviewer set; payload unchanged)");
+      }
+      int opened = ReportIndex.current(home.home(), s.cache, home.serverName(), s.server, s.identity, err)
+          .lastOpened;
+      int invalid = counts.invalid() + events.invalid() + rewrapped.invalid();
+      spec.commandLine().getOut().println("Synced '" + s.server.name() + "': " + counts.fresh()
+          + " new submission(s), " + counts.cached() + " already cached, " + events.fresh() + " new case event(s), manifest #"
+          + manifest.sequence() + (invalid > 0 ? ", " + invalid + " invalid item(s) from the server skipped" : "")
+          + (early ? "; more remain, run sync again" : "") + "; report index: " + opened + " envelope(s) opened");
+      if (counts.stopped() != null) {
+        throw new CliException(ExitCodes.SERVER, counts.stopped());
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  static KeyManifest syncManifest(RemoteSession s) throws IOException {
+    String armored;
+    try (InputStream in = s.client.get("/api/v1/reviewer/manifest")) {
+      armored = new String(Bounded.readAll(in, MAX_MANIFEST_CHARS, "the manifest chain"), StandardCharsets.US_ASCII);
+    }
+    KeyManifest latest;
+    try {
+      latest = ManifestChain.verify(SignedManifest.parseArmored(armored), s.server.root());
+    } catch (CryptoException | RuntimeException e) {
+      throw new CliException(ExitCodes.CRYPTO, "the server's key manifest does not verify from the"
+          + " pinned root fingerprint; nothing was synced");
+    }
+    if (latest.sequence() < s.cache.cursor(MANIFEST_SEQUENCE)) {
+      throw new CliException(ExitCodes.CRYPTO, "the server sent an older key manifest (#" + latest.sequence()
+          + ") than one seen before (#" + s.cache.cursor(MANIFEST_SEQUENCE) + "); refusing a rollback");
+    }
+    s.cache.saveManifest(armored);
+    s.cache.setCursor(MANIFEST_SEQUENCE, latest.sequence());
+    return latest;
+  }
+
+  /**
+   * Pages through the batch feed. Each page is one signed request for an envelope batch, and
+   * a checkpoint: its envelopes are forced to disk, and only then is the cursor advanced past
+   * the page (SECURITY.md §17). A sync killed mid-page asks for the page again; what it had
+   * stored is checked against the listed SHA-256 and kept if intact. An envelope over the
+   * caps stops the feed before it (SECURITY.md §13.6): what came before it is checkpointed,
+   * and {@link PageResult#stopped} says why.
+   */
+  private PageResult syncSubmissions(RemoteSession s) throws IOException {
+    int fresh = 0;
+    int cached = 0;
+    int invalid = 0;
+    int pages = 0;
+    boolean more = true;
+    String stopped = null;
+    ExecutorService pool = Executors.newFixedThreadPool(FSYNCS_IN_FLIGHT, r -> {
+      Thread t = new Thread(r, "sync-fsync");
+      t.setDaemon(true);
+      return t;
+    });
+    try (ProgressBar bar = progressBar()) {
+      while (more && stopped == null && (maxPages == 0 || pages < maxPages)) {
+        long cursor = s.cache.cursor(SUBMISSIONS_CURSOR);
+        PageResult page;
+        try (InputStream in = s.client.get("/api/v1/reviewer/submissions/envelopes?after=" + cursor
+            + "&limit=" + pageSize)) {
+          page = batchPage(s, cursor, new EnvelopeBatchReader(in, maxEnvelopeBytes + LocalCache.HEADER_BOUND),
+              maxEnvelopeBytes, pool, bar, spec.commandLine().getErr());
+        }
+        pages++;
+        fresh += page.fresh();
+        cached += page.cached();
+        invalid += page.invalid();
+        more = page.more();
+        stopped = page.stopped();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return new PageResult(fresh, cached, invalid, more, stopped);
+  }
+
+  /**
+   * Stores one page read from an envelope batch (one signed request), forces it to disk and
+   * moves the cursor past what it stored. Every entry is checked field by field
+   * ({@link LocalCache.Submission#parse}) before anything of it is cached: an invalid entry
+   * is reported on {@code err}, counted and skipped. An entry listed above
+   * {@code maxEnvelopeBytes}, or an envelope longer than its listed size plus the header
+   * bound, stops the page there (its temporary file deleted, nothing of it cached).
+   */
+  static PageResult batchPage(RemoteSession s, long cursor, EnvelopeBatchReader batch, long maxEnvelopeBytes,
+      ExecutorService pool, ProgressBar bar, java.io.PrintWriter err) throws IOException {
+    int fresh = 0;
+    int cached = 0;
+    int invalid = 0;
+    long last = cursor;
+    String stopped = null;
+    List<String> written = new ArrayList<>();
+    for (JsonNode item = batch.next(); item != null; item = batch.next()) {
+      JsonNode seqNode = item.get("seq");
+      if (seqNode != null && seqNode.isIntegralNumber() && seqNode.canConvertToLong()
+          && seqNode.asLong() <= last) {
+        throw new CliException(ExitCodes.SERVER, "the server's submission list is out of order");
+      }
+      LocalCache.Submission sub;
+      try {
+        sub = LocalCache.Submission.parse(item);
+      } catch (ServerFields.InvalidEntryException e) {
+        invalid++;
+        if (seqNode != null && seqNode.isIntegralNumber() && seqNode.canConvertToLong() && seqNode.asLong() > 0) {
+          last = seqNode.asLong();
+        }
+        err.println("testigo-reviewer: warning: skipped a submission entry from the server"
+            + (seqNode != null && seqNode.canConvertToLong() ? " (seq " + seqNode.asLong() + ")" : "")
+            + ": " + e.getMessage() + "; nothing of it cached");
+        continue;
+      }
+      if (sub.size() > maxEnvelopeBytes) {
+        stopped = "the server lists submission " + sub.id() + " at " + sub.size() + " bytes, above --max-envelope-bytes ("
+            + maxEnvelopeBytes + "); sync stopped before it (raise the cap if your server accepts larger envelopes)";
+        break;
+      }
+      if (s.cache.hasIntactEnvelope(sub)) {
+        cached++;
+      } else if (s.cache.byId(sub.id()).filter(c -> !c.sha256().equals(sub.sha256())).isPresent()) {
+        invalid++;
+        last = sub.seq();
+        err.println("testigo-reviewer: warning: the server lists submission " + sub.id() + " with another SHA-256"
+            + " than the copy cached here; the cached copy is kept, nothing replaced");
+      } else {
+        boolean stored;
+        try {
+          stored = s.cache.storeEnvelope(sub, batch.body());
+        } catch (Bounded.TooLargeException e) {
+          stopped = "envelope " + sub.id() + " from the server is longer than its listed size plus the header bound ("
+              + LocalCache.maxBytes(sub) + " bytes); stopped reading it, nothing of it was kept; sync stopped before it";
+          break;
+        }
+        if (!stored) {
+          throw new CliException(ExitCodes.CRYPTO, "envelope " + sub.id() + " does not match the SHA-256 the"
+              + " server listed; not stored");
+        }
+        written.add(sub.id());
+        fresh++;
+      }
+      last = sub.seq();
+      bar.step();
+    }
+    if (stopped != null) {
+      checkpoint(s, written, pool, cursor, last);
+      return new PageResult(fresh, cached, invalid, false, stopped);
+    }
+    boolean more = batch.more();
+    checkpoint(s, written, pool, cursor, last);
+    return new PageResult(fresh, cached, invalid, more, null);
+  }
+
+  private static void checkpoint(RemoteSession s, List<String> written, ExecutorService pool, long cursor, long last)
+      throws IOException {
+    s.cache.force(written, pool);
+    if (last > cursor) {
+      s.cache.setCursor(SUBMISSIONS_CURSOR, last);
+    }
+  }
+
+  private ProgressBar progressBar() {
+    return ProgressBars.of("sync", -1);
+  }
+}

@@ -1,0 +1,378 @@
+package org.testigo.cli.cases;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.testigo.cli.common.CliException;
+import org.testigo.cli.common.ExitCodes;
+import org.testigo.cli.common.HomeOptions;
+import org.testigo.cli.common.KeystoreOption;
+import org.testigo.cli.common.PassphraseOptions;
+import org.testigo.cli.common.ProgressBars;
+import org.testigo.cli.remote.LocalCache;
+import org.testigo.cli.remote.RemoteSession;
+import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.event.CaseId;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The triage commands. Each syncs the case's events, builds a signed event with the cases
+ * library (content sealed to every reviewer of the current manifest), checks locally that
+ * the replay would apply it (a rule it breaks is refused before anything is sent), posts it
+ * and syncs again. {@code history} prints the verified event trail, {@code overdue} the
+ * cases past a deadline.
+ */
+public final class TriageCommands {
+  private TriageCommands() {}
+
+  static <E extends Enum<E>> E parse(Class<E> type, String wire) {
+    try {
+      return Enum.valueOf(type, wire.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      List<String> names = new ArrayList<>();
+      for (E c : type.getEnumConstants()) {
+        names.add(c.name().toLowerCase(Locale.ROOT));
+      }
+      throw new CliException(ExitCodes.USAGE, "'" + wire + "' is not one of " + names);
+    }
+  }
+
+  /** Base of the commands that append one event to a case. */
+  abstract static class Append implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOptions home;
+    @Mixin KeystoreOption keystore;
+    @Mixin PassphraseOptions passphrase;
+    @Parameters(index = "0", paramLabel = "ID", description = "Report id (or a unique prefix of 6+ characters).")
+    String id;
+
+    abstract CaseAction action() throws IOException;
+
+    @Override
+    public Integer call() throws IOException, CryptoException {
+      CaseAction action;
+      try {
+        action = action();
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCodes.USAGE, e.getMessage());
+      }
+      try (RemoteSession s = RemoteSession.open(home, keystore, passphrase)) {
+        LocalCache.Submission report = report(s.cache, id);
+        CaseLog.sync(s.client, s.cache);
+        CaseLog log = CaseLog.load(s.cache, s.server, s.identity);
+        Posted posted = record(s, log, report, action);
+        CaseLog.sync(s.client, s.cache);
+        spec.commandLine().getOut().println("Recorded " + action.type() + " on case " + report.id()
+            + " (event " + posted.eventHex().substring(0, 16) + "); status now "
+            + posted.would().status().name().toLowerCase(Locale.ROOT));
+        return ExitCodes.OK;
+      }
+    }
+  }
+
+  /**
+   * Builds the event of {@code action} on the case of {@code report}, checks that the replay
+   * applies it (exit 6 with the rule otherwise, nothing sent) and posts it; returns the state
+   * the case will have.
+   */
+  record Posted(CaseState would, String eventHex) {}
+
+  static Posted record(RemoteSession s, CaseLog log, LocalCache.Submission report, CaseAction action)
+      throws IOException {
+    CaseId caseId = CaseId.fromHex(report.id());
+    CaseEvents.Built built;
+    try {
+      built = new CaseEvents(Clock.systemUTC(), new SecureRandom()).build(s.identity, log.verifier.latest(),
+          caseId, log.known(caseId), action);
+    } catch (IllegalStateException e) {
+      throw new CliException(ExitCodes.REFUSED, e.getMessage());
+    }
+    List<OpenedCaseEvent> preview = new ArrayList<>(log.opened.getOrDefault(caseId, List.of()));
+    preview.add(new OpenedCaseEvent(built.event(), s.identity.alias(), action));
+    CaseState would = CaseReplay.replay(caseId, report.day(), preview);
+    CaseState.HistoryEntry mine = would.history().stream()
+        .filter(h -> h.eventId().equals(built.event().eventId())).findFirst().orElseThrow();
+    if (!mine.applied()) {
+      throw new CliException(ExitCodes.REFUSED, "not recorded: " + mine.flag().name().toLowerCase(Locale.ROOT)
+          + (mine.reason() == null ? "" : " (" + mine.reason() + ")"));
+    }
+    s.client.post("/api/v1/reviewer/cases/" + report.id() + "/events", CaseLog.frame(built));
+    return new Posted(would, built.event().eventId().hex());
+  }
+
+  static LocalCache.Submission report(LocalCache cache, String id) throws IOException {
+    LocalCache.Submission s = cache.find(id).orElseThrow(() -> new CliException(ExitCodes.BAD_INPUT,
+        "no synced submission " + id + " (run sync, or check the id)"));
+    if (!s.id().equals(s.caseId())) {
+      return cache.find(s.caseId()).orElseThrow(() -> new CliException(ExitCodes.BAD_INPUT,
+          "the report of follow-up " + s.id() + " is not synced"));
+    }
+    return s;
+  }
+
+  @Command(name = "ack", mixinStandardHelpOptions = true, description = "Acknowledge a case (new -> acknowledged).")
+  public static final class Ack extends Append {
+    CaseAction action() {
+      return new CaseAction.Acknowledge();
+    }
+  }
+
+  @Command(name = "assign", mixinStandardHelpOptions = true, description = "Assign a case to a reviewer alias, or --none.")
+  public static final class Assign extends Append {
+    @Parameters(index = "1", arity = "0..1", paramLabel = "ALIAS") String alias;
+    @Option(names = "--none", description = "Unassign.") boolean none;
+
+    CaseAction action() {
+      if (none == (alias != null)) {
+        throw new IllegalArgumentException("give an ALIAS or --none");
+      }
+      return new CaseAction.Assign(none ? null : alias);
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = "Set the status: acknowledged, under_review, investigating, referred (reopens a closed case).")
+  public static final class SetStatus extends Append {
+    @Parameters(index = "1", paramLabel = "STATUS") String status;
+
+    CaseAction action() {
+      return new CaseAction.SetStatus(parse(Status.class, status));
+    }
+  }
+
+  @Command(name = "priority", mixinStandardHelpOptions = true, description = "Set the priority: low, normal, high, urgent.")
+  public static final class SetPriority extends Append {
+    @Parameters(index = "1", paramLabel = "PRIORITY") String priority;
+
+    CaseAction action() {
+      return new CaseAction.SetPriority(parse(Priority.class, priority));
+    }
+  }
+
+  @Command(name = "label", mixinStandardHelpOptions = true, description = "Add or remove a label.")
+  public static final class Label extends Append {
+    @ArgGroup(exclusive = true, multiplicity = "1") Which which;
+
+    static final class Which {
+      @Option(names = "--add", paramLabel = "LABEL") String add;
+      @Option(names = "--remove", paramLabel = "LABEL") String remove;
+    }
+
+    CaseAction action() {
+      return which.add != null ? new CaseAction.Label(which.add, true) : new CaseAction.Label(which.remove, false);
+    }
+  }
+
+  @Command(name = "note", mixinStandardHelpOptions = true,
+      description = "Add a note (sealed to the team). Prefer --file: text on the command line lands in shell history.")
+  public static final class Note extends Append {
+    @ArgGroup(exclusive = true, multiplicity = "1") Which which;
+
+    static final class Which {
+      @Option(names = "--file", paramLabel = "FILE") Path file;
+      @Option(names = "--text", paramLabel = "TEXT") String text;
+    }
+
+    CaseAction action() throws IOException {
+      return new CaseAction.Note(which.file != null ? Files.readString(which.file, StandardCharsets.UTF_8).strip() : which.text);
+    }
+  }
+
+  @Command(name = "refer", mixinStandardHelpOptions = true,
+      description = "Record a referral: --to fgr|fiscalia_estatal|cndh|comision_estatal_dh|comar|other.")
+  public static final class Refer extends Append {
+    @Option(names = "--to", required = true) String to;
+    @Option(names = "--state", description = "State code, for fiscalia_estatal and comision_estatal_dh.") String state;
+    @Option(names = "--institution", description = "Name, for --to other.") String institution;
+    @Option(names = "--reference", required = true, description = "Their reference number.") String reference;
+    @Option(names = "--date", description = "YYYY-MM-DD (default: today, UTC).") LocalDate date;
+
+    CaseAction action() {
+      return new CaseAction.Refer(parse(ReferralTarget.class, to), state == null ? null : state.toUpperCase(Locale.ROOT),
+          institution, reference, date == null ? LocalDate.now(Clock.systemUTC()) : date);
+    }
+  }
+
+  @Command(name = "close", mixinStandardHelpOptions = true,
+      description = {"Close with an outcome: substantiated, unsubstantiated, insufficient_evidence, duplicate, withdrawn,"
+          + " referred, spam.", "close ID OUTCOME; or close --filter EXPR OUTCOME [--dry-run] for every open case"
+          + " the filter selects (as list --filter), e.g. close --filter malformed spam --dry-run."})
+  public static final class Close extends Append {
+    @Parameters(index = "1", arity = "0..1", paramLabel = "OUTCOME") String outcome;
+    @Option(names = "--filter", paramLabel = "EXPR", description = "Close every open case this selects (list --filter"
+        + " syntax: status=S, assignee=A, category=C, state=CODE, agency=W, overdue, malformed); ID is then omitted.")
+    List<String> filters = List.of();
+    @Option(names = "--dry-run", description = "With --filter: print what would be closed, send nothing.")
+    boolean dryRun;
+
+    CaseAction action() {
+      if (outcome == null) {
+        throw new IllegalArgumentException("give ID and OUTCOME (or --filter EXPR OUTCOME)");
+      }
+      return new CaseAction.Close(parse(Outcome.class, outcome));
+    }
+
+    @Override
+    public Integer call() throws IOException, CryptoException {
+      if (filters.isEmpty()) {
+        if (dryRun) {
+          throw new CliException(ExitCodes.USAGE, "--dry-run goes with --filter");
+        }
+        return super.call();
+      }
+      if (outcome != null) {
+        throw new CliException(ExitCodes.USAGE, "with --filter give only the OUTCOME, no ID");
+      }
+      CaseAction action = new CaseAction.Close(parse(Outcome.class, id));
+      ListFilter filter = new ListFilter();
+      filters.forEach(filter::add);
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      try (RemoteSession s = RemoteSession.open(home, keystore, passphrase)) {
+        CaseLog.sync(s.client, s.cache, err);
+        ReportIndex index = ReportIndex.current(home.home(), s.cache, home.serverName(), s.server, s.identity, err);
+        Instant now = Instant.now();
+        List<ReportIndex.Entry> selected = new ArrayList<>();
+        for (ReportIndex.Entry e : index.sortedEntries()) {
+          if (e.isReport() && e.kind() != ReportIndex.Kind.UNREADABLE && e.kind() != ReportIndex.Kind.INVALID) {
+            CaseState st = index.state(e);
+            if (st.status() != Status.CLOSED && filter.matches(e, st, now)) {
+              selected.add(e);
+            }
+          }
+        }
+        if (dryRun) {
+          for (ReportIndex.Entry e : selected) {
+            out.println("would close " + e.id() + "  received " + e.receivedDay() + "  " + e.size() + " bytes"
+                + (e.kind() == ReportIndex.Kind.MALFORMED ? "  not a valid report: " + Text.cell(e.problem(), 80) : ""));
+          }
+          out.println(selected.size() + " open case(s) would be closed as " + id.strip().toLowerCase(Locale.ROOT)
+              + " (dry run: nothing sent)");
+          return ExitCodes.OK;
+        }
+        List<Long> seqs = new ArrayList<>();
+        selected.forEach(e -> seqs.addAll(index.eventSeqs(e.id())));
+        CaseLog log = CaseLog.load(s.cache, s.server, s.identity, seqs);
+        int closed = 0;
+        int refused = 0;
+        try (me.tongfei.progressbar.ProgressBar bar = ProgressBars.of("close", selected.size())) {
+          for (ReportIndex.Entry e : selected) {
+            LocalCache.Submission report = s.cache.byId(e.id()).orElse(null);
+            try {
+              if (report == null) {
+                throw new CliException(ExitCodes.BAD_INPUT, "no longer cached");
+              }
+              record(s, log, report, action);
+              closed++;
+            } catch (CliException refusal) {
+              refused++;
+              err.println("testigo-reviewer: " + e.id() + " not closed: " + refusal.getMessage());
+            }
+            bar.step();
+          }
+        }
+        CaseLog.sync(s.client, s.cache, err);
+        ReportIndex.current(home.home(), s.cache, home.serverName(), s.server, s.identity, err);
+        out.println("Closed " + closed + " case(s) as " + id.strip().toLowerCase(Locale.ROOT)
+            + (refused > 0 ? "; " + refused + " refused (see above)" : ""));
+        return refused > 0 ? ExitCodes.REFUSED : ExitCodes.OK;
+      }
+    }
+  }
+
+  @Command(name = "link", mixinStandardHelpOptions = true, description = "Link the case to another case.")
+  public static final class Link extends Append {
+    @Parameters(index = "1", paramLabel = "OTHER", description = "The other case id (32 hex).") String other;
+    @Option(names = "--relation", defaultValue = "related", description = "related or duplicate_of (default: ${DEFAULT-VALUE}).")
+    String relation;
+
+    CaseAction action() {
+      return new CaseAction.Link(CaseId.fromHex(other), parse(LinkRelation.class, relation));
+    }
+  }
+
+  @Command(name = "history", mixinStandardHelpOptions = true, description = "The verified, signed event trail of a case.")
+  public static final class History implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOptions home;
+    @Mixin KeystoreOption keystore;
+    @Mixin PassphraseOptions passphrase;
+    @Parameters(index = "0", paramLabel = "ID") String id;
+
+    @Override
+    public Integer call() throws IOException, CryptoException {
+      try (RemoteSession s = RemoteSession.open(home, keystore, passphrase)) {
+        LocalCache.Submission report = report(s.cache, id);
+        CaseLog.sync(s.client, s.cache);
+        CaseLog log = CaseLog.load(s.cache, s.server, s.identity);
+        CaseState state = log.state(report.id(), report.day());
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Case " + report.id() + " received " + report.receivedDay() + ": "
+            + state.history().size() + " verified event(s)");
+        for (CaseState.HistoryEntry h : state.history()) {
+          out.printf("%s  %-16s  #%-3d %-14s %s  %s%n", h.createdAt(), Text.cell(h.author(), 16), h.lamport(),
+              h.action() == null ? "(unreadable)" : h.action().type(), h.flag().name().toLowerCase(Locale.ROOT)
+                  + (h.reason() == null ? "" : " (" + Text.cell(h.reason(), 80) + ")"),
+              h.eventId().hex().substring(0, 16));
+        }
+        out.println("status " + state.status().name().toLowerCase(Locale.ROOT) + ", assignee "
+            + (state.assignee() == null ? "-" : state.assignee()) + ", priority "
+            + state.priority().name().toLowerCase(Locale.ROOT) + ", labels " + state.labels());
+        if (log.refused > 0) {
+          out.println(log.refused + " event(s) on this server failed verification and are not shown");
+        }
+        return ExitCodes.OK;
+      }
+    }
+  }
+
+  @Command(name = "overdue", mixinStandardHelpOptions = true,
+      description = "Open cases past a deadline (acknowledge within 7 days, first feedback within 3 months).")
+  public static final class Overdue implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOptions home;
+    @Mixin KeystoreOption keystore;
+    @Mixin PassphraseOptions passphrase;
+
+    @Override
+    public Integer call() throws IOException, CryptoException {
+      try (RemoteSession s = RemoteSession.open(home, keystore, passphrase)) {
+        CaseLog.sync(s.client, s.cache);
+        ReportIndex index = ReportIndex.current(home.home(), s.cache, home.serverName(), s.server, s.identity,
+            spec.commandLine().getErr());
+        Instant now = Instant.now();
+        int n = 0;
+        for (ReportIndex.Entry r : index.sortedEntries()) {
+          if (!r.isReport() || r.kind() == ReportIndex.Kind.INVALID) {
+            continue;
+          }
+          CaseState state = index.state(r);
+          for (CaseState.DeadlineStatus d : state.overdue(now, Deadlines.DEFAULT)) {
+            spec.commandLine().getOut().printf("%s  received %s  %-14s due %s  status %s%n", r.id().substring(0, 12),
+                r.receivedDay(), d.kind().name().toLowerCase(Locale.ROOT), d.due(),
+                state.status().name().toLowerCase(Locale.ROOT));
+            n++;
+          }
+        }
+        spec.commandLine().getOut().println(n + " overdue deadline(s)");
+        return ExitCodes.OK;
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package org.testigo.cli.common;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.util.UUID;
+import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.custody.CustodyException;
+import picocli.CommandLine;
+
+/**
+ * Turns any exception from a command into one line on stderr, prefixed with the program's
+ * name, and a documented exit code. Shared by {@code testigo-reviewer} and
+ * {@code testigo-shelter}. Never prints a stack trace: it could carry fragments of decrypted
+ * data or of a migrant's answers.
+ */
+public final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+  private final String program;
+
+  public ErrorHandler(String program) {
+    this.program = program;
+  }
+
+  @Override
+  public int handleExecutionException(Exception ex, CommandLine cmd,
+      CommandLine.ParseResult parseResult) {
+    Throwable e = ex instanceof UncheckedIOException u ? u.getCause() : ex;
+    int code;
+    String message;
+    if (e instanceof CliException c) {
+      code = c.exitCode();
+      message = c.getMessage();
+    } else if (e instanceof CustodyException c) {
+      code = c.reason() == CustodyException.Reason.TOO_FEW_SHARES
+          || c.reason() == CustodyException.Reason.DUPLICATE_SHARE
+          || c.reason() == CustodyException.Reason.DIFFERENT_CEREMONIES
+          ? ExitCodes.BAD_INPUT : ExitCodes.CRYPTO;
+      message = c.getMessage();
+    } else if (e instanceof CryptoException) {
+      code = ExitCodes.CRYPTO;
+      message = "decryption or verification failed: wrong passphrase, wrong key, or the input"
+          + " was modified";
+    } else if (e instanceof NoSuchFileException n) {
+      code = ExitCodes.IO;
+      message = "file not found: " + n.getFile();
+    } else if (e instanceof FileAlreadyExistsException f) {
+      code = ExitCodes.REFUSED;
+      message = "refusing to overwrite " + f.getFile() + " (remove it first, or choose another"
+          + " path)";
+    } else if (e instanceof AccessDeniedException a) {
+      code = ExitCodes.IO;
+      message = "permission denied: " + a.getFile();
+    } else if (e instanceof IOException io) {
+      code = ExitCodes.IO;
+      message = "input/output error: " + io.getMessage();
+    } else {
+      code = ExitCodes.INTERNAL;
+      String id = UUID.randomUUID().toString().substring(0, 8);
+      message = "internal error " + id + " (" + e.getClass().getSimpleName()
+          + "); please report it with this id";
+    }
+    cmd.getErr().println(program + ": " + message);
+    return code;
+  }
+}

@@ -1,0 +1,25 @@
+package org.testigo.cli.common;
+
+/**
+ * Exit codes of {@code testigo-reviewer}, documented in README.md and in {@code --help}.
+ */
+public final class ExitCodes {
+  /** The command did what was asked. */
+  public static final int OK = 0;
+  /** Unexpected internal error (a bug): the message carries an error id. */
+  public static final int INTERNAL = 1;
+  /** Wrong usage: unknown option, missing argument. */
+  public static final int USAGE = 2;
+  /** Decryption or verification failed: wrong passphrase, wrong key, tampered input. */
+  public static final int CRYPTO = 3;
+  /** A file could not be read or written. */
+  public static final int IO = 4;
+  /** Input that is not in the expected format (not a key bundle, not a manifest...). */
+  public static final int BAD_INPUT = 5;
+  /** The operation would overwrite or reveal something and was refused. */
+  public static final int REFUSED = 6;
+  /** The server could not be reached, or refused or failed the request. */
+  public static final int SERVER = 7;
+
+  private ExitCodes() {}
+}

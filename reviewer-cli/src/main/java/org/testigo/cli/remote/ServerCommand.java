@@ -1,0 +1,78 @@
+package org.testigo.cli.remote;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.concurrent.Callable;
+import java.util.Optional;
+import org.testigo.cli.common.CliException;
+import org.testigo.cli.common.ExitCodes;
+import org.testigo.cli.common.HomeOptions;
+import org.testigo.crypto.Fingerprint;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code server add URL --root FINGERPRINT [--name NAME] [--socks HOST:PORT]}: register a reviewer API. */
+@Command(name = "server", description = "Register the reviewer API of your organisation.",
+    mixinStandardHelpOptions = true, subcommands = {ServerCommand.Add.class})
+public final class ServerCommand {
+
+  @Command(name = "add", mixinStandardHelpOptions = true,
+      description = "Register a server by its reviewer API URL and the organisation's root key"
+          + " fingerprint: the full 64 hex characters (from the key ceremony, or the demo's"
+          + " root-fingerprint file), which pins everything later downloaded. It then prints the"
+          + " fingerprint's short form, five groups of five digits: the one form people compare by"
+          + " eye, as on the posters, the home page and the report page.")
+  static final class Add implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--home", paramLabel = "DIR",
+        description = "Testigo directory (default: $TESTIGO_HOME, else ~/.testigo).")
+    java.nio.file.Path home;
+    @Parameters(index = "0", paramLabel = "URL", description = "Reviewer API base URL, e.g."
+        + " http://xyz.onion or http://127.0.0.1:8082")
+    String url;
+    @Option(names = "--root", required = true, paramLabel = "FINGERPRINT",
+        description = "Root key fingerprint, the full 64 hex characters (not the five-group short form).")
+    String root;
+    @Option(names = "--name", defaultValue = "default", description = "Name (default: ${DEFAULT-VALUE}).")
+    String name;
+    @Option(names = "--socks", paramLabel = "HOST:PORT",
+        description = "Reach the server through this SOCKS5 proxy (your tor's SocksPort, e.g."
+            + " 127.0.0.1:9050); required for an .onion URL, whose name is resolved only by tor.")
+    String socks;
+
+    @Override
+    public Integer call() throws IOException {
+      if (!ServerRegistry.isValidName(name)) {
+        throw new CliException(ExitCodes.BAD_INPUT, "a server name is 1 to 32 characters of a-z, 0-9, . _ -");
+      }
+      URI u;
+      Fingerprint fp;
+      try {
+        u = ServerRegistry.parseUrl(url);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCodes.BAD_INPUT, "not a server URL: use http(s)://host[:port]");
+      }
+      try {
+        fp = Fingerprint.fromHex(root.replaceAll("\\s+", "").toLowerCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCodes.BAD_INPUT, "a root fingerprint is 64 hex characters");
+      }
+      Optional<Socks5.Address> proxy = socks == null ? Optional.empty()
+          : Optional.of(Socks5.Address.parse(socks));
+      HttpTransport.checkRoute(u, proxy);
+      HomeOptions h = new HomeOptions();
+      h.home = home;
+      new ServerRegistry(h.home()).put(new ServerRegistry.Server(name, u, fp, proxy));
+      spec.commandLine().getOut().println("Registered server '" + name + "' at " + u
+          + proxy.map(p -> " through the SOCKS proxy " + p).orElse(""));
+      spec.commandLine().getOut().println("Pinned root fingerprint; compare it with the posters and the home page: "
+          + fp.shortForm());
+      spec.commandLine().getOut().println("Next: testigo-reviewer sync" + ("default".equals(name) ? "" : " --server " + name));
+      return ExitCodes.OK;
+    }
+  }
+}

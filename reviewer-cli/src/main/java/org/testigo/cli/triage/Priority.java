@@ -1,6 +1,0 @@
-package org.testigo.cli.triage;
-
-/** Triage priority; a new case is {@link #NORMAL}. */
-public enum Priority implements WireName {
-  LOW, NORMAL, HIGH, URGENT
-}

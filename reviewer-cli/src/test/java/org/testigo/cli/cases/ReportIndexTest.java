@@ -1,0 +1,293 @@
+package org.testigo.cli.cases;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testigo.cli.CliResult;
+import org.testigo.cli.hostile.HostileServer;
+import org.testigo.cli.hostile.Payloads;
+import org.testigo.cli.remote.LocalCache;
+import org.testigo.cli.remote.ServerRegistry;
+import org.testigo.crypto.TestKeys;
+import org.testigo.crypto.event.CaseId;
+import org.testigo.crypto.event.SignedCaseEvent;
+import org.testigo.crypto.identity.Keystore;
+import org.testigo.crypto.identity.KeystoreParams;
+import org.testigo.crypto.identity.Passphrase;
+import org.testigo.crypto.identity.ReviewerIdentity;
+import org.testigo.crypto.manifest.KeyManifest;
+
+/**
+ * The report index (SECURITY.md §13.7) over real files: rebuilt when deleted or corrupted,
+ * no plaintext in the reviewer's home, and an index updated incrementally in any order of
+ * arrival equal to one built from scratch.
+ */
+class ReportIndexTest {
+  static final SecureRandom RANDOM = new SecureRandom();
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final ReviewerIdentity MARIA = TestKeys.identity("maria");
+  static final String MARKER = "MRK" + HexFormat.of().formatHex(RANDOM.generateSeed(10));
+  @TempDir Path home;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    Keystore.write(home.resolve("maria.keystore"), Keystore.encrypt(MARIA,
+        Passphrase.of("correct horse battery".toCharArray()), KeystoreParams.TEST, RANDOM), false);
+    Files.writeString(home.resolve("pass"), "correct horse battery\n");
+    CliResult add = CliResult.run("server", "add", "http://127.0.0.1:9", "--root", root().hex(), "--home",
+        home.toString());
+    assertThat(add.code()).as(add.err()).isZero();
+  }
+
+  static org.testigo.crypto.Fingerprint root() {
+    return KeyManifest.rootFingerprint(TestKeys.goldenRoot().publicKey());
+  }
+
+  CliResult reviewer(String... args) {
+    String[] all = Stream.concat(Stream.of(args), Stream.of("--home", home.toString(), "-k",
+        home.resolve("maria.keystore").toString(), "--passphrase-file", home.resolve("pass").toString()))
+        .toArray(String[]::new);
+    return CliResult.run(all);
+  }
+
+  static String id() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  static byte[] report(String narrative, String what) throws Exception {
+    return HostileServer.sealToMaria(new Payloads().part("questionnaire", null,
+        ("{\"version\":1,\"language\":\"es\",\"what\":[\"" + what + "\"],\"who\":[\"inm\"],\"where\":{\"state\":\"CHP\"},"
+            + "\"narrative\":\"" + narrative + "\",\"wants\":[\"reply\"]}").getBytes(StandardCharsets.UTF_8))
+        .part("file", "foto.jpg", ("JPEGDATA " + MARKER).getBytes(StandardCharsets.US_ASCII)).finish());
+  }
+
+  /** The files of one cached submission: name to bytes. */
+  static Map<String, byte[]> submission(long seq, String id, String caseId, byte[] envelope) throws Exception {
+    ObjectNode entry = HostileServer.entry(seq, id, envelope);
+    if (!caseId.equals(id)) {
+      entry.put("context", "follow-up").put("caseId", caseId);
+    }
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put("submissions/" + id + ".tgenv", envelope);
+    files.put("submissions/" + id + ".json", JSON.writeValueAsBytes(entry));
+    return files;
+  }
+
+  Path cache() {
+    return home.resolve("cache/default");
+  }
+
+  void put(Map<String, byte[]> files) throws Exception {
+    for (var f : files.entrySet()) {
+      Path p = cache().resolve(f.getKey());
+      Files.createDirectories(p.getParent());
+      Files.write(p, f.getValue());
+    }
+  }
+
+  Path indexFile() throws Exception {
+    try (Stream<Path> s = Files.list(home.resolve("index/default"))) {
+      List<Path> l = s.filter(p -> p.toString().endsWith(".tgidx")).toList();
+      assertThat(l).hasSize(1);
+      return l.get(0);
+    }
+  }
+
+  @Test
+  void index_isRebuiltWhenDeletedCorruptedOrTruncated() throws Exception {
+    LocalCache.open(home, "default");
+    String a = id();
+    String b = id();
+    put(submission(1, a, a, report("uno", "extortion")));
+    put(submission(2, b, b, report("dos", "robbery")));
+    CliResult first = reviewer("list");
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(first.out()).contains("2 report(s)").contains(a.substring(0, 12)).contains("robbery");
+    Path index = indexFile();
+
+    Files.delete(index);
+    CliResult afterDelete = reviewer("list");
+    assertThat(afterDelete.code()).as(afterDelete.err()).isZero();
+    assertThat(afterDelete.out()).contains("2 report(s)");
+    assertThat(Files.exists(index)).isTrue();
+
+    byte[] good = Files.readAllBytes(index);
+    byte[] flipped = good.clone();
+    flipped[good.length / 2] ^= 0x40;
+    Files.write(index, flipped);
+    CliResult afterFlip = reviewer("list", "--category", "robbery");
+    assertThat(afterFlip.code()).as(afterFlip.err()).isZero();
+    assertThat(afterFlip.err()).contains("does not verify under your key").contains("rebuilding it from the cache");
+    assertThat(afterFlip.out()).contains("1 report(s)").contains(b.substring(0, 12));
+    assertThat(Files.readAllBytes(index)).isNotEqualTo(flipped);
+
+    Files.write(index, java.util.Arrays.copyOf(Files.readAllBytes(index), 60));
+    CliResult afterCut = reviewer("list");
+    assertThat(afterCut.code()).as(afterCut.err()).isZero();
+    assertThat(afterCut.err()).contains("rebuilding it from the cache");
+    assertThat(afterCut.out()).contains("2 report(s)");
+    CliResult quiet = reviewer("list");
+    assertThat(quiet.err()).doesNotContain("rebuilding");
+  }
+
+  @Test
+  void index_seesEnvelopesAddedOrRemovedAfterItWasWritten() throws Exception {
+    LocalCache.open(home, "default");
+    String a = id();
+    put(submission(1, a, a, report("uno", "extortion")));
+    assertThat(reviewer("list").out()).contains("1 report(s)");
+    String b = id();
+    put(submission(2, b, b, report("dos", "kidnapping")));
+    assertThat(reviewer("list").out()).contains("2 report(s)").contains("kidnapping");
+    Files.delete(cache().resolve("submissions/" + a + ".tgenv"));
+    assertThat(reviewer("list").out()).contains("1 report(s)").doesNotContain(a.substring(0, 12));
+  }
+
+  @Test
+  void listShowAndFiles_leaveNoPlaintextInTheReviewerHomeIndexIncluded() throws Exception {
+    LocalCache.open(home, "default");
+    String a = id();
+    put(submission(1, a, a, report("Nos pidieron dinero " + MARKER, "extortion")));
+    assertThat(reviewer("list").code()).isZero();
+    CliResult show = reviewer("show", a);
+    assertThat(show.code()).as(show.err()).isZero();
+    assertThat(show.out()).contains(MARKER).contains("foto.jpg");
+    Path out = Files.createTempDirectory("testigo-index-files-");
+    CliResult files = reviewer("files", a, "--out", out.toString());
+    assertThat(files.code()).as(files.err()).isZero();
+    assertThat(Files.readString(out.resolve("foto.jpg"))).isEqualTo("JPEGDATA " + MARKER);
+    assertThat(Files.size(indexFile())).isGreaterThan(0);
+    try (Stream<Path> all = Files.walk(home)) {
+      for (Path p : all.filter(Files::isRegularFile).toList()) {
+        assertThat(new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1)).as(p.toString())
+            .doesNotContain(MARKER).doesNotContain("foto.jpg");
+      }
+    }
+  }
+
+  /** Events of a case, built at a fixed time by maria under the golden chain. */
+  static List<Map<String, byte[]>> events(CaseId caseId, long firstSeq, List<CaseAction> actions) throws Exception {
+    KeyManifest latest = TestKeys.goldenChain().get(1).manifest();
+    List<SignedCaseEvent> known = new ArrayList<>();
+    List<Map<String, byte[]>> out = new ArrayList<>();
+    Instant t = Instant.parse("2026-03-03T10:00:00Z");
+    long seq = firstSeq;
+    for (CaseAction a : actions) {
+      t = t.plusSeconds(60);
+      CaseEvents.Built b = new CaseEvents(Clock.fixed(t, ZoneOffset.UTC), RANDOM).build(MARIA, latest, caseId,
+          List.copyOf(known), a);
+      known.add(b.event());
+      ObjectNode item = JSON.createObjectNode().put("seq", seq).put("eventId", b.event().eventId().hex())
+          .put("caseId", caseId.hex()).put("author", MARIA.signingKey().publicKey().fingerprint().hex())
+          .put("receivedAt", t.toString())
+          .put("event", Base64.getEncoder().encodeToString(b.event().encoded()))
+          .put("content", Base64.getEncoder().encodeToString(b.sealedContent()));
+      out.add(Map.of("events/" + seq + ".json", JSON.writeValueAsBytes(item)));
+      seq++;
+    }
+    return out;
+  }
+
+  ReportIndex index(PrintWriter err) throws Exception {
+    ServerRegistry.Server server = new ServerRegistry.Server("default", URI.create("http://127.0.0.1:9"), root());
+    return ReportIndex.current(home, LocalCache.open(home, "default"), "default", server, MARIA, err);
+  }
+
+  @Test
+  void incrementalUpdate_equalsAFullRebuildWhateverTheOrderOfArrival() throws Exception {
+    List<Map<String, byte[]>> items = new ArrayList<>();
+    List<String> reports = new ArrayList<>();
+    long seq = 1;
+    long eventSeq = 1;
+    for (int i = 0; i < 4; i++) {
+      String r = id();
+      reports.add(r);
+      items.add(submission(seq++, r, r, report("caso " + i, i % 2 == 0 ? "extortion" : "robbery")));
+      List<CaseAction> actions = switch (i) {
+        case 0 -> List.of(new CaseAction.Acknowledge(), new CaseAction.Assign("maria"),
+            new CaseAction.Label("inm", true), new CaseAction.SetPriority(Priority.HIGH));
+        case 1 -> List.of(new CaseAction.Acknowledge(), new CaseAction.SetStatus(Status.INVESTIGATING));
+        case 2 -> List.of(new CaseAction.Close(Outcome.SPAM));
+        default -> List.of();
+      };
+      List<Map<String, byte[]>> ev = events(CaseId.fromHex(r), eventSeq, actions);
+      eventSeq += ev.size();
+      items.addAll(ev);
+    }
+    items.add(submission(seq++, id(), reports.get(0), HostileServer.sealToMaria(new Payloads().part("message", null,
+        "{\"version\":1,\"language\":\"es\",\"message\":\"otra cosa\"}".getBytes(StandardCharsets.UTF_8)).finish())));
+    String bad = id();
+    items.add(submission(seq++, bad, bad, HostileServer.sealToMaria(new Payloads().part("questionnaire", null,
+        "{\"version\":2}".getBytes(StandardCharsets.UTF_8)).finish())));
+    Files.createDirectories(cache());
+    Files.writeString(cache().resolve("manifest-chain.txt"), HostileServer.MANIFEST);
+
+    Random random = new Random(20_260_303L);
+    for (int round = 0; round < 6; round++) {
+      for (String sub : List.of("submissions", "events")) {
+        Path d = cache().resolve(sub);
+        if (Files.exists(d)) {
+          try (Stream<Path> s = Files.list(d)) {
+            for (Path p : s.toList()) {
+              Files.delete(p);
+            }
+          }
+        }
+      }
+      Files.deleteIfExists(home.resolve("index/default").resolve(indexName()));
+      List<Map<String, byte[]>> order = new ArrayList<>(items);
+      Collections.shuffle(order, random);
+      StringWriter err = new StringWriter();
+      int i = 0;
+      while (i < order.size()) {
+        int n = 1 + random.nextInt(4);
+        for (int k = 0; k < n && i < order.size(); k++, i++) {
+          put(order.get(i));
+        }
+        index(new PrintWriter(err, true));
+      }
+      List<Object> incremental = index(new PrintWriter(err, true)).content();
+      Files.delete(home.resolve("index/default").resolve(indexName()));
+      ReportIndex full = index(new PrintWriter(err, true));
+      assertThat(incremental).as("round " + round).isEqualTo(full.content());
+      assertThat(err.toString()).doesNotContain("rebuilding");
+      assertThat(full.entries).hasSize(reports.size() + 2);
+      assertThat(full.entries.get(bad).kind()).isEqualTo(ReportIndex.Kind.MALFORMED);
+      assertThat(full.cases.get(reports.get(0)).assignee()).isEqualTo("maria");
+      assertThat(full.cases.get(reports.get(0)).labels()).containsExactly("inm");
+      assertThat(full.cases.get(reports.get(1)).status()).isEqualTo(Status.INVESTIGATING);
+      assertThat(full.cases.get(reports.get(2)).outcome()).isEqualTo(Outcome.SPAM);
+      assertThat(full.followUpCounts().get(reports.get(0))).isEqualTo(1);
+      assertThat(full.refusedEvents()).isZero();
+    }
+  }
+
+  static String indexName() {
+    return MARIA.encryptionKey().publicKey().fingerprint().hex().substring(0, 32) + ReportIndex.SUFFIX;
+  }
+}
