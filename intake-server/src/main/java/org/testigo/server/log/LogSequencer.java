@@ -1,5 +1,6 @@
 package org.testigo.server.log;
 
+import org.testigo.server.storage.TransparencyLog;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Duration;
 import java.util.concurrent.Executors;

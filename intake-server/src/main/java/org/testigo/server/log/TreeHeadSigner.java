@@ -1,5 +1,6 @@
 package org.testigo.server.log;
 
+import org.testigo.server.storage.TransparencyLog;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,7 +51,7 @@ public final class TreeHeadSigner implements Managed {
   }
 
   /** The latest boundary at or before now. */
-  long currentBoundary() {
+  public long currentBoundary() {
     long now = clock.millis();
     return now - Math.floorMod(now, intervalMillis);
   }

@@ -1,5 +1,6 @@
 package org.testigo.server.views;
 
+import org.testigo.server.domain.Language;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;

@@ -1,5 +1,6 @@
 package org.testigo.server.views;
 
+import org.testigo.server.domain.Language;
 import java.text.MessageFormat;
 import java.util.EnumMap;
 import java.util.Map;

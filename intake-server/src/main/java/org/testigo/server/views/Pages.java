@@ -1,13 +1,14 @@
 package org.testigo.server.views;
 
+import org.testigo.server.domain.Language;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.testigo.server.core.report.Choices;
-import org.testigo.server.core.report.FormFields;
-import org.testigo.server.core.report.FormInvalidException;
-import org.testigo.server.core.report.FormReceipt;
-import org.testigo.server.core.report.Questionnaire;
+import org.testigo.server.domain.report.Choices;
+import org.testigo.server.domain.report.FormFields;
+import org.testigo.server.domain.report.FormInvalidException;
+import org.testigo.server.domain.report.FormReceipt;
+import org.testigo.server.domain.report.Questionnaire;
 import org.testigo.server.log.FilingProofs;
 
 /**

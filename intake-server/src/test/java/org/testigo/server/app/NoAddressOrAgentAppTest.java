@@ -54,7 +54,7 @@ import org.testigo.crypto.manifest.ManifestChain;
 import org.testigo.crypto.manifest.SignedManifest;
 import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
-import org.testigo.server.db.TestDatabase;
+import org.testigo.server.storage.TestDatabase;
 import org.testigo.server.demo.DemoOrganisation;
 
 /**

@@ -1,5 +1,6 @@
 package org.testigo.server.views;
 
+import org.testigo.server.domain.Language;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -15,7 +16,7 @@ class PagesTest {
 
   /** The report form as the server renders it first: with a receipt to confirm, no errors. */
   static String form(Messages m, BrowserSealing sealing) {
-    return Pages.reportForm(m, sealing, new org.testigo.server.core.report.FormReceipt(
+    return Pages.reportForm(m, sealing, new org.testigo.server.domain.report.FormReceipt(
         "uno dos tres cuatro cinco seis siete ocho", 2, 5), null);
   }
 

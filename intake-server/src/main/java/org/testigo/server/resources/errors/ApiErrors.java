@@ -7,14 +7,13 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.eclipse.jetty.http.BadMessageException;
 import org.jdbi.v3.core.JdbiException;
-import org.testigo.server.core.InvalidInputException;
-import org.testigo.server.core.PayloadTooLargeException;
-import org.testigo.server.core.ServiceBusyException;
-import org.testigo.server.core.TooManyRequestsException;
-import org.testigo.server.core.StorageUnavailableException;
-import org.testigo.server.core.SubmissionIdConflictException;
-import org.testigo.server.core.report.FormInvalidException;
-import org.testigo.server.resources.RefusedBodyFilter;
+import org.testigo.server.domain.InvalidInputException;
+import org.testigo.server.domain.PayloadTooLargeException;
+import org.testigo.server.domain.ServiceBusyException;
+import org.testigo.server.domain.TooManyRequestsException;
+import org.testigo.server.domain.StorageUnavailableException;
+import org.testigo.server.domain.SubmissionIdConflictException;
+import org.testigo.server.domain.report.FormInvalidException;
 
 /**
  * Errors of the API's servlets (endpoints served outside Jersey for speed, SECURITY.md §21.11),

@@ -13,7 +13,6 @@ import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.testigo.server.resources.RequestLanguage;
 
 /**
  * An {@link IOException} while reading the request body because the client stopped sending

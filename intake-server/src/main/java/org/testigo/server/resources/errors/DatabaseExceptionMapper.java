@@ -9,7 +9,7 @@ import java.util.List;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.testigo.server.core.StorageUnavailableException;
+import org.testigo.server.storage.Storage;
 
 /**
  * A database failure that no service translated (a code path that calls JDBI directly, or a
@@ -35,7 +35,7 @@ public final class DatabaseExceptionMapper implements ExceptionMapper<JdbiExcept
 
   /** The answer to {@code e}, for Jersey's resources and the API's servlets alike (logs it). */
   static ErrorResponses.Error error(JdbiException e, int retryAfter) {
-    if (StorageUnavailableException.isOutage(e)) {
+    if (Storage.isOutage(e)) {
       LOG.warn("database unreachable: {}", e.getClass().getName());
       return StorageUnavailableExceptionMapper.error(retryAfter);
     }

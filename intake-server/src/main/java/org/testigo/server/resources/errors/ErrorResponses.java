@@ -6,7 +6,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
-import org.testigo.server.resources.RequestLanguage;
 import org.testigo.server.views.Messages;
 import org.testigo.server.views.Pages;
 
@@ -43,7 +42,7 @@ public final class ErrorResponses {
 
   /** The JSON body of an API error: Dropwizard's {@link ErrorMessage}, in English. */
   public static ErrorMessage apiMessage(Error error) {
-    Messages en = Messages.of(org.testigo.server.views.Language.EN);
+    Messages en = Messages.of(org.testigo.server.domain.Language.EN);
     String text = String.join(" ", error.keys().stream().map(en::error).toList());
     if (error.errorId() != null) {
       text = text + " " + error.errorId();

@@ -5,7 +5,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
-import org.testigo.server.core.report.FormInvalidException;
+import org.testigo.server.domain.report.FormInvalidException;
 
 /** Maps {@link FormInvalidException} to 400, listing the questions to check (never the answers). */
 public final class FormInvalidExceptionMapper implements ExceptionMapper<FormInvalidException> {

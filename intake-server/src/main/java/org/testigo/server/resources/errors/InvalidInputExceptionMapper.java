@@ -6,7 +6,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.List;
-import org.testigo.server.core.InvalidInputException;
+import org.testigo.server.domain.InvalidInputException;
 
 /** Maps {@link InvalidInputException} to HTTP 400 with a generic message. */
 public final class InvalidInputExceptionMapper implements ExceptionMapper<InvalidInputException> {

@@ -6,7 +6,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.List;
-import org.testigo.server.core.PayloadTooLargeException;
+import org.testigo.server.domain.PayloadTooLargeException;
 
 /** Maps {@link PayloadTooLargeException} to HTTP 413 with a generic message. */
 public final class PayloadTooLargeExceptionMapper implements ExceptionMapper<PayloadTooLargeException> {

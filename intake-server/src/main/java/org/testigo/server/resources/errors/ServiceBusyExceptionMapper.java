@@ -6,7 +6,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.List;
-import org.testigo.server.core.ServiceBusyException;
+import org.testigo.server.domain.ServiceBusyException;
 
 /** Maps {@link ServiceBusyException} to HTTP 503 with a generic message. */
 public final class ServiceBusyExceptionMapper implements ExceptionMapper<ServiceBusyException> {

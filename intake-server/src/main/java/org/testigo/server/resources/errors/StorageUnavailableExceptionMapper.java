@@ -6,7 +6,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.List;
-import org.testigo.server.core.StorageUnavailableException;
+import org.testigo.server.domain.StorageUnavailableException;
 
 /** Maps {@link StorageUnavailableException} to HTTP 503 with a generic message. */
 public final class StorageUnavailableExceptionMapper implements ExceptionMapper<StorageUnavailableException> {

@@ -6,7 +6,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.List;
-import org.testigo.server.core.SubmissionIdConflictException;
+import org.testigo.server.domain.SubmissionIdConflictException;
 
 /** Maps {@link SubmissionIdConflictException} to HTTP 409 with a generic message. */
 public final class SubmissionIdConflictExceptionMapper implements ExceptionMapper<SubmissionIdConflictException> {

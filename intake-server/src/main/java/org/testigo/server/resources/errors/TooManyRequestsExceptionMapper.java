@@ -6,7 +6,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.List;
-import org.testigo.server.core.TooManyRequestsException;
+import org.testigo.server.domain.TooManyRequestsException;
 
 /** Maps {@link TooManyRequestsException} to HTTP 429 with Retry-After and a generic message. */
 public final class TooManyRequestsExceptionMapper implements ExceptionMapper<TooManyRequestsException> {
