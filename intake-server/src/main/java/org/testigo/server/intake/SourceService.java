@@ -44,7 +44,7 @@ import org.testigo.server.domain.report.QuestionnaireParser;
 import org.testigo.server.intake.strip.MetadataStripper;
 import org.testigo.server.domain.EnvelopeRecord;
 import org.testigo.server.domain.Language;
-import org.testigo.server.views.Pages.OpenedReply;
+import org.testigo.server.domain.OpenedReply;
 
 /**
  * What a source does without JavaScript: the server seals on receipt. The multipart body is

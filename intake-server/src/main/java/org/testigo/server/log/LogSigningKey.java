@@ -1,5 +1,6 @@
 package org.testigo.server.log;
 
+import org.testigo.server.storage.TreeHeadSigning;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -24,7 +25,7 @@ import org.testigo.crypto.sign.SigningPublicKey;
  * <p>It is not a reviewer key: it opens nothing. Its public half must be the {@code logKey}
  * of the key manifest in force, or the server refuses to start ({@link #requireListedIn}).
  */
-public final class LogSigningKey {
+public final class LogSigningKey implements TreeHeadSigning {
   private final SigningPrivateKey key;
 
   private LogSigningKey(SigningPrivateKey key) {
@@ -122,6 +123,7 @@ public final class LogSigningKey {
   }
 
   /** Signs the tree head (size, root, timestamp) under the tree-head signature domain. */
+  @Override
   public SignedTreeHead sign(long treeSize, byte[] rootHash, long timestampMillis) {
     return SignedTreeHead.sign(treeSize, rootHash, timestampMillis, key);
   }

@@ -42,14 +42,17 @@ public final class ReviewerService {
   /** A page of the feed: items after the cursor and the cursor to ask with next. */
   public record Page<T>(List<T> items, long next, boolean more) {}
 
+  private final TransactionRunner transactions;
   private final Jdbi jdbi;
   private final EnvelopeStore envelopes;
   private final MailboxStore mailboxes;
   private final long maxEnvelopeBytes;
   private final CurrentEnvelopes current;
 
-  public ReviewerService(Jdbi jdbi, EnvelopeStore envelopes, MailboxStore mailboxes, long maxEnvelopeBytes) {
-    this.jdbi = jdbi;
+  public ReviewerService(TransactionRunner transactions, EnvelopeStore envelopes, MailboxStore mailboxes,
+      long maxEnvelopeBytes) {
+    this.transactions = transactions;
+    this.jdbi = transactions.jdbi();
     this.envelopes = envelopes;
     this.mailboxes = mailboxes;
     this.maxEnvelopeBytes = maxEnvelopeBytes;
@@ -67,13 +70,13 @@ public final class ReviewerService {
     // the end runs the sequencer (an anti-join over the envelopes), so a sync of N reports
     // costs one or two scans, not one per page (the reviewer benchmark: sync time grew with
     // the square of N).
-    List<ReviewerDao.FeedRow> ahead = envelopes.transactions().withHandle(
+    List<ReviewerDao.FeedRow> ahead = transactions.withHandle(
         h -> h.attach(ReviewerDao.class).feedAfter(after, limit + 1));
     if (ahead.size() > limit) {
       return page(ahead, after, limit);
     }
     sequence();
-    List<ReviewerDao.FeedRow> rows = envelopes.transactions().withHandle(h -> h.attach(ReviewerDao.class).feedAfter(after, limit + 1));
+    List<ReviewerDao.FeedRow> rows = transactions.withHandle(h -> h.attach(ReviewerDao.class).feedAfter(after, limit + 1));
     return page(rows, after, limit);
   }
 
@@ -88,7 +91,7 @@ public final class ReviewerService {
   private void sequence() {
     // Galera: concurrent sequencers on different nodes conflict on the lock row; the loser is
     // rolled back and run again (idempotent: it sequences what is not in the feed yet).
-    envelopes.transactions().inTransaction(TransactionRunner.Idempotence.IDEMPOTENT,
+    transactions.inTransaction(TransactionRunner.Idempotence.IDEMPOTENT,
         TransactionIsolationLevel.READ_COMMITTED, h -> {
           ReviewerDao dao = h.attach(ReviewerDao.class);
           dao.lockFeed();
@@ -141,7 +144,7 @@ public final class ReviewerService {
 
   /** A submission's stored envelope, if it is one reviewers may read (in the feed). */
   public Optional<EnvelopeRecord> envelope(EnvelopeId id) {
-    boolean listed = envelopes.transactions().withHandle(h -> h.attach(ReviewerDao.class).inFeed(id.toBytes())) > 0;
+    boolean listed = transactions.withHandle(h -> h.attach(ReviewerDao.class).inFeed(id.toBytes())) > 0;
     return listed ? envelopes.find(id) : Optional.empty();
   }
 
@@ -164,7 +167,7 @@ public final class ReviewerService {
     if (envelope(reportId).filter(r -> Envelope.CONTEXT_REPORT.equals(r.context())).isEmpty()) {
       return Optional.empty();
     }
-    List<byte[]> ids = envelopes.transactions().withHandle(h -> h.attach(ReviewerDao.class).reportMailbox(reportId.toBytes()));
+    List<byte[]> ids = transactions.withHandle(h -> h.attach(ReviewerDao.class).reportMailbox(reportId.toBytes()));
     return ids.size() == 1 ? Optional.of(MailboxId.fromBytes(ids.get(0))) : Optional.empty();
   }
 

@@ -57,14 +57,16 @@ public final class RewrapService {
   public record PublicRecord(long leafIndex, String envelopeSha256, String previousHeaderSha256, String header) {}
 
   private static final HexFormat HEX = HexFormat.of();
+  private final TransactionRunner transactions;
   private final CurrentEnvelopes current;
   private final ReviewerService submissions;
   private final KeyState keys;
   private final TransparencyLog log;
   private final Clock clock;
 
-  public RewrapService(CurrentEnvelopes current, ReviewerService submissions, KeyState keys, TransparencyLog log,
-      Clock clock) {
+  public RewrapService(TransactionRunner transactions, CurrentEnvelopes current, ReviewerService submissions,
+      KeyState keys, TransparencyLog log, Clock clock) {
+    this.transactions = transactions;
     this.current = current;
     this.submissions = submissions;
     this.keys = keys;
@@ -95,7 +97,7 @@ public final class RewrapService {
     }
     EnvelopeRecord record = found.get();
     byte[] headerSha = RewrapRecord.sha256(header);
-    Optional<RewrapDao.Row> same = current.store().transactions().withHandle(
+    Optional<RewrapDao.Row> same = transactions.withHandle(
         h -> h.attach(RewrapDao.class).withHeader(id.toBytes(), headerSha));
     if (same.isPresent()) {
       return Optional.of(stored(same.get(), false));
@@ -116,7 +118,7 @@ public final class RewrapService {
     Instant now = clock.instant();
     LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
     byte[] signer = principal.signingKeyFingerprint().toBytes();
-    return Optional.of(current.store().transactions().inTransaction(TransactionRunner.Idempotence.IDEMPOTENT, h -> {
+    return Optional.of(transactions.inTransaction(TransactionRunner.Idempotence.IDEMPOTENT, h -> {
       RewrapDao dao = h.attach(RewrapDao.class);
       dao.lock();
       Optional<RewrapDao.Row> again = dao.withHeader(id.toBytes(), headerSha);
@@ -178,7 +180,7 @@ public final class RewrapService {
 
   /** Rewraps with a sequence number above {@code after}, oldest first. */
   public ReviewerService.Page<Listed> after(long after, int limit) {
-    List<RewrapDao.Row> rows = current.store().transactions().withHandle(
+    List<RewrapDao.Row> rows = transactions.withHandle(
         h -> h.attach(RewrapDao.class).after(after, limit + 1));
     List<Listed> items = rows.stream().limit(limit).map(r -> new Listed(r.seq(), HEX.formatHex(r.envelopeId()),
         r.generation(), HEX.formatHex(r.headerSha256()), HEX.formatHex(r.servedSha256()),
@@ -196,7 +198,7 @@ public final class RewrapService {
     if (generation == 0) {
       return Optional.of(current.originalHeader(record.get()));
     }
-    return Optional.ofNullable(current.store().transactions().withHandle(
+    return Optional.ofNullable(transactions.withHandle(
         h -> h.attach(RewrapDao.class).headerOrNull(id.toBytes(), generation)));
   }
 
@@ -215,7 +217,7 @@ public final class RewrapService {
     if (leaf.type() != LogLeaf.EntryType.REWRAP) {
       return Optional.empty();
     }
-    return current.store().transactions().withHandle(h -> h.attach(RewrapDao.class).byObjectHash(leaf.objectHash()))
+    return transactions.withHandle(h -> h.attach(RewrapDao.class).byObjectHash(leaf.objectHash()))
         .map(r -> {
           byte[] envelopeSha = current.store().find(EnvelopeId.fromBytes(r.envelopeId()))
               .map(EnvelopeRecord::sha256).orElseThrow(() -> new IllegalStateException("a rewrap without its envelope"));

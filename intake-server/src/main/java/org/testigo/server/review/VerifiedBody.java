@@ -1,6 +1,5 @@
 package org.testigo.server.review;
 
-import org.testigo.server.resources.reviewer.auth.UnauthorizedException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

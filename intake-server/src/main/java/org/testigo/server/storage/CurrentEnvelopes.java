@@ -31,11 +31,7 @@ public final class CurrentEnvelopes {
 
   /** The newest rewrap of an envelope, if it was ever rewrapped. */
   public Optional<RewrapDao.Row> latestRewrap(EnvelopeId id) {
-    try {
-      return envelopes.transactions().jdbi().withExtension(RewrapDao.class, d -> d.latest(id.toBytes()));
-    } catch (JdbiException e) {
-      throw Storage.translate(e);
-    }
+    return envelopes.latestRewrap(id);
   }
 
   /** The header of the envelope as first stored (exactly its bytes, nothing after). */

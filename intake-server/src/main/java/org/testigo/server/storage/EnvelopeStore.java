@@ -63,14 +63,13 @@ public final class EnvelopeStore {
   /** Default bytes of ciphertext held in memory so a transaction can be run again. */
   public static final int DEFAULT_REPLAY_BUFFER_BYTES = 4 * 1024 * 1024;
   private static final byte[] NO_HASH = new byte[32];
-  private final TransactionRunner transactions;
   private final Jdbi jdbi;
   private final int chunkBytes;
   private final int replayBufferBytes;
   private final Clock clock;
   private final SecureRandom random;
   private final TransparencyLog log;
-  private final GroupCommit groupCommit;
+  private final ReportWriter writer;
 
   /** A store that tries each transaction once (a single database, tests). */
   public EnvelopeStore(Jdbi jdbi, int chunkBytes, Clock clock, SecureRandom random, TransparencyLog log) {
@@ -80,43 +79,29 @@ public final class EnvelopeStore {
   /**
    * A store whose transactions are retried by {@code transactions} (Galera). Envelopes of at
    * most {@code replayBufferBytes} are spooled in memory first (ciphertext only) so the
-   * whole transaction can run again; larger ones stream in one attempt.
+   * whole transaction can run again, one transaction each ({@link TransactionWriter}); larger
+   * ones stream in one attempt.
    */
   public EnvelopeStore(TransactionRunner transactions, int chunkBytes, int replayBufferBytes, Clock clock,
       SecureRandom random, TransparencyLog log) {
-    this(transactions, chunkBytes, replayBufferBytes, clock, random, log, GroupCommit.OFF, 1);
+    this(transactions, chunkBytes, replayBufferBytes, clock, random, log,
+        new TransactionWriter(transactions, log, chunkBytes));
   }
 
   /**
-   * As above, storing envelopes held in memory through a {@link GroupCommit} with these
-   * settings while it runs (start it with {@link #groupCommit()}); a full group-commit queue
-   * answers 503 with {@code retryAfterSeconds}.
+   * As above, writing the envelopes held in memory through {@code writer}, the write path the
+   * application chose at start (a {@link GroupCommit}, or one {@link TransactionWriter}
+   * transaction per envelope).
    */
   public EnvelopeStore(TransactionRunner transactions, int chunkBytes, int replayBufferBytes, Clock clock,
-      SecureRandom random, TransparencyLog log, GroupCommit.Settings groupCommit, int retryAfterSeconds) {
-    this.transactions = transactions;
+      SecureRandom random, TransparencyLog log, ReportWriter writer) {
     this.jdbi = transactions.jdbi();
     this.chunkBytes = chunkBytes;
     this.replayBufferBytes = replayBufferBytes;
     this.clock = clock;
     this.random = random;
     this.log = log;
-    this.groupCommit = new GroupCommit(transactions, log, chunkBytes, groupCommit, retryAfterSeconds);
-  }
-
-  /** The group commit of this store, to start and stop with the service (off when it has no writers). */
-  public GroupCommit groupCommit() {
-    return groupCommit;
-  }
-
-  /** The runner of this store's transactions, for other writers on the same database. */
-  public TransactionRunner transactions() {
-    return transactions;
-  }
-
-  /** The transparency log this store appends to, for other writers that log their objects. */
-  public TransparencyLog log() {
-    return log;
+    this.writer = writer;
   }
 
   /** A fresh random envelope id (128 bits). */
@@ -146,8 +131,9 @@ public final class EnvelopeStore {
    * again without a duplicate, and so can a client that re-sends after a lost response.
    *
    * <p>The writer runs once, before any transaction, into a memory spool of at most the replay
-   * buffer; the transaction is then retried from the spool. A larger envelope streams into one
-   * transaction that is not retried (a failure is a 503; the client re-sends with the same id).
+   * buffer; the envelope is then stored by the {@link ReportWriter} of this store, which retries
+   * from the spool. A larger envelope streams into one transaction that is not retried (a
+   * failure is a 503; the client re-sends with the same id).
    *
    * @throws SubmissionIdConflictException if {@code id} is stored with other bytes or context
    * @throws IllegalArgumentException for a context the log has no entry type for
@@ -170,24 +156,7 @@ public final class EnvelopeStore {
     byte[] sha256 = sha256(bytes);
     long bucket = SizeBuckets.padme(bytes.length);
     int chunks = bytes.length == 0 ? 1 : (int) ((bytes.length + (long) chunkBytes - 1) / chunkBytes);
-    if (groupCommit.accepts(bytes.length)
-        && groupCommit.store(new GroupCommit.Entry(id, context, attempt.day, bucket, bytes, chunks, sha256, link,
-            TransparencyLog.envelopeLeaf(context, attempt.day, sha256)))) {
-      return new Stored(new StoredEnvelope(id, attempt.day, bucket, chunks, StoredEnvelope.NOT_SEQUENCED), false);
-    }
-    return transactions.inTransaction(TransactionRunner.Idempotence.IDEMPOTENT, handle -> {
-      EnvelopeWrites dao = handle.attach(EnvelopeWrites.class);
-      if (dao.insertStoredIfAbsent(id.toBytes(), context, attempt.day, bucket, chunks, sha256) == 0) {
-        return attempt.existing(handle, sha256);
-      }
-      ChunkOutputStream out = new ChunkOutputStream(dao, id.toBytes(), chunkBytes);
-      out.write(bytes, 0, bytes.length);
-      out.finishChunks();
-      if (out.chunks() != chunks) {
-        throw new IllegalStateException("chunk count differs from the one stored");
-      }
-      return attempt.linkAndLog(handle, bucket, chunks, sha256);
-    });
+    return this.writer.write(new HeldEnvelope(id, context, attempt.day, bucket, bytes, chunks, sha256, link));
   }
 
   /** The facts of one store, shared by its attempts. */
@@ -209,14 +178,7 @@ public final class EnvelopeStore {
     }
 
     Stored existing(Handle handle, byte[] sha256) {
-      EnvelopeRecord r = handle.attach(EnvelopeDao.class).find(id.toBytes())
-          .orElseThrow(() -> new IllegalStateException("envelope row vanished during store"));
-      if (!EnvelopeDao.STATE_STORED.equals(r.state()) || !context.equals(r.context())
-          || !MessageDigest.isEqual(sha256, r.sha256())) {
-        throw new SubmissionIdConflictException();
-      }
-      long logIndex = log.indexOfEnvelope(r, handle).orElse(StoredEnvelope.NOT_SEQUENCED);
-      return new Stored(new StoredEnvelope(id, r.receivedDay(), r.sizeBucket(), r.chunkCount(), logIndex), true);
+      return EnvelopeStore.existing(handle, log, id, context, sha256);
     }
 
     Stored complete(Handle handle, EnvelopeDao dao, ChunkOutputStream out) {
@@ -228,14 +190,36 @@ public final class EnvelopeStore {
       return linkAndLog(handle, bucket, out.chunks(), sha256);
     }
 
-    /** Links the new envelope to its mailbox (if any) and records its log leaf, in the store's transaction. */
     Stored linkAndLog(Handle handle, long bucket, int chunks, byte[] sha256) {
-      if (link.isPresent()) {
-        EnvelopeStore.link(handle, id, link.get(), day);
-      }
-      log.appendEnvelope(TransparencyLog.envelopeLeaf(context, day, sha256), id, handle);
-      return new Stored(new StoredEnvelope(id, day, bucket, chunks, StoredEnvelope.NOT_SEQUENCED), false);
+      return EnvelopeStore.linkAndLog(handle, log, id, context, link, day, bucket, chunks, sha256);
     }
+  }
+
+  /**
+   * The envelope already stored under {@code id}, in the storing transaction: the same one if
+   * it has this context and SHA-256.
+   *
+   * @throws SubmissionIdConflictException if it is stored with other bytes or context
+   */
+  static Stored existing(Handle handle, TransparencyLog log, EnvelopeId id, String context, byte[] sha256) {
+    EnvelopeRecord r = handle.attach(EnvelopeDao.class).find(id.toBytes())
+        .orElseThrow(() -> new IllegalStateException("envelope row vanished during store"));
+    if (!EnvelopeDao.STATE_STORED.equals(r.state()) || !context.equals(r.context())
+        || !MessageDigest.isEqual(sha256, r.sha256())) {
+      throw new SubmissionIdConflictException();
+    }
+    long logIndex = log.indexOfEnvelope(r, handle).orElse(StoredEnvelope.NOT_SEQUENCED);
+    return new Stored(new StoredEnvelope(id, r.receivedDay(), r.sizeBucket(), r.chunkCount(), logIndex), true);
+  }
+
+  /** Links the new envelope to its mailbox (if any) and records its log leaf, in the store's transaction. */
+  static Stored linkAndLog(Handle handle, TransparencyLog log, EnvelopeId id, String context,
+      Optional<MailboxLink> link, LocalDate day, long bucket, int chunks, byte[] sha256) {
+    if (link.isPresent()) {
+      EnvelopeStore.link(handle, id, link.get(), day);
+    }
+    log.appendEnvelope(TransparencyLog.envelopeLeaf(context, day, sha256), id, handle);
+    return new Stored(new StoredEnvelope(id, day, bucket, chunks, StoredEnvelope.NOT_SEQUENCED), false);
   }
 
   /** Links a new envelope to its mailbox (creating the mailbox if asked), in the storing transaction. */
@@ -365,6 +349,15 @@ public final class EnvelopeStore {
     }
   }
 
+  /** The newest rewrap of an envelope ({@code envelope_rewraps}), if it was ever rewrapped. */
+  public Optional<RewrapDao.Row> latestRewrap(EnvelopeId id) {
+    try {
+      return jdbi.withExtension(RewrapDao.class, d -> d.latest(id.toBytes()));
+    } catch (JdbiException e) {
+      throw Storage.translate(e);
+    }
+  }
+
   /** Streams a stored envelope's bytes to {@code out}, one chunk at a time. */
   public void copyTo(EnvelopeRecord record, OutputStream out) throws IOException {
     byte[] id = record.id().toBytes();
@@ -415,7 +408,7 @@ public final class EnvelopeStore {
   }
 
   /** Buffers one chunk and inserts it when full; hashes everything written. */
-  private static final class ChunkOutputStream extends OutputStream {
+  static final class ChunkOutputStream extends OutputStream {
     private final EnvelopeWrites dao;
     private final byte[] id;
     private final byte[] buffer;

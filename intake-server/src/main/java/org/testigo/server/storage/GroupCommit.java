@@ -3,6 +3,7 @@ package org.testigo.server.storage;
 import org.testigo.server.domain.EnvelopeId;
 import org.testigo.server.domain.ServiceBusyException;
 import org.testigo.server.domain.StorageUnavailableException;
+import org.testigo.server.domain.StoredEnvelope;
 import com.codahale.metrics.Timer;
 import io.dropwizard.lifecycle.Managed;
 import java.nio.ByteBuffer;
@@ -63,7 +64,7 @@ import org.testigo.server.storage.EnvelopeStore.MailboxLink;
  * Retry-After at once. Before {@link #start} and after {@link #stop} every envelope is stored
  * alone.
  */
-public final class GroupCommit implements Managed {
+public final class GroupCommit implements ReportWriter, Managed {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
   /**
    * A safety net only: a batch's transaction is bounded by the runner's retry budget and the
@@ -120,6 +121,7 @@ public final class GroupCommit implements Managed {
   private final int chunkBytes;
   private final Settings settings;
   private final int retryAfterSeconds;
+  private final ReportWriter alone;
   private final BlockingQueue<Entry> queue;
   private final List<Thread> writers = new ArrayList<>();
   private final LongAdder batches = new LongAdder();
@@ -130,14 +132,33 @@ public final class GroupCommit implements Managed {
   private final Timer batchTime = new Timer();
   private volatile boolean running;
 
+  /**
+   * A group commit with these sizes; an envelope it does not take (too large, not running) or
+   * hands back is stored {@code alone}. A full queue answers 503 with {@code retryAfterSeconds}.
+   */
   public GroupCommit(TransactionRunner transactions, TransparencyLog log, int chunkBytes, Settings settings,
-      int retryAfterSeconds) {
+      int retryAfterSeconds, ReportWriter alone) {
+    this.alone = alone;
     this.transactions = transactions;
     this.log = log;
     this.chunkBytes = chunkBytes;
     this.settings = settings;
     this.retryAfterSeconds = retryAfterSeconds;
     this.queue = new ArrayBlockingQueue<>(settings.maxQueued());
+  }
+
+  /**
+   * Stores the envelope in a batch while running and if it is small enough, else (or when the
+   * batch hands it back) alone; returns after the commit.
+   */
+  @Override
+  public EnvelopeStore.Stored write(HeldEnvelope h) {
+    if (accepts(h.bytes().length) && store(new Entry(h.id(), h.context(), h.day(), h.sizeBucket(), h.bytes(),
+        h.chunkCount(), h.sha256(), h.link(), h.leaf()))) {
+      return new EnvelopeStore.Stored(new StoredEnvelope(h.id(), h.day(), h.sizeBucket(), h.chunkCount(),
+          StoredEnvelope.NOT_SEQUENCED), false);
+    }
+    return alone.write(h);
   }
 
   /** Whether an envelope of this many bytes may be stored in a batch (while running). */

@@ -1,7 +1,6 @@
 package org.testigo.server.storage;
 
 import org.testigo.server.log.LogSequencer;
-import org.testigo.server.log.LogSigningKey;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -40,7 +39,7 @@ import org.testigo.server.domain.EnvelopeRecord;
  * UPDATE}): indices are dense and gap-free, assigned only to committed leaves, and the log
  * only ever grows at its end, also with several instances (and sequencers) on one database or
  * a Galera cluster. A committed leaf is never changed or removed by this class. Holds no
- * private key: signing goes through {@link LogSigningKey}.
+ * private key: signing goes through {@link TreeHeadSigning} (the log key).
  *
  * <p>WARNING: a leaf has no index until it is sequenced; code that needs the index of a leaf
  * it just stored asks for it after the commit ({@link #indexOfEnvelope(EnvelopeId)} sequences
@@ -251,7 +250,7 @@ public final class TransparencyLog {
    * Sequences what is pending, then signs a tree head over all sequenced leaves at {@code timestampMillis} and stores it,
    * unless that exact (size, time) head exists already. Returns the head.
    */
-  public SignedTreeHead signTreeHead(LogSigningKey key, long timestampMillis) {
+  public SignedTreeHead signTreeHead(TreeHeadSigning key, long timestampMillis) {
     sequence();
     byte[] root;
     long n;

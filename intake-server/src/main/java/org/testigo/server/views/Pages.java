@@ -1,5 +1,6 @@
 package org.testigo.server.views;
 
+import org.testigo.server.domain.OpenedReply;
 import org.testigo.server.domain.Language;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +20,6 @@ import org.testigo.server.log.FilingProofs;
  */
 public final class Pages {
   private Pages() {}
-
-  /** A reply opened for the source: its text and the names of attached files. */
-  public record OpenedReply(String receivedDay, String text, List<String> attachments) {}
 
   private static Html open(Messages m, String title, String path) {
     Language lang = m.language();

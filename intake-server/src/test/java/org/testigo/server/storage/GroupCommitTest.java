@@ -45,10 +45,16 @@ class GroupCommitTest extends BothDatabases {
   private static final int CHUNK = 4096;
   private final SecureRandom random = new SecureRandom();
 
-  private static EnvelopeStore store(TestDatabase db, int writers, int maxQueued) {
+  /** The group commit of the store made last by {@link #store}. */
+  private GroupCommit groupCommit;
+
+  /** A store whose write path is a group commit with these sizes (in {@link #groupCommit}). */
+  private EnvelopeStore store(TestDatabase db, int writers, int maxQueued) {
     GroupCommit.Settings settings = new GroupCommit.Settings(writers, 64, 8 << 20, 1 << 20, maxQueued);
-    return new EnvelopeStore(TransactionRunner.singleAttempt(db.jdbi()), CHUNK, 4 << 20, CLOCK,
-        new SecureRandom(), new TransparencyLog(db.jdbi()), settings, 7);
+    TransactionRunner transactions = TransactionRunner.singleAttempt(db.jdbi());
+    TransparencyLog log = new TransparencyLog(db.jdbi());
+    groupCommit = new GroupCommit(transactions, log, CHUNK, settings, 7, new TransactionWriter(transactions, log, CHUNK));
+    return new EnvelopeStore(transactions, CHUNK, 4 << 20, CLOCK, new SecureRandom(), log, groupCommit);
   }
 
   private byte[] bytes(int n) {
@@ -80,7 +86,7 @@ class GroupCommitTest extends BothDatabases {
   @MethodSource("databases")
   void concurrentStoresShareBatchesAndReadBackByteForByte(TestDatabase db) throws Exception {
     EnvelopeStore store = store(db, 1, 256);
-    GroupCommit group = store.groupCommit();
+    GroupCommit group = groupCommit;
     group.start();
     long leavesBefore = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM log_pending")
         .mapTo(Long.class).one()) + new TransparencyLog(db.jdbi()).size();
@@ -144,7 +150,7 @@ class GroupCommitTest extends BothDatabases {
   @MethodSource("databases")
   void aResentIdIsAnsweredFromTheStoredRowAndOtherBytesConflict(TestDatabase db) throws Exception {
     EnvelopeStore store = store(db, 2, 256);
-    store.groupCommit().start();
+    groupCommit.start();
     try {
       EnvelopeId id = store.randomId();
       byte[] data = bytes(5000);
@@ -155,11 +161,11 @@ class GroupCommitTest extends BothDatabases {
       assertThatThrownBy(() -> store.store(id, "report", Optional.empty(), out -> out.write(bytes(5000))))
           .isInstanceOf(SubmissionIdConflictException.class);
       assertThat(read(store, id)).isEqualTo(data);
-      assertThat(store.groupCommit().handedBack()).isEqualTo(2);
+      assertThat(groupCommit.handedBack()).isEqualTo(2);
       assertThat(count(db, "SELECT COUNT(*) FROM log_pending WHERE envelope_id = ?", id.toBytes())
           + count(db, "SELECT COUNT(*) FROM log_leaves WHERE envelope_id = ?", id.toBytes())).isEqualTo(1);
     } finally {
-      store.groupCommit().stop();
+      groupCommit.stop();
     }
   }
 
@@ -174,7 +180,7 @@ class GroupCommitTest extends BothDatabases {
     byte[] l = bytes(2 * CHUNK + 1);
     List<GroupCommit.Entry> batch = List.of(entry(small, s, Optional.empty()), entry(empty, new byte[0], Optional.empty()),
         entry(large, l, Optional.empty()));
-    store.groupCommit().commit(batch);
+    groupCommit.commit(batch);
     for (GroupCommit.Entry e : batch) {
       assertThat(e.stored.get()).isTrue();
     }
@@ -210,13 +216,13 @@ class GroupCommitTest extends BothDatabases {
     byte[] d2 = bytes(9000);
     List<GroupCommit.Entry> batch = List.of(entry(fresh1, d1, Optional.empty()), entry(resent, data, Optional.empty()),
         entry(fresh2, d2, Optional.empty()));
-    store.groupCommit().commit(batch);
+    groupCommit.commit(batch);
     assertThat(batch.get(0).stored.get()).isTrue();
     assertThat(batch.get(1).stored.get()).as("handed back, to be answered from the stored row").isFalse();
     assertThat(batch.get(2).stored.get()).isTrue();
-    assertThat(store.groupCommit().batches()).isEqualTo(1);
-    assertThat(store.groupCommit().batchedEnvelopes()).isEqualTo(2);
-    assertThat(store.groupCommit().handedBack()).isEqualTo(1);
+    assertThat(groupCommit.batches()).isEqualTo(1);
+    assertThat(groupCommit.batchedEnvelopes()).isEqualTo(2);
+    assertThat(groupCommit.handedBack()).isEqualTo(1);
     assertThat(read(store, fresh1)).isEqualTo(d1);
     assertThat(read(store, fresh2)).isEqualTo(d2);
     assertThat(read(store, resent)).isEqualTo(data);
@@ -235,7 +241,7 @@ class GroupCommitTest extends BothDatabases {
     byte[] data = bytes(700);
     List<GroupCommit.Entry> batch = List.of(entry(twice, data, Optional.empty()),
         entry(other, bytes(900), Optional.empty()), entry(twice, data, Optional.empty()));
-    store.groupCommit().commit(batch);
+    groupCommit.commit(batch);
     for (GroupCommit.Entry e : batch) {
       assertThat(e.stored.get()).as("handed back to be stored alone").isFalse();
     }
@@ -258,14 +264,14 @@ class GroupCommitTest extends BothDatabases {
     List<GroupCommit.Entry> batch = List.of(entry(good1, bytes(100), Optional.empty()),
         entry(bad, bytes(100), Optional.of(EnvelopeStore.MailboxLink.existing(missing, MailboxStore.KIND_REPORT))),
         entry(good2, bytes(100), Optional.empty()));
-    store.groupCommit().commit(batch);
+    groupCommit.commit(batch);
     for (GroupCommit.Entry e : batch) {
       assertThat(e.stored.get()).isFalse();
     }
     for (EnvelopeId id : List.of(good1, bad, good2)) {
       assertThat(store.find(id)).as("the failed batch stored nothing").isEmpty();
     }
-    assertThat(store.groupCommit().handedBack()).isEqualTo(3);
+    assertThat(groupCommit.handedBack()).isEqualTo(3);
     store.store(good1, "report", Optional.empty(), out -> out.write(1));
     assertThatThrownBy(() -> store.store(bad, "report",
         Optional.of(EnvelopeStore.MailboxLink.existing(missing, MailboxStore.KIND_REPORT)), out -> out.write(1)))
@@ -288,7 +294,7 @@ class GroupCommitTest extends BothDatabases {
     List<GroupCommit.Entry> batch = List.of(
         entry(first, bytes(64), Optional.of(new EnvelopeStore.MailboxLink(created, MailboxStore.KIND_REPORT, replyKey))),
         entry(second, bytes(64), Optional.of(EnvelopeStore.MailboxLink.existing(created, MailboxStore.KIND_FOLLOW_UP))));
-    store.groupCommit().commit(batch);
+    groupCommit.commit(batch);
     assertThat(batch.get(0).stored.get()).isTrue();
     assertThat(batch.get(1).stored.get()).isTrue();
     assertThat(mailboxes.replyKey(created)).isPresent();
@@ -300,7 +306,7 @@ class GroupCommitTest extends BothDatabases {
   void aFullQueueAnswersBusyAtOnceAndEverythingQueuedCommitsWhenTheDatabaseReturns() throws Exception {
     // MariaDB only: a table lock held by another session stalls the writer's batch.
     EnvelopeStore store = store(mariadb, 1, 2);
-    GroupCommit group = store.groupCommit();
+    GroupCommit group = groupCommit;
     group.start();
     String url = TestDatabase.MARIADB_SERVER + mariadb.mariadbName() + "?user=root";
     ExecutorService pool = Executors.newFixedThreadPool(3);
@@ -328,12 +334,12 @@ class GroupCommitTest extends BothDatabases {
   @MethodSource("databases")
   void afterStopEnvelopesAreStoredAlone(TestDatabase db) throws Exception {
     EnvelopeStore store = store(db, 1, 16);
-    store.groupCommit().start();
-    store.groupCommit().stop();
+    groupCommit.start();
+    groupCommit.stop();
     byte[] data = bytes(321);
     EnvelopeStore.Stored s = store.store(store.randomId(), "report", Optional.empty(), out -> out.write(data));
     assertThat(read(store, s.envelope().id())).isEqualTo(data);
-    assertThat(store.groupCommit().batches()).isZero();
+    assertThat(groupCommit.batches()).isZero();
   }
 
   private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {

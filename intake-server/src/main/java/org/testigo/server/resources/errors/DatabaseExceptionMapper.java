@@ -22,22 +22,22 @@ public final class DatabaseExceptionMapper implements ExceptionMapper<JdbiExcept
   @Context private UriInfo uri;
   @Context private HttpHeaders headers;
 
-  private final int retryAfter;
+  private final ErrorRegistry errors;
 
-  public DatabaseExceptionMapper(int retryAfterSeconds) {
-    this.retryAfter = retryAfterSeconds;
+  public DatabaseExceptionMapper(ErrorRegistry errors) {
+    this.errors = errors;
   }
 
   @Override
   public Response toResponse(JdbiException e) {
-    return ErrorResponses.build(uri, headers, error(e, retryAfter));
+    return ErrorResponses.build(uri, headers, errors.of(e, RequestLanguage.isApi(uri)));
   }
 
-  /** The answer to {@code e}, for Jersey's resources and the API's servlets alike (logs it). */
+  /** The answer to {@code e} ({@link ErrorRegistry}'s rule; logs it). */
   static ErrorResponses.Error error(JdbiException e, int retryAfter) {
     if (Storage.isOutage(e)) {
       LOG.warn("database unreachable: {}", e.getClass().getName());
-      return StorageUnavailableExceptionMapper.error(retryAfter);
+      return ErrorRegistry.unavailable(retryAfter);
     }
     return UnexpectedExceptionMapper.unexpected(e);
   }

@@ -18,8 +18,8 @@ public final class ErrorResponses {
 
   /**
    * What an error answers, whatever its form: the status, the message keys, the Retry-After
-   * seconds (or null) and the error id of an unexpected error (or null). The mappers decide it
-   * for Jersey's resources, {@link ApiErrors} for the API's servlets.
+   * seconds (or null) and the error id of an unexpected error (or null), as the
+   * {@link ErrorRegistry} decides it for Jersey's mappers and the API's servlets alike.
    */
   public record Error(int status, List<String> keys, Integer retryAfter, String errorId) {
     static Error of(int status, String key) {

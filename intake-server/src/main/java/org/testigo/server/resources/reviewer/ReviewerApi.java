@@ -9,12 +9,9 @@ import java.time.Clock;
 import java.util.EnumSet;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.testigo.server.storage.EnvelopeStore;
 import org.testigo.server.domain.KeyState;
-import org.testigo.server.storage.MailboxStore;
 import org.testigo.server.storage.NonceStore;
 import org.testigo.server.resources.reviewer.auth.ReviewerAuthorities;
 import org.testigo.server.resources.reviewer.auth.ReviewerPortFilter;
@@ -34,14 +31,15 @@ public final class ReviewerApi {
   public record Installed(ReviewerPortFilter ports, ReviewerService service, NonceStore nonces) {}
 
   /**
-   * Installs the reviewer API. The port filter is installed even when the API is disabled,
-   * so reviewer paths then answer 404 everywhere.
+   * Installs the reviewer API on the services the application built. The port filter is
+   * installed even when the API is disabled, so reviewer paths then answer 404 everywhere.
    *
    * @throws IllegalStateException if enabled and the configured connector does not exist
    */
   public static Installed install(Environment env, ServerFactory server, ReviewerApiSettings settings,
-      KeyState keys, Jdbi jdbi, EnvelopeStore envelopes, MailboxStore mailboxes, long maxEnvelopeBytes,
-      java.util.function.Supplier<String> reviewerOnionServiceId, Clock clock) {
+      KeyState keys, ReviewerService service, CaseEventService events, ChallengeService challenges,
+      NonceStore nonces, long maxEnvelopeBytes, java.util.function.Supplier<String> reviewerOnionServiceId,
+      Clock clock) {
     if (settings.isEnabled() && server instanceof DefaultServerFactory d
         && d.getApplicationConnectors().size() <= settings.getConnectorIndex()) {
       throw new IllegalStateException("reviewerApi.connectorIndex " + settings.getConnectorIndex()
@@ -51,8 +49,6 @@ public final class ReviewerApi {
     env.servlets().addFilter("reviewer-port", ports)
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
     env.lifecycle().addServerLifecycleListener(ports);
-    NonceStore nonces = new NonceStore(envelopes.transactions(), clock);
-    ReviewerService service = new ReviewerService(jdbi, envelopes, mailboxes, maxEnvelopeBytes);
     if (!settings.isEnabled()) {
       return new Installed(ports, service, nonces);
     }
@@ -63,9 +59,8 @@ public final class ReviewerApi {
     env.jersey().register(new UnauthorizedExceptionMapper());
     env.jersey().register(new ReviewerSubmissionsResource(service, settings.getMaxPageSize()));
     env.jersey().register(new ReviewerManifestResource(keys));
-    env.jersey().register(new ReviewerEventsResource(
-        new CaseEventService(jdbi, envelopes.log(), keys, service, settings.getMaxEventBytes(), clock), settings.getMaxPageSize()));
-    env.jersey().register(new ReviewerChallengesResource(new ChallengeService(jdbi, envelopes.log(), clock)));
+    env.jersey().register(new ReviewerEventsResource(events, settings.getMaxPageSize()));
+    env.jersey().register(new ReviewerChallengesResource(challenges));
     env.jersey().register(new ReviewerChallengesResource.AlreadyAnsweredMapper());
     ScheduledExecutorService purge = env.lifecycle().scheduledExecutorService("reviewer-nonce-purge").threads(1).build();
     purge.scheduleWithFixedDelay(() -> {

@@ -27,7 +27,7 @@ import org.testigo.server.domain.StoredEnvelope;
 import org.testigo.server.domain.EnvelopeRecord;
 import org.testigo.server.review.ReviewerPrincipal;
 import org.testigo.server.resources.reviewer.auth.SignatureAuthFilter;
-import org.testigo.server.resources.reviewer.auth.UnauthorizedException;
+import org.testigo.server.review.UnauthorizedException;
 import org.testigo.server.review.VerifiedBody;
 import org.testigo.server.review.ReviewerService;
 

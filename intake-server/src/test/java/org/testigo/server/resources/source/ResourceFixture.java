@@ -30,15 +30,7 @@ import org.testigo.server.storage.MailboxStore;
 import org.testigo.server.intake.ReceiptService;
 import org.testigo.server.domain.StoredEnvelope;
 import org.testigo.server.demo.DemoOrganisation;
-import org.testigo.server.resources.errors.ClientReadExceptionMapper;
-import org.testigo.server.resources.errors.DatabaseExceptionMapper;
-import org.testigo.server.resources.errors.FormInvalidExceptionMapper;
-import org.testigo.server.resources.errors.InvalidInputExceptionMapper;
-import org.testigo.server.resources.errors.PayloadTooLargeExceptionMapper;
-import org.testigo.server.resources.errors.ServiceBusyExceptionMapper;
-import org.testigo.server.resources.errors.StorageUnavailableExceptionMapper;
-import org.testigo.server.resources.errors.SubmissionIdConflictExceptionMapper;
-import org.testigo.server.resources.errors.UnexpectedExceptionMapper;
+import org.testigo.server.resources.errors.ErrorRegistry;
 
 /**
  * What the resource tests share: a real organisation (manifest, root fingerprint, deployment
@@ -127,11 +119,6 @@ final class ResourceFixture {
   }
 
   private static Object[] errorMappers() {
-    return new Object[] {new InvalidInputExceptionMapper(), new SubmissionIdConflictExceptionMapper(),
-        new FormInvalidExceptionMapper(), new PayloadTooLargeExceptionMapper(), new ServiceBusyExceptionMapper(),
-        new StorageUnavailableExceptionMapper(RETRY_AFTER), new DatabaseExceptionMapper(RETRY_AFTER),
-        new ClientReadExceptionMapper(RETRY_AFTER), new ClientReadExceptionMapper.BadMessage(RETRY_AFTER),
-        new org.testigo.server.resources.errors.JsonBodyExceptionMapper(),
-        new UnexpectedExceptionMapper()};
+    return new ErrorRegistry(RETRY_AFTER).mappers().toArray();
   }
 }

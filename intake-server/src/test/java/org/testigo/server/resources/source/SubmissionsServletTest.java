@@ -40,6 +40,7 @@ import org.testigo.server.domain.EnvelopeId;
 import org.testigo.server.domain.StorageUnavailableException;
 import org.testigo.server.intake.SubmissionService;
 import org.testigo.server.resources.errors.ApiErrors;
+import org.testigo.server.resources.errors.ErrorRegistry;
 
 /**
  * {@code POST /api/v1/submissions} ({@link SubmissionsServlet}) through real HTTP on loopback, in
@@ -72,7 +73,7 @@ class SubmissionsServletTest {
     ServletContextHandler context = new ServletContextHandler();
     context.addFilter(new FilterHolder(new SecurityHeadersFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(new ServletHolder(new SubmissionsServlet(SUBMISSIONS,
-        new ApiErrors(ResourceFixture.RETRY_AFTER, JSON), JSON)), SubmissionsServlet.PATH);
+        new ApiErrors(new ErrorRegistry(ResourceFixture.RETRY_AFTER), JSON), JSON)), SubmissionsServlet.PATH);
     jetty.setHandler(context);
     jetty.start();
     endpoint = URI.create("http://127.0.0.1:" + connector.getLocalPort() + SubmissionsServlet.PATH);

@@ -1,6 +1,7 @@
 package org.testigo.server.resources.reviewer.auth;
 
 import io.dropwizard.jersey.errors.ErrorMessage;
+import org.testigo.server.review.UnauthorizedException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;

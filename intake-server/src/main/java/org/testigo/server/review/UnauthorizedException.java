@@ -1,4 +1,4 @@
-package org.testigo.server.resources.reviewer.auth;
+package org.testigo.server.review;
 
 /**
  * A reviewer request is not authentic (401). Carries no detail: the client learns only that
