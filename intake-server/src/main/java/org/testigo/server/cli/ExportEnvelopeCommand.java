@@ -18,11 +18,11 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.testigo.server.config.IntakeConfiguration;
 import org.testigo.server.domain.EnvelopeId;
-import org.testigo.server.storage.EnvelopeStore;
-import org.testigo.server.storage.TransparencyLog;
+import org.testigo.server.domain.EnvelopeRecord;
 import org.testigo.server.storage.Daos;
 import org.testigo.server.storage.EnvelopeDao;
-import org.testigo.server.domain.EnvelopeRecord;
+import org.testigo.server.storage.EnvelopeStore;
+import org.testigo.server.storage.TransparencyLog;
 
 /**
  * Admin-only, run on the server host: {@code export CONFIG (--id HEX | --latest) --out FILE}

@@ -1,6 +1,5 @@
 package org.testigo.server.domain;
 
-import org.testigo.server.log.ManifestUpdater;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +24,7 @@ import org.testigo.crypto.manifest.SignedManifest;
  *
  * <p>The root fingerprint and the deployment secret are fixed at start. The chain, its
  * latest manifest and the recipients change together, as one immutable snapshot, only
- * through {@link ManifestUpdater} (a chain that extends the current one); each accessor
+ * through {@code log.ManifestUpdater} (a chain that extends the current one); each accessor
  * reads the snapshot in force at the time of the call.
  */
 public final class KeyState {
@@ -62,7 +61,7 @@ public final class KeyState {
     return current;
   }
 
-  /** Installs a new snapshot; {@link ManifestUpdater} has verified it extends the current one. */
+  /** Installs a new snapshot; {@code log.ManifestUpdater} has verified it extends the current one. */
   public void install(Snapshot next) {
     current = next;
   }

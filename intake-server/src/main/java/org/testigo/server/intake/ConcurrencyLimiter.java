@@ -1,12 +1,12 @@
 package org.testigo.server.intake;
 
-import org.testigo.server.domain.ServiceBusyException;
-import org.testigo.server.domain.TooManyRequestsException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import org.testigo.server.circuit.CurrentCircuit;
+import org.testigo.server.domain.ServiceBusyException;
+import org.testigo.server.domain.TooManyRequestsException;
 
 /**
  * A fixed number of slots, shared fairly between circuits (SECURITY.md, "Intake under attack").

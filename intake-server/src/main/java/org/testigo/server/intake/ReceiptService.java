@@ -1,14 +1,14 @@
 package org.testigo.server.intake;
 
-import org.testigo.server.domain.InvalidInputException;
-import org.testigo.server.domain.KeyState;
-import org.testigo.server.domain.MailboxId;
 import org.testigo.crypto.SecretBytes;
 import org.testigo.crypto.receipt.InvalidReceiptException;
 import org.testigo.crypto.receipt.MailboxIds;
 import org.testigo.crypto.receipt.Receipt;
 import org.testigo.crypto.receipt.ReceiptKeys;
 import org.testigo.crypto.receipt.ReceiptParams;
+import org.testigo.server.domain.InvalidInputException;
+import org.testigo.server.domain.KeyState;
+import org.testigo.server.domain.MailboxId;
 
 /**
  * Receipt key derivation with bounded concurrency: at most N Argon2id evaluations run at

@@ -1,6 +1,5 @@
 package org.testigo.server.intake;
 
-import org.testigo.server.domain.TooManyRequestsException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +12,7 @@ import java.util.Arrays;
 import java.util.stream.Stream;
 import org.testigo.server.circuit.Circuit;
 import org.testigo.server.circuit.CurrentCircuit;
+import org.testigo.server.domain.TooManyRequestsException;
 
 /**
  * Ciphertext held while a request's body arrives, before the request takes a submission slot

@@ -1,16 +1,8 @@
 package org.testigo.server.intake;
 
-import org.testigo.server.domain.EnvelopeId;
-import org.testigo.server.domain.InvalidInputException;
-import org.testigo.server.domain.KeyState;
-import org.testigo.server.domain.LimitedInputStream;
-import org.testigo.server.domain.MailboxId;
-import org.testigo.server.domain.PayloadTooLargeException;
-import org.testigo.server.storage.EnvelopeStore;
-import org.testigo.server.storage.MailboxStore;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +13,15 @@ import org.testigo.crypto.SecretBytes;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.envelope.EnvelopeInfo;
 import org.testigo.crypto.key.RecipientPublicKey;
+import org.testigo.server.domain.EnvelopeId;
+import org.testigo.server.domain.InvalidInputException;
+import org.testigo.server.domain.KeyState;
+import org.testigo.server.domain.LimitedInputStream;
+import org.testigo.server.domain.MailboxId;
+import org.testigo.server.domain.PayloadTooLargeException;
 import org.testigo.server.storage.EnvelopeStore.MailboxLink;
+import org.testigo.server.storage.EnvelopeStore;
+import org.testigo.server.storage.MailboxStore;
 
 /**
  * Envelopes sealed elsewhere (browser, shelter laptop) and mailbox registration. An envelope

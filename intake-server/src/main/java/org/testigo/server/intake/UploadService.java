@@ -1,11 +1,5 @@
 package org.testigo.server.intake;
 
-import org.testigo.server.domain.InvalidInputException;
-import org.testigo.server.domain.LimitedInputStream;
-import org.testigo.server.domain.PayloadTooLargeException;
-import org.testigo.server.domain.ServiceBusyException;
-import org.testigo.server.domain.StoredEnvelope;
-import org.testigo.server.domain.TooManyRequestsException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,6 +22,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.testigo.server.circuit.Circuit;
 import org.testigo.server.circuit.CurrentCircuit;
+import org.testigo.server.domain.InvalidInputException;
+import org.testigo.server.domain.LimitedInputStream;
+import org.testigo.server.domain.PayloadTooLargeException;
+import org.testigo.server.domain.ServiceBusyException;
+import org.testigo.server.domain.StoredEnvelope;
+import org.testigo.server.domain.TooManyRequestsException;
 
 /**
  * Resumable uploads of envelopes sealed in the browser (SECURITY.md §9.7 section 4).

@@ -1,7 +1,5 @@
 package org.testigo.server.intake;
 
-import org.testigo.server.domain.InvalidInputException;
-import org.testigo.server.domain.MailboxId;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +11,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.testigo.crypto.receipt.ReceiptKeys;
+import org.testigo.server.domain.InvalidInputException;
+import org.testigo.server.domain.MailboxId;
 
 /**
  * One Argon2id per visit (SECURITY.md, "One Argon2id per visit"). Once a source has typed the

@@ -1,6 +1,5 @@
 package org.testigo.server.log;
 
-import org.testigo.server.storage.TransparencyLog;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -8,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.testigo.server.storage.TransparencyLog;
 
 /**
  * Runs {@link TransparencyLog#sequence()} every {@code interval} (by default 200 ms) on a

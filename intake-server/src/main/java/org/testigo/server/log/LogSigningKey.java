@@ -1,20 +1,20 @@
 package org.testigo.server.log;
 
-import org.testigo.server.storage.TreeHeadSigning;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.Set;
 import org.testigo.crypto.manifest.KeyManifest;
 import org.testigo.crypto.merkle.SignedTreeHead;
 import org.testigo.crypto.sign.SigningPrivateKey;
 import org.testigo.crypto.sign.SigningPublicKey;
+import org.testigo.server.storage.TreeHeadSigning;
 
 /**
  * The server's log key: the Ed25519 key that signs tree heads. Loaded from a file holding

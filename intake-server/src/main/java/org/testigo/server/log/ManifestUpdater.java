@@ -1,6 +1,5 @@
 package org.testigo.server.log;
 
-import org.testigo.server.domain.KeyState;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +17,7 @@ import org.testigo.crypto.manifest.KeyManifest;
 import org.testigo.crypto.manifest.ManifestChain;
 import org.testigo.crypto.manifest.SignedManifest;
 import org.testigo.crypto.sign.SigningPublicKey;
+import org.testigo.server.domain.KeyState;
 import org.testigo.server.storage.TransparencyLog;
 
 /**

@@ -1,6 +1,5 @@
 package org.testigo.server.log;
 
-import org.testigo.server.storage.TransparencyLog;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testigo.crypto.merkle.SignedTreeHead;
+import org.testigo.server.storage.TransparencyLog;
 
 /**
  * Signs a tree head at every multiple of the interval on the UTC clock (by default each full

@@ -1,6 +1,5 @@
 package org.testigo.server.review;
 
-import org.testigo.server.resources.reviewer.auth.SignatureAuthFilter;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import org.testigo.crypto.Fingerprint;
 import org.testigo.crypto.manifest.ReviewerEntry;
@@ -10,13 +9,16 @@ import org.testigo.crypto.manifest.ReviewerEntry;
  * Reviewers are not anonymous: the server may record who did what.
  */
 public record ReviewerPrincipal(Fingerprint signingKeyFingerprint, ReviewerEntry entry) {
+  /** The request property that carries the principal, set by the reviewer API's signature filter. */
+  public static final String PROPERTY = "testigo.reviewer.principal";
+
   /**
-   * The principal {@link SignatureAuthFilter} put on this request. Every reviewer resource method
+   * The principal the signature filter ({@code SignatureAuthFilter}) put on this request. Every reviewer resource method
    * calls this first; a request without one reached a resource past the filter, which is a bug
    * (500), never an anonymous answer.
    */
   public static ReviewerPrincipal require(ContainerRequestContext ctx) {
-    if (ctx.getProperty(SignatureAuthFilter.PRINCIPAL) instanceof ReviewerPrincipal p) {
+    if (ctx.getProperty(PROPERTY) instanceof ReviewerPrincipal p) {
       return p;
     }
     throw new IllegalStateException("a reviewer resource was reached without an authenticated principal");

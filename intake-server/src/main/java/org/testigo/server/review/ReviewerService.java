@@ -13,20 +13,20 @@ import org.testigo.crypto.Fingerprint;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.envelope.EnvelopeInfo;
 import org.testigo.crypto.key.RecipientPublicKey;
-import org.testigo.server.storage.CurrentEnvelopes;
 import org.testigo.server.domain.EnvelopeId;
-import org.testigo.server.storage.EnvelopeStore;
-import org.testigo.server.storage.EnvelopeStore.MailboxLink;
+import org.testigo.server.domain.EnvelopeRecord;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.domain.LimitedInputStream;
 import org.testigo.server.domain.MailboxId;
-import org.testigo.server.storage.MailboxStore;
 import org.testigo.server.domain.PayloadTooLargeException;
 import org.testigo.server.domain.StoredEnvelope;
-import org.testigo.server.storage.TransactionRunner;
+import org.testigo.server.storage.CurrentEnvelopes;
 import org.testigo.server.storage.EnvelopeDao;
-import org.testigo.server.domain.EnvelopeRecord;
+import org.testigo.server.storage.EnvelopeStore.MailboxLink;
+import org.testigo.server.storage.EnvelopeStore;
+import org.testigo.server.storage.MailboxStore;
 import org.testigo.server.storage.ReviewerDao;
+import org.testigo.server.storage.TransactionRunner;
 
 /**
  * What reviewers do through the API: page through submissions by a server sequence, fetch an

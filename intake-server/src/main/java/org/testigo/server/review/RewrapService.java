@@ -18,15 +18,15 @@ import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.envelope.EnvelopeInfo;
 import org.testigo.crypto.envelope.RewrapRecord;
 import org.testigo.crypto.merkle.LogLeaf;
-import org.testigo.server.storage.CurrentEnvelopes;
 import org.testigo.server.domain.EnvelopeId;
-import org.testigo.server.storage.EnvelopeStore;
+import org.testigo.server.domain.EnvelopeRecord;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.domain.KeyState;
 import org.testigo.server.domain.PayloadTooLargeException;
-import org.testigo.server.storage.TransactionRunner;
-import org.testigo.server.domain.EnvelopeRecord;
+import org.testigo.server.storage.CurrentEnvelopes;
+import org.testigo.server.storage.EnvelopeStore;
 import org.testigo.server.storage.RewrapDao;
+import org.testigo.server.storage.TransactionRunner;
 import org.testigo.server.storage.TransparencyLog;
 
 /**

@@ -1,6 +1,5 @@
 package org.testigo.server.storage;
 
-import org.testigo.server.domain.EnvelopeRecord;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
@@ -8,12 +7,13 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.SingleValue;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
-import org.jdbi.v3.sqlobject.SingleValue;
 import org.testigo.server.domain.EnvelopeId;
+import org.testigo.server.domain.EnvelopeRecord;
 
 /** Envelope rows and their chunks. Chunks are written and read one at a time. */
 @RegisterRowMapper(EnvelopeDao.EnvelopeMapper.class)

@@ -1,10 +1,5 @@
 package org.testigo.server.storage;
 
-import org.testigo.server.domain.EnvelopeId;
-import org.testigo.server.domain.MailboxId;
-import org.testigo.server.domain.SizeBuckets;
-import org.testigo.server.domain.StoredEnvelope;
-import org.testigo.server.domain.SubmissionIdConflictException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
@@ -23,7 +18,12 @@ import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.envelope.EnvelopeInfo;
 import org.testigo.crypto.key.RecipientPublicKey;
+import org.testigo.server.domain.EnvelopeId;
 import org.testigo.server.domain.EnvelopeRecord;
+import org.testigo.server.domain.MailboxId;
+import org.testigo.server.domain.SizeBuckets;
+import org.testigo.server.domain.StoredEnvelope;
+import org.testigo.server.domain.SubmissionIdConflictException;
 
 /**
  * Stores envelopes as a row plus chunks of at most {@code chunkBytes}, streamed: only one

@@ -1,9 +1,5 @@
 package org.testigo.server.storage;
 
-import org.testigo.server.domain.EnvelopeId;
-import org.testigo.server.domain.ServiceBusyException;
-import org.testigo.server.domain.StorageUnavailableException;
-import org.testigo.server.domain.StoredEnvelope;
 import com.codahale.metrics.Timer;
 import io.dropwizard.lifecycle.Managed;
 import java.nio.ByteBuffer;
@@ -31,6 +27,10 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testigo.crypto.merkle.LogLeaf;
+import org.testigo.server.domain.EnvelopeId;
+import org.testigo.server.domain.ServiceBusyException;
+import org.testigo.server.domain.StorageUnavailableException;
+import org.testigo.server.domain.StoredEnvelope;
 import org.testigo.server.storage.EnvelopeStore.MailboxLink;
 
 /**

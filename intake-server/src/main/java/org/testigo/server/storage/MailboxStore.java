@@ -1,7 +1,5 @@
 package org.testigo.server.storage;
 
-import org.testigo.server.domain.EnvelopeId;
-import org.testigo.server.domain.MailboxId;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
@@ -9,6 +7,8 @@ import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.testigo.crypto.key.RecipientPublicKey;
+import org.testigo.server.domain.EnvelopeId;
+import org.testigo.server.domain.MailboxId;
 
 /**
  * Mailboxes: a keyed hash of a receipt-derived lookup key, mapped to the source's reply

@@ -1,6 +1,5 @@
 package org.testigo.server.storage;
 
-import org.testigo.server.domain.StorageUnavailableException;
 import java.net.ConnectException;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
@@ -10,6 +9,7 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.JdbiException;
+import org.testigo.server.domain.StorageUnavailableException;
 
 /**
  * Classifies database failures: outages become {@link StorageUnavailableException} (503); a

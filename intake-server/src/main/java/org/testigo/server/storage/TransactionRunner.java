@@ -1,6 +1,5 @@
 package org.testigo.server.storage;
 
-import org.testigo.server.domain.StorageUnavailableException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
@@ -12,6 +11,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.transaction.TransactionException;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.testigo.server.domain.StorageUnavailableException;
 
 /**
  * Runs a database transaction and, when the database says it failed for a reason that goes

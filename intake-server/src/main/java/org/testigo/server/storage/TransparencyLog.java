@@ -1,6 +1,5 @@
 package org.testigo.server.storage;
 
-import org.testigo.server.log.LogSequencer;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -33,7 +32,7 @@ import org.testigo.server.domain.EnvelopeRecord;
  * <p>Guarantees: {@link #append} runs inside the caller's transaction and records the leaf as
  * pending there, so an object and its leaf commit together or not at all, without any lock
  * shared with other storing transactions. {@link #sequence} (run every few hundred
- * milliseconds by {@link LogSequencer} on every instance, and on demand before a tree head is
+ * milliseconds by {@code log.LogSequencer} on every instance, and on demand before a tree head is
  * signed or the index of a pending envelope is asked for) gives committed pending leaves the
  * next indices in its own short transaction under the counter row ({@code SELECT ... FOR
  * UPDATE}): indices are dense and gap-free, assigned only to committed leaves, and the log

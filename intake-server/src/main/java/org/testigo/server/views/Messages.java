@@ -1,11 +1,11 @@
 package org.testigo.server.views;
 
-import org.testigo.server.domain.Language;
 import java.text.MessageFormat;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.MissingResourceException;
 import java.util.ResourceBundle;
+import org.testigo.server.domain.Language;
 
 /** The UTF-8 resource bundles {@code i18n/messages*.properties}, one per {@link Language}. */
 public final class Messages {

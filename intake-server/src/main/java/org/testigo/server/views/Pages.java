@@ -1,10 +1,10 @@
 package org.testigo.server.views;
 
-import org.testigo.server.domain.OpenedReply;
-import org.testigo.server.domain.Language;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.testigo.server.domain.Language;
+import org.testigo.server.domain.OpenedReply;
 import org.testigo.server.domain.report.Choices;
 import org.testigo.server.domain.report.FormFields;
 import org.testigo.server.domain.report.FormInvalidException;

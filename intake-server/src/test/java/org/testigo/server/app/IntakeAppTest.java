@@ -1,7 +1,5 @@
 package org.testigo.server.app;
 
-import org.testigo.crypto.payload.PartHeader;
-import org.testigo.crypto.payload.PayloadWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
@@ -49,14 +47,16 @@ import org.testigo.crypto.identity.ReviewerIdentity;
 import org.testigo.crypto.key.RecipientPrivateKey;
 import org.testigo.crypto.manifest.ManifestChain;
 import org.testigo.crypto.manifest.SignedManifest;
+import org.testigo.crypto.payload.PartHeader;
+import org.testigo.crypto.payload.PayloadWriter;
 import org.testigo.crypto.receipt.Receipt;
-import org.testigo.server.resources.source.AssetsResource;
 import org.testigo.crypto.receipt.ReceiptKeys;
 import org.testigo.crypto.receipt.ReceiptParams;
 import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
-import org.testigo.server.intake.payload.PayloadReader;
 import org.testigo.server.demo.DemoOrganisation;
+import org.testigo.server.intake.payload.PayloadReader;
+import org.testigo.server.resources.source.AssetsResource;
 import org.testigo.server.views.BrowserSealing;
 
 /**

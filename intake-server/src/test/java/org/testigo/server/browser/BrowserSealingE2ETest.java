@@ -48,10 +48,10 @@ import org.testigo.crypto.identity.Passphrase;
 import org.testigo.crypto.identity.ReviewerIdentity;
 import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
+import org.testigo.server.demo.DemoOrganisation;
 import org.testigo.server.intake.payload.PayloadReader;
 import org.testigo.server.intake.strip.MetadataStripper;
 import org.testigo.server.intake.strip.TestImages;
-import org.testigo.server.demo.DemoOrganisation;
 
 /**
  * The report page in a real Chromium (Debian's chromium + chromium-driver, headless), through

@@ -47,9 +47,9 @@ import org.testigo.crypto.identity.ReviewerIdentity;
 import org.testigo.crypto.payload.PartHeader;
 import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
+import org.testigo.server.demo.DemoOrganisation;
 import org.testigo.server.intake.payload.PayloadReader;
 import org.testigo.server.intake.strip.TestImages;
-import org.testigo.server.demo.DemoOrganisation;
 
 /**
  * The source pages in a real Chromium (issue 23): axe-core (vendored, {@code test/resources/axe})

@@ -1,6 +1,5 @@
 package org.testigo.server.domain;
 
-import org.testigo.server.intake.ConcurrencyLimiter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testigo.crypto.identity.KeystoreParams;
 import org.testigo.server.demo.DemoOrganisation;
+import org.testigo.server.intake.ConcurrencyLimiter;
 
 class KeyStateTest {
   @TempDir Path dir;

@@ -17,13 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.testigo.server.domain.EnvelopeId;
-import org.testigo.server.storage.EnvelopeStore;
 import org.testigo.server.domain.StorageUnavailableException;
 import org.testigo.server.domain.SubmissionIdConflictException;
-import org.testigo.server.storage.TransactionRunner;
-import org.testigo.server.storage.TransactionRunner.Idempotence;
 import org.testigo.server.storage.BothDatabases;
+import org.testigo.server.storage.EnvelopeStore;
 import org.testigo.server.storage.TestDatabase;
+import org.testigo.server.storage.TransactionRunner.Idempotence;
+import org.testigo.server.storage.TransactionRunner;
 import org.testigo.server.storage.TransparencyLog;
 
 /**

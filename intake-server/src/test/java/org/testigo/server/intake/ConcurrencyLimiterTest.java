@@ -1,7 +1,5 @@
 package org.testigo.server.intake;
 
-import org.testigo.server.domain.ServiceBusyException;
-import org.testigo.server.domain.TooManyRequestsException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.testigo.server.circuit.Circuit;
 import org.testigo.server.circuit.CurrentCircuit;
 import org.testigo.server.config.FairnessSettings;
+import org.testigo.server.domain.ServiceBusyException;
+import org.testigo.server.domain.TooManyRequestsException;
 
 /** The fair queue: freed slots go to circuits in turn, each circuit within its share. */
 class ConcurrencyLimiterTest {

@@ -1,7 +1,5 @@
 package org.testigo.server.intake;
 
-import org.testigo.server.domain.ServiceBusyException;
-import org.testigo.server.domain.TooManyRequestsException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testigo.server.circuit.Circuit;
 import org.testigo.server.circuit.CurrentCircuit;
 import org.testigo.server.config.FairnessSettings;
+import org.testigo.server.domain.ServiceBusyException;
+import org.testigo.server.domain.TooManyRequestsException;
 
 /**
  * Upload slots must make progress (issue 18): an upload that receives no byte for the stall

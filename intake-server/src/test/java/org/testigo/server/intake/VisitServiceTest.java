@@ -1,7 +1,5 @@
 package org.testigo.server.intake;
 
-import org.testigo.server.domain.InvalidInputException;
-import org.testigo.server.domain.MailboxId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.testigo.crypto.receipt.Receipt;
 import org.testigo.crypto.receipt.ReceiptKeys;
 import org.testigo.crypto.receipt.ReceiptParams;
+import org.testigo.server.domain.InvalidInputException;
+import org.testigo.server.domain.MailboxId;
 
 /** A visit's capability: one mailbox, a bounded life, destroyed keys when it ends. */
 class VisitServiceTest {

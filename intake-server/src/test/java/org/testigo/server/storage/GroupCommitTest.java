@@ -1,11 +1,5 @@
 package org.testigo.server.storage;
 
-import org.testigo.server.domain.EnvelopeId;
-import org.testigo.server.domain.MailboxId;
-import org.testigo.server.domain.ServiceBusyException;
-import org.testigo.server.domain.SizeBuckets;
-import org.testigo.server.domain.StorageUnavailableException;
-import org.testigo.server.domain.SubmissionIdConflictException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,7 +26,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.testigo.crypto.merkle.LogLeaf;
+import org.testigo.server.domain.EnvelopeId;
 import org.testigo.server.domain.EnvelopeRecord;
+import org.testigo.server.domain.MailboxId;
+import org.testigo.server.domain.ServiceBusyException;
+import org.testigo.server.domain.SizeBuckets;
+import org.testigo.server.domain.StorageUnavailableException;
+import org.testigo.server.domain.SubmissionIdConflictException;
 
 /**
  * Group commit against the real MariaDB and H2: batches form under concurrency and store

@@ -1,7 +1,5 @@
 package org.testigo.server.storage;
 
-import org.testigo.server.domain.InvalidInputException;
-import org.testigo.server.domain.StorageUnavailableException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,6 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.testigo.server.domain.InvalidInputException;
+import org.testigo.server.domain.StorageUnavailableException;
 import org.testigo.server.storage.TransactionRunner.HeldConnection;
 import org.testigo.server.storage.TransactionRunner.Idempotence;
 

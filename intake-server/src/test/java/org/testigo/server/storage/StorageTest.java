@@ -1,6 +1,5 @@
 package org.testigo.server.storage;
 
-import org.testigo.server.domain.EnvelopeRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.testigo.crypto.key.RecipientPrivateKey;
 import org.testigo.crypto.key.RecipientPublicKey;
 import org.testigo.server.domain.EnvelopeId;
+import org.testigo.server.domain.EnvelopeRecord;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.domain.MailboxId;
 import org.testigo.server.domain.SizeBuckets;

@@ -1,6 +1,5 @@
 package org.testigo.server.storage;
 
-import org.testigo.server.domain.StorageUnavailableException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
+import org.testigo.server.domain.StorageUnavailableException;
 
 /** The retry budget: a database that keeps failing ends the retries early with a 503. */
 class TransactionRunnerBudgetTest {

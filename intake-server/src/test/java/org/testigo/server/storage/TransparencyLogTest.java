@@ -1,8 +1,5 @@
 package org.testigo.server.storage;
 
-import org.testigo.server.log.LogSequencer;
-import org.testigo.server.log.LogSigningKey;
-import org.testigo.server.log.TreeHeadSigner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,18 +26,21 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.testigo.crypto.manifest.KeyManifest;
+import org.testigo.crypto.manifest.ManifestChain;
+import org.testigo.crypto.manifest.SignedManifest;
 import org.testigo.crypto.merkle.FilingProof;
 import org.testigo.crypto.merkle.LeafHashSource;
 import org.testigo.crypto.merkle.LogLeaf;
 import org.testigo.crypto.merkle.MerkleTree;
 import org.testigo.crypto.merkle.MerkleVerifier;
 import org.testigo.crypto.merkle.SignedTreeHead;
-import org.testigo.crypto.manifest.KeyManifest;
-import org.testigo.crypto.manifest.ManifestChain;
-import org.testigo.crypto.manifest.SignedManifest;
 import org.testigo.crypto.sign.SigningPublicKey;
-import org.testigo.server.domain.StoredEnvelope;
 import org.testigo.server.demo.DemoOrganisation;
+import org.testigo.server.domain.StoredEnvelope;
+import org.testigo.server.log.LogSequencer;
+import org.testigo.server.log.LogSigningKey;
+import org.testigo.server.log.TreeHeadSigner;
 
 /** The transparency log against H2 and the real MariaDB. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -1,6 +1,5 @@
 package org.testigo.server.views;
 
-import org.testigo.server.domain.Language;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Collections;
@@ -8,6 +7,7 @@ import java.util.HashSet;
 import java.util.ResourceBundle;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.testigo.server.domain.Language;
 import org.testigo.server.domain.report.Choices;
 
 class MessagesTest {

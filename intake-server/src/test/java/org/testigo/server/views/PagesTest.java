@@ -1,12 +1,12 @@
 package org.testigo.server.views;
 
-import org.testigo.server.domain.Language;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.testigo.server.domain.Language;
 import org.testigo.server.log.FilingProofs;
 
 /** The source pages' markup for issue 23: one fingerprint form, audio, voice, accessibility. */

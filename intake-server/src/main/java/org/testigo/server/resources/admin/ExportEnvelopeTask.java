@@ -9,10 +9,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import org.testigo.server.storage.CurrentEnvelopes;
 import org.testigo.server.domain.EnvelopeId;
-import org.testigo.server.storage.EnvelopeStore;
 import org.testigo.server.domain.EnvelopeRecord;
+import org.testigo.server.storage.CurrentEnvelopes;
+import org.testigo.server.storage.EnvelopeStore;
 
 /**
  * Admin port only: {@code POST /tasks/export-envelope?id=HEX} (or {@code ?latest=true}, or

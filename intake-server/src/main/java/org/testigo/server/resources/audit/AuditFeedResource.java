@@ -1,6 +1,5 @@
 package org.testigo.server.resources.audit;
 
-import org.testigo.server.storage.AuditFeeds;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -9,6 +8,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.HexFormat;
 import java.util.List;
 import org.testigo.server.domain.InvalidInputException;
+import org.testigo.server.storage.AuditFeeds;
 
 /**
  * Public audit feeds (source port, no authentication, JSON, lowercase hex):

@@ -1,7 +1,5 @@
 package org.testigo.server.resources.audit;
 
-import org.testigo.server.log.EnvelopeHeaders;
-import org.testigo.server.storage.TransparencyLog;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -13,6 +11,8 @@ import java.util.HexFormat;
 import java.util.List;
 import org.testigo.crypto.merkle.SignedTreeHead;
 import org.testigo.server.domain.InvalidInputException;
+import org.testigo.server.log.EnvelopeHeaders;
+import org.testigo.server.storage.TransparencyLog;
 
 /**
  * The public transparency-log API (source port, no authentication): signed tree heads,

@@ -1,13 +1,13 @@
 package org.testigo.server.resources.audit;
 
-import org.testigo.server.log.FilingProofs;
-import org.testigo.server.log.QrSvg;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Response;
+import org.testigo.server.log.FilingProofs;
+import org.testigo.server.log.QrSvg;
 
 /**
  * Downloads for the source's status page: a proof of filing as a text file and as a QR code

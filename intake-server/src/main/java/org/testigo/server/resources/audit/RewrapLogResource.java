@@ -1,12 +1,12 @@
 package org.testigo.server.resources.audit;
 
-import org.testigo.server.log.EnvelopeHeaders;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.testigo.server.log.EnvelopeHeaders;
 import org.testigo.server.review.RewrapService;
 
 /**

@@ -1,6 +1,5 @@
 package org.testigo.server.resources.reviewer;
 
-import org.testigo.server.config.ReviewerApiSettings;
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.core.server.ServerFactory;
 import io.dropwizard.core.setup.Environment;
@@ -11,8 +10,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.testigo.server.config.ReviewerApiSettings;
 import org.testigo.server.domain.KeyState;
-import org.testigo.server.storage.NonceStore;
 import org.testigo.server.resources.reviewer.auth.ReviewerAuthorities;
 import org.testigo.server.resources.reviewer.auth.ReviewerPortFilter;
 import org.testigo.server.resources.reviewer.auth.SignatureAuthFilter;
@@ -20,6 +19,7 @@ import org.testigo.server.resources.reviewer.auth.UnauthorizedExceptionMapper;
 import org.testigo.server.review.CaseEventService;
 import org.testigo.server.review.ChallengeService;
 import org.testigo.server.review.ReviewerService;
+import org.testigo.server.storage.NonceStore;
 
 /** Wires the reviewer API into the application: port separation, authentication, resources. */
 public final class ReviewerApi {

@@ -12,8 +12,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.io.IOException;
 import java.util.Map;
-import org.testigo.server.review.ReviewerPrincipal;
 import org.testigo.server.review.ChallengeService;
+import org.testigo.server.review.ReviewerPrincipal;
 
 /**
  * {@code POST /api/v1/reviewer/challenges}: a reviewer's answer to a possession challenge,

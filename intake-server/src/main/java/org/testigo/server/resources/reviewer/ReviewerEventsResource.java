@@ -16,8 +16,8 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.util.Map;
 import org.testigo.server.domain.InvalidInputException;
-import org.testigo.server.review.ReviewerPrincipal;
 import org.testigo.server.review.CaseEventService;
+import org.testigo.server.review.ReviewerPrincipal;
 import org.testigo.server.review.ReviewerService;
 
 /**

@@ -16,8 +16,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import org.testigo.server.domain.InvalidInputException;
-import org.testigo.server.review.ReviewerPrincipal;
 import org.testigo.server.resources.reviewer.auth.SignatureAuthFilter;
+import org.testigo.server.review.ReviewerPrincipal;
 import org.testigo.server.review.ReviewerService;
 import org.testigo.server.review.RewrapService;
 

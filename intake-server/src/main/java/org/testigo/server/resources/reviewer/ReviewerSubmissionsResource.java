@@ -22,14 +22,14 @@ import java.util.Base64;
 import java.util.Map;
 import org.testigo.crypto.key.RecipientPublicKey;
 import org.testigo.server.domain.EnvelopeId;
+import org.testigo.server.domain.EnvelopeRecord;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.domain.StoredEnvelope;
-import org.testigo.server.domain.EnvelopeRecord;
-import org.testigo.server.review.ReviewerPrincipal;
 import org.testigo.server.resources.reviewer.auth.SignatureAuthFilter;
+import org.testigo.server.review.ReviewerPrincipal;
+import org.testigo.server.review.ReviewerService;
 import org.testigo.server.review.UnauthorizedException;
 import org.testigo.server.review.VerifiedBody;
-import org.testigo.server.review.ReviewerService;
 
 /**
  * {@code /api/v1/reviewer/submissions}: the feed of submissions after a cursor, the same

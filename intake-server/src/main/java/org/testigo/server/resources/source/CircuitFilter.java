@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.testigo.server.circuit.Circuit;
 import org.testigo.server.circuit.CircuitTable;
 import org.testigo.server.circuit.CurrentCircuit;
+import org.testigo.server.domain.Language;
 import org.testigo.server.domain.TooManyRequestsException;
 import org.testigo.server.resources.reviewer.auth.ReviewerPortFilter;
-import org.testigo.server.domain.Language;
 import org.testigo.server.views.Messages;
 import org.testigo.server.views.Pages;
 

@@ -11,8 +11,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
-import org.testigo.server.storage.MailboxStore;
 import org.testigo.server.intake.SubmissionService;
+import org.testigo.server.storage.MailboxStore;
 
 /**
  * {@code POST /api/v1/mailboxes}: a client that derived its receipt keys itself registers

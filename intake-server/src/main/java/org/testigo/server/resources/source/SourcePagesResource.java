@@ -1,6 +1,5 @@
 package org.testigo.server.resources.source;
 
-import org.testigo.server.resources.errors.RequestLanguage;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -20,11 +19,12 @@ import java.nio.charset.StandardCharsets;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.domain.KeyState;
 import org.testigo.server.domain.LimitedInputStream;
-import org.testigo.server.intake.SourceService;
 import org.testigo.server.domain.report.FormInvalidException;
+import org.testigo.server.intake.SourceService;
 import org.testigo.server.log.FilingProofs;
-import org.testigo.server.views.Messages;
+import org.testigo.server.resources.errors.RequestLanguage;
 import org.testigo.server.views.BrowserSealing;
+import org.testigo.server.views.Messages;
 import org.testigo.server.views.Pages;
 
 /**

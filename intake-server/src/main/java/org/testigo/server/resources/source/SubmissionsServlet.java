@@ -8,10 +8,10 @@ import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
 import org.testigo.server.domain.EnvelopeId;
-import org.testigo.server.storage.EnvelopeStore;
 import org.testigo.server.domain.StoredEnvelope;
 import org.testigo.server.intake.SubmissionService;
 import org.testigo.server.resources.errors.ApiErrors;
+import org.testigo.server.storage.EnvelopeStore;
 
 /**
  * {@code POST /api/v1/submissions}: a v1 envelope sealed elsewhere, streamed as the body

@@ -1,7 +1,5 @@
 package org.testigo.server.intake.payload;
 
-import org.testigo.crypto.payload.PartHeader;
-import org.testigo.crypto.payload.PayloadWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +11,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.testigo.crypto.payload.PartHeader;
+import org.testigo.crypto.payload.PayloadWriter;
 
 class PayloadContainerTest {
   @Test

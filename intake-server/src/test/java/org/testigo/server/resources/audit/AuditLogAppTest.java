@@ -1,6 +1,5 @@
 package org.testigo.server.resources.audit;
 
-import org.testigo.server.resources.reviewer.ReviewerRequests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,6 +49,7 @@ import org.testigo.crypto.merkle.LogLeaf;
 import org.testigo.crypto.sign.SigningPrivateKey;
 import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
+import org.testigo.server.resources.reviewer.ReviewerRequests;
 import org.testigo.server.storage.TestDatabase;
 
 /**

@@ -2,6 +2,8 @@ package org.testigo.server.resources.reviewer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -28,8 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -43,11 +43,11 @@ import org.testigo.crypto.manifest.KeyManifest;
 import org.testigo.crypto.manifest.ManifestChain;
 import org.testigo.crypto.manifest.ReviewerEntry;
 import org.testigo.crypto.manifest.SignedManifest;
+import org.testigo.crypto.payload.PartHeader;
+import org.testigo.crypto.payload.PayloadWriter;
 import org.testigo.crypto.sign.SigningPrivateKey;
 import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
-import org.testigo.crypto.payload.PartHeader;
-import org.testigo.crypto.payload.PayloadWriter;
 
 /**
  * The reviewer API on its own port, with an organisation made for the test: alice (reviewer,

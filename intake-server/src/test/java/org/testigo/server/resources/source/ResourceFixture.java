@@ -22,15 +22,15 @@ import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.identity.KeystoreParams;
 import org.testigo.crypto.key.RecipientPublicKey;
 import org.testigo.crypto.receipt.ReceiptParams;
-import org.testigo.server.intake.ConcurrencyLimiter;
-import org.testigo.server.domain.EnvelopeId;
-import org.testigo.server.storage.EnvelopeStore;
-import org.testigo.server.domain.KeyState;
-import org.testigo.server.storage.MailboxStore;
-import org.testigo.server.intake.ReceiptService;
-import org.testigo.server.domain.StoredEnvelope;
 import org.testigo.server.demo.DemoOrganisation;
+import org.testigo.server.domain.EnvelopeId;
+import org.testigo.server.domain.KeyState;
+import org.testigo.server.domain.StoredEnvelope;
+import org.testigo.server.intake.ConcurrencyLimiter;
+import org.testigo.server.intake.ReceiptService;
 import org.testigo.server.resources.errors.ErrorRegistry;
+import org.testigo.server.storage.EnvelopeStore;
+import org.testigo.server.storage.MailboxStore;
 
 /**
  * What the resource tests share: a real organisation (manifest, root fingerprint, deployment

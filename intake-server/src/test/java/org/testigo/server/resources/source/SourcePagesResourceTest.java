@@ -25,14 +25,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testigo.crypto.receipt.Receipt;
+import org.testigo.server.domain.Language;
+import org.testigo.server.domain.StorageUnavailableException;
 import org.testigo.server.intake.ConcurrencyLimiter;
 import org.testigo.server.intake.ReceiptLanguages;
 import org.testigo.server.intake.SourceService;
 import org.testigo.server.intake.VisitService;
-import org.testigo.server.domain.StorageUnavailableException;
 import org.testigo.server.log.FilingProofs;
 import org.testigo.server.views.BrowserSealing;
-import org.testigo.server.domain.Language;
 
 /**
  * The source pages resource with real services and mocked stores: every class of bad input

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testigo.crypto.envelope.Envelope;
-import org.testigo.server.intake.ConcurrencyLimiter;
 import org.testigo.server.domain.EnvelopeId;
 import org.testigo.server.domain.StorageUnavailableException;
+import org.testigo.server.intake.ConcurrencyLimiter;
 import org.testigo.server.intake.SubmissionService;
 import org.testigo.server.intake.UploadService;
 

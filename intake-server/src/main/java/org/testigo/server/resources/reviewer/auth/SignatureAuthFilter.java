@@ -1,8 +1,5 @@
 package org.testigo.server.resources.reviewer.auth;
 
-import org.testigo.server.review.ReviewerPrincipal;
-import org.testigo.server.review.VerifiedBody;
-import org.testigo.server.storage.NonceStore;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -18,6 +15,9 @@ import org.testigo.crypto.Fingerprint;
 import org.testigo.crypto.httpsig.ReviewerRequestSignature;
 import org.testigo.crypto.manifest.ReviewerEntry;
 import org.testigo.server.domain.KeyState;
+import org.testigo.server.review.ReviewerPrincipal;
+import org.testigo.server.review.VerifiedBody;
+import org.testigo.server.storage.NonceStore;
 
 /**
  * Authenticates every request that did not arrive on a source connector (deny by default: the
@@ -37,7 +37,7 @@ import org.testigo.server.domain.KeyState;
 @PreMatching
 @Priority(Priorities.AUTHENTICATION)
 public final class SignatureAuthFilter implements ContainerRequestFilter {
-  public static final String PRINCIPAL = "testigo.reviewer.principal";
+  public static final String PRINCIPAL = ReviewerPrincipal.PROPERTY;
   public static final String BODY = "testigo.reviewer.body";
   public static final String PATH_PREFIX = "api/v1/reviewer";
 

@@ -1,10 +1,10 @@
 package org.testigo.server.resources.reviewer.auth;
 
 import io.dropwizard.jersey.errors.ErrorMessage;
-import org.testigo.server.review.UnauthorizedException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import org.testigo.server.review.UnauthorizedException;
 
 /** Maps {@link UnauthorizedException} to 401 with the one generic body. */
 public final class UnauthorizedExceptionMapper implements ExceptionMapper<UnauthorizedException> {

@@ -1,4 +1,4 @@
-package org.testigo.server.resources.source;
+package org.testigo.server.edge;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -9,7 +9,6 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
-import org.testigo.server.edge.SecurityHeaders;
 
 /**
  * Sets the {@link SecurityHeaders} on every response before the application writes anything, and
