@@ -20,8 +20,8 @@ public final class ServerFuzzSeedWriter {
   private ServerFuzzSeedWriter() {}
 
   public static void main(String[] args) throws Exception {
-    Path res = Path.of(args[0]).resolve("org/testigo/server/core");
-    Path strip = res.resolve("strip/MetadataStripperFuzzTestInputs/strip_refusesOrWritesCleanImageNoLargerThanInput");
+    Path res = Path.of(args[0]).resolve("org/testigo/server");
+    Path strip = res.resolve("intake/strip/MetadataStripperFuzzTestInputs/strip_refusesOrWritesCleanImageNoLargerThanInput");
     write(strip, "jpeg-with-gps-comment-xmp-trailer", TestImages.jpegWithGps("GPS-SECRET"));
     write(strip, "jpeg-clean", TestImages.expectedCleanJpeg());
     ByteArrayOutputStream png = new ByteArrayOutputStream();
@@ -35,7 +35,7 @@ public final class ServerFuzzSeedWriter {
     write(strip, "png-with-text-exif-trailer", png.toByteArray());
     write(strip, "not-an-image", ascii("%PDF-1.7 just some other file\n"));
 
-    Path payload = res.resolve("payload/PayloadReaderFuzzTestInputs/read_refusesOrRoundTripsThroughTheWriter");
+    Path payload = res.resolve("intake/payload/PayloadReaderFuzzTestInputs/read_refusesOrRoundTripsThroughTheWriter");
     ByteArrayOutputStream p = new ByteArrayOutputStream();
     PayloadWriter w = new PayloadWriter(p);
     w.writePart(new PartHeader(PartHeader.QUESTIONNAIRE, null, "application/json"),
@@ -49,7 +49,7 @@ public final class ServerFuzzSeedWriter {
     new PayloadWriter(empty).finish();
     write(payload, "no-parts", empty.toByteArray());
 
-    Path multipart = res.resolve("multipart/MultipartReaderFuzzTestInputs/read_refusesOrRoundTrips");
+    Path multipart = res.resolve("intake/multipart/MultipartReaderFuzzTestInputs/read_refusesOrRoundTrips");
     String b = "----testigoBoundary7MA4YWxk";
     write(multipart, "report-form", ("multipart/form-data; boundary=" + b + "\n"
         + "--" + b + "\r\nContent-Disposition: form-data; name=\"version\"\r\n\r\n1\r\n"
@@ -62,7 +62,7 @@ public final class ServerFuzzSeedWriter {
         + "preamble\r\n--a b  \t\r\ncontent-disposition: form-data; name=x; filename=\"a\\\"b.txt\"\r\n\r\n"
         + "--a bc\r\n--a b--epilogue").getBytes(StandardCharsets.UTF_8));
 
-    Path form = res.resolve("report/QuestionnaireFuzzTestInputs/parse_refusesOrGivesBoundedQuestionnaireThatRoundTrips");
+    Path form = res.resolve("domain/report/QuestionnaireFuzzTestInputs/parse_refusesOrGivesBoundedQuestionnaireThatRoundTrips");
     write(form, "full-form", String.join("\n", "version=1", "what=robbery", "what=extortion",
         "what_other=", "who=inm", "who_other=", "uniform=gris", "badge=1234", "plates=ABC-12-34",
         "unit=", "state=OAX", "place=Ixtepec, v\u00edas del tren", "place_kind=train",
