@@ -1,7 +1,7 @@
 // Metadata removal before sealing (SECURITY-browser.md section 5). Push-style, bounded memory:
 // JPEG non-entropy segments are held whole (<= 65537 bytes) before deciding; PNG chunks are
 // copied or skipped as they stream. The same rules are implemented in Java
-// (org.testigo.server.core.strip.MetadataStripper) for sources without JavaScript.
+// (org.testigo.server.intake.strip.MetadataStripper) for sources without JavaScript.
 import { ascii, concat, equal } from './bytes.js';
 
 const PNG_SIG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

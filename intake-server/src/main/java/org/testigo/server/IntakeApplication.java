@@ -15,89 +15,86 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.EnumSet;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.ProxyConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
+import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.testigo.server.circuit.CircuitTable;
-import org.testigo.server.config.FairnessSettings;
-import org.testigo.server.core.Spool;
-import org.testigo.server.core.VisitService;
-import org.testigo.server.resources.CircuitFilter;
-import org.testigo.server.resources.errors.TooManyRequestsExceptionMapper;
-import org.jdbi.v3.core.Jdbi;
 import org.testigo.crypto.identity.KeystoreParams;
 import org.testigo.crypto.receipt.ReceiptParams;
+import org.testigo.server.circuit.CircuitTable;
 import org.testigo.server.cli.DbMigrateCommand;
 import org.testigo.server.cli.ExportEnvelopeCommand;
-import org.testigo.server.cli.ExportEnvelopeTask;
 import org.testigo.server.cli.LogKeyCommand;
-import org.testigo.server.cli.RestrictedLogLevelTask;
-import org.testigo.server.cli.UpdateManifestTask;
+import org.testigo.server.config.FairnessSettings;
 import org.testigo.server.config.IntakeConfiguration;
 import org.testigo.server.config.KeySettings;
 import org.testigo.server.config.LimitSettings;
 import org.testigo.server.config.LogSettings;
-import org.testigo.server.db.Daos;
-import org.testigo.server.core.ConcurrencyLimiter;
-import org.testigo.server.core.EnvelopeStore;
-import org.testigo.server.core.KeyState;
-import org.testigo.server.core.ManifestUpdater;
-import org.testigo.server.core.MailboxStore;
-import org.testigo.server.core.ReceiptService;
-import org.testigo.server.core.SourceService;
-import org.testigo.server.core.SubmissionService;
-import org.testigo.server.core.UploadService;
-import org.testigo.server.core.TransactionRunner;
-import org.testigo.server.db.Migrations;
-import org.testigo.server.core.CurrentEnvelopes;
+import org.testigo.server.config.ReviewerApiSettings;
 import org.testigo.server.demo.DemoOrganisation;
+import org.testigo.server.domain.KeyState;
 import org.testigo.server.edge.Edge;
-import org.testigo.server.log.RewrapLogResource;
-import org.testigo.server.reviewer.core.ReviewerService;
-import org.testigo.server.reviewer.core.RewrapService;
-import org.testigo.server.reviewer.resources.ReviewerRewrapsResource;
+import org.testigo.server.edge.SecurityHeadersFilter;
 import org.testigo.server.health.ManifestHealthCheck;
+import org.testigo.server.intake.ConcurrencyLimiter;
+import org.testigo.server.intake.ReceiptService;
+import org.testigo.server.intake.SourceService;
+import org.testigo.server.intake.Spool;
+import org.testigo.server.intake.SubmissionService;
+import org.testigo.server.intake.UploadService;
+import org.testigo.server.intake.VisitService;
+import org.testigo.server.log.EnvelopeHeaders;
+import org.testigo.server.log.FilingProofs;
+import org.testigo.server.log.LogSequencer;
+import org.testigo.server.log.LogSigningKey;
+import org.testigo.server.log.ManifestUpdater;
+import org.testigo.server.log.TreeHeadSigner;
+import org.testigo.server.resources.admin.ExportEnvelopeTask;
+import org.testigo.server.resources.admin.RestrictedLogLevelTask;
+import org.testigo.server.resources.admin.UpdateManifestTask;
+import org.testigo.server.resources.audit.AuditFeedResource;
+import org.testigo.server.resources.audit.LogResource;
+import org.testigo.server.resources.audit.ProofOfFilingResource;
+import org.testigo.server.resources.audit.RewrapLogResource;
+import org.testigo.server.resources.errors.ApiErrors;
+import org.testigo.server.resources.errors.ErrorRegistry;
+import org.testigo.server.resources.errors.RefusedBodyFilter;
+import org.testigo.server.resources.reviewer.ReviewerApi;
+import org.testigo.server.resources.reviewer.ReviewerRewrapsResource;
+import org.testigo.server.resources.source.AssetsResource;
+import org.testigo.server.resources.source.CircuitFilter;
+import org.testigo.server.resources.source.MailboxesResource;
+import org.testigo.server.resources.source.ManifestResource;
+import org.testigo.server.resources.source.SourcePagesResource;
+import org.testigo.server.resources.source.SubmissionsServlet;
+import org.testigo.server.resources.source.UploadsResource;
+import org.testigo.server.review.CaseEventService;
+import org.testigo.server.review.ChallengeService;
+import org.testigo.server.review.ReviewerService;
+import org.testigo.server.review.RewrapService;
+import org.testigo.server.storage.AuditFeeds;
+import org.testigo.server.storage.CurrentEnvelopes;
+import org.testigo.server.storage.Daos;
+import org.testigo.server.storage.EnvelopeStore;
+import org.testigo.server.storage.GroupCommit;
+import org.testigo.server.storage.MailboxStore;
+import org.testigo.server.storage.Migrations;
+import org.testigo.server.storage.NonceStore;
+import org.testigo.server.storage.ReportWriter;
+import org.testigo.server.storage.TransactionRunner;
+import org.testigo.server.storage.TransactionWriter;
+import org.testigo.server.storage.TransparencyLog;
 import org.testigo.server.tor.OnionServices;
 import org.testigo.server.tor.TorHealthCheck;
 import org.testigo.server.tor.TorSettings;
-import org.testigo.server.log.AuditFeedResource;
-import org.testigo.server.log.AuditFeeds;
-import org.testigo.server.log.EnvelopeHeaders;
-import org.testigo.server.log.FilingProofs;
-import org.testigo.server.log.LogResource;
-import org.testigo.server.log.LogSequencer;
-import org.testigo.server.log.LogSigningKey;
-import org.testigo.server.log.ProofOfFilingResource;
-import org.testigo.server.log.TransparencyLog;
-import org.testigo.server.log.TreeHeadSigner;
-import org.testigo.server.resources.AssetsResource;
-import org.testigo.server.reviewer.ReviewerApi;
-import org.testigo.server.resources.MailboxesResource;
-import org.testigo.server.resources.ManifestResource;
-import org.testigo.server.resources.RefusedBodyFilter;
-import org.testigo.server.resources.SecurityHeadersFilter;
-import org.testigo.server.resources.SourcePagesResource;
-import org.testigo.server.resources.SubmissionsServlet;
-import org.testigo.server.resources.UploadsResource;
 import org.testigo.server.views.BrowserSealing;
-import org.testigo.server.resources.errors.ApiErrors;
-import org.testigo.server.resources.errors.ClientReadExceptionMapper;
-import org.testigo.server.resources.errors.DatabaseExceptionMapper;
-import org.testigo.server.resources.errors.FormInvalidExceptionMapper;
-import org.testigo.server.resources.errors.InvalidInputExceptionMapper;
-import org.testigo.server.resources.errors.JsonBodyExceptionMapper;
-import org.testigo.server.resources.errors.PayloadTooLargeExceptionMapper;
-import org.testigo.server.resources.errors.ServiceBusyExceptionMapper;
-import org.testigo.server.resources.errors.StorageUnavailableExceptionMapper;
-import org.testigo.server.resources.errors.SubmissionIdConflictExceptionMapper;
-import org.testigo.server.resources.errors.UnexpectedExceptionMapper;
 
 /**
  * The Testigo intake server: source pages and API, ciphertext-only storage. {@code run()}
@@ -133,18 +130,13 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     KeyState keys = keys(config.getKeys(), data);
     Jdbi jdbi = database(config, env, data);
     LimitSettings limits = config.getLimits();
+    ErrorRegistry errors = new ErrorRegistry(limits.getRetryAfterSeconds());
     TransactionRunner transactions = transactions(config, jdbi);
     TransparencyLog log = new TransparencyLog(transactions);
     EnvelopeStore envelopes = new EnvelopeStore(transactions, limits.getChunkBytes(), limits.getReplayBufferBytes(),
-        clock, random, log, config.getDatabase().groupCommit(), limits.getRetryAfterSeconds());
-    env.lifecycle().manage(envelopes.groupCommit());
-    env.metrics().register("groupCommit.batches", (Gauge<Long>) envelopes.groupCommit()::batches);
-    env.metrics().register("groupCommit.batchedEnvelopes", (Gauge<Long>) envelopes.groupCommit()::batchedEnvelopes);
-    env.metrics().register("groupCommit.handedBack", (Gauge<Long>) envelopes.groupCommit()::handedBack);
-    env.metrics().register("groupCommit.queueTime", envelopes.groupCommit().queueTime());
-    env.metrics().register("groupCommit.batchTime", envelopes.groupCommit().batchTime());
+        clock, random, log, reportWriter(config, env, transactions, log));
     LogSigningKey logKey = LogSigningKey.load(config.getLog().keyFile(data)).requireListedIn(keys.manifest());
-    FilingProofs filings = transparencyLog(config.getLog(), env, keys, logKey, log, envelopes);
+    FilingProofs filings = transparencyLog(config.getLog(), env, keys, logKey, log, envelopes, jdbi);
     MailboxStore mailboxes = new MailboxStore(transactions, clock);
     ReceiptService receipts = receipts(config, keys);
     env.metrics().register("receipts.derivations", (Gauge<Long>) receipts::derivations);
@@ -160,13 +152,16 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     resources(env, keys, filings,
         new SourceService(keys, envelopes, mailboxes, receipts, submissionSlots, visits(env, limits), spool,
             limits.getRetryAfterSeconds(), limits.getMaxFormBytes(), limits.getMaxFilesPerForm(), clock, random),
-        submissions, browserSealing(config, keys), limits.getRetryAfterSeconds());
+        submissions, browserSealing(config, keys), errors);
     uploads(env, data, submissions, limits);
-    safety(env, limits);
+    safety(env, errors);
     OnionServices onions = onionServices(config, env, keys);
-    reviewerApi(config, env, keys, jdbi, envelopes, mailboxes, onions);
+    // Built once: the reviewer API and the rewraps share it.
+    ReviewerService reviewerService = new ReviewerService(transactions, envelopes, mailboxes,
+        limits.getMaxEnvelopeBytes());
+    reviewerApi(config, env, keys, jdbi, transactions, log, reviewerService, onions);
     circuits(config, env);
-    rewraps(config, env, keys, jdbi, envelopes, mailboxes, log);
+    rewraps(config, env, keys, transactions, envelopes, reviewerService, log);
     env.healthChecks().register("manifest", new ManifestHealthCheck(keys, clock));
     env.admin().addTask(new ExportEnvelopeTask(envelopes, data.resolve("exports")));
     env.admin().addTask(new RestrictedLogLevelTask());
@@ -175,6 +170,28 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     if (config.getKeys().isDemoBootstrap()) {
       banner(env, data, keys, demo);
     }
+  }
+
+  /**
+   * The write path of the reports held in memory, chosen once here from the configuration
+   * ({@code database.groupCommitWriters}): a group commit when it has writers, else one
+   * transaction per report. The group commit's metrics are registered either way (zero when
+   * it is off).
+   */
+  private static ReportWriter reportWriter(IntakeConfiguration config, Environment env,
+      TransactionRunner transactions, TransparencyLog log) {
+    int chunkBytes = config.getLimits().getChunkBytes();
+    GroupCommit.Settings settings = config.getDatabase().groupCommit();
+    TransactionWriter alone = new TransactionWriter(transactions, log, chunkBytes);
+    GroupCommit groupCommit = new GroupCommit(transactions, log, chunkBytes, settings,
+        config.getLimits().getRetryAfterSeconds(), alone);
+    env.lifecycle().manage(groupCommit);
+    env.metrics().register("groupCommit.batches", (Gauge<Long>) groupCommit::batches);
+    env.metrics().register("groupCommit.batchedEnvelopes", (Gauge<Long>) groupCommit::batchedEnvelopes);
+    env.metrics().register("groupCommit.handedBack", (Gauge<Long>) groupCommit::handedBack);
+    env.metrics().register("groupCommit.queueTime", groupCommit.queueTime());
+    env.metrics().register("groupCommit.batchTime", groupCommit.batchTime());
+    return settings.writers() > 0 ? groupCommit : alone;
   }
 
   /**
@@ -259,7 +276,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
    * serves the public log API and proof-of-filing downloads.
    */
   private FilingProofs transparencyLog(LogSettings settings, Environment env, KeyState keys, LogSigningKey key,
-      TransparencyLog log, EnvelopeStore envelopes) {
+      TransparencyLog log, EnvelopeStore envelopes, Jdbi jdbi) {
     log.logManifests(keys.chain(), clock.instant());
     env.lifecycle().manage(new LogSequencer(log, Duration.ofMillis(settings.getSequencerIntervalMillis())));
     env.lifecycle().manage(new TreeHeadSigner(log, key, clock,
@@ -268,7 +285,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     FilingProofs filings = new FilingProofs(log, key.publicKey());
     env.jersey().register(new LogResource(log, new EnvelopeHeaders(log, envelopes)));
     env.jersey().register(new ProofOfFilingResource(filings));
-    env.jersey().register(new AuditFeedResource(new AuditFeeds(envelopes.transactions().jdbi())));
+    env.jersey().register(new AuditFeedResource(new AuditFeeds(jdbi)));
     return filings;
   }
 
@@ -339,54 +356,49 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
   }
 
   private static void resources(Environment env, KeyState keys, FilingProofs filings,
-      SourceService source, SubmissionService submissions, BrowserSealing sealing, int retryAfterSeconds) {
+      SourceService source, SubmissionService submissions, BrowserSealing sealing, ErrorRegistry errors) {
     env.jersey().register(new SourcePagesResource(keys, source, sealing, filings));
     env.jersey().register(new AssetsResource());
     env.jersey().register(new ManifestResource(keys));
-    ApiErrors errors = new ApiErrors(retryAfterSeconds, env.getObjectMapper());
-    env.servlets().addServlet("submissions", new SubmissionsServlet(submissions, errors, env.getObjectMapper()))
+    ApiErrors apiErrors = new ApiErrors(errors, env.getObjectMapper());
+    env.servlets().addServlet("submissions", new SubmissionsServlet(submissions, apiErrors, env.getObjectMapper()))
         .addMapping(SubmissionsServlet.PATH);
     env.jersey().register(new MailboxesResource(submissions));
   }
 
   private void reviewerApi(IntakeConfiguration config, Environment env, KeyState keys, Jdbi jdbi,
-      EnvelopeStore envelopes, MailboxStore mailboxes, OnionServices onions) {
-    ReviewerApi.install(env, config.getServerFactory(), config.getReviewerApi(), keys, jdbi, envelopes,
-        mailboxes, config.getLimits().getMaxEnvelopeBytes(),
+      TransactionRunner transactions, TransparencyLog log, ReviewerService service, OnionServices onions) {
+    ReviewerApiSettings settings = config.getReviewerApi();
+    ReviewerApi.install(env, config.getServerFactory(), settings, keys, service,
+        new CaseEventService(jdbi, log, keys, service, settings.getMaxEventBytes(), clock),
+        new ChallengeService(jdbi, log, clock), new NonceStore(transactions, clock),
+        config.getLimits().getMaxEnvelopeBytes(),
         () -> onions == null || onions.reviewerAddress() == null ? null : onions.reviewerAddress().serviceId(),
         clock);
   }
 
   /** Rewraps (SECURITY.md §18): the reviewer endpoint, and the public record of each rewrap leaf. */
-  private void rewraps(IntakeConfiguration config, Environment env, KeyState keys, Jdbi jdbi,
-      EnvelopeStore envelopes, MailboxStore mailboxes, TransparencyLog log) {
-    RewrapService rewraps = new RewrapService(new CurrentEnvelopes(envelopes), new ReviewerService(jdbi, envelopes,
-        mailboxes, config.getLimits().getMaxEnvelopeBytes()), keys, log, clock);
+  private void rewraps(IntakeConfiguration config, Environment env, KeyState keys, TransactionRunner transactions,
+      EnvelopeStore envelopes, ReviewerService reviewerService, TransparencyLog log) {
+    RewrapService rewraps = new RewrapService(transactions, new CurrentEnvelopes(envelopes), reviewerService, keys,
+        log, clock);
     env.jersey().register(new RewrapLogResource(rewraps));
     if (config.getReviewerApi().isEnabled()) {
       env.jersey().register(new ReviewerRewrapsResource(rewraps, config.getReviewerApi().getMaxPageSize()));
     }
   }
 
-  private static void safety(Environment env, LimitSettings limits) {
+  /** The edge, the security headers, and Jersey's error mappers (from the one {@link ErrorRegistry}). */
+  private static void safety(Environment env, ErrorRegistry errors) {
     Edge.install(env);
     env.servlets().addFilter("security-headers", new SecurityHeadersFilter())
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), true, "/*");
     env.admin().addFilter("security-headers", new SecurityHeadersFilter())
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), true, "/*");
     env.jersey().register(new RefusedBodyFilter());
-    env.jersey().register(new InvalidInputExceptionMapper());
-    env.jersey().register(new SubmissionIdConflictExceptionMapper());
-    env.jersey().register(new FormInvalidExceptionMapper());
-    env.jersey().register(new PayloadTooLargeExceptionMapper());
-    env.jersey().register(new ServiceBusyExceptionMapper());
-    env.jersey().register(new TooManyRequestsExceptionMapper());
-    env.jersey().register(new StorageUnavailableExceptionMapper(limits.getRetryAfterSeconds()));
-    env.jersey().register(new DatabaseExceptionMapper(limits.getRetryAfterSeconds()));
-    env.jersey().register(new ClientReadExceptionMapper(limits.getRetryAfterSeconds()));
-    env.jersey().register(new ClientReadExceptionMapper.BadMessage(limits.getRetryAfterSeconds()));
-    env.jersey().register(new JsonBodyExceptionMapper());
-    env.jersey().register(new UnexpectedExceptionMapper());
+    for (Object mapper : errors.mappers()) {
+      env.jersey().register(mapper);
+    }
   }
 
   private static void banner(Environment env, Path data, KeyState keys, DemoOrganisation.Created demo) {

@@ -6,7 +6,7 @@ import io.dropwizard.db.ManagedDataSource;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 import org.testigo.server.config.IntakeConfiguration;
-import org.testigo.server.db.Migrations;
+import org.testigo.server.storage.Migrations;
 
 /** {@code db migrate <config>}: applies the Flyway migrations and exits. */
 public final class DbMigrateCommand extends ConfiguredCommand<IntakeConfiguration> {

@@ -17,12 +17,12 @@ import net.sourceforge.argparse4j.inf.Subparser;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.testigo.server.config.IntakeConfiguration;
-import org.testigo.server.core.EnvelopeId;
-import org.testigo.server.core.EnvelopeStore;
-import org.testigo.server.log.TransparencyLog;
-import org.testigo.server.db.Daos;
-import org.testigo.server.db.EnvelopeDao;
-import org.testigo.server.db.EnvelopeRecord;
+import org.testigo.server.domain.EnvelopeId;
+import org.testigo.server.domain.EnvelopeRecord;
+import org.testigo.server.storage.Daos;
+import org.testigo.server.storage.EnvelopeDao;
+import org.testigo.server.storage.EnvelopeStore;
+import org.testigo.server.storage.TransparencyLog;
 
 /**
  * Admin-only, run on the server host: {@code export CONFIG (--id HEX | --latest) --out FILE}

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.testigo.server.core.GroupCommit;
+import org.testigo.server.storage.GroupCommit;
 
 /**
  * Where reports are stored: embedded H2 in MariaDB mode (a file under the data directory,

@@ -6,7 +6,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
-import org.testigo.server.reviewer.ReviewerApiSettings;
 
 /** The validated configuration of the intake server. Secrets are only referenced by path. */
 public class IntakeConfiguration extends Configuration {

@@ -2,7 +2,7 @@ package org.testigo.server.health;
 
 import com.codahale.metrics.health.HealthCheck;
 import java.time.Clock;
-import org.testigo.server.core.KeyState;
+import org.testigo.server.domain.KeyState;
 
 /** Healthy while the verified manifest lists at least one reviewer valid now. */
 public final class ManifestHealthCheck extends HealthCheck {

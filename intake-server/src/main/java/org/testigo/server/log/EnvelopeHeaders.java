@@ -2,7 +2,8 @@ package org.testigo.server.log;
 
 import java.util.Optional;
 import org.testigo.crypto.envelope.Envelope;
-import org.testigo.server.core.EnvelopeStore;
+import org.testigo.server.storage.EnvelopeStore;
+import org.testigo.server.storage.TransparencyLog;
 
 /**
  * Serves the header of the envelope behind a submission leaf (reports and follow-ups), for

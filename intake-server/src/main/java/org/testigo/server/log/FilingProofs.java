@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import org.testigo.crypto.merkle.FilingProof;
 import org.testigo.crypto.sign.SigningPublicKey;
-import org.testigo.server.core.EnvelopeId;
+import org.testigo.server.domain.EnvelopeId;
+import org.testigo.server.storage.TransparencyLog;
 
 /**
  * Proofs of filing (FilingProof v1, custody's format) for a source's own submissions, built

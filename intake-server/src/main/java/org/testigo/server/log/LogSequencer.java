@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.testigo.server.storage.TransparencyLog;
 
 /**
  * Runs {@link TransparencyLog#sequence()} every {@code interval} (by default 200 ms) on a

@@ -5,15 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.Set;
 import org.testigo.crypto.manifest.KeyManifest;
 import org.testigo.crypto.merkle.SignedTreeHead;
 import org.testigo.crypto.sign.SigningPrivateKey;
 import org.testigo.crypto.sign.SigningPublicKey;
+import org.testigo.server.storage.TreeHeadSigning;
 
 /**
  * The server's log key: the Ed25519 key that signs tree heads. Loaded from a file holding
@@ -24,7 +25,7 @@ import org.testigo.crypto.sign.SigningPublicKey;
  * <p>It is not a reviewer key: it opens nothing. Its public half must be the {@code logKey}
  * of the key manifest in force, or the server refuses to start ({@link #requireListedIn}).
  */
-public final class LogSigningKey {
+public final class LogSigningKey implements TreeHeadSigning {
   private final SigningPrivateKey key;
 
   private LogSigningKey(SigningPrivateKey key) {
@@ -122,6 +123,7 @@ public final class LogSigningKey {
   }
 
   /** Signs the tree head (size, root, timestamp) under the tree-head signature domain. */
+  @Override
   public SignedTreeHead sign(long treeSize, byte[] rootHash, long timestampMillis) {
     return SignedTreeHead.sign(treeSize, rootHash, timestampMillis, key);
   }

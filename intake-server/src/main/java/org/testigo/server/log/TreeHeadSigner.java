@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testigo.crypto.merkle.SignedTreeHead;
+import org.testigo.server.storage.TransparencyLog;
 
 /**
  * Signs a tree head at every multiple of the interval on the UTC clock (by default each full
@@ -50,7 +51,7 @@ public final class TreeHeadSigner implements Managed {
   }
 
   /** The latest boundary at or before now. */
-  long currentBoundary() {
+  public long currentBoundary() {
     long now = clock.millis();
     return now - Math.floorMod(now, intervalMillis);
   }

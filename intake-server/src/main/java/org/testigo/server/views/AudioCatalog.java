@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import org.testigo.server.domain.Language;
 
 /**
  * The spoken questions of the report form: one Opus file per question group ("clip") and

@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.MissingResourceException;
 import java.util.ResourceBundle;
+import org.testigo.server.domain.Language;
 
 /** The UTF-8 resource bundles {@code i18n/messages*.properties}, one per {@link Language}. */
 public final class Messages {

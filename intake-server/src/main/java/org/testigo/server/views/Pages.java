@@ -3,11 +3,13 @@ package org.testigo.server.views;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.testigo.server.core.report.Choices;
-import org.testigo.server.core.report.FormFields;
-import org.testigo.server.core.report.FormInvalidException;
-import org.testigo.server.core.report.FormReceipt;
-import org.testigo.server.core.report.Questionnaire;
+import org.testigo.server.domain.Language;
+import org.testigo.server.domain.OpenedReply;
+import org.testigo.server.domain.report.Choices;
+import org.testigo.server.domain.report.FormFields;
+import org.testigo.server.domain.report.FormInvalidException;
+import org.testigo.server.domain.report.FormReceipt;
+import org.testigo.server.domain.report.Questionnaire;
 import org.testigo.server.log.FilingProofs;
 
 /**
@@ -18,9 +20,6 @@ import org.testigo.server.log.FilingProofs;
  */
 public final class Pages {
   private Pages() {}
-
-  /** A reply opened for the source: its text and the names of attached files. */
-  public record OpenedReply(String receivedDay, String text, List<String> attachments) {}
 
   private static Html open(Messages m, String title, String path) {
     Language lang = m.language();

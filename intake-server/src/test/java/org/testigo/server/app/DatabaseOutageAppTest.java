@@ -47,8 +47,8 @@ import org.testigo.crypto.manifest.SignedManifest;
 import org.testigo.crypto.sign.SigningPrivateKey;
 import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
-import org.testigo.server.db.TestDatabase;
 import org.testigo.server.demo.DemoOrganisation;
+import org.testigo.server.storage.TestDatabase;
 
 /**
  * Issue 3: "database down gives 503 and the service recovers by itself when it returns". The

@@ -42,7 +42,7 @@ import org.testigo.crypto.receipt.Receipt;
 import org.testigo.crypto.receipt.ReceiptLanguage;
 import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
-import org.testigo.server.db.TestDatabase;
+import org.testigo.server.storage.TestDatabase;
 
 /**
  * Issue 18 through the real server on MariaDB, with the source connector reading PROXY lines

@@ -1,7 +1,5 @@
 package org.testigo.server.app;
 
-import org.testigo.crypto.payload.PartHeader;
-import org.testigo.crypto.payload.PayloadWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
@@ -49,14 +47,16 @@ import org.testigo.crypto.identity.ReviewerIdentity;
 import org.testigo.crypto.key.RecipientPrivateKey;
 import org.testigo.crypto.manifest.ManifestChain;
 import org.testigo.crypto.manifest.SignedManifest;
+import org.testigo.crypto.payload.PartHeader;
+import org.testigo.crypto.payload.PayloadWriter;
 import org.testigo.crypto.receipt.Receipt;
-import org.testigo.server.resources.AssetsResource;
 import org.testigo.crypto.receipt.ReceiptKeys;
 import org.testigo.crypto.receipt.ReceiptParams;
 import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
-import org.testigo.server.core.payload.PayloadReader;
 import org.testigo.server.demo.DemoOrganisation;
+import org.testigo.server.intake.payload.PayloadReader;
+import org.testigo.server.resources.source.AssetsResource;
 import org.testigo.server.views.BrowserSealing;
 
 /**
@@ -144,7 +144,7 @@ class IntakeAppTest {
 
   static byte[] envelopeBytes(String context) throws Exception {
     try (Connection c = h2();
-        PreparedStatement s = c.prepareStatement("SELECT c.data FROM " + org.testigo.server.db.EnvelopeDao.PARTS
+        PreparedStatement s = c.prepareStatement("SELECT c.data FROM " + org.testigo.server.storage.EnvelopeDao.PARTS
             + " c JOIN envelopes e ON e.id = c.envelope_id WHERE e.context = ? ORDER BY c.envelope_id, c.idx")) {
       s.setString(1, context);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -344,12 +344,12 @@ class IntakeAppTest {
     Envelope.seal(new ByteArrayInputStream(payload.toByteArray()), sealedReply, List.of(replyKey.publicKey()),
         Envelope.CONTEXT_REPLY, new SecureRandom());
     var jdbi = org.jdbi.v3.core.Jdbi.create(IntakeAppTest::h2).installPlugin(new org.jdbi.v3.sqlobject.SqlObjectPlugin());
-    var store = new org.testigo.server.core.EnvelopeStore(jdbi, 4096, java.time.Clock.systemUTC(), new SecureRandom(),
-        new org.testigo.server.log.TransparencyLog(jdbi));
+    var store = new org.testigo.server.storage.EnvelopeStore(jdbi, 4096, java.time.Clock.systemUTC(), new SecureRandom(),
+        new org.testigo.server.storage.TransparencyLog(jdbi));
     byte[] mailboxId = org.testigo.crypto.receipt.MailboxIds.keyedHash(
         new org.testigo.crypto.SecretBytes(Files.readAllBytes(DATA.resolve("deployment-secret"))), keys.mailboxLookupKey());
-    store.store("reply", java.util.Optional.of(org.testigo.server.core.EnvelopeStore.MailboxLink.existing(
-        org.testigo.server.core.MailboxId.fromBytes(mailboxId), "reply")), out -> out.write(sealedReply.toByteArray()));
+    store.store("reply", java.util.Optional.of(org.testigo.server.storage.EnvelopeStore.MailboxLink.existing(
+        org.testigo.server.domain.MailboxId.fromBytes(mailboxId), "reply")), out -> out.write(sealedReply.toByteArray()));
 
     HttpResponse<String> withReply = HttpForms.post(url("/status?lang=en"), "application/x-www-form-urlencoded",
         ("receipt=" + java.net.URLEncoder.encode(receiptWords, StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII));

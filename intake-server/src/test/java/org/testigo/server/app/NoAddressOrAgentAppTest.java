@@ -54,8 +54,8 @@ import org.testigo.crypto.manifest.ManifestChain;
 import org.testigo.crypto.manifest.SignedManifest;
 import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
-import org.testigo.server.db.TestDatabase;
 import org.testigo.server.demo.DemoOrganisation;
+import org.testigo.server.storage.TestDatabase;
 
 /**
  * Issue 3 and invariant 2: "No IP address or User-Agent in any log or table". Every request

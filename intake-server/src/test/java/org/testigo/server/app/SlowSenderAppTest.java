@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
-import org.testigo.server.db.TestDatabase;
+import org.testigo.server.storage.TestDatabase;
 
 /**
  * Issue 3: "timeouts for slow senders". Raw sockets on loopback send a request's headers and

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  *   <li>a {@code RecipientPrivateKey} is only ever obtained from {@code ReceiptKeys.replyKey()}
  *       (a source's reply key, derived from the source's own receipt): no class calls
  *       {@code RecipientPrivateKey.generate/fromSeed} or {@code ReviewerIdentity.encryptionKey};
- *       only {@code core.SourceService} calls {@code ReceiptKeys.replyKey()}.</li>
+ *       only {@code intake.SourceService} calls {@code ReceiptKeys.replyKey()}.</li>
  * </ol>
  */
 class NoReviewerPrivateKeysTest {
@@ -81,13 +81,13 @@ class NoReviewerPrivateKeysTest {
     noClasses().should().callMethodWhere(call("org.testigo.crypto.key.RecipientPrivateKey", "generate"))
         .orShould().callMethodWhere(call("org.testigo.crypto.key.RecipientPrivateKey", "fromSeed"))
         .check(MAIN);
-    noClasses().that().doNotHaveFullyQualifiedName("org.testigo.server.core.SourceService")
+    noClasses().that().doNotHaveFullyQualifiedName("org.testigo.server.intake.SourceService")
         .should().callMethodWhere(call("org.testigo.crypto.receipt.ReceiptKeys", "replyKey"))
         .check(MAIN);
   }
 
   @Test
   void rulesSeeTheServerClasses() {
-    org.assertj.core.api.Assertions.assertThat(MAIN.contain("org.testigo.server.core.SourceService")).isTrue();
+    org.assertj.core.api.Assertions.assertThat(MAIN.contain("org.testigo.server.intake.SourceService")).isTrue();
   }
 }

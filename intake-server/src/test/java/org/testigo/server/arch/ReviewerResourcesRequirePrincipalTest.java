@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.testigo.server.reviewer.auth.ReviewerPrincipal;
+import org.testigo.server.review.ReviewerPrincipal;
 
 /**
  * Issue 17: every resource method of the reviewer API reads the authenticated principal as its
@@ -35,7 +35,7 @@ class ReviewerResourcesRequirePrincipalTest {
       .importPackages("org.testigo.server");
   private static final Set<Class<? extends java.lang.annotation.Annotation>> HTTP_METHODS =
       Set.of(GET.class, POST.class, PUT.class, DELETE.class, PATCH.class, HEAD.class, OPTIONS.class);
-  private static final String PACKAGE = "org.testigo.server.reviewer.resources";
+  private static final String PACKAGE = "org.testigo.server.resources.reviewer";
 
   static boolean callsRequire(JavaMethod m) {
     for (JavaMethodCall call : m.getMethodCallsFromSelf()) {

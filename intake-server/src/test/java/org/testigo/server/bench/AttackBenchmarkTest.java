@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
-import org.testigo.server.db.TestDatabase;
+import org.testigo.server.storage.TestDatabase;
 
 /**
  * {@link AttackBenchmark}'s scenarios with small numbers, as a test: the real server (in this

@@ -48,10 +48,10 @@ import org.testigo.crypto.identity.Passphrase;
 import org.testigo.crypto.identity.ReviewerIdentity;
 import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
-import org.testigo.server.core.payload.PayloadReader;
-import org.testigo.server.core.strip.MetadataStripper;
-import org.testigo.server.core.strip.TestImages;
 import org.testigo.server.demo.DemoOrganisation;
+import org.testigo.server.intake.payload.PayloadReader;
+import org.testigo.server.intake.strip.MetadataStripper;
+import org.testigo.server.intake.strip.TestImages;
 
 /**
  * The report page in a real Chromium (Debian's chromium + chromium-driver, headless), through
@@ -173,7 +173,7 @@ class BrowserSealingE2ETest {
     try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + DATA.resolve("db/testigo")
         + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;LOCK_TIMEOUT=10000", "sa", "");
         PreparedStatement s = c.prepareStatement("SELECT e.id, c.data FROM envelopes e JOIN "
-            + org.testigo.server.db.EnvelopeDao.PARTS
+            + org.testigo.server.storage.EnvelopeDao.PARTS
             + " c ON e.id = c.envelope_id WHERE e.context = ? AND e.state = 'stored' ORDER BY e.id, c.idx")) {
       s.setString(1, context);
       byte[] current = null;

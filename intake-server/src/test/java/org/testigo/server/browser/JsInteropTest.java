@@ -22,8 +22,8 @@ import org.testigo.crypto.key.RecipientPrivateKey;
 import org.testigo.crypto.receipt.Receipt;
 import org.testigo.crypto.receipt.ReceiptKeys;
 import org.testigo.crypto.receipt.ReceiptParams;
-import org.testigo.server.core.strip.MetadataStripper;
-import org.testigo.server.core.strip.TestImages;
+import org.testigo.server.intake.strip.MetadataStripper;
+import org.testigo.server.intake.strip.TestImages;
 
 /**
  * The browser bundle (the exact bytes the server serves) against the Java implementation,

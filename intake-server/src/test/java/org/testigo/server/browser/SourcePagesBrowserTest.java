@@ -47,9 +47,9 @@ import org.testigo.crypto.identity.ReviewerIdentity;
 import org.testigo.crypto.payload.PartHeader;
 import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
-import org.testigo.server.core.payload.PayloadReader;
-import org.testigo.server.core.strip.TestImages;
 import org.testigo.server.demo.DemoOrganisation;
+import org.testigo.server.intake.payload.PayloadReader;
+import org.testigo.server.intake.strip.TestImages;
 
 /**
  * The source pages in a real Chromium (issue 23): axe-core (vendored, {@code test/resources/axe})
@@ -392,7 +392,7 @@ class SourcePagesBrowserTest {
     try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + DATA.resolve("db/testigo")
         + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;LOCK_TIMEOUT=10000", "sa", "");
         PreparedStatement s = c.prepareStatement("SELECT e.id, c.data FROM envelopes e JOIN "
-            + org.testigo.server.db.EnvelopeDao.PARTS
+            + org.testigo.server.storage.EnvelopeDao.PARTS
             + " c ON e.id = c.envelope_id WHERE e.context = ? AND e.state = 'stored' ORDER BY e.id, c.idx")) {
       s.setString(1, Envelope.CONTEXT_REPORT);
       byte[] current = null;

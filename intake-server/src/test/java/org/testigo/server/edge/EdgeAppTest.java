@@ -210,10 +210,10 @@ class EdgeAppTest {
     assertThat(ctx.getLogger("org.eclipse.jetty.server").getEffectiveLevel()).isEqualTo(jetty);
     assertThat(ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getLevel()).isEqualTo(root);
     RawHttp.Answer ok = RawHttp.exchange(admin, RawHttp.request("POST",
-        "/tasks/log-level?logger=org.testigo.server.core&level=DEBUG", admin, Map.of(), new byte[0]));
+        "/tasks/log-level?logger=org.testigo.server.intake&level=DEBUG", admin, Map.of(), new byte[0]));
     assertThat(ok.status()).as(ok.text()).isEqualTo(200);
-    assertThat(ctx.getLogger("org.testigo.server.core").getLevel()).isEqualTo(Level.DEBUG);
-    ctx.getLogger("org.testigo.server.core").setLevel(null);
+    assertThat(ctx.getLogger("org.testigo.server.intake").getLevel()).isEqualTo(Level.DEBUG);
+    ctx.getLogger("org.testigo.server.intake").setLevel(null);
   }
 
   @Test

@@ -16,15 +16,15 @@ import org.jdbi.v3.core.JdbiException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.testigo.server.core.EnvelopeId;
-import org.testigo.server.core.EnvelopeStore;
-import org.testigo.server.core.StorageUnavailableException;
-import org.testigo.server.core.SubmissionIdConflictException;
-import org.testigo.server.core.TransactionRunner;
-import org.testigo.server.core.TransactionRunner.Idempotence;
-import org.testigo.server.db.BothDatabases;
-import org.testigo.server.db.TestDatabase;
-import org.testigo.server.log.TransparencyLog;
+import org.testigo.server.domain.EnvelopeId;
+import org.testigo.server.domain.StorageUnavailableException;
+import org.testigo.server.domain.SubmissionIdConflictException;
+import org.testigo.server.storage.BothDatabases;
+import org.testigo.server.storage.EnvelopeStore;
+import org.testigo.server.storage.TestDatabase;
+import org.testigo.server.storage.TransactionRunner.Idempotence;
+import org.testigo.server.storage.TransactionRunner;
+import org.testigo.server.storage.TransparencyLog;
 
 /**
  * The Galera retry rules (SECURITY.md §12) on H2 and the real MariaDB: which failures

@@ -7,7 +7,8 @@ import java.util.HashSet;
 import java.util.ResourceBundle;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.testigo.server.core.report.Choices;
+import org.testigo.server.domain.Language;
+import org.testigo.server.domain.report.Choices;
 
 class MessagesTest {
   @Test

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.testigo.server.domain.Language;
 import org.testigo.server.log.FilingProofs;
 
 /** The source pages' markup for issue 23: one fingerprint form, audio, voice, accessibility. */
@@ -15,7 +16,7 @@ class PagesTest {
 
   /** The report form as the server renders it first: with a receipt to confirm, no errors. */
   static String form(Messages m, BrowserSealing sealing) {
-    return Pages.reportForm(m, sealing, new org.testigo.server.core.report.FormReceipt(
+    return Pages.reportForm(m, sealing, new org.testigo.server.domain.report.FormReceipt(
         "uno dos tres cuatro cinco seis siete ocho", 2, 5), null);
   }
 

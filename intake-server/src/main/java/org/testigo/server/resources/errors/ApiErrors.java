@@ -1,80 +1,33 @@
 package org.testigo.server.resources.errors;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.eclipse.jetty.http.BadMessageException;
-import org.jdbi.v3.core.JdbiException;
-import org.testigo.server.core.InvalidInputException;
-import org.testigo.server.core.PayloadTooLargeException;
-import org.testigo.server.core.ServiceBusyException;
-import org.testigo.server.core.TooManyRequestsException;
-import org.testigo.server.core.StorageUnavailableException;
-import org.testigo.server.core.SubmissionIdConflictException;
-import org.testigo.server.core.report.FormInvalidException;
-import org.testigo.server.resources.RefusedBodyFilter;
 
 /**
  * Errors of the API's servlets (endpoints served outside Jersey for speed, SECURITY.md §21.11),
  * answered exactly as Jersey's exception mappers answer the same exception on an API path: the
- * same status, Retry-After and generic JSON body, decided by the same mapper code, and
+ * same status, Retry-After and generic JSON body, decided by the same {@link ErrorRegistry}, and
  * {@code Connection: close} after a request with a body, as {@link RefusedBodyFilter} adds.
  */
 public final class ApiErrors {
-  private final int retryAfterSeconds;
+  private final ErrorRegistry errors;
   private final ObjectMapper json;
 
-  public ApiErrors(int retryAfterSeconds, ObjectMapper json) {
-    this.retryAfterSeconds = retryAfterSeconds;
+  public ApiErrors(ErrorRegistry errors, ObjectMapper json) {
+    this.errors = errors;
     this.json = json;
   }
 
-  /**
-   * The answer to {@code e}, chosen as Jersey chooses a mapper: the one for the most specific
-   * exception class among those registered in {@code IntakeApplication.safety}.
-   */
+  /** The answer to {@code e} on an API path, from the {@link ErrorRegistry}. */
   public ErrorResponses.Error of(Throwable e) {
-    if (e instanceof InvalidInputException x) {
-      return InvalidInputExceptionMapper.error(x);
-    }
-    if (e instanceof FormInvalidException x) {
-      return FormInvalidExceptionMapper.error(x);
-    }
-    if (e instanceof SubmissionIdConflictException x) {
-      return SubmissionIdConflictExceptionMapper.error(x);
-    }
-    if (e instanceof PayloadTooLargeException x) {
-      return PayloadTooLargeExceptionMapper.error(x);
-    }
-    if (e instanceof TooManyRequestsException x) {
-      return TooManyRequestsExceptionMapper.error(x);
-    }
-    if (e instanceof ServiceBusyException x) {
-      return ServiceBusyExceptionMapper.error(x);
-    }
-    if (e instanceof StorageUnavailableException) {
-      return StorageUnavailableExceptionMapper.error(retryAfterSeconds);
-    }
-    if (e instanceof JdbiException x) {
-      return DatabaseExceptionMapper.error(x, retryAfterSeconds);
-    }
-    if (e instanceof BadMessageException x) {
-      return ClientReadExceptionMapper.BadMessage.error(x, retryAfterSeconds, true);
-    }
-    if (e instanceof JsonProcessingException x) {
-      return JsonBodyExceptionMapper.error(x);
-    }
-    if (e instanceof IOException x) {
-      return ClientReadExceptionMapper.error(x, retryAfterSeconds, true);
-    }
-    return UnexpectedExceptionMapper.error(e);
+    return errors.of(e, true);
   }
 
   /** A 4xx decided by the servlet itself (wrong method: 405, wrong content type: 415). */
   public ErrorResponses.Error clientError(int status) {
-    return UnexpectedExceptionMapper.clientError(status);
+    return errors.clientError(status);
   }
 
   /**

@@ -13,7 +13,6 @@ import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.testigo.server.resources.RequestLanguage;
 
 /**
  * An {@link IOException} while reading the request body because the client stopped sending
@@ -29,15 +28,15 @@ public final class ClientReadExceptionMapper implements ExceptionMapper<IOExcept
   private static final Logger LOG = LoggerFactory.getLogger(ClientReadExceptionMapper.class);
   @Context private UriInfo uri;
   @Context private HttpHeaders headers;
-  private final int retryAfter;
+  private final ErrorRegistry errors;
 
-  public ClientReadExceptionMapper(int retryAfterSeconds) {
-    this.retryAfter = retryAfterSeconds;
+  public ClientReadExceptionMapper(ErrorRegistry errors) {
+    this.errors = errors;
   }
 
   @Override
   public Response toResponse(IOException e) {
-    return ErrorResponses.build(uri, headers, error(e, retryAfter, RequestLanguage.isApi(uri)));
+    return ErrorResponses.build(uri, headers, errors.of(e, RequestLanguage.isApi(uri)));
   }
 
   /** The answer to {@code e} for the API or the pages (logs it). */
@@ -95,15 +94,15 @@ public final class ClientReadExceptionMapper implements ExceptionMapper<IOExcept
   public static final class BadMessage implements ExceptionMapper<BadMessageException> {
     @Context private UriInfo uri;
     @Context private HttpHeaders headers;
-    private final int retryAfter;
+    private final ErrorRegistry errors;
 
-    public BadMessage(int retryAfterSeconds) {
-      this.retryAfter = retryAfterSeconds;
+    public BadMessage(ErrorRegistry errors) {
+      this.errors = errors;
     }
 
     @Override
     public Response toResponse(BadMessageException e) {
-      return ErrorResponses.build(uri, headers, error(e, retryAfter, RequestLanguage.isApi(uri)));
+      return ErrorResponses.build(uri, headers, errors.of(e, RequestLanguage.isApi(uri)));
     }
 
     /** The answer to {@code e} for the API or the pages (logs it). */

@@ -5,11 +5,10 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
-import java.util.List;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.testigo.server.core.StorageUnavailableException;
+import org.testigo.server.storage.Storage;
 
 /**
  * A database failure that no service translated (a code path that calls JDBI directly, or a
@@ -22,22 +21,22 @@ public final class DatabaseExceptionMapper implements ExceptionMapper<JdbiExcept
   @Context private UriInfo uri;
   @Context private HttpHeaders headers;
 
-  private final int retryAfter;
+  private final ErrorRegistry errors;
 
-  public DatabaseExceptionMapper(int retryAfterSeconds) {
-    this.retryAfter = retryAfterSeconds;
+  public DatabaseExceptionMapper(ErrorRegistry errors) {
+    this.errors = errors;
   }
 
   @Override
   public Response toResponse(JdbiException e) {
-    return ErrorResponses.build(uri, headers, error(e, retryAfter));
+    return ErrorResponses.build(uri, headers, errors.of(e, RequestLanguage.isApi(uri)));
   }
 
-  /** The answer to {@code e}, for Jersey's resources and the API's servlets alike (logs it). */
+  /** The answer to {@code e} ({@link ErrorRegistry}'s rule; logs it). */
   static ErrorResponses.Error error(JdbiException e, int retryAfter) {
-    if (StorageUnavailableException.isOutage(e)) {
+    if (Storage.isOutage(e)) {
       LOG.warn("database unreachable: {}", e.getClass().getName());
-      return StorageUnavailableExceptionMapper.error(retryAfter);
+      return ErrorRegistry.unavailable(retryAfter);
     }
     return UnexpectedExceptionMapper.unexpected(e);
   }

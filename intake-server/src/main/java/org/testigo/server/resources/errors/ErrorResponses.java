@@ -6,7 +6,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
-import org.testigo.server.resources.RequestLanguage;
 import org.testigo.server.views.Messages;
 import org.testigo.server.views.Pages;
 
@@ -19,8 +18,8 @@ public final class ErrorResponses {
 
   /**
    * What an error answers, whatever its form: the status, the message keys, the Retry-After
-   * seconds (or null) and the error id of an unexpected error (or null). The mappers decide it
-   * for Jersey's resources, {@link ApiErrors} for the API's servlets.
+   * seconds (or null) and the error id of an unexpected error (or null), as the
+   * {@link ErrorRegistry} decides it for Jersey's mappers and the API's servlets alike.
    */
   public record Error(int status, List<String> keys, Integer retryAfter, String errorId) {
     static Error of(int status, String key) {
@@ -43,7 +42,7 @@ public final class ErrorResponses {
 
   /** The JSON body of an API error: Dropwizard's {@link ErrorMessage}, in English. */
   public static ErrorMessage apiMessage(Error error) {
-    Messages en = Messages.of(org.testigo.server.views.Language.EN);
+    Messages en = Messages.of(org.testigo.server.domain.Language.EN);
     String text = String.join(" ", error.keys().stream().map(en::error).toList());
     if (error.errorId() != null) {
       text = text + " " + error.errorId();

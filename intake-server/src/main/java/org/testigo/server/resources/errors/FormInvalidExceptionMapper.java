@@ -5,20 +5,20 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
-import org.testigo.server.core.report.FormInvalidException;
+import org.testigo.server.domain.report.FormInvalidException;
 
 /** Maps {@link FormInvalidException} to 400, listing the questions to check (never the answers). */
 public final class FormInvalidExceptionMapper implements ExceptionMapper<FormInvalidException> {
   @Context private UriInfo uri;
   @Context private HttpHeaders headers;
+  private final ErrorRegistry errors;
+
+  public FormInvalidExceptionMapper(ErrorRegistry errors) {
+    this.errors = errors;
+  }
 
   @Override
   public Response toResponse(FormInvalidException e) {
-    return ErrorResponses.build(uri, headers, error(e));
-  }
-
-  /** The answer to {@code e}, for Jersey's resources and the API's servlets alike. */
-  static ErrorResponses.Error error(FormInvalidException e) {
-    return new ErrorResponses.Error(400, e.messageKeys(), null, null);
+    return ErrorResponses.build(uri, headers, errors.of(e, RequestLanguage.isApi(uri)));
   }
 }

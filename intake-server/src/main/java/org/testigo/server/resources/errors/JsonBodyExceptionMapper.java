@@ -6,7 +6,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
-import java.util.List;
 
 /**
  * A JSON request body that does not parse or does not fit its record: 400 with the generic
@@ -15,14 +14,14 @@ import java.util.List;
 public final class JsonBodyExceptionMapper implements ExceptionMapper<JsonProcessingException> {
   @Context private UriInfo uri;
   @Context private HttpHeaders headers;
+  private final ErrorRegistry errors;
+
+  public JsonBodyExceptionMapper(ErrorRegistry errors) {
+    this.errors = errors;
+  }
 
   @Override
   public Response toResponse(JsonProcessingException e) {
-    return ErrorResponses.build(uri, headers, error(e));
-  }
-
-  /** The answer to {@code e}, for Jersey's resources and the API's servlets alike. */
-  static ErrorResponses.Error error(JsonProcessingException e) {
-    return ErrorResponses.Error.of(400, "error.request");
+    return ErrorResponses.build(uri, headers, errors.of(e, RequestLanguage.isApi(uri)));
   }
 }

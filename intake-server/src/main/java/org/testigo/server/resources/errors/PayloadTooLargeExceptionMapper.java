@@ -5,21 +5,20 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
-import java.util.List;
-import org.testigo.server.core.PayloadTooLargeException;
+import org.testigo.server.domain.PayloadTooLargeException;
 
 /** Maps {@link PayloadTooLargeException} to HTTP 413 with a generic message. */
 public final class PayloadTooLargeExceptionMapper implements ExceptionMapper<PayloadTooLargeException> {
   @Context private UriInfo uri;
   @Context private HttpHeaders headers;
+  private final ErrorRegistry errors;
+
+  public PayloadTooLargeExceptionMapper(ErrorRegistry errors) {
+    this.errors = errors;
+  }
 
   @Override
   public Response toResponse(PayloadTooLargeException e) {
-    return ErrorResponses.build(uri, headers, error(e));
-  }
-
-  /** The answer to {@code e}, for Jersey's resources and the API's servlets alike. */
-  static ErrorResponses.Error error(PayloadTooLargeException e) {
-    return ErrorResponses.Error.of(413, "error.too_large");
+    return ErrorResponses.build(uri, headers, errors.of(e, RequestLanguage.isApi(uri)));
   }
 }

@@ -22,13 +22,18 @@ public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwabl
   private static final SecureRandom RANDOM = new SecureRandom();
   @Context private UriInfo uri;
   @Context private HttpHeaders headers;
+  private final ErrorRegistry errors;
+
+  public UnexpectedExceptionMapper(ErrorRegistry errors) {
+    this.errors = errors;
+  }
 
   @Override
   public Response toResponse(Throwable e) {
-    return ErrorResponses.build(uri, headers, error(e));
+    return ErrorResponses.build(uri, headers, errors.of(e, RequestLanguage.isApi(uri)));
   }
 
-  /** The answer to {@code e}, for Jersey's resources and the API's servlets alike. */
+  /** The answer to {@code e} ({@link ErrorRegistry}'s rule for {@link Throwable}). */
   static ErrorResponses.Error error(Throwable e) {
     if (e instanceof WebApplicationException w && w.getResponse().getStatus() < 500) {
       return clientError(w.getResponse().getStatus());

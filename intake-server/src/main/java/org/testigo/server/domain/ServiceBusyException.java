@@ -1,0 +1,15 @@
+package org.testigo.server.domain;
+
+/** A bounded resource (submission slots, Argon2id slots) is full; retry after a delay (503). */
+public final class ServiceBusyException extends RuntimeException {
+  private final int retryAfterSeconds;
+
+  public ServiceBusyException(int retryAfterSeconds) {
+    super("service busy", null, false, false);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  public int retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+}

@@ -1,0 +1,444 @@
+package org.testigo.server.intake;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.envelope.Envelope;
+import org.testigo.crypto.key.RecipientPublicKey;
+import org.testigo.crypto.payload.PartHeader;
+import org.testigo.crypto.payload.PayloadWriter;
+import org.testigo.crypto.receipt.Receipt;
+import org.testigo.crypto.receipt.ReceiptKeys;
+import org.testigo.server.domain.EnvelopeId;
+import org.testigo.server.domain.EnvelopeRecord;
+import org.testigo.server.domain.InvalidInputException;
+import org.testigo.server.domain.KeyState;
+import org.testigo.server.domain.Language;
+import org.testigo.server.domain.LimitedInputStream;
+import org.testigo.server.domain.MailboxId;
+import org.testigo.server.domain.OpenedReply;
+import org.testigo.server.domain.PayloadTooLargeException;
+import org.testigo.server.domain.report.FollowUp;
+import org.testigo.server.domain.report.FormFields;
+import org.testigo.server.domain.report.FormInvalidException;
+import org.testigo.server.domain.report.FormReceipt;
+import org.testigo.server.domain.report.Questionnaire;
+import org.testigo.server.domain.report.QuestionnaireParser;
+import org.testigo.server.intake.multipart.MultipartReader;
+import org.testigo.server.intake.payload.PayloadReader;
+import org.testigo.server.intake.strip.MetadataStripper;
+import org.testigo.server.storage.EnvelopeStore.MailboxLink;
+import org.testigo.server.storage.EnvelopeStore;
+import org.testigo.server.storage.MailboxStore;
+
+/**
+ * What a source does without JavaScript: the server seals on receipt. The multipart body is
+ * read as a stream; the questionnaire JSON and each file go straight into
+ * {@link Envelope#sealing} to the manifest's reviewers, and the ciphertext into a {@link Spool}
+ * as the body arrives; only then is a submission slot taken and the ciphertext written to the
+ * database in one transaction (a slow sender holds no slot). Plaintext exists only in memory,
+ * one buffer at a time. The receipt is returned only after the transaction committed, and
+ * with it the capability of the visit the report began ({@link VisitService}).
+ */
+public final class SourceService {
+  private static final Logger LOG = LoggerFactory.getLogger(SourceService.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long MAX_REPLY_BYTES = 4L * 1024 * 1024;
+  private static final int MAX_TEXT_BYTES = QuestionnaireParser.NARRATIVE * 4;
+
+  private final KeyState keys;
+  private final EnvelopeStore envelopes;
+  private final MailboxStore mailboxes;
+  private final ReceiptService receipts;
+  private final ConcurrencyLimiter submissions;
+  private final VisitService visits;
+  private final Path spool;
+  private final int retryAfterSeconds;
+  private final long maxFormBytes;
+  private final int maxFiles;
+  private final Clock clock;
+  private final SecureRandom random;
+
+  public SourceService(KeyState keys, EnvelopeStore envelopes, MailboxStore mailboxes,
+      ReceiptService receipts, ConcurrencyLimiter submissions, VisitService visits, Path spool,
+      int retryAfterSeconds, long maxFormBytes, int maxFiles, Clock clock, SecureRandom random) {
+    this.spool = spool;
+    this.retryAfterSeconds = retryAfterSeconds;
+    try {
+      java.nio.file.Files.createDirectories(spool);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    this.keys = keys;
+    this.envelopes = envelopes;
+    this.mailboxes = mailboxes;
+    this.receipts = receipts;
+    this.submissions = submissions;
+    this.visits = visits;
+    this.maxFormBytes = maxFormBytes;
+    this.maxFiles = maxFiles;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  /**
+   * What the source is shown after a report: the receipt words, how much metadata was removed,
+   * and the capability of the visit that the report began (its status page costs no derivation).
+   */
+  public record ReportReceipt(String words, int metadataItemsRemoved, String visit) {}
+
+  /**
+   * A receipt for a new no-JavaScript report form (receipt first): shown on the form, in the
+   * page language or as digit groups, with two random positions the source types back. The
+   * server keeps nothing: the form carries it in hidden fields and posts it with the report.
+   */
+  public FormReceipt newFormReceipt(Language language, boolean digits) {
+    Receipt r = Receipt.generate(random);
+    try {
+      String words = digits ? r.renderDigits() : r.render(ReceiptLanguages.of(language));
+      int a = random.nextInt(Receipt.WORD_COUNT);
+      int b = random.nextInt(Receipt.WORD_COUNT - 1);
+      if (b >= a) {
+        b++;
+      }
+      return new FormReceipt(words, Math.min(a, b) + 1, Math.max(a, b) + 1);
+    } finally {
+      r.destroy();
+    }
+  }
+
+  /**
+   * Seals and stores a report; returns the receipt in the page language (or as digits). A form
+   * from {@link #newFormReceipt} carries its receipt, which must be confirmed (two of its words
+   * typed back) and is the one used; a post without one (a form page older than receipt-first,
+   * a script) gets a fresh receipt here, as before. Question errors and a wrong confirmation
+   * throw a {@link FormInvalidException} carrying the answers, so the form can be shown again.
+   */
+  public ReportReceipt submitReport(Language language, String contentType, Long contentLength, InputStream body)
+      throws IOException {
+    checkLength(contentLength);
+    {
+      MultipartReader reader = new MultipartReader(new LimitedInputStream(body, maxFormBytes),
+          MultipartReader.boundaryOf(contentType));
+      FormFields fields = new FormFields(MAX_TEXT_BYTES, 200);
+      MultipartReader.Part firstFile = readFields(reader, fields);
+      FormReceipt shown = formReceipt(fields);
+      Receipt given = null;
+      if (shown != null) {
+        try {
+          given = Receipt.parse(shown.words());
+        } catch (org.testigo.crypto.receipt.InvalidReceiptException e) {
+          throw new InvalidInputException("error.form");
+        }
+      }
+      boolean confirmed = shown == null
+          || shown.confirmedBy(fields.remove(FormReceipt.CONFIRM_FIRST), fields.remove(FormReceipt.CONFIRM_SECOND));
+      Questionnaire q;
+      try {
+        q = QuestionnaireParser.parse(fields, language.code(), LocalDate.now(clock));
+      } catch (FormInvalidException e) {
+        destroy(given);
+        throw shown == null ? e : e.withAnswers(confirmed ? List.of() : List.of("error.receipt_confirm"), fields, shown);
+      } catch (RuntimeException e) {
+        destroy(given);
+        throw e;
+      }
+      if (!confirmed) {
+        destroy(given);
+        throw new FormInvalidException(List.of()).withAnswers(List.of("error.receipt_confirm"), fields, shown);
+      }
+      byte[] json = JSON.writeValueAsBytes(q);
+      Receipt receipt = given != null ? given : Receipt.generate(random);
+      ReceiptKeys derived = receipts.derive(receipt);
+      MailboxId mailbox;
+      RecipientPublicKey replyKey;
+      String visit = null;
+      try {
+        mailbox = receipts.mailboxId(derived.mailboxLookupKey());
+        replyKey = derived.replyKey().publicKey();
+        // The same form posted twice (a lost answer page, then "send" again) carries the same
+        // receipt: the second report joins the mailbox the first one made.
+        MailboxLink link = given != null && mailboxes.replyKey(mailbox).isPresent()
+            ? MailboxLink.existing(mailbox, MailboxStore.KIND_REPORT)
+            : new MailboxLink(mailbox, MailboxStore.KIND_REPORT, replyKey);
+        int stripped;
+        // Sealed while the body arrives, into a spool; a submission slot only for the transaction.
+        try (Spool sealed = Spool.in(spool, retryAfterSeconds)) {
+          stripped = seal(sealed, Envelope.CONTEXT_REPORT,
+              new PartHeader(PartHeader.QUESTIONNAIRE, null, "application/json"), json, firstFile, reader, false);
+          try (ConcurrencyLimiter.Slot slot = submissions.acquire()) {
+            envelopes.store(Envelope.CONTEXT_REPORT, Optional.of(link), sealed::copyTo);
+          }
+        }
+        String words = shown != null && shown.digits() ? receipt.renderDigits()
+            : receipt.render(ReceiptLanguages.of(language));
+        visit = visits.begin(mailbox, derived);
+        return new ReportReceipt(words, stripped, visit);
+      } finally {
+        if (visit == null) {
+          derived.destroy();
+        }
+        java.util.Arrays.fill(json, (byte) 0);
+        receipt.destroy();
+      }
+    }
+  }
+
+  /** The receipt fields of a receipt-first form, taken out of {@code fields}; null if absent. */
+  private static FormReceipt formReceipt(FormFields fields) {
+    if (!fields.names().contains(FormReceipt.FIELD)) {
+      return null;
+    }
+    String words = fields.remove(FormReceipt.FIELD);
+    String[] at = fields.remove(FormReceipt.POSITIONS).split(" ");
+    try {
+      if (at.length != 2 || words.length() > 200) {
+        throw new InvalidInputException("error.form");
+      }
+      return new FormReceipt(words, Integer.parseInt(at[0]), Integer.parseInt(at[1]));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("error.form");
+    }
+  }
+
+  private static void destroy(Receipt r) {
+    if (r != null) {
+      r.destroy();
+    }
+  }
+
+  /**
+   * Adds a message (and files) from the source to the case of a receipt typed into the form
+   * (one Argon2id derivation).
+   */
+  public void followUp(Language language, String contentType, Long contentLength, InputStream body)
+      throws IOException {
+    followUp(language, contentType, contentLength, body, "receipt");
+  }
+
+  /**
+   * Adds a message (and files) to the case of a visit ({@code visit} field): no derivation.
+   * Returns the visit's capability, for the page that follows.
+   */
+  public String followUpInVisit(Language language, String contentType, Long contentLength, InputStream body)
+      throws IOException {
+    return followUp(language, contentType, contentLength, body, "visit");
+  }
+
+  private String followUp(Language language, String contentType, Long contentLength, InputStream body,
+      String keyField) throws IOException {
+    checkLength(contentLength);
+    {
+      MultipartReader reader = new MultipartReader(new LimitedInputStream(body, maxFormBytes),
+          MultipartReader.boundaryOf(contentType));
+      FormFields fields = new FormFields(MAX_TEXT_BYTES, 10);
+      MultipartReader.Part firstFile = readFields(reader, fields);
+      for (String name : fields.names()) {
+        if (!List.of(keyField, "message", "lang").contains(name)) {
+          throw new InvalidInputException("error.form");
+        }
+      }
+      String message = fields.one("message");
+      if (message.codePointCount(0, message.length()) > QuestionnaireParser.NARRATIVE) {
+        throw new FormInvalidException(List.of("error.too_long"));
+      }
+      MailboxId mailbox = "visit".equals(keyField)
+          ? visits.use(fields.one("visit"), VisitService.Opened::mailbox)
+          : openMailbox(fields.one("receipt"));
+      byte[] json = JSON.writeValueAsBytes(new FollowUp(FollowUp.VERSION, language.code(), message));
+      try (Spool sealed = Spool.in(spool, retryAfterSeconds)) {
+        seal(sealed, Envelope.CONTEXT_FOLLOW_UP, new PartHeader(PartHeader.MESSAGE, null, "application/json"),
+            json, firstFile, reader, message.isBlank());
+        try (ConcurrencyLimiter.Slot slot = submissions.acquire()) {
+          envelopes.store(Envelope.CONTEXT_FOLLOW_UP,
+              Optional.of(MailboxLink.existing(mailbox, MailboxStore.KIND_FOLLOW_UP)), sealed::copyTo);
+        }
+      } finally {
+        java.util.Arrays.fill(json, (byte) 0);
+      }
+      return "visit".equals(keyField) ? fields.one("visit") : null;
+    }
+  }
+
+  /**
+   * What the status page shows: the replies, opened in memory, the ids of the source's own
+   * envelopes (the report, then follow-ups) for their proofs of filing, and the capability of
+   * the visit that carries the next requests.
+   */
+  public record SourceStatus(List<OpenedReply> replies, List<EnvelopeId> filed, String visit) {}
+
+  /**
+   * Derives the receipt's keys (one Argon2id), begins a visit with them, and opens the
+   * mailbox's replies.
+   */
+  public SourceStatus status(String typedReceipt) throws IOException {
+    Receipt receipt = ReceiptService.parse(typedReceipt);
+    ReceiptKeys derived = receipts.derive(receipt);
+    String visit = null;
+    try {
+      MailboxId mailbox = receipts.mailboxId(derived.mailboxLookupKey());
+      if (mailboxes.replyKey(mailbox).isEmpty()) {
+        throw new InvalidInputException("error.receipt");
+      }
+      visit = visits.begin(mailbox, derived);
+    } finally {
+      if (visit == null) {
+        derived.destroy();
+      }
+      receipt.destroy();
+    }
+    return visitStatus(visit);
+  }
+
+  /** The status page of a visit already begun: no derivation. */
+  public SourceStatus visitStatus(String visit) {
+    return visits.use(visit, opened -> {
+      try {
+        return read(opened.mailbox(), opened.keys(), visit);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
+  /** Ends a visit (the "leave" button). */
+  public void leave(String visit) {
+    visits.leave(visit);
+  }
+
+  private SourceStatus read(MailboxId mailbox, ReceiptKeys derived, String visit) throws IOException {
+    List<EnvelopeId> filed = new ArrayList<>(mailboxes.envelopes(mailbox, MailboxStore.KIND_REPORT));
+    filed.addAll(mailboxes.envelopes(mailbox, MailboxStore.KIND_FOLLOW_UP));
+    List<OpenedReply> out = new ArrayList<>();
+    for (EnvelopeId id : mailboxes.envelopes(mailbox, MailboxStore.KIND_REPLY)) {
+      Optional<EnvelopeRecord> record = envelopes.find(id);
+      if (record.isEmpty() || record.get().sizeBucket() > MAX_REPLY_BYTES) {
+        continue;
+      }
+      ByteArrayOutputStream sealed = new ByteArrayOutputStream();
+      envelopes.copyTo(record.get(), sealed);
+      try {
+        byte[] plain = Envelope.open(sealed.toByteArray(), derived.replyKey(), Envelope.CONTEXT_REPLY);
+        out.add(readReply(record.get().receivedDay().toString(), plain));
+        java.util.Arrays.fill(plain, (byte) 0);
+      } catch (CryptoException | PayloadReader.MalformedPayloadException e) {
+        LOG.warn("a reply envelope in a mailbox did not open with its reply key");
+      }
+    }
+    return new SourceStatus(out, filed, visit);
+  }
+
+  private MailboxId openMailbox(String typedReceipt) {
+    Receipt receipt = ReceiptService.parse(typedReceipt);
+    ReceiptKeys derived = receipts.derive(receipt);
+    try {
+      MailboxId mailbox = receipts.mailboxId(derived.mailboxLookupKey());
+      if (mailboxes.replyKey(mailbox).isEmpty()) {
+        throw new InvalidInputException("error.receipt");
+      }
+      return mailbox;
+    } finally {
+      derived.destroy();
+      receipt.destroy();
+    }
+  }
+
+  private static OpenedReply readReply(String day, byte[] plain) throws IOException {
+    PayloadReader reader = new PayloadReader(new ByteArrayInputStream(plain));
+    StringBuilder text = new StringBuilder();
+    List<String> files = new ArrayList<>();
+    for (PayloadReader.Part p = reader.next(); p != null; p = reader.next()) {
+      if (PartHeader.MESSAGE.equals(p.header().name())) {
+        text.append(new String(p.body().readNBytes(1 << 20), StandardCharsets.UTF_8));
+      } else if (p.header().filename() != null) {
+        files.add(p.header().filename());
+      }
+    }
+    return new OpenedReply(day, text.toString(), files);
+  }
+
+  private void checkLength(Long contentLength) {
+    if (contentLength != null && contentLength > maxFormBytes) {
+      throw new PayloadTooLargeException();
+    }
+  }
+
+  /** Reads text fields up to the first file part, which it returns (or null). */
+  private static MultipartReader.Part readFields(MultipartReader reader, FormFields fields) throws IOException {
+    for (MultipartReader.Part p = reader.next(); p != null; p = reader.next()) {
+      if (p.isFile()) {
+        return p;
+      }
+      fields.add(p.name(), p.body());
+    }
+    return null;
+  }
+
+  /** Seals the parts; JPEG and PNG files lose their metadata. Returns the number of items removed. */
+  private int seal(OutputStream out, String context, PartHeader first, byte[] firstBody,
+      MultipartReader.Part firstFile, MultipartReader reader, boolean requireFile) throws IOException {
+    int files = 0;
+    int stripped = 0;
+    try (OutputStream sealed = Envelope.sealing(new NonClosing(out), keys.recipients(), context, random)) {
+      PayloadWriter payload = new PayloadWriter(sealed);
+      payload.writePart(first, firstBody);
+      for (MultipartReader.Part p = firstFile; p != null; p = reader.next()) {
+        if (!p.isFile()) {
+          throw new InvalidInputException("error.form");
+        }
+        if (p.filename().isEmpty()) {
+          continue; // an empty file input
+        }
+        if (++files > maxFiles) {
+          throw new InvalidInputException("error.files");
+        }
+        try (OutputStream part = payload.beginPart(new PartHeader(PartHeader.FILE,
+            FileNames.clean(p.filename()), FileNames.cleanType(p.contentType())))) {
+          MetadataStripper clean = new MetadataStripper(part);
+          p.body().transferTo(clean);
+          clean.finish();
+          stripped += clean.removedCount();
+        } catch (MetadataStripper.MalformedImageException e) {
+          throw new InvalidInputException("error.image");
+        }
+      }
+      if (requireFile && files == 0) {
+        throw new FormInvalidException(List.of("error.empty"));
+      }
+      payload.finish();
+    }
+    return stripped;
+  }
+
+  /** Lets the envelope finish without closing the spool it is written into. */
+  private static final class NonClosing extends FilterOutputStream {
+    NonClosing(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
+  }
+}

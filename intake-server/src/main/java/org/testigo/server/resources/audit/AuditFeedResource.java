@@ -1,0 +1,68 @@
+package org.testigo.server.resources.audit;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.HexFormat;
+import java.util.List;
+import org.testigo.server.domain.InvalidInputException;
+import org.testigo.server.storage.AuditFeeds;
+
+/**
+ * Public audit feeds (source port, no authentication, JSON, lowercase hex):
+ * {@code GET /api/v1/audit/case-events?after=SEQ&limit=N} lists the stored SignedCaseEvent
+ * v1 encodings (never the sealed content), {@code GET /api/v1/audit/challenges?after=SEQ&limit=N}
+ * the answered possession challenges (challenge and answer encodings). {@code after}
+ * defaults to 0, {@code limit} to 100 (1..1000). Malformed parameters get a generic 400.
+ * Formats: SECURITY.md §19.
+ */
+@Path("/api/v1/audit")
+@Produces(MediaType.APPLICATION_JSON)
+public final class AuditFeedResource {
+  /** Items per page at most. */
+  public static final int MAX_LIMIT = 1000;
+  private static final HexFormat HEX = HexFormat.of();
+  private final AuditFeeds feeds;
+
+  public AuditFeedResource(AuditFeeds feeds) {
+    this.feeds = feeds;
+  }
+
+  /** One stored case event: its feed position and its SignedCaseEvent v1 encoding. */
+  public record CaseEventJson(long seq, String event) {}
+
+  /** One answered challenge: PossessionChallenge v1 and ChallengeAnswer v1 encodings. */
+  public record ChallengeJson(long seq, String challenge, String answer) {}
+
+  public record PageJson<T>(List<T> items, long next, boolean more) {}
+
+  @GET
+  @Path("case-events")
+  public PageJson<CaseEventJson> caseEvents(@QueryParam("after") String after, @QueryParam("limit") String limit) {
+    AuditFeeds.Page<org.testigo.server.storage.CaseEventDao.SignedRow> p = feeds.caseEvents(after(after), limit(limit));
+    return new PageJson<>(p.items().stream().map(r -> new CaseEventJson(r.seq(), HEX.formatHex(r.eventBytes())))
+        .toList(), p.next(), p.more());
+  }
+
+  @GET
+  @Path("challenges")
+  public PageJson<ChallengeJson> challenges(@QueryParam("after") String after, @QueryParam("limit") String limit) {
+    AuditFeeds.Page<org.testigo.server.storage.ChallengeDao.Row> p = feeds.challenges(after(after), limit(limit));
+    return new PageJson<>(p.items().stream().map(r -> new ChallengeJson(r.seq(), HEX.formatHex(r.challenge()),
+        HEX.formatHex(r.answer()))).toList(), p.next(), p.more());
+  }
+
+  private static long after(String s) {
+    return s == null ? 0 : LogResource.number(s);
+  }
+
+  private static int limit(String s) {
+    long n = s == null ? 100 : LogResource.number(s);
+    if (n < 1 || n > MAX_LIMIT) {
+      throw new InvalidInputException("error.request");
+    }
+    return (int) n;
+  }
+}

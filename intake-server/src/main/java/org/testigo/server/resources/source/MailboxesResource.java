@@ -1,0 +1,48 @@
+package org.testigo.server.resources.source;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import org.testigo.server.intake.SubmissionService;
+import org.testigo.server.storage.MailboxStore;
+
+/**
+ * {@code POST /api/v1/mailboxes}: a client that derived its receipt keys itself registers
+ * its mailbox. The server never sees the receipt; it stores HMAC(deployment secret, lookup
+ * key) and the reply public key.
+ */
+@Path("/api/v1/mailboxes")
+public final class MailboxesResource {
+  private final SubmissionService submissions;
+
+  /** Request body: base64url of the 32-byte lookup key and of the 1216-byte X-Wing reply key. */
+  public record Registration(
+      @JsonProperty("lookupKey") @NotNull @Size(min = 43, max = 44) String lookupKey,
+      @JsonProperty("replyPublicKey") @NotNull @Size(min = 1000, max = 1700) String replyPublicKey) {}
+
+  public MailboxesResource(SubmissionService submissions) {
+    this.submissions = submissions;
+  }
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response register(@NotNull @Valid Registration body) {
+    MailboxStore.Registration r = submissions.register(ApiHeaders.decode(body.lookupKey()),
+        ApiHeaders.decode(body.replyPublicKey()));
+    return switch (r) {
+      case CREATED -> Response.status(201).entity(Map.of("status", "created")).build();
+      case ALREADY_PRESENT -> Response.ok(Map.of("status", "exists")).build();
+      case CONFLICT -> Response.status(409).entity(Map.of("code", 409,
+          "message", "This mailbox is registered with another reply key.")).build();
+    };
+  }
+}

@@ -1,0 +1,91 @@
+package org.testigo.server.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testigo.crypto.identity.KeystoreParams;
+import org.testigo.server.demo.DemoOrganisation;
+import org.testigo.server.intake.ConcurrencyLimiter;
+
+class KeyStateTest {
+  @TempDir Path dir;
+
+  private KeyState load() throws Exception {
+    return KeyState.load(dir.resolve("m.txt"), dir.resolve("fp"), dir.resolve("secret"), Clock.systemUTC());
+  }
+
+  @Test
+  void load_acceptsTheDemoOrganisationAndSealsOnlyToItsReviewer() throws Exception {
+    DemoOrganisation.createIfAbsent(dir, dir.resolve("m.txt"), dir.resolve("fp"), dir.resolve("secret"),
+        dir.resolve("log-key"), KeystoreParams.TEST, new SecureRandom(), Clock.systemUTC());
+    KeyState keys = load();
+    assertThat(keys.recipients()).hasSize(1);
+    assertThat(keys.rootFingerprint().hex()).isEqualTo(Files.readString(dir.resolve("fp")).strip());
+  }
+
+  @Test
+  void load_refusesAnotherPinnedRootATamperedManifestAndAShortSecret() throws Exception {
+    DemoOrganisation.createIfAbsent(dir, dir.resolve("m.txt"), dir.resolve("fp"), dir.resolve("secret"),
+        dir.resolve("log-key"), KeystoreParams.TEST, new SecureRandom(), Clock.systemUTC());
+    String fp = Files.readString(dir.resolve("fp"));
+    Files.writeString(dir.resolve("fp"), "00".repeat(32));
+    assertThatThrownBy(this::load).isInstanceOf(KeyState.KeyLoadException.class).hasMessageContaining("refusing");
+    Files.writeString(dir.resolve("fp"), fp);
+    String manifest = Files.readString(dir.resolve("m.txt"));
+    int i = manifest.indexOf('\n', manifest.indexOf("-----BEGIN")) + 10;
+    char c = manifest.charAt(i);
+    Files.writeString(dir.resolve("m.txt"), manifest.substring(0, i) + (c == 'A' ? 'B' : 'A') + manifest.substring(i + 1));
+    assertThatThrownBy(this::load).isInstanceOf(KeyState.KeyLoadException.class);
+    Files.writeString(dir.resolve("m.txt"), manifest);
+    Files.write(dir.resolve("secret"), new byte[8]);
+    assertThatThrownBy(this::load).isInstanceOf(KeyState.KeyLoadException.class).hasMessageContaining("32 bytes");
+  }
+
+  @Test
+  void concurrencyLimiter_refusesAtOnceWhenFullAndFreesOnClose() {
+    ConcurrencyLimiter limiter = new ConcurrencyLimiter(1, 7);
+    try (ConcurrencyLimiter.Slot held = limiter.acquire()) {
+      assertThatThrownBy(limiter::acquire).isInstanceOfSatisfying(ServiceBusyException.class,
+          e -> assertThat(e.retryAfterSeconds()).isEqualTo(7));
+    }
+    limiter.acquire().close();
+    assertThat(limiter.available()).isEqualTo(1);
+  }
+
+  @Test
+  void concurrencyLimiter_withAQueue_waitsForAFreedSlotAndRefusesBeyondTheQueue() throws Exception {
+    ConcurrencyLimiter limiter = new ConcurrencyLimiter(1, 7, 1, java.time.Duration.ofMinutes(5));
+    ConcurrencyLimiter.Slot held = limiter.acquire();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<Boolean> waiter = pool.submit(() -> {
+        try (ConcurrencyLimiter.Slot got = limiter.acquire()) {
+          return true;
+        }
+      });
+      while (limiter.waiting() == 0) {
+        Thread.sleep(5);
+      }
+      assertThatThrownBy(limiter::acquire).as("beyond the queue: refused at once")
+          .isInstanceOfSatisfying(ServiceBusyException.class, e -> assertThat(e.retryAfterSeconds()).isEqualTo(7));
+      assertThat(waiter.isDone()).isFalse();
+      held.close();
+      assertThat(waiter.get()).as("the queued caller got the freed slot").isTrue();
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(limiter.available()).isEqualTo(1);
+    assertThat(limiter.waiting()).isZero();
+    ConcurrencyLimiter noWait = new ConcurrencyLimiter(1, 7, 1, java.time.Duration.ZERO);
+    try (ConcurrencyLimiter.Slot s = noWait.acquire()) {
+      assertThatThrownBy(noWait::acquire).as("queued, but no time to wait").isInstanceOf(ServiceBusyException.class);
+      assertThat(noWait.waiting()).isZero();
+    }
+  }
+}
