@@ -346,7 +346,7 @@ class GaleraClusterIT {
           continue;
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (var ps = c.prepareStatement("SELECT data FROM " + org.testigo.server.db.EnvelopeDao.PARTS
+        try (var ps = c.prepareStatement("SELECT data FROM " + org.testigo.server.storage.EnvelopeDao.PARTS
             + " p WHERE envelope_id = ? ORDER BY idx")) {
           ps.setBytes(1, hex.parseHex(ack.id()));
           try (ResultSet r = ps.executeQuery()) {

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The closed lists of questionnaire v1 (SECURITY.md section 6.2), identical to the
- * server's {@code org.testigo.server.core.report.Choices}; wire values are never renamed.
+ * server's {@code org.testigo.server.domain.report.Choices}; wire values are never renamed.
  */
 final class Choices {
   private Choices() {}

@@ -43,7 +43,7 @@ import org.testigo.crypto.sign.SigningPrivateKey;
 import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
 import org.testigo.server.log.LogSigningKey;
-import org.testigo.server.log.TransparencyLog;
+import org.testigo.server.storage.TransparencyLog;
 
 /**
  * {@code audit verify}'s case-event and challenge checks and the {@code audit challenge}

@@ -44,9 +44,9 @@ import org.testigo.crypto.manifest.SignedManifest;
 import org.testigo.crypto.merkle.SignedTreeHead;
 import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
-import org.testigo.server.core.EnvelopeStore;
+import org.testigo.server.storage.EnvelopeStore;
 import org.testigo.server.log.LogSigningKey;
-import org.testigo.server.log.TransparencyLog;
+import org.testigo.server.storage.TransparencyLog;
 
 /**
  * The real intake server (demo config, H2) with reports sent through the no-JavaScript form,

@@ -190,7 +190,7 @@ class RewrapCliTest {
   /** Signs a tree head over the current leaves with the server's log key (as its schedule would), then audits. */
   static JsonNode audit() throws Exception {
     clockMillis = Math.max(clockMillis + 1_000, System.currentTimeMillis());
-    new org.testigo.server.log.TransparencyLog(jdbi()).signTreeHead(org.testigo.server.log.LogSigningKey.load(DATA.resolve("log-key")), clockMillis);
+    new org.testigo.server.storage.TransparencyLog(jdbi()).signTreeHead(org.testigo.server.log.LogSigningKey.load(DATA.resolve("log-key")), clockMillis);
     Path state = Files.createTempDirectory(DATA, "audit-");
     CliResult r = run("audit", "verify", "--server", "http://127.0.0.1:" + APP.getLocalPort() + "/", "--root",
         KeyManifest.rootFingerprint(ROOT.publicKey()).hex(), "--state-dir", state.toString(), "--json");
@@ -373,9 +373,9 @@ class RewrapCliTest {
     byte[] record = org.testigo.crypto.envelope.RewrapRecord.of(envelopeSha,
         sha.digest(java.util.Arrays.copyOf(envelope, headerLength)), wrong).hash();
     var jdbi = jdbi();
-    org.testigo.server.log.TransparencyLog log = new org.testigo.server.log.TransparencyLog(jdbi);
+    org.testigo.server.storage.TransparencyLog log = new org.testigo.server.storage.TransparencyLog(jdbi);
     jdbi.useTransaction(h -> {
-      org.testigo.server.db.RewrapDao dao = h.attach(org.testigo.server.db.RewrapDao.class);
+      org.testigo.server.storage.RewrapDao dao = h.attach(org.testigo.server.storage.RewrapDao.class);
       dao.lock();
       long seq = dao.nextSeq();
       dao.insert(seq, HexFormat.of().parseHex(second), 1, wrong, sha.digest(wrong),

@@ -14,8 +14,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
-import org.testigo.server.reviewer.core.EnvelopeBatch;
-import org.testigo.server.reviewer.core.ReviewerService;
+import org.testigo.server.review.EnvelopeBatch;
+import org.testigo.server.review.ReviewerService;
 
 /** Envelope batch v1: what the server writes reads back; anything malformed or cut is refused. */
 class EnvelopeBatchReaderTest {
