@@ -1,4 +1,4 @@
-package org.testigo.crypto.receipt;
+package org.testigo.crypto.bench;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+
+import org.testigo.crypto.receipt.Receipt;
+import org.testigo.crypto.receipt.ReceiptKeys;
+import org.testigo.crypto.receipt.ReceiptParams;
 
 /**
  * Measures receipt key derivation (not a test): time per derivation on one thread and
