@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.testigo.api.client.ClientException;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 import org.testigo.cli.common.HomeOptions;
@@ -82,8 +83,8 @@ public final class AuditChallengeCommand {
       try {
         latest = ManifestChain.verify(SignedManifest.parseArmored(options.client().manifestChain()), pin);
       } catch (CryptoException | RuntimeException e) {
-        if (e instanceof CliException c) {
-          throw c;
+        if (e instanceof CliException || e instanceof ClientException) {
+          throw (RuntimeException) e;
         }
         throw new CliException(ExitCodes.CRYPTO, "the server's manifest chain does not verify from the pinned root "
             + pin.shortForm());

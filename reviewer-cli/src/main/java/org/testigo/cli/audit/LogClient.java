@@ -11,10 +11,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.testigo.api.client.HttpTransport;
+import org.testigo.api.client.Socks5;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
-import org.testigo.cli.remote.HttpTransport;
-import org.testigo.cli.remote.Socks5;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.merkle.SignedTreeHead;
 

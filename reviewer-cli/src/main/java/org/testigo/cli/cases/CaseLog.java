@@ -15,13 +15,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.testigo.api.client.Bounded;
+import org.testigo.api.client.ReviewerApiClient;
+import org.testigo.api.wire.WireFields;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
-import org.testigo.cli.remote.Bounded;
 import org.testigo.cli.remote.LocalCache;
 import org.testigo.cli.remote.PrivateFiles;
-import org.testigo.cli.remote.ReviewerClient;
-import org.testigo.cli.remote.ServerFields;
 import org.testigo.cli.remote.ServerRegistry;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.LengthPrefixed;
@@ -65,7 +65,7 @@ final class CaseLog {
    * before it is cached; an invalid one is reported on {@code err}, counted and skipped. Each
    * event file is written (forced) as it arrives; the cursor moves once per page.
    */
-  static Synced sync(ReviewerClient client, LocalCache cache, java.io.PrintWriter err) throws IOException {
+  static Synced sync(ReviewerApiClient client, LocalCache cache, java.io.PrintWriter err) throws IOException {
     int fresh = 0;
     int invalid = 0;
     int limit = EVENTS_PAGE;
@@ -93,8 +93,8 @@ final class CaseLog {
         JsonNode seqNode = item.get("seq");
         long seq;
         try {
-          seq = ServerFields.positiveLong(item, "seq");
-        } catch (ServerFields.InvalidEntryException e) {
+          seq = WireFields.positiveLong(item, "seq");
+        } catch (WireFields.InvalidEntryException e) {
           invalid++;
           err.println("testigo-reviewer: warning: skipped a case event entry from the server: " + e.getMessage());
           continue;
@@ -106,7 +106,7 @@ final class CaseLog {
         ObjectNode valid;
         try {
           valid = validEvent(item);
-        } catch (ServerFields.InvalidEntryException e) {
+        } catch (WireFields.InvalidEntryException e) {
           invalid++;
           err.println("testigo-reviewer: warning: skipped a case event entry from the server (seq " + seqNode.asLong()
               + "): " + e.getMessage() + "; nothing of it cached");
@@ -128,21 +128,21 @@ final class CaseLog {
     return new Synced(fresh, invalid);
   }
 
-  /** As {@link #sync(ReviewerClient, LocalCache, java.io.PrintWriter)}, warnings on standard error. */
-  static Synced sync(ReviewerClient client, LocalCache cache) throws IOException {
+  /** As {@link #sync(ReviewerApiClient, LocalCache, java.io.PrintWriter)}, warnings on standard error. */
+  static Synced sync(ReviewerApiClient client, LocalCache cache) throws IOException {
     return sync(client, cache, new java.io.PrintWriter(System.err, true));
   }
 
   /** The fields of an {@code /events} item, each checked; only these are cached. */
-  static ObjectNode validEvent(JsonNode item) throws ServerFields.InvalidEntryException {
+  static ObjectNode validEvent(JsonNode item) throws WireFields.InvalidEntryException {
     ObjectNode o = JSON.createObjectNode();
-    o.put("seq", ServerFields.positiveLong(item, "seq"));
-    o.put("eventId", ServerFields.hex(item, "eventId", 64));
-    o.put("caseId", ServerFields.hex(item, "caseId", 32));
-    o.put("author", ServerFields.hex(item, "author", 64));
-    o.put("receivedAt", ServerFields.instant(item, "receivedAt").toString());
-    ServerFields.base64(item, "event", SignedCaseEvent.MAX_ENCODED_LENGTH);
-    ServerFields.base64(item, "content", MAX_EVENT_BYTES);
+    o.put("seq", WireFields.positiveLong(item, "seq"));
+    o.put("eventId", WireFields.hex(item, "eventId", 64));
+    o.put("caseId", WireFields.hex(item, "caseId", 32));
+    o.put("author", WireFields.hex(item, "author", 64));
+    o.put("receivedAt", WireFields.instant(item, "receivedAt").toString());
+    WireFields.base64(item, "event", SignedCaseEvent.MAX_ENCODED_LENGTH);
+    WireFields.base64(item, "content", MAX_EVENT_BYTES);
     o.put("event", item.get("event").asText());
     o.put("content", item.get("content").asText());
     return o;

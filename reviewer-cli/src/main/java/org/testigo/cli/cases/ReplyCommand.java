@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.testigo.api.client.ClientException;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 import org.testigo.cli.common.HomeOptions;
@@ -125,7 +126,7 @@ public final class ReplyCommand implements Callable<Integer> {
           new CaseAction.ReplySent(org.testigo.crypto.event.SignedCaseEvent.contentHash(sealedReply)));
       s.client.post("/api/v1/reviewer/cases/" + reportId + "/events", CaseLog.frame(built));
       CaseLog.sync(s.client, s.cache);
-    } catch (IllegalStateException | CliException e) {
+    } catch (IllegalStateException | CliException | ClientException e) {
       spec.commandLine().getErr().println("testigo-reviewer: warning: the reply was sent but its reply_sent"
           + " event was not recorded: " + e.getMessage());
     }

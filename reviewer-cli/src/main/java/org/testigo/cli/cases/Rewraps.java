@@ -5,12 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.testigo.api.client.Bounded;
+import org.testigo.api.client.ReviewerApiClient;
+import org.testigo.api.wire.WireFields;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
-import org.testigo.cli.remote.Bounded;
 import org.testigo.cli.remote.LocalCache;
-import org.testigo.cli.remote.ReviewerClient;
-import org.testigo.cli.remote.ServerFields;
 import org.testigo.crypto.key.RecipientPrivateKey;
 
 /**
@@ -29,7 +29,7 @@ final class Rewraps {
   record Synced(int applied, int invalid) {}
 
   /** Returns how many cached headers were replaced; warnings on standard error. */
-  static int sync(ReviewerClient client, LocalCache cache, RecipientPrivateKey key) throws IOException {
+  static int sync(ReviewerApiClient client, LocalCache cache, RecipientPrivateKey key) throws IOException {
     return sync(client, cache, key, new java.io.PrintWriter(System.err, true)).applied();
   }
 
@@ -40,7 +40,7 @@ final class Rewraps {
    * result does not open with {@code key} is reported and counted, and the cached copy keeps
    * its previous header (a seized server must not be able to destroy the reviewer's copies).
    */
-  static Synced sync(ReviewerClient client, LocalCache cache, RecipientPrivateKey key, java.io.PrintWriter err)
+  static Synced sync(ReviewerApiClient client, LocalCache cache, RecipientPrivateKey key, java.io.PrintWriter err)
       throws IOException {
     int applied = 0;
     int invalid = 0;
@@ -67,8 +67,8 @@ final class Rewraps {
         String headerSha;
         String sha;
         try {
-          seq = ServerFields.positiveLong(item, "seq");
-        } catch (ServerFields.InvalidEntryException e) {
+          seq = WireFields.positiveLong(item, "seq");
+        } catch (WireFields.InvalidEntryException e) {
           invalid++;
           err.println("testigo-reviewer: warning: skipped a rewrap entry from the server: " + e.getMessage());
           continue;
@@ -77,14 +77,14 @@ final class Rewraps {
           throw new CliException(ExitCodes.SERVER, "the server's rewrap list is out of order");
         }
         try {
-          id = ServerFields.hex(item, "id", 32);
-          generation = ServerFields.intIn(item, "generation", 1, 1_000_000, 0);
+          id = WireFields.hex(item, "id", 32);
+          generation = WireFields.intIn(item, "generation", 1, 1_000_000, 0);
           if (generation == 0) {
-            throw new ServerFields.InvalidEntryException("generation");
+            throw new WireFields.InvalidEntryException("generation");
           }
-          headerSha = ServerFields.hex(item, "headerSha256", 64);
-          sha = ServerFields.hex(item, "sha256", 64);
-        } catch (ServerFields.InvalidEntryException e) {
+          headerSha = WireFields.hex(item, "headerSha256", 64);
+          sha = WireFields.hex(item, "sha256", 64);
+        } catch (WireFields.InvalidEntryException e) {
           invalid++;
           err.println("testigo-reviewer: warning: skipped a rewrap entry from the server (seq " + seq + "): "
               + e.getMessage());

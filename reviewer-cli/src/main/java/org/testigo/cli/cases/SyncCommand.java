@@ -11,17 +11,17 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import me.tongfei.progressbar.ProgressBar;
+import org.testigo.api.client.Bounded;
+import org.testigo.api.wire.WireFields;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 import org.testigo.cli.common.HomeOptions;
 import org.testigo.cli.common.KeystoreOption;
 import org.testigo.cli.common.PassphraseOptions;
 import org.testigo.cli.common.ProgressBars;
-import org.testigo.cli.remote.Bounded;
 import org.testigo.cli.remote.EnvelopeBatchReader;
 import org.testigo.cli.remote.LocalCache;
 import org.testigo.cli.remote.RemoteSession;
-import org.testigo.cli.remote.ServerFields;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.manifest.KeyManifest;
 import org.testigo.crypto.manifest.ManifestChain;
@@ -202,7 +202,7 @@ public final class SyncCommand implements Callable<Integer> {
       LocalCache.Submission sub;
       try {
         sub = LocalCache.Submission.parse(item);
-      } catch (ServerFields.InvalidEntryException e) {
+      } catch (WireFields.InvalidEntryException e) {
         invalid++;
         if (seqNode != null && seqNode.isIntegralNumber() && seqNode.canConvertToLong() && seqNode.asLong() > 0) {
           last = seqNode.asLong();

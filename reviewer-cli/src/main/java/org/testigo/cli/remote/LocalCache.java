@@ -17,6 +17,8 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.testigo.api.client.Bounded;
+import org.testigo.api.wire.WireFields;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.httpsig.ContentDigest;
@@ -54,23 +56,23 @@ public final class LocalCache {
      * {@code sha256} (and {@code currentSha256} if present) 64 lowercase hex, {@code rewraps}
      * 0..1,000,000. JSON types must be the right ones: "5" is not a number.
      */
-    public static Submission parse(JsonNode n) throws ServerFields.InvalidEntryException {
+    public static Submission parse(JsonNode n) throws WireFields.InvalidEntryException {
       if (n == null || !n.isObject()) {
-        throw new ServerFields.InvalidEntryException("entry");
+        throw new WireFields.InvalidEntryException("entry");
       }
-      long seq = ServerFields.positiveLong(n, "seq");
-      String id = ServerFields.hex(n, "id", 32);
-      String context = ServerFields.oneOf(n, "context", Envelope.CONTEXT_REPORT, Envelope.CONTEXT_FOLLOW_UP);
-      String day = ServerFields.day(n, "receivedDay").toString();
-      long size = ServerFields.positiveLong(n, "size");
-      String sha = ServerFields.hex(n, "sha256", 64);
-      boolean mailbox = ServerFields.bool(n, "hasMailbox", false);
-      String caseId = ServerFields.hex(n, "caseId", 32);
+      long seq = WireFields.positiveLong(n, "seq");
+      String id = WireFields.hex(n, "id", 32);
+      String context = WireFields.oneOf(n, "context", Envelope.CONTEXT_REPORT, Envelope.CONTEXT_FOLLOW_UP);
+      String day = WireFields.day(n, "receivedDay").toString();
+      long size = WireFields.positiveLong(n, "size");
+      String sha = WireFields.hex(n, "sha256", 64);
+      boolean mailbox = WireFields.bool(n, "hasMailbox", false);
+      String caseId = WireFields.hex(n, "caseId", 32);
       if (Envelope.CONTEXT_REPORT.equals(context) && !caseId.equals(id)) {
-        throw new ServerFields.InvalidEntryException("caseId");
+        throw new WireFields.InvalidEntryException("caseId");
       }
-      String current = n.has("currentSha256") ? ServerFields.hex(n, "currentSha256", 64) : sha;
-      int rewraps = ServerFields.intIn(n, "rewraps", 0, 1_000_000, 0);
+      String current = n.has("currentSha256") ? WireFields.hex(n, "currentSha256", 64) : sha;
+      int rewraps = WireFields.intIn(n, "rewraps", 0, 1_000_000, 0);
       return new Submission(seq, id, context, day, size, sha, mailbox, caseId, current, rewraps);
     }
 
@@ -325,7 +327,7 @@ public final class LocalCache {
       }
       Submission s = Submission.parse(JSON.readTree(p.toFile()));
       return p.getFileName().toString().equals(s.id() + ".json") ? Optional.of(s) : Optional.empty();
-    } catch (IOException | ServerFields.InvalidEntryException | RuntimeException e) {
+    } catch (IOException | WireFields.InvalidEntryException | RuntimeException e) {
       return Optional.empty();
     }
   }
