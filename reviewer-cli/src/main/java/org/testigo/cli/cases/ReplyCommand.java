@@ -24,6 +24,7 @@ import org.testigo.cli.remote.RemoteSession;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.key.RecipientPublicKey;
+import org.testigo.crypto.payload.PayloadWriter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -98,7 +99,7 @@ public final class ReplyCommand implements Callable<Integer> {
       if (!replyKey.fingerprint().hex().equals(key.path("fingerprint").asText())) {
         throw new CliException(ExitCodes.SERVER, "the server's reply key and its fingerprint disagree");
       }
-      byte[] payload = PayloadContainer.textMessage(text);
+      byte[] payload = PayloadWriter.textMessage(text);
       ByteArrayOutputStream sealed = new ByteArrayOutputStream();
       try {
         Envelope.seal(new ByteArrayInputStream(payload), sealed, List.of(replyKey), Envelope.CONTEXT_REPLY,
