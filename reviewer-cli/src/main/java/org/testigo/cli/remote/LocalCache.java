@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.testigo.api.EnvelopeId;
 import org.testigo.api.client.Bounded;
 import org.testigo.api.wire.WireFields;
 import org.testigo.crypto.CryptoException;
@@ -346,10 +347,11 @@ public final class LocalCache {
 
   /** Finds a cached submission by full id or a unique prefix of at least 6 hex characters. */
   public Optional<Submission> find(String idOrPrefix) throws IOException {
-    String p = idOrPrefix.strip().toLowerCase(java.util.Locale.ROOT);
-    if (!p.matches("[0-9a-f]{6,32}")) {
+    Optional<String> typed = EnvelopeId.typedPrefix(idOrPrefix);
+    if (typed.isEmpty()) {
       return Optional.empty();
     }
+    String p = typed.get();
     List<Submission> hits = submissions().stream().filter(s -> s.id().startsWith(p)).toList();
     if (hits.size() > 1) {
       throw new org.testigo.cli.common.CliException(org.testigo.cli.common.ExitCodes.BAD_INPUT,
@@ -359,9 +361,6 @@ public final class LocalCache {
   }
 
   static String checkId(String id) {
-    if (!id.matches("[0-9a-f]{32}")) {
-      throw new IllegalArgumentException("a submission id is 32 lowercase hex characters");
-    }
-    return id;
+    return EnvelopeId.requireCanonical(id, "submission id");
   }
 }
