@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.testigo.api.client.ClientException;
+import org.testigo.api.wire.ChallengeAnswered;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 import org.testigo.cli.common.HomeOptions;
@@ -161,10 +162,10 @@ public final class AuditChallengeCommand {
               + c.recipient().shortForm() + "; tell the auditor and your admin");
         }
         ChallengeAnswer a = ChallengeAnswer.sign(c, nonce, s.identity.signingKey(), Instant.now());
-        JsonNode r = s.client.post("/api/v1/reviewer/challenges", LengthPrefixed.join(c.encoded(), a.encoded()));
+        ChallengeAnswered r = s.client.answerChallenge(LengthPrefixed.join(c.encoded(), a.encoded()));
         PrintWriter pw = spec.commandLine().getOut();
         pw.println("Answered challenge " + c.idHex() + "; the server verified it and logged it (position "
-            + r.path("seq").asLong() + ").");
+            + r.seq() + ").");
         pw.flush();
         return ExitCodes.OK;
       }

@@ -14,9 +14,10 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.testigo.api.ApiPaths;
 import org.testigo.api.client.Bounded;
 import org.testigo.api.client.ReviewerApiClient;
+import org.testigo.api.wire.CaseEventItem;
 import org.testigo.api.wire.WireFields;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
@@ -56,7 +57,7 @@ final class CaseLog {
   /** Items asked per page of {@code /events}; halved (down to 1) when a page is over its byte cap. */
   static final int EVENTS_PAGE = 200;
   /** A case event as the server stores it: the event (at most this) and its sealed content. */
-  static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
+  static final int MAX_EVENT_BYTES = ReviewerApiClient.MAX_EVENT_CONTENT_BYTES;
 
   /**
    * Pages through {@code /events} from the stored cursor. Each page is read with a byte cap
@@ -74,7 +75,7 @@ final class CaseLog {
       long cursor = cache.cursor(EVENTS_CURSOR);
       JsonNode page;
       try {
-        page = client.getJson("/api/v1/reviewer/events?after=" + cursor + "&limit=" + limit, Bounded.PAGE_JSON_BYTES);
+        page = client.getJson(ApiPaths.page(ApiPaths.REVIEWER_EVENTS, cursor, limit), Bounded.PAGE_JSON_BYTES);
       } catch (Bounded.TooLargeException e) {
         if (limit == 1) {
           throw e;
@@ -103,9 +104,9 @@ final class CaseLog {
           throw new CliException(ExitCodes.SERVER, "the server's event list is out of order");
         }
         cursor = seq;
-        ObjectNode valid;
+        CaseEventItem valid;
         try {
-          valid = validEvent(item);
+          valid = CaseEventItem.parse(item, MAX_EVENT_BYTES);
         } catch (WireFields.InvalidEntryException e) {
           invalid++;
           err.println("testigo-reviewer: warning: skipped a case event entry from the server (seq " + seqNode.asLong()
@@ -133,20 +134,6 @@ final class CaseLog {
     return sync(client, cache, new java.io.PrintWriter(System.err, true));
   }
 
-  /** The fields of an {@code /events} item, each checked; only these are cached. */
-  static ObjectNode validEvent(JsonNode item) throws WireFields.InvalidEntryException {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("seq", WireFields.positiveLong(item, "seq"));
-    o.put("eventId", WireFields.hex(item, "eventId", 64));
-    o.put("caseId", WireFields.hex(item, "caseId", 32));
-    o.put("author", WireFields.hex(item, "author", 64));
-    o.put("receivedAt", WireFields.instant(item, "receivedAt").toString());
-    WireFields.base64(item, "event", SignedCaseEvent.MAX_ENCODED_LENGTH);
-    WireFields.base64(item, "content", MAX_EVENT_BYTES);
-    o.put("event", item.get("event").asText());
-    o.put("content", item.get("content").asText());
-    return o;
-  }
 
   /** Loads, verifies and opens every cached event. */
   static CaseLog load(LocalCache cache, ServerRegistry.Server server, ReviewerIdentity reader) throws IOException {

@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.testigo.api.ApiPaths;
 import org.testigo.api.client.Bounded;
 import org.testigo.api.client.ReviewerApiClient;
+import org.testigo.api.wire.RewrapItem;
 import org.testigo.api.wire.WireFields;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
@@ -47,7 +49,7 @@ final class Rewraps {
     boolean more = true;
     while (more) {
       long cursor = cache.cursor(REWRAPS_CURSOR);
-      JsonNode page = client.getJson("/api/v1/reviewer/rewraps?after=" + cursor + "&limit=200", Bounded.PAGE_JSON_BYTES);
+      JsonNode page = client.getJson(ApiPaths.page(ApiPaths.REVIEWER_REWRAPS, cursor, 200), Bounded.PAGE_JSON_BYTES);
       JsonNode itemsNode = page.get("items");
       JsonNode moreNode = page.get("more");
       if (!page.isObject() || itemsNode == null || !itemsNode.isArray() || itemsNode.size() > 200
@@ -62,10 +64,7 @@ final class Rewraps {
       itemsNode.forEach(items::add);
       for (JsonNode item : items) {
         long seq;
-        String id;
-        int generation;
-        String headerSha;
-        String sha;
+        RewrapItem entry;
         try {
           seq = WireFields.positiveLong(item, "seq");
         } catch (WireFields.InvalidEntryException e) {
@@ -77,13 +76,7 @@ final class Rewraps {
           throw new CliException(ExitCodes.SERVER, "the server's rewrap list is out of order");
         }
         try {
-          id = WireFields.hex(item, "id", 32);
-          generation = WireFields.intIn(item, "generation", 1, 1_000_000, 0);
-          if (generation == 0) {
-            throw new WireFields.InvalidEntryException("generation");
-          }
-          headerSha = WireFields.hex(item, "headerSha256", 64);
-          sha = WireFields.hex(item, "sha256", 64);
+          entry = RewrapItem.parse(item);
         } catch (WireFields.InvalidEntryException e) {
           invalid++;
           err.println("testigo-reviewer: warning: skipped a rewrap entry from the server (seq " + seq + "): "
@@ -92,9 +85,13 @@ final class Rewraps {
           cache.setCursor(REWRAPS_CURSOR, cursor);
           continue;
         }
+        String id = entry.id();
+        int generation = entry.generation();
+        String headerSha = entry.headerSha256();
+        String sha = entry.sha256();
         if (cache.byId(id).map(s -> s.rewraps() < generation).orElse(false)) {
           byte[] header;
-          try (InputStream in = client.get("/api/v1/reviewer/rewraps/" + id + "/" + generation)) {
+          try (InputStream in = client.rewrapHeader(id, generation)) {
             header = in.readNBytes((int) LocalCache.HEADER_BOUND + 1);
           }
           LocalCache.HeaderReplacement replaced = header.length > LocalCache.HEADER_BOUND

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import me.tongfei.progressbar.ProgressBar;
+import org.testigo.api.ApiPaths;
 import org.testigo.api.client.Bounded;
 import org.testigo.api.wire.WireFields;
 import org.testigo.cli.common.CliException;
@@ -116,7 +117,7 @@ public final class SyncCommand implements Callable<Integer> {
 
   static KeyManifest syncManifest(RemoteSession s) throws IOException {
     String armored;
-    try (InputStream in = s.client.get("/api/v1/reviewer/manifest")) {
+    try (InputStream in = s.client.get(ApiPaths.REVIEWER_MANIFEST)) {
       armored = new String(Bounded.readAll(in, MAX_MANIFEST_CHARS, "the manifest chain"), StandardCharsets.US_ASCII);
     }
     KeyManifest latest;
@@ -159,8 +160,7 @@ public final class SyncCommand implements Callable<Integer> {
       while (more && stopped == null && (maxPages == 0 || pages < maxPages)) {
         long cursor = s.cache.cursor(SUBMISSIONS_CURSOR);
         PageResult page;
-        try (InputStream in = s.client.get("/api/v1/reviewer/submissions/envelopes?after=" + cursor
-            + "&limit=" + pageSize)) {
+        try (InputStream in = s.client.envelopeBatch(cursor, pageSize)) {
           page = batchPage(s, cursor, new EnvelopeBatchReader(in, maxEnvelopeBytes + LocalCache.HEADER_BOUND),
               maxEnvelopeBytes, pool, bar, spec.commandLine().getErr());
         }

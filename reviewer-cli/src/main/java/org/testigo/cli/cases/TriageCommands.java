@@ -113,7 +113,7 @@ public final class TriageCommands {
       throw new CliException(ExitCodes.REFUSED, "not recorded: " + mine.flag().name().toLowerCase(Locale.ROOT)
           + (mine.reason() == null ? "" : " (" + mine.reason() + ")"));
     }
-    s.client.post("/api/v1/reviewer/cases/" + report.id() + "/events", CaseLog.frame(built));
+    s.client.postCaseEvent(report.id(), CaseLog.frame(built));
     return new Posted(would, built.event().eventId().hex());
   }
 

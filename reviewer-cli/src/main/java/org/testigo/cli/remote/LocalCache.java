@@ -58,23 +58,9 @@ public final class LocalCache {
      * 0..1,000,000. JSON types must be the right ones: "5" is not a number.
      */
     public static Submission parse(JsonNode n) throws WireFields.InvalidEntryException {
-      if (n == null || !n.isObject()) {
-        throw new WireFields.InvalidEntryException("entry");
-      }
-      long seq = WireFields.positiveLong(n, "seq");
-      String id = WireFields.hex(n, "id", 32);
-      String context = WireFields.oneOf(n, "context", Envelope.CONTEXT_REPORT, Envelope.CONTEXT_FOLLOW_UP);
-      String day = WireFields.day(n, "receivedDay").toString();
-      long size = WireFields.positiveLong(n, "size");
-      String sha = WireFields.hex(n, "sha256", 64);
-      boolean mailbox = WireFields.bool(n, "hasMailbox", false);
-      String caseId = WireFields.hex(n, "caseId", 32);
-      if (Envelope.CONTEXT_REPORT.equals(context) && !caseId.equals(id)) {
-        throw new WireFields.InvalidEntryException("caseId");
-      }
-      String current = n.has("currentSha256") ? WireFields.hex(n, "currentSha256", 64) : sha;
-      int rewraps = WireFields.intIn(n, "rewraps", 0, 1_000_000, 0);
-      return new Submission(seq, id, context, day, size, sha, mailbox, caseId, current, rewraps);
+      org.testigo.api.wire.Submission w = org.testigo.api.wire.Submission.parse(n);
+      return new Submission(w.seq(), w.id(), w.context(), w.receivedDay(), w.size(), w.sha256(), w.hasMailbox(),
+          w.caseId(), w.currentSha256(), w.rewraps());
     }
 
     ObjectNode toJson() {
