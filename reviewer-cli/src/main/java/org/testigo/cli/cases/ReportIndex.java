@@ -302,7 +302,7 @@ public final class ReportIndex {
     }
     String p = typed.get();
     List<Entry> hits = entries.values().stream().filter(e -> e.id().startsWith(p)).limit(2).toList();
-    if (hits.size() > 1 && !(p.length() == 32)) {
+    if (hits.size() > 1 && !EnvelopeId.isCanonical(p)) {
       throw new CliException(ExitCodes.BAD_INPUT, "the id prefix " + p + " matches several submissions;"
           + " give more characters");
     }
