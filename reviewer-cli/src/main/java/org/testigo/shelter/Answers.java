@@ -8,6 +8,13 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import org.testigo.api.questionnaire.AbuseCategory;
+import org.testigo.api.questionnaire.Minors;
+import org.testigo.api.questionnaire.MxState;
+import org.testigo.api.questionnaire.Perpetrator;
+import org.testigo.api.questionnaire.PlaceKind;
+import org.testigo.api.questionnaire.Vocabulary;
+import org.testigo.api.questionnaire.Want;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 
@@ -45,12 +52,12 @@ final class Answers {
 
   /** Checks and normalises every answer; throws a one-line error naming the question. */
   void validate(LocalDate today) {
-    what = choices(what, Choices.WHAT, "what");
-    who = choices(who, Choices.WHO, "who");
-    wants = choices(wants, Choices.WANTS, "wants");
-    state = optional(state, Choices.STATES, "where.state");
-    placeKind = optional(placeKind, Choices.PLACE_KIND, "where.placeKind");
-    minors = optional(minors, Choices.MINORS, "victims.minors");
+    what = choices(what, Vocabulary.codes(AbuseCategory.class), "what");
+    who = choices(who, Vocabulary.codes(Perpetrator.class), "who");
+    wants = choices(wants, Vocabulary.codes(Want.class), "wants");
+    state = optional(state, Vocabulary.codes(MxState.class), "where.state");
+    placeKind = optional(placeKind, Vocabulary.codes(PlaceKind.class), "where.placeKind");
+    minors = optional(minors, Vocabulary.codes(Minors.class), "victims.minors");
     whatOther = text(whatOther, SHORT_TEXT, "whatOther");
     whoOther = text(whoOther, SHORT_TEXT, "whoOther");
     uniform = text(uniform, SHORT_TEXT, "identifying.uniform");

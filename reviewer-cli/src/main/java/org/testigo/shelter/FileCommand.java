@@ -11,10 +11,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.testigo.api.EnvelopeId;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 import org.testigo.cli.common.PassphraseOptions;
@@ -105,9 +105,7 @@ final class FileCommand implements Callable<Integer> {
     Receipt receipt = Receipt.generate(random);
     ReceiptKeys keys = ReceiptKeys.derive(receipt, profile.receiptParams, profile.receiptSalt());
     String words = receipt.render(lang.receiptLanguage);
-    byte[] idBytes = new byte[16];
-    random.nextBytes(idBytes);
-    String submissionId = HexFormat.of().formatHex(idBytes);
+    String submissionId = EnvelopeId.random(random).hex();
     Path entry;
     try {
       SecretBytes lookup = keys.mailboxLookupKey();

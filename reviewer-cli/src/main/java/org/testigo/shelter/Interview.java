@@ -4,6 +4,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import org.testigo.api.questionnaire.AbuseCategory;
+import org.testigo.api.questionnaire.Minors;
+import org.testigo.api.questionnaire.MxState;
+import org.testigo.api.questionnaire.Perpetrator;
+import org.testigo.api.questionnaire.PlaceKind;
+import org.testigo.api.questionnaire.Vocabulary;
+import org.testigo.api.questionnaire.Want;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 
@@ -25,11 +32,11 @@ final class Interview {
 
   Answers run() throws IOException {
     Answers a = new Answers();
-    a.what = many("q.what", "what", Choices.WHAT);
+    a.what = many("q.what", "what", Vocabulary.codes(AbuseCategory.class));
     if (a.what.contains("other")) {
       a.whatOther = line("q.what_other");
     }
-    a.who = many("q.who", "who", Choices.WHO);
+    a.who = many("q.who", "who", Vocabulary.codes(Perpetrator.class));
     if (a.who.contains("other")) {
       a.whoOther = line("q.who_other");
     }
@@ -39,19 +46,19 @@ final class Interview {
     a.plates = line("q.plates");
     a.unit = line("q.unit");
     heading("q.where");
-    a.state = one("q.state", "state", Choices.STATES);
+    a.state = one("q.state", "state", Vocabulary.codes(MxState.class));
     a.place = line("q.place");
-    a.placeKind = one("q.place_kind", "place", Choices.PLACE_KIND);
+    a.placeKind = one("q.place_kind", "place", Vocabulary.codes(PlaceKind.class));
     heading("q.when");
     a.date = dated();
     a.approximate = line("q.when_approx");
     a.count = number("q.victims");
-    a.minors = one("q.minors", "minors", Choices.MINORS);
+    a.minors = one("q.minors", "minors", Vocabulary.codes(Minors.class));
     if ("yes".equals(a.minors)) {
       a.minorsCount = number("q.minors_count");
     }
     a.narrative = narrative();
-    a.wants = many("q.wants", "wants", Choices.WANTS);
+    a.wants = many("q.wants", "wants", Vocabulary.codes(Want.class));
     return a;
   }
 

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.testigo.api.ApiPaths;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 import org.testigo.crypto.CryptoException;
@@ -56,7 +57,7 @@ final class ManifestSync {
 
   /** Fetches {@code GET /api/v1/manifest} and accepts it. */
   static KeyManifest refresh(ShelterProfile profile, ShelterHttp http) throws IOException {
-    ShelterHttp.Response r = http.get(profile.endpoint("/api/v1/manifest"));
+    ShelterHttp.Response r = http.get(profile.endpoint(ApiPaths.MANIFEST));
     if (r.status() != 200) {
       throw new CliException(ShelterExitCodes.SERVER_REFUSED, "the server answered "
           + r.status() + " to the manifest request");

@@ -20,6 +20,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.testigo.api.EnvelopeId;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.key.RecipientPrivateKey;
@@ -98,10 +99,14 @@ final class Outbox {
       return List.of();
     }
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.getFileName().toString().matches("[0-9a-f]{32}\\.tsob")).sorted()
-          .toList();
+      return s.filter(p -> isEntryName(p.getFileName().toString())).sorted().toList();
     }
   }
+  /** {@code <submission id>.tsob}. */
+  private static boolean isEntryName(String name) {
+    return name.endsWith(SUFFIX) && EnvelopeId.isCanonical(name.substring(0, name.length() - SUFFIX.length()));
+  }
+
 
   /**
    * Opens an entry; the report envelope goes to {@code reportOut} (null: discarded). The
@@ -177,7 +182,7 @@ final class Outbox {
       }
       Meta m = JSON.readValue(meta, Meta.class);
       if (m.version() != 1 || m.submissionId() == null
-          || !m.submissionId().matches("[0-9a-f]{32}")) {
+          || !EnvelopeId.isCanonical(m.submissionId())) {
         throw new IOException("damaged outbox record");
       }
       Arrays.fill(meta, (byte) 0);

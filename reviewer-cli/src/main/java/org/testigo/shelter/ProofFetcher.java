@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.testigo.api.ApiPaths;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.manifest.KeyManifest;
 import org.testigo.crypto.manifest.SignedManifest;
@@ -35,7 +36,7 @@ final class ProofFetcher {
   static Optional<String> fetch(ShelterHttp http, ShelterProfile profile, byte[] envelopeHash,
       LocalDate receivedDay) {
     try {
-      ShelterHttp.Response sth = http.get(profile.endpoint("/api/v1/log/sth"));
+      ShelterHttp.Response sth = http.get(profile.endpoint(ApiPaths.LOG_STH));
       if (sth.status() != 200) {
         return Optional.empty();
       }
@@ -43,8 +44,8 @@ final class ProofFetcher {
           JSON.readTree(sth.body()).path("encoded").asText()));
       LogLeaf leaf = LogLeaf.of(LogLeaf.EntryType.SUBMISSION,
           receivedDay.atStartOfDay().toInstant(ZoneOffset.UTC), envelopeHash);
-      ShelterHttp.Response inc = http.get(profile.endpoint("/api/v1/log/proof/inclusion?leaf="
-          + HexFormat.of().formatHex(leaf.leafHash()) + "&size=" + head.treeSize()));
+      ShelterHttp.Response inc = http.get(profile.endpoint(ApiPaths.logInclusion(
+          HexFormat.of().formatHex(leaf.leafHash()), head.treeSize())));
       if (inc.status() != 200) {
         return Optional.empty();
       }

@@ -7,9 +7,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import org.testigo.api.client.ClientException;
+import org.testigo.api.client.HttpTransport;
+import org.testigo.api.client.Socks5;
 import org.testigo.cli.common.CliException;
-import org.testigo.cli.remote.HttpTransport;
-import org.testigo.cli.remote.Socks5;
+import org.testigo.cli.common.ExitCodes;
 
 /**
  * The shelter tool's view of {@link HttpTransport} (the one client, direct or through SOCKS5):
@@ -71,6 +73,9 @@ final class ShelterHttp {
       return new Response(r.status(), r.headers(), readCapped(r.body()));
     } catch (IOException e) {
       throw new CliException(ShelterExitCodes.UNREACHABLE, transport.describe(uri, e));
+    } catch (ClientException e) {
+      // the callers decide on the exit code (UNREACHABLE is retried later)
+      throw new CliException(ExitCodes.of(e.kind()), e.getMessage());
     }
   }
 

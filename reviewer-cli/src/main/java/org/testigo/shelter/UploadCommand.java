@@ -2,7 +2,6 @@ package org.testigo.shelter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.testigo.api.ApiHeaders;
+import org.testigo.api.ApiPaths;
+import org.testigo.api.wire.MailboxRegistration;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 import org.testigo.cli.common.PassphraseOptions;
@@ -42,8 +44,6 @@ import picocli.CommandLine.Spec;
     description = "Upload the reports waiting in the outbox and print each migrant's receipt"
         + " page.")
 final class UploadCommand implements Callable<Integer> {
-  static final String SUBMISSION_ID_HEADER = "Testigo-Submission-Id";
-  static final String MAILBOX_HEADER = "Testigo-Mailbox-Lookup-Key";
   private static final ObjectMapper JSON = new ObjectMapper();
   @Spec CommandSpec spec;
   @Mixin HomeOption home;
@@ -115,16 +115,13 @@ final class UploadCommand implements Callable<Integer> {
   }
 
   private static void register(ShelterProfile profile, ShelterHttp http, Outbox.Meta meta) {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("lookupKey", meta.lookupKey());
-    body.put("replyPublicKey", meta.replyPublicKey());
     byte[] bytes;
     try {
-      bytes = JSON.writeValueAsBytes(body);
+      bytes = JSON.writeValueAsBytes(new MailboxRegistration(meta.lookupKey(), meta.replyPublicKey()));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    ShelterHttp.Response r = http.send("POST", profile.endpoint("/api/v1/mailboxes"),
+    ShelterHttp.Response r = http.send("POST", profile.endpoint(ApiPaths.MAILBOXES),
         Map.of("Content-Type", "application/json"), ShelterHttp.bytes(bytes));
     if (r.status() != 201 && r.status() != 200) {
       throw refused("mailbox registration", r);
@@ -136,9 +133,9 @@ final class UploadCommand implements Callable<Integer> {
     long length = Files.size(report);
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", "application/octet-stream");
-    headers.put(MAILBOX_HEADER, meta.lookupKey());
-    headers.put(SUBMISSION_ID_HEADER, meta.submissionId());
-    ShelterHttp.Response r = http.send("POST", profile.endpoint("/api/v1/submissions"), headers,
+    headers.put(ApiHeaders.MAILBOX, meta.lookupKey());
+    headers.put(ApiHeaders.SUBMISSION_ID, meta.submissionId());
+    ShelterHttp.Response r = http.send("POST", profile.endpoint(ApiPaths.SUBMISSIONS), headers,
         new ShelterHttp.Body() {
           @Override
           public long length() {

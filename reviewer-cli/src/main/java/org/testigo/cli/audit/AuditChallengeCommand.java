@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.testigo.api.client.ClientException;
+import org.testigo.api.wire.ChallengeAnswered;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 import org.testigo.cli.common.HomeOptions;
@@ -82,8 +84,8 @@ public final class AuditChallengeCommand {
       try {
         latest = ManifestChain.verify(SignedManifest.parseArmored(options.client().manifestChain()), pin);
       } catch (CryptoException | RuntimeException e) {
-        if (e instanceof CliException c) {
-          throw c;
+        if (e instanceof CliException || e instanceof ClientException) {
+          throw (RuntimeException) e;
         }
         throw new CliException(ExitCodes.CRYPTO, "the server's manifest chain does not verify from the pinned root "
             + pin.shortForm());
@@ -160,10 +162,10 @@ public final class AuditChallengeCommand {
               + c.recipient().shortForm() + "; tell the auditor and your admin");
         }
         ChallengeAnswer a = ChallengeAnswer.sign(c, nonce, s.identity.signingKey(), Instant.now());
-        JsonNode r = s.client.post("/api/v1/reviewer/challenges", LengthPrefixed.join(c.encoded(), a.encoded()));
+        ChallengeAnswered r = s.client.answerChallenge(LengthPrefixed.join(c.encoded(), a.encoded()));
         PrintWriter pw = spec.commandLine().getOut();
         pw.println("Answered challenge " + c.idHex() + "; the server verified it and logged it (position "
-            + r.path("seq").asLong() + ").");
+            + r.seq() + ").");
         pw.flush();
         return ExitCodes.OK;
       }

@@ -44,7 +44,7 @@ public final class AuditCommand {
     /** The client of the server's public endpoints, through {@code --socks} if given. */
     LogClient client() {
       return new LogClient(server, socks == null ? java.util.Optional.empty()
-          : java.util.Optional.of(org.testigo.cli.remote.Socks5.Address.parse(socks)));
+          : java.util.Optional.of(org.testigo.api.client.Socks5.Address.parse(socks)));
     }
 
     Path stateFile() {

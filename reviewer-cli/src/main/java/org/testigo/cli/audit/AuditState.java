@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
+import org.testigo.api.client.ClientException;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 import org.testigo.crypto.merkle.SignedTreeHead;
@@ -46,7 +47,7 @@ final class AuditState {
     try {
       JsonNode n = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
       return Optional.of(LogClient.treeHead(n.path("treeHead")));
-    } catch (IOException | CliException e) {
+    } catch (IOException | CliException | ClientException e) {
       throw new CliException(ExitCodes.BAD_INPUT, file + " is not an audit state file; move it away to start over");
     }
   }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.testigo.api.ApiPaths;
 import org.testigo.cli.audit.AuditReport.Status;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.event.SignedCaseEvent;
@@ -39,7 +40,7 @@ final class CaseEventCheck implements LogAudit.LeafCheck {
     Optional<List<byte[]>> served = ctx.server().caseEvents();
     if (served.isEmpty()) {
       report.add("case-events", indices.isEmpty() ? Status.WARN : Status.FAIL, indices.isEmpty()
-          ? "the server serves no case-event feed (/api/v1/audit/case-events): events missing from the log"
+          ? "the server serves no case-event feed (" + ApiPaths.AUDIT_CASE_EVENTS + "): events missing from the log"
               + " cannot be detected"
           : "the log holds " + indices.size() + " case-event entries, but the server serves no case events to"
               + " check them against");

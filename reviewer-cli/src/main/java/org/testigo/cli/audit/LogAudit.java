@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.testigo.api.client.ClientException;
 import org.testigo.cli.audit.AuditReport.Status;
 import org.testigo.cli.common.CliException;
 import org.testigo.crypto.CryptoException;
@@ -118,7 +119,7 @@ final class LogAudit {
     List<byte[]> encoded;
     try {
       encoded = server.leaves(0, head.treeSize());
-    } catch (CliException e) {
+    } catch (CliException | ClientException e) {
       report.add("leaves-match-root", Status.FAIL, "the server does not serve the " + head.treeSize()
           + " entries of its own signed tree head (" + e.getMessage() + "): entries were removed");
       skipRest(report, "list of entries");

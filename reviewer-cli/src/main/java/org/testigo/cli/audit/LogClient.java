@@ -11,10 +11,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.testigo.api.ApiPaths;
+import org.testigo.api.client.HttpTransport;
+import org.testigo.api.client.Socks5;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
-import org.testigo.cli.remote.HttpTransport;
-import org.testigo.cli.remote.Socks5;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.merkle.SignedTreeHead;
 
@@ -46,20 +47,20 @@ final class LogClient {
 
   /** The armored manifest chain. */
   String manifestChain() {
-    return new String(get("api/v1/manifest", 16 << 20).orElseThrow(() -> missing("the manifest chain")),
+    return new String(get(ApiPaths.relative(ApiPaths.MANIFEST), 16 << 20).orElseThrow(() -> missing("the manifest chain")),
         StandardCharsets.US_ASCII);
   }
 
   Optional<SignedTreeHead> latestTreeHead() {
-    return get("api/v1/log/sth", 64 << 10).map(b -> treeHead(json(b)));
+    return get(ApiPaths.relative(ApiPaths.LOG_STH), 64 << 10).map(b -> treeHead(json(b)));
   }
 
   Optional<SignedTreeHead> treeHead(long size) {
-    return get("api/v1/log/sth/" + size, 64 << 10).map(b -> treeHead(json(b)));
+    return get(ApiPaths.relative(ApiPaths.logSth(size)), 64 << 10).map(b -> treeHead(json(b)));
   }
 
   List<byte[]> consistencyProof(long from, long to) {
-    JsonNode n = json(get("api/v1/log/proof/consistency?from=" + from + "&to=" + to, 64 << 10)
+    JsonNode n = json(get(ApiPaths.relative(ApiPaths.logConsistency(from, to)), 64 << 10)
         .orElseThrow(() -> missing("a consistency proof")));
     return hexList(n.path("proof"));
   }
@@ -69,7 +70,7 @@ final class LogClient {
     List<byte[]> out = new ArrayList<>();
     for (long s = start; s < end; s += LEAVES_PER_REQUEST) {
       long e = Math.min(end, s + LEAVES_PER_REQUEST);
-      JsonNode n = json(get("api/v1/log/leaves?start=" + s + "&end=" + e, 1 << 20)
+      JsonNode n = json(get(ApiPaths.relative(ApiPaths.logLeaves(s, e)), 1 << 20)
           .orElseThrow(() -> missing("log leaves")));
       List<byte[]> page = hexList(n.path("leaves"));
       if (page.size() != e - s) {
@@ -83,7 +84,7 @@ final class LogClient {
 
   /** The header of the envelope behind submission leaf {@code index}, if the server serves it. */
   Optional<byte[]> envelopeHeader(long index) {
-    return get("api/v1/log/leaves/" + index + "/envelope-header", 1 << 20)
+    return get(ApiPaths.relative(ApiPaths.logLeafEnvelopeHeader(index)), 1 << 20)
         .map(b -> hex(json(b).path("header")));
   }
 
@@ -92,20 +93,20 @@ final class LogClient {
    * ({@code /api/v1/audit/case-events}, all pages); empty if it serves no such feed.
    */
   Optional<List<byte[]>> caseEvents() {
-    return feed("api/v1/audit/case-events", n -> List.of(hex(n.path("event"))))
+    return feed(ApiPaths.relative(ApiPaths.AUDIT_CASE_EVENTS), n -> List.of(hex(n.path("event"))))
         .map(items -> items.stream().map(i -> i.get(0)).toList());
   }
 
   /** The answered possession challenges, each {challenge, answer}; empty if not served. */
   Optional<List<List<byte[]>>> challenges() {
-    return feed("api/v1/audit/challenges", n -> List.of(hex(n.path("challenge")), hex(n.path("answer"))));
+    return feed(ApiPaths.relative(ApiPaths.AUDIT_CHALLENGES), n -> List.of(hex(n.path("challenge")), hex(n.path("answer"))));
   }
 
   private Optional<List<List<byte[]>>> feed(String path, java.util.function.Function<JsonNode, List<byte[]>> item) {
     List<List<byte[]>> out = new ArrayList<>();
     long after = 0;
     while (true) {
-      Optional<byte[]> body = get(path + "?after=" + after + "&limit=" + LEAVES_PER_REQUEST, 32 << 20);
+      Optional<byte[]> body = get(ApiPaths.page(path, after, LEAVES_PER_REQUEST), 32 << 20);
       if (body.isEmpty()) {
         return after == 0 ? Optional.empty() : Optional.of(out);
       }
@@ -128,7 +129,7 @@ final class LogClient {
 
   /** The object of rewrap leaf {@code index}, if the server serves it. */
   Optional<Rewrap> rewrap(long index) {
-    return get("api/v1/log/leaves/" + index + "/rewrap", 1 << 20).map(b -> {
+    return get(ApiPaths.relative(ApiPaths.logLeafRewrap(index)), 1 << 20).map(b -> {
       JsonNode n = json(b);
       return new Rewrap(hex(n.path("envelopeSha256")), hex(n.path("previousHeaderSha256")), hex(n.path("header")));
     });

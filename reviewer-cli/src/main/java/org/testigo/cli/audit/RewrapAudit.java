@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.testigo.api.client.ClientException;
 import org.testigo.cli.audit.AuditReport.Status;
 import org.testigo.cli.common.CliException;
 import org.testigo.crypto.CryptoException;
@@ -105,7 +106,7 @@ final class RewrapAudit implements LogAudit.LeafCheck {
     Optional<LogClient.Rewrap> served;
     try {
       served = ctx.server().rewrap(i);
-    } catch (CliException e) {
+    } catch (CliException | ClientException e) {
       return "the server's rewrap record is malformed";
     }
     if (served.isEmpty()) {

@@ -3,8 +3,8 @@ package org.testigo.cli.cases;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Set;
 import java.util.regex.Pattern;
+import org.testigo.api.questionnaire.MxState;
 import org.testigo.crypto.event.CaseId;
 import org.testigo.crypto.identity.Alias;
 
@@ -22,10 +22,6 @@ public sealed interface CaseAction {
   int MAX_NOTE_CHARS = 20_000;
   /** Labels are short ASCII tags such as {@code inm}, {@code extortion}, {@code minor}. */
   Pattern LABEL = Pattern.compile("[a-z0-9][a-z0-9_-]{0,39}");
-  /** ISO 3166-2:MX codes of the 32 federal entities (as the intake questionnaire). */
-  Set<String> STATES = Set.of("AGU", "BCN", "BCS", "CAM", "CHP", "CHH", "CMX", "COA", "COL",
-      "DUR", "GUA", "GRO", "HID", "JAL", "MEX", "MIC", "MOR", "NAY", "NLE", "OAX", "PUE", "QUE",
-      "ROO", "SLP", "SIN", "SON", "TAB", "TAM", "TLA", "VER", "YUC", "ZAC");
 
   /** The case has been seen and the source's report is acknowledged. */
   record Acknowledge() implements CaseAction {
@@ -109,7 +105,7 @@ public sealed interface CaseAction {
         throw new IllegalArgumentException("a referral needs a target and a date");
       }
       if (to.needsState() != (state != null)
-          || state != null && !STATES.contains(state)) {
+          || state != null && MxState.fromCode(state).isEmpty()) {
         throw new IllegalArgumentException(
             "a state institution needs a state code (ISO 3166-2:MX); others take none");
       }

@@ -14,14 +14,15 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.testigo.api.ApiPaths;
+import org.testigo.api.client.Bounded;
+import org.testigo.api.client.ReviewerApiClient;
+import org.testigo.api.wire.CaseEventItem;
+import org.testigo.api.wire.WireFields;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
-import org.testigo.cli.remote.Bounded;
 import org.testigo.cli.remote.LocalCache;
 import org.testigo.cli.remote.PrivateFiles;
-import org.testigo.cli.remote.ReviewerClient;
-import org.testigo.cli.remote.ServerFields;
 import org.testigo.cli.remote.ServerRegistry;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.LengthPrefixed;
@@ -56,7 +57,7 @@ final class CaseLog {
   /** Items asked per page of {@code /events}; halved (down to 1) when a page is over its byte cap. */
   static final int EVENTS_PAGE = 200;
   /** A case event as the server stores it: the event (at most this) and its sealed content. */
-  static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
+  static final int MAX_EVENT_BYTES = ReviewerApiClient.MAX_EVENT_CONTENT_BYTES;
 
   /**
    * Pages through {@code /events} from the stored cursor. Each page is read with a byte cap
@@ -65,7 +66,7 @@ final class CaseLog {
    * before it is cached; an invalid one is reported on {@code err}, counted and skipped. Each
    * event file is written (forced) as it arrives; the cursor moves once per page.
    */
-  static Synced sync(ReviewerClient client, LocalCache cache, java.io.PrintWriter err) throws IOException {
+  static Synced sync(ReviewerApiClient client, LocalCache cache, java.io.PrintWriter err) throws IOException {
     int fresh = 0;
     int invalid = 0;
     int limit = EVENTS_PAGE;
@@ -74,7 +75,7 @@ final class CaseLog {
       long cursor = cache.cursor(EVENTS_CURSOR);
       JsonNode page;
       try {
-        page = client.getJson("/api/v1/reviewer/events?after=" + cursor + "&limit=" + limit, Bounded.PAGE_JSON_BYTES);
+        page = client.getJson(ApiPaths.page(ApiPaths.REVIEWER_EVENTS, cursor, limit), Bounded.PAGE_JSON_BYTES);
       } catch (Bounded.TooLargeException e) {
         if (limit == 1) {
           throw e;
@@ -93,8 +94,8 @@ final class CaseLog {
         JsonNode seqNode = item.get("seq");
         long seq;
         try {
-          seq = ServerFields.positiveLong(item, "seq");
-        } catch (ServerFields.InvalidEntryException e) {
+          seq = WireFields.positiveLong(item, "seq");
+        } catch (WireFields.InvalidEntryException e) {
           invalid++;
           err.println("testigo-reviewer: warning: skipped a case event entry from the server: " + e.getMessage());
           continue;
@@ -103,10 +104,10 @@ final class CaseLog {
           throw new CliException(ExitCodes.SERVER, "the server's event list is out of order");
         }
         cursor = seq;
-        ObjectNode valid;
+        CaseEventItem valid;
         try {
-          valid = validEvent(item);
-        } catch (ServerFields.InvalidEntryException e) {
+          valid = CaseEventItem.parse(item, MAX_EVENT_BYTES);
+        } catch (WireFields.InvalidEntryException e) {
           invalid++;
           err.println("testigo-reviewer: warning: skipped a case event entry from the server (seq " + seqNode.asLong()
               + "): " + e.getMessage() + "; nothing of it cached");
@@ -128,25 +129,11 @@ final class CaseLog {
     return new Synced(fresh, invalid);
   }
 
-  /** As {@link #sync(ReviewerClient, LocalCache, java.io.PrintWriter)}, warnings on standard error. */
-  static Synced sync(ReviewerClient client, LocalCache cache) throws IOException {
+  /** As {@link #sync(ReviewerApiClient, LocalCache, java.io.PrintWriter)}, warnings on standard error. */
+  static Synced sync(ReviewerApiClient client, LocalCache cache) throws IOException {
     return sync(client, cache, new java.io.PrintWriter(System.err, true));
   }
 
-  /** The fields of an {@code /events} item, each checked; only these are cached. */
-  static ObjectNode validEvent(JsonNode item) throws ServerFields.InvalidEntryException {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("seq", ServerFields.positiveLong(item, "seq"));
-    o.put("eventId", ServerFields.hex(item, "eventId", 64));
-    o.put("caseId", ServerFields.hex(item, "caseId", 32));
-    o.put("author", ServerFields.hex(item, "author", 64));
-    o.put("receivedAt", ServerFields.instant(item, "receivedAt").toString());
-    ServerFields.base64(item, "event", SignedCaseEvent.MAX_ENCODED_LENGTH);
-    ServerFields.base64(item, "content", MAX_EVENT_BYTES);
-    o.put("event", item.get("event").asText());
-    o.put("content", item.get("content").asText());
-    return o;
-  }
 
   /** Loads, verifies and opens every cached event. */
   static CaseLog load(LocalCache cache, ServerRegistry.Server server, ReviewerIdentity reader) throws IOException {

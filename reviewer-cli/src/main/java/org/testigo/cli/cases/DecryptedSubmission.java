@@ -13,11 +13,13 @@ import org.testigo.cli.remote.LocalCache;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.key.RecipientPrivateKey;
+import org.testigo.crypto.payload.PartHeader;
+import org.testigo.crypto.payload.PayloadReader;
 
 /**
  * A cached submission opened in memory with bounded memory: the server's listing entry, the
  * questionnaire (a report) or message (a follow-up) as JSON, and the name, type and size of
- * each attachment. The payload is parsed as it is decrypted ({@link PayloadStream}); an
+ * each attachment. The payload is parsed as it is decrypted ({@link PayloadReader#decoder}); an
  * attachment's bytes go to the caller's {@link AttachmentSink} or nowhere, never into memory.
  * A payload over the caps ({@link #MAX_PARTS} parts, a questionnaire or message JSON over
  * {@link #MAX_DOCUMENT_BYTES}, a narrative or message over {@link #MAX_TEXT_CODE_POINTS}),
@@ -28,9 +30,9 @@ import org.testigo.crypto.key.RecipientPrivateKey;
 public record DecryptedSubmission(LocalCache.Submission listing, JsonNode document, List<Attachment> files) {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Parts in one payload: a questionnaire and up to 99 attachments (the server's form allows 20). */
-  public static final int MAX_PARTS = 100;
+  public static final int MAX_PARTS = PayloadReader.Limits.REVIEWER.maxParts();
   /** The questionnaire or follow-up JSON (a narrative of 20,000 code points escaped fits easily). */
-  public static final int MAX_DOCUMENT_BYTES = 256 * 1024;
+  public static final int MAX_DOCUMENT_BYTES = (int) PayloadReader.Limits.REVIEWER.maxFirstPartBytes();
   /** The narrative of a report, the message of a follow-up (the server's own limit). */
   public static final int MAX_TEXT_CODE_POINTS = 20_000;
 
@@ -72,22 +74,23 @@ public record DecryptedSubmission(LocalCache.Submission listing, JsonNode docume
     List<Attachment> files = new ArrayList<>();
     String[] current = new String[2];
     boolean[] isFile = new boolean[1];
-    PayloadStream parser = new PayloadStream(new PayloadStream.Parts() {
+    // the decoder refuses a first part over MAX_DOCUMENT_BYTES ("the questionnaire is over ... bytes")
+    PayloadReader.Decoder parser = PayloadReader.decoder(new PayloadReader.Parts() {
       @Override
-      public OutputStream begin(int index, String name, String filename, String type) throws IOException {
+      public OutputStream begin(int index, PartHeader header) throws IOException {
         if (index == 0) {
-          if (!name.equals(first)) {
+          if (!header.name().equals(first)) {
             throw new NotAValidReportException("the first part is not a " + first);
           }
-          return new Capped(doc, MAX_DOCUMENT_BYTES, "the " + first + " is over " + MAX_DOCUMENT_BYTES + " bytes");
+          return doc;
         }
-        isFile[0] = "file".equals(name);
+        isFile[0] = PartHeader.FILE.equals(header.name());
         if (!isFile[0]) {
           return null;
         }
-        current[0] = filename;
-        current[1] = type;
-        return sink == null ? null : sink.open(files.size() + 1, filename, type);
+        current[0] = header.filename();
+        current[1] = header.type();
+        return sink == null ? null : sink.open(files.size() + 1, header.filename(), header.type());
       }
 
       @Override
@@ -99,12 +102,12 @@ public record DecryptedSubmission(LocalCache.Submission listing, JsonNode docume
         current[0] = null;
         current[1] = null;
       }
-    }, MAX_PARTS);
+    }, PayloadReader.Limits.REVIEWER);
     try (InputStream in = Files.newInputStream(cache.envelope(s.id()))) {
       try {
         Envelope.open(in, parser, key, s.context());
         parser.finish();
-      } catch (PayloadContainer.MalformedPayloadException e) {
+      } catch (PayloadReader.MalformedPayloadException e) {
         throw new NotAValidReportException(e.getMessage());
       }
     }
@@ -153,34 +156,6 @@ public record DecryptedSubmission(LocalCache.Submission listing, JsonNode docume
           }
         }
       }
-    }
-  }
-
-  /** Passes at most {@code max} bytes on; more is a {@link NotAValidReportException}. */
-  private static final class Capped extends OutputStream {
-    private final OutputStream out;
-    private final long max;
-    private final String message;
-    private long n;
-
-    Capped(OutputStream out, long max, String message) {
-      this.out = out;
-      this.max = max;
-      this.message = message;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      n += len;
-      if (n > max) {
-        throw new NotAValidReportException(message);
-      }
-      out.write(b, off, len);
     }
   }
 

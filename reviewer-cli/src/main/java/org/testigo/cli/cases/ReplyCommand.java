@@ -1,6 +1,5 @@
 package org.testigo.cli.cases;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,8 +11,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.testigo.api.client.ClientException;
+import org.testigo.api.wire.Accepted;
+import org.testigo.api.wire.ReplyKey;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 import org.testigo.cli.common.HomeOptions;
@@ -23,6 +26,7 @@ import org.testigo.cli.remote.RemoteSession;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.key.RecipientPublicKey;
+import org.testigo.crypto.payload.PayloadWriter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -87,17 +91,17 @@ public final class ReplyCommand implements Callable<Integer> {
       if (text.length() > MAX_REPLY_CHARS) {
         throw new CliException(ExitCodes.BAD_INPUT, "the reply is longer than " + MAX_REPLY_CHARS + " characters");
       }
-      JsonNode key = s.client.getJson("/api/v1/reviewer/submissions/" + reportId + "/reply-key");
+      ReplyKey key = s.client.replyKey(reportId);
       RecipientPublicKey replyKey;
       try {
-        replyKey = RecipientPublicKey.fromBytes(Base64.getUrlDecoder().decode(key.path("replyPublicKey").asText()));
+        replyKey = RecipientPublicKey.fromBytes(Base64.getUrlDecoder().decode(Objects.toString(key.replyPublicKey(), "")));
       } catch (IllegalArgumentException e) {
         throw new CliException(ExitCodes.SERVER, "the server sent a malformed reply key");
       }
-      if (!replyKey.fingerprint().hex().equals(key.path("fingerprint").asText())) {
+      if (!replyKey.fingerprint().hex().equals(key.fingerprint())) {
         throw new CliException(ExitCodes.SERVER, "the server's reply key and its fingerprint disagree");
       }
-      byte[] payload = PayloadContainer.textMessage(text);
+      byte[] payload = PayloadWriter.textMessage(text);
       ByteArrayOutputStream sealed = new ByteArrayOutputStream();
       try {
         Envelope.seal(new ByteArrayInputStream(payload), sealed, List.of(replyKey), Envelope.CONTEXT_REPLY,
@@ -105,9 +109,9 @@ public final class ReplyCommand implements Callable<Integer> {
       } finally {
         java.util.Arrays.fill(payload, (byte) 0);
       }
-      JsonNode stored = s.client.post("/api/v1/reviewer/submissions/" + reportId + "/replies", sealed.toByteArray());
+      Accepted stored = s.client.reply(reportId, sealed.toByteArray());
       spec.commandLine().getOut().println("Reply sent for report " + reportId + " (stored as "
-          + stored.path("id").asText() + " on " + stored.path("receivedDay").asText()
+          + Objects.toString(stored.id(), "") + " on " + Objects.toString(stored.receivedDay(), "")
           + "); the source reads it with their receipt.");
       recordReplySent(s, reportId, sealed.toByteArray());
       return ExitCodes.OK;
@@ -123,9 +127,9 @@ public final class ReplyCommand implements Callable<Integer> {
       var built = new CaseEvents(java.time.Clock.systemUTC(), new SecureRandom()).build(
           s.identity, log.verifier.latest(), caseId, log.known(caseId),
           new CaseAction.ReplySent(org.testigo.crypto.event.SignedCaseEvent.contentHash(sealedReply)));
-      s.client.post("/api/v1/reviewer/cases/" + reportId + "/events", CaseLog.frame(built));
+      s.client.postCaseEvent(reportId, CaseLog.frame(built));
       CaseLog.sync(s.client, s.cache);
-    } catch (IllegalStateException | CliException e) {
+    } catch (IllegalStateException | CliException | ClientException e) {
       spec.commandLine().getErr().println("testigo-reviewer: warning: the reply was sent but its reply_sent"
           + " event was not recorded: " + e.getMessage());
     }

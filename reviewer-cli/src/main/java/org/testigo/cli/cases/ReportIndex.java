@@ -38,6 +38,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import me.tongfei.progressbar.ProgressBar;
+import org.testigo.api.EnvelopeId;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 import org.testigo.cli.common.HomeOptions;
@@ -295,12 +296,13 @@ public final class ReportIndex {
 
   /** The entry of an id or unique prefix of 6+ hex characters. */
   Optional<Entry> find(String idOrPrefix) {
-    String p = idOrPrefix.strip().toLowerCase(java.util.Locale.ROOT);
-    if (!p.matches("[0-9a-f]{6,32}")) {
+    Optional<String> typed = EnvelopeId.typedPrefix(idOrPrefix);
+    if (typed.isEmpty()) {
       return Optional.empty();
     }
+    String p = typed.get();
     List<Entry> hits = entries.values().stream().filter(e -> e.id().startsWith(p)).limit(2).toList();
-    if (hits.size() > 1 && !(p.length() == 32)) {
+    if (hits.size() > 1 && !EnvelopeId.isCanonical(p)) {
       throw new CliException(ExitCodes.BAD_INPUT, "the id prefix " + p + " matches several submissions;"
           + " give more characters");
     }
@@ -398,7 +400,7 @@ public final class ReportIndex {
       for (Path p : ds) {
         String name = p.getFileName().toString();
         String id = name.substring(0, name.length() - ".tgenv".length());
-        if (!id.matches("[0-9a-f]{32}")) {
+        if (!EnvelopeId.isCanonical(id)) {
           continue;
         }
         try {

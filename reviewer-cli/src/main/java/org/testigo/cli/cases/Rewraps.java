@@ -5,12 +5,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.testigo.api.ApiPaths;
+import org.testigo.api.client.Bounded;
+import org.testigo.api.client.ReviewerApiClient;
+import org.testigo.api.wire.RewrapItem;
+import org.testigo.api.wire.WireFields;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
-import org.testigo.cli.remote.Bounded;
 import org.testigo.cli.remote.LocalCache;
-import org.testigo.cli.remote.ReviewerClient;
-import org.testigo.cli.remote.ServerFields;
 import org.testigo.crypto.key.RecipientPrivateKey;
 
 /**
@@ -29,7 +31,7 @@ final class Rewraps {
   record Synced(int applied, int invalid) {}
 
   /** Returns how many cached headers were replaced; warnings on standard error. */
-  static int sync(ReviewerClient client, LocalCache cache, RecipientPrivateKey key) throws IOException {
+  static int sync(ReviewerApiClient client, LocalCache cache, RecipientPrivateKey key) throws IOException {
     return sync(client, cache, key, new java.io.PrintWriter(System.err, true)).applied();
   }
 
@@ -40,14 +42,14 @@ final class Rewraps {
    * result does not open with {@code key} is reported and counted, and the cached copy keeps
    * its previous header (a seized server must not be able to destroy the reviewer's copies).
    */
-  static Synced sync(ReviewerClient client, LocalCache cache, RecipientPrivateKey key, java.io.PrintWriter err)
+  static Synced sync(ReviewerApiClient client, LocalCache cache, RecipientPrivateKey key, java.io.PrintWriter err)
       throws IOException {
     int applied = 0;
     int invalid = 0;
     boolean more = true;
     while (more) {
       long cursor = cache.cursor(REWRAPS_CURSOR);
-      JsonNode page = client.getJson("/api/v1/reviewer/rewraps?after=" + cursor + "&limit=200", Bounded.PAGE_JSON_BYTES);
+      JsonNode page = client.getJson(ApiPaths.page(ApiPaths.REVIEWER_REWRAPS, cursor, 200), Bounded.PAGE_JSON_BYTES);
       JsonNode itemsNode = page.get("items");
       JsonNode moreNode = page.get("more");
       if (!page.isObject() || itemsNode == null || !itemsNode.isArray() || itemsNode.size() > 200
@@ -62,13 +64,10 @@ final class Rewraps {
       itemsNode.forEach(items::add);
       for (JsonNode item : items) {
         long seq;
-        String id;
-        int generation;
-        String headerSha;
-        String sha;
+        RewrapItem entry;
         try {
-          seq = ServerFields.positiveLong(item, "seq");
-        } catch (ServerFields.InvalidEntryException e) {
+          seq = WireFields.positiveLong(item, "seq");
+        } catch (WireFields.InvalidEntryException e) {
           invalid++;
           err.println("testigo-reviewer: warning: skipped a rewrap entry from the server: " + e.getMessage());
           continue;
@@ -77,14 +76,8 @@ final class Rewraps {
           throw new CliException(ExitCodes.SERVER, "the server's rewrap list is out of order");
         }
         try {
-          id = ServerFields.hex(item, "id", 32);
-          generation = ServerFields.intIn(item, "generation", 1, 1_000_000, 0);
-          if (generation == 0) {
-            throw new ServerFields.InvalidEntryException("generation");
-          }
-          headerSha = ServerFields.hex(item, "headerSha256", 64);
-          sha = ServerFields.hex(item, "sha256", 64);
-        } catch (ServerFields.InvalidEntryException e) {
+          entry = RewrapItem.parse(item);
+        } catch (WireFields.InvalidEntryException e) {
           invalid++;
           err.println("testigo-reviewer: warning: skipped a rewrap entry from the server (seq " + seq + "): "
               + e.getMessage());
@@ -92,9 +85,13 @@ final class Rewraps {
           cache.setCursor(REWRAPS_CURSOR, cursor);
           continue;
         }
+        String id = entry.id();
+        int generation = entry.generation();
+        String headerSha = entry.headerSha256();
+        String sha = entry.sha256();
         if (cache.byId(id).map(s -> s.rewraps() < generation).orElse(false)) {
           byte[] header;
-          try (InputStream in = client.get("/api/v1/reviewer/rewraps/" + id + "/" + generation)) {
+          try (InputStream in = client.rewrapHeader(id, generation)) {
             header = in.readNBytes((int) LocalCache.HEADER_BOUND + 1);
           }
           LocalCache.HeaderReplacement replaced = header.length > LocalCache.HEADER_BOUND

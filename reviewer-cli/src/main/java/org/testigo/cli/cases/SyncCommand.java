@@ -11,17 +11,18 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import me.tongfei.progressbar.ProgressBar;
+import org.testigo.api.ApiPaths;
+import org.testigo.api.client.Bounded;
+import org.testigo.api.wire.WireFields;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 import org.testigo.cli.common.HomeOptions;
 import org.testigo.cli.common.KeystoreOption;
 import org.testigo.cli.common.PassphraseOptions;
 import org.testigo.cli.common.ProgressBars;
-import org.testigo.cli.remote.Bounded;
 import org.testigo.cli.remote.EnvelopeBatchReader;
 import org.testigo.cli.remote.LocalCache;
 import org.testigo.cli.remote.RemoteSession;
-import org.testigo.cli.remote.ServerFields;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.manifest.KeyManifest;
 import org.testigo.crypto.manifest.ManifestChain;
@@ -116,7 +117,7 @@ public final class SyncCommand implements Callable<Integer> {
 
   static KeyManifest syncManifest(RemoteSession s) throws IOException {
     String armored;
-    try (InputStream in = s.client.get("/api/v1/reviewer/manifest")) {
+    try (InputStream in = s.client.get(ApiPaths.REVIEWER_MANIFEST)) {
       armored = new String(Bounded.readAll(in, MAX_MANIFEST_CHARS, "the manifest chain"), StandardCharsets.US_ASCII);
     }
     KeyManifest latest;
@@ -159,8 +160,7 @@ public final class SyncCommand implements Callable<Integer> {
       while (more && stopped == null && (maxPages == 0 || pages < maxPages)) {
         long cursor = s.cache.cursor(SUBMISSIONS_CURSOR);
         PageResult page;
-        try (InputStream in = s.client.get("/api/v1/reviewer/submissions/envelopes?after=" + cursor
-            + "&limit=" + pageSize)) {
+        try (InputStream in = s.client.envelopeBatch(cursor, pageSize)) {
           page = batchPage(s, cursor, new EnvelopeBatchReader(in, maxEnvelopeBytes + LocalCache.HEADER_BOUND),
               maxEnvelopeBytes, pool, bar, spec.commandLine().getErr());
         }
@@ -202,7 +202,7 @@ public final class SyncCommand implements Callable<Integer> {
       LocalCache.Submission sub;
       try {
         sub = LocalCache.Submission.parse(item);
-      } catch (ServerFields.InvalidEntryException e) {
+      } catch (WireFields.InvalidEntryException e) {
         invalid++;
         if (seqNode != null && seqNode.isIntegralNumber() && seqNode.canConvertToLong() && seqNode.asLong() > 0) {
           last = seqNode.asLong();

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.testigo.api.client.ClientException;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 import org.testigo.cli.common.HomeOptions;
@@ -112,7 +113,7 @@ public final class TriageCommands {
       throw new CliException(ExitCodes.REFUSED, "not recorded: " + mine.flag().name().toLowerCase(Locale.ROOT)
           + (mine.reason() == null ? "" : " (" + mine.reason() + ")"));
     }
-    s.client.post("/api/v1/reviewer/cases/" + report.id() + "/events", CaseLog.frame(built));
+    s.client.postCaseEvent(report.id(), CaseLog.frame(built));
     return new Posted(would, built.event().eventId().hex());
   }
 
@@ -280,7 +281,7 @@ public final class TriageCommands {
               }
               record(s, log, report, action);
               closed++;
-            } catch (CliException refusal) {
+            } catch (CliException | ClientException refusal) {
               refused++;
               err.println("testigo-reviewer: " + e.id() + " not closed: " + refusal.getMessage());
             }

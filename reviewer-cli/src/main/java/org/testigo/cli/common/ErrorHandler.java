@@ -6,6 +6,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.util.UUID;
+import org.testigo.api.client.ClientException;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.custody.CustodyException;
 import picocli.CommandLine;
@@ -31,6 +32,9 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
     String message;
     if (e instanceof CliException c) {
       code = c.exitCode();
+      message = c.getMessage();
+    } else if (e instanceof ClientException c) {
+      code = ExitCodes.of(c.kind());
       message = c.getMessage();
     } else if (e instanceof CustodyException c) {
       code = c.reason() == CustodyException.Reason.TOO_FEW_SHARES

@@ -1,5 +1,7 @@
 package org.testigo.cli.common;
 
+import org.testigo.api.client.ClientException;
+
 /**
  * Exit codes of {@code testigo-reviewer}, documented in README.md and in {@code --help}.
  */
@@ -20,6 +22,19 @@ public final class ExitCodes {
   public static final int REFUSED = 6;
   /** The server could not be reached, or refused or failed the request. */
   public static final int SERVER = 7;
+
+  /**
+   * The exit code of a failure of the API client: {@link #USAGE} (an onion address without a
+   * SOCKS proxy), {@link #BAD_INPUT} (a malformed {@code --socks}), {@link #SERVER} (the server
+   * could not be reached, refused, or answered something unusable).
+   */
+  public static int of(ClientException.Kind kind) {
+    return switch (kind) {
+      case USAGE -> USAGE;
+      case BAD_INPUT -> BAD_INPUT;
+      case SERVER -> SERVER;
+    };
+  }
 
   private ExitCodes() {}
 }

@@ -7,6 +7,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import org.testigo.api.client.Bounded;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 

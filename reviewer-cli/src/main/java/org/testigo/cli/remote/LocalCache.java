@@ -17,6 +17,9 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.testigo.api.EnvelopeId;
+import org.testigo.api.client.Bounded;
+import org.testigo.api.wire.WireFields;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.httpsig.ContentDigest;
@@ -54,24 +57,10 @@ public final class LocalCache {
      * {@code sha256} (and {@code currentSha256} if present) 64 lowercase hex, {@code rewraps}
      * 0..1,000,000. JSON types must be the right ones: "5" is not a number.
      */
-    public static Submission parse(JsonNode n) throws ServerFields.InvalidEntryException {
-      if (n == null || !n.isObject()) {
-        throw new ServerFields.InvalidEntryException("entry");
-      }
-      long seq = ServerFields.positiveLong(n, "seq");
-      String id = ServerFields.hex(n, "id", 32);
-      String context = ServerFields.oneOf(n, "context", Envelope.CONTEXT_REPORT, Envelope.CONTEXT_FOLLOW_UP);
-      String day = ServerFields.day(n, "receivedDay").toString();
-      long size = ServerFields.positiveLong(n, "size");
-      String sha = ServerFields.hex(n, "sha256", 64);
-      boolean mailbox = ServerFields.bool(n, "hasMailbox", false);
-      String caseId = ServerFields.hex(n, "caseId", 32);
-      if (Envelope.CONTEXT_REPORT.equals(context) && !caseId.equals(id)) {
-        throw new ServerFields.InvalidEntryException("caseId");
-      }
-      String current = n.has("currentSha256") ? ServerFields.hex(n, "currentSha256", 64) : sha;
-      int rewraps = ServerFields.intIn(n, "rewraps", 0, 1_000_000, 0);
-      return new Submission(seq, id, context, day, size, sha, mailbox, caseId, current, rewraps);
+    public static Submission parse(JsonNode n) throws WireFields.InvalidEntryException {
+      org.testigo.api.wire.Submission w = org.testigo.api.wire.Submission.parse(n);
+      return new Submission(w.seq(), w.id(), w.context(), w.receivedDay(), w.size(), w.sha256(), w.hasMailbox(),
+          w.caseId(), w.currentSha256(), w.rewraps());
     }
 
     ObjectNode toJson() {
@@ -325,7 +314,7 @@ public final class LocalCache {
       }
       Submission s = Submission.parse(JSON.readTree(p.toFile()));
       return p.getFileName().toString().equals(s.id() + ".json") ? Optional.of(s) : Optional.empty();
-    } catch (IOException | ServerFields.InvalidEntryException | RuntimeException e) {
+    } catch (IOException | WireFields.InvalidEntryException | RuntimeException e) {
       return Optional.empty();
     }
   }
@@ -344,10 +333,11 @@ public final class LocalCache {
 
   /** Finds a cached submission by full id or a unique prefix of at least 6 hex characters. */
   public Optional<Submission> find(String idOrPrefix) throws IOException {
-    String p = idOrPrefix.strip().toLowerCase(java.util.Locale.ROOT);
-    if (!p.matches("[0-9a-f]{6,32}")) {
+    Optional<String> typed = EnvelopeId.typedPrefix(idOrPrefix);
+    if (typed.isEmpty()) {
       return Optional.empty();
     }
+    String p = typed.get();
     List<Submission> hits = submissions().stream().filter(s -> s.id().startsWith(p)).toList();
     if (hits.size() > 1) {
       throw new org.testigo.cli.common.CliException(org.testigo.cli.common.ExitCodes.BAD_INPUT,
@@ -357,9 +347,6 @@ public final class LocalCache {
   }
 
   static String checkId(String id) {
-    if (!id.matches("[0-9a-f]{32}")) {
-      throw new IllegalArgumentException("a submission id is 32 lowercase hex characters");
-    }
-    return id;
+    return EnvelopeId.requireCanonical(id, "submission id");
   }
 }

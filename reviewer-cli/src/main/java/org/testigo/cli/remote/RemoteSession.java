@@ -3,6 +3,7 @@ package org.testigo.cli.remote;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import org.testigo.api.client.ReviewerApiClient;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 import org.testigo.cli.common.HomeOptions;
@@ -21,13 +22,13 @@ public final class RemoteSession implements AutoCloseable {
   public final ReviewerIdentity identity;
   public final ServerRegistry.Server server;
   public final LocalCache cache;
-  public final ReviewerClient client;
+  public final ReviewerApiClient client;
 
   private RemoteSession(ReviewerIdentity identity, ServerRegistry.Server server, LocalCache cache) {
     this.identity = identity;
     this.server = server;
     this.cache = cache;
-    this.client = new ReviewerClient(server.url(), server.socks(), identity.signingKey(), Clock.systemUTC(), new SecureRandom());
+    this.client = new ReviewerApiClient(server.url(), server.socks(), identity.signingKey(), Clock.systemUTC(), new SecureRandom());
   }
 
   public static ServerRegistry.Server server(HomeOptions home) throws IOException {

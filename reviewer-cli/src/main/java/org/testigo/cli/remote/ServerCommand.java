@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.concurrent.Callable;
 import java.util.Optional;
+import org.testigo.api.client.HttpTransport;
+import org.testigo.api.client.Socks5;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 import org.testigo.cli.common.HomeOptions;

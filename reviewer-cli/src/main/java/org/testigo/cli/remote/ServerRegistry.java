@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.testigo.api.client.HttpTransport;
+import org.testigo.api.client.Socks5;
 import org.testigo.crypto.Fingerprint;
 
 /**

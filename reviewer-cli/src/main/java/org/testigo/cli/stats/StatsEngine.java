@@ -11,6 +11,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
+import org.testigo.api.questionnaire.AbuseCategory;
+import org.testigo.api.questionnaire.Perpetrator;
 
 /**
  * Computes the publishable tables from per-case inputs (definitions in SECURITY.md §11).
@@ -65,13 +68,13 @@ public final class StatsEngine {
     List<Table> tables = new ArrayList<>();
     tables.add(meta(k));
     tables.add(byStateAndMonth(cases, from, to, k));
-    tables.add(mentions(CATEGORY_MENTIONS, "category", Category.class, cases, k,
+    tables.add(mentions(CATEGORY_MENTIONS, "category", AbuseCategory.class, AbuseCategory::code, cases, k,
         (c, e) -> c.categories().contains(e)));
-    tables.add(mentions(AGENCY_MENTIONS, "agency", Agency.class, cases, k,
+    tables.add(mentions(AGENCY_MENTIONS, "agency", Perpetrator.class, Perpetrator::code, cases, k,
         (c, e) -> c.agencies().contains(e)));
-    tables.add(mentions(OUTCOMES, "outcome", CaseOutcome.class, cases, k,
+    tables.add(mentions(OUTCOMES, "outcome", CaseOutcome.class, CaseOutcome::code, cases, k,
         (c, e) -> outcomeAsOf(c, asOf) == e));
-    tables.add(mentions(REFERRALS_BY_INSTITUTION, "institution", Institution.class, cases, k,
+    tables.add(mentions(REFERRALS_BY_INSTITUTION, "institution", Institution.class, Institution::code, cases, k,
         (c, e) -> c.referrals().stream()
             .anyMatch(r -> r.to() == e && !r.referred().isAfter(asOf))));
     List<Map<FunnelStep, LocalDate>> funnels = cases.stream().map(c -> funnel(c, asOf)).toList();
@@ -136,8 +139,8 @@ public final class StatsEngine {
     boolean has(StatsInput c, E e);
   }
 
-  private static <E extends Enum<E> & Code> Table mentions(String id, String dimension,
-      Class<E> type, List<StatsInput> cases, int k, Counts<E> has) {
+  private static <E extends Enum<E>> Table mentions(String id, String dimension, Class<E> type,
+      Function<E, String> code, List<StatsInput> cases, int k, Counts<E> has) {
     E[] values = type.getEnumConstants();
     long[] counts = new long[values.length];
     for (StatsInput c : cases) {
@@ -147,7 +150,7 @@ public final class StatsEngine {
         }
       }
     }
-    return Table.list(id, dimension, Arrays.stream(values).map(Code::code).toList(), counts, k);
+    return Table.list(id, dimension, Arrays.stream(values).map(code).toList(), counts, k);
   }
 
   private static Table funnelCounts(List<Map<FunnelStep, LocalDate>> funnels, int k) {

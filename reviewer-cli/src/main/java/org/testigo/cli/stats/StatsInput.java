@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.testigo.api.questionnaire.AbuseCategory;
+import org.testigo.api.questionnaire.Perpetrator;
 
 /**
  * What the statistics know about one case: the day it was received, enumerated facts from the
@@ -15,8 +17,8 @@ import java.util.Set;
  * <p>Milestones are UTC days; null means "not reached". A milestone before {@code received}
  * is refused. {@code outcome} is {@link CaseOutcome#OPEN} exactly when {@code closed} is null.
  */
-public record StatsInput(LocalDate received, MxState state, Set<Category> categories,
-    Set<Agency> agencies, LocalDate acknowledged, List<Referral> referrals,
+public record StatsInput(LocalDate received, MxState state, Set<AbuseCategory> categories,
+    Set<Perpetrator> agencies, LocalDate acknowledged, List<Referral> referrals,
     LocalDate firstFeedback, LocalDate closed, CaseOutcome outcome) {
 
   public StatsInput {
@@ -25,9 +27,9 @@ public record StatsInput(LocalDate received, MxState state, Set<Category> catego
       throw new IllegalArgumentException("received, state, categories, agencies, referrals and"
           + " outcome are required");
     }
-    categories = categories.isEmpty() ? Collections.unmodifiableSet(EnumSet.noneOf(Category.class))
+    categories = categories.isEmpty() ? Collections.unmodifiableSet(EnumSet.noneOf(AbuseCategory.class))
         : Collections.unmodifiableSet(EnumSet.copyOf(categories));
-    agencies = agencies.isEmpty() ? Collections.unmodifiableSet(EnumSet.noneOf(Agency.class))
+    agencies = agencies.isEmpty() ? Collections.unmodifiableSet(EnumSet.noneOf(Perpetrator.class))
         : Collections.unmodifiableSet(EnumSet.copyOf(agencies));
     referrals = List.copyOf(referrals);
     notBefore(received, acknowledged, "acknowledged");

@@ -17,6 +17,9 @@ import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import org.testigo.api.questionnaire.AbuseCategory;
+import org.testigo.api.questionnaire.Perpetrator;
+import org.testigo.api.questionnaire.Vocabulary;
 import org.testigo.cli.cases.CaseAction;
 import org.testigo.cli.cases.CaseState;
 import org.testigo.cli.cases.Status;
@@ -38,7 +41,7 @@ public final class StatsInputs {
   private StatsInputs() {}
 
   /** The enumerated facts of a questionnaire v1 (SECURITY.md 6.2): what, who, where.state. */
-  public record ReportFacts(MxState state, Set<Category> categories, Set<Agency> agencies) {}
+  public record ReportFacts(MxState state, Set<AbuseCategory> categories, Set<Perpetrator> agencies) {}
 
   /** Reads what, who and where.state of questionnaire v1 JSON; nothing else is read. */
   public static ReportFacts questionnaire(byte[] json) {
@@ -53,7 +56,7 @@ public final class StatsInputs {
     }
     JsonNode state = q.path("where").path("state");
     return new ReportFacts(state.isTextual() ? MxState.ofIso(state.asText()) : MxState.UNKNOWN,
-        codes(q.path("what"), Category.class, "what"), codes(q.path("who"), Agency.class, "who"));
+        codes(q.path("what"), AbuseCategory.class, "what"), codes(q.path("who"), Perpetrator.class, "who"));
   }
 
   /**
@@ -145,8 +148,8 @@ public final class StatsInputs {
     }
     return new StatsInput(date(o, "received"),
         state.isNull() || state.isMissingNode() ? MxState.UNKNOWN : MxState.ofIso(text(o, "state")),
-        codes(o.path("categories"), Category.class, "categories"),
-        codes(o.path("agencies"), Agency.class, "agencies"),
+        codes(o.path("categories"), AbuseCategory.class, "categories"),
+        codes(o.path("agencies"), Perpetrator.class, "agencies"),
         date(o, "acknowledged"), referrals, date(o, "firstFeedback"), date(o, "closed"),
         Code.parse(CaseOutcome.class, text(o, "outcome")));
   }
@@ -182,7 +185,7 @@ public final class StatsInputs {
     }
   }
 
-  private static <E extends Enum<E> & Code> Set<E> codes(JsonNode list, Class<E> type,
+  private static <E extends Enum<E> & Vocabulary> Set<E> codes(JsonNode list, Class<E> type,
       String field) {
     EnumSet<E> out = EnumSet.noneOf(type);
     if (list.isMissingNode() || list.isNull()) {
@@ -196,7 +199,7 @@ public final class StatsInputs {
         throw new IllegalArgumentException(field + " must hold strings");
       }
       try {
-        out.add(Code.parse(type, v.asText()));
+        out.add(Vocabulary.require(type, v.asText()));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(field + " holds an unknown code");
       }

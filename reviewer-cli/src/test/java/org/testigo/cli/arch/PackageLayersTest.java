@@ -1,11 +1,16 @@
 package org.testigo.cli.arch;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URL;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,8 +18,8 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>{@code cli.common} (errors, exit codes, the keystore, passphrase and home options,
  *       progress bars, reading key bundles) reaches no other package of the tool;</li>
- *   <li>{@code cli.remote} (server profiles, the local cache, HTTP, SOCKS, the session with a
- *       server) reaches only {@code common};</li>
+ *   <li>{@code cli.remote} (server profiles, the local cache, the session with a server)
+ *       reaches only {@code common};</li>
  *   <li>the capabilities ({@code keys}, {@code custody}, {@code audit}, {@code cases},
  *       {@code stats}, {@code poster}) reach {@code common} and {@code remote}, and one another
  *       only where named: {@code audit} reads manifests through {@code custody}, {@code stats}
@@ -23,8 +28,15 @@ import org.junit.jupiter.api.Test;
  *       {@code cli.remote}, never the reviewer's cases, custody or audit;</li>
  *   <li>nothing reaches the root package {@code org.testigo.cli}, which only wires the
  *       commands into {@code testigo-reviewer};</li>
- *   <li>no package cycles at all among {@code org.testigo.cli.*} and {@code org.testigo.shelter.*}.</li>
+ *   <li>no package cycles at all among {@code org.testigo.cli.*} and {@code org.testigo.shelter.*};</li>
+ *   <li>one HTTP stack: the shared contract's client ({@code org.testigo.api.client}, HTTP/1.1 direct
+ *       or through SOCKS5) is the only way out to the network; no class here uses
+ *       {@code java.net.http}, {@code HttpURLConnection}, {@code URL.openConnection} or a raw
+ *       {@code Socket} itself;</li>
+ *   <li>nothing reaches {@code org.testigo.crypto.internal}.</li>
  * </ul>
+ * {@code org.testigo.api} (testigo-api) and {@code org.testigo.crypto} are libraries below every
+ * layer, like the JDK; they do not depend back (their own tests check that).
  * Tests are left out: they drive the whole tool through {@code ReviewerCli.run}.
  */
 class PackageLayersTest {
@@ -71,6 +83,24 @@ class PackageLayersTest {
             "org.testigo.cli.keys..", "org.testigo.cli.poster..", "org.testigo.cli.remote..",
             "org.testigo.cli.common..", "org.testigo.shelter..")
         .because("a new package must be placed in the layers above")
+        .check(MAIN);
+  }
+
+  @Test
+  void oneHttpStack() {
+    noClasses().should().dependOnClassesThat().resideInAPackage("java.net.http..")
+        .orShould().dependOnClassesThat().areAssignableTo(HttpURLConnection.class)
+        .orShould().dependOnClassesThat().areAssignableTo(Socket.class)
+        .orShould().dependOnClassesThat().areAssignableTo(ServerSocket.class)
+        .orShould().callMethod(URL.class, "openConnection")
+        .orShould().callMethod(URL.class, "openStream")
+        .because("the network is reached only through org.testigo.api.client (one HTTP stack)")
+        .check(MAIN);
+  }
+
+  @Test
+  void nothingReachesCryptoInternals() {
+    noClasses().should().dependOnClassesThat().resideInAPackage("org.testigo.crypto.internal..")
         .check(MAIN);
   }
 }

@@ -325,7 +325,7 @@ class AuditEndToEndTest {
   @Order(2)
   void auditVerify_throughASocksProxy_sendsTheOnionNameToTheProxyAndHolds() throws Exception {
     String onion = "testigosourceabcdefghijklmnopqrstuvwxyz234567abcdefghij.onion";
-    try (org.testigo.cli.remote.SocksStandIn socks = new org.testigo.cli.remote.SocksStandIn(APP.getLocalPort())) {
+    try (org.testigo.api.client.SocksStandIn socks = new org.testigo.api.client.SocksStandIn(APP.getLocalPort())) {
       CliResult r = cli("audit", "verify", "--server", "http://" + onion + "/", "--socks", "127.0.0.1:" + socks.port(),
           "--root", root(), "--state-dir", WORK.resolve("through-socks").toString());
       assertThat(r.code()).as(r.out() + r.err()).isZero();

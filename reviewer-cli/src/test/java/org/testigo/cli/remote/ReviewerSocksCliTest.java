@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.testigo.api.client.SocksStandIn;
 import org.testigo.cli.CliResult;
 import org.testigo.cli.hostile.HostileServer;
 import org.testigo.cli.hostile.Payloads;
@@ -28,7 +29,7 @@ import org.testigo.crypto.manifest.KeyManifest;
  * without a proxy is refused before any connection.
  */
 class ReviewerSocksCliTest {
-  static final String ONION = HttpTransportSocksTest.ONION;
+  static final String ONION = "testigoreviewerabcdefghijklmnopqrstuvwxyz234567abcdefgh.onion";
   @TempDir Path home;
   HostileServer server;
 

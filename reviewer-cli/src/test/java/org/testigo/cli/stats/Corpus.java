@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.testigo.api.questionnaire.AbuseCategory;
+import org.testigo.api.questionnaire.Perpetrator;
 
 /**
  * A generated corpus of 102 cases with known counts (see the table in each method). Cases are
@@ -43,13 +45,13 @@ final class Corpus {
 
   private static StatsInput build(int i, MxState state, LocalDate received) {
     // Categories: extortion 60, kidnapping+robbery 30 each, assault 9, trafficking 3.
-    Set<Category> what = i < 60 ? EnumSet.of(Category.EXTORTION)
-        : i < 90 ? EnumSet.of(Category.KIDNAPPING, Category.ROBBERY)
-        : i < 99 ? EnumSet.of(Category.ASSAULT) : EnumSet.of(Category.TRAFFICKING);
+    Set<AbuseCategory> what = i < 60 ? EnumSet.of(AbuseCategory.EXTORTION)
+        : i < 90 ? EnumSet.of(AbuseCategory.KIDNAPPING, AbuseCategory.ROBBERY)
+        : i < 99 ? EnumSet.of(AbuseCategory.ASSAULT) : EnumSet.of(AbuseCategory.TRAFFICKING);
     // Agencies: inm 51 (even), criminal-group 51 (odd), guardia-nacional 4 (i < 4).
-    Set<Agency> who = EnumSet.of(i % 2 == 0 ? Agency.INM : Agency.CRIMINAL_GROUP);
+    Set<Perpetrator> who = EnumSet.of(i % 2 == 0 ? Perpetrator.INM : Perpetrator.CRIMINAL_GROUP);
     if (i < 4) {
-      who.add(Agency.GUARDIA_NACIONAL);
+      who.add(Perpetrator.GUARDIA_NACIONAL);
     }
     // Acknowledged for i < 90 after i % 10 days: 72 within 7 days, 18 late, 12 never.
     LocalDate ack = i < 90 ? received.plusDays(i % 10) : null;

@@ -26,6 +26,9 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.testigo.api.questionnaire.AbuseCategory;
+import org.testigo.api.questionnaire.Perpetrator;
+import org.testigo.api.questionnaire.Vocabulary;
 import org.testigo.cli.ReviewerCli;
 import org.testigo.cli.cases.CaseAction;
 import org.testigo.cli.cases.CaseState;
@@ -148,7 +151,7 @@ class StatsOutputTest {
       cases.add(StatsInputs.fromCase(caseState(i, received), facts));
     }
     assertThat(cases.get(0).state()).isEqualTo(MxState.CHP);
-    assertThat(cases.get(0).categories()).containsExactly(Category.EXTORTION, Category.OTHER);
+    assertThat(cases.get(0).categories()).containsExactly(AbuseCategory.EXTORTION, AbuseCategory.OTHER);
     assertThat(cases.get(0).referrals()).hasSize(2);
     StatsReport report = StatsEngine.compute(cases,
         new StatsOptions(5, null, YearMonth.of(2025, 6), LocalDate.of(2025, 9, 1),
@@ -167,12 +170,14 @@ class StatsOutputTest {
     }
     // Every string in the CSV is a table id, a known code, a month, a number or the mark.
     Set<String> codes = new TreeSet<>();
-    for (Class<? extends Code> e : List.of(MxState.class, Category.class, Agency.class,
-        CaseOutcome.class, Institution.class, FunnelStep.class)) {
+    for (Class<? extends Code> e : List.of(MxState.class, CaseOutcome.class, Institution.class,
+        FunnelStep.class)) {
       for (Code c : e.getEnumConstants()) {
         codes.add(c.code());
       }
     }
+    codes.addAll(Vocabulary.codes(AbuseCategory.class));
+    codes.addAll(Vocabulary.codes(Perpetrator.class));
     codes.addAll(List.of("total", "count", "met", "not_met", "share_met_percent", "n",
         "median_days", "p90_days", "acknowledge", "first_feedback", "format_version",
         "min_cell", "true", "false", Cell.SUPPRESSED_MARK));
