@@ -2,7 +2,7 @@ package org.testigo.server.resources.source;
 
 import java.util.Base64;
 import java.util.Locale;
-import org.testigo.server.domain.EnvelopeId;
+import org.testigo.api.EnvelopeId;
 import org.testigo.server.domain.InvalidInputException;
 
 /** Request headers of the source-side API, and their strict parsing (a bad value is a 400). */
@@ -22,7 +22,7 @@ public final class ApiHeaders {
   /** A submission id header's value. */
   public static EnvelopeId submissionId(String hex) {
     String h = hex.strip();
-    if (!h.matches("[0-9a-fA-F]{32}")) {
+    if (!EnvelopeId.isHex(h)) {
       throw new InvalidInputException("error.form");
     }
     return EnvelopeId.parse(h.toLowerCase(Locale.ROOT));

@@ -7,7 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
-import org.testigo.server.domain.EnvelopeId;
+import org.testigo.api.EnvelopeId;
 import org.testigo.server.domain.StoredEnvelope;
 import org.testigo.server.intake.SubmissionService;
 import org.testigo.server.resources.errors.ApiErrors;
