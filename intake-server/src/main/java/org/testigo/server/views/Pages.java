@@ -3,6 +3,7 @@ package org.testigo.server.views;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.testigo.api.ApiPaths;
 import org.testigo.server.domain.Language;
 import org.testigo.server.domain.OpenedReply;
 import org.testigo.server.domain.report.Choices;
@@ -28,7 +29,7 @@ public final class Pages {
         .tag("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         .tag("<meta name=\"referrer\" content=\"no-referrer\">")
         .el("title", title + " · " + m.get("app.name"))
-        .tag("<link rel=\"stylesheet\" href=\"/assets/testigo.css\"></head><body><header>")
+        .tag("<link rel=\"stylesheet\" href=\"" + ApiPaths.ASSET_STYLE + "\"></head><body><header>")
         .tag("<a class=\"brand\"").attr("href", "/?lang=" + lang.code()).tag(">").text(m.get("app.name"))
         .tag("</a><nav").attr("aria-label", m.get("lang.label")).tag(">");
     for (Language l : Language.values()) {
@@ -56,8 +57,8 @@ public final class Pages {
     Html h = open(m, m.get("home.title"), "/");
     h.el("h1", m.get("home.title")).el("p", m.get("home.intro")).el("p", m.get("home.private"))
         .el("p", m.get("home.safety"))
-        .tag("<p class=\"actions\"><a class=\"button\"").attr("href", "/report" + q).tag(">")
-        .text(m.get("home.report")).tag("</a> <a class=\"button secondary\"").attr("href", "/status" + q)
+        .tag("<p class=\"actions\"><a class=\"button\"").attr("href", ApiPaths.REPORT + q).tag(">")
+        .text(m.get("home.report")).tag("</a> <a class=\"button secondary\"").attr("href", ApiPaths.STATUS + q)
         .tag(">").text(m.get("home.status")).tag("</a></p>")
         .tag("<p class=\"small\">").text(m.get("home.fingerprint")).tag("<br><strong class=\"fingerprint\">")
         .text(rootShortForm).tag("</strong></p><details class=\"small\"><summary>")
@@ -165,7 +166,7 @@ public final class Pages {
         .el("p", m.get("rf.intro"))
         .tag("<p class=\"receipt\" id=\"testigo-receipt-words\">").text(r.words()).tag("</p>")
         .el("p class=\"warning\"", m.get("receipt.advice"))
-        .tag("<p class=\"small\"><a").attr("href", "/report?lang=" + lang + (r.digits() ? "" : "&receipt=digits"))
+        .tag("<p class=\"small\"><a").attr("href", ApiPaths.REPORT + "?lang=" + lang + (r.digits() ? "" : "&receipt=digits"))
         .tag(">").text(m.get(r.digits() ? "rf.words" : "rf.digits")).tag("</a></p>")
         .tag("<input type=\"hidden\"").attr("name", FormReceipt.FIELD).attr("value", r.words()).tag(">")
         .tag("<input type=\"hidden\"").attr("name", FormReceipt.POSITIONS).attr("value", r.positions()).tag(">")
@@ -236,7 +237,7 @@ public final class Pages {
       FormInvalidException refused) {
     String lang = m.language().code();
     Filled f = Filled.of(m, refused);
-    Html h = open(m, m.get("form.title"), "/report");
+    Html h = open(m, m.get("form.title"), ApiPaths.REPORT);
     h.el("h1", m.get("form.title"));
     if (f.answers() != null) {
       h.tag("<div class=\"warning\" role=\"alert\"><p>").text(m.get("error.fix_below")).tag("</p><ul>");
@@ -250,7 +251,7 @@ public final class Pages {
         .tag(" <strong class=\"fingerprint\">")
         .text(org.testigo.crypto.Fingerprint.fromHex(sealing.rootFingerprintHex()).shortForm()).tag("</strong></p>")
         .tag("<form method=\"post\" enctype=\"multipart/form-data\" accept-charset=\"UTF-8\"")
-        .attr("action", "/report?lang=" + lang)
+        .attr("action", ApiPaths.REPORT + "?lang=" + lang)
         .attr("data-testigo-seal", "report").attr("data-lang", lang)
         .attr("data-root-fingerprint", sealing.rootFingerprintHex())
         .attr("data-argon2-memory", Integer.toString(sealing.argon2MemoryKiB()))
@@ -350,7 +351,7 @@ public final class Pages {
     }
     h.el("p class=\"warning\"", m.get("receipt.advice"));
     visitButton(h, m, visit);
-    h.tag("<p>").text(m.get("receipt.status")).tag(" <a").attr("href", "/status?lang=" + lang).tag(">")
+    h.tag("<p>").text(m.get("receipt.status")).tag(" <a").attr("href", ApiPaths.STATUS + "?lang=" + lang).tag(">")
         .text(m.get("status.title")).tag("</a></p>")
         .el("p", m.get("proof.later"));
     return close(h);
@@ -358,7 +359,7 @@ public final class Pages {
 
   /** A form whose button opens the visit's status page (POST, so the capability is in no URL). */
   private static void visitButton(Html h, Messages m, String visit) {
-    h.tag("<form method=\"post\" accept-charset=\"UTF-8\"").attr("action", "/visit?lang=" + m.language().code())
+    h.tag("<form method=\"post\" accept-charset=\"UTF-8\"").attr("action", ApiPaths.VISIT + "?lang=" + m.language().code())
         .tag(">").tag("<input type=\"hidden\" name=\"visit\"").attr("value", visit).tag(">")
         .tag("<button type=\"submit\">").text(m.get("visit.open")).tag("</button></form>");
   }
@@ -367,16 +368,16 @@ public final class Pages {
   private static void leaveButton(Html h, Messages m, String visit) {
     h.el("p class=\"small\"", m.get("visit.leave_hint"))
         .tag("<form method=\"post\" accept-charset=\"UTF-8\"")
-        .attr("action", "/visit/leave?lang=" + m.language().code()).tag(">")
+        .attr("action", ApiPaths.VISIT_LEAVE + "?lang=" + m.language().code()).tag(">")
         .tag("<input type=\"hidden\" name=\"visit\"").attr("value", visit).tag(">")
         .tag("<button type=\"submit\">").text(m.get("visit.leave")).tag("</button></form>");
   }
 
   public static String statusForm(Messages m) {
     String lang = m.language().code();
-    Html h = open(m, m.get("status.title"), "/status");
+    Html h = open(m, m.get("status.title"), ApiPaths.STATUS);
     h.el("h1", m.get("status.title")).el("p", m.get("status.intro"))
-        .tag("<form method=\"post\" accept-charset=\"UTF-8\"").attr("action", "/status?lang=" + lang).tag(">")
+        .tag("<form method=\"post\" accept-charset=\"UTF-8\"").attr("action", ApiPaths.STATUS + "?lang=" + lang).tag(">")
         .tag("<label for=\"receipt\">").text(m.get("status.receipt")).tag("</label>")
         .tag("<textarea id=\"receipt\" name=\"receipt\" rows=\"3\" maxlength=\"400\" autocomplete=\"off\""
             + " autocapitalize=\"none\" spellcheck=\"false\"></textarea>")
@@ -388,7 +389,7 @@ public final class Pages {
   public static String statusResult(Messages m, String visit, List<OpenedReply> replies,
       List<FilingProofs.Filing> filings) {
     String lang = m.language().code();
-    Html h = open(m, m.get("status.title"), "/status");
+    Html h = open(m, m.get("status.title"), ApiPaths.STATUS);
     h.el("h1", m.get("status.replies"));
     if (replies.isEmpty()) {
       h.el("p", m.get("status.none"));
@@ -404,7 +405,7 @@ public final class Pages {
     proofsOfFiling(h, m, filings);
     h.el("h2", m.get("status.followup"))
         .tag("<form method=\"post\" enctype=\"multipart/form-data\" accept-charset=\"UTF-8\"")
-        .attr("action", "/visit/follow-up?lang=" + lang).tag(">")
+        .attr("action", ApiPaths.VISIT_FOLLOW_UP + "?lang=" + lang).tag(">")
         .tag("<input type=\"hidden\" name=\"visit\"").attr("value", visit).tag(">")
         .tag("<label for=\"message\">").text(m.get("status.message")).tag("</label>")
         .tag("<textarea id=\"message\" name=\"message\" rows=\"6\" maxlength=\"20000\"></textarea>")
@@ -429,7 +430,7 @@ public final class Pages {
       if (f.pending()) {
         h.el("p", m.get("proof.pending"));
       } else {
-        String base = "/proof-of-filing/" + f.leafIndex() + "/" + f.treeSize() + "/";
+        String base = ApiPaths.proofOfFiling(f.leafIndex(), f.treeSize());
         h.tag("<pre class=\"proof\" tabindex=\"0\" role=\"region\"").attr("aria-label", m.get("proof.label"))
             .tag(">").text(f.armored()).tag("</pre>")
             .tag("<p><a").attr("href", base + "proof.txt").attr("download", "testigo-proof-of-filing-"
@@ -443,10 +444,10 @@ public final class Pages {
   }
 
   public static String followUpSent(Messages m, String visit) {
-    Html h = open(m, m.get("status.title"), "/status");
+    Html h = open(m, m.get("status.title"), ApiPaths.STATUS);
     h.el("h1", m.get("status.sent"));
     if (visit == null) {
-      h.tag("<p><a").attr("href", "/status?lang=" + m.language().code()).tag(">").text(m.get("status.title"))
+      h.tag("<p><a").attr("href", ApiPaths.STATUS + "?lang=" + m.language().code()).tag(">").text(m.get("status.title"))
           .tag("</a></p>");
     } else {
       visitButton(h, m, visit);
@@ -457,8 +458,8 @@ public final class Pages {
 
   /** After "leave": the visit has ended; the status form is one link away. */
   public static String left(Messages m) {
-    Html h = open(m, m.get("status.title"), "/status");
-    h.el("h1", m.get("visit.left")).tag("<p><a").attr("href", "/status?lang=" + m.language().code())
+    Html h = open(m, m.get("status.title"), ApiPaths.STATUS);
+    h.el("h1", m.get("visit.left")).tag("<p><a").attr("href", ApiPaths.STATUS + "?lang=" + m.language().code())
         .tag(">").text(m.get("status.title")).tag("</a></p>");
     return close(h);
   }

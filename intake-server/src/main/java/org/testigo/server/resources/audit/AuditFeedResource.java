@@ -7,6 +7,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.HexFormat;
 import java.util.List;
+import org.testigo.api.ApiPaths;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.storage.AuditFeeds;
 
@@ -18,7 +19,7 @@ import org.testigo.server.storage.AuditFeeds;
  * defaults to 0, {@code limit} to 100 (1..1000). Malformed parameters get a generic 400.
  * Formats: SECURITY.md §19.
  */
-@Path("/api/v1/audit")
+@Path(ApiPaths.AUDIT)
 @Produces(MediaType.APPLICATION_JSON)
 public final class AuditFeedResource {
   /** Items per page at most. */

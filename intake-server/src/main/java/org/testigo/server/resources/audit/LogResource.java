@@ -9,6 +9,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.HexFormat;
 import java.util.List;
+import org.testigo.api.ApiPaths;
 import org.testigo.crypto.merkle.SignedTreeHead;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.log.EnvelopeHeaders;
@@ -20,7 +21,7 @@ import org.testigo.server.storage.TransparencyLog;
  * binary values in lowercase hex. Malformed or out-of-range parameters get a generic 400;
  * absent objects a generic 404. Formats: SECURITY.md §10.
  */
-@Path("/api/v1/log")
+@Path(ApiPaths.LOG)
 @Produces(MediaType.APPLICATION_JSON)
 public final class LogResource {
   /** Leaves returned per request at most. */

@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.io.IOException;
 import java.util.Map;
+import org.testigo.api.ApiPaths;
 import org.testigo.server.review.ChallengeService;
 import org.testigo.server.review.ReviewerPrincipal;
 
@@ -21,7 +22,7 @@ import org.testigo.server.review.ReviewerPrincipal;
  * and challenge id; 400 if anything does not verify; 409 if the challenge was answered
  * before. Nothing is stored unless the answer verifies.
  */
-@Path("/api/v1/reviewer/challenges")
+@Path(ApiPaths.REVIEWER_CHALLENGES)
 @Produces(MediaType.APPLICATION_JSON)
 public final class ReviewerChallengesResource {
   private final ChallengeService challenges;

@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.util.Map;
+import org.testigo.api.ApiPaths;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.review.CaseEventService;
 import org.testigo.server.review.ReviewerPrincipal;
@@ -25,7 +26,7 @@ import org.testigo.server.review.ReviewerService;
  * content) and {@code GET /api/v1/reviewer/events?after=CURSOR&limit=N} (all events after a
  * cursor, as received).
  */
-@Path("/api/v1/reviewer")
+@Path(ApiPaths.REVIEWER)
 @Produces(MediaType.APPLICATION_JSON)
 public final class ReviewerEventsResource {
   private final CaseEventService events;

@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import org.testigo.api.ApiPaths;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.resources.reviewer.auth.SignatureAuthFilter;
 import org.testigo.server.review.ReviewerPrincipal;
@@ -29,7 +30,7 @@ import org.testigo.server.review.RewrapService;
  * {@link SignatureAuthFilter}; posting needs role reviewer or admin and a key the envelope's
  * current header names (403 with the reason otherwise).
  */
-@Path("/api/v1/reviewer/rewraps")
+@Path(ApiPaths.REVIEWER_REWRAPS)
 @Produces(MediaType.APPLICATION_JSON)
 public final class ReviewerRewrapsResource {
   private final RewrapService rewraps;

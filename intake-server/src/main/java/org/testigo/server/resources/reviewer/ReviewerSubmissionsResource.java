@@ -20,6 +20,8 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.Map;
+import org.testigo.api.ApiHeaders;
+import org.testigo.api.ApiPaths;
 import org.testigo.api.EnvelopeId;
 import org.testigo.crypto.key.RecipientPublicKey;
 import org.testigo.server.domain.EnvelopeRecord;
@@ -38,7 +40,7 @@ import org.testigo.server.review.VerifiedBody;
  * replies. Every request here has passed {@link SignatureAuthFilter}, and every method reads
  * its principal ({@link ReviewerPrincipal#require}).
  */
-@Path("/api/v1/reviewer/submissions")
+@Path(ApiPaths.REVIEWER_SUBMISSIONS)
 @Produces(MediaType.APPLICATION_JSON)
 public final class ReviewerSubmissionsResource {
   private final ReviewerService service;
@@ -82,7 +84,7 @@ public final class ReviewerSubmissionsResource {
     EnvelopeRecord record = service.envelope(parse(id)).orElseThrow(NotFoundException::new);
     StreamingOutput body = out -> service.copyTo(record, out);
     return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM_TYPE)
-        .header("Testigo-Envelope-Sha256", java.util.HexFormat.of().formatHex(service.currentSha256(record)))
+        .header(ApiHeaders.ENVELOPE_SHA256, java.util.HexFormat.of().formatHex(service.currentSha256(record)))
         .build();
   }
 

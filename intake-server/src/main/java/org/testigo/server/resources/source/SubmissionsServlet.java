@@ -7,6 +7,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
+import org.testigo.api.ApiHeaders;
+import org.testigo.api.ApiPaths;
 import org.testigo.api.EnvelopeId;
 import org.testigo.server.domain.StoredEnvelope;
 import org.testigo.server.intake.SubmissionService;
@@ -27,7 +29,7 @@ import org.testigo.server.storage.EnvelopeStore;
  * errors are decided by the same mapper code as Jersey's ({@link ApiErrors}).
  */
 public final class SubmissionsServlet extends HttpServlet {
-  public static final String PATH = "/api/v1/submissions";
+  public static final String PATH = ApiPaths.SUBMISSIONS;
   private static final long serialVersionUID = 1L;
   private final transient SubmissionService submissions;
   private final transient ApiErrors errors;
@@ -55,9 +57,9 @@ public final class SubmissionsServlet extends HttpServlet {
         errors.write(request, response, errors.clientError(415));
         return;
       }
-      Optional<byte[]> key = Optional.ofNullable(request.getHeader(ApiHeaders.MAILBOX)).map(ApiHeaders::decode);
+      Optional<byte[]> key = Optional.ofNullable(request.getHeader(ApiHeaders.MAILBOX)).map(HeaderValues::decode);
       Optional<EnvelopeId> id = Optional.ofNullable(request.getHeader(ApiHeaders.SUBMISSION_ID))
-          .map(ApiHeaders::submissionId);
+          .map(HeaderValues::submissionId);
       long length = request.getContentLengthLong();
       EnvelopeStore.Stored result = submissions.submit(request.getInputStream(), length < 0 ? null : length, key, id);
       StoredEnvelope stored = result.envelope();

@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.Optional;
+import org.testigo.api.ApiHeaders;
+import org.testigo.api.ApiPaths;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.domain.StoredEnvelope;
 import org.testigo.server.intake.UploadService;
@@ -29,7 +31,7 @@ import org.testigo.server.intake.UploadService;
  * tells the current offset, {@code POST /{id}/commit} checks and stores the envelope,
  * {@code DELETE /{id}} abandons it.
  */
-@Path("/api/v1/uploads")
+@Path(ApiPaths.UPLOADS)
 @Produces(MediaType.APPLICATION_JSON)
 public final class UploadsResource {
   private final UploadService uploads;
@@ -67,7 +69,7 @@ public final class UploadsResource {
   @Path("{id}/commit")
   public Response commit(@PathParam("id") String id,
       @HeaderParam(ApiHeaders.MAILBOX) String lookupKey) throws IOException {
-    Optional<byte[]> key = Optional.ofNullable(lookupKey).map(ApiHeaders::decode);
+    Optional<byte[]> key = Optional.ofNullable(lookupKey).map(HeaderValues::decode);
     StoredEnvelope stored = uploads.commit(id, key);
     return Response.status(201).entity(Map.of("id", stored.id().hex(),
         "receivedDay", stored.receivedDay().toString())).build();

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.testigo.api.ApiHeaders;
 import org.testigo.api.EnvelopeId;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.key.RecipientPrivateKey;
