@@ -4,9 +4,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.testigo.api.ApiPaths;
+import org.testigo.api.questionnaire.AbuseCategory;
+import org.testigo.api.questionnaire.Minors;
+import org.testigo.api.questionnaire.MxState;
+import org.testigo.api.questionnaire.Perpetrator;
+import org.testigo.api.questionnaire.PlaceKind;
+import org.testigo.api.questionnaire.QuestionnaireV1;
+import org.testigo.api.questionnaire.Vocabulary;
+import org.testigo.api.questionnaire.Want;
 import org.testigo.server.domain.Language;
 import org.testigo.server.domain.OpenedReply;
-import org.testigo.server.domain.report.Choices;
 import org.testigo.server.domain.report.FormFields;
 import org.testigo.server.domain.report.FormInvalidException;
 import org.testigo.server.domain.report.FormReceipt;
@@ -117,11 +124,13 @@ public final class Pages {
     }
   }
 
-  private static void checkboxes(Html h, Messages m, Filled f, String name, String prefix, List<String> values) {
+  private static <E extends Enum<E> & Vocabulary> void checkboxes(Html h, Messages m, Filled f, String name,
+      Class<E> values) {
     f.error(h, name);
-    for (String v : values) {
+    for (E e : values.getEnumConstants()) {
+      String v = e.code();
       h.tag("<label class=\"choice\"><input type=\"checkbox\"").attr("name", name).attr("value", v)
-          .tag(f.has(name, v) ? " checked> " : "> ").text(m.get(prefix + v)).tag("</label>");
+          .tag(f.has(name, v) ? " checked> " : "> ").text(m.get(e.messageKey())).tag("</label>");
     }
   }
 
@@ -139,15 +148,16 @@ public final class Pages {
     h.tag(">");
   }
 
-  private static void select(Html h, Messages m, Filled f, String name, String noneKey, String prefix,
-      List<String> values) {
+  private static <E extends Enum<E> & Vocabulary> void select(Html h, Messages m, Filled f, String name,
+      String noneKey, Class<E> values) {
     h.tag("<label").attr("for", name).tag(">").text(m.get("q." + name)).tag("</label>");
     f.error(h, name);
     h.tag("<select").attr("id", name).attr("name", name);
     f.describedBy(h, name);
     h.tag("><option value=\"\">").text(m.get(noneKey)).tag("</option>");
-    for (String v : values) {
-      h.tag("<option").attr("value", v).tag(f.has(name, v) ? " selected>" : ">").text(m.get(prefix + v))
+    for (E e : values.getEnumConstants()) {
+      String v = e.code();
+      h.tag("<option").attr("value", v).tag(f.has(name, v) ? " selected>" : ">").text(m.get(e.messageKey()))
           .tag("</option>");
     }
     h.tag("</select>");
@@ -264,52 +274,54 @@ public final class Pages {
     receiptFirst(h, m, receipt);
     h.tag("<fieldset><legend>").text(m.get("q.what")).tag("</legend>");
     listen(h, m, "what");
-    checkboxes(h, m, f, "what", "what.", Choices.WHAT);
-    input(h, m, f, "what_other", "text", 200);
+    checkboxes(h, m, f, "what", AbuseCategory.class);
+    input(h, m, f, "what_other", "text", QuestionnaireV1.SHORT_TEXT);
     h.tag("</fieldset><fieldset><legend>").text(m.get("q.who")).tag("</legend>");
     listen(h, m, "who");
-    checkboxes(h, m, f, "who", "who.", Choices.WHO);
-    input(h, m, f, "who_other", "text", 200);
+    checkboxes(h, m, f, "who", Perpetrator.class);
+    input(h, m, f, "who_other", "text", QuestionnaireV1.SHORT_TEXT);
     h.el("p class=\"sub\"", m.get("q.identifying"));
-    input(h, m, f, "uniform", "text", 200);
-    input(h, m, f, "badge", "text", 200);
-    input(h, m, f, "plates", "text", 200);
-    input(h, m, f, "unit", "text", 200);
+    input(h, m, f, "uniform", "text", QuestionnaireV1.SHORT_TEXT);
+    input(h, m, f, "badge", "text", QuestionnaireV1.SHORT_TEXT);
+    input(h, m, f, "plates", "text", QuestionnaireV1.SHORT_TEXT);
+    input(h, m, f, "unit", "text", QuestionnaireV1.SHORT_TEXT);
     h.tag("</fieldset><fieldset><legend>").text(m.get("q.where")).tag("</legend>");
     listen(h, m, "where");
-    select(h, m, f, "state", "state.none", "state.", Choices.STATES);
-    input(h, m, f, "place", "text", 200);
-    select(h, m, f, "place_kind", "place.none", "place.", Choices.PLACE_KIND);
+    select(h, m, f, "state", MxState.NONE_KEY, MxState.class);
+    input(h, m, f, "place", "text", QuestionnaireV1.SHORT_TEXT);
+    select(h, m, f, "place_kind", PlaceKind.NONE_KEY, PlaceKind.class);
     h.tag("</fieldset><fieldset><legend>").text(m.get("q.when")).tag("</legend>");
     listen(h, m, "when");
     input(h, m, f, "date", "date", 10);
-    input(h, m, f, "when_approx", "text", 200);
+    input(h, m, f, "when_approx", "text", QuestionnaireV1.SHORT_TEXT);
     h.tag("</fieldset><fieldset><legend>").text(m.get("q.victims")).tag("</legend>");
     listen(h, m, "victims");
     h.tag("<label for=\"victims\">").text(m.get("q.victims")).tag("</label>");
     f.error(h, "victims");
-    h.tag("<input id=\"victims\" name=\"victims\" type=\"number\" min=\"0\" max=\"9999\"");
+    h.tag("<input id=\"victims\" name=\"victims\" type=\"number\" min=\"0\" max=\"" + QuestionnaireV1.MAX_COUNT + "\"");
     number(h, f, "victims");
     h.tag("<fieldset class=\"inner\"><legend>").text(m.get("q.minors")).tag("</legend>");
     f.error(h, "minors");
-    for (String v : Choices.MINORS) {
+    for (Minors e : Minors.values()) {
+      String v = e.code();
       h.tag("<label class=\"choice\"><input type=\"radio\" name=\"minors\"").attr("value", v)
-          .tag(f.has("minors", v) ? " checked> " : "> ").text(m.get("minors." + v)).tag("</label>");
+          .tag(f.has("minors", v) ? " checked> " : "> ").text(m.get(e.messageKey())).tag("</label>");
     }
     h.tag("</fieldset>");
     h.tag("<label for=\"minors_count\">").text(m.get("q.minors_count")).tag("</label>");
     f.error(h, "minors_count");
-    h.tag("<input id=\"minors_count\" name=\"minors_count\" type=\"number\" min=\"0\" max=\"9999\"");
+    h.tag("<input id=\"minors_count\" name=\"minors_count\" type=\"number\" min=\"0\" max=\"" + QuestionnaireV1.MAX_COUNT
+        + "\"");
     number(h, f, "minors_count");
     h.tag("</fieldset><fieldset><legend>").text(m.get("q.narrative")).tag("</legend>");
     listen(h, m, "narrative");
     f.error(h, "narrative");
-    h.tag("<textarea name=\"narrative\" rows=\"8\" maxlength=\"20000\"").attr("aria-label", m.get("q.narrative"));
+    h.tag("<textarea name=\"narrative\" rows=\"8\" maxlength=\"" + QuestionnaireV1.NARRATIVE + "\"").attr("aria-label", m.get("q.narrative"));
     f.describedBy(h, "narrative");
     h.tag(">").text(f.value("narrative")).tag("</textarea></fieldset>");
     h.tag("<fieldset><legend>").text(m.get("q.wants")).tag("</legend>");
     listen(h, m, "wants");
-    checkboxes(h, m, f, "wants", "wants.", Choices.WANTS);
+    checkboxes(h, m, f, "wants", Want.class);
     h.tag("</fieldset>");
     // Before any file input: the server reads text fields only up to the first file part.
     confirmation(h, m, f, receipt);
