@@ -7,6 +7,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.testigo.api.ApiPaths;
+import org.testigo.api.wire.RewrapLeaf;
 import org.testigo.server.log.EnvelopeHeaders;
 import org.testigo.server.review.RewrapService;
 
@@ -26,7 +27,7 @@ public final class RewrapLogResource {
   }
 
   @GET
-  public RewrapService.PublicRecord rewrap(@PathParam("index") String index) {
+  public RewrapLeaf rewrap(@PathParam("index") String index) {
     return rewraps.forLeaf(LogResource.number(index)).orElseThrow(NotFoundException::new);
   }
 }

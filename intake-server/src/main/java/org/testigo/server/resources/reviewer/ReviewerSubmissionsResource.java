@@ -19,10 +19,13 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.util.Base64;
-import java.util.Map;
 import org.testigo.api.ApiHeaders;
 import org.testigo.api.ApiPaths;
 import org.testigo.api.EnvelopeId;
+import org.testigo.api.wire.Accepted;
+import org.testigo.api.wire.Page;
+import org.testigo.api.wire.ReplyKey;
+import org.testigo.api.wire.Submission;
 import org.testigo.crypto.key.RecipientPublicKey;
 import org.testigo.server.domain.EnvelopeRecord;
 import org.testigo.server.domain.InvalidInputException;
@@ -52,7 +55,7 @@ public final class ReviewerSubmissionsResource {
   }
 
   @GET
-  public ReviewerService.Page<ReviewerService.Submission> list(
+  public Page<Submission> list(
       @QueryParam("after") @DefaultValue("0") long after,
       @QueryParam("limit") @DefaultValue("100") int limit, @Context ContainerRequestContext ctx) {
     ReviewerPrincipal.require(ctx);
@@ -90,11 +93,11 @@ public final class ReviewerSubmissionsResource {
 
   @GET
   @Path("{id}/reply-key")
-  public Map<String, String> replyKey(@PathParam("id") String id, @Context ContainerRequestContext ctx) {
+  public ReplyKey replyKey(@PathParam("id") String id, @Context ContainerRequestContext ctx) {
     ReviewerPrincipal.require(ctx);
     RecipientPublicKey key = service.replyKey(parse(id)).orElseThrow(NotFoundException::new);
-    return Map.of("replyPublicKey", Base64.getUrlEncoder().withoutPadding().encodeToString(key.toBytes()),
-        "fingerprint", key.fingerprint().hex());
+    return new ReplyKey(Base64.getUrlEncoder().withoutPadding().encodeToString(key.toBytes()),
+        key.fingerprint().hex());
   }
 
   @POST
@@ -105,8 +108,7 @@ public final class ReviewerSubmissionsResource {
     VerifiedBody body = Bodies.verified(ctx);
     EnvelopeId report = parse(id);
     StoredEnvelope stored = service.storeReply(report, body, length).orElseThrow(NotFoundException::new);
-    return Response.status(201).entity(Map.of("id", stored.id().hex(),
-        "receivedDay", stored.receivedDay().toString())).build();
+    return Response.status(201).entity(new Accepted(stored.id().hex(), stored.receivedDay().toString())).build();
   }
 
   static EnvelopeId parse(String id) {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.testigo.api.ApiPaths;
+import org.testigo.api.wire.ErrorMessage;
 import org.testigo.server.circuit.Circuit;
 import org.testigo.server.circuit.CircuitTable;
 import org.testigo.server.circuit.CurrentCircuit;
@@ -108,8 +109,7 @@ public final class CircuitFilter implements Filter {
         request.getHeader("Accept-Language")));
     byte[] body;
     if (path.startsWith("/api/")) {
-      body = json.writeValueAsBytes(java.util.Map.of("code", 429,
-          "message", Messages.of(Language.EN).error(TooManyRequestsException.KEY)));
+      body = json.writeValueAsBytes(new ErrorMessage(429, Messages.of(Language.EN).error(TooManyRequestsException.KEY)));
       response.setContentType("application/json");
     } else {
       body = Pages.error(m, List.of(TooManyRequestsException.KEY), null).getBytes(StandardCharsets.UTF_8);

@@ -10,8 +10,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Map;
 import org.testigo.api.ApiPaths;
+import org.testigo.api.wire.ErrorMessage;
+import org.testigo.api.wire.MailboxStatus;
 import org.testigo.server.intake.SubmissionService;
 import org.testigo.server.storage.MailboxStore;
 
@@ -40,10 +41,10 @@ public final class MailboxesResource {
     MailboxStore.Registration r = submissions.register(HeaderValues.decode(body.lookupKey()),
         HeaderValues.decode(body.replyPublicKey()));
     return switch (r) {
-      case CREATED -> Response.status(201).entity(Map.of("status", "created")).build();
-      case ALREADY_PRESENT -> Response.ok(Map.of("status", "exists")).build();
-      case CONFLICT -> Response.status(409).entity(Map.of("code", 409,
-          "message", "This mailbox is registered with another reply key.")).build();
+      case CREATED -> Response.status(201).entity(new MailboxStatus(MailboxStatus.CREATED)).build();
+      case ALREADY_PRESENT -> Response.ok(new MailboxStatus(MailboxStatus.EXISTS)).build();
+      case CONFLICT -> Response.status(409).entity(new ErrorMessage(409,
+          "This mailbox is registered with another reply key.")).build();
     };
   }
 }

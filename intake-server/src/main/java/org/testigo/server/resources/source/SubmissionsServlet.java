@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.testigo.api.ApiHeaders;
 import org.testigo.api.ApiPaths;
 import org.testigo.api.EnvelopeId;
+import org.testigo.api.wire.Accepted;
 import org.testigo.server.domain.StoredEnvelope;
 import org.testigo.server.intake.SubmissionService;
 import org.testigo.server.resources.errors.ApiErrors;
@@ -34,9 +35,6 @@ public final class SubmissionsServlet extends HttpServlet {
   private final transient SubmissionService submissions;
   private final transient ApiErrors errors;
   private final transient ObjectMapper json;
-
-  /** The answer's body. */
-  record Accepted(String id, String receivedDay) {}
 
   public SubmissionsServlet(SubmissionService submissions, ApiErrors errors, ObjectMapper json) {
     this.submissions = submissions;
