@@ -1,6 +1,7 @@
 package org.testigo.server.domain;
 
 import java.time.LocalDate;
+import org.testigo.api.EnvelopeId;
 
 /**
  * What a committed store returns: the public id, the coarse facts kept about it, and the

@@ -18,8 +18,8 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.testigo.api.EnvelopeId;
 import org.testigo.server.circuit.Circuit;
 import org.testigo.server.circuit.CurrentCircuit;
 import org.testigo.server.domain.InvalidInputException;
@@ -51,8 +51,6 @@ import org.testigo.server.domain.TooManyRequestsException;
  * a restart anyway; it starts again).
  */
 public final class UploadService {
-  private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
-
   /** The state of one upload, for the client. */
   public record Status(String id, long offset, boolean committed) {}
 
@@ -304,7 +302,7 @@ public final class UploadService {
   }
 
   private Upload find(String id) {
-    Upload u = id != null && ID.matcher(id).matches() ? uploads.get(id) : null;
+    Upload u = EnvelopeId.isCanonical(id) ? uploads.get(id) : null;
     if (u == null) {
       throw new UnknownUploadException();
     }

@@ -9,7 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Pattern;
+import org.testigo.api.EnvelopeId;
 import org.testigo.crypto.receipt.ReceiptKeys;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.domain.MailboxId;
@@ -27,7 +27,6 @@ import org.testigo.server.domain.MailboxId;
  * first; one mailbox has at most {@link #PER_MAILBOX}, its own oldest ending first. Ended visits' keys are destroyed. Nothing here is stored or logged.
  */
 public final class VisitService {
-  private static final Pattern CAPABILITY = Pattern.compile("[0-9a-f]{32}");
   /** Visits one mailbox may have at once (a phone, a shelter's computer, a retry or two). */
   static final int PER_MAILBOX = 4;
 
@@ -152,7 +151,7 @@ public final class VisitService {
   }
 
   private Visit find(String capability) {
-    if (capability == null || !CAPABILITY.matcher(capability).matches()) {
+    if (!EnvelopeId.isCanonical(capability)) {
       throw new InvalidInputException("error.visit");
     }
     Instant now = clock.instant();

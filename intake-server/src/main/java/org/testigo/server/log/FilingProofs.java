@@ -3,9 +3,9 @@ package org.testigo.server.log;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.testigo.api.EnvelopeId;
 import org.testigo.crypto.merkle.FilingProof;
 import org.testigo.crypto.sign.SigningPublicKey;
-import org.testigo.server.domain.EnvelopeId;
 import org.testigo.server.storage.TransparencyLog;
 
 /**

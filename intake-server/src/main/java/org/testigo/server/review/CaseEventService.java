@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
+import org.testigo.api.EnvelopeId;
+import org.testigo.api.wire.CaseEventItem;
+import org.testigo.api.wire.Page;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.Fingerprint;
 import org.testigo.crypto.LengthPrefixed;
@@ -20,7 +23,6 @@ import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.envelope.EnvelopeInfo;
 import org.testigo.crypto.event.SignedCaseEvent;
 import org.testigo.crypto.merkle.LogLeaf;
-import org.testigo.server.domain.EnvelopeId;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.domain.KeyState;
 import org.testigo.server.storage.CaseEventDao;
@@ -44,10 +46,6 @@ import org.testigo.server.storage.TransparencyLog;
  */
 public final class CaseEventService {
   public static final Duration MAX_CLAIM_SKEW = Duration.ofMinutes(10);
-
-  /** One event as listed to reviewers: server facts plus the bytes as received. */
-  public record Listed(long seq, String eventId, String caseId, String author, String receivedAt,
-      String event, String content) {}
 
   /** The outcome of a post: the event's sequence number, and whether it was new. */
   public record Stored(long seq, String eventId, boolean created) {}
@@ -140,15 +138,15 @@ public final class CaseEventService {
     }
   }
 
-  public ReviewerService.Page<Listed> after(long after, int limit) {
+  public Page<CaseEventItem> after(long after, int limit) {
     List<CaseEventDao.Row> rows = jdbi.withExtension(CaseEventDao.class, dao -> dao.after(after, limit + 1));
     HexFormat hex = HexFormat.of();
     Base64.Encoder b64 = Base64.getEncoder();
-    List<Listed> items = rows.stream().limit(limit).map(r -> new Listed(r.seq(), hex.formatHex(r.eventId()),
+    List<CaseEventItem> items = rows.stream().limit(limit).map(r -> new CaseEventItem(r.seq(), hex.formatHex(r.eventId()),
         hex.formatHex(r.caseId()), hex.formatHex(r.authorFingerprint()),
         Instant.ofEpochSecond(r.receivedEpochSecond()).toString(), b64.encodeToString(r.eventBytes()),
         b64.encodeToString(r.content()))).toList();
-    return new ReviewerService.Page<>(items, items.isEmpty() ? after : items.get(items.size() - 1).seq(),
+    return new Page<>(items, items.isEmpty() ? after : items.get(items.size() - 1).seq(),
         rows.size() > limit);
   }
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import org.jdbi.v3.core.Jdbi;
+import org.testigo.api.wire.ChallengeAnswered;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.LengthPrefixed;
 import org.testigo.crypto.challenge.ChallengeAnswer;
@@ -43,9 +44,6 @@ public final class ChallengeService {
     }
   }
 
-  /** A stored answer: its feed position and challenge id. */
-  public record Stored(long seq, String challengeId) {}
-
   private final Jdbi jdbi;
   private final TransparencyLog log;
   private final Clock clock;
@@ -62,7 +60,7 @@ public final class ChallengeService {
    * @throws InvalidInputException if anything does not verify
    * @throws AlreadyAnsweredException if this challenge id has an answer already
    */
-  public Stored answer(ReviewerPrincipal principal, VerifiedBody body) throws IOException {
+  public ChallengeAnswered answer(ReviewerPrincipal principal, VerifiedBody body) throws IOException {
     byte[] all = body.readNBytes(MAX_BODY_BYTES + 1);
     if (all.length > MAX_BODY_BYTES) {
       throw new PayloadTooLargeException();
@@ -103,6 +101,6 @@ public final class ChallengeService {
     if (seq == null) {
       throw new AlreadyAnsweredException();
     }
-    return new Stored(seq, HexFormat.of().formatHex(id));
+    return new ChallengeAnswered(seq, HexFormat.of().formatHex(id));
   }
 }

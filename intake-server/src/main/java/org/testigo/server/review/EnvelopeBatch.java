@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import org.testigo.api.wire.Submission;
 
 /**
  * Writes an envelope batch v1 (SECURITY.md §17): one page of the submissions feed with
@@ -31,7 +32,7 @@ public final class EnvelopeBatch {
   }
 
   /** Writes one item: its feed entry, then the ciphertext that {@code body} copies. */
-  public void item(ReviewerService.Submission listing, Body body) throws IOException {
+  public void item(Submission listing, Body body) throws IOException {
     byte[] json = JSON.writeValueAsBytes(listing);
     if (json.length > MAX_ITEM_JSON) {
       throw new IOException("feed entry too large for a batch");

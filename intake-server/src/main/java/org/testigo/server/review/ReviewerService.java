@@ -8,12 +8,14 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.testigo.api.EnvelopeId;
+import org.testigo.api.wire.Page;
+import org.testigo.api.wire.Submission;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.Fingerprint;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.envelope.EnvelopeInfo;
 import org.testigo.crypto.key.RecipientPublicKey;
-import org.testigo.server.domain.EnvelopeId;
 import org.testigo.server.domain.EnvelopeRecord;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.domain.LimitedInputStream;
@@ -35,13 +37,6 @@ import org.testigo.server.storage.TransactionRunner;
  * hold: it never sees a plaintext, and checks replies only structurally.
  */
 public final class ReviewerService {
-  /** One listed submission; {@code caseId} is the report it belongs to (itself for a report). */
-  public record Submission(long seq, String id, String context, String receivedDay, long size,
-      String sha256, boolean hasMailbox, String caseId, String currentSha256, int rewraps) {}
-
-  /** A page of the feed: items after the cursor and the cursor to ask with next. */
-  public record Page<T>(List<T> items, long next, boolean more) {}
-
   private final TransactionRunner transactions;
   private final Jdbi jdbi;
   private final EnvelopeStore envelopes;

@@ -12,13 +12,17 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.testigo.api.EnvelopeId;
+import org.testigo.api.wire.Page;
+import org.testigo.api.wire.RewrapItem;
+import org.testigo.api.wire.RewrapLeaf;
+import org.testigo.api.wire.RewrapStored;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.Fingerprint;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.envelope.EnvelopeInfo;
 import org.testigo.crypto.envelope.RewrapRecord;
 import org.testigo.crypto.merkle.LogLeaf;
-import org.testigo.server.domain.EnvelopeId;
 import org.testigo.server.domain.EnvelopeRecord;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.domain.KeyState;
@@ -46,16 +50,6 @@ import org.testigo.server.storage.TransparencyLog;
  * recipients find out.
  */
 public final class RewrapService {
-  /** What a post did: the generation now served and whether it was stored by this call. */
-  public record Stored(long seq, String id, int generation, String headerSha256, String sha256, boolean created) {}
-
-  /** One rewrap as listed to reviewers (so their caches can fetch the new header). */
-  public record Listed(long seq, String id, int generation, String headerSha256, String sha256,
-      String receivedDay, String signer) {}
-
-  /** A rewrap leaf's object as served publicly to auditors: the record's fields and the new header. */
-  public record PublicRecord(long leafIndex, String envelopeSha256, String previousHeaderSha256, String header) {}
-
   private static final HexFormat HEX = HexFormat.of();
   private final TransactionRunner transactions;
   private final CurrentEnvelopes current;
@@ -85,7 +79,7 @@ public final class RewrapService {
    * @throws PayloadTooLargeException if the body is longer than the largest v1 header
    * @throws NotARecipientException if the signer's key is not a recipient of the header served now
    */
-  public Optional<Stored> rewrap(EnvelopeId id, ReviewerPrincipal principal, VerifiedBody body) throws IOException {
+  public Optional<RewrapStored> rewrap(EnvelopeId id, ReviewerPrincipal principal, VerifiedBody body) throws IOException {
     byte[] header = body.readNBytes(EnvelopeStore.MAX_HEADER + 1);
     if (header.length > EnvelopeStore.MAX_HEADER) {
       throw new PayloadTooLargeException();
@@ -127,7 +121,7 @@ public final class RewrapService {
       }
       Optional<RewrapDao.Row> latest = dao.latest(id.toBytes());
       if (latest.isEmpty() && MessageDigest.isEqual(originalSha, headerSha)) {
-        return new Stored(0, id.hex(), 0, HEX.formatHex(headerSha), HEX.formatHex(record.sha256()), false);
+        return new RewrapStored(0, id.hex(), 0, HEX.formatHex(headerSha), HEX.formatHex(record.sha256()), false);
       }
       int generation = latest.map(r -> r.generation() + 1).orElse(1);
       byte[] previous = latest.map(RewrapDao.Row::headerSha256).orElse(originalSha);
@@ -138,7 +132,7 @@ public final class RewrapService {
         throw new IllegalStateException("the rewrap lock row is missing");
       }
       log.append(LogLeaf.of(LogLeaf.EntryType.REWRAP, now, object.hash()), h);
-      return new Stored(seq, id.hex(), generation, HEX.formatHex(headerSha), HEX.formatHex(servedSha), true);
+      return new RewrapStored(seq, id.hex(), generation, HEX.formatHex(headerSha), HEX.formatHex(servedSha), true);
     }));
   }
 
@@ -173,19 +167,19 @@ public final class RewrapService {
     }
   }
 
-  private static Stored stored(RewrapDao.Row r, boolean created) {
-    return new Stored(r.seq(), HEX.formatHex(r.envelopeId()), r.generation(), HEX.formatHex(r.headerSha256()),
+  private static RewrapStored stored(RewrapDao.Row r, boolean created) {
+    return new RewrapStored(r.seq(), HEX.formatHex(r.envelopeId()), r.generation(), HEX.formatHex(r.headerSha256()),
         HEX.formatHex(r.servedSha256()), created);
   }
 
   /** Rewraps with a sequence number above {@code after}, oldest first. */
-  public ReviewerService.Page<Listed> after(long after, int limit) {
+  public Page<RewrapItem> after(long after, int limit) {
     List<RewrapDao.Row> rows = transactions.withHandle(
         h -> h.attach(RewrapDao.class).after(after, limit + 1));
-    List<Listed> items = rows.stream().limit(limit).map(r -> new Listed(r.seq(), HEX.formatHex(r.envelopeId()),
+    List<RewrapItem> items = rows.stream().limit(limit).map(r -> new RewrapItem(r.seq(), HEX.formatHex(r.envelopeId()),
         r.generation(), HEX.formatHex(r.headerSha256()), HEX.formatHex(r.servedSha256()),
         r.receivedDay().toString(), HEX.formatHex(r.signerFingerprint()))).toList();
-    return new ReviewerService.Page<>(items, items.isEmpty() ? after : items.get(items.size() - 1).seq(),
+    return new Page<>(items, items.isEmpty() ? after : items.get(items.size() - 1).seq(),
         rows.size() > limit);
   }
 
@@ -203,7 +197,7 @@ public final class RewrapService {
   }
 
   /** The object of rewrap leaf {@code index}, for auditors; empty for any other leaf. */
-  public Optional<PublicRecord> forLeaf(long index) {
+  public Optional<RewrapLeaf> forLeaf(long index) {
     List<byte[]> leaves = log.leaves(index, index + 1);
     if (leaves.size() != 1) {
       return Optional.empty();
@@ -221,7 +215,7 @@ public final class RewrapService {
         .map(r -> {
           byte[] envelopeSha = current.store().find(EnvelopeId.fromBytes(r.envelopeId()))
               .map(EnvelopeRecord::sha256).orElseThrow(() -> new IllegalStateException("a rewrap without its envelope"));
-          return new PublicRecord(index, HEX.formatHex(envelopeSha), HEX.formatHex(r.previousHeaderSha256()),
+          return new RewrapLeaf(index, HEX.formatHex(envelopeSha), HEX.formatHex(r.previousHeaderSha256()),
               HEX.formatHex(r.header()));
         });
   }

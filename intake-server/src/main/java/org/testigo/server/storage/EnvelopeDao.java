@@ -12,7 +12,7 @@ import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
-import org.testigo.server.domain.EnvelopeId;
+import org.testigo.api.EnvelopeId;
 import org.testigo.server.domain.EnvelopeRecord;
 
 /** Envelope rows and their chunks. Chunks are written and read one at a time. */

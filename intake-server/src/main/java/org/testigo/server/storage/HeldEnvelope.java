@@ -2,8 +2,8 @@ package org.testigo.server.storage;
 
 import java.time.LocalDate;
 import java.util.Optional;
+import org.testigo.api.EnvelopeId;
 import org.testigo.crypto.merkle.LogLeaf;
-import org.testigo.server.domain.EnvelopeId;
 
 /**
  * An envelope held whole in memory, with what its row and its log leaf record: the input of a

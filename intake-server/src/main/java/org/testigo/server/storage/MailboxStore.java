@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.testigo.api.EnvelopeId;
 import org.testigo.crypto.key.RecipientPublicKey;
-import org.testigo.server.domain.EnvelopeId;
 import org.testigo.server.domain.MailboxId;
 
 /**

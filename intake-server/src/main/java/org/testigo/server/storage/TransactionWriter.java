@@ -1,6 +1,7 @@
 package org.testigo.server.storage;
 
-import org.testigo.server.domain.EnvelopeId;
+import org.testigo.api.EnvelopeId;
+
 
 /**
  * One transaction per envelope: the row, its chunks, its mailbox link and its pending log leaf,

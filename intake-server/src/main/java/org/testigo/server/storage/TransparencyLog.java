@@ -12,6 +12,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.testigo.api.EnvelopeId;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.manifest.SignedManifest;
@@ -21,7 +22,6 @@ import org.testigo.crypto.merkle.LogLeaf;
 import org.testigo.crypto.merkle.MerkleTree;
 import org.testigo.crypto.merkle.SignedTreeHead;
 import org.testigo.crypto.sign.SigningPublicKey;
-import org.testigo.server.domain.EnvelopeId;
 import org.testigo.server.domain.EnvelopeRecord;
 
 /**

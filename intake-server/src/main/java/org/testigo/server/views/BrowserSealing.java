@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import org.testigo.api.ApiPaths;
 
 /**
  * What the report page tells its script (SECURITY.md §9.7): the pinned root fingerprint
@@ -15,7 +16,7 @@ import java.util.Base64;
  */
 public record BrowserSealing(String rootFingerprintHex, int argon2MemoryKiB, int argon2Iterations,
     int argon2Parallelism, long maxEnvelopeBytes, int maxFiles) {
-  public static final String SCRIPT_PATH = "/assets/testigo.js";
+  public static final String SCRIPT_PATH = ApiPaths.ASSET_SCRIPT;
   private static final byte[] SCRIPT = load();
   private static final String INTEGRITY = "sha384-" + Base64.getEncoder().encodeToString(sha384(SCRIPT));
 

@@ -3,9 +3,17 @@ package org.testigo.server.views;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.testigo.api.ApiPaths;
+import org.testigo.api.questionnaire.AbuseCategory;
+import org.testigo.api.questionnaire.Minors;
+import org.testigo.api.questionnaire.MxState;
+import org.testigo.api.questionnaire.Perpetrator;
+import org.testigo.api.questionnaire.PlaceKind;
+import org.testigo.api.questionnaire.QuestionnaireV1;
+import org.testigo.api.questionnaire.Vocabulary;
+import org.testigo.api.questionnaire.Want;
 import org.testigo.server.domain.Language;
 import org.testigo.server.domain.OpenedReply;
-import org.testigo.server.domain.report.Choices;
 import org.testigo.server.domain.report.FormFields;
 import org.testigo.server.domain.report.FormInvalidException;
 import org.testigo.server.domain.report.FormReceipt;
@@ -28,7 +36,7 @@ public final class Pages {
         .tag("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         .tag("<meta name=\"referrer\" content=\"no-referrer\">")
         .el("title", title + " · " + m.get("app.name"))
-        .tag("<link rel=\"stylesheet\" href=\"/assets/testigo.css\"></head><body><header>")
+        .tag("<link rel=\"stylesheet\" href=\"" + ApiPaths.ASSET_STYLE + "\"></head><body><header>")
         .tag("<a class=\"brand\"").attr("href", "/?lang=" + lang.code()).tag(">").text(m.get("app.name"))
         .tag("</a><nav").attr("aria-label", m.get("lang.label")).tag(">");
     for (Language l : Language.values()) {
@@ -56,8 +64,8 @@ public final class Pages {
     Html h = open(m, m.get("home.title"), "/");
     h.el("h1", m.get("home.title")).el("p", m.get("home.intro")).el("p", m.get("home.private"))
         .el("p", m.get("home.safety"))
-        .tag("<p class=\"actions\"><a class=\"button\"").attr("href", "/report" + q).tag(">")
-        .text(m.get("home.report")).tag("</a> <a class=\"button secondary\"").attr("href", "/status" + q)
+        .tag("<p class=\"actions\"><a class=\"button\"").attr("href", ApiPaths.REPORT + q).tag(">")
+        .text(m.get("home.report")).tag("</a> <a class=\"button secondary\"").attr("href", ApiPaths.STATUS + q)
         .tag(">").text(m.get("home.status")).tag("</a></p>")
         .tag("<p class=\"small\">").text(m.get("home.fingerprint")).tag("<br><strong class=\"fingerprint\">")
         .text(rootShortForm).tag("</strong></p><details class=\"small\"><summary>")
@@ -116,11 +124,13 @@ public final class Pages {
     }
   }
 
-  private static void checkboxes(Html h, Messages m, Filled f, String name, String prefix, List<String> values) {
+  private static <E extends Enum<E> & Vocabulary> void checkboxes(Html h, Messages m, Filled f, String name,
+      Class<E> values) {
     f.error(h, name);
-    for (String v : values) {
+    for (E e : values.getEnumConstants()) {
+      String v = e.code();
       h.tag("<label class=\"choice\"><input type=\"checkbox\"").attr("name", name).attr("value", v)
-          .tag(f.has(name, v) ? " checked> " : "> ").text(m.get(prefix + v)).tag("</label>");
+          .tag(f.has(name, v) ? " checked> " : "> ").text(m.get(e.messageKey())).tag("</label>");
     }
   }
 
@@ -138,15 +148,16 @@ public final class Pages {
     h.tag(">");
   }
 
-  private static void select(Html h, Messages m, Filled f, String name, String noneKey, String prefix,
-      List<String> values) {
+  private static <E extends Enum<E> & Vocabulary> void select(Html h, Messages m, Filled f, String name,
+      String noneKey, Class<E> values) {
     h.tag("<label").attr("for", name).tag(">").text(m.get("q." + name)).tag("</label>");
     f.error(h, name);
     h.tag("<select").attr("id", name).attr("name", name);
     f.describedBy(h, name);
     h.tag("><option value=\"\">").text(m.get(noneKey)).tag("</option>");
-    for (String v : values) {
-      h.tag("<option").attr("value", v).tag(f.has(name, v) ? " selected>" : ">").text(m.get(prefix + v))
+    for (E e : values.getEnumConstants()) {
+      String v = e.code();
+      h.tag("<option").attr("value", v).tag(f.has(name, v) ? " selected>" : ">").text(m.get(e.messageKey()))
           .tag("</option>");
     }
     h.tag("</select>");
@@ -165,7 +176,7 @@ public final class Pages {
         .el("p", m.get("rf.intro"))
         .tag("<p class=\"receipt\" id=\"testigo-receipt-words\">").text(r.words()).tag("</p>")
         .el("p class=\"warning\"", m.get("receipt.advice"))
-        .tag("<p class=\"small\"><a").attr("href", "/report?lang=" + lang + (r.digits() ? "" : "&receipt=digits"))
+        .tag("<p class=\"small\"><a").attr("href", ApiPaths.REPORT + "?lang=" + lang + (r.digits() ? "" : "&receipt=digits"))
         .tag(">").text(m.get(r.digits() ? "rf.words" : "rf.digits")).tag("</a></p>")
         .tag("<input type=\"hidden\"").attr("name", FormReceipt.FIELD).attr("value", r.words()).tag(">")
         .tag("<input type=\"hidden\"").attr("name", FormReceipt.POSITIONS).attr("value", r.positions()).tag(">")
@@ -236,7 +247,7 @@ public final class Pages {
       FormInvalidException refused) {
     String lang = m.language().code();
     Filled f = Filled.of(m, refused);
-    Html h = open(m, m.get("form.title"), "/report");
+    Html h = open(m, m.get("form.title"), ApiPaths.REPORT);
     h.el("h1", m.get("form.title"));
     if (f.answers() != null) {
       h.tag("<div class=\"warning\" role=\"alert\"><p>").text(m.get("error.fix_below")).tag("</p><ul>");
@@ -250,7 +261,7 @@ public final class Pages {
         .tag(" <strong class=\"fingerprint\">")
         .text(org.testigo.crypto.Fingerprint.fromHex(sealing.rootFingerprintHex()).shortForm()).tag("</strong></p>")
         .tag("<form method=\"post\" enctype=\"multipart/form-data\" accept-charset=\"UTF-8\"")
-        .attr("action", "/report?lang=" + lang)
+        .attr("action", ApiPaths.REPORT + "?lang=" + lang)
         .attr("data-testigo-seal", "report").attr("data-lang", lang)
         .attr("data-root-fingerprint", sealing.rootFingerprintHex())
         .attr("data-argon2-memory", Integer.toString(sealing.argon2MemoryKiB()))
@@ -263,52 +274,54 @@ public final class Pages {
     receiptFirst(h, m, receipt);
     h.tag("<fieldset><legend>").text(m.get("q.what")).tag("</legend>");
     listen(h, m, "what");
-    checkboxes(h, m, f, "what", "what.", Choices.WHAT);
-    input(h, m, f, "what_other", "text", 200);
+    checkboxes(h, m, f, "what", AbuseCategory.class);
+    input(h, m, f, "what_other", "text", QuestionnaireV1.SHORT_TEXT);
     h.tag("</fieldset><fieldset><legend>").text(m.get("q.who")).tag("</legend>");
     listen(h, m, "who");
-    checkboxes(h, m, f, "who", "who.", Choices.WHO);
-    input(h, m, f, "who_other", "text", 200);
+    checkboxes(h, m, f, "who", Perpetrator.class);
+    input(h, m, f, "who_other", "text", QuestionnaireV1.SHORT_TEXT);
     h.el("p class=\"sub\"", m.get("q.identifying"));
-    input(h, m, f, "uniform", "text", 200);
-    input(h, m, f, "badge", "text", 200);
-    input(h, m, f, "plates", "text", 200);
-    input(h, m, f, "unit", "text", 200);
+    input(h, m, f, "uniform", "text", QuestionnaireV1.SHORT_TEXT);
+    input(h, m, f, "badge", "text", QuestionnaireV1.SHORT_TEXT);
+    input(h, m, f, "plates", "text", QuestionnaireV1.SHORT_TEXT);
+    input(h, m, f, "unit", "text", QuestionnaireV1.SHORT_TEXT);
     h.tag("</fieldset><fieldset><legend>").text(m.get("q.where")).tag("</legend>");
     listen(h, m, "where");
-    select(h, m, f, "state", "state.none", "state.", Choices.STATES);
-    input(h, m, f, "place", "text", 200);
-    select(h, m, f, "place_kind", "place.none", "place.", Choices.PLACE_KIND);
+    select(h, m, f, "state", MxState.NONE_KEY, MxState.class);
+    input(h, m, f, "place", "text", QuestionnaireV1.SHORT_TEXT);
+    select(h, m, f, "place_kind", PlaceKind.NONE_KEY, PlaceKind.class);
     h.tag("</fieldset><fieldset><legend>").text(m.get("q.when")).tag("</legend>");
     listen(h, m, "when");
     input(h, m, f, "date", "date", 10);
-    input(h, m, f, "when_approx", "text", 200);
+    input(h, m, f, "when_approx", "text", QuestionnaireV1.SHORT_TEXT);
     h.tag("</fieldset><fieldset><legend>").text(m.get("q.victims")).tag("</legend>");
     listen(h, m, "victims");
     h.tag("<label for=\"victims\">").text(m.get("q.victims")).tag("</label>");
     f.error(h, "victims");
-    h.tag("<input id=\"victims\" name=\"victims\" type=\"number\" min=\"0\" max=\"9999\"");
+    h.tag("<input id=\"victims\" name=\"victims\" type=\"number\" min=\"0\" max=\"" + QuestionnaireV1.MAX_COUNT + "\"");
     number(h, f, "victims");
     h.tag("<fieldset class=\"inner\"><legend>").text(m.get("q.minors")).tag("</legend>");
     f.error(h, "minors");
-    for (String v : Choices.MINORS) {
+    for (Minors e : Minors.values()) {
+      String v = e.code();
       h.tag("<label class=\"choice\"><input type=\"radio\" name=\"minors\"").attr("value", v)
-          .tag(f.has("minors", v) ? " checked> " : "> ").text(m.get("minors." + v)).tag("</label>");
+          .tag(f.has("minors", v) ? " checked> " : "> ").text(m.get(e.messageKey())).tag("</label>");
     }
     h.tag("</fieldset>");
     h.tag("<label for=\"minors_count\">").text(m.get("q.minors_count")).tag("</label>");
     f.error(h, "minors_count");
-    h.tag("<input id=\"minors_count\" name=\"minors_count\" type=\"number\" min=\"0\" max=\"9999\"");
+    h.tag("<input id=\"minors_count\" name=\"minors_count\" type=\"number\" min=\"0\" max=\"" + QuestionnaireV1.MAX_COUNT
+        + "\"");
     number(h, f, "minors_count");
     h.tag("</fieldset><fieldset><legend>").text(m.get("q.narrative")).tag("</legend>");
     listen(h, m, "narrative");
     f.error(h, "narrative");
-    h.tag("<textarea name=\"narrative\" rows=\"8\" maxlength=\"20000\"").attr("aria-label", m.get("q.narrative"));
+    h.tag("<textarea name=\"narrative\" rows=\"8\" maxlength=\"" + QuestionnaireV1.NARRATIVE + "\"").attr("aria-label", m.get("q.narrative"));
     f.describedBy(h, "narrative");
     h.tag(">").text(f.value("narrative")).tag("</textarea></fieldset>");
     h.tag("<fieldset><legend>").text(m.get("q.wants")).tag("</legend>");
     listen(h, m, "wants");
-    checkboxes(h, m, f, "wants", "wants.", Choices.WANTS);
+    checkboxes(h, m, f, "wants", Want.class);
     h.tag("</fieldset>");
     // Before any file input: the server reads text fields only up to the first file part.
     confirmation(h, m, f, receipt);
@@ -350,7 +363,7 @@ public final class Pages {
     }
     h.el("p class=\"warning\"", m.get("receipt.advice"));
     visitButton(h, m, visit);
-    h.tag("<p>").text(m.get("receipt.status")).tag(" <a").attr("href", "/status?lang=" + lang).tag(">")
+    h.tag("<p>").text(m.get("receipt.status")).tag(" <a").attr("href", ApiPaths.STATUS + "?lang=" + lang).tag(">")
         .text(m.get("status.title")).tag("</a></p>")
         .el("p", m.get("proof.later"));
     return close(h);
@@ -358,7 +371,7 @@ public final class Pages {
 
   /** A form whose button opens the visit's status page (POST, so the capability is in no URL). */
   private static void visitButton(Html h, Messages m, String visit) {
-    h.tag("<form method=\"post\" accept-charset=\"UTF-8\"").attr("action", "/visit?lang=" + m.language().code())
+    h.tag("<form method=\"post\" accept-charset=\"UTF-8\"").attr("action", ApiPaths.VISIT + "?lang=" + m.language().code())
         .tag(">").tag("<input type=\"hidden\" name=\"visit\"").attr("value", visit).tag(">")
         .tag("<button type=\"submit\">").text(m.get("visit.open")).tag("</button></form>");
   }
@@ -367,16 +380,16 @@ public final class Pages {
   private static void leaveButton(Html h, Messages m, String visit) {
     h.el("p class=\"small\"", m.get("visit.leave_hint"))
         .tag("<form method=\"post\" accept-charset=\"UTF-8\"")
-        .attr("action", "/visit/leave?lang=" + m.language().code()).tag(">")
+        .attr("action", ApiPaths.VISIT_LEAVE + "?lang=" + m.language().code()).tag(">")
         .tag("<input type=\"hidden\" name=\"visit\"").attr("value", visit).tag(">")
         .tag("<button type=\"submit\">").text(m.get("visit.leave")).tag("</button></form>");
   }
 
   public static String statusForm(Messages m) {
     String lang = m.language().code();
-    Html h = open(m, m.get("status.title"), "/status");
+    Html h = open(m, m.get("status.title"), ApiPaths.STATUS);
     h.el("h1", m.get("status.title")).el("p", m.get("status.intro"))
-        .tag("<form method=\"post\" accept-charset=\"UTF-8\"").attr("action", "/status?lang=" + lang).tag(">")
+        .tag("<form method=\"post\" accept-charset=\"UTF-8\"").attr("action", ApiPaths.STATUS + "?lang=" + lang).tag(">")
         .tag("<label for=\"receipt\">").text(m.get("status.receipt")).tag("</label>")
         .tag("<textarea id=\"receipt\" name=\"receipt\" rows=\"3\" maxlength=\"400\" autocomplete=\"off\""
             + " autocapitalize=\"none\" spellcheck=\"false\"></textarea>")
@@ -388,7 +401,7 @@ public final class Pages {
   public static String statusResult(Messages m, String visit, List<OpenedReply> replies,
       List<FilingProofs.Filing> filings) {
     String lang = m.language().code();
-    Html h = open(m, m.get("status.title"), "/status");
+    Html h = open(m, m.get("status.title"), ApiPaths.STATUS);
     h.el("h1", m.get("status.replies"));
     if (replies.isEmpty()) {
       h.el("p", m.get("status.none"));
@@ -404,7 +417,7 @@ public final class Pages {
     proofsOfFiling(h, m, filings);
     h.el("h2", m.get("status.followup"))
         .tag("<form method=\"post\" enctype=\"multipart/form-data\" accept-charset=\"UTF-8\"")
-        .attr("action", "/visit/follow-up?lang=" + lang).tag(">")
+        .attr("action", ApiPaths.VISIT_FOLLOW_UP + "?lang=" + lang).tag(">")
         .tag("<input type=\"hidden\" name=\"visit\"").attr("value", visit).tag(">")
         .tag("<label for=\"message\">").text(m.get("status.message")).tag("</label>")
         .tag("<textarea id=\"message\" name=\"message\" rows=\"6\" maxlength=\"20000\"></textarea>")
@@ -429,7 +442,7 @@ public final class Pages {
       if (f.pending()) {
         h.el("p", m.get("proof.pending"));
       } else {
-        String base = "/proof-of-filing/" + f.leafIndex() + "/" + f.treeSize() + "/";
+        String base = ApiPaths.proofOfFiling(f.leafIndex(), f.treeSize());
         h.tag("<pre class=\"proof\" tabindex=\"0\" role=\"region\"").attr("aria-label", m.get("proof.label"))
             .tag(">").text(f.armored()).tag("</pre>")
             .tag("<p><a").attr("href", base + "proof.txt").attr("download", "testigo-proof-of-filing-"
@@ -443,10 +456,10 @@ public final class Pages {
   }
 
   public static String followUpSent(Messages m, String visit) {
-    Html h = open(m, m.get("status.title"), "/status");
+    Html h = open(m, m.get("status.title"), ApiPaths.STATUS);
     h.el("h1", m.get("status.sent"));
     if (visit == null) {
-      h.tag("<p><a").attr("href", "/status?lang=" + m.language().code()).tag(">").text(m.get("status.title"))
+      h.tag("<p><a").attr("href", ApiPaths.STATUS + "?lang=" + m.language().code()).tag(">").text(m.get("status.title"))
           .tag("</a></p>");
     } else {
       visitButton(h, m, visit);
@@ -457,8 +470,8 @@ public final class Pages {
 
   /** After "leave": the visit has ended; the status form is one link away. */
   public static String left(Messages m) {
-    Html h = open(m, m.get("status.title"), "/status");
-    h.el("h1", m.get("visit.left")).tag("<p><a").attr("href", "/status?lang=" + m.language().code())
+    Html h = open(m, m.get("status.title"), ApiPaths.STATUS);
+    h.el("h1", m.get("visit.left")).tag("<p><a").attr("href", ApiPaths.STATUS + "?lang=" + m.language().code())
         .tag(">").text(m.get("status.title")).tag("</a></p>");
     return close(h);
   }

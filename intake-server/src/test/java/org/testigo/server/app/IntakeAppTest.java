@@ -48,6 +48,7 @@ import org.testigo.crypto.key.RecipientPrivateKey;
 import org.testigo.crypto.manifest.ManifestChain;
 import org.testigo.crypto.manifest.SignedManifest;
 import org.testigo.crypto.payload.PartHeader;
+import org.testigo.crypto.payload.PayloadReader;
 import org.testigo.crypto.payload.PayloadWriter;
 import org.testigo.crypto.receipt.Receipt;
 import org.testigo.crypto.receipt.ReceiptKeys;
@@ -55,7 +56,6 @@ import org.testigo.crypto.receipt.ReceiptParams;
 import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
 import org.testigo.server.demo.DemoOrganisation;
-import org.testigo.server.intake.payload.PayloadReader;
 import org.testigo.server.resources.source.AssetsResource;
 import org.testigo.server.views.BrowserSealing;
 

@@ -27,6 +27,12 @@ import org.junit.jupiter.api.Test;
  * Beside them: {@code edge} (Jetty in front of every port), {@code circuit}, {@code tor},
  * {@code health}, {@code config}, {@code demo}. No package cycle, between top-level packages
  * nor between any two packages.
+ *
+ * <p>Below every layer, as libraries: {@code org.testigo.api} (the contract shared with the
+ * tools: ids, paths and headers, the questionnaire's vocabulary, the JSON records) and
+ * {@code org.testigo.crypto}. Neither reaches the server; the server never reaches crypto's
+ * {@code internal} package (Bouncy Castle and argon2 stay behind crypto's own API), nor, in its
+ * main code, the api's HTTP client ({@code org.testigo.api.client}, for callers of the server).
  */
 class PackageLayersTest {
   private static final String SERVER = "org.testigo.server";
@@ -117,8 +123,33 @@ class PackageLayersTest {
   }
 
   @Test
+  void nothingReachesCryptoInternals() {
+    noClasses().should().dependOnClassesThat().resideInAPackage("org.testigo.crypto.internal..")
+        .because("Bouncy Castle and argon2 stay behind crypto's own API")
+        .check(MAIN);
+  }
+
+  @Test
+  void mainCodeNeverUsesTheApiClient() {
+    noClasses().should().dependOnClassesThat().resideInAPackage("org.testigo.api.client..")
+        .because("the reviewer-API client is for the server's callers")
+        .check(MAIN);
+  }
+
+  @Test
+  void apiAndCryptoAreLibrariesBelowTheServer() {
+    JavaClasses libraries = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("org.testigo.api", "org.testigo.crypto");
+    org.assertj.core.api.Assertions.assertThat(libraries.contain("org.testigo.api.EnvelopeId")).isTrue();
+    noClasses().that().resideInAnyPackage("org.testigo.api..", "org.testigo.crypto..")
+        .should().dependOnClassesThat().resideInAPackage(SERVER + "..")
+        .check(libraries);
+  }
+
+  @Test
   void rulesSeeEveryLayer() {
-    for (String c : new String[] {"domain.EnvelopeId", "storage.EnvelopeStore", "intake.SourceService",
+    for (String c : new String[] {"domain.StoredEnvelope", "storage.EnvelopeStore", "intake.SourceService",
         "log.TreeHeadSigner", "review.ReviewerService", "resources.source.SubmissionsServlet",
         "resources.errors.ErrorRegistry", "IntakeApplication"}) {
       org.assertj.core.api.Assertions.assertThat(MAIN.contain(SERVER + "." + c)).as(c).isTrue();

@@ -46,10 +46,10 @@ import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.identity.Keystore;
 import org.testigo.crypto.identity.Passphrase;
 import org.testigo.crypto.identity.ReviewerIdentity;
+import org.testigo.crypto.payload.PayloadReader;
 import org.testigo.server.IntakeApplication;
 import org.testigo.server.config.IntakeConfiguration;
 import org.testigo.server.demo.DemoOrganisation;
-import org.testigo.server.intake.payload.PayloadReader;
 import org.testigo.server.intake.strip.MetadataStripper;
 import org.testigo.server.intake.strip.TestImages;
 

@@ -16,7 +16,7 @@ import org.jdbi.v3.core.JdbiException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.testigo.server.domain.EnvelopeId;
+import org.testigo.api.EnvelopeId;
 import org.testigo.server.domain.StorageUnavailableException;
 import org.testigo.server.domain.SubmissionIdConflictException;
 import org.testigo.server.storage.BothDatabases;

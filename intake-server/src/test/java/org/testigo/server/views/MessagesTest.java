@@ -7,8 +7,14 @@ import java.util.HashSet;
 import java.util.ResourceBundle;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.testigo.api.questionnaire.AbuseCategory;
+import org.testigo.api.questionnaire.Minors;
+import org.testigo.api.questionnaire.MxState;
+import org.testigo.api.questionnaire.Perpetrator;
+import org.testigo.api.questionnaire.PlaceKind;
+import org.testigo.api.questionnaire.Vocabulary;
+import org.testigo.api.questionnaire.Want;
 import org.testigo.server.domain.Language;
-import org.testigo.server.domain.report.Choices;
 
 class MessagesTest {
   @Test
@@ -21,14 +27,14 @@ class MessagesTest {
       for (String k : keys) {
         assertThat(m.get(k)).as(l + " " + k).isNotBlank();
       }
-      Choices.WHAT.forEach(v -> m.get("what." + v));
-      Choices.WHO.forEach(v -> m.get("who." + v));
-      Choices.PLACE_KIND.forEach(v -> m.get("place." + v));
-      Choices.STATES.forEach(v -> m.get("state." + v));
-      Choices.WANTS.forEach(v -> m.get("wants." + v));
-      Choices.MINORS.forEach(v -> m.get("minors." + v));
+      Vocabulary.codes(AbuseCategory.class).forEach(v -> m.get("what." + v));
+      Vocabulary.codes(Perpetrator.class).forEach(v -> m.get("who." + v));
+      Vocabulary.codes(PlaceKind.class).forEach(v -> m.get("place." + v));
+      Vocabulary.codes(MxState.class).forEach(v -> m.get("state." + v));
+      Vocabulary.codes(Want.class).forEach(v -> m.get("wants." + v));
+      Vocabulary.codes(Minors.class).forEach(v -> m.get("minors." + v));
     }
-    assertThat(Choices.STATES).hasSize(32).doesNotHaveDuplicates();
+    assertThat(Vocabulary.codes(MxState.class)).hasSize(32).doesNotHaveDuplicates();
     assertThat(Messages.of(Language.HT).get("form.send")).isNotEqualTo(Messages.of(Language.FR).get("form.send"));
   }
 

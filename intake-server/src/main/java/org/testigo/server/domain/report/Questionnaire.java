@@ -2,18 +2,19 @@ package org.testigo.server.domain.report;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
+import org.testigo.api.questionnaire.QuestionnaireV1;
 
 /**
  * Questionnaire v1, the JSON document sealed as the first part of a report's payload.
- * Every list holds values from {@link Choices}; free-text fields are plain UTF-8 text,
- * possibly empty, never null. Specified in SECURITY.md §6.
+ * Every list holds codes of questionnaire v1's closed lists ({@code org.testigo.api.questionnaire});
+ * free-text fields are plain UTF-8 text, possibly empty, never null. Specified in SECURITY.md §6.
  */
 @JsonPropertyOrder({"version", "language", "what", "whatOther", "who", "whoOther", "identifying",
     "where", "when", "victims", "narrative", "wants"})
 public record Questionnaire(int version, String language, List<String> what, String whatOther,
     List<String> who, String whoOther, Identifying identifying, Where where, When when,
     Victims victims, String narrative, List<String> wants) {
-  public static final int VERSION = 1;
+  public static final int VERSION = QuestionnaireV1.VERSION;
 
   /** What identifies the perpetrators. */
   @JsonPropertyOrder({"uniform", "badge", "plates", "unit"})

@@ -6,6 +6,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.testigo.api.questionnaire.AbuseCategory;
+import org.testigo.api.questionnaire.Minors;
+import org.testigo.api.questionnaire.MxState;
+import org.testigo.api.questionnaire.Perpetrator;
+import org.testigo.api.questionnaire.PlaceKind;
+import org.testigo.api.questionnaire.QuestionnaireV1;
+import org.testigo.api.questionnaire.Vocabulary;
+import org.testigo.api.questionnaire.Want;
 
 /**
  * Turns the fields of the report form into a validated {@link Questionnaire} v1. Every
@@ -13,9 +21,9 @@ import java.util.Set;
  * unknown questionnaire version are refused.
  */
 public final class QuestionnaireParser {
-  public static final int SHORT_TEXT = 200;
-  public static final int NARRATIVE = 20_000;
-  public static final int MAX_COUNT = 9_999;
+  public static final int SHORT_TEXT = QuestionnaireV1.SHORT_TEXT;
+  public static final int NARRATIVE = QuestionnaireV1.NARRATIVE;
+  public static final int MAX_COUNT = QuestionnaireV1.MAX_COUNT;
   public static final Set<String> FIELDS = Set.of("version", "lang", "what", "what_other", "who",
       "who_other", "uniform", "badge", "plates", "unit", "state", "place", "place_kind", "date",
       "when_approx", "victims", "minors", "minors_count", "narrative", "wants");
@@ -32,12 +40,12 @@ public final class QuestionnaireParser {
       throw new org.testigo.server.domain.InvalidInputException("error.version");
     }
     List<String> errors = new ArrayList<>();
-    List<String> what = choices(f.all("what"), Choices.WHAT, "q.what", errors);
-    List<String> who = choices(f.all("who"), Choices.WHO, "q.who", errors);
-    List<String> wants = choices(f.all("wants"), Choices.WANTS, "q.wants", errors);
-    String state = optionalChoice(f.one("state"), Choices.STATES, "q.state", errors);
-    String placeKind = optionalChoice(f.one("place_kind"), Choices.PLACE_KIND, "q.place_kind", errors);
-    String minors = optionalChoice(f.one("minors"), Choices.MINORS, "q.minors", errors);
+    List<String> what = choices(f.all("what"), Vocabulary.codes(AbuseCategory.class), "q.what", errors);
+    List<String> who = choices(f.all("who"), Vocabulary.codes(Perpetrator.class), "q.who", errors);
+    List<String> wants = choices(f.all("wants"), Vocabulary.codes(Want.class), "q.wants", errors);
+    String state = optionalChoice(f.one("state"), Vocabulary.codes(MxState.class), "q.state", errors);
+    String placeKind = optionalChoice(f.one("place_kind"), Vocabulary.codes(PlaceKind.class), "q.place_kind", errors);
+    String minors = optionalChoice(f.one("minors"), Vocabulary.codes(Minors.class), "q.minors", errors);
     String whatOther = text(f.one("what_other"), SHORT_TEXT, "q.what_other", errors);
     String whoOther = text(f.one("who_other"), SHORT_TEXT, "q.who_other", errors);
     Questionnaire.Identifying identifying = new Questionnaire.Identifying(

@@ -9,7 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import org.testigo.server.domain.EnvelopeId;
+import org.testigo.api.EnvelopeId;
 import org.testigo.server.domain.EnvelopeRecord;
 import org.testigo.server.storage.CurrentEnvelopes;
 import org.testigo.server.storage.EnvelopeStore;

@@ -6,7 +6,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.HexFormat;
-import java.util.List;
+import org.testigo.api.ApiPaths;
+import org.testigo.api.wire.AuditCaseEvent;
+import org.testigo.api.wire.AuditChallenge;
+import org.testigo.api.wire.Page;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.storage.AuditFeeds;
 
@@ -18,7 +21,7 @@ import org.testigo.server.storage.AuditFeeds;
  * defaults to 0, {@code limit} to 100 (1..1000). Malformed parameters get a generic 400.
  * Formats: SECURITY.md §19.
  */
-@Path("/api/v1/audit")
+@Path(ApiPaths.AUDIT)
 @Produces(MediaType.APPLICATION_JSON)
 public final class AuditFeedResource {
   /** Items per page at most. */
@@ -30,27 +33,19 @@ public final class AuditFeedResource {
     this.feeds = feeds;
   }
 
-  /** One stored case event: its feed position and its SignedCaseEvent v1 encoding. */
-  public record CaseEventJson(long seq, String event) {}
-
-  /** One answered challenge: PossessionChallenge v1 and ChallengeAnswer v1 encodings. */
-  public record ChallengeJson(long seq, String challenge, String answer) {}
-
-  public record PageJson<T>(List<T> items, long next, boolean more) {}
-
   @GET
   @Path("case-events")
-  public PageJson<CaseEventJson> caseEvents(@QueryParam("after") String after, @QueryParam("limit") String limit) {
+  public Page<AuditCaseEvent> caseEvents(@QueryParam("after") String after, @QueryParam("limit") String limit) {
     AuditFeeds.Page<org.testigo.server.storage.CaseEventDao.SignedRow> p = feeds.caseEvents(after(after), limit(limit));
-    return new PageJson<>(p.items().stream().map(r -> new CaseEventJson(r.seq(), HEX.formatHex(r.eventBytes())))
+    return new Page<>(p.items().stream().map(r -> new AuditCaseEvent(r.seq(), HEX.formatHex(r.eventBytes())))
         .toList(), p.next(), p.more());
   }
 
   @GET
   @Path("challenges")
-  public PageJson<ChallengeJson> challenges(@QueryParam("after") String after, @QueryParam("limit") String limit) {
+  public Page<AuditChallenge> challenges(@QueryParam("after") String after, @QueryParam("limit") String limit) {
     AuditFeeds.Page<org.testigo.server.storage.ChallengeDao.Row> p = feeds.challenges(after(after), limit(limit));
-    return new PageJson<>(p.items().stream().map(r -> new ChallengeJson(r.seq(), HEX.formatHex(r.challenge()),
+    return new Page<>(p.items().stream().map(r -> new AuditChallenge(r.seq(), HEX.formatHex(r.challenge()),
         HEX.formatHex(r.answer()))).toList(), p.next(), p.more());
   }
 

@@ -9,6 +9,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.HexFormat;
 import java.util.List;
+import org.testigo.api.ApiPaths;
+import org.testigo.api.wire.ConsistencyProof;
+import org.testigo.api.wire.EnvelopeHeaderLeaf;
+import org.testigo.api.wire.InclusionProof;
+import org.testigo.api.wire.Leaves;
+import org.testigo.api.wire.TreeHead;
 import org.testigo.crypto.merkle.SignedTreeHead;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.log.EnvelopeHeaders;
@@ -20,7 +26,7 @@ import org.testigo.server.storage.TransparencyLog;
  * binary values in lowercase hex. Malformed or out-of-range parameters get a generic 400;
  * absent objects a generic 404. Formats: SECURITY.md §10.
  */
-@Path("/api/v1/log")
+@Path(ApiPaths.LOG)
 @Produces(MediaType.APPLICATION_JSON)
 public final class LogResource {
   /** Leaves returned per request at most. */
@@ -35,70 +41,58 @@ public final class LogResource {
   }
 
   /** A signed tree head; {@code encoded} is the 113-byte SignedTreeHead v1. */
-  public record TreeHeadJson(int version, long treeSize, long timestampMillis, String rootHash,
-      String signature, String encoded) {
-    static TreeHeadJson of(SignedTreeHead h) {
-      return new TreeHeadJson(h.version(), h.treeSize(), h.timestampMillis(), HEX.formatHex(h.rootHash()),
-          HEX.formatHex(h.signature()), HEX.formatHex(h.encoded()));
-    }
+  static TreeHead treeHead(SignedTreeHead h) {
+    return new TreeHead(h.version(), h.treeSize(), h.timestampMillis(), HEX.formatHex(h.rootHash()),
+        HEX.formatHex(h.signature()), HEX.formatHex(h.encoded()));
   }
-
-  public record InclusionJson(long leafIndex, long treeSize, List<String> auditPath) {}
-
-  public record ConsistencyJson(long from, long to, List<String> proof) {}
-
-  /** Leaves {@code start <= index < end}, each the 38-byte LogLeaf v1 in hex. */
-  public record LeavesJson(long start, long end, List<String> leaves) {}
-
-  public record EnvelopeHeaderJson(long leafIndex, String header) {}
 
   @GET
   @Path("sth")
-  public TreeHeadJson latest() {
-    return TreeHeadJson.of(log.latestTreeHead().orElseThrow(NotFoundException::new));
+  public TreeHead latest() {
+    return treeHead(log.latestTreeHead().orElseThrow(NotFoundException::new));
   }
 
   @GET
   @Path("sth/{size}")
-  public TreeHeadJson bySize(@PathParam("size") String size) {
-    return TreeHeadJson.of(log.treeHead(number(size)).orElseThrow(NotFoundException::new));
+  public TreeHead bySize(@PathParam("size") String size) {
+    return treeHead(log.treeHead(number(size)).orElseThrow(NotFoundException::new));
   }
 
   @GET
   @Path("proof/inclusion")
-  public InclusionJson inclusion(@QueryParam("leaf") String leafHash, @QueryParam("size") String size) {
+  public InclusionProof inclusion(@QueryParam("leaf") String leafHash, @QueryParam("size") String size) {
     byte[] hash = hash(leafHash);
     long n = number(size);
     TransparencyLog.InclusionProof p = log.inclusionProof(hash, n).orElseThrow(NotFoundException::new);
-    return new InclusionJson(p.leafIndex(), p.treeSize(), hex(p.path()));
+    return new InclusionProof(p.leafIndex(), p.treeSize(), hex(p.path()));
   }
 
   @GET
   @Path("proof/consistency")
-  public ConsistencyJson consistency(@QueryParam("from") String from, @QueryParam("to") String to) {
+  public ConsistencyProof consistency(@QueryParam("from") String from, @QueryParam("to") String to) {
     long a = number(from);
     long b = number(to);
     List<byte[]> proof = log.consistencyProof(a, b).orElseThrow(() -> new InvalidInputException("error.request"));
-    return new ConsistencyJson(a, b, hex(proof));
+    return new ConsistencyProof(a, b, hex(proof));
   }
 
   @GET
   @Path("leaves")
-  public LeavesJson leaves(@QueryParam("start") String start, @QueryParam("end") String end) {
+  public Leaves leaves(@QueryParam("start") String start, @QueryParam("end") String end) {
     long s = number(start);
     long e = number(end);
     if (e <= s || e - s > MAX_LEAVES || e > log.size()) {
       throw new InvalidInputException("error.request");
     }
-    return new LeavesJson(s, e, hex(log.leaves(s, e)));
+    return new Leaves(s, e, hex(log.leaves(s, e)));
   }
 
   @GET
   @Path("leaves/{index}/envelope-header")
-  public EnvelopeHeaderJson envelopeHeader(@PathParam("index") String index) {
+  public EnvelopeHeaderLeaf envelopeHeader(@PathParam("index") String index) {
     long i = number(index);
     byte[] header = headers.headerOf(i).orElseThrow(NotFoundException::new);
-    return new EnvelopeHeaderJson(i, HEX.formatHex(header));
+    return new EnvelopeHeaderLeaf(i, HEX.formatHex(header));
   }
 
   private static List<String> hex(List<byte[]> values) {

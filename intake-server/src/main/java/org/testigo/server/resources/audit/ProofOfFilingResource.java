@@ -6,6 +6,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Response;
+import org.testigo.api.ApiPaths;
 import org.testigo.server.log.FilingProofs;
 import org.testigo.server.log.QrSvg;
 
@@ -15,7 +16,7 @@ import org.testigo.server.log.QrSvg;
  * (index, size) always gives the same bytes, so the text on the page, the file and the QR
  * code agree. Everything served here is derivable from the public log.
  */
-@Path("/proof-of-filing/{index}/{size}")
+@Path(ApiPaths.PROOF_OF_FILING)
 public final class ProofOfFilingResource {
   private final FilingProofs proofs;
 

@@ -6,6 +6,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.testigo.api.ApiPaths;
+import org.testigo.api.wire.RewrapLeaf;
 import org.testigo.server.log.EnvelopeHeaders;
 import org.testigo.server.review.RewrapService;
 
@@ -15,7 +17,7 @@ import org.testigo.server.review.RewrapService;
  * recompute its object hash and check the new header's recipients. 404 for any other leaf.
  * The header carries no content (see {@link EnvelopeHeaders} for why headers are public).
  */
-@Path("/api/v1/log/leaves/{index}/rewrap")
+@Path(ApiPaths.LOG_LEAF_REWRAP)
 @Produces(MediaType.APPLICATION_JSON)
 public final class RewrapLogResource {
   private final RewrapService rewraps;
@@ -25,7 +27,7 @@ public final class RewrapLogResource {
   }
 
   @GET
-  public RewrapService.PublicRecord rewrap(@PathParam("index") String index) {
+  public RewrapLeaf rewrap(@PathParam("index") String index) {
     return rewraps.forLeaf(LogResource.number(index)).orElseThrow(NotFoundException::new);
   }
 }

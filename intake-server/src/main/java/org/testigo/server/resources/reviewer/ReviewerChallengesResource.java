@@ -11,7 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.io.IOException;
-import java.util.Map;
+import org.testigo.api.ApiPaths;
 import org.testigo.server.review.ChallengeService;
 import org.testigo.server.review.ReviewerPrincipal;
 
@@ -21,7 +21,7 @@ import org.testigo.server.review.ReviewerPrincipal;
  * and challenge id; 400 if anything does not verify; 409 if the challenge was answered
  * before. Nothing is stored unless the answer verifies.
  */
-@Path("/api/v1/reviewer/challenges")
+@Path(ApiPaths.REVIEWER_CHALLENGES)
 @Produces(MediaType.APPLICATION_JSON)
 public final class ReviewerChallengesResource {
   private final ChallengeService challenges;
@@ -35,8 +35,7 @@ public final class ReviewerChallengesResource {
   public Response answer(@Context ContainerRequestContext ctx) throws IOException {
     var body = ReviewerSubmissionsResource.Bodies.verified(ctx);
     ReviewerPrincipal principal = ReviewerPrincipal.require(ctx);
-    ChallengeService.Stored stored = challenges.answer(principal, body);
-    return Response.status(201).entity(Map.of("seq", stored.seq(), "challengeId", stored.challengeId())).build();
+    return Response.status(201).entity(challenges.answer(principal, body)).build();
   }
 
   /** 409 with a generic message: the challenge has an answer already. */

@@ -14,18 +14,20 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
-import java.util.Map;
+import org.testigo.api.ApiPaths;
+import org.testigo.api.wire.CaseEventItem;
+import org.testigo.api.wire.EventPosted;
+import org.testigo.api.wire.Page;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.review.CaseEventService;
 import org.testigo.server.review.ReviewerPrincipal;
-import org.testigo.server.review.ReviewerService;
 
 /**
  * {@code POST /api/v1/reviewer/cases/{id}/events} (append a signed case event with its sealed
  * content) and {@code GET /api/v1/reviewer/events?after=CURSOR&limit=N} (all events after a
  * cursor, as received).
  */
-@Path("/api/v1/reviewer")
+@Path(ApiPaths.REVIEWER)
 @Produces(MediaType.APPLICATION_JSON)
 public final class ReviewerEventsResource {
   private final CaseEventService events;
@@ -45,12 +47,12 @@ public final class ReviewerEventsResource {
     CaseEventService.Stored stored = events.post(ReviewerSubmissionsResource.parse(id), principal, body)
         .orElseThrow(NotFoundException::new);
     return Response.status(stored.created() ? 201 : 200)
-        .entity(Map.of("seq", stored.seq(), "eventId", stored.eventId())).build();
+        .entity(new EventPosted(stored.seq(), stored.eventId())).build();
   }
 
   @GET
   @Path("events")
-  public ReviewerService.Page<CaseEventService.Listed> list(@QueryParam("after") @DefaultValue("0") long after,
+  public Page<CaseEventItem> list(@QueryParam("after") @DefaultValue("0") long after,
       @QueryParam("limit") @DefaultValue("100") int limit, @Context ContainerRequestContext ctx) {
     ReviewerPrincipal.require(ctx);
     if (after < 0 || limit < 1 || limit > maxPageSize) {

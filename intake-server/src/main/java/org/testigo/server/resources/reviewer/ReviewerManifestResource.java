@@ -5,6 +5,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
+import org.testigo.api.ApiPaths;
 import org.testigo.server.domain.KeyState;
 import org.testigo.server.review.ReviewerPrincipal;
 
@@ -13,7 +14,7 @@ import org.testigo.server.review.ReviewerPrincipal;
  * runs with. Clients verify it from the root fingerprint they pinned; the server is not
  * trusted for it.
  */
-@Path("/api/v1/reviewer/manifest")
+@Path(ApiPaths.REVIEWER_MANIFEST)
 public final class ReviewerManifestResource {
   private final KeyState keys;
 

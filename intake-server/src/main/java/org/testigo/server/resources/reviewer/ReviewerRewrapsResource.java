@@ -15,10 +15,13 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import org.testigo.api.ApiPaths;
+import org.testigo.api.wire.Page;
+import org.testigo.api.wire.RewrapItem;
+import org.testigo.api.wire.RewrapStored;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.resources.reviewer.auth.SignatureAuthFilter;
 import org.testigo.server.review.ReviewerPrincipal;
-import org.testigo.server.review.ReviewerService;
 import org.testigo.server.review.RewrapService;
 
 /**
@@ -29,7 +32,7 @@ import org.testigo.server.review.RewrapService;
  * {@link SignatureAuthFilter}; posting needs role reviewer or admin and a key the envelope's
  * current header names (403 with the reason otherwise).
  */
-@Path("/api/v1/reviewer/rewraps")
+@Path(ApiPaths.REVIEWER_REWRAPS)
 @Produces(MediaType.APPLICATION_JSON)
 public final class ReviewerRewrapsResource {
   private final RewrapService rewraps;
@@ -46,7 +49,7 @@ public final class ReviewerRewrapsResource {
   public Response post(@PathParam("id") String id, @Context ContainerRequestContext ctx) throws IOException {
     var body = ReviewerSubmissionsResource.Bodies.verified(ctx);
     ReviewerPrincipal principal = ReviewerPrincipal.require(ctx);
-    RewrapService.Stored stored;
+    RewrapStored stored;
     try {
       stored = rewraps.rewrap(ReviewerSubmissionsResource.parse(id), principal, body)
           .orElseThrow(NotFoundException::new);
@@ -58,7 +61,7 @@ public final class ReviewerRewrapsResource {
   }
 
   @GET
-  public ReviewerService.Page<RewrapService.Listed> list(@QueryParam("after") @DefaultValue("0") long after,
+  public Page<RewrapItem> list(@QueryParam("after") @DefaultValue("0") long after,
       @QueryParam("limit") @DefaultValue("100") int limit, @Context ContainerRequestContext ctx) {
     ReviewerPrincipal.require(ctx);
     if (after < 0 || limit < 1 || limit > maxPageSize) {

@@ -19,9 +19,14 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.util.Base64;
-import java.util.Map;
+import org.testigo.api.ApiHeaders;
+import org.testigo.api.ApiPaths;
+import org.testigo.api.EnvelopeId;
+import org.testigo.api.wire.Accepted;
+import org.testigo.api.wire.Page;
+import org.testigo.api.wire.ReplyKey;
+import org.testigo.api.wire.Submission;
 import org.testigo.crypto.key.RecipientPublicKey;
-import org.testigo.server.domain.EnvelopeId;
 import org.testigo.server.domain.EnvelopeRecord;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.domain.StoredEnvelope;
@@ -38,7 +43,7 @@ import org.testigo.server.review.VerifiedBody;
  * replies. Every request here has passed {@link SignatureAuthFilter}, and every method reads
  * its principal ({@link ReviewerPrincipal#require}).
  */
-@Path("/api/v1/reviewer/submissions")
+@Path(ApiPaths.REVIEWER_SUBMISSIONS)
 @Produces(MediaType.APPLICATION_JSON)
 public final class ReviewerSubmissionsResource {
   private final ReviewerService service;
@@ -50,7 +55,7 @@ public final class ReviewerSubmissionsResource {
   }
 
   @GET
-  public ReviewerService.Page<ReviewerService.Submission> list(
+  public Page<Submission> list(
       @QueryParam("after") @DefaultValue("0") long after,
       @QueryParam("limit") @DefaultValue("100") int limit, @Context ContainerRequestContext ctx) {
     ReviewerPrincipal.require(ctx);
@@ -82,17 +87,17 @@ public final class ReviewerSubmissionsResource {
     EnvelopeRecord record = service.envelope(parse(id)).orElseThrow(NotFoundException::new);
     StreamingOutput body = out -> service.copyTo(record, out);
     return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM_TYPE)
-        .header("Testigo-Envelope-Sha256", java.util.HexFormat.of().formatHex(service.currentSha256(record)))
+        .header(ApiHeaders.ENVELOPE_SHA256, java.util.HexFormat.of().formatHex(service.currentSha256(record)))
         .build();
   }
 
   @GET
   @Path("{id}/reply-key")
-  public Map<String, String> replyKey(@PathParam("id") String id, @Context ContainerRequestContext ctx) {
+  public ReplyKey replyKey(@PathParam("id") String id, @Context ContainerRequestContext ctx) {
     ReviewerPrincipal.require(ctx);
     RecipientPublicKey key = service.replyKey(parse(id)).orElseThrow(NotFoundException::new);
-    return Map.of("replyPublicKey", Base64.getUrlEncoder().withoutPadding().encodeToString(key.toBytes()),
-        "fingerprint", key.fingerprint().hex());
+    return new ReplyKey(Base64.getUrlEncoder().withoutPadding().encodeToString(key.toBytes()),
+        key.fingerprint().hex());
   }
 
   @POST
@@ -103,8 +108,7 @@ public final class ReviewerSubmissionsResource {
     VerifiedBody body = Bodies.verified(ctx);
     EnvelopeId report = parse(id);
     StoredEnvelope stored = service.storeReply(report, body, length).orElseThrow(NotFoundException::new);
-    return Response.status(201).entity(Map.of("id", stored.id().hex(),
-        "receivedDay", stored.receivedDay().toString())).build();
+    return Response.status(201).entity(new Accepted(stored.id().hex(), stored.receivedDay().toString())).build();
   }
 
   static EnvelopeId parse(String id) {

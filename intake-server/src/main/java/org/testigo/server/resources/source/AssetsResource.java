@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
+import org.testigo.api.ApiPaths;
 import org.testigo.server.views.AudioCatalog;
 import org.testigo.server.views.BrowserSealing;
 
@@ -24,7 +25,7 @@ import org.testigo.server.views.BrowserSealing;
  * in one compressed body) and cacheable for the browser session; the pages themselves stay
  * uncompressed and {@code no-store} (SECURITY.md §20.4). The gzip bodies are made once, at start.
  */
-@Path("/")
+@Path(ApiPaths.HOME)
 public final class AssetsResource {
   /** Cacheable by this browser only, for a day; Tor Browser drops its cache when it closes. */
   public static final String CACHE = "private, max-age=86400";
@@ -45,7 +46,7 @@ public final class AssetsResource {
   }
 
   public AssetsResource(AudioCatalog audio) {
-    this.css = Asset.of(read("/assets/testigo.css"), "text/css; charset=UTF-8");
+    this.css = Asset.of(read(ApiPaths.ASSET_STYLE), "text/css; charset=UTF-8");
     this.script = Asset.of(BrowserSealing.script(), "text/javascript; charset=UTF-8");
     this.audio = audio;
   }
@@ -106,20 +107,20 @@ public final class AssetsResource {
   }
 
   @GET
-  @Path("assets/testigo.js")
+  @Path(ApiPaths.ASSET_SCRIPT)
   public Response script(@HeaderParam(HttpHeaders.ACCEPT_ENCODING) String acceptEncoding) {
     return serve(script, acceptEncoding);
   }
 
   @GET
-  @Path("assets/testigo.css")
+  @Path(ApiPaths.ASSET_STYLE)
   public Response css(@HeaderParam(HttpHeaders.ACCEPT_ENCODING) String acceptEncoding) {
     return serve(css, acceptEncoding);
   }
 
   /** A spoken question ({@link AudioCatalog}); Opus is compressed already. */
   @GET
-  @Path("assets/audio/{lang}/{clip}.ogg")
+  @Path(ApiPaths.ASSET_AUDIO)
   public Response audio(@PathParam("lang") String lang, @PathParam("clip") String clip) {
     byte[] bytes = audio.clip(lang, clip).orElseThrow(NotFoundException::new);
     return Response.ok(bytes, "audio/ogg").header(HttpHeaders.CACHE_CONTROL, CACHE).build();
@@ -127,7 +128,7 @@ public final class AssetsResource {
 
   /** Browsers ask for it on every visit: an empty answer instead of an HTML 404 page. */
   @GET
-  @Path("favicon.ico")
+  @Path(ApiPaths.FAVICON)
   public Response favicon() {
     return Response.noContent().header(HttpHeaders.CACHE_CONTROL, CACHE).build();
   }

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.testigo.api.ApiPaths;
+import org.testigo.api.wire.ErrorMessage;
 import org.testigo.server.circuit.Circuit;
 import org.testigo.server.circuit.CircuitTable;
 import org.testigo.server.circuit.CurrentCircuit;
@@ -46,13 +48,13 @@ public final class CircuitFilter implements Filter {
       return NONE;
     }
     return switch (path) {
-      case "/report" -> new Circuit.Cost[] {
+      case ApiPaths.REPORT -> new Circuit.Cost[] {
           Circuit.Cost.KEY_DERIVATION, Circuit.Cost.MAILBOX, Circuit.Cost.SUBMISSION};
-      case "/status" -> new Circuit.Cost[] {Circuit.Cost.KEY_DERIVATION};
-      case "/status/follow-up" -> new Circuit.Cost[] {Circuit.Cost.KEY_DERIVATION, Circuit.Cost.SUBMISSION};
-      case "/visit/follow-up", "/api/v1/submissions" -> new Circuit.Cost[] {Circuit.Cost.SUBMISSION};
-      case "/api/v1/mailboxes" -> new Circuit.Cost[] {Circuit.Cost.MAILBOX};
-      default -> path.startsWith("/api/v1/uploads/") && path.endsWith("/commit")
+      case ApiPaths.STATUS -> new Circuit.Cost[] {Circuit.Cost.KEY_DERIVATION};
+      case ApiPaths.STATUS_FOLLOW_UP -> new Circuit.Cost[] {Circuit.Cost.KEY_DERIVATION, Circuit.Cost.SUBMISSION};
+      case ApiPaths.VISIT_FOLLOW_UP, ApiPaths.SUBMISSIONS -> new Circuit.Cost[] {Circuit.Cost.SUBMISSION};
+      case ApiPaths.MAILBOXES -> new Circuit.Cost[] {Circuit.Cost.MAILBOX};
+      default -> path.startsWith(ApiPaths.UPLOADS + "/") && path.endsWith("/commit")
           ? new Circuit.Cost[] {Circuit.Cost.SUBMISSION} : NONE;
     };
   }
@@ -107,8 +109,7 @@ public final class CircuitFilter implements Filter {
         request.getHeader("Accept-Language")));
     byte[] body;
     if (path.startsWith("/api/")) {
-      body = json.writeValueAsBytes(java.util.Map.of("code", 429,
-          "message", Messages.of(Language.EN).error(TooManyRequestsException.KEY)));
+      body = json.writeValueAsBytes(new ErrorMessage(429, Messages.of(Language.EN).error(TooManyRequestsException.KEY)));
       response.setContentType("application/json");
     } else {
       body = Pages.error(m, List.of(TooManyRequestsException.KEY), null).getBytes(StandardCharsets.UTF_8);

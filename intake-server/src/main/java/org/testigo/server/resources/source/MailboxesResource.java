@@ -10,7 +10,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Map;
+import org.testigo.api.ApiPaths;
+import org.testigo.api.wire.ErrorMessage;
+import org.testigo.api.wire.MailboxStatus;
 import org.testigo.server.intake.SubmissionService;
 import org.testigo.server.storage.MailboxStore;
 
@@ -19,7 +21,7 @@ import org.testigo.server.storage.MailboxStore;
  * its mailbox. The server never sees the receipt; it stores HMAC(deployment secret, lookup
  * key) and the reply public key.
  */
-@Path("/api/v1/mailboxes")
+@Path(ApiPaths.MAILBOXES)
 public final class MailboxesResource {
   private final SubmissionService submissions;
 
@@ -36,13 +38,13 @@ public final class MailboxesResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
   public Response register(@NotNull @Valid Registration body) {
-    MailboxStore.Registration r = submissions.register(ApiHeaders.decode(body.lookupKey()),
-        ApiHeaders.decode(body.replyPublicKey()));
+    MailboxStore.Registration r = submissions.register(HeaderValues.decode(body.lookupKey()),
+        HeaderValues.decode(body.replyPublicKey()));
     return switch (r) {
-      case CREATED -> Response.status(201).entity(Map.of("status", "created")).build();
-      case ALREADY_PRESENT -> Response.ok(Map.of("status", "exists")).build();
-      case CONFLICT -> Response.status(409).entity(Map.of("code", 409,
-          "message", "This mailbox is registered with another reply key.")).build();
+      case CREATED -> Response.status(201).entity(new MailboxStatus(MailboxStatus.CREATED)).build();
+      case ALREADY_PRESENT -> Response.ok(new MailboxStatus(MailboxStatus.EXISTS)).build();
+      case CONFLICT -> Response.status(409).entity(new ErrorMessage(409,
+          "This mailbox is registered with another reply key.")).build();
     };
   }
 }

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import org.testigo.api.ApiPaths;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.domain.KeyState;
 import org.testigo.server.domain.LimitedInputStream;
@@ -31,7 +32,7 @@ import org.testigo.server.views.Pages;
  * The source's pages: plain HTML forms, no JavaScript. Thin: chooses the language,
  * delegates to {@link SourceService}, renders the result.
  */
-@Path("/")
+@Path(ApiPaths.HOME)
 @Produces(MediaType.TEXT_HTML + "; charset=UTF-8")
 public final class SourcePagesResource {
   private static final int MAX_STATUS_FORM = 4096;
@@ -58,7 +59,7 @@ public final class SourcePagesResource {
   }
 
   @GET
-  @Path("report")
+  @Path(ApiPaths.REPORT)
   public String reportForm(@Context UriInfo uri, @Context HttpHeaders headers,
       @QueryParam("receipt") String receiptForm) {
     Messages m = messages(uri, headers);
@@ -66,7 +67,7 @@ public final class SourcePagesResource {
   }
 
   @POST
-  @Path("report")
+  @Path(ApiPaths.REPORT)
   @Consumes(MediaType.WILDCARD)
   public Response submitReport(@Context UriInfo uri, @Context HttpHeaders headers,
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
@@ -87,13 +88,13 @@ public final class SourcePagesResource {
   }
 
   @GET
-  @Path("status")
+  @Path(ApiPaths.STATUS)
   public String statusForm(@Context UriInfo uri, @Context HttpHeaders headers) {
     return Pages.statusForm(messages(uri, headers));
   }
 
   @POST
-  @Path("status")
+  @Path(ApiPaths.STATUS)
   @Consumes(MediaType.WILDCARD)
   public String status(@Context UriInfo uri, @Context HttpHeaders headers,
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) throws IOException {
@@ -105,7 +106,7 @@ public final class SourcePagesResource {
 
   /** A follow-up with the receipt typed into the form (one derivation); pages now use the visit's. */
   @POST
-  @Path("status/follow-up")
+  @Path(ApiPaths.STATUS_FOLLOW_UP)
   @Consumes(MediaType.WILDCARD)
   public String followUp(@Context UriInfo uri, @Context HttpHeaders headers,
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
@@ -117,7 +118,7 @@ public final class SourcePagesResource {
 
   /** The status page of a visit (the capability in a hidden field): no derivation. */
   @POST
-  @Path("visit")
+  @Path(ApiPaths.VISIT)
   @Consumes(MediaType.WILDCARD)
   public String visit(@Context UriInfo uri, @Context HttpHeaders headers,
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) throws IOException {
@@ -129,7 +130,7 @@ public final class SourcePagesResource {
 
   /** A follow-up within a visit: no derivation. */
   @POST
-  @Path("visit/follow-up")
+  @Path(ApiPaths.VISIT_FOLLOW_UP)
   @Consumes(MediaType.WILDCARD)
   public String visitFollowUp(@Context UriInfo uri, @Context HttpHeaders headers,
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
@@ -140,7 +141,7 @@ public final class SourcePagesResource {
 
   /** The "leave" button: ends the visit. */
   @POST
-  @Path("visit/leave")
+  @Path(ApiPaths.VISIT_LEAVE)
   @Consumes(MediaType.WILDCARD)
   public String leave(@Context UriInfo uri, @Context HttpHeaders headers,
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) throws IOException {

@@ -7,7 +7,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
-import org.testigo.server.domain.EnvelopeId;
+import org.testigo.api.ApiHeaders;
+import org.testigo.api.ApiPaths;
+import org.testigo.api.EnvelopeId;
+import org.testigo.api.wire.Accepted;
 import org.testigo.server.domain.StoredEnvelope;
 import org.testigo.server.intake.SubmissionService;
 import org.testigo.server.resources.errors.ApiErrors;
@@ -27,14 +30,11 @@ import org.testigo.server.storage.EnvelopeStore;
  * errors are decided by the same mapper code as Jersey's ({@link ApiErrors}).
  */
 public final class SubmissionsServlet extends HttpServlet {
-  public static final String PATH = "/api/v1/submissions";
+  public static final String PATH = ApiPaths.SUBMISSIONS;
   private static final long serialVersionUID = 1L;
   private final transient SubmissionService submissions;
   private final transient ApiErrors errors;
   private final transient ObjectMapper json;
-
-  /** The answer's body. */
-  record Accepted(String id, String receivedDay) {}
 
   public SubmissionsServlet(SubmissionService submissions, ApiErrors errors, ObjectMapper json) {
     this.submissions = submissions;
@@ -55,9 +55,9 @@ public final class SubmissionsServlet extends HttpServlet {
         errors.write(request, response, errors.clientError(415));
         return;
       }
-      Optional<byte[]> key = Optional.ofNullable(request.getHeader(ApiHeaders.MAILBOX)).map(ApiHeaders::decode);
+      Optional<byte[]> key = Optional.ofNullable(request.getHeader(ApiHeaders.MAILBOX)).map(HeaderValues::decode);
       Optional<EnvelopeId> id = Optional.ofNullable(request.getHeader(ApiHeaders.SUBMISSION_ID))
-          .map(ApiHeaders::submissionId);
+          .map(HeaderValues::submissionId);
       long length = request.getContentLengthLong();
       EnvelopeStore.Stored result = submissions.submit(request.getInputStream(), length < 0 ? null : length, key, id);
       StoredEnvelope stored = result.envelope();

@@ -16,8 +16,15 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Map;
 import java.util.Optional;
+import org.testigo.api.ApiHeaders;
+import org.testigo.api.ApiPaths;
+import org.testigo.api.wire.Accepted;
+import org.testigo.api.wire.ErrorMessage;
+import org.testigo.api.wire.OffsetConflict;
+import org.testigo.api.wire.UploadCreated;
+import org.testigo.api.wire.UploadOffset;
+import org.testigo.api.wire.UploadStatus;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.domain.StoredEnvelope;
 import org.testigo.server.intake.UploadService;
@@ -29,7 +36,7 @@ import org.testigo.server.intake.UploadService;
  * tells the current offset, {@code POST /{id}/commit} checks and stores the envelope,
  * {@code DELETE /{id}} abandons it.
  */
-@Path("/api/v1/uploads")
+@Path(ApiPaths.UPLOADS)
 @Produces(MediaType.APPLICATION_JSON)
 public final class UploadsResource {
   private final UploadService uploads;
@@ -41,36 +48,35 @@ public final class UploadsResource {
   @POST
   public Response create() throws IOException {
     UploadService.Status s = uploads.create();
-    return Response.status(201).entity(Map.of("id", s.id(), "offset", s.offset(),
-        "maxBytes", uploads.maxEnvelopeBytes(), "maxPieceBytes", uploads.maxPieceBytes())).build();
+    return Response.status(201).entity(new UploadCreated(s.id(), s.offset(), uploads.maxEnvelopeBytes(),
+        uploads.maxPieceBytes())).build();
   }
 
   @GET
   @Path("{id}")
-  public Map<String, Object> status(@PathParam("id") String id) {
+  public UploadStatus status(@PathParam("id") String id) {
     UploadService.Status s = uploads.status(id);
-    return Map.of("offset", s.offset(), "committed", s.committed());
+    return new UploadStatus(s.offset(), s.committed());
   }
 
   @PUT
   @Path("{id}")
   @Consumes(MediaType.APPLICATION_OCTET_STREAM)
-  public Map<String, Object> append(@PathParam("id") String id, @QueryParam("offset") Long offset,
+  public UploadOffset append(@PathParam("id") String id, @QueryParam("offset") Long offset,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) throws IOException {
     if (offset == null || offset < 0) {
       throw new InvalidInputException("error.form");
     }
-    return Map.of("offset", uploads.append(id, offset, contentLength, body).offset());
+    return new UploadOffset(uploads.append(id, offset, contentLength, body).offset());
   }
 
   @POST
   @Path("{id}/commit")
   public Response commit(@PathParam("id") String id,
       @HeaderParam(ApiHeaders.MAILBOX) String lookupKey) throws IOException {
-    Optional<byte[]> key = Optional.ofNullable(lookupKey).map(ApiHeaders::decode);
+    Optional<byte[]> key = Optional.ofNullable(lookupKey).map(HeaderValues::decode);
     StoredEnvelope stored = uploads.commit(id, key);
-    return Response.status(201).entity(Map.of("id", stored.id().hex(),
-        "receivedDay", stored.receivedDay().toString())).build();
+    return Response.status(201).entity(new Accepted(stored.id().hex(), stored.receivedDay().toString())).build();
   }
 
   @DELETE
@@ -85,7 +91,7 @@ public final class UploadsResource {
     @Override
     public Response toResponse(UploadService.UnknownUploadException e) {
       return Response.status(404).type(MediaType.APPLICATION_JSON_TYPE)
-          .entity(Map.of("code", 404, "message", "No such upload.")).build();
+          .entity(new ErrorMessage(404, "No such upload.")).build();
     }
   }
 
@@ -94,7 +100,7 @@ public final class UploadsResource {
     @Override
     public Response toResponse(UploadService.OffsetMismatchException e) {
       return Response.status(409).type(MediaType.APPLICATION_JSON_TYPE)
-          .entity(Map.of("code", 409, "offset", e.current())).build();
+          .entity(new OffsetConflict(409, e.current())).build();
     }
   }
 }

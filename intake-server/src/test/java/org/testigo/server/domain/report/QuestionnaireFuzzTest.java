@@ -9,6 +9,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.Arrays;
+import org.testigo.api.questionnaire.AbuseCategory;
+import org.testigo.api.questionnaire.Perpetrator;
+import org.testigo.api.questionnaire.Vocabulary;
+import org.testigo.api.questionnaire.Want;
 import org.testigo.server.domain.InvalidInputException;
 
 /**
@@ -47,9 +51,9 @@ class QuestionnaireFuzzTest {
           .allMatch(k -> k.startsWith("q.") || k.startsWith("error."));
       return;
     }
-    assertThat(Choices.WHAT).containsAll(q.what());
-    assertThat(Choices.WHO).containsAll(q.who());
-    assertThat(Choices.WANTS).containsAll(q.wants());
+    assertThat(Vocabulary.codes(AbuseCategory.class)).containsAll(q.what());
+    assertThat(Vocabulary.codes(Perpetrator.class)).containsAll(q.who());
+    assertThat(Vocabulary.codes(Want.class)).containsAll(q.wants());
     assertThat(q.narrative().codePointCount(0, q.narrative().length()))
         .isLessThanOrEqualTo(QuestionnaireParser.NARRATIVE);
     for (String s : new String[] {q.whatOther(), q.whoOther(), q.where().place(),

@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.testigo.crypto.payload.PartHeader;
+import org.testigo.crypto.payload.PayloadReader;
 import org.testigo.crypto.payload.PayloadWriter;
 
 class PayloadContainerTest {

@@ -11,8 +11,9 @@ import org.testigo.crypto.payload.PayloadWriter;
 
 /**
  * Writes the intake server's fuzz seeds: images with metadata (from {@link TestImages}),
- * payload containers written by {@link PayloadWriter}, multipart bodies as the report form
- * sends them, and report forms. Not a test: run by hand with the test classpath and the
+ * payload containers written by {@link PayloadWriter} (into crypto's corpus: the server reads
+ * payloads with crypto's {@code PayloadReader}, fuzzed there), multipart bodies as the report
+ * form sends them, and report forms. Not a test: run by hand with the test classpath and the
  * directory {@code intake-server/src/test/resources} as argument, then commit the output.
  * Deterministic.
  */
@@ -35,7 +36,8 @@ public final class ServerFuzzSeedWriter {
     write(strip, "png-with-text-exif-trailer", png.toByteArray());
     write(strip, "not-an-image", ascii("%PDF-1.7 just some other file\n"));
 
-    Path payload = res.resolve("intake/payload/PayloadReaderFuzzTestInputs/read_refusesOrRoundTripsThroughTheWriter");
+    Path payload = Path.of(args[0]).resolve("../../../../crypto/src/test/resources/org/testigo/crypto/payload/"
+        + "PayloadReaderFuzzTestInputs/readBothWays_refuseAlikeOrRoundTripThroughTheWriter").normalize();
     ByteArrayOutputStream p = new ByteArrayOutputStream();
     PayloadWriter w = new PayloadWriter(p);
     w.writePart(new PartHeader(PartHeader.QUESTIONNAIRE, null, "application/json"),

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.testigo.api.client.ReviewerApiClient;
 import org.testigo.crypto.LengthPrefixed;
 import org.testigo.crypto.challenge.ChallengeAnswer;
 import org.testigo.crypto.challenge.PossessionChallenge;
@@ -135,6 +137,14 @@ class AuditLogAppTest {
     return URI.create("http://127.0.0.1:" + APP.getPort(1) + pathAndQuery);
   }
 
+  /**
+   * The reviewer API's own client, signing as {@code who}, for the ordinary calls ({@link ReviewerRequests}
+   * for the deliberately malformed ones).
+   */
+  static ReviewerApiClient client(ReviewerIdentity who) {
+    return new ReviewerApiClient(reviewer(""), who.signingKey(), Clock.systemUTC(), RANDOM);
+  }
+
   static URI source(String pathAndQuery) {
     return URI.create("http://127.0.0.1:" + APP.getLocalPort() + pathAndQuery);
   }
@@ -235,9 +245,7 @@ class AuditLogAppTest {
   @Order(1)
   void caseEvent_isLoggedOnceAsACaseEventLeafOverItsStoredEncoding() throws Exception {
     submitReport();
-    HttpResponse<byte[]> list = ReviewerRequests.signed(ALICE.signingKey(), "GET",
-        reviewer("/api/v1/reviewer/submissions?after=0&limit=10"), null).send();
-    reportId = JSON.readTree(list.body()).get("items").get(0).get("id").asText();
+    reportId = client(ALICE).submissions(0, 10).items().get(0).id();
     assertThat(leavesOf(LogLeaf.EntryType.CASE_EVENT)).isEmpty();
 
     byte[] content = sealedEventContent(List.of(ALICE.encryptionKey().publicKey(), BOB.encryptionKey().publicKey()));

@@ -10,6 +10,7 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -22,6 +23,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -35,6 +37,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.testigo.api.ApiPaths;
+import org.testigo.api.client.Bounded;
+import org.testigo.api.client.ReviewerApiClient;
 import org.testigo.crypto.LengthPrefixed;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.identity.ReviewerIdentity;
@@ -119,6 +124,14 @@ class ReviewerApiAppTest {
     return URI.create("http://127.0.0.1:" + APP.getPort(1) + pathAndQuery);
   }
 
+  /**
+   * The reviewer API's own client, signing as {@code who}, for the ordinary calls ({@link ReviewerRequests}
+   * for the deliberately malformed ones).
+   */
+  static ReviewerApiClient client(ReviewerIdentity who) {
+    return new ReviewerApiClient(reviewer(""), who.signingKey(), Clock.systemUTC(), RANDOM);
+  }
+
   static URI source(String pathAndQuery) {
     return URI.create("http://127.0.0.1:" + APP.getLocalPort() + pathAndQuery);
   }
@@ -164,10 +177,7 @@ class ReviewerApiAppTest {
   }
 
   static JsonNode list(String query) throws Exception {
-    HttpResponse<byte[]> r = ReviewerRequests.signed(ALICE.signingKey(), "GET",
-        reviewer("/api/v1/reviewer/submissions" + query), null).send();
-    assertThat(r.statusCode()).isEqualTo(200);
-    return JSON.readTree(r.body());
+    return client(ALICE).getJson(ApiPaths.REVIEWER_SUBMISSIONS + query, Bounded.PAGE_JSON_BYTES); // throws unless 200
   }
 
   static void assertRefused(ReviewerRequests.Prepared request) throws Exception {
@@ -216,12 +226,13 @@ class ReviewerApiAppTest {
   @Order(2)
   void envelope_streamsTheStoredCiphertextWhichOpensWithTheReviewerKey() throws Exception {
     JsonNode item = list("?after=0&limit=1").get("items").get(0);
-    HttpResponse<byte[]> r = ReviewerRequests.signed(ALICE.signingKey(), "GET",
-        reviewer("/api/v1/reviewer/submissions/" + reportId + "/envelope"), null).send();
-    assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(r.body())))
+    byte[] envelope;
+    try (InputStream in = client(ALICE).envelope(reportId)) { // throws unless 200
+      envelope = in.readAllBytes();
+    }
+    assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(envelope)))
         .isEqualTo(item.get("sha256").asText());
-    byte[] plain = Envelope.open(r.body(), ALICE.encryptionKey(), Envelope.CONTEXT_REPORT);
+    byte[] plain = Envelope.open(envelope, ALICE.encryptionKey(), Envelope.CONTEXT_REPORT);
     assertThat(new String(plain, StandardCharsets.UTF_8)).contains("Nos quitaron el dinero");
     HttpResponse<byte[]> missing = ReviewerRequests.signed(ALICE.signingKey(), "GET",
         reviewer("/api/v1/reviewer/submissions/" + "00".repeat(16) + "/envelope"), null).send();
@@ -231,9 +242,8 @@ class ReviewerApiAppTest {
   @Test
   @Order(3)
   void manifest_isTheArmoredChainThatVerifiesFromThePinnedRoot() throws Exception {
-    HttpResponse<byte[]> r = ReviewerRequests.signed(CAROL.signingKey(), "GET", reviewer("/api/v1/reviewer/manifest"), null).send();
-    assertThat(r.statusCode()).isEqualTo(200);
-    var latest = ManifestChain.verify(SignedManifest.parseArmored(new String(r.body(), StandardCharsets.US_ASCII)),
+    byte[] manifest = client(CAROL).manifest(); // throws unless 200
+    var latest = ManifestChain.verify(SignedManifest.parseArmored(new String(manifest, StandardCharsets.US_ASCII)),
         org.testigo.crypto.Fingerprint.fromHex(ROOT_FINGERPRINT));
     assertThat(latest.reviewers()).hasSize(3);
   }

@@ -10,6 +10,7 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -34,6 +36,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.testigo.api.ApiPaths;
+import org.testigo.api.client.Bounded;
+import org.testigo.api.client.ReviewerApiClient;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.custody.ManifestUpdates;
 import org.testigo.crypto.envelope.Envelope;
@@ -129,6 +134,14 @@ class RewrapApiAppTest {
     return URI.create("http://127.0.0.1:" + APP.getLocalPort() + path);
   }
 
+  /**
+   * The reviewer API's own client, signing as {@code who}, for the ordinary calls ({@link ReviewerRequests}
+   * for the deliberately malformed ones).
+   */
+  static ReviewerApiClient client(ReviewerIdentity who) {
+    return new ReviewerApiClient(reviewer(""), who.signingKey(), Clock.systemUTC(), RANDOM);
+  }
+
   static HttpResponse<byte[]> get(ReviewerIdentity who, String path) throws Exception {
     return ReviewerRequests.signed(who.signingKey(), "GET", reviewer(path), null).send();
   }
@@ -166,7 +179,8 @@ class RewrapApiAppTest {
   }
 
   static JsonNode listed(String id) throws Exception {
-    JsonNode page = JSON.readTree(get(ALICE, "/api/v1/reviewer/submissions?after=0&limit=100").body());
+    JsonNode page = client(ALICE).getJson(ApiPaths.page(ApiPaths.REVIEWER_SUBMISSIONS, 0, 100),
+        Bounded.PAGE_JSON_BYTES);
     for (JsonNode n : page.get("items")) {
       if (n.get("id").asText().equals(id)) {
         return n;
@@ -333,12 +347,15 @@ class RewrapApiAppTest {
     assertThat(publicGet("/api/v1/log/leaves/x/rewrap").statusCode()).isEqualTo(400);
 
     // reviewers can list rewraps and fetch each generation's header; 0 is the original
-    JsonNode page = JSON.readTree(get(CAROL, "/api/v1/reviewer/rewraps?after=0").body());
+    JsonNode page = client(CAROL).getJson(ApiPaths.REVIEWER_REWRAPS + "?after=0", Bounded.PAGE_JSON_BYTES);
     assertThat(page.get("items")).hasSize(1);
     assertThat(page.get("items").get(0).get("id").asText()).isEqualTo(reportId);
     assertThat(page.get("items").get(0).get("signer").asText()).isEqualTo(ALICE.signingKey().publicKey().fingerprint().hex());
-    assertThat(get(CAROL, "/api/v1/reviewer/rewraps/" + reportId + "/1").body()).isEqualTo(header);
-    assertThat(get(CAROL, "/api/v1/reviewer/rewraps/" + reportId + "/0").body()).isEqualTo(originalHeader);
+    try (InputStream one = client(CAROL).rewrapHeader(reportId, 1);
+        InputStream zero = client(CAROL).rewrapHeader(reportId, 0)) {
+      assertThat(one.readAllBytes()).isEqualTo(header);
+      assertThat(zero.readAllBytes()).isEqualTo(originalHeader);
+    }
     assertThat(get(CAROL, "/api/v1/reviewer/rewraps/" + reportId + "/2").statusCode()).isEqualTo(404);
   }
 

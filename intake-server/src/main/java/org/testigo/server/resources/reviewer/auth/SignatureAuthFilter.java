@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.testigo.api.ApiPaths;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.Fingerprint;
 import org.testigo.crypto.httpsig.ReviewerRequestSignature;
@@ -39,7 +40,7 @@ import org.testigo.server.storage.NonceStore;
 public final class SignatureAuthFilter implements ContainerRequestFilter {
   public static final String PRINCIPAL = ReviewerPrincipal.PROPERTY;
   public static final String BODY = "testigo.reviewer.body";
-  public static final String PATH_PREFIX = "api/v1/reviewer";
+  public static final String PATH_PREFIX = ApiPaths.relative(ApiPaths.REVIEWER);
 
   private final KeyState keys;
   private final NonceStore nonces;
