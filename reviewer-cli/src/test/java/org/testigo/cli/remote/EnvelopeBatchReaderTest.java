@@ -12,10 +12,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.testigo.api.wire.Submission;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 import org.testigo.server.review.EnvelopeBatch;
-import org.testigo.server.review.ReviewerService;
 
 /** Envelope batch v1: what the server writes reads back; anything malformed or cut is refused. */
 class EnvelopeBatchReaderTest {
@@ -28,7 +28,7 @@ class EnvelopeBatchReaderTest {
     EnvelopeBatch b = new EnvelopeBatch(out);
     for (int i = 0; i < bodies.length; i++) {
       byte[] body = bodies[i];
-      b.item(new ReviewerService.Submission(i + 1, String.format("%032x", i + 1), "report", "2026-11-28", 1024,
+      b.item(new Submission(i + 1, String.format("%032x", i + 1), "report", "2026-11-28", 1024,
           "00".repeat(32), true, String.format("%032x", i + 1), "00".repeat(32), 0), o -> o.write(body));
     }
     b.end(more);
