@@ -1,4 +1,4 @@
--- Transparency log without a global lock in storing transactions (SECURITY.md §16). Valid on
+-- Transparency log without a global lock in storing transactions (docs/spec/merkle-log-and-proofs.md §6.1). Valid on
 -- MariaDB 10.11+ and on H2 2.x in MariaDB mode.
 -- A storing transaction (envelope, case event, reply, manifest) inserts its leaf here, keyed by
 -- AUTO_INCREMENT (unique; under Galera neither dense nor commit-ordered, which is why it is not

@@ -1,4 +1,4 @@
--- Rewrapped envelope headers (SECURITY.md §18). Valid on MariaDB 10.11+ and on H2 2.x in
+-- Rewrapped envelope headers (docs/spec/reviewer-api-and-batches.md §5). Valid on MariaDB 10.11+ and on H2 2.x in
 -- MariaDB mode. Append-only: a rewrap never changes the stored envelope (its chunks stay as
 -- received) and a row here is never updated or deleted. The newest generation of an envelope
 -- is the header served in front of its original payload.

@@ -1,4 +1,4 @@
--- Answered possession challenges (SECURITY.md §19). Append-only: the server never updates
+-- Answered possession challenges (docs/spec/merkle-log-and-proofs.md §5.1). Append-only: the server never updates
 -- or deletes a row. A row is stored only for an answer that verified, together with the
 -- challenge it answers; both are public (the nonce is revealed by the answer, once used).
 CREATE TABLE possession_challenges (

@@ -1,4 +1,4 @@
--- Fewer index writes per stored report (SECURITY.md §21). log_pending holds only the leaves the
+-- Fewer index writes per stored report (docs/decisions/0008-group-commit.md). log_pending holds only the leaves the
 -- sequencer has not moved yet (it runs every few hundred milliseconds), so the two rare lookups
 -- by envelope id and by object hash (a proof of filing asked for at once, a manifest logged at
 -- start) read it whole. Its two secondary indexes cost four random index writes per report

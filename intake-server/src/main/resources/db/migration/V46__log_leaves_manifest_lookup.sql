@@ -1,4 +1,4 @@
--- Fewer random index writes per stored report (SECURITY.md §21.5). The index on
+-- Fewer random index writes per stored report (docs/decisions/0010-inline-chunks-and-fewer-indexes.md). The index on
 -- log_leaves.object_hash served one lookup only: whether a manifest is already in the log. It
 -- took a random index write for every leaf. manifest_hash holds the object hash of manifest
 -- leaves only and is NULL for every other leaf; in its index the NULL entries are ordered by

@@ -1,5 +1,5 @@
 -- One-chunk envelopes stored by the group commit keep their bytes in their own row
--- (SECURITY.md §21.5): no envelope_chunks row, so no random write into the chunks' primary key
+-- (docs/decisions/0010-inline-chunks-and-fewer-indexes.md): no envelope_chunks row, so no random write into the chunks' primary key
 -- and one statement less per batch. Every other envelope is stored in envelope_chunks as
 -- before; an envelope has either inline_data or chunk 0, never both. The bytes are the same
 -- ciphertext, stored once.

@@ -1,4 +1,4 @@
--- Fewer random index writes per stored report (SECURITY.md §21.5). An envelope's leaf is a
+-- Fewer random index writes per stored report (docs/decisions/0010-inline-chunks-and-fewer-indexes.md). An envelope's leaf is a
 -- function of its row (entry type of its context, its UTC day, its SHA-256), so the index of
 -- an envelope's leaf is found through log_leaves_by_leaf_hash, which every inclusion proof
 -- uses already. log_leaves_by_envelope, keyed by the random envelope id, cost a random index

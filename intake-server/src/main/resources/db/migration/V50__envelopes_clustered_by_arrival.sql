@@ -1,4 +1,4 @@
--- Envelopes are stored in arrival order (SECURITY.md §21.7). The primary key, which InnoDB
+-- Envelopes are stored in arrival order (docs/decisions/0011-envelopes-clustered-by-arrival.md). The primary key, which InnoDB
 -- uses as the table's clustered index, was the random envelope id: every report inserted its
 -- whole row at a random place in that index, splitting and dirtying pages all over it, and
 -- the rate fell as the table grew. The primary key is now a sequence, so rows are appended;

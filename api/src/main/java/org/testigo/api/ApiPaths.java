@@ -5,7 +5,7 @@ package org.testigo.api;
  * {@code @Path} templates use {@code {name}}), and builders for the parameterised ones with
  * the query strings the tools send. Three groups: the source side (pages and source API, the
  * source port), the public transparency and audit endpoints (source port, no authentication),
- * and the reviewer API (its own port, RFC 9421 signed requests only, SECURITY.md §13).
+ * and the reviewer API (its own port, RFC 9421 signed requests only, docs/spec/reviewer-api-and-batches.md).
  *
  * <p>Builders put ids in as given: callers pass ids they checked ({@link EnvelopeId}) and
  * numbers, so nothing here needs escaping.

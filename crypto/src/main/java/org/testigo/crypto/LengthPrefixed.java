@@ -6,7 +6,7 @@ import java.util.Arrays;
  * A request body of two byte strings: {@code u16 n (big-endian) || first (n bytes) || second
  * (to the end)}. The reviewer API's case-event posts (SignedCaseEvent, then its sealed
  * content) and challenge answers (PossessionChallenge, then ChallengeAnswer) use it
- * (SECURITY.md §13, §19). Each part is parsed and checked by its own format.
+ * (docs/spec/reviewer-api-and-batches.md; docs/spec/merkle-log-and-proofs.md §5.1). Each part is parsed and checked by its own format.
  */
 public final class LengthPrefixed {
   /** The largest first part: what a u16 can say. */

@@ -296,11 +296,11 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
   /**
    * Server settings that no config file can turn back on.
    * <ul>
-   *   <li>No compressed responses (SECURITY.md §20.4): the length of a compressed page depends
+   *   <li>No compressed responses (docs/decisions/0009-no-compressed-responses.md): the length of a compressed page depends
    *       on its content, and a page that shows a secret (the receipt, a reply) next to text the
    *       visitor controls would leak it to anyone who sees the lengths (BREACH). Dropwizard
    *       compresses by default; it also costs CPU on every request.</li>
-   *   <li>No request paths in thread names (SECURITY.md §21.9): Dropwizard's thread-name filter
+   *   <li>No request paths in thread names (docs/decisions/0012-no-request-paths-in-thread-names.md): Dropwizard's thread-name filter
    *       renames each request thread to its method, path and query and back, on every request;
    *       an upload's path holds its id, which would then show in thread dumps, and the renaming
    *       cost about 3 % of the server's CPU at 32 clients.</li>
@@ -320,7 +320,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     return Daos.cacheMetadata(new JdbiFactory().build(env, factory, dataSource, "database"));
   }
 
-  /** Whole-transaction retries for a Galera cluster (SECURITY.md §12). */
+  /** Whole-transaction retries for a Galera cluster (docs/decisions/0007-galera-multi-master.md). */
   private static TransactionRunner transactions(IntakeConfiguration config, Jdbi jdbi) {
     var db = config.getDatabase();
     return new TransactionRunner(jdbi, db.getTransactionAttempts(), Duration.ofMillis(db.getRetryBackoffMillis()),
@@ -377,7 +377,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
         clock);
   }
 
-  /** Rewraps (SECURITY.md §18): the reviewer endpoint, and the public record of each rewrap leaf. */
+  /** Rewraps (docs/spec/reviewer-api-and-batches.md §5): the reviewer endpoint, and the public record of each rewrap leaf. */
   private void rewraps(IntakeConfiguration config, Environment env, KeyState keys, TransactionRunner transactions,
       EnvelopeStore envelopes, ReviewerService reviewerService, TransparencyLog log) {
     RewrapService rewraps = new RewrapService(transactions, new CurrentEnvelopes(envelopes), reviewerService, keys,

@@ -19,7 +19,7 @@ import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 
 /**
- * The answers of questionnaire v1 (SECURITY.md section 6.2), validated with the server's
+ * The answers of questionnaire v1 (docs/spec/payload-and-questionnaire.md §2), validated with the server's
  * rules ({@code QuestionnaireParser}): closed lists, text lengths, no control characters
  * other than LF and TAB (CRLF and CR become LF), dates 1990-01-01..tomorrow, counts
  * 0..9999 with minorsCount at most count, and at least one "what" or a narrative.

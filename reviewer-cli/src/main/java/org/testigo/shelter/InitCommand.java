@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code init}: creates a shelter profile. Generates the shelter's keys (an X-Wing key that
  * seals the outbox, an Ed25519 key for optional attestations) into a passphrase-protected
- * keystore (the reviewer keystore format v1, SECURITY.md 4.4), pins the root fingerprint and
+ * keystore (the reviewer keystore format v1, docs/spec/keystore-and-bundle.md §4), pins the root fingerprint and
  * fetches the manifest chain (or reads it from {@code --manifest}, for a laptop that is
  * offline from the start). Never overwrites an existing profile.
  */

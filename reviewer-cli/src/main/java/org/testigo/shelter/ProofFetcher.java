@@ -21,7 +21,7 @@ import org.testigo.crypto.merkle.LogLeaf;
 import org.testigo.crypto.merkle.SignedTreeHead;
 
 /**
- * Best effort: a proof of filing (SECURITY.md 9.6) for an uploaded report, built from the
+ * Best effort: a proof of filing (docs/spec/merkle-log-and-proofs.md §4) for an uploaded report, built from the
  * server's public transparency-log API ({@code GET /api/v1/log/sth} and
  * {@code GET /api/v1/log/proof/inclusion?leaf=HEX&size=N}) and verified here against the
  * stored manifest chain before it is printed. Empty when the server has no log, the report

@@ -67,7 +67,7 @@ final class UploadCommand implements Callable<Integer> {
       for (Path entry : entries) {
         try {
           // Each report on a circuit of its own: unlinkable by the server, and within the
-          // per-circuit budgets however long the outbox is (SECURITY.md §22).
+          // per-circuit budgets however long the outbox is (docs/decisions/0016-fair-shares-per-circuit.md).
           upload(profile, http.isolated(isolationToken()), identity, entry, out);
           sent++;
         } catch (CliException e) {

@@ -87,7 +87,7 @@ class PayloadWriterTest {
 
   /**
    * Consent statement v1 is pinned: changing a statement's text must come with a new
-   * consent.version (and new hashes here and in SECURITY.md §14). Hashes computed
+   * consent.version (and new hashes here and in docs/spec/shelter-outbox.md). Hashes computed
    * independently (Python hashlib over the UTF-8 text in the properties files).
    */
   @Test

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Byte caps on what the server sends (SECURITY.md §13.6). A compromised or seized server
+ * Byte caps on what the server sends (docs/spec/reviewer-api-and-batches.md §7.3). A compromised or seized server
  * may answer with an endless body; every read of a server answer goes through one of these
  * so that the reviewer tool stops at the cap, in bounded memory, with a one-line error
  * ({@link ClientException.Kind#SERVER}) instead of filling the disk or the heap.

@@ -23,7 +23,7 @@ import java.util.Locale;
  * token as the username: Tor puts streams with different credentials on different circuits
  * ({@code IsolateSOCKSAuth}, on by default), so each report a shelter uploads travels on a
  * circuit of its own, unlinkable to the others by the server and counted against its own
- * per-circuit budget (SECURITY.md §22).
+ * per-circuit budget (docs/decisions/0016-fair-shares-per-circuit.md).
  *
  * <p>Failures are {@link SocksException}s whose message says what to do: the proxy is not
  * running, is not a SOCKS5 proxy, or could not reach the target; Tor's extended error codes

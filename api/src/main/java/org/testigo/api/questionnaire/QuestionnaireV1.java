@@ -1,7 +1,7 @@
 package org.testigo.api.questionnaire;
 
 /**
- * The limits of questionnaire v1 (SECURITY.md §6.2) that the server's form, the shelter's
+ * The limits of questionnaire v1 (docs/spec/payload-and-questionnaire.md §2) that the server's form, the shelter's
  * interview and the reviewer tool's checks share. The closed lists are the enums of this
  * package ({@link AbuseCategory}, {@link Perpetrator}, {@link MxState}, {@link PlaceKind},
  * {@link Minors}, {@link Want}).

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One closed list of questionnaire v1 (SECURITY.md §6.2): every constant has a wire code (the
+ * One closed list of questionnaire v1 (docs/spec/payload-and-questionnaire.md §2): every constant has a wire code (the
  * string in the JSON document and in the form) and a translation key (the key of its label in
  * the intake server's message bundles, {@code <prefix>.<code>}). Codes may be added in a later
  * questionnaire version, never renamed.

@@ -25,7 +25,7 @@ public record Submission(
     @JsonProperty("currentSha256") String currentSha256,
     @JsonProperty("rewraps") int rewraps) {
   /**
-   * The entry with every field checked (SECURITY.md §13.6), as the reviewer tool checks it
+   * The entry with every field checked (docs/spec/reviewer-api-and-batches.md §7.3), as the reviewer tool checks it
    * before caching anything: {@code seq} a positive integer, {@code id}/{@code caseId} 32
    * lowercase hex (a report is its own case), {@code context} report or follow-up,
    * {@code receivedDay} a real day, {@code size} a positive integer, {@code sha256} (and

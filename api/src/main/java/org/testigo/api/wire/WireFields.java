@@ -8,7 +8,7 @@ import java.util.Base64;
 import java.util.regex.Pattern;
 
 /**
- * Checks of single fields the server sends, before anything is cached (SECURITY.md §13.6).
+ * Checks of single fields the server sends, before anything is cached (docs/spec/reviewer-api-and-batches.md §7.3).
  * Strict about types: a number sent as a string, a string sent as a number, a fraction, a
  * negative size or an impossible date is an {@link InvalidEntryException} naming the field
  * only (never its value, which may hold terminal escapes).

@@ -11,7 +11,7 @@ import org.testigo.crypto.sign.SigningPublicKey;
 
 /**
  * A reviewer's answer to a {@link PossessionChallenge}, format version 1 (185 bytes;
- * SECURITY.md §19, "ChallengeAnswer v1"):
+ * docs/spec/merkle-log-and-proofs.md §5.1, "ChallengeAnswer v1"):
  *
  * <pre>
  * body = version (0x01)

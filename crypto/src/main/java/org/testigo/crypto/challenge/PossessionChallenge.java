@@ -24,7 +24,7 @@ import org.testigo.crypto.sign.SigningPublicKey;
 /**
  * A possession challenge, format version 1: a random nonce that an auditor seals to exactly
  * one reviewer's X-Wing key, so that the reviewer can show they can still open envelopes
- * sealed to it (SECURITY.md §19, "PossessionChallenge v1"). The auditor needs no private
+ * sealed to it (docs/spec/merkle-log-and-proofs.md §5.1, "PossessionChallenge v1"). The auditor needs no private
  * key; the nonce is not kept anywhere: the challenge carries only its commitment.
  *
  * <pre>

@@ -23,7 +23,7 @@ import org.testigo.crypto.Base32;
  * characters), then a {@code check:} line of 8 characters (40 bits of SHA-256 over all the
  * bytes). A typo is reported with its line number; the human-readable lines (custodian,
  * share number, root fingerprint, ceremony) must agree with the encoded bytes. Byte layout:
- * SECURITY.md §9.
+ * docs/spec/manifest-and-custody.md.
  *
  * <p>Parsing is tolerant of how people copy text: upper or lower case, extra spaces and
  * hyphens, {@code 0}/{@code 1}/{@code 8} read as {@code O}/{@code I}/{@code B}, blank lines,

@@ -21,7 +21,7 @@ import org.testigo.crypto.sign.SigningPublicKey;
  * {@code 1 <= index <= total}, the custodian name follows the reviewer alias rules, the
  * ceremony id is 32 lowercase hex characters (16 bytes), times are whole seconds.
  *
- * <p>Binary form (SECURITY.md §9, "share header v1"), shared by the share file and
+ * <p>Binary form (docs/spec/manifest-and-custody.md, "share header v1"), shared by the share file and
  * the printable share:
  * {@code ceremony_id (16) || created_at (int64 BE, epoch s) || m (u8) || n (u8) ||
  * index (u8) || custodian_len (u8) || custodian (ASCII) || root_pk (32)}.

@@ -18,7 +18,7 @@ final class ChunkReader {
   /**
    * The first size of the buffer. It grows (to 64 KiB, then to a full chunk and one byte) only
    * for an envelope that fills it: most reports are far smaller than one chunk, and zeroing
-   * 64 KiB for each of them cost more than reading them (SECURITY.md §21.11).
+   * 64 KiB for each of them cost more than reading them (docs/decisions/0013-submissions-servlet.md).
    */
   static final int INITIAL_BUFFER = 16 * 1024;
   private byte[] buf = new byte[INITIAL_BUFFER];

@@ -42,7 +42,7 @@ public final class Envelope {
   public static final String CONTEXT_REPLY = "reply";
   public static final String CONTEXT_CASE_EVENT = "case-event";
   public static final String CONTEXT_FOLLOW_UP = "follow-up";
-  /** A possession challenge's nonce, sealed by an auditor to one reviewer (SECURITY.md §19). */
+  /** A possession challenge's nonce, sealed by an auditor to one reviewer (docs/spec/merkle-log-and-proofs.md §5.1). */
   public static final String CONTEXT_CHALLENGE = "possession-challenge";
   /** The only format version this class writes and reads. */
   public static final int VERSION = EnvelopeHeader.VERSION;

@@ -7,7 +7,7 @@ import org.testigo.crypto.internal.Hkdf;
 
 /**
  * Key schedule of envelope v1: HKDF-SHA256 (RFC 5869, {@link Hkdf}), the labels of
- * SECURITY.md §3, and the header MAC.
+ * docs/spec/envelope.md, and the header MAC.
  */
 final class EnvelopeKdf {
   static final String LABEL = "testigo-envelope-v1";

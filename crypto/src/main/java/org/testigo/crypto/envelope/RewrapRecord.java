@@ -9,7 +9,7 @@ import java.util.HexFormat;
 
 /**
  * The object a {@code rewrap} (5) leaf of the transparency log stands for, format v1
- * (SECURITY.md §18). The leaf's object hash is SHA-256 of {@link #encoded()}:
+ * (docs/spec/reviewer-api-and-batches.md §5). The leaf's object hash is SHA-256 of {@link #encoded()}:
  *
  * <pre>
  * ASCII("testigo-rewrap-v1") || 0x00

@@ -19,7 +19,7 @@ import org.testigo.crypto.sign.SigningPublicKey;
  * and can check without reading it. The content (what was done) is a separate envelope,
  * context {@code case-event}, sealed to the reviewers; this record binds it by hash.
  *
- * <p>Byte layout (all integers big-endian; SECURITY.md §8, "SignedCaseEvent v1"):
+ * <p>Byte layout (all integers big-endian; docs/spec/case-events.md, "SignedCaseEvent v1"):
  *
  * <pre>
  * body   = version (0x01)

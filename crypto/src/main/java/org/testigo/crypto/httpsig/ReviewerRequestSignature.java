@@ -20,7 +20,7 @@ import org.testigo.crypto.sign.SigningPublicKey;
 /**
  * The Testigo profile of RFC 9421 HTTP Message Signatures for the reviewer API, used by both
  * the reviewer CLI (signing) and the intake server (verifying). Specified in
- * SECURITY.md §13.
+ * docs/spec/reviewer-api-and-batches.md.
  *
  * <p>A request carries exactly one signature whose covered components are, in this order,
  * {@code "@method" "@authority" "@path"}, then {@code "@query"} if and only if the request

@@ -10,7 +10,7 @@ import java.io.OutputStream;
 import java.util.Arrays;
 
 /**
- * Reads the payload container v1 written by {@link PayloadWriter} (SECURITY.md §6.1), the
+ * Reads the payload container v1 written by {@link PayloadWriter} (docs/spec/payload-and-questionnaire.md §1), the
  * plaintext inside every report, follow-up and reply envelope, streaming: nothing of a part
  * is held beyond its header (at most {@link PayloadWriter#MAX_HEADER} bytes), so memory does
  * not grow with the payload. Two ways in, one set of rules:

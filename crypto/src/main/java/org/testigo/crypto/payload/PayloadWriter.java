@@ -6,7 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes the Testigo payload container v1 (specified byte by byte in SECURITY.md §6):
+ * Writes the Testigo payload container v1 (specified byte by byte in docs/spec/payload-and-questionnaire.md):
  * {@code "TGPAYLD1"}, then parts, each {@code 0x01 || u16 header length || header JSON ||
  * chunks || u32 0}, each chunk {@code u32 length (1..65536) || bytes}, then {@code 0x00}.
  * Part sizes need not be known in advance, so files are streamed straight through. Holds at

@@ -4,7 +4,7 @@ package org.testigo.crypto.receipt;
  * The word lists a receipt can be rendered in. The language is only a rendering: the same
  * receipt in any language holds the same secret and derives the same keys.
  *
- * <p>Each list has a <em>list id</em>, the byte after the checksum label (SECURITY.md 5.1.2).
+ * <p>Each list has a <em>list id</em>, the byte after the checksum label (docs/spec/receipt-and-mailbox.md §1.2).
  * The four BIP-39 lists share id 0, which is the checksum every receipt had before the
  * Kreyol list existed, so old receipts parse exactly as before. Kreyol (HT, a list built from
  * Debian's tesseract-ocr-hat dictionary, see the README next to the lists) has id 1: its check

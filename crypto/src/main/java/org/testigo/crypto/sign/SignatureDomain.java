@@ -23,12 +23,12 @@ public enum SignatureDomain {
   CHALLENGE("challenge-v1"),
   /**
    * A shelter's attestation, inside a report it filed on a migrant's behalf, over the hashes
-   * of the questionnaire and attachments (testigo-shelter; SECURITY.md §14).
+   * of the questionnaire and attachments (testigo-shelter; docs/spec/shelter-outbox.md).
    */
   SHELTER_ATTESTATION("shelter-attestation-v1"),
   /**
    * A reviewer's binding of their Tor client-auth x25519 public key to their identity, inside
-   * a public bundle v2 (SECURITY.md §4.5), signed by the reviewer.
+   * a public bundle v2 (docs/spec/keystore-and-bundle.md §5), signed by the reviewer.
    */
   TOR_CLIENT_AUTH("tor-client-auth-v1");
 

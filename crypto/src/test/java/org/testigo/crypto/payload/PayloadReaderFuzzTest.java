@@ -11,7 +11,7 @@ import java.util.List;
 import org.testigo.crypto.payload.PayloadReads.Read;
 
 /**
- * Fuzz target for the one payload container reader (SECURITY.md §6.1): the intake server reads
+ * Fuzz target for the one payload container reader (docs/spec/payload-and-questionnaire.md §1): the intake server reads
  * replies and the shelter's uploads with it, the reviewer tool every report it decrypts; here
  * the bytes are hostile.
  */

@@ -18,7 +18,7 @@ import org.testigo.crypto.payload.PayloadReader.MalformedPayloadException;
 import org.testigo.crypto.payload.PayloadReads.Read;
 
 /**
- * The one payload reader, pull and push, against the byte layout of SECURITY.md §6.1 and the
+ * The one payload reader, pull and push, against the byte layout of docs/spec/payload-and-questionnaire.md §1 and the
  * rules the intake server's and the reviewer tool's readers applied before it.
  */
 class PayloadReaderTest {

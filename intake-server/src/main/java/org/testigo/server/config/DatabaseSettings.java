@@ -50,7 +50,7 @@ public class DatabaseSettings {
   @JsonProperty public int getMaxConnections() { return maxConnections; }
   @JsonProperty public void setMaxConnections(int maxConnections) { this.maxConnections = maxConnections; }
 
-  /** Attempts per transaction before a 503 (certification conflicts, node loss; SECURITY.md §12). */
+  /** Attempts per transaction before a 503 (certification conflicts, node loss; docs/decisions/0007-galera-multi-master.md). */
   @JsonProperty public int getTransactionAttempts() { return transactionAttempts; }
   @JsonProperty public void setTransactionAttempts(int v) { this.transactionAttempts = v; }
   @JsonProperty public int getRetryBackoffMillis() { return retryBackoffMillis; }
@@ -82,7 +82,7 @@ public class DatabaseSettings {
   @JsonProperty public void setSocketTimeoutSeconds(int v) { this.socketTimeoutSeconds = v; }
 
   /**
-   * Group commit (SECURITY.md §20): writer threads that store the envelopes of concurrent
+   * Group commit (docs/decisions/0008-group-commit.md): writer threads that store the envelopes of concurrent
    * requests in one transaction per batch; 0 stores every envelope in its own transaction.
    * Each writer holds a pooled connection while it commits.
    */
@@ -108,7 +108,7 @@ public class DatabaseSettings {
   }
 
   @ValidationMethod(message = "database: maxConnections must be at least groupCommitWriters + 2: each"
-      + " group-commit writer keeps one connection (SECURITY.md §21)")
+      + " group-commit writer keeps one connection (docs/decisions/0008-group-commit.md)")
   public boolean isPoolLargerThanWriters() {
     return maxConnections >= groupCommitWriters + 2;
   }
@@ -175,7 +175,7 @@ public class DatabaseSettings {
         properties.put("useServerPrepStmts", "false");
       }
       // A statement without an answer for this long fails (503), so a database that stops
-      // answering mid-statement cannot hold a request thread for ever (SECURITY.md §15).
+      // answering mid-statement cannot hold a request thread for ever (docs/decisions/0014-database-outages-and-slow-senders.md).
       properties.put("socketTimeout", String.valueOf(socketTimeoutSeconds * 1000));
       f.setProperties(properties);
     }

@@ -27,7 +27,7 @@ public class LogSettings {
   @JsonProperty public void setTreeHeadRefreshHours(int v) { this.treeHeadRefreshHours = v; }
 
   /**
-   * How often pending leaves get their indices (SECURITY.md §16). Also done on demand before
+   * How often pending leaves get their indices (docs/spec/merkle-log-and-proofs.md §6.1). Also done on demand before
    * a tree head is signed and when the index of a pending envelope is asked for.
    */
   @JsonProperty public int getSequencerIntervalMillis() { return sequencerIntervalMillis; }

@@ -16,7 +16,7 @@ import org.testigo.server.domain.TooManyRequestsException;
 
 /**
  * Ciphertext held while a request's body arrives, before the request takes a submission slot
- * (SECURITY.md §22.3): a slow sender then holds no slot, no database connection and no open
+ * (docs/decisions/0015-body-spool.md): a slow sender then holds no slot, no database connection and no open
  * transaction, only its own bytes. Up to {@link #MEMORY_BYTES} in memory, the rest in a file
  * of the spool directory (mode 0600, deleted on close and at start). Only ciphertext is ever
  * written here: the no-JS path seals before it spools. The bytes count against the caller's

@@ -30,7 +30,7 @@ import org.testigo.server.domain.StoredEnvelope;
 import org.testigo.server.domain.TooManyRequestsException;
 
 /**
- * Resumable uploads of envelopes sealed in the browser (SECURITY.md §9.7 section 4).
+ * Resumable uploads of envelopes sealed in the browser (docs/spec/payload-and-questionnaire.md §5 section 4).
  * An upload is a file of ciphertext in {@code <data>/uploads}, named by 128 random bits, that
  * grows by pieces appended at the offset the client names. A piece is appended whole or not
  * at all: if its body breaks off, the file is cut back to where it was. On commit the file is

@@ -23,7 +23,7 @@ import org.testigo.server.storage.TransparencyLog;
  * signs; if it dies, another instance takes over once the lease expired. Independently of the
  * lease, heads are stored one at a time and never go back in size or time
  * ({@link TransparencyLog#signTreeHead}), so even two signers cannot publish a head that
- * contradicts an earlier one. SECURITY.md §12.
+ * contradicts an earlier one. docs/decisions/0007-galera-multi-master.md.
  */
 public final class TreeHeadSigner implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(TreeHeadSigner.class);

@@ -42,7 +42,7 @@ import org.testigo.server.storage.TransparencyLog;
  * {@code CASE_EVENT} leaf whose object hash is SHA-256 of the stored SignedCaseEvent v1
  * encoding ({@code body || signature}, exactly the {@code event_bytes} column; not the
  * sealed content, which the event binds by its own content hash). A repost of a stored
- * event appends nothing. SECURITY.md §19.
+ * event appends nothing. docs/spec/merkle-log-and-proofs.md §5.1.
  */
 public final class CaseEventService {
   public static final Duration MAX_CLAIM_SKEW = Duration.ofMinutes(10);

@@ -18,7 +18,7 @@ import org.testigo.server.storage.ChallengeDao;
 import org.testigo.server.storage.TransparencyLog;
 
 /**
- * Answers to possession challenges (SECURITY.md §19). The body of a post is
+ * Answers to possession challenges (docs/spec/merkle-log-and-proofs.md §5.1). The body of a post is
  * {@code u16 n || PossessionChallenge v1 (n bytes) || ChallengeAnswer v1}. Accepted only if
  * the challenge names the reviewer who signed the request and is sealed to that reviewer's
  * X-Wing key in the current manifest, the answer verifies against it (nonce matches the

@@ -7,7 +7,7 @@ import java.io.OutputStream;
 import org.testigo.api.wire.Submission;
 
 /**
- * Writes an envelope batch v1 (SECURITY.md §17): one page of the submissions feed with
+ * Writes an envelope batch v1 (docs/spec/reviewer-api-and-batches.md §4): one page of the submissions feed with
  * each envelope's ciphertext inline, so a reviewer syncs a page with one signed request.
  * <pre>
  *   "TGBATCH1"                                   8 bytes

@@ -34,7 +34,7 @@ import org.testigo.server.storage.TransactionRunner;
 import org.testigo.server.storage.TransparencyLog;
 
 /**
- * Rewraps (SECURITY.md §18): a reviewer replaces the stanzas of a stored report or
+ * Rewraps (docs/spec/reviewer-api-and-batches.md §5): a reviewer replaces the stanzas of a stored report or
  * follow-up so that it is sealed to the current manifest's reviewers, without touching the
  * payload. The server cannot open anything; it accepts a new header only if it is exactly
  * one v1 header with the same context and payload salt as the envelope's original header

@@ -4,7 +4,7 @@ import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * What an auditor without any key may read besides the log itself (SECURITY.md §19): the
+ * What an auditor without any key may read besides the log itself (docs/spec/merkle-log-and-proofs.md §5.1): the
  * signed case events without their sealed content, and the possession challenges with their
  * answers, each after a cursor. Nothing here is secret: the auditor checks it against the
  * log's leaves and the manifest chain.

@@ -34,7 +34,7 @@ public interface CaseEventDao {
       + " FROM case_events WHERE seq > :after ORDER BY seq LIMIT :limit")
   List<Row> after(@Bind("after") long after, @Bind("limit") int limit);
 
-  /** One stored event without its content: what an auditor may read (SECURITY.md §19). */
+  /** One stored event without its content: what an auditor may read (docs/spec/merkle-log-and-proofs.md §5.1). */
   record SignedRow(@ColumnName("seq") long seq, @ColumnName("event_bytes") byte[] eventBytes) {}
 
   @SqlQuery("SELECT seq, event_bytes FROM case_events WHERE seq > :after ORDER BY seq LIMIT :limit")

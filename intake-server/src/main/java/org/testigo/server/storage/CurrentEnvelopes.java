@@ -12,7 +12,7 @@ import org.testigo.server.domain.EnvelopeRecord;
 
 /**
  * The form in which a stored envelope is served to reviewers and exported: the newest
- * rewrapped header ({@code envelope_rewraps}, SECURITY.md §18) in front of the original
+ * rewrapped header ({@code envelope_rewraps}, docs/spec/reviewer-api-and-batches.md §5) in front of the original
  * payload bytes, or the envelope exactly as stored when it was never rewrapped. The stored
  * chunks are never changed; the original envelope's SHA-256 (its submission leaf) stays in
  * {@link EnvelopeRecord#sha256()}, the served form's in {@link #currentSha256}.

@@ -8,7 +8,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
  * The writes of a submission's storing transaction, apart from {@link EnvelopeDao} so the hot
  * path attaches a small SqlObject: even with its metadata built once ({@link Daos}), JDBI
  * makes a handler with its own configuration copy for every method of an interface at each
- * {@code Handle.attach}. A group commit (SECURITY.md §20) uses the plain-JDBC statements
+ * {@code Handle.attach}. A group commit (docs/decisions/0008-group-commit.md) uses the plain-JDBC statements
  * below instead.
  */
 public interface EnvelopeWrites {
@@ -26,7 +26,7 @@ public interface EnvelopeWrites {
   void insertChunk(@Bind("id") byte[] id, @Bind("idx") int idx, @Bind("data") byte[] data);
 
   /**
-   * The group commit's plain-JDBC statements (positional parameters; SECURITY.md §20, §21): an
+   * The group commit's plain-JDBC statements (positional parameters; docs/decisions/0008-group-commit.md): an
    * envelope row, complete, with its bytes inline when they are one chunk (else NULL), not
    * {@code IGNORE} (an id that already has a row fails the batch, which then runs again reading
    * the ids first, §21.2).

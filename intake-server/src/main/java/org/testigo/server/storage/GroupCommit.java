@@ -34,7 +34,7 @@ import org.testigo.server.domain.StoredEnvelope;
 import org.testigo.server.storage.EnvelopeStore.MailboxLink;
 
 /**
- * Group commit (SECURITY.md §20): the envelopes that concurrent requests hold in memory are
+ * Group commit (docs/decisions/0008-group-commit.md): the envelopes that concurrent requests hold in memory are
  * stored by a few writer threads, each taking whatever is queued (up to a count and a byte
  * limit) into ONE transaction: the envelope rows (a one-chunk envelope's bytes inline in its
  * row, §21.5), the chunks of larger ones and the pending log leaves as batched statements,

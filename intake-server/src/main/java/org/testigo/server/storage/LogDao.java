@@ -36,7 +36,7 @@ public interface LogDao {
    * envelope_id, manifest_hash): the sequencer inserts its batch as one plain JDBC batch,
    * because JDBI's per-row binding of a record cost more CPU than the statement (SECURITY.md
    * §20). manifest_hash is the object hash of a manifest leaf and NULL for any other
-   * (SECURITY.md §21.5).
+   * (docs/decisions/0010-inline-chunks-and-fewer-indexes.md).
    */
   String INSERT_LEAF = "INSERT INTO log_leaves (idx, leaf, leaf_hash, entry_type, object_hash, envelope_id,"
       + " manifest_hash) VALUES (?, ?, ?, ?, ?, ?, ?)";

@@ -20,7 +20,7 @@ import org.testigo.server.domain.StorageUnavailableException;
  * {@code maxAttempts} times and, if a retry budget is set, starting no attempt after the
  * budget is spent, with exponential backoff and full jitter — then gives up with
  * {@link StorageUnavailableException} (HTTP 503 with Retry-After). Specified in
- * SECURITY.md §12.
+ * docs/decisions/0007-galera-multi-master.md.
  *
  * <p>WARNING: when a connection dies during COMMIT the outcome is unknown: the transaction
  * may have committed on the cluster. Such failures are retried only for work declared
@@ -59,7 +59,7 @@ public final class TransactionRunner {
   /**
    * With {@code retryBudget} (null: none), no attempt starts once that long has passed since
    * the first began: a database that stops answering costs each attempt its connection and
-   * validation timeouts, and the request must get its 503 in bounded time (SECURITY.md §15).
+   * validation timeouts, and the request must get its 503 in bounded time (docs/decisions/0014-database-outages-and-slow-senders.md).
    */
   public TransactionRunner(Jdbi jdbi, int maxAttempts, Duration baseBackoff, Duration maxBackoff,
       Duration retryBudget) {

@@ -25,7 +25,7 @@ import org.testigo.crypto.sign.SigningPublicKey;
 import org.testigo.server.domain.EnvelopeRecord;
 
 /**
- * The server's transparency log (SECURITY.md §10, SECURITY.md §16): an append-only
+ * The server's transparency log (docs/spec/merkle-log-and-proofs.md, docs/spec/merkle-log-and-proofs.md §6.1): an append-only
  * list of {@link LogLeaf} v1 entries in the database, RFC 9162 roots and proofs over them,
  * and the signed tree heads.
  *
@@ -359,7 +359,7 @@ public final class TransparencyLog {
    * the store uses), so it is found by its hash, through the index every inclusion proof
    * uses, and then by its envelope id among the leaves with that hash (two envelopes with the
    * same bytes, context and day have the same leaf hash, each at its own index); the log keeps
-   * no index by envelope id (SECURITY.md §21.5).
+   * no index by envelope id (docs/decisions/0010-inline-chunks-and-fewer-indexes.md).
    */
   public Optional<Long> indexOfEnvelope(EnvelopeId envelope, Handle handle) {
     return handle.attach(EnvelopeDao.class).find(envelope.toBytes())

@@ -9,7 +9,7 @@ import java.util.Base64;
 import org.testigo.api.ApiPaths;
 
 /**
- * What the report page tells its script (SECURITY.md §9.7): the pinned root fingerprint
+ * What the report page tells its script (docs/spec/payload-and-questionnaire.md §5): the pinned root fingerprint
  * the manifest chain must verify from, the receipt Argon2id parameters, and the limits. The
  * script itself ({@code /assets/testigo.js}) is read once from the class path; its
  * Subresource Integrity value is computed from those exact bytes.

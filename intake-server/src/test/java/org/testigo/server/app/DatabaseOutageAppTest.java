@@ -234,7 +234,7 @@ class DatabaseOutageAppTest {
     awaitUntil(Duration.ofSeconds(60), () -> health().statusCode() == 200);
     Map<String, Long> before = rowCounts();
     byte[] envelope = sealed(1_500_000);
-    // The body now arrives whole before the transaction begins (SECURITY.md §22.3), so the
+    // The body now arrives whole before the transaction begins (docs/decisions/0015-body-spool.md), so the
     // transaction is short: a slow database link (64 KiB/s) keeps it open long enough to be
     // seen and cut, deterministically.
     PROXY.slow(64 * 1024);

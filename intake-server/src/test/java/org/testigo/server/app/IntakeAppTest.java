@@ -205,7 +205,7 @@ class IntakeAppTest {
   /**
    * Static assets (no secret, no reflected input) are served gzip-compressed when asked and
    * cacheable, their bytes unchanged once inflated (the SRI hash pins them); the home page, the
-   * forms and the no-JS pages together stay under the issue-23 budgets (SECURITY.md §20.4).
+   * forms and the no-JS pages together stay under the issue-23 budgets (docs/decisions/0009-no-compressed-responses.md).
    */
   @Test
   @Order(2)
@@ -260,7 +260,7 @@ class IntakeAppTest {
         HttpResponse.BodyHandlers.ofByteArray()).body().length;
   }
 
-  /** No dynamic response is compressed, even when asked (BREACH; SECURITY.md §20.4). */
+  /** No dynamic response is compressed, even when asked (BREACH; docs/decisions/0009-no-compressed-responses.md). */
   @Test
   @Order(2)
   void pages_areNeverCompressed() throws Exception {

@@ -167,7 +167,7 @@ class SlowSenderAppTest {
   /**
    * The server hung up, and if the client could still read an answer it is the generic one:
    * 408 for the source pages; 503 with Retry-After for the API, whose clients resume after a
-   * 5xx (SECURITY.md §15).
+   * 5xx (docs/decisions/0014-database-outages-and-slow-senders.md).
    */
   static void assertCutOffCleanly(String what, Outcome o, int expectedStatus) {
     System.out.printf("slow sender (%s): server answered %d and hung up after %d ms%n", what, o.status(), o.millis());
@@ -249,7 +249,7 @@ class SlowSenderAppTest {
   @Test
   void aStalledBodyHoldsNoSubmissionSlot_theProbeIsServedWhileItStalls() throws Exception {
     // Before issue 18 a stalled body held the only slot until the idle timeout (the probe saw
-    // 503). Bodies now arrive whole into a spool before a slot is taken (SECURITY.md §22.3):
+    // 503). Bodies now arrive whole into a spool before a slot is taken (docs/decisions/0015-body-spool.md):
     // while a sender stalls mid-body, the single slot stays free for everyone else.
     awaitSlotFree();
     try (Socket s = new Socket()) {

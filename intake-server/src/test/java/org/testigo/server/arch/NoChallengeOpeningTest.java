@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * The server never learns a possession challenge's nonce before the answer reveals it, and
  * never answers one: no main class of org.testigo.server calls
  * {@code PossessionChallenge.openNonce}, {@code PossessionChallenge.issue} or
- * {@code ChallengeAnswer.sign} (SECURITY.md §19).
+ * {@code ChallengeAnswer.sign} (docs/spec/merkle-log-and-proofs.md §5.1).
  */
 class NoChallengeOpeningTest {
   private static final JavaClasses MAIN = new ClassFileImporter()

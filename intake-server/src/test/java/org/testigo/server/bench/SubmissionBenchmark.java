@@ -162,7 +162,7 @@ public final class SubmissionBenchmark {
   }
 
   /**
-   * The MariaDB settings that move the API path's ratio most (SECURITY.md §21.3, §21.10): both
+   * The MariaDB settings that move the API path's ratio most (docs/decisions/0008-group-commit.md; docs/decisions/0011-envelopes-clustered-by-arrival.md): both
    * paths write randomly keyed index pages (the API path two small indexes, the bare table its
    * primary key), and the buffer pool and the redo log decide how often those pages are
    * flushed and read back as the tables grow.
@@ -244,7 +244,7 @@ public final class SubmissionBenchmark {
    * Unless {@code -Dbench.equalTables=false}: bare inserts at {@code clients} concurrency until the
    * bare table has as many rows as the envelopes table (at most {@link #API_WARMUP}), so the
    * alternated figures compare tables of the same size. Both paths slow down as their tables
-   * outgrow the buffer pool (SECURITY.md §21.7), and the warm-up grows only the envelopes
+   * outgrow the buffer pool (docs/decisions/0011-envelopes-clustered-by-arrival.md), and the warm-up grows only the envelopes
    * table. A line every {@link #WARMUP_REPORT_EVERY}.
    */
   static void growBareTable(BareJdbc bare, String db, int clients) throws Exception {

@@ -27,7 +27,7 @@ import org.testigo.server.storage.TransactionRunner;
 import org.testigo.server.storage.TransparencyLog;
 
 /**
- * The Galera retry rules (SECURITY.md §12) on H2 and the real MariaDB: which failures
+ * The Galera retry rules (docs/decisions/0007-galera-multi-master.md) on H2 and the real MariaDB: which failures
  * run a transaction again, and a store by id that a retry or a re-sending client can repeat
  * without a duplicate.
  */

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Migration V50 (SECURITY.md §21.7) on a database that already holds envelopes, chunks and a
+ * Migration V50 (docs/decisions/0011-envelopes-clustered-by-arrival.md) on a database that already holds envelopes, chunks and a
  * reviewer feed: nothing is lost or changed, the primary key is the arrival sequence, the
  * random id stays unique, and the five foreign keys to it still hold, cascades included.
  * On H2 and the real MariaDB, each from an empty database migrated to V49 first.

@@ -24,7 +24,7 @@ import org.testigo.server.storage.TransactionRunner.Idempotence;
 
 /**
  * {@link TransactionRunner.HeldConnection}, the connection a group-commit writer keeps between
- * its transactions (SECURITY.md §21): each transaction commits on it, a failed attempt rolls
+ * its transactions (docs/decisions/0008-group-commit.md): each transaction commits on it, a failed attempt rolls
  * back and the retry runs on a fresh connection, and a connection the database killed is
  * replaced. On H2 and the real MariaDB.
  */

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.testigo.crypto.merkle.LogLeaf;
 
 /**
- * Migrations V45 to V49 (SECURITY.md §21) on a log that already has leaves: V46 copies the
+ * Migrations V45 to V49 (docs/decisions/0008-group-commit.md) on a log that already has leaves: V46 copies the
  * object hash of manifest leaves, and only of them, into manifest_hash, and the lookup
  * indexes are the new ones (none by day on envelopes, none by envelope on log leaves). On H2
  * and the real MariaDB, each from an empty database migrated to V44 first.

@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code audit challenge}: possession challenges (SECURITY.md §19). The auditor issues a
+ * {@code audit challenge}: possession challenges (docs/spec/merkle-log-and-proofs.md §5.1). The auditor issues a
  * challenge file sealed to one reviewer's current key (no private key needed) and hands it
  * over by any channel; the reviewer answers it with their keystore, which posts the answer
  * to the server; the auditor checks the log for it.

@@ -18,7 +18,7 @@ import org.testigo.crypto.merkle.LogLeaf;
 import org.testigo.crypto.sign.SigningPublicKey;
 
 /**
- * Every case-event entry of the log (SECURITY.md §19): the server serves a signed case
+ * Every case-event entry of the log (docs/spec/merkle-log-and-proofs.md §5.1): the server serves a signed case
  * event whose SHA-256 is the entry's object hash, the event parses strictly, its Ed25519
  * signature verifies under its author key, and that key is a reviewer's or admin's signing
  * key in the manifest in force at the entry (logged last before it), valid at some moment of

@@ -20,7 +20,7 @@ import org.testigo.crypto.manifest.ReviewerEntry;
 import org.testigo.crypto.merkle.LogLeaf;
 
 /**
- * Possession challenges (SECURITY.md §19). Every challenge entry of the log is a served
+ * Possession challenges (docs/spec/merkle-log-and-proofs.md §5.1). Every challenge entry of the log is a served
  * answer (SHA-256 of ChallengeAnswer v1 = the object hash) that verifies against its served
  * challenge, for a challenge addressed to a reviewer's signing and X-Wing keys as listed in
  * the manifest in force at the entry; every served answer older than the tree head is

@@ -35,12 +35,12 @@ import org.testigo.crypto.merkle.SignedTreeHead;
 
 /**
  * The auditor's checks of one Testigo server, from its public endpoints and a pinned root
- * fingerprint (SECURITY.md §10, "Audit"). Needs no reviewer key and reads no content.
+ * fingerprint (docs/spec/merkle-log-and-proofs.md, "Audit"). Needs no reviewer key and reads no content.
  *
  * <p>Extension point: per-entry checks implement {@link LeafCheck} and are listed in
  * {@link #leafChecks()}: the recipients of submissions, the signatures and authors of case
  * events ({@link CaseEventCheck}), and possession challenges ({@link ChallengeCheck};
- * SECURITY.md §19).
+ * docs/spec/merkle-log-and-proofs.md §5.1).
  */
 final class LogAudit {
   private static final HexFormat HEX = HexFormat.of();
@@ -281,7 +281,7 @@ final class LogAudit {
    * the manifest in force when it arrived: the manifest logged last before it, with the
    * reviewers valid at some moment of the entry's day. Reads the envelope header the server
    * serves for the entry; WARNING: that header is bound to the entry only for someone who
-   * holds the whole envelope (the leaf hashes the whole envelope), see SECURITY.md §10.
+   * holds the whole envelope (the leaf hashes the whole envelope), see docs/spec/merkle-log-and-proofs.md.
    */
   static final class RecipientsCheck implements LeafCheck {
     @Override

@@ -124,7 +124,7 @@ final class LogClient {
     }
   }
 
-  /** The object of a rewrap leaf as served (SECURITY.md §18): the record's hashes and the new header. */
+  /** The object of a rewrap leaf as served (docs/spec/reviewer-api-and-batches.md §5): the record's hashes and the new header. */
   record Rewrap(byte[] envelopeSha256, byte[] previousHeaderSha256, byte[] header) {}
 
   /** The object of rewrap leaf {@code index}, if the server serves it. */

@@ -25,7 +25,7 @@ import org.testigo.crypto.manifest.KeyManifest;
 import org.testigo.crypto.merkle.LogLeaf;
 
 /**
- * The audit of rewraps (SECURITY.md §18), a {@link LogAudit.LeafCheck} that completes
+ * The audit of rewraps (docs/spec/reviewer-api-and-batches.md §5), a {@link LogAudit.LeafCheck} that completes
  * {@code recipients} (which checks each submission's original header against the manifest in
  * force when it arrived). Two report lines:
  *

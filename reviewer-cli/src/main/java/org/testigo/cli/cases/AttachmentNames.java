@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * File names for attachments written by {@code files} and {@code export}. The name in a
- * report is chosen by whoever wrote it, so it is treated as hostile (SECURITY.md §13.6):
+ * report is chosen by whoever wrote it, so it is treated as hostile (docs/spec/reviewer-api-and-batches.md §7.3):
  *
  * <ul>
  *   <li>only the last path segment is kept ({@code /} and {@code \} end a segment), NFC;</li>

@@ -20,7 +20,7 @@ import org.testigo.crypto.event.CaseId;
 /**
  * Content JSON v1 of a case event: the plaintext sealed inside the {@code case-event}
  * envelope. One UTF-8 JSON object, {@code {"v":1,"type":...,<fields of the type>}}; see
- * SECURITY.md §8 for the schema.
+ * docs/spec/case-events.md for the schema.
  *
  * <p>{@link #parse} is strict: exactly the fields of the type, no others, no duplicate keys,
  * values of the right JSON kind and range, {@code "v"} equal to 1. Failures throw

@@ -32,7 +32,7 @@ import org.testigo.crypto.event.SignedCaseEvent;
  * parents' (checked; others are flagged {@link Flag#BAD_LAMPORT}), this order is exactly the
  * sort by (Lamport, event id), so "last applied" is "last writer by (Lamport, event id)".
  *
- * <p>Rules (SECURITY.md §8, "Replay"): a case starts NEW, priority NORMAL, unassigned.
+ * <p>Rules (docs/spec/case-events.md, "Replay"): a case starts NEW, priority NORMAL, unassigned.
  * An event for another case, with a missing ancestor, with a bad Lamport counter, or whose
  * content is unreadable is kept in the history and ignored. A closed case accepts only a
  * status event (which reopens it and clears the outcome), notes, links, replies and

@@ -54,7 +54,7 @@ import org.testigo.crypto.event.CaseId;
 import org.testigo.crypto.identity.ReviewerIdentity;
 
 /**
- * The report index of one server and one reviewer (SECURITY.md §13.7):
+ * The report index of one server and one reviewer (docs/spec/reviewer-api-and-batches.md §8):
  * {@code <home>/index/<server>/<key fingerprint>.tgidx}, what {@code list}, {@code overdue}
  * and {@code stats --from-cache} read instead of opening every cached envelope, and how
  * {@code show} and {@code files} find the envelopes and events of one case.

@@ -45,7 +45,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code rewrap [--all | ID...] [--dry-run]}: after the key manifest changed, re-seals the
  * file keys of cached submissions whose header is not sealed to exactly the current
- * manifest's reviewers, so that new reviewers can open them (SECURITY.md §18). Verifies
+ * manifest's reviewers, so that new reviewers can open them (docs/spec/reviewer-api-and-batches.md §5). Verifies
  * the manifest chain from the pinned root and applies other reviewers' rewraps to the cache
  * first; then, for each stale envelope, opens its header with this reviewer's key, seals the
  * same file key to the current reviewers ({@link Envelope#rewrapHeader}), uploads the new

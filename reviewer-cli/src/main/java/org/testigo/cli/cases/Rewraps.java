@@ -16,7 +16,7 @@ import org.testigo.cli.remote.LocalCache;
 import org.testigo.crypto.key.RecipientPrivateKey;
 
 /**
- * Brings rewrapped headers into the local cache (SECURITY.md §18): pages through
+ * Brings rewrapped headers into the local cache (docs/spec/reviewer-api-and-batches.md §5): pages through
  * {@code /rewraps} from the stored cursor and, for each cached envelope whose cached
  * generation is older, downloads that generation's header, checks its SHA-256 against the
  * listing, and replaces the cached header (the payload stays; the result must have the

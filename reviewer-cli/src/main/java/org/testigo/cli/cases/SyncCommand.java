@@ -139,9 +139,9 @@ public final class SyncCommand implements Callable<Integer> {
   /**
    * Pages through the batch feed. Each page is one signed request for an envelope batch, and
    * a checkpoint: its envelopes are forced to disk, and only then is the cursor advanced past
-   * the page (SECURITY.md §17). A sync killed mid-page asks for the page again; what it had
+   * the page (docs/spec/reviewer-api-and-batches.md §4). A sync killed mid-page asks for the page again; what it had
    * stored is checked against the listed SHA-256 and kept if intact. An envelope over the
-   * caps stops the feed before it (SECURITY.md §13.6): what came before it is checkpointed,
+   * caps stops the feed before it (docs/spec/reviewer-api-and-batches.md §7.3): what came before it is checkpointed,
    * and {@link PageResult#stopped} says why.
    */
   private PageResult syncSubmissions(RemoteSession s) throws IOException {

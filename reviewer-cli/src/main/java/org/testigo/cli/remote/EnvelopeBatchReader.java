@@ -12,7 +12,7 @@ import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 
 /**
- * Reads an envelope batch v1 (SECURITY.md §17), the answer of
+ * Reads an envelope batch v1 (docs/spec/reviewer-api-and-batches.md §4), the answer of
  * {@code GET /api/v1/reviewer/submissions/envelopes}: feed entries, each followed by its
  * envelope in frames, then an end marker with the feed's {@code more} flag. Strict: a wrong
  * magic, an unknown tag, a frame or entry of a size out of range, a stream cut before the end

@@ -29,7 +29,7 @@ import org.testigo.crypto.key.RecipientPrivateKey;
  * The local cache of one server, {@code <home>/cache/<server>/}. It holds ONLY what the
  * server holds: ciphertext envelopes and signed events exactly as received, the armored
  * manifest chain, the server's public metadata of each submission, and the sync cursors.
- * Nothing decrypted is ever written here. Layout (SECURITY.md §13):
+ * Nothing decrypted is ever written here. Layout (docs/spec/reviewer-api-and-batches.md):
  * <pre>
  *   state.json                      cursors and the highest manifest sequence seen
  *   manifest-chain.txt              the armored chain, verified from the pinned root
@@ -45,13 +45,13 @@ public final class LocalCache {
   /**
    * One cached submission: the server's listing entry. {@code sha256} is the envelope as
    * first stored (its log leaf); {@code currentSha256} the cached form, whose header may have
-   * been rewrapped {@code rewraps} times (SECURITY.md §18; equal to {@code sha256} and 0
+   * been rewrapped {@code rewraps} times (docs/spec/reviewer-api-and-batches.md §5; equal to {@code sha256} and 0
    * from servers without rewraps).
    */
   public record Submission(long seq, String id, String context, String receivedDay, long size,
       String sha256, boolean hasMailbox, String caseId, String currentSha256, int rewraps) {
     /**
-     * The entry with every field checked (SECURITY.md §13.6): {@code seq} a positive integer,
+     * The entry with every field checked (docs/spec/reviewer-api-and-batches.md §7.3): {@code seq} a positive integer,
      * {@code id}/{@code caseId} 32 lowercase hex (a report is its own case), {@code context}
      * report or follow-up, {@code receivedDay} a real day, {@code size} a positive integer,
      * {@code sha256} (and {@code currentSha256} if present) 64 lowercase hex, {@code rewraps}

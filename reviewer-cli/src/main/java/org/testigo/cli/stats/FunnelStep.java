@@ -1,7 +1,7 @@
 package org.testigo.cli.stats;
 
 /**
- * The steps of the impunity funnel, in order. Definitions are in SECURITY.md §11; each step's
+ * The steps of the impunity funnel, in order. Definitions are in docs/spec/case-events.md §7; each step's
  * duration is measured from the latest earlier step the same case reached.
  */
 public enum FunnelStep implements Code {

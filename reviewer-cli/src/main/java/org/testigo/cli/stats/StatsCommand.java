@@ -45,7 +45,7 @@ public final class StatsCommand implements Callable<Integer> {
   /** Where the cases come from: a stats-input file, or the synced cache opened in memory. */
   static final class Source {
     @Option(names = "--input", required = true, paramLabel = "FILE",
-        description = "Stats input v1 (JSON lines, one case per line; see SECURITY.md §11).")
+        description = "Stats input v1 (JSON lines, one case per line; see docs/spec/case-events.md §7).")
     Path input;
 
     @Option(names = "--from-cache", required = true,

@@ -16,7 +16,7 @@ import org.testigo.api.questionnaire.AbuseCategory;
 import org.testigo.api.questionnaire.Perpetrator;
 
 /**
- * Computes the publishable tables from per-case inputs (definitions in SECURITY.md §11).
+ * Computes the publishable tables from per-case inputs (definitions in docs/spec/case-events.md §7).
  * Deterministic: the same inputs and options give the same report, whatever their order.
  */
 public final class StatsEngine {

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * The data files of a report: {@code testigo-stats.csv} and {@code testigo-stats.json},
- * language-independent, columns and fields documented in SECURITY.md §11. Both are written
+ * language-independent, columns and fields documented in docs/spec/case-events.md §7. Both are written
  * from the {@link StatsReport} alone; every string in them is a table id, a dimension name or
  * a code, and each one is checked against {@link #SAFE} before it is written.
  */

@@ -26,7 +26,7 @@ import org.testigo.cli.cases.Status;
 
 /**
  * Builds {@link StatsInput}s: from a replayed {@link CaseState} and its questionnaire, and
- * from the "stats input v1" JSON-lines file (one case per line, SECURITY.md §11 section 2).
+ * from the "stats input v1" JSON-lines file (one case per line, docs/spec/case-events.md §7 section 2).
  * Only enumerated fields are read; the questionnaire's free-text fields are never looked at.
  * Errors never repeat the rejected value.
  */
@@ -40,7 +40,7 @@ public final class StatsInputs {
 
   private StatsInputs() {}
 
-  /** The enumerated facts of a questionnaire v1 (SECURITY.md 6.2): what, who, where.state. */
+  /** The enumerated facts of a questionnaire v1 (docs/spec/payload-and-questionnaire.md §2): what, who, where.state. */
   public record ReportFacts(MxState state, Set<AbuseCategory> categories, Set<Perpetrator> agencies) {}
 
   /** Reads what, who and where.state of questionnaire v1 JSON; nothing else is read. */

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Cell suppression for tables of counts with published totals (SECURITY.md §11, section 3).
+ * Cell suppression for tables of counts with published totals (docs/spec/case-events.md §7, section 3).
  *
  * <p>Values are addressed by index; a {@link Relation} says that some values (the parts) add
  * up to another (the whole), as a row or a column and its total. Primary suppression hides

@@ -356,7 +356,7 @@ public final class SyncListBenchmark {
     }
   }
 
-  /** Payload container v1 with one questionnaire part (SECURITY.md 6.1). */
+  /** Payload container v1 with one questionnaire part (docs/spec/payload-and-questionnaire.md §1). */
   static byte[] payload(byte[] questionnaire) throws IOException {
     byte[] header = "{\"name\":\"questionnaire\",\"type\":\"application/json\"}".getBytes(StandardCharsets.US_ASCII);
     ByteArrayOutputStream out = new ByteArrayOutputStream();

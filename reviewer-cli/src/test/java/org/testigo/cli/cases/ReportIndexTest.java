@@ -41,7 +41,7 @@ import org.testigo.crypto.identity.ReviewerIdentity;
 import org.testigo.crypto.manifest.KeyManifest;
 
 /**
- * The report index (SECURITY.md §13.7) over real files: rebuilt when deleted or corrupted,
+ * The report index (docs/spec/reviewer-api-and-batches.md §8) over real files: rebuilt when deleted or corrupted,
  * no plaintext in the reviewer's home, and an index updated incrementally in any order of
  * arrival equal to one built from scratch.
  */

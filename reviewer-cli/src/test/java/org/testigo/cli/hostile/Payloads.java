@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Payload containers v1 (SECURITY.md §6.1) written by hand, so that a test can put in them
+ * Payload containers v1 (docs/spec/payload-and-questionnaire.md §1) written by hand, so that a test can put in them
  * what no honest writer would: any file name, any questionnaire text.
  */
 public final class Payloads {

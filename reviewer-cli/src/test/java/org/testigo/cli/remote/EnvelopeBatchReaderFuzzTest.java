@@ -16,7 +16,7 @@ import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 
 /**
- * Fuzz target for the envelope batch the reviewer tool downloads on sync (SECURITY.md §17):
+ * Fuzz target for the envelope batch the reviewer tool downloads on sync (docs/spec/reviewer-api-and-batches.md §4):
  * a hostile or seized server chooses every byte.
  */
 class EnvelopeBatchReaderFuzzTest {

@@ -7,7 +7,7 @@ import org.testigo.api.questionnaire.QuestionnaireV1;
 /**
  * Questionnaire v1, the JSON document sealed as the first part of a report's payload.
  * Every list holds codes of questionnaire v1's closed lists ({@code org.testigo.api.questionnaire});
- * free-text fields are plain UTF-8 text, possibly empty, never null. Specified in SECURITY.md §6.
+ * free-text fields are plain UTF-8 text, possibly empty, never null. Specified in docs/spec/payload-and-questionnaire.md.
  */
 @JsonPropertyOrder({"version", "language", "what", "whatOther", "who", "whoOther", "identifying",
     "where", "when", "victims", "narrative", "wants"})

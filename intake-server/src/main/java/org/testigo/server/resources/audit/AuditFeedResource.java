@@ -19,7 +19,7 @@ import org.testigo.server.storage.AuditFeeds;
  * v1 encodings (never the sealed content), {@code GET /api/v1/audit/challenges?after=SEQ&limit=N}
  * the answered possession challenges (challenge and answer encodings). {@code after}
  * defaults to 0, {@code limit} to 100 (1..1000). Malformed parameters get a generic 400.
- * Formats: SECURITY.md §19.
+ * Formats: docs/spec/merkle-log-and-proofs.md §5.1.
  */
 @Path(ApiPaths.AUDIT)
 @Produces(MediaType.APPLICATION_JSON)

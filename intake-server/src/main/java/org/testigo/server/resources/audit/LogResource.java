@@ -24,7 +24,7 @@ import org.testigo.server.storage.TransparencyLog;
  * The public transparency-log API (source port, no authentication): signed tree heads,
  * inclusion and consistency proofs, leaves, and the headers of submitted envelopes. JSON,
  * binary values in lowercase hex. Malformed or out-of-range parameters get a generic 400;
- * absent objects a generic 404. Formats: SECURITY.md §10.
+ * absent objects a generic 404. Formats: docs/spec/merkle-log-and-proofs.md.
  */
 @Path(ApiPaths.LOG)
 @Produces(MediaType.APPLICATION_JSON)

@@ -6,7 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * Errors of the API's servlets (endpoints served outside Jersey for speed, SECURITY.md §21.11),
+ * Errors of the API's servlets (endpoints served outside Jersey for speed, docs/decisions/0013-submissions-servlet.md),
  * answered exactly as Jersey's exception mappers answer the same exception on an API path: the
  * same status, Retry-After and generic JSON body, decided by the same {@link ErrorRegistry}, and
  * {@code Connection: close} after a request with a body, as {@link RefusedBodyFilter} adds.

@@ -23,7 +23,7 @@ import org.testigo.server.views.BrowserSealing;
  * spoken questions and the favicon. They carry no secret and reflect no input, so they are
  * served compressed when the client accepts gzip (BREACH needs both a secret and reflected input
  * in one compressed body) and cacheable for the browser session; the pages themselves stay
- * uncompressed and {@code no-store} (SECURITY.md §20.4). The gzip bodies are made once, at start.
+ * uncompressed and {@code no-store} (docs/decisions/0009-no-compressed-responses.md). The gzip bodies are made once, at start.
  */
 @Path(ApiPaths.HOME)
 public final class AssetsResource {

@@ -25,7 +25,7 @@ import org.testigo.server.storage.EnvelopeStore;
  *
  * <p>A plain servlet, not a Jersey resource: this is the endpoint that takes the load, and
  * Jersey's own work per request (routing, injection, filters, response processing) cost as much
- * server CPU as storing the report (SECURITY.md §21.11). It sits behind the same servlet
+ * server CPU as storing the report (docs/decisions/0013-submissions-servlet.md). It sits behind the same servlet
  * filters as every page (security headers, reviewer-port separation, allowed methods), and its
  * errors are decided by the same mapper code as Jersey's ({@link ApiErrors}).
  */

@@ -31,7 +31,7 @@ import org.testigo.server.intake.UploadService;
 
 /**
  * {@code /api/v1/uploads}: an envelope sealed in the browser, uploaded in pieces so that a
- * dropped connection costs only the piece in flight (protocol in SECURITY.md §9.7):
+ * dropped connection costs only the piece in flight (protocol in docs/spec/payload-and-questionnaire.md §5):
  * {@code POST} opens an upload, {@code PUT /{id}?offset=N} appends a piece, {@code GET /{id}}
  * tells the current offset, {@code POST /{id}/commit} checks and stores the envelope,
  * {@code DELETE /{id}} abandons it.
