@@ -65,6 +65,12 @@ public final class TriageCommands {
 
     abstract CaseAction action() throws IOException;
 
+    /**
+     * Checks the action against the verified case log before anything is built or sent; a
+     * refusal throws {@link CliException}. Nothing to check by default.
+     */
+    void check(CaseLog log, CaseAction action) {}
+
     @Override
     public Integer call() throws IOException, CryptoException {
       CaseAction action;
@@ -77,6 +83,7 @@ public final class TriageCommands {
         LocalCache.Submission report = report(s.cache, id);
         CaseLog.sync(s.client, s.cache);
         CaseLog log = CaseLog.load(s.cache, s.server, s.identity);
+        check(log, action);
         Posted posted = record(s, log, report, action);
         CaseLog.sync(s.client, s.cache);
         spec.commandLine().getOut().println("Recorded " + action.type() + " on case " + report.id()
@@ -134,9 +141,11 @@ public final class TriageCommands {
     }
   }
 
-  @Command(name = "assign", mixinStandardHelpOptions = true, description = "Assign a case to a reviewer alias, or --none.")
+  @Command(name = "assign", mixinStandardHelpOptions = true,
+      description = "Assign a case to a reviewer alias of the current verified manifest, or --none.")
   public static final class Assign extends Append {
-    @Parameters(index = "1", arity = "0..1", paramLabel = "ALIAS") String alias;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "ALIAS",
+        description = "A reviewer or admin alias listed in the current verified manifest.") String alias;
     @Option(names = "--none", description = "Unassign.") boolean none;
 
     CaseAction action() {
@@ -145,16 +154,55 @@ public final class TriageCommands {
       }
       return new CaseAction.Assign(none ? null : alias);
     }
+
+    @Override
+    void check(CaseLog log, CaseAction action) {
+      String assignee = ((CaseAction.Assign) action).assignee();
+      if (assignee != null) {
+        Assignees.requireAssignable(log.verifier.latest(), assignee, Instant.now());
+      }
+    }
   }
 
   @Command(name = "status", mixinStandardHelpOptions = true,
-      description = "Set the status: acknowledged, under_review, investigating, referred (reopens a closed case).")
+      description = {"Set the status: acknowledged, under_review, investigating, referred (reopens a closed case).",
+          "A case starts new; closing is the close command."})
   public static final class SetStatus extends Append {
-    @Parameters(index = "1", paramLabel = "STATUS") String status;
+    @Parameters(index = "1", paramLabel = "STATUS", completionCandidates = Settable.class,
+        description = "One of: ${COMPLETION-CANDIDATES}.") String status;
 
     CaseAction action() {
-      return new CaseAction.SetStatus(parse(Status.class, status));
+      return new CaseAction.SetStatus(settable(status));
     }
+  }
+
+  /** The statuses a reviewer can set with {@code status}: neither new nor closed. */
+  static final List<Status> SETTABLE = List.of(Status.ACKNOWLEDGED, Status.UNDER_REVIEW, Status.INVESTIGATING,
+      Status.REFERRED);
+
+  /** The wire names of {@link #SETTABLE}, for picocli's help. */
+  static final class Settable implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return SETTABLE.stream().map(st -> st.name().toLowerCase(Locale.ROOT)).iterator();
+    }
+  }
+
+  /** Parses a status a reviewer can set; new, closed and unknown names are refused listing the settable ones. */
+  static Status settable(String wire) {
+    List<String> names = new ArrayList<>();
+    new Settable().forEach(names::add);
+    String hint = "; a case starts new, and closing is: close ID OUTCOME";
+    Status st;
+    try {
+      st = Enum.valueOf(Status.class, wire.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.USAGE, "'" + wire + "' is not one of " + names + hint);
+    }
+    if (!SETTABLE.contains(st)) {
+      throw new CliException(ExitCodes.USAGE, "'" + wire + "' cannot be set; set one of " + names + hint);
+    }
+    return st;
   }
 
   @Command(name = "priority", mixinStandardHelpOptions = true, description = "Set the priority: low, normal, high, urgent.")

@@ -347,4 +347,63 @@ class ReviewerServerCliTest {
       }
     }
   }
+
+  /** Every file of the reviewer's cache and its bytes, to check that a refusal recorded nothing. */
+  static java.util.Map<String, String> cacheSnapshot() throws IOException {
+    java.util.Map<String, String> files = new java.util.TreeMap<>();
+    try (Stream<Path> all = Files.walk(HOME.resolve("cache"))) {
+      for (Path p : all.filter(Files::isRegularFile).toList()) {
+        files.put(HOME.relativize(p).toString(), HexFormat.of().formatHex(
+            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+      }
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    return files;
+  }
+
+  static long verifiedEvents() {
+    return reviewer("history", reportId).out().lines().filter(l -> l.contains(" applied ")).count();
+  }
+
+  @Test
+  @Order(10)
+  void assign_refusesAnAliasOutsideTheManifestSuggestingTheNearestAndRecordsNothing() throws Exception {
+    long events = verifiedEvents();
+    var before = cacheSnapshot();
+    CliResult typo = reviewer("assign", reportId, "demo-reviewr");
+    assertThat(typo.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(typo.err()).contains("no reviewer 'demo-reviewr' in the current manifest (nothing recorded)")
+        .contains("did you mean 'demo-reviewer'?").contains("can be assigned: ").contains("demo-reviewer");
+    assertThat(typo.out()).doesNotContain("Recorded");
+    CliResult stranger = reviewer("assign", reportId, "maria");
+    assertThat(stranger.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(stranger.err()).contains("no reviewer 'maria'").doesNotContain("did you mean")
+        .contains("can be assigned: ").contains("demo-reviewer");
+    assertThat(cacheSnapshot()).isEqualTo(before);
+    assertThat(verifiedEvents()).isEqualTo(events);
+    assertThat(reviewer("status", reportId, "under_review").code()).isZero(); // the case was closed
+    CliResult ok = reviewer("assign", reportId, "demo-reviewer");
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(verifiedEvents()).isEqualTo(events + 2);
+  }
+
+  @Test
+  @Order(11)
+  void status_offersOnlyTheStatusesAReviewerCanSetAndRecordsNothingElse() throws Exception {
+    long events = verifiedEvents();
+    var before = cacheSnapshot();
+    for (String bad : new String[] {"bogus", "new", "closed"}) {
+      CliResult r = reviewer("status", reportId, bad);
+      assertThat(r.code()).as(bad).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err()).as(bad).contains("'" + bad + "'")
+          .contains("[acknowledged, under_review, investigating, referred]")
+          .contains("closing is: close ID OUTCOME").doesNotContain(", new").doesNotContain("closed,");
+    }
+    assertThat(cacheSnapshot()).isEqualTo(before);
+    assertThat(verifiedEvents()).isEqualTo(events);
+    CliResult help = run("status", "--help");
+    assertThat(help.out().replaceAll("\\s+", " ")).contains("One of: acknowledged, under_review, investigating, referred.")
+        .contains("closing is the close command");
+  }
 }
