@@ -195,7 +195,7 @@ class ReviewerWorkflowIT {
       // Ana replies from a file; the source reads it with the receipt.
       Path replyFile = work.resolve("respuesta.txt");
       Files.writeString(replyFile, replyText, StandardCharsets.UTF_8);
-      assertThat(ok(work, args("reply", ana, id, "--file", replyFile.toString()))).contains("Reply sent");
+      assertThat(ok(work, args("reply", ana, id, "--file", replyFile.toString(), "--yes"))).contains("Reply sent");
       HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(server.url("/status?lang=es")))
           .header("Content-Type", "application/x-www-form-urlencoded")
           .POST(HttpRequest.BodyPublishers.ofString("receipt=" + URLEncoder.encode(receipt, StandardCharsets.UTF_8)))

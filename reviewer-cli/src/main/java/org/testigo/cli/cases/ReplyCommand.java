@@ -39,8 +39,12 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code reply ID (--file F | --editor)}: write a reply to the source of a report, seal it to
  * the report's reply key (which only the source's receipt unlocks) and post it. The source
  * reads it on the status page with the receipt. With {@code --editor} the editor opens a
- * template in the report's language (es, en, fr, ht, pt); lines starting with {@code #} are
- * not sent. The editor's file is private (0600) and deleted afterwards.
+ * template whose instructions (lines starting with {@code #}, not sent) are in the reviewer's
+ * language ({@code --lang}) and whose body is in the report's language (es, en, fr, ht, pt).
+ * The editor's file is private (0600) and deleted afterwards. A text that still holds a
+ * template's placeholder, or is a template body unchanged, is refused; otherwise the final
+ * text is shown and sent only once the reviewer confirms on the terminal ({@code --yes} skips
+ * the question for scripts; without a terminal and without {@code --yes} nothing is sent).
  */
 @Command(name = "reply", mixinStandardHelpOptions = true,
     description = "Reply to the person who made a report (sealed to their reply key).")
@@ -53,9 +57,23 @@ public final class ReplyCommand implements Callable<Integer> {
   @Mixin KeystoreOption keystore;
   @Mixin PassphraseOptions passphrase;
   @ArgGroup(exclusive = true, multiplicity = "1") Source source;
-  @Option(names = "--lang", paramLabel = "LANG",
-      description = "Template language for --editor: es, en, fr, ht or pt (default: the report's language).")
+  @Option(names = "--lang", paramLabel = "LANG", defaultValue = "es",
+      description = "Your language for the template's instructions with --editor: es, en, fr, ht or pt"
+          + " (default: ${DEFAULT-VALUE}); the text for the source is in the report's language.")
   String lang;
+  @Option(names = "--yes", description = "Send without showing the text and asking for confirmation (for scripts).")
+  boolean yes;
+
+  /** Asks the reviewer a question on the terminal; null when there is no terminal. */
+  interface Prompt {
+    String ask(String question);
+  }
+
+  /** The terminal the confirmation is asked on (tests replace it). */
+  static Prompt terminal = question -> {
+    java.io.Console console = System.console();
+    return console == null ? null : Objects.toString(console.readLine("%s", question), "");
+  };
   @Parameters(index = "0", paramLabel = "ID", description = "Report id (or a unique prefix of 6+ characters).")
   String id;
 
@@ -64,6 +82,68 @@ public final class ReplyCommand implements Callable<Integer> {
     Path file;
     @Option(names = "--editor", description = "Compose in $VISUAL or $EDITOR, starting from a template.")
     boolean editor;
+  }
+
+  /**
+   * The draft the editor opens: the instruction lines ({@code #}) of the template in
+   * {@code reviewerLanguage}, then the body of the template in {@code reportLanguage}.
+   */
+  static String draft(String reviewerLanguage, String reportLanguage) throws IOException {
+    String instructions = template(reviewerLanguage).lines().filter(l -> l.startsWith("#"))
+        .collect(Collectors.joining("\n", "", "\n"));
+    return instructions + body(reportLanguage) + "\n";
+  }
+
+  /** The part of a template that is sent: its lines not starting with {@code #}, stripped. */
+  static String body(String language) throws IOException {
+    return template(language).lines().filter(l -> !l.startsWith("#")).collect(Collectors.joining("\n")).strip();
+  }
+
+  /** The placeholder line of a template, e.g. "[Write here what will happen ...]". */
+  static String placeholder(String language) throws IOException {
+    return template(language).lines().map(String::strip).filter(l -> l.startsWith("[") && l.endsWith("]"))
+        .findFirst().orElseThrow();
+  }
+
+  /**
+   * Refuses (exit 5, nothing sent) a text that is a template body unchanged or that still
+   * holds the start of a template's placeholder, in any template language.
+   */
+  static void requireWritten(String text) throws IOException {
+    String normalised = text.strip().replaceAll("\\s+", " ");
+    for (String l : TEMPLATE_LANGUAGES) {
+      if (normalised.equals(body(l).replaceAll("\\s+", " "))) {
+        throw new CliException(ExitCodes.BAD_INPUT, "the reply is the template unchanged; write what will"
+            + " happen with the report; nothing was sent");
+      }
+    }
+    for (String l : TEMPLATE_LANGUAGES) {
+      String p = placeholder(l);
+      if (normalised.contains(p.substring(0, Math.min(p.length(), 14)))) {
+        throw new CliException(ExitCodes.BAD_INPUT, "the reply still contains the template's placeholder "
+            + Text.cell(p, 60) + "; replace it with what will happen; nothing was sent");
+      }
+    }
+  }
+
+  /** Shows the final text and asks; false when the reviewer does not answer yes. */
+  private boolean confirmed(String reportId, String text) {
+    if (yes) {
+      return true;
+    }
+    java.io.PrintWriter out = spec.commandLine().getOut();
+    out.println("The source of report " + reportId + " will read exactly this:");
+    out.println("----");
+    out.println(text);
+    out.println("----");
+    out.flush();
+    String answer = terminal.ask("Send this reply? [y/N] ");
+    if (answer == null) {
+      throw new CliException(ExitCodes.USAGE, "no terminal to confirm the reply on: check the text and run again"
+          + " with --yes; nothing was sent");
+    }
+    String a = answer.strip().toLowerCase(java.util.Locale.ROOT);
+    return a.equals("y") || a.equals("yes") || a.equals("s") || a.equals("si") || a.equals("sí");
   }
 
   /** The reply template for a language (es when unknown). */
@@ -84,12 +164,17 @@ public final class ReplyCommand implements Callable<Integer> {
         throw new CliException(ExitCodes.REFUSED, "report " + reportId + " has no mailbox: its source"
             + " cannot receive replies");
       }
-      String text = source.file != null ? readFile(source.file) : compose(lang != null ? lang : c.report().text("language"));
+      String text = source.file != null ? readFile(source.file) : compose(c.report().text("language"));
       if (text.isBlank()) {
         throw new CliException(ExitCodes.BAD_INPUT, "the reply is empty; nothing was sent");
       }
       if (text.length() > MAX_REPLY_CHARS) {
         throw new CliException(ExitCodes.BAD_INPUT, "the reply is longer than " + MAX_REPLY_CHARS + " characters");
+      }
+      requireWritten(text);
+      if (!confirmed(reportId, text)) {
+        spec.commandLine().getOut().println("Not sent.");
+        return ExitCodes.REFUSED;
       }
       ReplyKey key = s.client.replyKey(reportId);
       RecipientPublicKey replyKey;
@@ -142,7 +227,10 @@ public final class ReplyCommand implements Callable<Integer> {
     return Files.readString(file, StandardCharsets.UTF_8).strip();
   }
 
-  private String compose(String language) throws IOException {
+  private String compose(String reportLanguage) throws IOException {
+    if (!TEMPLATE_LANGUAGES.contains(lang)) {
+      throw new CliException(ExitCodes.USAGE, "--lang must be one of " + TEMPLATE_LANGUAGES);
+    }
     String editor = System.getenv("VISUAL");
     if (editor == null || editor.isBlank()) {
       editor = System.getenv("EDITOR");
@@ -154,7 +242,7 @@ public final class ReplyCommand implements Callable<Integer> {
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Path draft = dir.resolve("reply.txt");
     try {
-      Files.writeString(draft, template(language), StandardCharsets.UTF_8);
+      Files.writeString(draft, draft(lang, reportLanguage), StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(draft, PosixFilePermissions.fromString("rw-------"));
       List<String> command = new java.util.ArrayList<>(List.of(editor.strip().split("\\s+")));
       command.add(draft.toString());

@@ -266,7 +266,7 @@ class ReviewerServerCliTest {
   void reply_isSealedToTheSourceWhoReadsItOnTheStatusPageAndFollowUpsShowInTheCase() throws Exception {
     Path text = HOME.resolve("reply.txt");
     Files.writeString(text, "Recibimos su denuncia. Un investigador la revisa.");
-    CliResult r = reviewer("reply", reportId, "--file", text.toString());
+    CliResult r = reviewer("reply", reportId, "--file", text.toString(), "--yes");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("Reply sent");
     HttpResponse<String> status = post(source("/status?lang=es"), "application/x-www-form-urlencoded",
@@ -405,5 +405,73 @@ class ReviewerServerCliTest {
     CliResult help = run("status", "--help");
     assertThat(help.out().replaceAll("\\s+", " ")).contains("One of: acknowledged, under_review, investigating, referred.")
         .contains("closing is the close command");
+  }
+
+  @Test
+  @Order(12)
+  void reply_refusesThePlaceholderAndTheUnchangedTemplateAndSendsOnlyOnceConfirmed() throws Exception {
+    long events = verifiedEvents();
+    var before = cacheSnapshot();
+    Path placeholder = HOME.resolve("placeholder.txt");
+    Files.writeString(placeholder, "Hello,\n\n[Write here what will happen…]\n");
+    CliResult p = reviewer("reply", reportId, "--file", placeholder.toString(), "--yes");
+    assertThat(p.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(p.err()).contains("still contains the template's placeholder").contains("nothing was sent");
+    Path unchanged = HOME.resolve("unchanged.txt");
+    Files.writeString(unchanged, ReplyCommand.body("es") + "\n");
+    CliResult u = reviewer("reply", reportId, "--file", unchanged.toString(), "--yes");
+    assertThat(u.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(u.err()).contains("the template unchanged").contains("nothing was sent");
+
+    Path text = HOME.resolve("confirm.txt");
+    Files.writeString(text, "Su denuncia fue enviada a la fiscalía. " + MARKER);
+    CliResult noTerminal = reviewer("reply", reportId, "--file", text.toString());
+    assertThat(noTerminal.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(noTerminal.err()).contains("no terminal to confirm the reply on").contains("--yes")
+        .contains("nothing was sent");
+    ReplyCommand.Prompt tty = ReplyCommand.terminal;
+    List<String> asked = new ArrayList<>();
+    try {
+      ReplyCommand.terminal = q -> {
+        asked.add(q);
+        return "n";
+      };
+      CliResult no = reviewer("reply", reportId, "--file", text.toString());
+      assertThat(no.code()).isEqualTo(ExitCodes.REFUSED);
+      assertThat(no.out()).contains("will read exactly this:").contains("Su denuncia fue enviada a la fiscalía.")
+          .contains("Not sent.").doesNotContain("Reply sent");
+      assertThat(asked).containsExactly("Send this reply? [y/N] ");
+      assertThat(cacheSnapshot()).isEqualTo(before);
+      assertThat(verifiedEvents()).isEqualTo(events);
+      HttpResponse<String> status = post(source("/status?lang=es"), "application/x-www-form-urlencoded",
+          ("receipt=" + URLEncoder.encode(receipt, StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII));
+      assertThat(status.body()).doesNotContain("fiscalía. " + MARKER).doesNotContain("[Write here");
+
+      ReplyCommand.terminal = q -> "y";
+      CliResult yes = reviewer("reply", reportId, "--file", text.toString());
+      assertThat(yes.code()).as(yes.err()).isZero();
+      assertThat(yes.out()).contains("will read exactly this:").contains("Reply sent");
+    } finally {
+      ReplyCommand.terminal = tty;
+    }
+    assertThat(verifiedEvents()).isEqualTo(events + 1);
+    assertThat(run("reply", "--help").out().replaceAll("\\s+", " ")).contains("--yes Send without showing the text")
+        .contains("Your language for the template's instructions");
+  }
+
+  @Test
+  @Order(13)
+  void reply_draftHasTheInstructionsInTheReviewersLanguageAndTheBodyInTheReports() throws Exception {
+    String draft = ReplyCommand.draft("en", "es");
+    assertThat(draft).startsWith("# Reply to the person who reported.").contains("\nHola:\n")
+        .contains("[Escriba aquí").doesNotContain("Hello,").doesNotContain("# Respuesta");
+    assertThat(ReplyCommand.draft("es", "fr")).startsWith("# Respuesta a la persona").contains("[Écrivez ici");
+    for (String l : ReplyCommand.TEMPLATE_LANGUAGES) {
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> ReplyCommand.requireWritten(
+          ReplyCommand.body(l).replace(ReplyCommand.placeholder(l), "Hoy la enviamos a la fiscalía."))))
+          .as(l).isNull();
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> ReplyCommand.requireWritten(
+          "Hola. " + ReplyCommand.placeholder(l)))).as(l).hasMessageContaining("placeholder");
+    }
   }
 }
