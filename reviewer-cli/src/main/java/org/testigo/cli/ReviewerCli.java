@@ -60,6 +60,7 @@ import picocli.CommandLine.Command;
         TriageCommands.Refer.class,
         TriageCommands.Close.class,
         TriageCommands.Link.class,
+        TriageCommands.Feedback.class,
         TriageCommands.History.class,
         TriageCommands.Overdue.class,
         org.testigo.cli.stats.StatsCommand.class,

@@ -38,7 +38,8 @@ import org.testigo.crypto.event.SignedCaseEvent;
  * status event (which reopens it and clears the outcome), notes, links, replies and
  * feedback. Closing needs an outcome; outcome or status "referred" needs a recorded
  * referral; a label removal removes only the additions it had seen (its ancestors), so a
- * concurrent addition wins.
+ * concurrent addition wins. The first reply or feedback_given meets the first-feedback
+ * deadline (docs/spec/case-events.md §5).
  */
 public final class CaseReplay {
   private static final Comparator<SignedCaseEvent> ORDER =
@@ -250,6 +251,9 @@ public final class CaseReplay {
         links.add(new Recorded<>(e.eventId(), o.authorAlias(), e.createdAt(), l));
       } else if (a instanceof CaseAction.ReplySent r) {
         replies.add(new Recorded<>(e.eventId(), o.authorAlias(), e.createdAt(), r));
+        if (firstFeedbackAt == null) {
+          firstFeedbackAt = e.createdAt(); // the first reply the source can read is first feedback
+        }
       } else if (a instanceof CaseAction.FeedbackGiven) {
         if (firstFeedbackAt == null) {
           firstFeedbackAt = e.createdAt();

@@ -73,7 +73,11 @@ import org.testigo.crypto.identity.ReviewerIdentity;
  * trusted to be seen, and the next command scans again.
  */
 public final class ReportIndex {
-  static final int VERSION = 1;
+  /**
+   * The header's version: 2 since a reply meets the first-feedback deadline (issue #19), so
+   * that states replayed by the older rule are rebuilt. The sealing purpose stays v1.
+   */
+  static final int VERSION = 2;
   static final String SUFFIX = ".tgidx";
   static final long RACY_NANOS = 2_000_000_000L;
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -144,7 +148,7 @@ public final class ReportIndex {
   }
 
   private static String purpose(String server) {
-    return "report-index v" + VERSION + " " + server;
+    return "report-index v1 " + server;
   }
 
   /**

@@ -356,6 +356,61 @@ public final class TriageCommands {
     }
   }
 
+  @Command(name = "feedback", mixinStandardHelpOptions = true,
+      description = {"Record first feedback given to the source by other means (in person, by phone): a note,"
+          + " then feedback_given, which meets the 3-month first-feedback deadline.",
+          "A reply sent with the reply command already counts as feedback; this is for the rest."})
+  public static final class Feedback extends Append {
+    @Option(names = "--note", required = true, paramLabel = "TEXT",
+        description = "What was said to the source, how and by whom (sealed to the team, like note).") String note;
+    @Option(names = "--date", paramLabel = "YYYY-MM-DD",
+        description = "When the feedback was given (default: today, UTC); kept in the note, not in the future.")
+    LocalDate date;
+
+    CaseAction action() {
+      LocalDate today = LocalDate.now(Clock.systemUTC());
+      if (date != null && date.isAfter(today)) {
+        throw new IllegalArgumentException("--date " + date + " is in the future");
+      }
+      new CaseAction.Note(text(today));
+      return new CaseAction.FeedbackGiven();
+    }
+
+    String text(LocalDate today) {
+      return "Feedback given to the source by other means on " + (date == null ? today : date) + ": " + note;
+    }
+
+    @Override
+    public Integer call() throws IOException, CryptoException {
+      CaseAction feedback;
+      CaseAction.Note text;
+      try {
+        feedback = action();
+        text = new CaseAction.Note(text(LocalDate.now(Clock.systemUTC())));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCodes.USAGE, e.getMessage());
+      }
+      try (RemoteSession s = RemoteSession.open(home, keystore, passphrase)) {
+        LocalCache.Submission report = report(s.cache, id);
+        CaseLog.sync(s.client, s.cache);
+        CaseLog log = CaseLog.load(s.cache, s.server, s.identity);
+        CaseState before = log.state(report.id(), report.day());
+        if (before.firstFeedbackAt() != null) {
+          throw new CliException(ExitCodes.REFUSED, "first feedback was already recorded on " + before.firstFeedbackAt()
+              + " (a reply or an earlier feedback); add a note instead; nothing recorded");
+        }
+        record(s, log, report, text);
+        CaseLog.sync(s.client, s.cache);
+        log = CaseLog.load(s.cache, s.server, s.identity);
+        Posted posted = record(s, log, report, feedback);
+        CaseLog.sync(s.client, s.cache);
+        spec.commandLine().getOut().println("Recorded note and feedback_given on case " + report.id()
+            + " (event " + posted.eventHex().substring(0, 16) + "); first feedback met");
+        return ExitCodes.OK;
+      }
+    }
+  }
+
   @Command(name = "history", mixinStandardHelpOptions = true, description = "The verified, signed event trail of a case.")
   public static final class History implements Callable<Integer> {
     @Spec CommandSpec spec;

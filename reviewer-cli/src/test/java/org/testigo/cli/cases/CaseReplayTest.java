@@ -78,7 +78,8 @@ class CaseReplayTest {
     assertThat(s.links()).hasSize(1);
     assertThat(s.replies()).hasSize(1);
     assertThat(s.acknowledgedAt()).isEqualTo(ev.get(0).event().createdAt());
-    assertThat(s.firstFeedbackAt()).isEqualTo(ev.get(10).event().createdAt());
+    // the reply (index 9) is the first feedback the source can read (issue #19), before feedback_given
+    assertThat(s.firstFeedbackAt()).isEqualTo(ev.get(9).event().createdAt());
     assertThat(s.closedAt()).isEqualTo(ev.get(12).event().createdAt());
     assertThat(s.history()).hasSize(13).allMatch(CaseState.HistoryEntry::applied);
   }

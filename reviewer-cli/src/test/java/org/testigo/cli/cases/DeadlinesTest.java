@@ -67,4 +67,24 @@ class DeadlinesTest {
     assertThat(s.deadlines(t, Deadlines.DEFAULT)).extracting(DeadlineStatus::state)
         .containsExactly(DeadlineState.PENDING, DeadlineState.PENDING);
   }
+
+  @Test
+  void firstReplyTheSourceCanRead_meetsTheFirstFeedbackDeadline() {
+    Sim m = new Sim("maria");
+    m.clock = Instant.parse("2026-04-01T10:00:00Z");
+    OpenedCaseEvent reply = m.act(new CaseAction.ReplySent(new byte[32]));
+    m.clock = Instant.parse("2026-07-01T10:00:00Z");
+    OpenedCaseEvent second = m.act(new CaseAction.ReplySent(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+        15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32}));
+    OpenedCaseEvent close = m.act(new CaseAction.Close(Outcome.UNSUBSTANTIATED));
+    CaseState s = CaseReplay.replay(Sim.CASE, RECEIVED, List.of(reply, second, close));
+    assertThat(s.firstFeedbackAt()).isEqualTo(reply.event().createdAt());
+    Instant later = Instant.parse("2026-09-01T00:00:00Z");
+    assertThat(s.deadlines(later, Deadlines.DEFAULT)).extracting(DeadlineStatus::state)
+        .containsExactly(DeadlineState.CLOSED_UNMET, DeadlineState.MET);
+
+    CaseState open = CaseReplay.replay(Sim.CASE, RECEIVED, List.of(reply));
+    assertThat(open.overdue(later, Deadlines.DEFAULT)).extracting(DeadlineStatus::kind)
+        .containsExactly(DeadlineKind.ACKNOWLEDGE);
+  }
 }

@@ -474,4 +474,41 @@ class ReviewerServerCliTest {
           "Hola. " + ReplyCommand.placeholder(l)))).as(l).hasMessageContaining("placeholder");
     }
   }
+
+  @Test
+  @Order(14)
+  void feedback_recordsFeedbackGivenByOtherMeansAndTheFirstReplyMeetsTheDeadline() throws Exception {
+    assertThat(reviewer("show", reportId, "--lang", "en").out()).containsPattern("first_feedback:\\s+met due");
+    String other = null;
+    for (String line : reviewer("list").out().lines().toList()) {
+      if (line.matches("[0-9a-f]{12}  .*") && !reportId.startsWith(line.substring(0, 12))) {
+        other = line.substring(0, 12);
+      }
+    }
+    assertThat(other).isNotNull();
+    assertThat(reviewer("show", other, "--lang", "en").out()).containsPattern("first_feedback:\\s+pending due");
+
+    long events = verifiedEvents();
+    var before = cacheSnapshot();
+    CliResult again = reviewer("feedback", reportId, "--note", "Llamada al albergue.");
+    assertThat(again.code()).isEqualTo(ExitCodes.REFUSED);
+    assertThat(again.err()).contains("first feedback was already recorded").contains("nothing recorded");
+    CliResult future = reviewer("feedback", other, "--note", "x", "--date", "2999-01-01");
+    assertThat(future.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(future.err()).contains("--date 2999-01-01 is in the future");
+    assertThat(reviewer("feedback", other).code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(cacheSnapshot()).isEqualTo(before);
+    assertThat(verifiedEvents()).isEqualTo(events);
+
+    CliResult given = reviewer("feedback", other, "--note", "Se le explicó en persona en el albergue.",
+        "--date", "2026-01-05");
+    assertThat(given.code()).as(given.err()).isZero();
+    assertThat(given.out()).contains("Recorded note and feedback_given on case").contains("first feedback met");
+    CliResult show = reviewer("show", other, "--lang", "en");
+    assertThat(show.out()).containsPattern("first_feedback:\\s+met due")
+        .contains("Feedback given to the source by other means on 2026-01-05: Se le explicó en persona en el albergue.");
+    assertThat(reviewer("history", other).out()).contains("feedback_given").contains("note");
+    assertThat(run("feedback", "--help").out().replaceAll("\\s+", " "))
+        .contains("--note=TEXT What was said to the source").contains("--date=YYYY-MM-DD When the feedback was given");
+  }
 }
