@@ -423,19 +423,19 @@ public final class ReportIndex {
         it.remove();
       }
     }
-    List<String> todo = stamps.keySet().stream().filter(id -> !entries.containsKey(id)).sorted().toList();
-    if (todo.isEmpty()) {
+    List<String> unindexed = stamps.keySet().stream().filter(id -> !entries.containsKey(id)).sorted().toList();
+    if (unindexed.isEmpty()) {
       return 0;
     }
-    int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), todo.size() / 8));
+    int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), unindexed.size() / 8));
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "index-open");
       t.setDaemon(true);
       return t;
     });
-    try (ProgressBar bar = ProgressBars.of("index", todo.size())) {
+    try (ProgressBar bar = ProgressBars.of("index", unindexed.size())) {
       List<Future<Entry>> jobs = new ArrayList<>();
-      for (String id : todo) {
+      for (String id : unindexed) {
         jobs.add(pool.submit(() -> {
           Entry e = entry(cache, id, stamps.get(id), identity);
           bar.step();
@@ -461,7 +461,7 @@ public final class ReportIndex {
     } finally {
       pool.shutdownNow();
     }
-    return todo.size();
+    return unindexed.size();
   }
 
   private static long nanos(BasicFileAttributes a) {

@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -142,7 +141,7 @@ class AuditLogAppTest {
    * for the deliberately malformed ones).
    */
   static ReviewerApiClient client(ReviewerIdentity who) {
-    return new ReviewerApiClient(reviewer(""), who.signingKey(), Clock.systemUTC(), RANDOM);
+    return ReviewerRequests.client(reviewer(""), who);
   }
 
   static URI source(String pathAndQuery) {

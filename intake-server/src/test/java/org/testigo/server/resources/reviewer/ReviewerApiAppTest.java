@@ -23,7 +23,6 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -129,7 +128,7 @@ class ReviewerApiAppTest {
    * for the deliberately malformed ones).
    */
   static ReviewerApiClient client(ReviewerIdentity who) {
-    return new ReviewerApiClient(reviewer(""), who.signingKey(), Clock.systemUTC(), RANDOM);
+    return ReviewerRequests.client(reviewer(""), who);
   }
 
   static URI source(String pathAndQuery) {

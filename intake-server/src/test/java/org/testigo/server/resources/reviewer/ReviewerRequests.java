@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,10 +14,12 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.testigo.api.client.ReviewerApiClient;
 import org.testigo.crypto.httpsig.ContentDigest;
 import org.testigo.crypto.httpsig.ReviewerRequestSignature;
 import org.testigo.crypto.httpsig.SignatureBase;
 import org.testigo.crypto.httpsig.StructuredFields;
+import org.testigo.crypto.identity.ReviewerIdentity;
 import org.testigo.crypto.sign.SigningPrivateKey;
 
 /** Builds and sends reviewer API requests signed in the Testigo RFC 9421 profile (or not quite). */
@@ -48,6 +51,15 @@ public final class ReviewerRequests {
       h.put(name, value);
       return new Prepared(uri, method, h, body);
     }
+  }
+
+  /**
+   * The reviewer API's own client on the reviewer connector at {@code reviewerBase}, signing as
+   * {@code who}: for the ordinary calls of the app tests ({@link #signed} for the deliberately
+   * malformed ones).
+   */
+  public static ReviewerApiClient client(URI reviewerBase, ReviewerIdentity who) {
+    return new ReviewerApiClient(reviewerBase, who.signingKey(), Clock.systemUTC(), RANDOM);
   }
 
   public static String authority(URI uri) {

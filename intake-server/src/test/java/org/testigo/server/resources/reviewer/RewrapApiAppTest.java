@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -139,7 +138,7 @@ class RewrapApiAppTest {
    * for the deliberately malformed ones).
    */
   static ReviewerApiClient client(ReviewerIdentity who) {
-    return new ReviewerApiClient(reviewer(""), who.signingKey(), Clock.systemUTC(), RANDOM);
+    return ReviewerRequests.client(reviewer(""), who);
   }
 
   static HttpResponse<byte[]> get(ReviewerIdentity who, String path) throws Exception {
