@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import org.testigo.api.client.ClientException;
 import org.testigo.cli.audit.AuditReport.Status;
 import org.testigo.cli.common.CliException;
+import org.testigo.cli.common.ExitCodes;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.Fingerprint;
 import org.testigo.crypto.envelope.Envelope;
@@ -120,8 +121,17 @@ final class LogAudit {
     try {
       encoded = server.leaves(0, head.treeSize());
     } catch (CliException | ClientException e) {
+      String why;
+      if (e instanceof LogClient.MissingLeaves) {
+        why = "entries were removed or are withheld";
+      } else if (e instanceof CliException c && c.exitCode() == ExitCodes.BAD_INPUT) {
+        why = "its answer is malformed, so the log cannot be checked; keep this output and ask the operator";
+      } else {
+        why = "the entries could not be fetched; run audit verify again, and if it keeps failing the server is"
+            + " withholding its log";
+      }
       report.add("leaves-match-root", Status.FAIL, "the server does not serve the " + head.treeSize()
-          + " entries of its own signed tree head (" + e.getMessage() + "): entries were removed");
+          + " entries of its own signed tree head (" + e.getMessage() + "): " + why);
       skipRest(report, "list of entries");
       return new Outcome(report, Optional.empty());
     }

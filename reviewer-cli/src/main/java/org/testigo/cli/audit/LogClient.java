@@ -65,17 +65,48 @@ final class LogClient {
     return hexList(n.path("proof"));
   }
 
-  /** Leaves {@code start <= i < end}, fetched in pages. */
+  /** The server refused a request (HTTP 4xx other than 404, 408 and 429): not a passing failure. */
+  static final class Refused extends CliException {
+    private static final long serialVersionUID = 1L;
+
+    Refused(String message) {
+      super(ExitCodes.IO, message);
+    }
+  }
+
+  /**
+   * The server refused, or served fewer (or more) leaves than, a range inside its own signed
+   * tree head.
+   */
+  static final class MissingLeaves extends CliException {
+    private static final long serialVersionUID = 1L;
+
+    MissingLeaves(String message) {
+      super(ExitCodes.BAD_INPUT, message);
+    }
+  }
+
+  /**
+   * Leaves {@code start <= i < end}, fetched in pages. {@link MissingLeaves} if a page holds
+   * another count of leaves; another {@link CliException} if the server cannot be reached, answers
+   * an HTTP error or an answer that is not a page of hex leaves.
+   */
   List<byte[]> leaves(long start, long end) {
     List<byte[]> out = new ArrayList<>();
     for (long s = start; s < end; s += LEAVES_PER_REQUEST) {
       long e = Math.min(end, s + LEAVES_PER_REQUEST);
-      JsonNode n = json(get(ApiPaths.relative(ApiPaths.logLeaves(s, e)), 1 << 20)
-          .orElseThrow(() -> missing("log leaves")));
+      String path = ApiPaths.relative(ApiPaths.logLeaves(s, e));
+      Optional<byte[]> body;
+      try {
+        body = get(path, 1 << 20);
+      } catch (Refused r) {
+        // the range lies inside the server's own signed tree head: refusing it is withholding
+        throw new MissingLeaves(r.getMessage());
+      }
+      JsonNode n = json(body.orElseThrow(() -> new MissingLeaves("the server answered HTTP 404 for " + path)));
       List<byte[]> page = hexList(n.path("leaves"));
       if (page.size() != e - s) {
-        throw new CliException(ExitCodes.BAD_INPUT, "the server answered " + page.size()
-            + " leaves for the range " + s + ".." + e);
+        throw new MissingLeaves("the server answered " + page.size() + " leaves for the range " + s + ".." + e);
       }
       out.addAll(page);
     }
@@ -140,6 +171,9 @@ final class LogClient {
     try (HttpTransport.Response r = http.exchange("GET", uri, Map.of(), null)) {
       if (r.status() == 404) {
         return Optional.empty();
+      }
+      if (r.status() >= 400 && r.status() < 500 && r.status() != 408 && r.status() != 429) {
+        throw new Refused("the server answered HTTP " + r.status() + " for " + path);
       }
       if (r.status() != 200) {
         throw new CliException(ExitCodes.IO, "the server answered HTTP " + r.status() + " for " + path);

@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import org.testigo.api.questionnaire.QuestionnaireCheck;
 import org.testigo.cli.remote.LocalCache;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.envelope.Envelope;
@@ -86,7 +88,9 @@ public record DecryptedSubmission(LocalCache.Submission listing, JsonNode docume
         }
         isFile[0] = PartHeader.FILE.equals(header.name());
         if (!isFile[0]) {
-          return null;
+          // only attachments follow the first part (docs/spec/payload-and-questionnaire.md §1): a second
+          // questionnaire could be what another reader shows, so the report is not valid
+          throw new NotAValidReportException("part " + (index + 1) + " is not an attachment");
         }
         current[0] = header.filename();
         current[1] = header.type();
@@ -122,40 +126,31 @@ public record DecryptedSubmission(LocalCache.Submission listing, JsonNode docume
       } catch (IOException e) {
         throw new NotAValidReportException("the " + first + " is not JSON");
       }
-      check(d, first);
+      check(d, first, s.receivedDay());
       return new DecryptedSubmission(s, d, List.copyOf(files));
     } finally {
       java.util.Arrays.fill(bytes, (byte) 0);
     }
   }
 
-  private static void check(JsonNode d, String first) throws NotAValidReportException {
+  private static void check(JsonNode d, String first, String receivedDay) throws NotAValidReportException {
     if (d == null || !d.isObject()) {
       throw new NotAValidReportException("the " + first + " is not a JSON object");
     }
-    JsonNode v = d.get("version");
-    if (v == null || !v.isIntegralNumber() || v.asLong() != 1) {
-      throw new NotAValidReportException("the " + first + " is not of version 1");
-    }
-    String textField = first.equals("questionnaire") ? "narrative" : "message";
-    JsonNode text = d.get(textField);
-    if (text != null && !text.isNull() && (!text.isTextual()
-        || text.asText().codePointCount(0, text.asText().length()) > MAX_TEXT_CODE_POINTS)) {
-      throw new NotAValidReportException("the " + textField + " is not text of at most " + MAX_TEXT_CODE_POINTS
-          + " characters");
-    }
-    for (String list : List.of("what", "who", "wants")) {
-      JsonNode l = d.get(list);
-      if (l != null && !l.isNull()) {
-        if (!l.isArray() || l.size() > 100) {
-          throw new NotAValidReportException("'" + list + "' is not a short list");
-        }
-        for (JsonNode x : l) {
-          if (!x.isTextual() || x.asText().length() > 200) {
-            throw new NotAValidReportException("'" + list + "' holds something other than short text");
-          }
-        }
+    java.util.Optional<String> problem;
+    if (first.equals("questionnaire")) {
+      LocalDate latest;
+      try {
+        latest = LocalDate.parse(receivedDay).plusDays(1);
+      } catch (RuntimeException e) {
+        latest = null;
       }
+      problem = QuestionnaireCheck.questionnaire(d, latest);
+    } else {
+      problem = QuestionnaireCheck.followUp(d);
+    }
+    if (problem.isPresent()) {
+      throw new NotAValidReportException("the " + first + " does not follow version 1: " + problem.get());
     }
   }
 

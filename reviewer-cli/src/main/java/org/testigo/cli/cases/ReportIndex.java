@@ -75,9 +75,11 @@ import org.testigo.crypto.identity.ReviewerIdentity;
 public final class ReportIndex {
   /**
    * The header's version: 2 since a reply meets the first-feedback deadline (issue #19), so
-   * that states replayed by the older rule are rebuilt. The sealing purpose stays v1.
+   * that states replayed by the older rule are rebuilt; 3 since the reader checks questionnaires
+   * against questionnaire v1's closed lists (api {@code QuestionnaireCheck}), so that reports
+   * indexed as valid by the looser check are checked again. The sealing purpose stays v1.
    */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
   static final String SUFFIX = ".tgidx";
   static final long RACY_NANOS = 2_000_000_000L;
   private static final ObjectMapper JSON = new ObjectMapper()
