@@ -215,16 +215,23 @@ public final class Pages {
     h.tag("</fieldset>");
   }
 
+  /** A loudspeaker drawn inline: an emoji shows as an empty box on phones without an emoji font. */
+  static final String SPEAKER = "<svg class=\"icon\" aria-hidden=\"true\" focusable=\"false\" width=\"22\""
+      + " height=\"22\" viewBox=\"0 0 24 24\"><path fill=\"currentColor\" d=\"M3 9v6h4l5 5V4L7 9H3z\"/><path"
+      + " fill=\"currentColor\" d=\"M14 7.5v9a4.5 4.5 0 0 0 0-9zM14 3v2.1a7 7 0 0 1 0 13.8V21a9 9 0 0 0 0-18z\"/></svg>";
+
   /**
    * The question group {@code clip} read aloud: plain {@code <audio controls preload="none">}
-   * elements (no script, nothing fetched until played), one per {@link AudioCatalog} track.
+   * elements (no script, nothing fetched until played), one per {@link AudioCatalog} track, each
+   * folded under a one-line "listen" control with a loudspeaker, so that nine players do not
+   * crowd the form for those who read it.
    */
   private static void listen(Html h, Messages m, String clip) {
     for (AudioCatalog.Track t : AudioCatalog.fromClassPath().tracks(m.language(), clip)) {
       String label = m.get("audio.listen") + (t.code().equals(m.language().code()) ? "" : " (" + t.name() + ")");
-      h.tag("<p class=\"listen\"><span").attr("lang", t.code()).tag(">🔊 ").text(label).tag("</span> <audio controls")
-          .tag(" preload=\"none\"").attr("src", "/assets/audio/" + t.code() + "/" + clip + ".ogg")
-          .attr("aria-label", label).tag("></audio></p>");
+      h.tag("<details class=\"listen\"><summary").attr("lang", t.code()).tag(">" + SPEAKER + " ").text(label)
+          .tag("</summary><audio controls preload=\"none\"").attr("src", "/assets/audio/" + t.code() + "/" + clip
+          + ".ogg").attr("aria-label", label).tag("></audio></details>");
     }
   }
 
@@ -254,12 +261,9 @@ public final class Pages {
       for (Map.Entry<String, String> e : f.errors().entrySet()) {
         h.tag("<li>").text(e.getValue()).tag("</li>");
       }
-      h.tag("</ul><p>").text(m.get("error.files_again")).tag("</p></div>");
+      h.tag("</ul></div>");
     }
     h.el("p", m.get("form.intro"))
-        .tag("<p class=\"small\" id=\"stated-fingerprint\">").text(m.get("home.fingerprint"))
-        .tag(" <strong class=\"fingerprint\">")
-        .text(org.testigo.crypto.Fingerprint.fromHex(sealing.rootFingerprintHex()).shortForm()).tag("</strong></p>")
         .tag("<form method=\"post\" enctype=\"multipart/form-data\" accept-charset=\"UTF-8\"")
         .attr("action", ApiPaths.REPORT + "?lang=" + lang)
         .attr("data-testigo-seal", "report").attr("data-lang", lang)
@@ -296,7 +300,7 @@ public final class Pages {
     input(h, m, f, "when_approx", "text", QuestionnaireV1.SHORT_TEXT);
     h.tag("</fieldset><fieldset><legend>").text(m.get("q.victims")).tag("</legend>");
     listen(h, m, "victims");
-    h.tag("<label for=\"victims\">").text(m.get("q.victims")).tag("</label>");
+    h.tag("<label for=\"victims\">").text(m.get("q.victims_count")).tag("</label>");
     f.error(h, "victims");
     h.tag("<input id=\"victims\" name=\"victims\" type=\"number\" min=\"0\" max=\"" + QuestionnaireV1.MAX_COUNT + "\"");
     number(h, f, "victims");
@@ -338,7 +342,12 @@ public final class Pages {
     }
     h.tag("<input type=\"file\" name=\"files\" multiple").attr("aria-label", m.get("q.files"))
         .tag("></fieldset>");
+    // the fingerprint where it matters, next to the button, after the receipt (the script replaces it with the
+    // fingerprint it verified)
     h.el("p", m.get("rf.note"))
+        .tag("<p class=\"small\" id=\"stated-fingerprint\">").text(m.get("home.fingerprint"))
+        .tag(" <strong class=\"fingerprint\">")
+        .text(org.testigo.crypto.Fingerprint.fromHex(sealing.rootFingerprintHex()).shortForm()).tag("</strong></p>")
         .tag("<button type=\"submit\">").text(m.get("form.send")).tag("</button></form>");
     h.tag("<div id=\"testigo-messages\" hidden>");
     for (String key : SCRIPT_MESSAGES) {
@@ -453,6 +462,11 @@ public final class Pages {
       h.tag("</article>");
     }
     h.el("p class=\"small\"", m.get("proof.check"));
+    if (filings.stream().anyMatch(f -> !f.pending())) {
+      // the command line means nothing to most sources; it is there for the lawyer they show it to
+      h.tag("<details class=\"small\"><summary>").text(m.get("proof.expert")).tag("</summary><code>")
+          .text("testigo-reviewer proof verify testigo-proof-of-filing-N.txt").tag("</code></details>");
+    }
   }
 
   public static String followUpSent(Messages m, String visit) {

@@ -80,6 +80,39 @@ class PagesTest {
   }
 
   @Test
+  void reportForm_readsAsAPhoneUserMeetsIt() {
+    for (Language l : Language.values()) {
+      Messages m = Messages.of(l);
+      String page = form(m, SEALING);
+      // no emoji that a phone without an emoji font shows as a box: the loudspeaker is drawn
+      assertThat(page).as(l.code()).doesNotContain("\ud83d\udd0a").contains("<details class=\"listen\"><summary lang=\"");
+      // the fingerprint comes after the receipt and its confirmation, next to the send button
+      int fingerprint = page.indexOf("id=\"stated-fingerprint\"");
+      assertThat(fingerprint).as(l.code()).isGreaterThan(page.indexOf("id=\"confirm\"")).isGreaterThan(
+          page.indexOf("receipt-first-title")).isLessThan(page.indexOf("<button type=\"submit\">"));
+      // the count is not asked twice in the same words
+      assertThat(m.get("q.victims_count")).as(l.code()).isNotEqualTo(m.get("q.victims"));
+      assertThat(page).contains("<label for=\"victims\">" + Html.escape(m.get("q.victims_count")) + "</label>");
+      // the unchosen files are not warned about on a first render
+      assertThat(page).doesNotContain(Html.escape(m.get("error.files_again")));
+    }
+  }
+
+  @Test
+  void statusResult_proofTextNamesNoCommandExceptForExperts() {
+    for (Language l : Language.values()) {
+      Messages m = Messages.of(l);
+      assertThat(m.get("proof.check")).as(l.code()).doesNotContain("testigo-reviewer");
+      String page = Pages.statusResult(m, "visit", List.of(),
+          List.of(new FilingProofs.Filing(3, 4, "-----BEGIN TESTIGO PROOF-----\nAAAA\n")));
+      int expert = page.indexOf("<details class=\"small\"><summary>" + Html.escape(m.get("proof.expert")));
+      assertThat(expert).as(l.code()).isPositive();
+      assertThat(page.indexOf("testigo-reviewer proof verify")).as(l.code()).isGreaterThan(expert);
+      assertThat(page.indexOf("testigo-reviewer")).as(l.code()).isGreaterThan(expert);
+    }
+  }
+
+  @Test
   void audioCatalog_refusesNamesOutsideTheCatalogue() {
     AudioCatalog c = AudioCatalog.fromClassPath();
     assertThat(c.languages()).containsExactly("es", "en", "fr", "ht", "pt");
