@@ -41,7 +41,7 @@ import org.testigo.server.domain.TooManyRequestsException;
  * streamed through {@link SubmissionService#submit} (Envelope.inspect, recipients, mailbox
  * link, one transaction) and deleted.
  *
- * <p>Server-wide slots go to uploads that move data (decision 0022). A new upload is
+ * <p>Server-wide slots go to uploads that move data (docs/decisions/0026). A new upload is
  * <em>pending</em>: it holds no server-wide slot, only a place among at most
  * {@link Bounds#maxPending} pending uploads; when they are all taken, a new one evicts the
  * oldest pending upload (whose id then answers 404) instead of being refused. An upload becomes
@@ -227,6 +227,9 @@ public final class UploadService {
     Upload u = find(id);
     u.lock.lock();
     try {
+      if (u.released && u.committed == null) {
+        throw new UnknownUploadException();
+      }
       return new Status(id, u.size, u.committed != null);
     } finally {
       u.lock.unlock();
@@ -242,7 +245,10 @@ public final class UploadService {
     Upload u = find(id);
     u.lock.lock();
     try {
-      if (u.committed != null || u.released || offset != u.size) {
+      if (u.released && u.committed == null) {
+        throw new UnknownUploadException(); // evicted or expired while this piece waited for the lock
+      }
+      if (u.committed != null || offset != u.size) {
         throw new OffsetMismatchException(u.size);
       }
       if ((contentLength != null && (contentLength > bounds.maxPieceBytes()
