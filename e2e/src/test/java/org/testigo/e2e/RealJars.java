@@ -108,7 +108,8 @@ final class RealJars {
         // FairShareAppTest, AttackBenchmarkTest and TorNetworkIT test (a test's own -D wins).
         "-Ddw.fairness.keyDerivationsPerMinute=600", "-Ddw.fairness.mailboxesPerHour=10000",
         "-Ddw.fairness.submissionsPerHour=100000", "-Ddw.fairness.maxSubmissionsInFlight=64",
-        "-Ddw.fairness.maxConcurrentRequests=256", "-Ddw.fairness.maxOpenUploads=64"));
+        "-Ddw.fairness.maxConcurrentRequests=256", "-Ddw.fairness.maxOpenUploads=64",
+        "-Ddw.fairness.uploadsPerHour=10000"));
     for (String p : extraProperties) {
       cmd.add("-D" + p);
     }

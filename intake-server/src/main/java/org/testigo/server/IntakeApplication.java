@@ -344,10 +344,14 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
 
   private void uploads(Environment env, Path data, SubmissionService submissions, LimitSettings limits)
       throws IOException {
-    UploadService uploads = new UploadService(data.resolve("uploads"), submissions, limits.getMaxOpenUploads(),
+    UploadService uploads = new UploadService(data.resolve("uploads"), submissions, new UploadService.Bounds(
+        limits.getMaxOpenUploads(), limits.getMaxPendingUploads(), limits.getMaxUploadDiskBytes(),
         limits.getMaxEnvelopeBytes(), limits.getMaxUploadPieceBytes(),
         Duration.ofMinutes(limits.getUploadIdleMinutes()), Duration.ofSeconds(limits.getUploadStallSeconds()),
-        Duration.ofMinutes(limits.getUploadMaxAgeMinutes()), limits.getRetryAfterSeconds(), clock, random);
+        Duration.ofMinutes(limits.getUploadMaxAgeMinutes()), limits.getRetryAfterSeconds()), clock, random);
+    env.metrics().register("uploads.active", (Gauge<Integer>) uploads::activeCount);
+    env.metrics().register("uploads.pending", (Gauge<Integer>) uploads::pendingCount);
+    env.metrics().register("uploads.evicted", (Gauge<Long>) uploads::evictedCount);
     env.jersey().register(new UploadsResource(uploads));
     env.jersey().register(new UploadsResource.UnknownUploadMapper());
     env.jersey().register(new UploadsResource.OffsetMismatchMapper());

@@ -6,12 +6,12 @@ import org.testigo.server.config.FairnessSettings;
 
 /**
  * One circuit's share (SECURITY.md, "Intake under attack"): its open connections and requests,
- * its open uploads and their bytes, and its budgets of Argon2id derivations, mailboxes and
- * submissions. In memory only; {@link CircuitTable} forgets it once it is {@link #idle}.
+ * its open uploads and their bytes, and its budgets of Argon2id derivations, mailboxes,
+ * submissions and upload creations. In memory only; {@link CircuitTable} forgets it once it is {@link #idle}.
  */
 public final class Circuit {
   /** What a request costs against the per-period budgets. */
-  public enum Cost { KEY_DERIVATION, MAILBOX, SUBMISSION }
+  public enum Cost { KEY_DERIVATION, MAILBOX, SUBMISSION, UPLOAD }
 
   private final CircuitKey key;
   private final FairnessSettings settings;
@@ -19,6 +19,7 @@ public final class Circuit {
   private final TokenBucket derivations;
   private final TokenBucket mailboxes;
   private final TokenBucket submissions;
+  private final TokenBucket uploadCreations;
   private int connections;
   private int requests;
   private int openUploads;
@@ -33,6 +34,7 @@ public final class Circuit {
     this.derivations = new TokenBucket(settings.getKeyDerivationsPerMinute(), TimeUnit.MINUTES.toNanos(1), now);
     this.mailboxes = new TokenBucket(settings.getMailboxesPerHour(), TimeUnit.HOURS.toNanos(1), now);
     this.submissions = new TokenBucket(settings.getSubmissionsPerHour(), TimeUnit.HOURS.toNanos(1), now);
+    this.uploadCreations = new TokenBucket(settings.getUploadsPerHour(), TimeUnit.HOURS.toNanos(1), now);
     this.lastUsed = now;
   }
 
@@ -109,6 +111,7 @@ public final class Circuit {
       case KEY_DERIVATION -> derivations;
       case MAILBOX -> mailboxes;
       case SUBMISSION -> submissions;
+      case UPLOAD -> uploadCreations;
     };
   }
 
@@ -154,7 +157,8 @@ public final class Circuit {
   /** Nothing open and every budget full again: forgetting it loses nothing. */
   synchronized boolean idle() {
     long now = nanos.getAsLong();
-    return holdsNothing() && derivations.isFull(now) && mailboxes.isFull(now) && submissions.isFull(now);
+    return holdsNothing() && derivations.isFull(now) && mailboxes.isFull(now) && submissions.isFull(now)
+        && uploadCreations.isFull(now);
   }
 
   synchronized long lastUsed() {

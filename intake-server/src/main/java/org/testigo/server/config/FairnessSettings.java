@@ -21,6 +21,7 @@ public class FairnessSettings {
   @Min(1) @Max(64) private int maxOpenUploads = 2;
   @Min(1024) private long maxUploadBytes = 512L * 1024 * 1024;
   @Min(1) @Max(10000) private int mailboxesPerHour = 12;
+  @Min(1) @Max(10000) private int uploadsPerHour = 20;
   @Min(1) @Max(100000) private int submissionsPerHour = 60;
   @Min(1) @Max(64) private int maxWaitingPerCircuit = 2;
   @Min(1) @Max(64) private int maxSubmissionsInFlight = 2;
@@ -44,6 +45,12 @@ public class FairnessSettings {
   /** Mailboxes created per hour (a no-JS report creates one; so does POST /api/v1/mailboxes). */
   @JsonProperty public int getMailboxesPerHour() { return mailboxesPerHour; }
   @JsonProperty public void setMailboxesPerHour(int v) { this.mailboxesPerHour = v; }
+  /**
+   * Uploads created per hour ({@code POST /api/v1/uploads}): a source's report needs one, a retry
+   * after an expired upload another; more than this from one circuit is churn.
+   */
+  @JsonProperty public int getUploadsPerHour() { return uploadsPerHour; }
+  @JsonProperty public void setUploadsPerHour(int v) { this.uploadsPerHour = v; }
   /** Envelopes stored per hour: reports, follow-ups, API submissions and upload commits. */
   @JsonProperty public int getSubmissionsPerHour() { return submissionsPerHour; }
   @JsonProperty public void setSubmissionsPerHour(int v) { this.submissionsPerHour = v; }

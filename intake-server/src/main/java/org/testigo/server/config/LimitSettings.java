@@ -21,7 +21,9 @@ public class LimitSettings {
   @Min(0) @Max(60_000) private int keyDerivationWaitMillis = 10_000;
   @Min(4096) @Max(1048576) private int chunkBytes = 256 * 1024;
   @Min(1) @Max(3600) private int retryAfterSeconds = 10;
-  @Min(1) @Max(10000) private int maxOpenUploads = 32;
+  @Min(1) @Max(10000) private int maxOpenUploads = 128;
+  @Min(1) @Max(100_000) private int maxPendingUploads = 1024;
+  @Min(1024) private long maxUploadDiskBytes = 4L * 1024 * 1024 * 1024;
   @Min(4096) @Max(16 * 1024 * 1024) private int maxUploadPieceBytes = 4 * 1024 * 1024;
   @Min(1) @Max(1440) private int uploadIdleMinutes = 60;
   @Min(5) @Max(3600) private int uploadStallSeconds = 60;
@@ -59,8 +61,25 @@ public class LimitSettings {
   @JsonProperty public void setReplayBufferBytes(int v) { this.replayBufferBytes = v; }
   @JsonProperty public int getRetryAfterSeconds() { return retryAfterSeconds; }
   @JsonProperty public void setRetryAfterSeconds(int v) { this.retryAfterSeconds = v; }
+  /**
+   * Uploads moving data at once: an upload takes one of these slots when its first piece starts
+   * to arrive and keeps it until it is committed, deleted or released. An upload that has
+   * received no byte (pending) holds none (SECURITY.md §8.5).
+   */
   @JsonProperty public int getMaxOpenUploads() { return maxOpenUploads; }
   @JsonProperty public void setMaxOpenUploads(int v) { this.maxOpenUploads = v; }
+  /**
+   * Uploads created that have received no byte yet, kept at once; when they are all taken a new
+   * one releases the oldest of them (whose client gets 404) rather than being refused.
+   */
+  @JsonProperty public int getMaxPendingUploads() { return maxPendingUploads; }
+  @JsonProperty public void setMaxPendingUploads(int v) { this.maxPendingUploads = v; }
+  /**
+   * Bytes of uncommitted uploads on disk, with room reserved for the pieces arriving; a piece
+   * that would pass it gets 503 before any byte is read.
+   */
+  @JsonProperty public long getMaxUploadDiskBytes() { return maxUploadDiskBytes; }
+  @JsonProperty public void setMaxUploadDiskBytes(long v) { this.maxUploadDiskBytes = v; }
   @JsonProperty public int getMaxUploadPieceBytes() { return maxUploadPieceBytes; }
   @JsonProperty public void setMaxUploadPieceBytes(int v) { this.maxUploadPieceBytes = v; }
   /** How long a committed upload's result is kept, so that a repeated commit gets the same answer. */

@@ -139,7 +139,7 @@ public final class SubmissionService {
 
   private MailboxId mailboxId(byte[] lookupKey) {
     if (lookupKey.length != 32) {
-      throw new InvalidInputException("error.form");
+      throw new InvalidInputException("error.lookup_key");
     }
     SecretBytes secret = new SecretBytes(lookupKey);
     try {

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,7 +49,8 @@ class UploadsAppTest {
       ConfigOverride.config("limits.maxOpenUploads", "3"),
       // The HTTP client reuses one connection, which counts as one circuit: lift the circuit's
       // share above the server-wide bound this class tests (FairShareAppTest tests the share).
-      ConfigOverride.config("fairness.maxOpenUploads", "10"));
+      ConfigOverride.config("fairness.maxOpenUploads", "20"),
+      ConfigOverride.config("fairness.uploadsPerHour", "100"));
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -179,21 +181,27 @@ class UploadsAppTest {
   }
 
   @Test
-  void upload_boundsTheNumberOfOpenUploads() throws Exception {
+  void upload_boundsTheUploadsMovingData_andEmptyOnesHoldNoSlot() throws Exception {
     String[] ids = new String[3];
-    int opened = 0;
     for (int i = 0; i < 3; i++) {
-      HttpResponse<String> r = send("POST", "/api/v1/uploads", null);
-      if (r.statusCode() == 201) {
-        ids[opened++] = JSON.readTree(r.body()).get("id").asText();
-      }
+      ids[i] = open();
+      assertThat(send("PUT", "/api/v1/uploads/" + ids[i] + "?offset=0", new byte[] {1}).statusCode()).isEqualTo(200);
     }
-    assertThat(opened).isEqualTo(3);
-    HttpResponse<String> refused = send("POST", "/api/v1/uploads", null);
+    String[] empty = new String[6];
+    for (int i = 0; i < empty.length; i++) {
+      empty[i] = open(); // byteless uploads hold no slot: never refused for the slots
+    }
+    HttpResponse<String> refused = send("PUT", "/api/v1/uploads/" + empty[0] + "?offset=0", new byte[] {1});
     assertThat(refused.statusCode()).isEqualTo(503);
     assertThat(refused.headers().firstValue("Retry-After")).isPresent();
-    for (int i = 0; i < opened; i++) {
-      assertThat(send("DELETE", "/api/v1/uploads/" + ids[i], null).statusCode()).isEqualTo(204);
+    assertThat(send("DELETE", "/api/v1/uploads/" + ids[0], null).statusCode()).isEqualTo(204);
+    assertThat(send("PUT", "/api/v1/uploads/" + empty[0] + "?offset=0", new byte[] {1}).statusCode())
+        .as("a freed slot goes to the next piece").isEqualTo(200);
+    for (String id : List.of(ids[1], ids[2])) {
+      assertThat(send("DELETE", "/api/v1/uploads/" + id, null).statusCode()).isEqualTo(204);
+    }
+    for (String id : empty) {
+      assertThat(send("DELETE", "/api/v1/uploads/" + id, null).statusCode()).isEqualTo(204);
     }
     assertThat(uploadFiles()).isZero();
   }

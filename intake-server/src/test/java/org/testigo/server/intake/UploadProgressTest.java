@@ -29,8 +29,12 @@ class UploadProgressTest {
   final VisitServiceTest.MutableClock clock = new VisitServiceTest.MutableClock();
 
   UploadService uploads(int maxOpen) throws IOException {
-    return new UploadService(dir, null, maxOpen, 1_000_000, 100_000, Duration.ofMinutes(60), Duration.ofSeconds(60),
-        Duration.ofMinutes(120), 5, clock, new SecureRandom());
+    return uploads(maxOpen, 100, 10_000_000);
+  }
+
+  UploadService uploads(int maxActive, int maxPending, long maxDiskBytes) throws IOException {
+    return new UploadService(dir, null, new UploadService.Bounds(maxActive, maxPending, maxDiskBytes, 1_000_000,
+        100_000, Duration.ofMinutes(60), Duration.ofSeconds(60), Duration.ofMinutes(120), 5), clock, new SecureRandom());
   }
 
   long files() throws IOException {
@@ -44,7 +48,6 @@ class UploadProgressTest {
     UploadService u = uploads(2);
     String a = u.create().id();
     String b = u.create().id();
-    assertThatThrownBy(u::create).isInstanceOf(ServiceBusyException.class);
     for (int i = 0; i < 5; i++) {
       clock.now = clock.now.plusSeconds(20);
       u.append(a, 0, 0L, new ByteArrayInputStream(new byte[0]));
@@ -56,6 +59,66 @@ class UploadProgressTest {
     assertThat(u.status(b).offset()).isEqualTo(50);
     assertThat(u.create().id()).isNotNull();
     assertThat(files()).isEqualTo(2);
+    assertThat(u.activeCount()).as("b holds bytes").isOne();
+    assertThat(u.pendingCount()).as("the new one").isOne();
+  }
+
+  @Test
+  void pendingUploadsHoldNoSlot_theOldestIsEvictedForANewOne_andActiveSlotsGoToUploadsWithBytes() throws Exception {
+    UploadService u = uploads(1, 3, 10_000_000);
+    String honest = u.create().id();
+    u.append(honest, 0, 10L, new ByteArrayInputStream(new byte[10]));
+    String[] idle = new String[5];
+    for (int i = 0; i < idle.length; i++) {
+      clock.now = clock.now.plusSeconds(1);
+      idle[i] = u.create().id();
+    }
+    assertThat(u.pendingCount()).isEqualTo(3);
+    assertThat(u.evictedCount()).isEqualTo(2);
+    assertThatThrownBy(() -> u.status(idle[0])).as("oldest pending evicted")
+        .isInstanceOf(UploadService.UnknownUploadException.class);
+    assertThatThrownBy(() -> u.status(idle[1])).isInstanceOf(UploadService.UnknownUploadException.class);
+    assertThat(u.status(honest).offset()).as("an upload with bytes is never evicted").isEqualTo(10);
+    assertThatThrownBy(() -> u.append(idle[4], 0, 5L, new ByteArrayInputStream(new byte[5])))
+        .as("the one slot is taken by the upload with bytes").isInstanceOf(ServiceBusyException.class);
+    assertThat(u.status(idle[4]).offset()).isZero();
+    assertThat(u.pendingCount()).as("refused, still pending").isEqualTo(3);
+    u.delete(honest);
+    u.append(idle[4], 0, 5L, new ByteArrayInputStream(new byte[5]));
+    assertThat(u.activeCount()).isOne();
+    assertThat(u.pendingCount()).isEqualTo(2);
+    assertThat(files()).isEqualTo(3);
+  }
+
+  @Test
+  void anEmptyPieceGivesItsSlotBack_andDoesNotMoveTheUploadInTheEvictionOrder() throws Exception {
+    UploadService u = uploads(1, 2, 10_000_000);
+    String first = u.create().id();
+    clock.now = clock.now.plusSeconds(1);
+    String second = u.create().id();
+    u.append(first, 0, 0L, new ByteArrayInputStream(new byte[0]));
+    assertThat(u.activeCount()).as("no byte stored: no slot").isZero();
+    clock.now = clock.now.plusSeconds(1);
+    u.create();
+    assertThatThrownBy(() -> u.status(first)).as("still the oldest pending")
+        .isInstanceOf(UploadService.UnknownUploadException.class);
+    assertThat(u.status(second).offset()).isZero();
+  }
+
+  @Test
+  void aPieceThatWouldPassTheDiskBoundGets503BeforeAnyByteIsRead() throws Exception {
+    UploadService u = uploads(10, 10, 150);
+    String a = u.create().id();
+    String b = u.create().id();
+    u.append(a, 0, 100L, new ByteArrayInputStream(new byte[100]));
+    ByteArrayInputStream body = new ByteArrayInputStream(new byte[100]);
+    assertThatThrownBy(() -> u.append(b, 0, 100L, body)).isInstanceOf(ServiceBusyException.class);
+    assertThat(body.available()).as("nothing read").isEqualTo(100);
+    assertThat(u.activeCount()).isOne();
+    u.append(b, 0, 50L, new ByteArrayInputStream(new byte[50]));
+    u.delete(a);
+    u.append(b, 50, 100L, new ByteArrayInputStream(new byte[100]));
+    assertThat(u.status(b).offset()).isEqualTo(150);
   }
 
   @Test

@@ -22,7 +22,30 @@ public final class HeaderValues {
     return EnvelopeId.parse(h.toLowerCase(Locale.ROOT));
   }
 
-  /** A base64url value (a mailbox lookup key, a reply key). */
+  /**
+   * A mailbox lookup key ({@link ApiHeaders#MAILBOX}, or {@code lookupKey} of a mailbox
+   * registration): 32 bytes in base64url. Anything else is a 400 that says so
+   * ({@code error.lookup_key}), never the form's message.
+   */
+  public static byte[] lookupKey(String base64url) {
+    byte[] key;
+    try {
+      key = Base64.getUrlDecoder().decode(base64url.strip());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(LOOKUP_KEY_ERROR);
+    }
+    if (key.length != LOOKUP_KEY_BYTES) {
+      java.util.Arrays.fill(key, (byte) 0);
+      throw new InvalidInputException(LOOKUP_KEY_ERROR);
+    }
+    return key;
+  }
+
+  /** The message key of a malformed mailbox lookup key. */
+  public static final String LOOKUP_KEY_ERROR = "error.lookup_key";
+  private static final int LOOKUP_KEY_BYTES = 32;
+
+  /** A base64url value (a reply key). */
   public static byte[] decode(String base64url) {
     try {
       return Base64.getUrlDecoder().decode(base64url.strip());

@@ -38,7 +38,7 @@ public final class MailboxesResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
   public Response register(@NotNull @Valid Registration body) {
-    MailboxStore.Registration r = submissions.register(HeaderValues.decode(body.lookupKey()),
+    MailboxStore.Registration r = submissions.register(HeaderValues.lookupKey(body.lookupKey()),
         HeaderValues.decode(body.replyPublicKey()));
     return switch (r) {
       case CREATED -> Response.status(201).entity(new MailboxStatus(MailboxStatus.CREATED)).build();

@@ -55,7 +55,7 @@ public final class SubmissionsServlet extends HttpServlet {
         errors.write(request, response, errors.clientError(415));
         return;
       }
-      Optional<byte[]> key = Optional.ofNullable(request.getHeader(ApiHeaders.MAILBOX)).map(HeaderValues::decode);
+      Optional<byte[]> key = Optional.ofNullable(request.getHeader(ApiHeaders.MAILBOX)).map(HeaderValues::lookupKey);
       Optional<EnvelopeId> id = Optional.ofNullable(request.getHeader(ApiHeaders.SUBMISSION_ID))
           .map(HeaderValues::submissionId);
       long length = request.getContentLengthLong();

@@ -74,7 +74,7 @@ public final class UploadsResource {
   @Path("{id}/commit")
   public Response commit(@PathParam("id") String id,
       @HeaderParam(ApiHeaders.MAILBOX) String lookupKey) throws IOException {
-    Optional<byte[]> key = Optional.ofNullable(lookupKey).map(HeaderValues::decode);
+    Optional<byte[]> key = Optional.ofNullable(lookupKey).map(HeaderValues::lookupKey);
     StoredEnvelope stored = uploads.commit(id, key);
     return Response.status(201).entity(new Accepted(stored.id().hex(), stored.receivedDay().toString())).build();
   }

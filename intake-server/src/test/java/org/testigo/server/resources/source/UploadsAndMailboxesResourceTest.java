@@ -47,6 +47,7 @@ class UploadsAndMailboxesResourceTest {
   static final long MAX_ENVELOPE = 200_000;
   static final int MAX_PIECE = 8192;
   static final int MAX_OPEN_UPLOADS = 3;
+  static final int MAX_PENDING_UPLOADS = 4;
   static final ResourceFixture F = new ResourceFixture();
   static final SubmissionService SUBMISSIONS = new SubmissionService(F.keys, F.envelopes, F.mailboxes, F.receipts,
       F.submissionSlots, MAX_ENVELOPE, F.dir.resolve("spool"), ResourceFixture.RETRY_AFTER);
@@ -61,9 +62,9 @@ class UploadsAndMailboxesResourceTest {
 
   static UploadService uploads() {
     try {
-      return new UploadService(F.dir.resolve("uploads"), SUBMISSIONS, MAX_OPEN_UPLOADS, MAX_ENVELOPE, MAX_PIECE,
-          Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofHours(2), ResourceFixture.RETRY_AFTER, Clock.systemUTC(),
-          ResourceFixture.RANDOM);
+      return new UploadService(F.dir.resolve("uploads"), SUBMISSIONS, new UploadService.Bounds(MAX_OPEN_UPLOADS,
+          MAX_PENDING_UPLOADS, 1L << 30, MAX_ENVELOPE, MAX_PIECE, Duration.ofMinutes(5), Duration.ofMinutes(5),
+          Duration.ofHours(2), ResourceFixture.RETRY_AFTER), Clock.systemUTC(), ResourceFixture.RANDOM);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -197,13 +198,18 @@ class UploadsAndMailboxesResourceTest {
   }
 
   @Test
-  void upload_tooManyOpenUploadsIs503WithRetryAfter() {
+  void upload_aFirstPieceWhenEverySlotMovesDataIs503WithRetryAfter_andTheUploadStaysPending() {
     for (int i = 0; i < MAX_OPEN_UPLOADS; i++) {
-      create();
+      String moving = create();
+      assertThat(RESOURCES.target("/api/v1/uploads/" + moving).queryParam("offset", 0).request()
+          .put(Entity.entity(new byte[] {1}, MediaType.APPLICATION_OCTET_STREAM)).getStatus()).isEqualTo(200);
     }
-    Response r = RESOURCES.target("/api/v1/uploads").request().post(Entity.json(""));
+    String id = create();
+    Response r = RESOURCES.target("/api/v1/uploads/" + id).queryParam("offset", 0).request()
+        .put(Entity.entity(new byte[] {1}, MediaType.APPLICATION_OCTET_STREAM));
     assertThat(r.getHeaderString("Retry-After")).isEqualTo(String.valueOf(ResourceFixture.RETRY_AFTER));
     assertGenericError(r, 503);
+    assertThat(RESOURCES.target("/api/v1/uploads/" + id).request().get(String.class)).contains("\"offset\":0");
   }
 
   @Test
