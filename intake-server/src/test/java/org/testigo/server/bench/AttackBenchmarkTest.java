@@ -78,7 +78,7 @@ class AttackBenchmarkTest {
     }
     // The status flood: each attacking circuit's derivations are bounded by its budget (6 at
     // once, then one every 10 s), whatever it sends.
-    long budget = (long) 8 * (6 + LENGTH.toSeconds() / 10 + 1);
+    long budget = (long) 8 * (6 + (long) Math.ceil(eight.seconds()) / 10 + 1);
     assertThat(eight.derivations() - honestDerivations(eight)).as("attackers' derivations").isLessThanOrEqualTo(budget);
   }
 
