@@ -132,7 +132,7 @@ public final class SubmissionService {
     try {
       key = RecipientPublicKey.fromBytes(replyPublicKey);
     } catch (RuntimeException e) {
-      throw new InvalidInputException("error.form");
+      throw new InvalidInputException("error.reply_key");
     }
     return mailboxes.register(mailboxId(lookupKey), key);
   }

@@ -100,7 +100,12 @@ class UploadFloodAppTest {
         h.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
       }
       if (body != null) {
-        h.append("Content-Type: application/octet-stream\r\nContent-Length: ").append(body.length).append("\r\n");
+        boolean typed = false;
+        for (int i = 0; i < headers.length; i += 2) {
+          typed |= headers[i].equalsIgnoreCase("Content-Type");
+        }
+        h.append(typed ? "" : "Content-Type: application/octet-stream\r\n").append("Content-Length: ")
+            .append(body.length).append("\r\n");
       } else if (!"GET".equals(method)) {
         h.append("Content-Length: 0\r\n");
       }
@@ -265,6 +270,27 @@ class UploadFloodAppTest {
     Reply committed = send(honest, "POST", "/api/v1/uploads/" + id + "/commit", null);
     assertThat(committed.status()).as(committed.body()).isEqualTo(201);
     assertThat(DB.count("envelopes")).isEqualTo(envelopesBefore + 1);
+  }
+
+  @Test
+  void aMalformedReplyKeyWhenRegisteringAMailbox_getsItsOwnJsonError_andNothingIsStored() throws Exception {
+    String expected = registryMessage(new InvalidInputException("error.reply_key"));
+    assertThat(expected).contains("replyPublicKey").doesNotContain("form");
+    String lookup = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
+    java.util.Random r = new java.util.Random(5);
+    byte[] shortKey = new byte[1000];
+    r.nextBytes(shortKey);
+    List<String> bad = List.of("*".repeat(1500), Base64.getUrlEncoder().withoutPadding().encodeToString(shortKey));
+    long mailboxes = DB.count("mailboxes");
+    for (String key : bad) {
+      byte[] body = ("{\"lookupKey\":\"" + lookup + "\",\"replyPublicKey\":\"" + key + "\"}")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      Reply reply = send(circuit(), "POST", "/api/v1/mailboxes", body, "Content-Type", "application/json");
+      assertThat(reply.status()).as(reply.body()).isEqualTo(400);
+      assertThat(reply.headers().get("content-type")).startsWith("application/json");
+      assertThat(JSON.readTree(reply.body()).get("message").asText()).isEqualTo(expected);
+    }
+    assertThat(DB.count("mailboxes")).isEqualTo(mailboxes);
   }
 
   @Test

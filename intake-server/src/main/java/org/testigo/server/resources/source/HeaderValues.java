@@ -45,12 +45,15 @@ public final class HeaderValues {
   public static final String LOOKUP_KEY_ERROR = "error.lookup_key";
   private static final int LOOKUP_KEY_BYTES = 32;
 
-  /** A base64url value (a reply key). */
-  public static byte[] decode(String base64url) {
+  /**
+   * A mailbox's reply key ({@code replyPublicKey} of a registration) in base64url; anything that
+   * does not decode is a 400 that says so ({@code error.reply_key}), never the form's message.
+   */
+  public static byte[] replyKey(String base64url) {
     try {
       return Base64.getUrlDecoder().decode(base64url.strip());
     } catch (IllegalArgumentException e) {
-      throw new InvalidInputException("error.form");
+      throw new InvalidInputException("error.reply_key");
     }
   }
 }

@@ -39,7 +39,7 @@ public final class MailboxesResource {
   @Produces(MediaType.APPLICATION_JSON)
   public Response register(@NotNull @Valid Registration body) {
     MailboxStore.Registration r = submissions.register(HeaderValues.lookupKey(body.lookupKey()),
-        HeaderValues.decode(body.replyPublicKey()));
+        HeaderValues.replyKey(body.replyPublicKey()));
     return switch (r) {
       case CREATED -> Response.status(201).entity(new MailboxStatus(MailboxStatus.CREATED)).build();
       case ALREADY_PRESENT -> Response.ok(new MailboxStatus(MailboxStatus.EXISTS)).build();
