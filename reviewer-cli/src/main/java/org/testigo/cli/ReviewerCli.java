@@ -7,6 +7,7 @@ import org.testigo.cli.cases.ExportCommand;
 import org.testigo.cli.cases.FilesCommand;
 import org.testigo.cli.cases.ListCommand;
 import org.testigo.cli.cases.ReplyCommand;
+import org.testigo.cli.cases.ReopenCommand;
 import org.testigo.cli.cases.RewrapCommand;
 import org.testigo.cli.cases.ShowCommand;
 import org.testigo.cli.cases.SyncCommand;
@@ -61,6 +62,7 @@ import picocli.CommandLine.Command;
         TriageCommands.Close.class,
         TriageCommands.Link.class,
         TriageCommands.Feedback.class,
+        ReopenCommand.class,
         TriageCommands.History.class,
         TriageCommands.Overdue.class,
         org.testigo.cli.stats.StatsCommand.class,

@@ -126,15 +126,46 @@ public final class DemoOrganisation {
     } catch (IOException e) {
       out.println("Its passphrase:      (unreadable: " + e.getClass().getSimpleName() + ")");
     }
-    String r = "java -jar reviewer-cli/target/testigo-reviewer.jar";
-    String keys = " --home " + home + " -k " + keystore + " --passphrase-file " + pass;
-    out.println("To read what arrives, from the repository root:");
-    out.println("  " + r + " server add " + stripSlash(reviewerUrl) + " --root " + rootFingerprint
-        + " --home " + home);
-    out.println("  " + r + " sync" + keys);
-    out.println("  " + r + " list" + keys);
-    out.println("  " + r + " show ID" + keys);
+    out.println("To read and triage what arrives, from the repository root (bash):");
+    for (String line : reviewerCommands(home, keystore, pass, reviewerUrl, rootFingerprint)) {
+      out.println("  " + line);
+    }
     out.println();
+  }
+
+  /**
+   * The reviewer commands the banner shows: the environment ({@code TESTIGO_HOME},
+   * {@code TESTIGO_KEYSTORE}) set once, then the real {@code testigo-reviewer} commands of the
+   * triage workflow without repeating {@code --home}/{@code -k}. The e2e test runs
+   * {@code --help} of each command named here against the real jar.
+   */
+  public static List<String> reviewerCommands(Path home, Path keystore, Path pass, String reviewerUrl,
+      String rootFingerprint) {
+    String p = " --passphrase-file " + pass;
+    return List.of(
+        "export TESTIGO_HOME=" + home + " TESTIGO_KEYSTORE=" + keystore,
+        "alias testigo-reviewer='java -jar reviewer-cli/target/testigo-reviewer.jar'",
+        "testigo-reviewer server add " + stripSlash(reviewerUrl) + " --root " + rootFingerprint,
+        "testigo-reviewer sync" + p + "            # new reports, follow-ups and case events",
+        "testigo-reviewer list" + p + "            # the cases: status, assignee, overdue, follow-ups",
+        "testigo-reviewer show ID" + p + "         # one report, its follow-ups, replies, notes (--lang en)",
+        "testigo-reviewer files ID --out DIR" + p + "   # its attachments",
+        "testigo-reviewer ack ID" + p,
+        "testigo-reviewer assign ID demo-reviewer" + p,
+        "testigo-reviewer priority ID high" + p,
+        "testigo-reviewer label ID --add inm" + p,
+        "testigo-reviewer note ID --file NOTE.txt" + p,
+        "testigo-reviewer reply ID --editor" + p + "   # to the source, who reads it with the receipt",
+        "testigo-reviewer feedback ID --note TEXT" + p + "   # feedback given in person or by phone",
+        "testigo-reviewer status ID investigating" + p,
+        "testigo-reviewer refer ID --to fgr --reference FGR/123/2026" + p,
+        "testigo-reviewer close ID referred" + p,
+        "testigo-reviewer reopen ID" + p,
+        "testigo-reviewer history ID" + p,
+        "testigo-reviewer overdue" + p,
+        "testigo-reviewer export ID --out DIR" + p + "   # a case file for a referral",
+        "testigo-reviewer stats --from-cache --out DIR" + p,
+        "testigo-reviewer --help                    # every command; COMMAND --help for its options");
   }
 
   private static String stripSlash(String url) {
