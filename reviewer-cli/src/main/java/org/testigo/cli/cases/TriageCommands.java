@@ -206,7 +206,8 @@ public final class TriageCommands {
 
   @Command(name = "priority", mixinStandardHelpOptions = true, description = "Set the priority: low, normal, high, urgent.")
   public static final class SetPriority extends Append {
-    @Parameters(index = "1", paramLabel = "PRIORITY") String priority;
+    @Parameters(index = "1", paramLabel = "PRIORITY", description = "One of: low, normal, high, urgent.")
+    String priority;
 
     CaseAction action() {
       return new CaseAction.SetPriority(parse(Priority.class, priority));
@@ -218,8 +219,9 @@ public final class TriageCommands {
     @ArgGroup(exclusive = true, multiplicity = "1") Which which;
 
     static final class Which {
-      @Option(names = "--add", paramLabel = "LABEL") String add;
-      @Option(names = "--remove", paramLabel = "LABEL") String remove;
+      @Option(names = "--add", paramLabel = "LABEL", description = "Label to add: 1-40 characters of a-z, 0-9, _ and -.")
+      String add;
+      @Option(names = "--remove", paramLabel = "LABEL", description = "Label to remove.") String remove;
     }
 
     CaseAction action() {
@@ -233,8 +235,9 @@ public final class TriageCommands {
     @ArgGroup(exclusive = true, multiplicity = "1") Which which;
 
     static final class Which {
-      @Option(names = "--file", paramLabel = "FILE") Path file;
-      @Option(names = "--text", paramLabel = "TEXT") String text;
+      @Option(names = "--file", paramLabel = "FILE", description = "Read the note from this UTF-8 file.") Path file;
+      @Option(names = "--text", paramLabel = "TEXT", description = "The note itself (lands in shell history).")
+      String text;
     }
 
     CaseAction action() throws IOException {
@@ -245,7 +248,8 @@ public final class TriageCommands {
   @Command(name = "refer", mixinStandardHelpOptions = true,
       description = "Record a referral: --to fgr|fiscalia_estatal|cndh|comision_estatal_dh|comar|other.")
   public static final class Refer extends Append {
-    @Option(names = "--to", required = true) String to;
+    @Option(names = "--to", required = true, paramLabel = "INSTITUTION",
+        description = "fgr, fiscalia_estatal, cndh, comision_estatal_dh, comar or other.") String to;
     @Option(names = "--state", description = "State code, for fiscalia_estatal and comision_estatal_dh.") String state;
     @Option(names = "--institution", description = "Name, for --to other.") String institution;
     @Option(names = "--reference", required = true, description = "Their reference number.") String reference;
@@ -262,7 +266,8 @@ public final class TriageCommands {
           + " referred, spam.", "close ID OUTCOME; or close --filter EXPR OUTCOME [--dry-run] for every open case"
           + " the filter selects (as list --filter), e.g. close --filter malformed spam --dry-run."})
   public static final class Close extends Append {
-    @Parameters(index = "1", arity = "0..1", paramLabel = "OUTCOME") String outcome;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "OUTCOME", description = "substantiated, unsubstantiated,"
+        + " insufficient_evidence, duplicate, withdrawn, referred (needs a referral) or spam.") String outcome;
     @Option(names = "--filter", paramLabel = "EXPR", description = "Close every open case this selects (list --filter"
         + " syntax: status=S, assignee=A, category=C, state=CODE, agency=W, overdue, malformed); ID is then omitted.")
     List<String> filters = List.of();

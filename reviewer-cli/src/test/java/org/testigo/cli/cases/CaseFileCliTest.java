@@ -133,8 +133,8 @@ class CaseFileCliTest {
     assertThat(Files.readString(out.resolve("attachments/foto.jpg"))).isEqualTo("JPEGDATA " + MARKER);
     String history = Files.readString(out.resolve("history.txt"));
     assertThat(history).contains("Case " + reportId).contains("2 verified event(s)").contains("note")
-        .contains("acknowledge").contains("demo-reviewer").contains("status acknowledged");
-    assertThat(history.lines().filter(l -> l.contains(" applied ")).count()).isEqualTo(2);
+        .contains("acknowledged").contains("demo-reviewer").contains("Now: acknowledged;");
+    assertThat(history.lines().filter(l -> l.contains("[applied]")).count()).isEqualTo(2);
 
     String hashes = Files.readString(out.resolve("hashes.txt"));
     byte[] envelope = Files.readAllBytes(HOME.resolve("cache/default/submissions/" + reportId + ".tgenv"));
