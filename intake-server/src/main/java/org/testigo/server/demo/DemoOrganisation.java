@@ -136,35 +136,36 @@ public final class DemoOrganisation {
   /**
    * The reviewer commands the banner shows: the environment ({@code TESTIGO_HOME},
    * {@code TESTIGO_KEYSTORE}) set once, then the real {@code testigo-reviewer} commands of the
-   * triage workflow without repeating {@code --home}/{@code -k}. The e2e test runs
+   * triage workflow without repeating {@code --home}/{@code -k} (each asks for the passphrase;
+   * the line before them names the passphrase file for scripts). The e2e test runs
    * {@code --help} of each command named here against the real jar.
    */
   public static List<String> reviewerCommands(Path home, Path keystore, Path pass, String reviewerUrl,
       String rootFingerprint) {
-    String p = " --passphrase-file " + pass;
     return List.of(
         "export TESTIGO_HOME=" + home + " TESTIGO_KEYSTORE=" + keystore,
+        "# each command asks for the passphrase above; scripts add --passphrase-file " + pass,
         "alias testigo-reviewer='java -jar reviewer-cli/target/testigo-reviewer.jar'",
         "testigo-reviewer server add " + stripSlash(reviewerUrl) + " --root " + rootFingerprint,
-        "testigo-reviewer sync" + p + "            # new reports, follow-ups and case events",
-        "testigo-reviewer list" + p + "            # the cases: status, assignee, overdue, follow-ups",
-        "testigo-reviewer show ID" + p + "         # one report, its follow-ups, replies, notes (--lang en)",
-        "testigo-reviewer files ID --out DIR" + p + "   # its attachments",
-        "testigo-reviewer ack ID" + p,
-        "testigo-reviewer assign ID demo-reviewer" + p,
-        "testigo-reviewer priority ID high" + p,
-        "testigo-reviewer label ID --add inm" + p,
-        "testigo-reviewer note ID --file NOTE.txt" + p,
-        "testigo-reviewer reply ID --editor" + p + "   # to the source, who reads it with the receipt",
-        "testigo-reviewer feedback ID --note TEXT" + p + "   # feedback given in person or by phone",
-        "testigo-reviewer status ID investigating" + p,
-        "testigo-reviewer refer ID --to fgr --reference FGR/123/2026" + p,
-        "testigo-reviewer close ID referred" + p,
-        "testigo-reviewer reopen ID" + p,
-        "testigo-reviewer history ID" + p,
-        "testigo-reviewer overdue" + p,
-        "testigo-reviewer export ID --out DIR" + p + "   # a case file for a referral",
-        "testigo-reviewer stats --from-cache --out DIR" + p,
+        "testigo-reviewer sync            # new reports, follow-ups and case events",
+        "testigo-reviewer list            # the cases: status, assignee, overdue, follow-ups",
+        "testigo-reviewer show ID         # one report, its follow-ups, replies, notes (--lang en)",
+        "testigo-reviewer files ID --out DIR   # its attachments",
+        "testigo-reviewer ack ID",
+        "testigo-reviewer assign ID demo-reviewer",
+        "testigo-reviewer priority ID high",
+        "testigo-reviewer label ID --add inm",
+        "testigo-reviewer note ID --file NOTE.txt",
+        "testigo-reviewer reply ID --editor   # to the source, who reads it with the receipt",
+        "testigo-reviewer feedback ID --note TEXT   # feedback given in person or by phone",
+        "testigo-reviewer status ID investigating",
+        "testigo-reviewer refer ID --to fgr --reference FGR/123/2026",
+        "testigo-reviewer close ID referred",
+        "testigo-reviewer reopen ID",
+        "testigo-reviewer history ID",
+        "testigo-reviewer overdue",
+        "testigo-reviewer export ID --out DIR   # a case file for a referral",
+        "testigo-reviewer stats --from-cache --out DIR",
         "testigo-reviewer --help                    # every command; COMMAND --help for its options");
   }
 

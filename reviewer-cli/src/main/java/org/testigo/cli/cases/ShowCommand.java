@@ -47,15 +47,15 @@ public final class ShowCommand implements Callable<Integer> {
     try {
       ReportIndex index = ReportIndex.forCommand(home, cache, identity, spec.commandLine().getErr());
       c = CachedReports.open(index, cache, id, identity.encryptionKey(), null);
+      CaseText text = new CaseText(lang);
       for (ReportIndex.Entry f : c.notOpened()) {
-        caseLines.add("  follow-up " + f.id() + " (" + f.receivedDay() + ", " + f.size() + " bytes): "
-            + (f.kind() == ReportIndex.Kind.MALFORMED ? "not a valid follow-up: " + f.problem()
-                : "does not open with your key"));
+        caseLines.add("  " + text.format(f.kind() == ReportIndex.Kind.MALFORMED ? "show.followUpMalformed"
+            : "show.followUpUnreadable", f.id(), f.receivedDay(), f.size(), Text.cell(f.problem(), 100)));
       }
       if (cache.manifest().isPresent()) {
         var l = c.report().listing();
         var st = CaseLog.load(cache, RemoteSession.server(home), identity, index.eventSeqs(l.id())).state(l.id(), l.day());
-        caseLines.addAll(new CaseText(lang).caseLines(st, index.followUpDays(l.id()), java.time.Instant.now()));
+        caseLines.addAll(text.caseLines(st, index.followUpDays(l.id()), java.time.Instant.now()));
       }
     } finally {
       identity.destroy();

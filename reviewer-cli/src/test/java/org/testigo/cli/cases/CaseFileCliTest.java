@@ -162,10 +162,20 @@ class CaseFileCliTest {
       types.add(e.path("type").asText());
     }
     assertThat(types).containsExactlyInAnyOrder("note", "acknowledge");
+    assertThat(Files.readString(out.resolve("events.json"))).contains(NOTE);
+    JsonNode kase = JSON.readTree(out.resolve("case.json").toFile());
+    assertThat(kase.path("format").asText()).isEqualTo("testigo-case-export");
+    assertThat(kase.path("status").asText()).isEqualTo("acknowledged");
+    assertThat(kase.path("notes").get(0).path("text").asText()).isEqualTo(NOTE);
+    assertThat(kase.path("notes").get(0).path("author").asText()).isEqualTo("demo-reviewer");
+    assertThat(kase.path("replies")).isEmpty();
+    assertThat(Files.readString(out.resolve("README.txt"))).contains("It holds: 0 reply(ies) to the source, 1 team"
+        + " note(s), 0 referral(s), outcome: none (the case is open)").contains("case.json").contains("history.txt");
+    assertThat(Files.readString(out.resolve("report.txt"))).contains("Team notes:").contains(NOTE);
 
     List<String> manifest = Files.readAllLines(out.resolve("MANIFEST.txt"));
     List<Path> written = files(out);
-    assertThat(written).hasSize(7);
+    assertThat(written).hasSize(9);
     assertThat(manifest).hasSize(written.size() - 1);
     for (Path f : written) {
       String rel = out.relativize(f).toString();
