@@ -73,7 +73,7 @@ class CaseContentTest {
   void keptReply_ofTheLongestTextInTheWorstEscapingFitsTheContentLimit() throws Exception {
     CaseAction.ReplySent r = new CaseAction.ReplySent(new byte[32], "\u0001".repeat(20_000), "und");
     byte[] json = CaseContent.encode(r);
-    assertThat(json.length).isLessThanOrEqualTo(CaseContent.MAX_BYTES);
+    assertThat(json.length).isEqualTo(120_136).isLessThanOrEqualTo(CaseContent.MAX_BYTES);
     assertThat(CaseContent.parse(json)).isEqualTo(r);
   }
 
