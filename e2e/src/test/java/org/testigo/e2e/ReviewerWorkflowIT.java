@@ -254,7 +254,7 @@ class ReviewerWorkflowIT {
           .contains("1 reply(ies), 2 note(s), 1 referral(s)");
       String caseJson = Files.readString(caseFile.resolve("case.json"));
       assertThat(caseJson).contains(replyText).contains("Pedir a la fiscalía copia del parte.")
-          .contains("La fuente volvió a escribir.").contains("FGR/OAX/0421/2026").contains("\"status\":\"referred\"");
+          .contains("La fuente volvió a escribir.").contains("FGR/OAX/0421/2026").containsPattern("\"status\"\\s*:\\s*\"referred\"");
       assertThat(Files.readString(caseFile.resolve("README.txt"))).contains("1 respuesta(s) a la fuente")
           .contains("case.json");
       assertThat(Files.readString(caseFile.resolve("report.txt"))).contains(replyText)
