@@ -138,6 +138,18 @@ class CaseTextTest {
   }
 
   @Test
+  void text_fromPeopleIsAnArgumentNeverAPattern_soBracesAndQuotesPrintAsWritten() {
+    Sim maria = new Sim("maria");
+    String odd = "{0} it's '{1}' {2,number}";
+    CaseState st = CaseReplay.replay(Sim.CASE, RECEIVED, List.of(
+        maria.act(new CaseAction.Note(odd)),
+        maria.act(new CaseAction.Refer(ReferralTarget.OTHER, null, "Inst {0} 'x'", "Ref '{9}'",
+            LocalDate.parse("2026-03-04")))));
+    String h = new CaseText("en").history(Sim.CASE.hex(), RECEIVED.toString(), st, 0);
+    assertThat(h).contains("    " + odd).contains("other institution Inst {0} 'x', reference Ref '{9}', on 2026-03-04");
+  }
+
+  @Test
   void unknownLanguage_isAUsageError() {
     assertThatThrownBy(() -> new CaseText("fr")).isInstanceOf(CliException.class);
   }
