@@ -43,8 +43,11 @@ import org.junit.jupiter.api.io.TempDir;
  *       label, note), sync again and see the same state in {@code list} and {@code show};</li>
  *   <li>ana replies from a file; the source reads the reply on the status page with the
  *       receipt; beto refers the case with a reference number and closes it;
- *       {@code history} verifies every event; {@code files} gives back both attachments
- *       byte for byte.</li>
+ *       beto reads the reply's text, sender and language in {@code show}; {@code history}
+ *       verifies every event and shows its details; the source writes after the close, ana's
+ *       {@code sync} names the case, {@code list} marks it unread, ana {@code reopen}s it;
+ *       beto's {@code export} holds replies, notes and the referral; {@code files} gives back
+ *       both attachments byte for byte, saying they came with the report.</li>
  * </ol>
  * No timing assertions.
  */
@@ -186,10 +189,10 @@ class ReviewerWorkflowIT {
       String listA = ok(work, args("list", ana));
       String listB = ok(work, args("list", beto));
       assertThat(listA).isEqualTo(listB).contains("acknowledged").contains("beto");
-      String showA = ok(work, args("show", ana, id));
-      String showB = ok(work, args("show", beto, id));
+      String showA = ok(work, args("show", ana, id, "--lang", "en"));
+      String showB = ok(work, args("show", beto, id, "--lang", "en"));
       assertThat(showA).isEqualTo(showB).contains("Nos pidieron dinero en el tren. " + marker)
-          .contains("acknowledged").contains("beto").contains("priority urgent").contains("labels [tren]")
+          .contains("acknowledged; assigned to: beto; priority: urgent; labels: tren")
           .contains("Pedir a la fiscalía copia del parte.");
 
       // Ana replies from a file; the source reads it with the receipt.
@@ -203,23 +206,63 @@ class ReviewerWorkflowIT {
       assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
       assertThat(status.body()).contains(replyText);
 
+      // The other reviewer reads what was said to the source, who said it and in which language.
+      ok(work, args("sync", beto));
+      String betoShows = ok(work, args("show", beto, id));
+      assertThat(betoShows).contains("Respuestas a la fuente:").contains("(ana, ").contains("en español)")
+          .contains(replyText).doesNotContain("priority").doesNotContain("labels");
+
       // Beto refers the case with the prosecutor's reference number and closes it.
       assertThat(ok(work, args("refer", beto, id, "--to", "fgr", "--reference", "FGR/OAX/0421/2026")))
           .contains("status now referred");
       assertThat(ok(work, args("close", beto, id, "referred"))).contains("status now closed");
 
-      RealJars.Run history = RealJars.reviewer(work, args("history", ana, id));
+      RealJars.Run history = RealJars.reviewer(work, args("history", ana, id, "--lang", "en"));
       assertThat(history.exitCode()).as(history.output()).isZero();
       assertThat(history.output()).contains("8 verified event(s)")
-          .contains("status closed, assignee beto, priority urgent, labels [tren]")
+          .contains("Now: closed; assigned to: beto; priority: urgent; labels: tren")
           .doesNotContain("rejected").doesNotContain("unreadable").doesNotContain("failed verification");
-      for (String type : List.of("acknowledge", "priority", "assign", "label", "note", "reply_sent", "refer", "close")) {
-        assertThat(history.output()).contains(" " + type + " ");
+      for (String detail : List.of("acknowledged", "priority: urgent", "assigned to beto", "label added: tren",
+          "note", "    Pedir a la fiscalía copia del parte.", "reply to the source, in Spanish", "    " + replyText,
+          "referred to FGR (federal prosecutor), reference FGR/OAX/0421/2026", "closed, outcome: referred")) {
+        assertThat(history.output()).contains(detail);
       }
-      assertThat(history.output().lines().filter(l -> l.contains(" applied ")).count()).isEqualTo(8);
+      assertThat(history.output().lines().filter(l -> l.contains("[applied]")).count()).isEqualTo(8);
+
+      // The source writes again after the close: sync names the case, list marks it, ana reopens it.
+      Multipart followUp = new Multipart().field("receipt", receipt).field("message", "Me volvieron a pedir dinero.");
+      HttpResponse<String> sent = http.send(HttpRequest.newBuilder(URI.create(server.url("/status/follow-up?lang=es")))
+          .header("Content-Type", followUp.contentType())
+          .POST(HttpRequest.BodyPublishers.ofByteArray(followUp.build())).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+      assertThat(ok(work, args("sync", ana))).contains("1 new submission(s)")
+          .contains("follow-up on case " + id + "… (closed): it arrived after the case was closed")
+          .contains("testigo-reviewer reopen " + id);
+      assertThat(ok(work, args("list", ana))).contains("UNREAD: FOLLOW-UP AFTER CLOSE");
+      assertThat(ok(work, args("show", ana, id, "--lang", "en"))).contains("FOLLOW-UP AFTER CLOSE (unread)")
+          .contains("Me volvieron a pedir dinero.");
+      assertThat(ok(work, args("reopen", ana, id, "--note", "La fuente volvió a escribir."))).contains("status now referred");
+      assertThat(ok(work, args("list", ana))).doesNotContain("UNREAD").contains("referred");
+      RealJars.Run twice = RealJars.reviewer(work, args("reopen", ana, id));
+      assertThat(twice.exitCode()).isEqualTo(6);
+      assertThat(twice.output()).contains("is not closed").contains("nothing recorded");
+
+      // Beto's case file holds the reply, the notes, the referral and says what it holds.
+      ok(work, args("sync", beto));
+      Path caseFile = work.resolve("expediente");
+      assertThat(ok(work, args("export", beto, id, "--out", caseFile.toString())))
+          .contains("1 reply(ies), 2 note(s), 1 referral(s)");
+      String caseJson = Files.readString(caseFile.resolve("case.json"));
+      assertThat(caseJson).contains(replyText).contains("Pedir a la fiscalía copia del parte.")
+          .contains("La fuente volvió a escribir.").contains("FGR/OAX/0421/2026").containsPattern("\"status\"\\s*:\\s*\"referred\"");
+      assertThat(Files.readString(caseFile.resolve("README.txt"))).contains("1 respuesta(s) a la fuente")
+          .contains("case.json");
+      assertThat(Files.readString(caseFile.resolve("report.txt"))).contains(replyText)
+          .contains("Me volvieron a pedir dinero.");
 
       Path out = work.resolve("adjuntos");
-      assertThat(ok(work, args("files", beto, id, "--out", out.toString()))).contains("2 file(s)");
+      assertThat(ok(work, args("files", beto, id, "--out", out.toString()))).contains("2 file(s)")
+          .contains("2 attachment(s) came with the report").contains("0 attachment(s) came with follow-up");
       List<byte[]> written = new ArrayList<>();
       try (var files = Files.list(out)) {
         for (Path f : files.sorted().toList()) {

@@ -7,6 +7,7 @@ import org.testigo.cli.cases.ExportCommand;
 import org.testigo.cli.cases.FilesCommand;
 import org.testigo.cli.cases.ListCommand;
 import org.testigo.cli.cases.ReplyCommand;
+import org.testigo.cli.cases.ReopenCommand;
 import org.testigo.cli.cases.RewrapCommand;
 import org.testigo.cli.cases.ShowCommand;
 import org.testigo.cli.cases.SyncCommand;
@@ -61,6 +62,7 @@ import picocli.CommandLine.Command;
         TriageCommands.Close.class,
         TriageCommands.Link.class,
         TriageCommands.Feedback.class,
+        ReopenCommand.class,
         TriageCommands.History.class,
         TriageCommands.Overdue.class,
         org.testigo.cli.stats.StatsCommand.class,
@@ -68,13 +70,13 @@ import picocli.CommandLine.Command;
     },
     footerHeading = "%nExit codes:%n",
     footer = {
-        "  0  done",
+        "  0  done (also when there was nothing to do)",
         "  1  internal error (a bug; the message has an error id)",
         "  2  wrong usage",
         "  3  decryption or verification failed (wrong passphrase or key, modified input)",
         "  4  a file could not be read or written",
-        "  5  input is not in the expected format",
-        "  6  refused: would overwrite a file or reveal a secret",
+        "  5  input is not in the expected format (also an id prefix matching no case, or several)",
+        "  6  refused: would overwrite a file or reveal a secret, or a case rule forbids the action (nothing recorded)",
         "  7  the server could not be reached, or refused or failed the request"
     })
 public final class ReviewerCli {

@@ -126,15 +126,47 @@ public final class DemoOrganisation {
     } catch (IOException e) {
       out.println("Its passphrase:      (unreadable: " + e.getClass().getSimpleName() + ")");
     }
-    String r = "java -jar reviewer-cli/target/testigo-reviewer.jar";
-    String keys = " --home " + home + " -k " + keystore + " --passphrase-file " + pass;
-    out.println("To read what arrives, from the repository root:");
-    out.println("  " + r + " server add " + stripSlash(reviewerUrl) + " --root " + rootFingerprint
-        + " --home " + home);
-    out.println("  " + r + " sync" + keys);
-    out.println("  " + r + " list" + keys);
-    out.println("  " + r + " show ID" + keys);
+    out.println("To read and triage what arrives, from the repository root (bash):");
+    for (String line : reviewerCommands(home, keystore, pass, reviewerUrl, rootFingerprint)) {
+      out.println("  " + line);
+    }
     out.println();
+  }
+
+  /**
+   * The reviewer commands the banner shows: the environment ({@code TESTIGO_HOME},
+   * {@code TESTIGO_KEYSTORE}) set once, then the real {@code testigo-reviewer} commands of the
+   * triage workflow without repeating {@code --home}/{@code -k} (each asks for the passphrase;
+   * the line before them names the passphrase file for scripts). The e2e test runs
+   * {@code --help} of each command named here against the real jar.
+   */
+  public static List<String> reviewerCommands(Path home, Path keystore, Path pass, String reviewerUrl,
+      String rootFingerprint) {
+    return List.of(
+        "export TESTIGO_HOME=" + home + " TESTIGO_KEYSTORE=" + keystore,
+        "# each command asks for the passphrase above; scripts add --passphrase-file " + pass,
+        "alias testigo-reviewer='java -jar reviewer-cli/target/testigo-reviewer.jar'",
+        "testigo-reviewer server add " + stripSlash(reviewerUrl) + " --root " + rootFingerprint,
+        "testigo-reviewer sync            # new reports, follow-ups and case events",
+        "testigo-reviewer list            # the cases: status, assignee, overdue, follow-ups",
+        "testigo-reviewer show ID         # one report, its follow-ups, replies, notes (--lang en)",
+        "testigo-reviewer files ID --out DIR   # its attachments",
+        "testigo-reviewer ack ID",
+        "testigo-reviewer assign ID demo-reviewer",
+        "testigo-reviewer priority ID high",
+        "testigo-reviewer label ID --add inm",
+        "testigo-reviewer note ID --file NOTE.txt",
+        "testigo-reviewer reply ID --editor   # to the source, who reads it with the receipt",
+        "testigo-reviewer feedback ID --note TEXT   # feedback given in person or by phone",
+        "testigo-reviewer status ID investigating",
+        "testigo-reviewer refer ID --to fgr --reference FGR/123/2026",
+        "testigo-reviewer close ID referred",
+        "testigo-reviewer reopen ID",
+        "testigo-reviewer history ID",
+        "testigo-reviewer overdue",
+        "testigo-reviewer export ID --out DIR   # a case file for a referral",
+        "testigo-reviewer stats --from-cache --out DIR",
+        "testigo-reviewer --help                    # every command; COMMAND --help for its options");
   }
 
   private static String stripSlash(String url) {

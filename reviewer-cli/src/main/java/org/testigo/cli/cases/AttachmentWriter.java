@@ -24,6 +24,8 @@ final class AttachmentWriter implements DecryptedSubmission.AttachmentSink {
   private final PrintWriter err;
   private final List<Path> unfinished = new ArrayList<>();
   final List<Path> written = new ArrayList<>();
+  /** Where each attachment went, by its number across the case (1-based). */
+  final java.util.Map<Integer, Path> byNumber = new java.util.HashMap<>();
   int count;
   int failed;
   /** Called before each attachment with {@code attachments/N} (fault injection in tests). */
@@ -57,7 +59,9 @@ final class AttachmentWriter implements DecryptedSubmission.AttachmentSink {
       public void close() throws IOException {
         super.close();
         try {
-          written.add(publish(name, n, tmp));
+          Path p = publish(name, n, tmp);
+          written.add(p);
+          byNumber.put(n, p);
         } catch (IOException | java.nio.file.InvalidPathException e) {
           failed++;
           err.println("testigo-reviewer: attachment " + n + " could not be written (" + e.getClass().getSimpleName()

@@ -150,13 +150,42 @@ public sealed interface CaseAction {
     }
   }
 
-  /** A reply was posted to the source's mailbox; {@code replySha256} hashes its envelope. */
-  record ReplySent(byte[] replySha256) implements CaseAction {
+  /**
+   * A reply was posted to the source's mailbox; {@code replySha256} hashes its envelope.
+   * Since reviewer 0.1.0 the event also keeps the reply's {@code text} and its
+   * {@code language} (both or neither), sealed to the team like a note; events written before
+   * carry only the hash ({@link #kept()} false).
+   */
+  record ReplySent(byte[] replySha256, String text, String language) implements CaseAction {
+    /** The version of the reviewer tool from which replies keep their text. */
+    public static final String TEXT_KEPT_SINCE = "0.1.0";
+    /** A reply's language: an ISO 639 code, lower case ({@code und} when unknown). */
+    public static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}");
+
     public ReplySent {
       if (replySha256 == null || replySha256.length != 32) {
         throw new IllegalArgumentException("the reply hash is 32 bytes");
       }
+      if ((text == null) != (language == null)) {
+        throw new IllegalArgumentException("a kept reply has both its text and its language");
+      }
+      if (text != null && (text.isBlank() || text.length() > MAX_NOTE_CHARS)) {
+        throw new IllegalArgumentException("a reply's text is 1 to 20000 characters, not blank");
+      }
+      if (language != null && !LANGUAGE.matcher(language).matches()) {
+        throw new IllegalArgumentException("a reply's language is 2 or 3 lowercase letters (ISO 639)");
+      }
       replySha256 = replySha256.clone();
+    }
+
+    /** A reply of which only the hash is recorded (the form before {@link #TEXT_KEPT_SINCE}). */
+    public ReplySent(byte[] replySha256) {
+      this(replySha256, null, null);
+    }
+
+    /** True when the event keeps the text (and language) of the reply. */
+    public boolean kept() {
+      return text != null;
     }
 
     @Override
@@ -174,17 +203,28 @@ public sealed interface CaseAction {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof ReplySent r && Arrays.equals(replySha256, r.replySha256);
+      return o instanceof ReplySent r && Arrays.equals(replySha256, r.replySha256)
+          && java.util.Objects.equals(text, r.text) && java.util.Objects.equals(language, r.language);
     }
 
     @Override
     public int hashCode() {
-      return Arrays.hashCode(replySha256);
+      return Arrays.hashCode(replySha256) * 31 + java.util.Objects.hash(text, language);
     }
 
     @Override
     public String toString() {
-      return "ReplySent[" + replyHex() + "]";
+      return "ReplySent[" + replyHex() + (kept() ? ", " + language + ", " + text.length() + " chars" : "") + "]";
+    }
+  }
+
+  /**
+   * Brings a closed case back to the open status it had before it was closed (clears the
+   * outcome); refused on an open case. No fields.
+   */
+  record Reopen() implements CaseAction {
+    public String type() {
+      return "reopen";
     }
   }
 

@@ -85,6 +85,10 @@ public final class CaseContent {
       o.put("relation", l.relation().wire());
     } else if (action instanceof CaseAction.ReplySent r) {
       o.put("reply_sha256", r.replyHex());
+      if (r.kept()) {
+        o.put("text", r.text());
+        o.put("language", r.language());
+      }
     }
     try {
       return JSON.writeValueAsBytes(o);
@@ -152,8 +156,16 @@ public final class CaseContent {
             WireName.parse(Outcome.class, text(root, "outcome"))), "outcome");
         case "link" -> only(root, new CaseAction.Link(CaseId.fromHex(strictHex(root, "case", 16)),
             WireName.parse(LinkRelation.class, text(root, "relation"))), "case", "relation");
-        case "reply_sent" -> only(root, new CaseAction.ReplySent(
-            HEX.parseHex(strictHex(root, "reply_sha256", 32))), "reply_sha256");
+        case "reply_sent" -> {
+          if (root.has("text") != root.has("language")) {
+            throw new InvalidContentException("fields 'text' and 'language' of reply_sent go together");
+          }
+          String replyText = root.has("text") ? text(root, "text") : null;
+          String language = root.has("language") ? text(root, "language") : null;
+          yield only(root, new CaseAction.ReplySent(HEX.parseHex(strictHex(root, "reply_sha256", 32)),
+              replyText, language), "reply_sha256", "text", "language");
+        }
+        case "reopen" -> only(root, new CaseAction.Reopen());
         case "feedback_given" -> only(root, new CaseAction.FeedbackGiven());
         default -> throw new InvalidContentException("unknown case event type");
       };

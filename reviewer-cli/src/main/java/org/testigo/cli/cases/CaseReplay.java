@@ -35,8 +35,8 @@ import org.testigo.crypto.event.SignedCaseEvent;
  * <p>Rules (docs/spec/case-events.md, "Replay"): a case starts NEW, priority NORMAL, unassigned.
  * An event for another case, with a missing ancestor, with a bad Lamport counter, or whose
  * content is unreadable is kept in the history and ignored. A closed case accepts only a
- * status event (which reopens it and clears the outcome), notes, links, replies and
- * feedback. Closing needs an outcome; outcome or status "referred" needs a recorded
+ * status event or a reopen event (which reopen it and clear the outcome; reopen restores the
+ * status the case had when it was closed), notes, links, replies and feedback. Closing needs an outcome; outcome or status "referred" needs a recorded
  * referral; a label removal removes only the additions it had seen (its ancestors), so a
  * concurrent addition wins. The first reply or feedback_given meets the first-feedback
  * deadline (docs/spec/case-events.md §5).
@@ -134,6 +134,8 @@ public final class CaseReplay {
     private String assignee;
     private Priority priority = Priority.NORMAL;
     private Outcome outcome;
+    /** The status the case had when it was last closed (what {@code reopen} restores). */
+    private Status beforeClose = Status.NEW;
     /** label -> indexes of the applied additions not yet removed by a later-seeing removal. */
     private final Map<String, Set<Integer>> labelAdds = new TreeMap<>();
     private final List<Recorded<CaseAction.Note>> notes = new ArrayList<>();
@@ -202,7 +204,7 @@ public final class CaseReplay {
       boolean closed = status == Status.CLOSED;
       if (closed && !(a instanceof CaseAction.SetStatus || a instanceof CaseAction.Note
           || a instanceof CaseAction.Link || a instanceof CaseAction.ReplySent
-          || a instanceof CaseAction.FeedbackGiven)) {
+          || a instanceof CaseAction.FeedbackGiven || a instanceof CaseAction.Reopen)) {
         return "the case is closed; reopen it with a status event first";
       }
       if (a instanceof CaseAction.Acknowledge) {
@@ -241,6 +243,7 @@ public final class CaseReplay {
         if (c.outcome() == Outcome.REFERRED && referrals.isEmpty()) {
           return "outcome referred needs a recorded referral";
         }
+        beforeClose = status;
         status = Status.CLOSED;
         outcome = c.outcome();
         closedAt = e.createdAt();
@@ -254,6 +257,13 @@ public final class CaseReplay {
         if (firstFeedbackAt == null) {
           firstFeedbackAt = e.createdAt(); // the first reply the source can read is first feedback
         }
+      } else if (a instanceof CaseAction.Reopen) {
+        if (!closed) {
+          return "the case is not closed";
+        }
+        status = beforeClose;
+        outcome = null;
+        closedAt = null;
       } else if (a instanceof CaseAction.FeedbackGiven) {
         if (firstFeedbackAt == null) {
           firstFeedbackAt = e.createdAt();

@@ -83,6 +83,26 @@ public record CaseState(CaseId caseId, LocalDate receivedDay, Status status, Str
     return out;
   }
 
+  /**
+   * The "follow-up after close" mark: while the case is closed, the received day of its
+   * latest follow-up that arrived on or after the day of the close, else null. Derived, not
+   * stored: the server keeps a submission's received day only, so a follow-up of the day of
+   * the close counts (it may have come after it). Reopening the case clears the mark.
+   */
+  public LocalDate followUpAfterClose(java.util.Collection<LocalDate> followUpDays) {
+    if (status != Status.CLOSED || closedAt == null) {
+      return null;
+    }
+    LocalDate closedDay = closedAt.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+    LocalDate latest = null;
+    for (LocalDate d : followUpDays) {
+      if (!d.isBefore(closedDay) && (latest == null || d.isAfter(latest))) {
+        latest = d;
+      }
+    }
+    return latest;
+  }
+
   public boolean isOverdue(Instant now, Deadlines rules) {
     return !overdue(now, rules).isEmpty();
   }

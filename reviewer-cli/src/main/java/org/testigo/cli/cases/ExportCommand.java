@@ -54,9 +54,14 @@ import picocli.CommandLine.Spec;
  *   report.txt          the report and its follow-ups rendered as {@code show} renders them
  *   questionnaire.json  the report's questionnaire JSON (re-serialised, indented)
  *   attachments/        the decrypted attachments, named as {@code files} names them
- *   history.txt         the verified event trail as {@code history} prints it
+ *   history.txt         the verified event trail as {@code history} prints it, every event
+ *                       with its details (notes and replies in full), in --lang
+ *   case.json           the case: status, outcome, assignee, priority, labels, deadlines,
+ *                       referrals, replies to the source (text, language, sender), notes, links
  *   events.json         every verified event: id, author alias and key, Lamport counter,
- *                       claimed time, parents, action type, replay flag, signed encoding
+ *                       claimed time, parents, action type and decrypted content JSON v1,
+ *                       replay flag, signed encoding
+ *   README.txt          what the case file holds, in --lang
  *   hashes.txt          SHA-256 of each envelope as stored (the object hash of its log
  *                       leaf, LogLeaf v1) with the leaf hash, and of each event's signed
  *                       encoding (the object hash a case-event leaf carries)
@@ -66,7 +71,8 @@ import picocli.CommandLine.Spec;
  * Guarantees: every envelope's SHA-256 is checked against the server's listing before
  * anything is written (mismatch: exit 3, nothing written); only events that verified against
  * the manifest chain from the pinned root appear; files are created mode 0600 and never
- * replace an existing file. Note texts are not exported (history shows event types only).
+ * replace an existing file. The case file holds the team's notes and the replies sent to the
+ * source in clear: it is as sensitive as the report.
  * Atomic: everything is written into a 0700 staging directory beside DIR
  * ({@code .testigo-export-*}) and renamed to DIR once MANIFEST.txt is written; on any failure
  * the staging directory (decrypted files) is deleted and DIR is left as it was. A process
@@ -75,8 +81,9 @@ import picocli.CommandLine.Spec;
  * controls ({@link SafeJson}).
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
-    description = {"Write a case file for referral: the decrypted report, questionnaire,"
-        + " attachments, verified history, hashes tying them to the log, and a MANIFEST.txt.",
+    description = {"Write a case file for referral: the decrypted report and follow-ups, questionnaire,"
+        + " attachments, the case (status, outcome, referrals, replies to the source, notes), the verified"
+        + " history, hashes tying them to the log, a README.txt saying what it holds and a MANIFEST.txt.",
         "Works from the local cache: run sync first. DIR must not exist or be empty."})
 public final class ExportCommand implements Callable<Integer> {
   static final String REPORT = "report.txt";
@@ -84,6 +91,8 @@ public final class ExportCommand implements Callable<Integer> {
   static final String ATTACHMENTS = "attachments";
   static final String HISTORY = "history.txt";
   static final String EVENTS = "events.json";
+  static final String CASE = "case.json";
+  static final String README = "README.txt";
   static final String HASHES = "hashes.txt";
   static final String MANIFEST = "MANIFEST.txt";
   private static final ObjectMapper JSON = SafeJson.mapper();
@@ -102,9 +111,10 @@ public final class ExportCommand implements Callable<Integer> {
   @Mixin PassphraseOptions passphrase;
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "New or empty directory to write into.")
   Path out;
-  @Option(names = "--lang", defaultValue = "es", description = "Labels in es or en (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lang", defaultValue = "${env:TESTIGO_LANG:-es}", paramLabel = "es|en",
+      description = "Language of report.txt, history.txt and README.txt: es or en (default: $TESTIGO_LANG, else es).")
   String lang;
-  @Parameters(index = "0", paramLabel = "ID", description = "Report id (or a unique prefix of 6+ characters).")
+  @Parameters(index = "0", paramLabel = "ID", description = "Report id (or a unique prefix of 4+ characters).")
   String id;
   /** The staging directory (a 0700 sibling of {@code out}) while the export is written. */
   private Path dir;
@@ -162,11 +172,15 @@ public final class ExportCommand implements Callable<Integer> {
       all.add(c.report());
       all.addAll(c.followUps());
       String hashes = hashes(cache, all, state, log.known(caseId));
-      write(REPORT, renderer.render(c.report(), c.followUps(), caseLines(renderer, state)));
+      CaseText text = new CaseText(lang);
+      write(REPORT, renderer.render(c.report(), c.followUps(),
+          text.caseLines(state, index.followUpDays(listing.id()), Instant.now())));
       write(QUESTIONNAIRE, JSON.writeValueAsString(c.report().document()) + "\n");
-      write(HISTORY, history(listing, state, log.refused));
+      write(HISTORY, text.history(listing.id(), listing.receivedDay(), state, log.refused));
+      write(CASE, JSON.writeValueAsString(caseJson(state)) + "\n");
       write(EVENTS, JSON.writeValueAsString(events(state, log.known(caseId))) + "\n");
       write(HASHES, hashes);
+      write(README, contents(text, listing.id(), state, c.followUps().size(), attachments.count));
       List<Path> written = listFiles(dir);
       StringBuilder m = new StringBuilder();
       for (Path f : written) {
@@ -185,7 +199,10 @@ public final class ExportCommand implements Callable<Integer> {
           + " written to " + out + " and the partial copy was deleted");
     }
     spec.commandLine().getOut().println("Exported case " + listing.id() + " to " + out + ": " + files
-        + " file(s), " + n + " attachment(s), " + state.history().size() + " verified event(s)");
+        + " file(s), " + n + " attachment(s), " + state.history().size() + " verified event(s); with "
+        + state.replies().size() + " reply(ies), " + state.notes().size() + " note(s), " + state.referrals().size()
+        + " referral(s), outcome " + (state.outcome() == null ? "none (open)" : state.outcome().wire())
+        + " (see " + README + ")");
     if (n > 0) {
       spec.commandLine().getErr().println("testigo-reviewer: warning: " + renderer.label("files.warning"));
     }
@@ -228,37 +245,83 @@ public final class ExportCommand implements Callable<Integer> {
     }
   }
 
-  /** The case lines {@code show} prints under the report's received day. */
-  static List<String> caseLines(ReportRenderer renderer, CaseState st) {
-    List<String> lines = new ArrayList<>();
-    lines.add(String.format("%-28s %s; %s %s; priority %s; labels %s", renderer.label("field.status") + ":",
-        st.status().name().toLowerCase(Locale.ROOT), renderer.label("field.assignee").toLowerCase(Locale.ROOT),
-        st.assignee() == null ? "-" : st.assignee(), st.priority().name().toLowerCase(Locale.ROOT), st.labels()));
-    for (var d : st.deadlines(Instant.now(), Deadlines.DEFAULT)) {
-      lines.add(String.format("%-28s %s due %s", "  " + d.kind().name().toLowerCase(Locale.ROOT) + ":",
-          d.state().name().toLowerCase(Locale.ROOT), d.due()));
-    }
-    return lines;
-  }
-
-  /** The trail as {@code history} prints it. */
-  static String history(LocalCache.Submission report, CaseState state, int refused) {
+  /**
+   * README.txt: what the case file holds, in the reviewer's language: each file, and how many
+   * replies, notes, referrals and follow-ups and which outcome it records.
+   */
+  static String contents(CaseText text, String caseId, CaseState state, int followUps, int attachments) {
     StringBuilder b = new StringBuilder();
-    b.append("Case ").append(report.id()).append(" received ").append(report.receivedDay()).append(": ")
-        .append(state.history().size()).append(" verified event(s)\n");
-    for (CaseState.HistoryEntry h : state.history()) {
-      b.append(String.format("%s  %-16s  #%-3d %-14s %s  %s%n", h.createdAt(), Text.cell(h.author(), 16), h.lamport(),
-          h.action() == null ? "(unreadable)" : h.action().type(), h.flag().name().toLowerCase(Locale.ROOT)
-              + (h.reason() == null ? "" : " (" + Text.cell(h.reason(), 80) + ")"),
-          h.eventId().hex().substring(0, 16)));
-    }
-    b.append("status ").append(state.status().name().toLowerCase(Locale.ROOT)).append(", assignee ")
-        .append(state.assignee() == null ? "-" : state.assignee()).append(", priority ")
-        .append(state.priority().name().toLowerCase(Locale.ROOT)).append(", labels ").append(state.labels()).append('\n');
-    if (refused > 0) {
-      b.append(refused).append(" event(s) on this server failed verification and are not shown\n");
+    b.append(text.format("export.title", caseId)).append("\n\n");
+    b.append(text.format("export.counts", state.replies().size(), state.notes().size(), state.referrals().size(),
+        state.outcome() == null ? text.get("export.open") : text.outcome(state.outcome()), followUps, attachments,
+        state.history().size())).append("\n\n");
+    for (String f : List.of(REPORT, QUESTIONNAIRE, ATTACHMENTS, HISTORY, CASE, EVENTS, HASHES, README, MANIFEST)) {
+      b.append(String.format("%-20s %s%n", f.equals(ATTACHMENTS) ? f + "/" : f, text.get("export.file." + f)));
     }
     return b.toString();
+  }
+
+  /**
+   * case.json: the replayed case (status, outcome, assignee, priority, labels, deadlines), its
+   * referrals, replies to the source (text, language, sender) and notes (text, author), links.
+   */
+  static ObjectNode caseJson(CaseState st) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("format", "testigo-case-export");
+    o.put("version", 1);
+    o.put("caseId", st.caseId().hex());
+    o.put("receivedDay", st.receivedDay().toString());
+    o.put("status", st.status().wire());
+    o.put("outcome", st.outcome() == null ? null : st.outcome().wire());
+    o.put("closedAt", st.closedAt() == null ? null : st.closedAt().toString());
+    o.put("assignee", st.assignee());
+    o.put("priority", st.priority().wire());
+    ArrayNode labels = o.putArray("labels");
+    st.labels().forEach(labels::add);
+    ArrayNode deadlines = o.putArray("deadlines");
+    for (CaseState.DeadlineStatus d : st.deadlines(Instant.now(), Deadlines.DEFAULT)) {
+      ObjectNode n = deadlines.addObject();
+      n.put("kind", d.kind().name().toLowerCase(Locale.ROOT));
+      n.put("due", d.due().toString());
+      n.put("metAt", d.metAt() == null ? null : d.metAt().toString());
+      n.put("state", d.state().name().toLowerCase(Locale.ROOT));
+    }
+    ArrayNode referrals = o.putArray("referrals");
+    for (var r : st.referrals()) {
+      ObjectNode n = recorded(referrals, r);
+      n.put("to", r.action().to().wire());
+      n.put("state", r.action().state());
+      n.put("institution", r.action().institution());
+      n.put("reference", r.action().reference());
+      n.put("date", r.action().date().toString());
+    }
+    ArrayNode replies = o.putArray("replies");
+    for (var r : st.replies()) {
+      ObjectNode n = recorded(replies, r);
+      n.put("replySha256", r.action().replyHex());
+      n.put("language", r.action().language());
+      n.put("text", r.action().text());
+      n.put("textKept", r.action().kept());
+    }
+    ArrayNode notes = o.putArray("notes");
+    for (var r : st.notes()) {
+      recorded(notes, r).put("text", r.action().text());
+    }
+    ArrayNode links = o.putArray("links");
+    for (var r : st.links()) {
+      ObjectNode n = recorded(links, r);
+      n.put("case", r.action().other().hex());
+      n.put("relation", r.action().relation().wire());
+    }
+    return o;
+  }
+
+  private static ObjectNode recorded(ArrayNode list, CaseState.Recorded<?> r) {
+    ObjectNode n = list.addObject();
+    n.put("eventId", r.eventId() == null ? null : r.eventId().hex());
+    n.put("author", r.author());
+    n.put("at", r.at() == null ? null : r.at().toString());
+    return n;
   }
 
   static ArrayNode events(CaseState state, List<SignedCaseEvent> signed) {
@@ -279,6 +342,11 @@ public final class ExportCommand implements Callable<Integer> {
         e.parents().forEach(p -> parents.add(p.hex()));
       }
       o.put("type", h.action() == null ? null : h.action().type());
+      try {
+        o.set("content", h.action() == null ? null : JSON.readTree(CaseContent.encode(h.action())));
+      } catch (IOException bad) {
+        throw new java.io.UncheckedIOException("re-reading content JSON that was just encoded", bad);
+      }
       o.put("flag", h.flag().name().toLowerCase(Locale.ROOT));
       o.put("reason", h.reason());
       o.put("signedSha256", e == null ? null : hex(sha256(e.encoded())));

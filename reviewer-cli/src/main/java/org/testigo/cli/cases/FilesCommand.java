@@ -25,7 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code files ID --out DIR}: write a report's attachments (and its follow-ups') decrypted
- * into DIR, mode 0600, never replacing an existing file, with a warning about metadata.
+ * into DIR, mode 0600, never replacing an existing file, with a warning about metadata. The
+ * output says which files came with the report and which with each follow-up.
  */
 @Command(name = "files", mixinStandardHelpOptions = true,
     description = "Save the decrypted attachments of a report into a directory (never overwrites).")
@@ -36,9 +37,10 @@ public final class FilesCommand implements Callable<Integer> {
   @Mixin PassphraseOptions passphrase;
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write into.")
   Path out;
-  @Option(names = "--lang", defaultValue = "es", description = "Language of the warning, es or en.")
+  @Option(names = "--lang", defaultValue = "${env:TESTIGO_LANG:-es}", paramLabel = "es|en",
+      description = "Language of the metadata warning: es or en (default: $TESTIGO_LANG, else es).")
   String lang;
-  @Parameters(index = "0", paramLabel = "ID", description = "Report id (or a unique prefix of 6+ characters).")
+  @Parameters(index = "0", paramLabel = "ID", description = "Report id (or a unique prefix of 4+ characters).")
   String id;
 
   @Override
@@ -47,9 +49,10 @@ public final class FilesCommand implements Callable<Integer> {
     ReviewerIdentity identity = Identities.open(keystore, passphrase);
     PrivateFiles.directory(out);
     AttachmentWriter writer = new AttachmentWriter(out, spec.commandLine().getErr());
+    CachedReports.Case c;
     try {
       ReportIndex index = ReportIndex.forCommand(home, cache, identity, spec.commandLine().getErr());
-      CachedReports.Case c = CachedReports.open(index, cache, id, identity.encryptionKey(), writer);
+      c = CachedReports.open(index, cache, id, identity.encryptionKey(), writer);
       for (ReportIndex.Entry f : c.notOpened()) {
         spec.commandLine().getErr().println("testigo-reviewer: follow-up " + f.id() + " could not be read ("
             + (f.kind() == ReportIndex.Kind.MALFORMED ? "not a valid follow-up" : "does not open with your key")
@@ -59,8 +62,22 @@ public final class FilesCommand implements Callable<Integer> {
       identity.destroy();
       writer.discardUnfinished();
     }
-    for (Path written : writer.written) {
-      spec.commandLine().getOut().println("wrote " + Text.safe(written.toString()));
+    // Attachments are numbered across the case: the report's first, then each follow-up's, oldest first.
+    int number = 0;
+    List<DecryptedSubmission> all = new ArrayList<>();
+    all.add(c.report());
+    all.addAll(c.followUps());
+    for (DecryptedSubmission s : all) {
+      var l = s.listing();
+      String origin = s == c.report() ? "with the report " + l.id() + " (received " + l.receivedDay() + ")"
+          : "with follow-up " + l.id() + " (received " + l.receivedDay() + ")";
+      spec.commandLine().getOut().println(s.files().size() + " attachment(s) came " + origin
+          + (s.files().isEmpty() ? "" : ":"));
+      for (int i = 0; i < s.files().size(); i++) {
+        Path written = writer.byNumber.get(++number);
+        spec.commandLine().getOut().println("  wrote " + (written == null ? "nothing (not written, see above)"
+            : Text.safe(written.toString())));
+      }
     }
     int n = writer.count;
     int failed = writer.failed;

@@ -84,6 +84,7 @@ public final class ListCommand implements Callable<Integer> {
     int hiddenSpam = 0;
     Instant now = Instant.now();
     Map<String, Integer> followUps = index.followUpCounts();
+    Map<String, java.time.LocalDate> lastFollowUp = index.latestFollowUpDays();
     for (ReportIndex.Entry e : index.sortedEntries()) {
       if (!e.isReport() || e.kind() == ReportIndex.Kind.UNREADABLE || e.kind() == ReportIndex.Kind.INVALID) {
         continue;
@@ -97,6 +98,8 @@ public final class ListCommand implements Callable<Integer> {
         continue;
       }
       boolean late = st.isOverdue(now, Deadlines.DEFAULT);
+      java.time.LocalDate after = lastFollowUp.containsKey(e.id())
+          ? st.followUpAfterClose(List.of(lastFollowUp.get(e.id()))) : null;
       String status = st.status().name().toLowerCase(Locale.ROOT);
       String who = st.assignee() == null ? "-" : Text.cell(st.assignee(), 12);
       if (e.kind() == ReportIndex.Kind.MALFORMED) {
@@ -107,7 +110,7 @@ public final class ListCommand implements Callable<Integer> {
         row(rows, e.id().substring(0, 12), e.receivedDay(), Text.cell(String.join(",", e.what()), 24),
             Text.cell(e.state() == null ? "" : e.state(), 5), Text.cell(String.join(",", e.who()), 20),
             String.valueOf(e.files().size()), String.valueOf(followUps.getOrDefault(e.id(), 0)), status, who,
-            late ? "  OVERDUE" : "");
+            (late ? "  OVERDUE" : "") + (after == null ? "" : "  UNREAD: FOLLOW-UP AFTER CLOSE (" + after + ")"));
       }
       shown++;
       if (rows.length() >= 1 << 16) {

@@ -47,7 +47,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * the question for scripts; without a terminal and without {@code --yes} nothing is sent).
  */
 @Command(name = "reply", mixinStandardHelpOptions = true,
-    description = "Reply to the person who made a report (sealed to their reply key).")
+    description = {"Reply to the person who made a report (sealed to their reply key).",
+        "The text, its language and your alias are also kept in the case, sealed to the team like a note:"
+            + " show and history display them to every reviewer."})
 public final class ReplyCommand implements Callable<Integer> {
   static final List<String> TEMPLATE_LANGUAGES = List.of("es", "en", "fr", "ht", "pt");
   static final int MAX_REPLY_CHARS = 20000;
@@ -74,7 +76,7 @@ public final class ReplyCommand implements Callable<Integer> {
     java.io.Console console = System.console();
     return console == null ? null : Objects.toString(console.readLine("%s", question), "");
   };
-  @Parameters(index = "0", paramLabel = "ID", description = "Report id (or a unique prefix of 6+ characters).")
+  @Parameters(index = "0", paramLabel = "ID", description = "Report id (or a unique prefix of 4+ characters).")
   String id;
 
   static final class Source {
@@ -198,20 +200,26 @@ public final class ReplyCommand implements Callable<Integer> {
       spec.commandLine().getOut().println("Reply sent for report " + reportId + " (stored as "
           + Objects.toString(stored.id(), "") + " on " + Objects.toString(stored.receivedDay(), "")
           + "); the source reads it with their receipt.");
-      recordReplySent(s, reportId, sealed.toByteArray());
+      String language = c.report().text("language");
+      recordReplySent(s, reportId, sealed.toByteArray(), text,
+          CaseAction.ReplySent.LANGUAGE.matcher(language).matches() ? language : "und");
       return ExitCodes.OK;
     }
   }
 
-  /** Appends a signed reply_sent event (the reply's SHA-256) to the case's trail. */
-  private void recordReplySent(RemoteSession s, String reportId, byte[] sealedReply) throws IOException {
+  /**
+   * Appends a signed reply_sent event to the case's trail: the reply's SHA-256, and its text and
+   * language sealed to the team (every reviewer of the current manifest), as notes are.
+   */
+  private void recordReplySent(RemoteSession s, String reportId, byte[] sealedReply, String text, String language)
+      throws IOException {
     try {
       CaseLog.sync(s.client, s.cache);
       CaseLog log = CaseLog.load(s.cache, s.server, s.identity);
       org.testigo.crypto.event.CaseId caseId = org.testigo.crypto.event.CaseId.fromHex(reportId);
       var built = new CaseEvents(java.time.Clock.systemUTC(), new SecureRandom()).build(
           s.identity, log.verifier.latest(), caseId, log.known(caseId),
-          new CaseAction.ReplySent(org.testigo.crypto.event.SignedCaseEvent.contentHash(sealedReply)));
+          new CaseAction.ReplySent(org.testigo.crypto.event.SignedCaseEvent.contentHash(sealedReply), text, language));
       s.client.postCaseEvent(reportId, CaseLog.frame(built));
       CaseLog.sync(s.client, s.cache);
     } catch (IllegalStateException | CliException | ClientException e) {

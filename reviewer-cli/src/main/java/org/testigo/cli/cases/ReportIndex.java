@@ -74,12 +74,13 @@ import org.testigo.crypto.identity.ReviewerIdentity;
  */
 public final class ReportIndex {
   /**
-   * The header's version: 2 since a reply meets the first-feedback deadline (issue #19), so
-   * that states replayed by the older rule are rebuilt; 3 since the reader checks questionnaires
-   * against questionnaire v1's closed lists (api {@code QuestionnaireCheck}), so that reports
-   * indexed as valid by the looser check are checked again. The sealing purpose stays v1.
+   * The header's version: 2 since a reply meets the first-feedback deadline (issue #19); 3
+   * since the reader checks questionnaires against questionnaire v1's closed lists (api
+   * {@code QuestionnaireCheck}); 4 since reply_sent keeps the reply's text and reopen exists (an
+   * older reader replayed those events as unreadable). Each time, entries indexed or states
+   * replayed by the older rules are rebuilt. The sealing purpose stays v1.
    */
-  static final int VERSION = 3;
+  static final int VERSION = 4;
   static final String SUFFIX = ".tgidx";
   static final long RACY_NANOS = 2_000_000_000L;
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -273,6 +274,36 @@ public final class ReportIndex {
     return sortedEntries().stream().filter(e -> !e.isReport() && caseId.equals(e.caseId())).toList();
   }
 
+  /** The received days of a case's follow-ups (readable or not). */
+  List<LocalDate> followUpDays(String caseId) {
+    List<LocalDate> out = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      if (!e.isReport() && e.kind() != Kind.INVALID && caseId.equals(e.caseId())) {
+        out.add(e.day());
+      }
+    }
+    return out;
+  }
+
+  /** The received day of each case's latest follow-up, by case id, in one pass. */
+  Map<String, LocalDate> latestFollowUpDays() {
+    Map<String, LocalDate> out = new HashMap<>();
+    for (Entry e : entries.values()) {
+      if (!e.isReport() && e.kind() != Kind.INVALID && e.caseId() != null) {
+        out.merge(e.caseId(), e.day(), (a, b) -> a.isAfter(b) ? a : b);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The "follow-up after close" mark of a report's case ({@link CaseState#followUpAfterClose}):
+   * the day of the follow-up that came after the close, or null.
+   */
+  public LocalDate followUpAfterClose(Entry report) {
+    return state(report).followUpAfterClose(followUpDays(report.caseId()));
+  }
+
   /** Follow-up counts by case id, in one pass. */
   Map<String, Integer> followUpCounts() {
     Map<String, Integer> out = new HashMap<>();
@@ -300,19 +331,19 @@ public final class ReportIndex {
     return (int) events.values().stream().filter(c -> c == null).count();
   }
 
-  /** The entry of an id or unique prefix of 6+ hex characters. */
+  /**
+   * The entry of an id or unique prefix of 4+ hex characters ({@link CaseIds}: none or several
+   * are refused with a message that says so, listing them).
+   */
   Optional<Entry> find(String idOrPrefix) {
-    Optional<String> typed = EnvelopeId.typedPrefix(idOrPrefix);
-    if (typed.isEmpty()) {
-      return Optional.empty();
+    String p = CaseIds.prefix(idOrPrefix);
+    List<CaseIds.Hit> hits = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      if (e.id().startsWith(p)) {
+        hits.add(new CaseIds.Hit(e.id(), e.receivedDay(), e.isReport()));
+      }
     }
-    String p = typed.get();
-    List<Entry> hits = entries.values().stream().filter(e -> e.id().startsWith(p)).limit(2).toList();
-    if (hits.size() > 1 && !EnvelopeId.isCanonical(p)) {
-      throw new CliException(ExitCodes.BAD_INPUT, "the id prefix " + p + " matches several submissions;"
-          + " give more characters");
-    }
-    return hits.stream().findFirst();
+    return Optional.of(entries.get(CaseIds.unique(p, hits)));
   }
 
   /** The replayed state of a report's case (a fresh case if it has no verified events). */

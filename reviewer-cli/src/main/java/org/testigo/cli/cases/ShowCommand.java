@@ -28,9 +28,10 @@ public final class ShowCommand implements Callable<Integer> {
   @Mixin HomeOptions home;
   @Mixin KeystoreOption keystore;
   @Mixin PassphraseOptions passphrase;
-  @Option(names = "--lang", defaultValue = "es", description = "Labels in es or en (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lang", defaultValue = "${env:TESTIGO_LANG:-es}", paramLabel = "es|en",
+      description = "Your language for labels and the case's events: es or en (default: $TESTIGO_LANG, else es).")
   String lang;
-  @Parameters(index = "0", paramLabel = "ID", description = "Report id (or a unique prefix of 6+ characters).")
+  @Parameters(index = "0", paramLabel = "ID", description = "Report id (or a unique prefix of 4+ characters).")
   String id;
 
   @Override
@@ -46,33 +47,15 @@ public final class ShowCommand implements Callable<Integer> {
     try {
       ReportIndex index = ReportIndex.forCommand(home, cache, identity, spec.commandLine().getErr());
       c = CachedReports.open(index, cache, id, identity.encryptionKey(), null);
+      CaseText text = new CaseText(lang);
       for (ReportIndex.Entry f : c.notOpened()) {
-        caseLines.add("  follow-up " + f.id() + " (" + f.receivedDay() + ", " + f.size() + " bytes): "
-            + (f.kind() == ReportIndex.Kind.MALFORMED ? "not a valid follow-up: " + f.problem()
-                : "does not open with your key"));
+        caseLines.add("  " + text.format(f.kind() == ReportIndex.Kind.MALFORMED ? "show.followUpMalformed"
+            : "show.followUpUnreadable", f.id(), f.receivedDay(), f.size(), Text.cell(f.problem(), 100)));
       }
       if (cache.manifest().isPresent()) {
         var l = c.report().listing();
         var st = CaseLog.load(cache, RemoteSession.server(home), identity, index.eventSeqs(l.id())).state(l.id(), l.day());
-        caseLines.add(String.format("%-28s %s; %s %s; priority %s; labels %s", renderer.label("field.status") + ":",
-            st.status().name().toLowerCase(java.util.Locale.ROOT), renderer.label("field.assignee").toLowerCase(java.util.Locale.ROOT),
-            st.assignee() == null ? "-" : st.assignee(), st.priority().name().toLowerCase(java.util.Locale.ROOT), st.labels()));
-        for (var d : st.deadlines(java.time.Instant.now(), Deadlines.DEFAULT)) {
-          caseLines.add(String.format("%-28s %s due %s", "  " + d.kind().name().toLowerCase(java.util.Locale.ROOT) + ":",
-              d.state().name().toLowerCase(java.util.Locale.ROOT), d.due()));
-        }
-        for (var n : st.notes()) {
-          caseLines.add("  note (" + n.author() + ", " + n.at() + "): " + Text.cell(n.action().text(), 200));
-        }
-        for (var r : st.referrals()) {
-          var a = r.action();
-          caseLines.add("  referral (" + r.author() + ", " + r.at() + "): " + a.to().wire()
-              + (a.state() == null ? "" : " " + a.state()) + (a.institution() == null ? "" : " " + Text.cell(a.institution(), 80))
-              + (a.reference() == null ? "" : ", reference " + Text.cell(a.reference(), 80)));
-        }
-        for (var k : st.links()) {
-          caseLines.add("  link (" + k.author() + ", " + k.at() + "): " + k.action().relation().wire() + " " + k.action().other().hex());
-        }
+        caseLines.addAll(text.caseLines(st, index.followUpDays(l.id()), java.time.Instant.now()));
       }
     } finally {
       identity.destroy();

@@ -71,7 +71,7 @@ public final class SyncCommand implements Callable<Integer> {
   static final long DEFAULT_MAX_ENVELOPE_BYTES = 64L * 1024 * 1024;
 
   /** What one page of the batch feed gave. {@code stopped}: why sync stopped inside it, or null. */
-  record PageResult(int fresh, int cached, int invalid, boolean more, String stopped) {}
+  record PageResult(int fresh, int cached, int invalid, boolean more, String stopped, List<String> freshIds) {}
 
   @Override
   public Integer call() throws IOException, CryptoException {
@@ -101,17 +101,48 @@ public final class SyncCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(rewrapped.applied() + " cached envelope header(s) replaced by their rewrap"
             + " (new reviewer set; payload unchanged)");
       }
-      int opened = ReportIndex.current(home.home(), s.cache, home.serverName(), s.server, s.identity, err)
-          .lastOpened;
+      ReportIndex index = ReportIndex.current(home.home(), s.cache, home.serverName(), s.server, s.identity, err);
+      int opened = index.lastOpened;
       int invalid = counts.invalid() + events.invalid() + rewrapped.invalid();
       spec.commandLine().getOut().println("Synced '" + s.server.name() + "': " + counts.fresh()
           + " new submission(s), " + counts.cached() + " already cached, " + events.fresh() + " new case event(s), manifest #"
           + manifest.sequence() + (invalid > 0 ? ", " + invalid + " invalid item(s) from the server skipped" : "")
           + (early ? "; more remain, run sync again" : "") + "; report index: " + opened + " envelope(s) opened");
+      followUps(index, counts.freshIds(), spec.commandLine().getOut());
       if (counts.stopped() != null) {
         throw new CliException(ExitCodes.SERVER, counts.stopped());
       }
       return ExitCodes.OK;
+    }
+  }
+
+  /**
+   * Names the cases that got new follow-ups, once per case, with their status; a closed case
+   * whose follow-up came after the close ({@link CaseState#followUpAfterClose}) is said so,
+   * with how to reopen it. Follow-ups are known by their listing (their case id) whether or
+   * not they open with this key.
+   */
+  static void followUps(ReportIndex index, List<String> freshIds, java.io.PrintWriter out) {
+    java.util.Set<String> cases = new java.util.LinkedHashSet<>();
+    for (String id : freshIds) {
+      ReportIndex.Entry e = index.entries.get(id);
+      if (e != null && !e.isReport() && e.kind() != ReportIndex.Kind.INVALID && e.caseId() != null) {
+        cases.add(e.caseId());
+      }
+    }
+    for (String caseId : cases) {
+      ReportIndex.Entry report = index.entries.get(caseId);
+      if (report == null || !report.isReport()) {
+        out.println("follow-up on case " + caseId.substring(0, 12) + "… (its report is not synced yet)");
+        continue;
+      }
+      CaseState st = index.state(report);
+      String status = st.status().wire();
+      out.println(index.followUpAfterClose(report) != null
+          ? "follow-up on case " + caseId.substring(0, 12) + "… (" + status + "): it arrived after the case was"
+              + " closed; see it with: testigo-reviewer show " + caseId.substring(0, 12) + "; reopen it with:"
+              + " testigo-reviewer reopen " + caseId.substring(0, 12)
+          : "follow-up on case " + caseId.substring(0, 12) + "… (" + status + ")");
     }
   }
 
@@ -151,6 +182,7 @@ public final class SyncCommand implements Callable<Integer> {
     int pages = 0;
     boolean more = true;
     String stopped = null;
+    List<String> freshIds = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(FSYNCS_IN_FLIGHT, r -> {
       Thread t = new Thread(r, "sync-fsync");
       t.setDaemon(true);
@@ -170,11 +202,12 @@ public final class SyncCommand implements Callable<Integer> {
         invalid += page.invalid();
         more = page.more();
         stopped = page.stopped();
+        freshIds.addAll(page.freshIds());
       }
     } finally {
       pool.shutdownNow();
     }
-    return new PageResult(fresh, cached, invalid, more, stopped);
+    return new PageResult(fresh, cached, invalid, more, stopped, freshIds);
   }
 
   /**
@@ -245,11 +278,11 @@ public final class SyncCommand implements Callable<Integer> {
     }
     if (stopped != null) {
       checkpoint(s, written, pool, cursor, last);
-      return new PageResult(fresh, cached, invalid, false, stopped);
+      return new PageResult(fresh, cached, invalid, false, stopped, written);
     }
     boolean more = batch.more();
     checkpoint(s, written, pool, cursor, last);
-    return new PageResult(fresh, cached, invalid, more, null);
+    return new PageResult(fresh, cached, invalid, more, null, written);
   }
 
   private static void checkpoint(RemoteSession s, List<String> written, ExecutorService pool, long cursor, long last)

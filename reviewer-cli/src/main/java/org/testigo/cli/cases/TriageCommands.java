@@ -60,7 +60,7 @@ public final class TriageCommands {
     @Mixin HomeOptions home;
     @Mixin KeystoreOption keystore;
     @Mixin PassphraseOptions passphrase;
-    @Parameters(index = "0", paramLabel = "ID", description = "Report id (or a unique prefix of 6+ characters).")
+    @Parameters(index = "0", paramLabel = "ID", description = "Report id (or a unique prefix of 4+ characters).")
     String id;
 
     abstract CaseAction action() throws IOException;
@@ -125,8 +125,7 @@ public final class TriageCommands {
   }
 
   static LocalCache.Submission report(LocalCache cache, String id) throws IOException {
-    LocalCache.Submission s = cache.find(id).orElseThrow(() -> new CliException(ExitCodes.BAD_INPUT,
-        "no synced submission " + id + " (run sync, or check the id)"));
+    LocalCache.Submission s = CaseIds.find(cache, id);
     if (!s.id().equals(s.caseId())) {
       return cache.find(s.caseId()).orElseThrow(() -> new CliException(ExitCodes.BAD_INPUT,
           "the report of follow-up " + s.id() + " is not synced"));
@@ -207,7 +206,8 @@ public final class TriageCommands {
 
   @Command(name = "priority", mixinStandardHelpOptions = true, description = "Set the priority: low, normal, high, urgent.")
   public static final class SetPriority extends Append {
-    @Parameters(index = "1", paramLabel = "PRIORITY") String priority;
+    @Parameters(index = "1", paramLabel = "PRIORITY", description = "One of: low, normal, high, urgent.")
+    String priority;
 
     CaseAction action() {
       return new CaseAction.SetPriority(parse(Priority.class, priority));
@@ -219,8 +219,9 @@ public final class TriageCommands {
     @ArgGroup(exclusive = true, multiplicity = "1") Which which;
 
     static final class Which {
-      @Option(names = "--add", paramLabel = "LABEL") String add;
-      @Option(names = "--remove", paramLabel = "LABEL") String remove;
+      @Option(names = "--add", paramLabel = "LABEL", description = "Label to add: 1-40 characters of a-z, 0-9, _ and -.")
+      String add;
+      @Option(names = "--remove", paramLabel = "LABEL", description = "Label to remove.") String remove;
     }
 
     CaseAction action() {
@@ -234,8 +235,9 @@ public final class TriageCommands {
     @ArgGroup(exclusive = true, multiplicity = "1") Which which;
 
     static final class Which {
-      @Option(names = "--file", paramLabel = "FILE") Path file;
-      @Option(names = "--text", paramLabel = "TEXT") String text;
+      @Option(names = "--file", paramLabel = "FILE", description = "Read the note from this UTF-8 file.") Path file;
+      @Option(names = "--text", paramLabel = "TEXT", description = "The note itself (lands in shell history).")
+      String text;
     }
 
     CaseAction action() throws IOException {
@@ -246,7 +248,8 @@ public final class TriageCommands {
   @Command(name = "refer", mixinStandardHelpOptions = true,
       description = "Record a referral: --to fgr|fiscalia_estatal|cndh|comision_estatal_dh|comar|other.")
   public static final class Refer extends Append {
-    @Option(names = "--to", required = true) String to;
+    @Option(names = "--to", required = true, paramLabel = "INSTITUTION",
+        description = "fgr, fiscalia_estatal, cndh, comision_estatal_dh, comar or other.") String to;
     @Option(names = "--state", description = "State code, for fiscalia_estatal and comision_estatal_dh.") String state;
     @Option(names = "--institution", description = "Name, for --to other.") String institution;
     @Option(names = "--reference", required = true, description = "Their reference number.") String reference;
@@ -263,7 +266,8 @@ public final class TriageCommands {
           + " referred, spam.", "close ID OUTCOME; or close --filter EXPR OUTCOME [--dry-run] for every open case"
           + " the filter selects (as list --filter), e.g. close --filter malformed spam --dry-run."})
   public static final class Close extends Append {
-    @Parameters(index = "1", arity = "0..1", paramLabel = "OUTCOME") String outcome;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "OUTCOME", description = "substantiated, unsubstantiated,"
+        + " insufficient_evidence, duplicate, withdrawn, referred (needs a referral) or spam.") String outcome;
     @Option(names = "--filter", paramLabel = "EXPR", description = "Close every open case this selects (list --filter"
         + " syntax: status=S, assignee=A, category=C, state=CODE, agency=W, overdue, malformed); ID is then omitted.")
     List<String> filters = List.of();
@@ -396,8 +400,11 @@ public final class TriageCommands {
         CaseLog log = CaseLog.load(s.cache, s.server, s.identity);
         CaseState before = log.state(report.id(), report.day());
         if (before.firstFeedbackAt() != null) {
-          throw new CliException(ExitCodes.REFUSED, "first feedback was already recorded on " + before.firstFeedbackAt()
-              + " (a reply or an earlier feedback); add a note instead; nothing recorded");
+          // Already done: nothing to change, so not a failure (exit 6 is for refusals to overwrite).
+          spec.commandLine().getOut().println("First feedback on case " + report.id() + " was already met on "
+              + before.firstFeedbackAt() + " (a reply or an earlier feedback); nothing recorded. To keep what was"
+              + " said, add it as a note: testigo-reviewer note " + report.id() + " --file FILE");
+          return ExitCodes.OK;
         }
         record(s, log, report, text);
         CaseLog.sync(s.client, s.cache);
@@ -411,36 +418,29 @@ public final class TriageCommands {
     }
   }
 
-  @Command(name = "history", mixinStandardHelpOptions = true, description = "The verified, signed event trail of a case.")
+  @Command(name = "history", mixinStandardHelpOptions = true,
+      description = "The verified, signed event trail of a case, each event with its details (who was assigned,"
+          + " where it was referred with which reference, the outcome, notes and replies in full).")
   public static final class History implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin HomeOptions home;
     @Mixin KeystoreOption keystore;
     @Mixin PassphraseOptions passphrase;
-    @Parameters(index = "0", paramLabel = "ID") String id;
+    @Option(names = "--lang", defaultValue = "${env:TESTIGO_LANG:-es}", paramLabel = "es|en",
+        description = "Your language for the trail: es or en (default: $TESTIGO_LANG, else es).")
+    String lang;
+    @Parameters(index = "0", paramLabel = "ID", description = "Report id (or a unique prefix of 4+ characters).")
+    String id;
 
     @Override
     public Integer call() throws IOException, CryptoException {
+      CaseText text = new CaseText(lang);
       try (RemoteSession s = RemoteSession.open(home, keystore, passphrase)) {
         LocalCache.Submission report = report(s.cache, id);
         CaseLog.sync(s.client, s.cache);
         CaseLog log = CaseLog.load(s.cache, s.server, s.identity);
         CaseState state = log.state(report.id(), report.day());
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("Case " + report.id() + " received " + report.receivedDay() + ": "
-            + state.history().size() + " verified event(s)");
-        for (CaseState.HistoryEntry h : state.history()) {
-          out.printf("%s  %-16s  #%-3d %-14s %s  %s%n", h.createdAt(), Text.cell(h.author(), 16), h.lamport(),
-              h.action() == null ? "(unreadable)" : h.action().type(), h.flag().name().toLowerCase(Locale.ROOT)
-                  + (h.reason() == null ? "" : " (" + Text.cell(h.reason(), 80) + ")"),
-              h.eventId().hex().substring(0, 16));
-        }
-        out.println("status " + state.status().name().toLowerCase(Locale.ROOT) + ", assignee "
-            + (state.assignee() == null ? "-" : state.assignee()) + ", priority "
-            + state.priority().name().toLowerCase(Locale.ROOT) + ", labels " + state.labels());
-        if (log.refused > 0) {
-          out.println(log.refused + " event(s) on this server failed verification and are not shown");
-        }
+        spec.commandLine().getOut().print(text.history(report.id(), report.receivedDay(), state, log.refused));
         return ExitCodes.OK;
       }
     }

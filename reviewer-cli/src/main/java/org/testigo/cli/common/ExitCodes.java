@@ -6,7 +6,7 @@ import org.testigo.api.client.ClientException;
  * Exit codes of {@code testigo-reviewer}, documented in README.md and in {@code --help}.
  */
 public final class ExitCodes {
-  /** The command did what was asked. */
+  /** The command did what was asked, or found it already done (then it says so). */
   public static final int OK = 0;
   /** Unexpected internal error (a bug): the message carries an error id. */
   public static final int INTERNAL = 1;
@@ -18,7 +18,10 @@ public final class ExitCodes {
   public static final int IO = 4;
   /** Input that is not in the expected format (not a key bundle, not a manifest...). */
   public static final int BAD_INPUT = 5;
-  /** The operation would overwrite or reveal something and was refused. */
+  /**
+   * The operation would overwrite or reveal something, or a case rule forbids the triage
+   * action (e.g. reopening an open case), and was refused; nothing was changed.
+   */
   public static final int REFUSED = 6;
   /** The server could not be reached, or refused or failed the request. */
   public static final int SERVER = 7;

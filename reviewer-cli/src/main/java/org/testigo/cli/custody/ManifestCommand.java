@@ -48,14 +48,19 @@ public final class ManifestCommand {
       description = "Sign the first manifest (sequence 0) of a new chain with M shares.")
   static final class New implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Option(names = "--organisation", required = true) String organisation;
+    @Option(names = "--organisation", required = true, description = "Organisation name, as shown to sources"
+        + " and auditors.") String organisation;
     @Option(names = "--log-key", required = true, paramLabel = "FILE",
         description = "The server's log public key file.")
     Path logKey;
-    @Option(names = "--admin", paramLabel = "BUNDLE") List<Path> admins;
-    @Option(names = "--reviewer", paramLabel = "BUNDLE") List<Path> reviewers;
-    @Option(names = "--auditor", paramLabel = "BUNDLE") List<Path> auditors;
-    @Option(names = "--valid-days", defaultValue = "365") int validDays;
+    @Option(names = "--admin", paramLabel = "BUNDLE", description = "Public key bundle of an admin (repeatable).")
+    List<Path> admins;
+    @Option(names = "--reviewer", paramLabel = "BUNDLE", description = "Public key bundle of a reviewer (repeatable).")
+    List<Path> reviewers;
+    @Option(names = "--auditor", paramLabel = "BUNDLE", description = "Public key bundle of an auditor (repeatable).")
+    List<Path> auditors;
+    @Option(names = "--valid-days", defaultValue = "365",
+        description = "Days each listed key stays valid (default: ${DEFAULT-VALUE}).") int validDays;
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE",
         description = "New chain file to create.")
     Path out;
@@ -150,7 +155,8 @@ public final class ManifestCommand {
     @Option(names = "--role", defaultValue = ReviewerEntry.ROLE_REVIEWER,
         description = "reviewer, admin or auditor (default: ${DEFAULT-VALUE}).")
     String role;
-    @Option(names = "--valid-days", defaultValue = "365") int validDays;
+    @Option(names = "--valid-days", defaultValue = "365",
+        description = "Days the added key stays valid (default: ${DEFAULT-VALUE}).") int validDays;
     private String alias;
 
     @Override
@@ -190,7 +196,7 @@ public final class ManifestCommand {
   @Command(name = "remove-reviewer", mixinStandardHelpOptions = true,
       description = "Remove a key holder from the manifest.")
   static final class RemoveReviewer extends Change {
-    @Parameters(paramLabel = "ALIAS") String alias;
+    @Parameters(paramLabel = "ALIAS", description = "Alias of the reviewer, as listed in the manifest.") String alias;
 
     @Override
     KeyManifest change(SignedManifest current, Instant now) {
@@ -206,7 +212,7 @@ public final class ManifestCommand {
   @Command(name = "revoke-reviewer", mixinStandardHelpOptions = true,
       description = "End a key holder's validity now (the entry stays, with notAfter = now).")
   static final class RevokeReviewer extends Change {
-    @Parameters(paramLabel = "ALIAS") String alias;
+    @Parameters(paramLabel = "ALIAS", description = "Alias of the reviewer, as listed in the manifest.") String alias;
 
     @Override
     KeyManifest change(SignedManifest current, Instant now) {
@@ -222,7 +228,7 @@ public final class ManifestCommand {
   @Command(name = "rotate-log-key", mixinStandardHelpOptions = true,
       description = "Replace the server's log-signing key.")
   static final class RotateLogKey extends Change {
-    @Parameters(paramLabel = "LOGPUBKEYFILE") Path logKey;
+    @Parameters(paramLabel = "LOGPUBKEYFILE", description = "File with the server's new log public key.") Path logKey;
 
     @Override
     KeyManifest change(SignedManifest current, Instant now) throws IOException {

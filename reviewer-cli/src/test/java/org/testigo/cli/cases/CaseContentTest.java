@@ -29,7 +29,10 @@ class CaseContentTest {
       new CaseAction.Link(CaseId.fromHex("00112233445566778899aabbccddeeff"),
           LinkRelation.DUPLICATE_OF),
       new CaseAction.ReplySent(new byte[32]),
-      new CaseAction.FeedbackGiven());
+      new CaseAction.ReplySent(new byte[32], "Recibimos su denuncia.\nUn investigador la revisa.", "es"),
+      new CaseAction.ReplySent(new byte[32], "Nou resevwa rapò ou.", "ht"),
+      new CaseAction.FeedbackGiven(),
+      new CaseAction.Reopen());
 
   @Test
   void everyType_roundTripsAndEncodesStably() throws Exception {
@@ -49,6 +52,29 @@ class CaseContentTest {
             + "\"reference\":\"FGEO/1\",\"date\":\"2026-03-04\"}");
     assertThat(new String(CaseContent.encode(new CaseAction.Assign(null)), StandardCharsets.UTF_8))
         .isEqualTo("{\"v\":1,\"type\":\"assign\",\"assignee\":null}");
+  }
+
+  @Test
+  void encode_writesTheDocumentedJsonOfAKeptReplyAndOfReopen() throws Exception {
+    String kept = "{\"v\":1,\"type\":\"reply_sent\",\"reply_sha256\":\"" + "ab".repeat(32)
+        + "\",\"text\":\"Recibimos su denuncia.\\nGracias.\",\"language\":\"es\"}";
+    CaseAction.ReplySent r = new CaseAction.ReplySent(java.util.HexFormat.of().parseHex("ab".repeat(32)),
+        "Recibimos su denuncia.\nGracias.", "es");
+    assertThat(new String(CaseContent.encode(r), StandardCharsets.UTF_8)).isEqualTo(kept);
+    assertThat(CaseContent.parse(kept)).isEqualTo(r);
+    String old = "{\"v\":1,\"type\":\"reply_sent\",\"reply_sha256\":\"" + "ab".repeat(32) + "\"}";
+    assertThat(((CaseAction.ReplySent) CaseContent.parse(old)).kept()).isFalse();
+    assertThat(new String(CaseContent.encode(new CaseAction.Reopen()), StandardCharsets.UTF_8))
+        .isEqualTo("{\"v\":1,\"type\":\"reopen\"}");
+    assertThat(r.toString()).doesNotContain("Recibimos");
+  }
+
+  @Test
+  void keptReply_ofTheLongestTextInTheWorstEscapingFitsTheContentLimit() throws Exception {
+    CaseAction.ReplySent r = new CaseAction.ReplySent(new byte[32], "\u0001".repeat(20_000), "und");
+    byte[] json = CaseContent.encode(r);
+    assertThat(json.length).isEqualTo(120_136).isLessThanOrEqualTo(CaseContent.MAX_BYTES);
+    assertThat(CaseContent.parse(json)).isEqualTo(r);
   }
 
   @Test
@@ -80,7 +106,17 @@ class CaseContentTest {
         "{\"v\":1,\"type\":\"close\",\"outcome\":\"solved\"}",
         "{\"v\":1,\"type\":\"link\",\"case\":\"00112233445566778899AABBCCDDEEFF\",\"relation\":\"related\"}",
         "{\"v\":1,\"type\":\"link\",\"case\":\"0011\",\"relation\":\"related\"}",
-        "{\"v\":1,\"type\":\"reply_sent\",\"reply_sha256\":\"00\"}");
+        "{\"v\":1,\"type\":\"reply_sent\",\"reply_sha256\":\"00\"}",
+        "{\"v\":1,\"type\":\"reply_sent\",\"reply_sha256\":\"" + "00".repeat(32) + "\",\"text\":\"hola\"}",
+        "{\"v\":1,\"type\":\"reply_sent\",\"reply_sha256\":\"" + "00".repeat(32) + "\",\"language\":\"es\"}",
+        "{\"v\":1,\"type\":\"reply_sent\",\"reply_sha256\":\"" + "00".repeat(32) + "\",\"text\":\"  \",\"language\":\"es\"}",
+        "{\"v\":1,\"type\":\"reply_sent\",\"reply_sha256\":\"" + "00".repeat(32) + "\",\"text\":\"hola\",\"language\":\"ES\"}",
+        "{\"v\":1,\"type\":\"reply_sent\",\"reply_sha256\":\"" + "00".repeat(32) + "\",\"text\":\"hola\",\"language\":\"e\"}",
+        "{\"v\":1,\"type\":\"reply_sent\",\"reply_sha256\":\"" + "00".repeat(32) + "\",\"text\":1,\"language\":\"es\"}",
+        "{\"v\":1,\"type\":\"reply_sent\",\"reply_sha256\":\"" + "00".repeat(32) + "\",\"text\":\"hola\",\"language\":null}",
+        "{\"v\":1,\"type\":\"reply_sent\",\"reply_sha256\":\"" + "00".repeat(32) + "\",\"text\":\""
+            + "a".repeat(20_001) + "\",\"language\":\"es\"}",
+        "{\"v\":1,\"type\":\"reopen\",\"status\":\"investigating\"}");
     for (String s : bad) {
       assertThatThrownBy(() -> CaseContent.parse(s)).as(s)
           .isInstanceOf(CaseContent.InvalidContentException.class);

@@ -133,8 +133,8 @@ class CaseFileCliTest {
     assertThat(Files.readString(out.resolve("attachments/foto.jpg"))).isEqualTo("JPEGDATA " + MARKER);
     String history = Files.readString(out.resolve("history.txt"));
     assertThat(history).contains("Case " + reportId).contains("2 verified event(s)").contains("note")
-        .contains("acknowledge").contains("demo-reviewer").contains("status acknowledged");
-    assertThat(history.lines().filter(l -> l.contains(" applied ")).count()).isEqualTo(2);
+        .contains("acknowledged").contains("demo-reviewer").contains("Now: acknowledged;");
+    assertThat(history.lines().filter(l -> l.contains("[applied]")).count()).isEqualTo(2);
 
     String hashes = Files.readString(out.resolve("hashes.txt"));
     byte[] envelope = Files.readAllBytes(HOME.resolve("cache/default/submissions/" + reportId + ".tgenv"));
@@ -162,10 +162,20 @@ class CaseFileCliTest {
       types.add(e.path("type").asText());
     }
     assertThat(types).containsExactlyInAnyOrder("note", "acknowledge");
+    assertThat(Files.readString(out.resolve("events.json"))).contains(NOTE);
+    JsonNode kase = JSON.readTree(out.resolve("case.json").toFile());
+    assertThat(kase.path("format").asText()).isEqualTo("testigo-case-export");
+    assertThat(kase.path("status").asText()).isEqualTo("acknowledged");
+    assertThat(kase.path("notes").get(0).path("text").asText()).isEqualTo(NOTE);
+    assertThat(kase.path("notes").get(0).path("author").asText()).isEqualTo("demo-reviewer");
+    assertThat(kase.path("replies")).isEmpty();
+    assertThat(Files.readString(out.resolve("README.txt"))).contains("It holds: 0 reply(ies) to the source, 1 team"
+        + " note(s), 0 referral(s), outcome: none (the case is open)").contains("case.json").contains("history.txt");
+    assertThat(Files.readString(out.resolve("report.txt"))).contains("Team notes:").contains(NOTE);
 
     List<String> manifest = Files.readAllLines(out.resolve("MANIFEST.txt"));
     List<Path> written = files(out);
-    assertThat(written).hasSize(7);
+    assertThat(written).hasSize(9);
     assertThat(manifest).hasSize(written.size() - 1);
     for (Path f : written) {
       String rel = out.relativize(f).toString();
@@ -173,9 +183,14 @@ class CaseFileCliTest {
         assertThat(manifest).contains(sha256(Files.readAllBytes(f)) + "  " + rel);
       }
     }
+    // The team's note is in the case file (issue #19), where a case is told, and nowhere else.
+    List<String> withNote = new ArrayList<>();
     for (Path f : written) {
-      assertThat(Files.readString(f, StandardCharsets.ISO_8859_1)).as(f.toString()).doesNotContain(NOTE);
+      if (Files.readString(f, StandardCharsets.ISO_8859_1).contains(NOTE)) {
+        withNote.add(out.relativize(f).toString());
+      }
     }
+    assertThat(withNote).containsExactlyInAnyOrder("report.txt", "history.txt", "case.json", "events.json");
   }
 
   @Test

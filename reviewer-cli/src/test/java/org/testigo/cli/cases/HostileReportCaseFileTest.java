@@ -121,11 +121,11 @@ class HostileReportCaseFileTest {
     CliResult r = reviewer("export", id, "--out", out.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(names(home.resolve("exports"))).containsExactly("case");
-    assertThat(names(out)).containsExactly("MANIFEST.txt", "attachments", "events.json", "hashes.txt", "history.txt",
-        "questionnaire.json", "report.txt");
+    assertThat(names(out)).containsExactly("MANIFEST.txt", "README.txt", "attachments", "case.json", "events.json",
+        "hashes.txt", "history.txt", "questionnaire.json", "report.txt");
     assertThat(names(out.resolve("attachments"))).containsExactlyInAnyOrderElementsOf(EXPECTED);
     String manifest = Files.readString(out.resolve("MANIFEST.txt"));
-    assertThat(manifest.lines().count()).isEqualTo(5 + EXPECTED.size());
+    assertThat(manifest.lines().count()).isEqualTo(7 + EXPECTED.size());
     byte[] q = Files.readAllBytes(out.resolve("questionnaire.json"));
     String json = new String(q, StandardCharsets.UTF_8);
     assertThat(json).contains("\"narrative\" : \"csi \\u009b31m rlo \\u202e lri \\u2066 fin\"")
