@@ -66,6 +66,7 @@ public final class Inbox {
   private final Messages m;
   private final AtomicBoolean resized = new AtomicBoolean();
   private Display display;
+  private Size shownSize;
   private Keys keys;
   private UnlockedKeystore unlocked;
   private Commands commands;
@@ -296,15 +297,15 @@ public final class Inbox {
             case 'a' -> act(new TriageCommands.Ack(), id);
             case 'u' -> assign(id);
             case 't' -> choose(m.get("menu.status"), TriageCommands.SETTABLE.stream().map(Inbox::wire).toList())
-                .map(st -> act(new TriageCommands.SetStatus(), id, st)).orElse(cancelled());
+                .map(st -> act(new TriageCommands.SetStatus(), id, st)).orElseGet(this::cancelled);
             case 'p' -> choose(m.get("menu.priority"), Arrays.stream(Priority.values()).map(Inbox::wire).toList())
-                .map(p -> act(new TriageCommands.SetPriority(), id, p)).orElse(cancelled());
+                .map(p -> act(new TriageCommands.SetPriority(), id, p)).orElseGet(this::cancelled);
             case 'c' -> choose(m.get("menu.outcome"), Arrays.stream(Outcome.values()).map(Inbox::wire).toList())
-                .map(o -> act(new TriageCommands.Close(), id, o)).orElse(cancelled());
+                .map(o -> act(new TriageCommands.Close(), id, o)).orElseGet(this::cancelled);
             case 'n' -> edit(m.get("editor.note"), "", CaseAction.MAX_NOTE_CHARS)
-                .map(t -> act(new TriageCommands.Note(), id, "--text=" + t)).orElse(cancelled());
+                .map(t -> act(new TriageCommands.Note(), id, "--text=" + t)).orElseGet(this::cancelled);
             case 'f' -> edit(m.get("editor.feedback"), "", CaseAction.MAX_NOTE_CHARS)
-                .map(t -> act(new TriageCommands.Feedback(), id, "--note=" + t)).orElse(cancelled());
+                .map(t -> act(new TriageCommands.Feedback(), id, "--note=" + t)).orElseGet(this::cancelled);
             case 'd' -> refer(id);
             case 'r' -> reply(id);
             case 'y' -> {
@@ -808,16 +809,22 @@ public final class Inbox {
       }
     }
 
-    /** Lines wrapped at the width (by columns, so wide characters fit). */
+    /**
+     * Lines wrapped at the width by columns (wide characters fit), at a space where one falls
+     * in the last third of the row, else mid-word.
+     */
     List<String> wrap(List<String> text) {
       List<String> out = new ArrayList<>();
       for (String l : text) {
-        AttributedString a = new AttributedString(Text.safe(l).replace('\t', ' '));
-        if (a.columnLength() <= cols) {
-          out.add(a.toString());
-        } else {
-          a.columnSplitLength(cols).forEach(x -> out.add(x.toString()));
+        AttributedString rest = new AttributedString(Text.safe(l).replace('\t', ' '));
+        while (rest.columnLength() > cols) {
+          AttributedString head = rest.columnSubSequence(0, cols);
+          int space = head.toString().lastIndexOf(' ');
+          int cut = space > head.length() * 2 / 3 ? space + 1 : Math.max(1, head.length());
+          out.add(rest.subSequence(0, cut).toString());
+          rest = rest.subSequence(cut, rest.length());
         }
+        out.add(rest.toString());
       }
       return out;
     }
@@ -835,8 +842,13 @@ public final class Inbox {
         lines.set(0, new AttributedString(Text.cell(m.format("tooSmall", MIN_COLS, MIN_ROWS), cols)));
         cursorRow = -1;
       }
-      display.resize(rows, cols);
       Size size = new Size(cols, rows);
+      if (!size.equals(shownSize)) {
+        // After a resize the terminal may have reflowed what was on it: start from a clear screen.
+        display.clear();
+        shownSize = size;
+      }
+      display.resize(rows, cols);
       display.update(lines, cursorRow < 0 ? -1 : size.cursorPos(cursorRow, cursorCol));
       terminal.flush();
     }

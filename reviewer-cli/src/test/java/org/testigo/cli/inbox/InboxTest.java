@@ -124,6 +124,17 @@ class InboxTest {
     return new Inbox(vt.terminal, cmd.home, cmd.keystore, cmd.lang);
   }
 
+  /** Runs the inbox on {@code vt} in another thread; the future is its exit code. */
+  static CompletableFuture<Integer> start(VirtualTerminal vt, String lang) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return inbox(vt, lang).run();
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
   static String statusPage() throws Exception {
     return post("/status?lang=es", "application/x-www-form-urlencoded",
         ("receipt=" + URLEncoder.encode(receipt, StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII)).body();
@@ -133,13 +144,7 @@ class InboxTest {
   void inbox_unlocksOnceListsOpensACaseAndSendsAConfirmedReplyTheSourceReads() throws Exception {
     String reply = "Recibimos su denuncia y la enviamos a la fiscalía. " + MARKER;
     try (VirtualTerminal vt = new VirtualTerminal(80, 24)) {
-      CompletableFuture<Integer> done = CompletableFuture.supplyAsync(() -> {
-        try {
-          return inbox(vt, "en").run();
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<Integer> done = start(vt, "en");
       vt.await("Passphrase (not shown):");
       assertThat(vt.screen()).contains("Keystore: " + keystore()).contains("Esc quit");
       vt.type(passphrase() + "\r");
@@ -180,6 +185,19 @@ class InboxTest {
 
       vt.type("a");
       vt.await("Recorded acknowledge");
+      vt.type("n");
+      vt.await("Note for the team");
+      vt.type("Llamar al albergue el lunes.\rSegunda línea ñ 你好\u0018");
+      String noted = vt.await("Recorded note");
+      assertThat(noted).contains("Llamar al albergue el lunes.").doesNotContain("Cancelled");
+      vt.type("u");
+      vt.await("(nobody: unassign)");
+      vt.type("\r");
+      vt.await("Recorded assign");
+      vt.type("n");
+      vt.await("Note for the team");
+      vt.type("\u001b");
+      vt.await("Cancelled; nothing was recorded or sent.");
 
       vt.type("r");
       vt.await("Reply to the person who reported");
@@ -208,7 +226,7 @@ class InboxTest {
       assertThat(done.get(60, TimeUnit.SECONDS)).isEqualTo(ExitCodes.OK);
     }
     CliResult history = reviewer("history", receiptCase());
-    assertThat(history.out()).contains("acknowledge").contains("reply_sent");
+    assertThat(history.out()).contains("acknowledge").contains("note").contains("assign").contains("reply_sent");
   }
 
   /** The case id of the receipt's report, from the list the command line prints. */
@@ -224,13 +242,7 @@ class InboxTest {
     Map<String, String> before = snapshot(HOME);
     Map<String, String> keystoreBefore = snapshot(keystore().getParent());
     try (VirtualTerminal vt = new VirtualTerminal(80, 24)) {
-      CompletableFuture<Integer> done = CompletableFuture.supplyAsync(() -> {
-        try {
-          return inbox(vt, "es").run();
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<Integer> done = start(vt, "es");
       vt.await("Frase de acceso (no se muestra):");
       vt.type("not the passphrase\r");
       String wrong = vt.await("Intento 1 de 3");
