@@ -214,8 +214,7 @@ public final class Inbox {
         case HOME -> move(-shown.size());
         case END -> move(shown.size());
         case ENTER, RIGHT -> {
-          if (!shown.isEmpty()) {
-            caseLoop(shown.get(selected).id());
+          if (!shown.isEmpty() && caseLoop(shown.get(selected).id())) {
             reloadRows();
           }
         }
@@ -259,8 +258,10 @@ public final class Inbox {
     }
   }
 
-  private void caseLoop(String id) throws IOException {
+  /** One case, until the reviewer goes back; true if anything was recorded, sent or synced. */
+  private boolean caseLoop(String id) throws IOException {
     List<String> text = show(id);
+    boolean changed = false;
     int scroll = 0;
     while (true) {
       Screen s = screen();
@@ -278,7 +279,7 @@ public final class Inbox {
       message = "";
       switch (k.kind()) {
         case EOF -> {
-          return;
+          return changed;
         }
         case UP -> scroll--;
         case DOWN -> scroll++;
@@ -287,7 +288,7 @@ public final class Inbox {
         case HOME -> scroll = 0;
         case END -> scroll = wrapped.size();
         case ESC, LEFT -> {
-          return;
+          return changed;
         }
         case CHAR -> {
           boolean acted = switch (k.ch()) {
@@ -323,9 +324,10 @@ public final class Inbox {
             }
           };
           if (k.ch() == 'q' || k.ch() == 'Q') {
-            return;
+            return changed;
           }
           if (acted) {
+            changed = true;
             text = show(id);
           }
         }
@@ -663,6 +665,10 @@ public final class Inbox {
         s.footer(message, m.get("editor.help"));
         s.show(1 + cur[0] - top, s.columns(Text.safe(wrapped.get(cur[0]).text()), cur[1]));
         Key k = nextKey();
+        while (k.kind() == Key.Kind.CHAR && keys.ready()) {
+          area.apply(k);
+          k = nextKey();
+        }
         if (k.isCtrl('X') || k.isCtrl('D')) {
           message = "";
           String t = area.text();

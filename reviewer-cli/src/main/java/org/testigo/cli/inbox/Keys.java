@@ -22,6 +22,11 @@ final class Keys {
     this.resized = resized;
   }
 
+  /** True if more typed input is already waiting (a paste): the caller may skip a redraw. */
+  boolean ready() {
+    return in.available() > 0;
+  }
+
   /** The next key; {@link Key.Kind#RESIZE} as soon as the terminal was resized. */
   Key next() throws IOException {
     int c;
