@@ -16,6 +16,7 @@ import org.testigo.cli.common.ErrorHandler;
 import org.testigo.cli.common.ExitCodes;
 import org.testigo.cli.custody.CustodyCommand;
 import org.testigo.cli.custody.ManifestCommand;
+import org.testigo.cli.inbox.InboxCommand;
 import org.testigo.cli.keys.KeysCommand;
 import org.testigo.cli.keys.OpenCommand;
 import org.testigo.cli.keys.SealCommand;
@@ -52,6 +53,7 @@ import picocli.CommandLine.Command;
         ExportCommand.class,
         ReplyCommand.class,
         RewrapCommand.class,
+        InboxCommand.class,
         TriageCommands.Ack.class,
         TriageCommands.Assign.class,
         TriageCommands.SetStatus.class,
@@ -97,13 +99,7 @@ public final class ReviewerCli {
     CommandLine cmd = new CommandLine(new ReviewerCli());
     cmd.setOut(out);
     cmd.setErr(err);
-    cmd.setExecutionExceptionHandler(new ErrorHandler("testigo-reviewer"));
-    cmd.setParameterExceptionHandler((ex, a) -> {
-      ex.getCommandLine().getErr().println("testigo-reviewer: " + ex.getMessage());
-      ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec()
-          .qualifiedName() + " --help'.");
-      return ExitCodes.USAGE;
-    });
+    ErrorHandler.install(cmd, "testigo-reviewer");
     return cmd.execute(args);
   }
 

@@ -13,13 +13,22 @@ import org.testigo.crypto.manifest.ReviewerEntry;
  * valid now (auditors receive no reports). An alias outside that list is refused with the
  * nearest alias by edit distance and the list itself.
  */
-final class Assignees {
+public final class Assignees {
   private Assignees() {}
 
   /** The aliases that can be assigned at {@code now}, in manifest order. */
   static List<String> assignable(KeyManifest manifest, Instant now) {
     return manifest.reviewers().stream().filter(r -> r.receivesReports() && r.isValidAt(now))
         .map(ReviewerEntry::alias).distinct().toList();
+  }
+
+  /**
+   * The aliases that can be assigned now, from the cached manifest chain verified from the
+   * registered server's pinned root (what {@code assign} checks against; the inbox offers them).
+   */
+  public static List<String> assignable(org.testigo.cli.remote.LocalCache cache,
+      org.testigo.cli.remote.ServerRegistry.Server server) throws java.io.IOException {
+    return assignable(CaseLog.verifier(cache, server).latest(), Instant.now());
   }
 
   /** Returns normally when {@code alias} can be assigned; otherwise a usage refusal. */

@@ -52,7 +52,7 @@ import picocli.CommandLine.Model.CommandSpec;
             + " show and history display them to every reviewer."})
 public final class ReplyCommand implements Callable<Integer> {
   static final List<String> TEMPLATE_LANGUAGES = List.of("es", "en", "fr", "ht", "pt");
-  static final int MAX_REPLY_CHARS = 20000;
+  public static final int MAX_REPLY_CHARS = 20000;
 
   @Spec CommandSpec spec;
   @Mixin HomeOptions home;
@@ -90,10 +90,15 @@ public final class ReplyCommand implements Callable<Integer> {
    * The draft the editor opens: the instruction lines ({@code #}) of the template in
    * {@code reviewerLanguage}, then the body of the template in {@code reportLanguage}.
    */
-  static String draft(String reviewerLanguage, String reportLanguage) throws IOException {
+  public static String draft(String reviewerLanguage, String reportLanguage) throws IOException {
     String instructions = template(reviewerLanguage).lines().filter(l -> l.startsWith("#"))
         .collect(Collectors.joining("\n", "", "\n"));
     return instructions + body(reportLanguage) + "\n";
+  }
+
+  /** What is sent of an edited draft: its lines not starting with {@code #}, stripped. */
+  public static String withoutInstructions(String edited) {
+    return edited.lines().filter(l -> !l.startsWith("#")).collect(Collectors.joining("\n")).strip();
   }
 
   /** The part of a template that is sent: its lines not starting with {@code #}, stripped. */
@@ -159,59 +164,88 @@ public final class ReplyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, CryptoException {
     try (RemoteSession s = RemoteSession.open(home, keystore, passphrase)) {
-      CachedReports.Case c = CachedReports.open(ReportIndex.current(home.home(), s.cache, home.serverName(), s.server,
-          s.identity, spec.commandLine().getErr()), s.cache, id, s.identity.encryptionKey(), null);
-      String reportId = c.report().listing().id();
-      if (!c.report().listing().hasMailbox()) {
-        throw new CliException(ExitCodes.REFUSED, "report " + reportId + " has no mailbox: its source"
-            + " cannot receive replies");
-      }
-      String text = source.file != null ? readFile(source.file) : compose(c.report().text("language"));
-      if (text.isBlank()) {
-        throw new CliException(ExitCodes.BAD_INPUT, "the reply is empty; nothing was sent");
-      }
-      if (text.length() > MAX_REPLY_CHARS) {
-        throw new CliException(ExitCodes.BAD_INPUT, "the reply is longer than " + MAX_REPLY_CHARS + " characters");
-      }
-      requireWritten(text);
-      if (!confirmed(reportId, text)) {
+      Target t = target(s, home, id, spec.commandLine().getErr());
+      String text = source.file != null ? readFile(source.file) : compose(t.language());
+      check(text);
+      if (!confirmed(t.reportId(), text)) {
         spec.commandLine().getOut().println("Not sent.");
         return ExitCodes.REFUSED;
       }
-      ReplyKey key = s.client.replyKey(reportId);
-      RecipientPublicKey replyKey;
-      try {
-        replyKey = RecipientPublicKey.fromBytes(Base64.getUrlDecoder().decode(Objects.toString(key.replyPublicKey(), "")));
-      } catch (IllegalArgumentException e) {
-        throw new CliException(ExitCodes.SERVER, "the server sent a malformed reply key");
-      }
-      if (!replyKey.fingerprint().hex().equals(key.fingerprint())) {
-        throw new CliException(ExitCodes.SERVER, "the server's reply key and its fingerprint disagree");
-      }
-      byte[] payload = PayloadWriter.textMessage(text);
-      ByteArrayOutputStream sealed = new ByteArrayOutputStream();
-      try {
-        Envelope.seal(new ByteArrayInputStream(payload), sealed, List.of(replyKey), Envelope.CONTEXT_REPLY,
-            new SecureRandom());
-      } finally {
-        java.util.Arrays.fill(payload, (byte) 0);
-      }
-      Accepted stored = s.client.reply(reportId, sealed.toByteArray());
-      spec.commandLine().getOut().println("Reply sent for report " + reportId + " (stored as "
-          + Objects.toString(stored.id(), "") + " on " + Objects.toString(stored.receivedDay(), "")
-          + "); the source reads it with their receipt.");
-      String language = c.report().text("language");
-      recordReplySent(s, reportId, sealed.toByteArray(), text,
-          CaseAction.ReplySent.LANGUAGE.matcher(language).matches() ? language : "und");
+      send(s, t, text, spec.commandLine().getOut(), spec.commandLine().getErr());
       return ExitCodes.OK;
     }
+  }
+
+  /** A report whose source can receive a reply: its full id and the language the source wrote in. */
+  public record Target(String reportId, String language) {}
+
+  /**
+   * The report of {@code id} (a unique prefix, or a follow-up's id) opened with the session's
+   * key; exit 6 if its source has no mailbox. Used by this command and by the inbox.
+   */
+  public static Target target(RemoteSession s, HomeOptions home, String id, java.io.PrintWriter err)
+      throws IOException {
+    CachedReports.Case c = CachedReports.open(ReportIndex.current(home.home(), s.cache, home.serverName(), s.server,
+        s.identity, err), s.cache, id, s.identity.encryptionKey(), null);
+    String reportId = c.report().listing().id();
+    if (!c.report().listing().hasMailbox()) {
+      throw new CliException(ExitCodes.REFUSED, "report " + reportId + " has no mailbox: its source"
+          + " cannot receive replies");
+    }
+    return new Target(reportId, c.report().text("language"));
+  }
+
+  /** Refuses (exit 5, nothing sent) an empty or too long text, a template's placeholder or an unchanged template. */
+  public static void check(String text) throws IOException {
+    if (text.isBlank()) {
+      throw new CliException(ExitCodes.BAD_INPUT, "the reply is empty; nothing was sent");
+    }
+    if (text.length() > MAX_REPLY_CHARS) {
+      throw new CliException(ExitCodes.BAD_INPUT, "the reply is longer than " + MAX_REPLY_CHARS + " characters");
+    }
+    requireWritten(text);
+  }
+
+  /**
+   * Seals {@code text} to the report's reply key, posts it and records reply_sent. The caller
+   * has {@link #check checked} the text and had the reviewer confirm it.
+   */
+  public static void send(RemoteSession s, Target target, String text, java.io.PrintWriter out,
+      java.io.PrintWriter err) throws IOException {
+    String reportId = target.reportId();
+    ReplyKey key = s.client.replyKey(reportId);
+    RecipientPublicKey replyKey;
+    try {
+      replyKey = RecipientPublicKey.fromBytes(Base64.getUrlDecoder().decode(Objects.toString(key.replyPublicKey(), "")));
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.SERVER, "the server sent a malformed reply key");
+    }
+    if (!replyKey.fingerprint().hex().equals(key.fingerprint())) {
+      throw new CliException(ExitCodes.SERVER, "the server's reply key and its fingerprint disagree");
+    }
+    byte[] payload = PayloadWriter.textMessage(text);
+    ByteArrayOutputStream sealed = new ByteArrayOutputStream();
+    try {
+      Envelope.seal(new ByteArrayInputStream(payload), sealed, List.of(replyKey), Envelope.CONTEXT_REPLY,
+          new SecureRandom());
+    } finally {
+      java.util.Arrays.fill(payload, (byte) 0);
+    }
+    Accepted stored = s.client.reply(reportId, sealed.toByteArray());
+    out.println("Reply sent for report " + reportId + " (stored as "
+        + Objects.toString(stored.id(), "") + " on " + Objects.toString(stored.receivedDay(), "")
+        + "); the source reads it with their receipt.");
+    String language = Objects.toString(target.language(), "");
+    recordReplySent(s, reportId, sealed.toByteArray(), text,
+        CaseAction.ReplySent.LANGUAGE.matcher(language).matches() ? language : "und", err);
   }
 
   /**
    * Appends a signed reply_sent event to the case's trail: the reply's SHA-256, and its text and
    * language sealed to the team (every reviewer of the current manifest), as notes are.
    */
-  private void recordReplySent(RemoteSession s, String reportId, byte[] sealedReply, String text, String language)
+  private static void recordReplySent(RemoteSession s, String reportId, byte[] sealedReply, String text,
+      String language, java.io.PrintWriter err)
       throws IOException {
     try {
       CaseLog.sync(s.client, s.cache);
@@ -223,7 +257,7 @@ public final class ReplyCommand implements Callable<Integer> {
       s.client.postCaseEvent(reportId, CaseLog.frame(built));
       CaseLog.sync(s.client, s.cache);
     } catch (IllegalStateException | CliException | ClientException e) {
-      spec.commandLine().getErr().println("testigo-reviewer: warning: the reply was sent but its reply_sent"
+      err.println("testigo-reviewer: warning: the reply was sent but its reply_sent"
           + " event was not recorded: " + e.getMessage());
     }
   }
@@ -258,8 +292,7 @@ public final class ReplyCommand implements Callable<Integer> {
       if (p.waitFor() != 0) {
         throw new CliException(ExitCodes.USAGE, "the editor exited with an error; nothing was sent");
       }
-      return Files.readAllLines(draft, StandardCharsets.UTF_8).stream().filter(l -> !l.startsWith("#"))
-          .collect(Collectors.joining("\n")).strip();
+      return withoutInstructions(Files.readString(draft, StandardCharsets.UTF_8));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException(ExitCodes.USAGE, "interrupted; nothing was sent");

@@ -176,7 +176,7 @@ public final class TriageCommands {
   }
 
   /** The statuses a reviewer can set with {@code status}: neither new nor closed. */
-  static final List<Status> SETTABLE = List.of(Status.ACKNOWLEDGED, Status.UNDER_REVIEW, Status.INVESTIGATING,
+  public static final List<Status> SETTABLE = List.of(Status.ACKNOWLEDGED, Status.UNDER_REVIEW, Status.INVESTIGATING,
       Status.REFERRED);
 
   /** The wire names of {@link #SETTABLE}, for picocli's help. */

@@ -24,6 +24,21 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
     this.program = program;
   }
 
+  /**
+   * Installs this handler and the matching one for usage errors (one line, then where to find
+   * help; exit 2) on {@code cmd}: how {@code testigo-reviewer} runs every command.
+   */
+  public static CommandLine install(CommandLine cmd, String program) {
+    cmd.setExecutionExceptionHandler(new ErrorHandler(program));
+    cmd.setParameterExceptionHandler((ex, a) -> {
+      ex.getCommandLine().getErr().println(program + ": " + ex.getMessage());
+      ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec()
+          .qualifiedName() + " --help'.");
+      return ExitCodes.USAGE;
+    });
+    return cmd;
+  }
+
   @Override
   public int handleExecutionException(Exception ex, CommandLine cmd,
       CommandLine.ParseResult parseResult) {

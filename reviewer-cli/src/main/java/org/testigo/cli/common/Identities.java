@@ -13,17 +13,30 @@ public final class Identities {
   private Identities() {}
 
   /**
-   * Prompts for the passphrase (or reads the passphrase file) and decrypts the keystore.
+   * Prompts for the passphrase (or, in a session that unlocked the keystore once, such as the
+   * inbox, takes a copy of the held identity without asking) (or reads the passphrase file) and decrypts the keystore.
    * The caller must {@link ReviewerIdentity#destroy()} the identity when done.
    */
   public static ReviewerIdentity open(KeystoreOption keystore, PassphraseOptions passphrase)
       throws IOException, CryptoException {
-    if (!Files.exists(keystore.path())) {
-      throw new CliException(ExitCodes.IO, "no keystore at " + keystore.path()
+    if (passphrase.unlocked != null) {
+      return passphrase.unlocked.copyFor(keystore.path());
+    }
+    byte[] file = readKeystore(keystore.path());
+    return decrypt(file, passphrase.read("Passphrase for " + keystore.path().getFileName()));
+  }
+
+  /** The bytes of the keystore file; exit 4 with how to create one if there is none. */
+  static byte[] readKeystore(java.nio.file.Path path) throws IOException, CryptoException {
+    if (!Files.exists(path)) {
+      throw new CliException(ExitCodes.IO, "no keystore at " + path
           + " (create one with: testigo-reviewer keys init --alias NAME)");
     }
-    byte[] file = Keystore.readBytes(keystore.path());
-    char[] chars = passphrase.read("Passphrase for " + keystore.path().getFileName());
+    return Keystore.readBytes(path);
+  }
+
+  /** Decrypts a keystore's bytes; {@code chars} is zeroed. */
+  static ReviewerIdentity decrypt(byte[] file, char[] chars) throws CryptoException {
     Passphrase p = Passphrase.of(chars);
     Arrays.fill(chars, '\0');
     try {

@@ -22,6 +22,14 @@ public final class PassphraseOptions {
       description = "Read the passphrase from the first line of FILE instead of prompting.")
   public Path passphraseFile;
 
+  /** Set by a session that unlocked the keystore once (the inbox); the commands then never ask. */
+  UnlockedKeystore unlocked;
+
+  /** Makes {@link Identities#open} hand out copies of {@code keystore} instead of asking. */
+  public void useUnlocked(UnlockedKeystore keystore) {
+    this.unlocked = keystore;
+  }
+
   /** Reads the passphrase as characters; the caller zeroes the array when done. */
   public char[] read(String prompt) throws IOException {
     if (passphraseFile != null) {

@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Test;
  *       {@code stats}, {@code poster}) reach {@code common} and {@code remote}, and one another
  *       only where named: {@code audit} reads manifests through {@code custody}, {@code stats}
  *       counts the cases of {@code cases};</li>
+ *   <li>{@code cli.inbox} (the full-screen inbox) reaches {@code common}, {@code remote} and
+ *       {@code cases}, whose commands it runs; nothing but the root, which registers the
+ *       {@code inbox} command, reaches it;</li>
  *   <li>{@code org.testigo.shelter} (testigo-shelter) reaches only {@code cli.common} and
  *       {@code cli.remote}, never the reviewer's cases, custody or audit;</li>
  *   <li>nothing reaches the root package {@code org.testigo.cli}, which only wires the
@@ -59,6 +62,7 @@ class PackageLayersTest {
         .layer("Custody").definedBy("org.testigo.cli.custody..")
         .layer("Keys").definedBy("org.testigo.cli.keys..")
         .layer("Poster").definedBy("org.testigo.cli.poster..")
+        .layer("Inbox").definedBy("org.testigo.cli.inbox..")
         .layer("Remote").definedBy("org.testigo.cli.remote..")
         .layer("Common").definedBy("org.testigo.cli.common..")
         .layer("Shelter").definedBy("org.testigo.shelter..")
@@ -71,6 +75,8 @@ class PackageLayersTest {
         .whereLayer("Cases").mayOnlyAccessLayers("Common", "Remote")
         .whereLayer("Stats").mayOnlyAccessLayers("Common", "Remote", "Cases")
         .whereLayer("Poster").mayOnlyAccessLayers("Common")
+        .whereLayer("Inbox").mayOnlyAccessLayers("Common", "Remote", "Cases")
+        .whereLayer("Inbox").mayOnlyBeAccessedByLayers("Root")
         .whereLayer("Shelter").mayOnlyAccessLayers("Common", "Remote")
         .check(MAIN);
   }
@@ -80,9 +86,17 @@ class PackageLayersTest {
     com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes()
         .should().resideInAnyPackage("org.testigo.cli", "org.testigo.cli.cases..",
             "org.testigo.cli.stats..", "org.testigo.cli.audit..", "org.testigo.cli.custody..",
-            "org.testigo.cli.keys..", "org.testigo.cli.poster..", "org.testigo.cli.remote..",
+            "org.testigo.cli.keys..", "org.testigo.cli.poster..", "org.testigo.cli.inbox..", "org.testigo.cli.remote..",
             "org.testigo.cli.common..", "org.testigo.shelter..")
         .because("a new package must be placed in the layers above")
+        .check(MAIN);
+  }
+
+  @Test
+  void nothingButTheRootDependsOnTheInbox() {
+    noClasses().that().resideOutsideOfPackages("org.testigo.cli", "org.testigo.cli.inbox..")
+        .should().dependOnClassesThat().resideInAPackage("org.testigo.cli.inbox..")
+        .because("the inbox is a front end over the commands; no command may need it")
         .check(MAIN);
   }
 
