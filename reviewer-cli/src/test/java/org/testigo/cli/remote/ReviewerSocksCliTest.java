@@ -96,6 +96,16 @@ class ReviewerSocksCliTest {
       assertThat(sync.out()).contains("1 new submission(s)");
       assertThat(socks.requestedHosts).hasSizeGreaterThanOrEqualTo(3)
           .allMatch(h -> h.equals("domain:" + ONION + ":80"));
+      // One circuit per run: every request of the run carries the same random SOCKS username,
+      // and the next run another (no rendezvous circuit is reused across runs).
+      assertThat(socks.usernames).hasSameSizeAs(socks.requestedHosts)
+          .allMatch(u -> u.matches("testigo-reviewer-[0-9a-f]{32}"));
+      assertThat(java.util.Set.copyOf(socks.usernames)).hasSize(1);
+      String firstRun = socks.usernames.get(0);
+      socks.usernames.clear();
+      reviewer("sync"); // this stand-in serves the same batch again, which sync refuses: only the circuit matters here
+      assertThat(socks.usernames).isNotEmpty().allMatch(u -> !u.equals(firstRun))
+          .allMatch(u -> u.matches("testigo-reviewer-[0-9a-f]{32}"));
       CliResult list = reviewer("list");
       assertThat(list.code()).as(list.err()).isZero();
       assertThat(list.out()).contains(sid.substring(0, 12));
