@@ -32,7 +32,7 @@
 # Writes WORKDIR/results.txt (key=value: check.*=PASS|FAIL, ms.* timings, kib.* memory,
 # status=PASS|FAIL). Every process it starts is stopped on exit.
 # Env: SERVER_JAR, REVIEWER_JAR (default: the repository's target/ jars),
-#      E2E_DEADLINE (seconds for the whole run, default 240).
+#      E2E_DEADLINE (seconds for the whole run, default 420).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -46,7 +46,7 @@ mkdir -p "${work}"
 work="$(cd "${work}" && pwd)"
 server_jar="${SERVER_JAR:-${repo}/intake-server/target/testigo-intake-server.jar}"
 reviewer_jar="${REVIEWER_JAR:-${repo}/reviewer-cli/target/testigo-reviewer.jar}"
-deadline_total=$((SECONDS + ${E2E_DEADLINE:-240}))
+deadline_total=$((SECONDS + ${E2E_DEADLINE:-420}))
 results="${work}/results.txt"
 : >"${results}"
 server_pid=""
@@ -356,10 +356,22 @@ record "check.a_report_via_tor_opens_with_reviewer_cli" "PASS"
 # connection with a budget of its own); client 2 is still served (a fresh budget).
 fair_host="$(cat "${work}/hs-fair/hostname" 2>/dev/null || true)"
 [[ "${fair_host}" =~ ^[a-z2-7]{56}\.onion$ ]] || fail "the circuit-exporting onion has no hostname"
-fair_status() {
+fair_status_once() {
   curl -s -S --max-time 15 --socks5-hostname "127.0.0.1:$1" --proxy-user "$2:x" \
     -o "${work}/d-$2.html" -w '%{http_code}' --data 'receipt=not-a-receipt' \
     "http://${fair_host}/status?lang=en" 2>"${work}/d-$2.err" || true
+}
+# A 408 means the server cut the request as arriving too slowly (slow-sender protection on a
+# starved machine: it happened at load average 25 on 2 cores) before any key derivation was
+# charged: the same request is sent again, at most 3 times.
+fair_status() {
+  local code i
+  for i in 1 2 3; do
+    code="$(fair_status_once "$1" "$2")"
+    [ "${code}" = 408 ] || break
+    echo "408 on ${2}, retried" >>"${work}/d-retries.log"
+  done
+  echo "${code}"
 }
 t2="$(now_ms)"
 code=""
@@ -536,14 +548,19 @@ until=$((SECONDS + $(left)))
 while [ "${SECONDS}" -lt "${until}" ]; do
   attempts=$((attempts + 1))
   set +e
-  REVIEWER_TIMEOUT=60 as beto sync >"${work}/h-beto-sync.log" 2>&1
+  # Bounded above tor's own SocksTimeout (120 s) and the tool's 130 s, so that an attempt
+  # ends with the tool's verdict: a client may first wait out introduction points of the old
+  # descriptor before it fetches the new one.
+  ta="$(now_ms)"
+  REVIEWER_TIMEOUT=150 as beto sync >"${work}/h-beto-sync.log" 2>&1
   rc=$?
   set -e
-  echo "attempt ${attempts}: exit ${rc}: $(tail -n 1 "${work}/h-beto-sync.log")" >>"${work}/h-beto-attempts.log"
+  echo "attempt ${attempts}: exit ${rc} after $(since "${ta}") ms: $(tail -n 1 "${work}/h-beto-sync.log")" \
+    >>"${work}/h-beto-attempts.log"
   if grep -qE 'Tor F[45]' "${work}/h-beto-sync.log"; then tor_refused=1; break; fi
   sleep 1
 done
-[ "${tor_refused}" = 1 ] || fail "beto's sync was never refused by tor: $(tail -n 5 "${work}/h-beto-attempts.log")"
+[ "${tor_refused}" = 1 ] || fail "beto's sync was never refused by tor: $(tail -n 5 "${work}/h-beto-attempts.log" | tr '\n' ' ')"
 record "ms.h_removed_reviewer_refused_by_tor" "$(since "${t2}")"
 record "h.removed_reviewer_attempts" "${attempts}"
 record "h.removed_reviewer_exit" "${rc}"
