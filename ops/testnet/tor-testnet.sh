@@ -10,7 +10,9 @@
 #
 # Sourced by a test driver it provides functions:
 #   testnet_start WORKDIR          authorities + relays, returns once the consensus
-#                                  lists every relay (or fails after TESTNET_TIMEOUT s)
+#                                  lists every relay (or fails after TESTNET_TIMEOUT s);
+#                                  with TESTNET_NO_WAIT=1 at once (then call
+#                                  testnet_wait_full_consensus)
 #   testnet_start_client NAME SOCKSPORT [EXTRA TORRC LINE]...
 #   testnet_start_tor NAME [TORRC LINE]...   any extra tor (e.g. an onion-service tor)
 #   testnet_wait_bootstrap NAME [TIMEOUT]    waits for "Bootstrapped 100%"
@@ -147,7 +149,9 @@ EOF
     } >"${TESTNET_DIR}/${name}/torrc"
     testnet_launch "${name}"
   done
-  testnet_wait_full_consensus
+  # TESTNET_NO_WAIT=1: return at once; the caller runs testnet_wait_full_consensus itself
+  # (so that it can prepare other things while the network forms).
+  [ "${TESTNET_NO_WAIT:-0}" = 1 ] || testnet_wait_full_consensus
 }
 
 # Waits until every authority's consensus lists all authorities and relays as Running.

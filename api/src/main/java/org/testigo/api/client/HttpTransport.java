@@ -133,6 +133,8 @@ public final class HttpTransport {
       why = e.getMessage();
     } else if (e instanceof java.net.ConnectException && socks.isEmpty()) {
       why = "connection refused or no route (is the server running, and the URL right?)";
+    } else if (e instanceof SlowHeadException) {
+      why = e.getMessage();
     } else if (e instanceof java.net.SocketTimeoutException) {
       why = "no answer within " + readMillis / 1000 + " s";
     } else if (e instanceof java.net.UnknownHostException) {
@@ -180,7 +182,9 @@ public final class HttpTransport {
         body.writeTo(out);
       }
       out.flush();
-      Response r = read(new BufferedInputStream(socket.getInputStream(), 1 << 16), socket);
+      HeadDeadline raw = new HeadDeadline(socket, readMillis);
+      Response r = read(new BufferedInputStream(raw, 1 << 16), socket);
+      raw.headDone();
       ok = true;
       return r;
     } finally {
@@ -279,6 +283,74 @@ public final class HttpTransport {
     }
     String s = b.toString(StandardCharsets.ISO_8859_1);
     return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  /** The status line and headers did not all arrive in time (a server trickling them). */
+  static final class SlowHeadException extends java.net.SocketTimeoutException {
+    private static final long serialVersionUID = 1L;
+
+    SlowHeadException(long millis) {
+      super("the server did not send the head of its answer within " + millis / 1000 + " s");
+    }
+  }
+
+  /**
+   * The socket's input with one deadline for the whole response head: the first byte may take
+   * up to {@code readMillis} (the server at work) and the rest of the head must follow within
+   * the same again, so a server trickling its status line and headers byte by byte (each within
+   * the per-read timeout) cannot hold the caller for ever. After {@link #headDone()} only the
+   * per-read timeout applies (bodies are bounded by the caller: {@link Bounded},
+   * {@link IdleTimeoutInputStream}).
+   */
+  private static final class HeadDeadline extends FilterInputStream {
+    private final Socket socket;
+    private final int readMillis;
+    private final long deadline;
+    private final long allowedMillis;
+    private volatile boolean head = true;
+
+    HeadDeadline(Socket socket, int readMillis) throws IOException {
+      super(socket.getInputStream());
+      this.socket = socket;
+      this.readMillis = readMillis;
+      this.allowedMillis = 2L * readMillis;
+      this.deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(allowedMillis);
+    }
+
+    void headDone() throws IOException {
+      head = false;
+      socket.setSoTimeout(readMillis);
+    }
+
+    /** Sets the socket timeout for the next read; true if the head's deadline (not the per-read timeout) bounds it. */
+    private boolean arm() throws IOException {
+      if (!head) {
+        return false;
+      }
+      long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0) {
+        throw new SlowHeadException(allowedMillis);
+      }
+      socket.setSoTimeout((int) Math.min(readMillis, left));
+      return left <= readMillis;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n <= 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      boolean byDeadline = arm();
+      try {
+        return super.read(b, off, len);
+      } catch (java.net.SocketTimeoutException e) {
+        throw byDeadline ? new SlowHeadException(allowedMillis) : e;
+      }
+    }
   }
 
   /** A body of a known length; a connection that ends early is an error. */

@@ -80,6 +80,19 @@ public final class IdleTimeoutInputStream extends FilterInputStream {
         + " s while sending " + what + "; gave up (nothing past the last checkpoint was recorded)");
   }
 
+  /**
+   * The connection failed while the server was sending (cut short, bad chunked framing, reset):
+   * the server's doing or the network's, never a local file's, so it is a
+   * {@link ClientException} ({@link ClientException.Kind#SERVER}), not an {@link IOException}
+   * that a tool would report as a disk error. (A timeout of the watchdog wins over this in
+   * {@code leave}.)
+   */
+  private ClientException broken(IOException e) {
+    String why = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+    return new ClientException(ClientException.Kind.SERVER, "the connection to the server broke while it was"
+        + " sending " + what + " (" + why + "); nothing past the last checkpoint was recorded");
+  }
+
   @Override
   public int read() throws IOException {
     enter();
@@ -87,6 +100,8 @@ public final class IdleTimeoutInputStream extends FilterInputStream {
     try {
       b = super.read();
       return b;
+    } catch (IOException e) {
+      throw broken(e);
     } finally {
       leave(b < 0 ? 0 : 1);
     }
@@ -99,6 +114,8 @@ public final class IdleTimeoutInputStream extends FilterInputStream {
     try {
       n = super.read(b, off, len);
       return n;
+    } catch (IOException e) {
+      throw broken(e);
     } finally {
       leave(Math.max(n, 0));
     }

@@ -85,8 +85,21 @@ public final class ReviewerApiClient {
     this.key = key;
     this.clock = clock;
     this.random = random;
-    // the socket's own read timeout is a backstop behind IdleTimeoutInputStream's clearer message
-    this.http = new HttpTransport(socks, idleSeconds * 1000 + 15_000);
+    // the socket's own read timeout is a backstop behind IdleTimeoutInputStream's clearer message.
+    // Through Tor, each client (one run of a command) gets a circuit of its own (a random SOCKS
+    // username, IsolateSOCKSAuth): runs are unlinkable by circuit, and a reviewer removed from
+    // the manifest cannot keep using a rendezvous circuit opened before the reviewer onion was
+    // re-published without their key (tor attaches new streams to an open rendezvous circuit of
+    // the same isolation, and the re-published service has the same identity).
+    HttpTransport transport = new HttpTransport(socks, idleSeconds * 1000 + 15_000);
+    this.http = socks.isPresent() ? transport.isolated(isolationToken(random)) : transport;
+  }
+
+  /** A random SOCKS username (128 bits, hex): the circuit of this client's requests. */
+  static String isolationToken(SecureRandom random) {
+    byte[] b = new byte[16];
+    random.nextBytes(b);
+    return "testigo-reviewer-" + java.util.HexFormat.of().formatHex(b);
   }
 
   // ---- typed calls ----

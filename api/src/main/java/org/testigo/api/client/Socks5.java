@@ -1,6 +1,5 @@
 package org.testigo.api.client;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one SOCKS5 client of the Testigo tools (RFC 1928), used by {@code testigo-reviewer} and
@@ -65,7 +65,12 @@ public final class Socks5 {
       if (port < 1 || port > 65535) {
         throw new ClientException(ClientException.Kind.BAD_INPUT, "--socks port must be 1..65535");
       }
-      return new Address(text.substring(0, colon), port);
+      String host = text.substring(0, colon);
+      if (HttpTransport.isOnion(host)) {
+        throw new ClientException(ClientException.Kind.BAD_INPUT, "--socks must name the local"
+            + " proxy (tor's SocksPort, e.g. 127.0.0.1:9050), not an onion address");
+      }
+      return new Address(host, port);
     }
 
     @Override
@@ -103,17 +108,16 @@ public final class Socks5 {
         throw new SocksException("the proxy is not accepting connections (is tor running,"
             + " and is its SocksPort " + proxy.port() + "?)", -1);
       }
-      s.setSoTimeout(handshakeMillis);
       OutputStream out = s.getOutputStream();
-      DataInputStream in = new DataInputStream(s.getInputStream());
+      Reader in = new Reader(s, proxy, host, handshakeMillis);
       if (isolation == null) {
         out.write(new byte[] {0x05, 0x01, 0x00});
       } else {
         out.write(new byte[] {0x05, 0x02, 0x00, 0x02});
       }
       out.flush();
-      int greeting = readByte(in, proxy);
-      int method = readByte(in, proxy);
+      int greeting = in.next();
+      int method = in.next();
       if (greeting != 0x05) {
         throw notSocks(proxy);
       }
@@ -134,7 +138,7 @@ public final class Socks5 {
         auth[3 + user.length] = 'x';
         out.write(auth);
         out.flush();
-        if (readByte(in, proxy) != 0x01 || readByte(in, proxy) != 0x00) {
+        if (in.next() != 0x01 || in.next() != 0x00) {
           throw new SocksException("the proxy refused the isolation credentials", -1);
         }
       }
@@ -149,17 +153,11 @@ public final class Socks5 {
       req[6 + name.length] = (byte) port;
       out.write(req);
       out.flush();
-      int version;
-      try {
-        version = readByte(in, proxy);
-      } catch (SocketTimeoutException e) {
-        throw new SocksException("the proxy could not reach " + host + " within "
-            + handshakeMillis / 1000 + " s (the Tor network may be slow or the"
-            + " service down; try again)", -1);
-      }
-      int reply = readByte(in, proxy);
-      readByte(in, proxy);
-      int atyp = readByte(in, proxy);
+      in.connecting = true;
+      int version = in.next();
+      int reply = in.next();
+      in.next();
+      int atyp = in.next();
       if (version != 0x05) {
         throw notSocks(proxy);
       }
@@ -169,11 +167,11 @@ public final class Socks5 {
       int skip = switch (atyp) {
         case 0x01 -> 4;
         case 0x04 -> 16;
-        case 0x03 -> readByte(in, proxy);
+        case 0x03 -> in.next();
         default -> throw notSocks(proxy);
       };
       for (int i = 0; i < skip + 2; i++) {
-        readByte(in, proxy);
+        in.next();
       }
       ok = true;
       return s;
@@ -224,12 +222,51 @@ public final class Socks5 {
         + " tor's SocksPort, not an HTTP proxy or tor's ControlPort?)", -1);
   }
 
-  private static int readByte(InputStream in, Address proxy) throws IOException {
-    int b = in.read();
-    if (b < 0) {
-      throw new SocksException("the proxy closed the connection in the middle of the"
-          + " handshake (is " + proxy + " a SOCKS5 proxy such as tor's SocksPort?)", -1);
+  /**
+   * Reads the proxy's answers byte by byte under one deadline for the whole handshake: a proxy
+   * that trickles its bytes (each within the socket timeout) cannot hold the caller longer than
+   * {@code handshakeMillis} in all.
+   */
+  private static final class Reader {
+    private final Socket socket;
+    private final InputStream in;
+    private final Address proxy;
+    private final String host;
+    private final int millis;
+    private final long deadline;
+    /** True once the CONNECT request is sent: a timeout then means the target is slow, not the proxy. */
+    boolean connecting;
+
+    Reader(Socket socket, Address proxy, String host, int millis) throws IOException {
+      this.socket = socket;
+      this.in = socket.getInputStream();
+      this.proxy = proxy;
+      this.host = host;
+      this.millis = millis;
+      this.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     }
-    return b;
+
+    int next() throws IOException {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      int b;
+      try {
+        if (left <= 0) {
+          throw new SocketTimeoutException();
+        }
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+        b = in.read();
+      } catch (SocketTimeoutException e) {
+        throw connecting
+            ? new SocksException("the proxy could not reach " + host + " within " + millis / 1000
+                + " s (the Tor network may be slow or the service down; try again)", -1)
+            : new SocksException("the proxy did not complete the SOCKS handshake within " + millis / 1000
+                + " s (is " + proxy + " tor's SocksPort?)", -1);
+      }
+      if (b < 0) {
+        throw new SocksException("the proxy closed the connection in the middle of the"
+            + " handshake (is " + proxy + " a SOCKS5 proxy such as tor's SocksPort?)", -1);
+      }
+      return b;
+    }
   }
 }

@@ -246,6 +246,16 @@ class ManifestUpdateAppTest {
       assertThat(logSize()).as(c.name()).isEqualTo(size);
       assertThat(manifestLeaves()).as(c.name()).isEqualTo(leaves);
     }
+    // The right chain, posted as curl posts --data-binary by default (a form): the servlet takes
+    // it for form fields, so it is refused with the header to add, and nothing changes.
+    HttpResponse<String> form = HttpForms.post(admin("/tasks/update-manifest"), "application/x-www-form-urlencoded",
+        ManifestChain.toArmored(List.of(S0, S1, s2)).getBytes(StandardCharsets.US_ASCII));
+    assertThat(form.statusCode()).isEqualTo(500);
+    assertThat(form.body()).contains("arrived as form fields").contains("Content-Type: text/plain");
+    assertThat(Files.readAllBytes(DATA.resolve("manifest-chain.txt"))).isEqualTo(file);
+    assertThat(HttpForms.get(url("/api/v1/manifest"), null).body()).isEqualTo(published);
+    assertThat(logSize()).isEqualTo(size);
+    assertThat(manifestLeaves()).isEqualTo(leaves);
     assertThat(recipientsOfANewServerSealedReport()).containsExactlyInAnyOrder(fp(ALPHA), fp(BETA));
 
     // The correctly chained next manifest is still accepted after all the refusals.

@@ -86,8 +86,11 @@ final class LogAudit {
     report.facts.put("rootFingerprint", root.hex());
     List<SignedManifest> chain;
     KeyManifest latest;
+    // Not reaching the server (Tor, the proxy, the network) concludes nothing about it: the
+    // audit stops with that error (exit 7) instead of reporting the chain as failing.
+    String armored = server.manifestChain();
     try {
-      chain = SignedManifest.parseArmored(server.manifestChain());
+      chain = SignedManifest.parseArmored(armored);
       latest = ManifestChain.verify(chain, root);
       report.add("manifest-chain", Status.PASS, chain.size() + " manifest(s) verify from the pinned root; latest is"
           + " sequence " + latest.sequence() + " of \"" + latest.organisation() + "\", " + latest.recipients().size()
@@ -121,13 +124,14 @@ final class LogAudit {
     try {
       encoded = server.leaves(0, head.treeSize());
     } catch (CliException | ClientException e) {
+      unreachable(e);
       String why;
       if (e instanceof LogClient.MissingLeaves) {
         why = "entries were removed or are withheld";
       } else if (e instanceof CliException c && c.exitCode() == ExitCodes.BAD_INPUT) {
         why = "its answer is malformed, so the log cannot be checked; keep this output and ask the operator";
       } else {
-        why = "the entries could not be fetched; run audit verify again, and if it keeps failing the server is"
+        why = "the server answered with an error; run audit verify again, and if it keeps failing the server is"
             + " withholding its log";
       }
       report.add("leaves-match-root", Status.FAIL, "the server does not serve the " + head.treeSize()
@@ -368,6 +372,18 @@ final class LogAudit {
       return set.stream().map(f -> m.reviewers().stream().filter(e -> e.encryptionKey().fingerprint().equals(f))
           .map(ReviewerEntry::alias).findFirst().orElse("unknown key " + f.shortForm()))
           .sorted().collect(Collectors.joining(", ", "{", "}"));
+    }
+  }
+
+  /**
+   * Rethrows a failure to reach the server at all ({@link LogClient.Unreachable}, exit 7: the
+   * network, the proxy or Tor), which proves nothing about the log; returns for what the server
+   * did answer (an error status, a missing or malformed answer), which the caller reports as a
+   * failed check.
+   */
+  static void unreachable(RuntimeException e) {
+    if (e instanceof LogClient.Unreachable) {
+      throw e;
     }
   }
 }

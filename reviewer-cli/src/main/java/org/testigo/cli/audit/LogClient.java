@@ -23,11 +23,26 @@ import org.testigo.crypto.merkle.SignedTreeHead;
  * Reads a Testigo server's public transparency endpoints ({@code /api/v1/manifest},
  * {@code /api/v1/log/...}). Every answer is size-limited and parsed strictly; nothing here
  * is trusted: the audit verifies it. Requests go through {@link HttpTransport}, direct or
- * through a SOCKS5 proxy (an onion URL needs one). Network failures are {@link CliException}
- * with {@link ExitCodes#IO}.
+ * through a SOCKS5 proxy (an onion URL needs one). Network failures (the proxy's or Tor's
+ * included) and unexpected HTTP statuses are {@link CliException} with {@link ExitCodes#SERVER},
+ * like every other command that reaches a server: not {@link ExitCodes#IO}, which means a local
+ * file.
  */
 final class LogClient {
   static final int LEAVES_PER_REQUEST = 1000;
+
+  /**
+   * The server could not be reached at all (the network, the proxy, Tor): unlike an HTTP error
+   * status or a malformed answer, this proves nothing about the log, so the audit stops with it
+   * ({@link ExitCodes#SERVER}) instead of reporting a failed check.
+   */
+  static final class Unreachable extends CliException {
+    private static final long serialVersionUID = 1L;
+
+    Unreachable(String message) {
+      super(ExitCodes.SERVER, message);
+    }
+  }
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HexFormat HEX = HexFormat.of();
   private final URI base;
@@ -176,7 +191,7 @@ final class LogClient {
         throw new Refused("the server answered HTTP " + r.status() + " for " + path);
       }
       if (r.status() != 200) {
-        throw new CliException(ExitCodes.IO, "the server answered HTTP " + r.status() + " for " + path);
+        throw new CliException(ExitCodes.SERVER, "the server answered HTTP " + r.status() + " for " + path);
       }
       byte[] body = r.body().readNBytes(maxBytes + 1);
       if (body.length > maxBytes) {
@@ -184,7 +199,7 @@ final class LogClient {
       }
       return Optional.of(body);
     } catch (IOException e) {
-      throw new CliException(ExitCodes.IO, http.describe(uri, e));
+      throw new Unreachable(http.describe(uri, e));
     }
   }
 

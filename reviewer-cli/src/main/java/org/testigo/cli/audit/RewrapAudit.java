@@ -107,6 +107,7 @@ final class RewrapAudit implements LogAudit.LeafCheck {
     try {
       served = ctx.server().rewrap(i);
     } catch (CliException | ClientException e) {
+      LogAudit.unreachable(e);
       return "the server's rewrap record is malformed";
     }
     if (served.isEmpty()) {

@@ -96,6 +96,16 @@ class ReviewerSocksCliTest {
       assertThat(sync.out()).contains("1 new submission(s)");
       assertThat(socks.requestedHosts).hasSizeGreaterThanOrEqualTo(3)
           .allMatch(h -> h.equals("domain:" + ONION + ":80"));
+      // One circuit per run: every request of the run carries the same random SOCKS username,
+      // and the next run another (no rendezvous circuit is reused across runs).
+      assertThat(socks.usernames).hasSameSizeAs(socks.requestedHosts)
+          .allMatch(u -> u.matches("testigo-reviewer-[0-9a-f]{32}"));
+      assertThat(java.util.Set.copyOf(socks.usernames)).hasSize(1);
+      String firstRun = socks.usernames.get(0);
+      socks.usernames.clear();
+      reviewer("sync"); // this stand-in serves the same batch again, which sync refuses: only the circuit matters here
+      assertThat(socks.usernames).isNotEmpty().allMatch(u -> !u.equals(firstRun))
+          .allMatch(u -> u.matches("testigo-reviewer-[0-9a-f]{32}"));
       CliResult list = reviewer("list");
       assertThat(list.code()).as(list.err()).isZero();
       assertThat(list.out()).contains(sid.substring(0, 12));
@@ -111,6 +121,89 @@ class ReviewerSocksCliTest {
       assertThat(sync.code()).isEqualTo(7);
       assertThat(sync.err()).contains("through the SOCKS proxy 127.0.0.1:" + socks.port())
           .contains("client authorization missing (Tor F4)");
+    }
+  }
+
+  /** A loopback "server" behind the proxy that answers every connection with {@code answer}, then closes. */
+  static java.net.ServerSocket rawServer(byte[] answer) throws java.io.IOException {
+    java.net.ServerSocket ss = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress());
+    Thread t = new Thread(() -> {
+      while (!ss.isClosed()) {
+        try (java.net.Socket c = ss.accept()) {
+          c.setSoTimeout(2_000);
+          java.io.InputStream in = c.getInputStream();
+          int state = 0;
+          int b;
+          while (state < 4 && (b = in.read()) >= 0) {
+            state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+          }
+          c.getOutputStream().write(answer);
+          c.getOutputStream().flush();
+        } catch (java.io.IOException e) {
+          // next connection
+        }
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return ss;
+  }
+
+  @Test
+  void sync_throughSocks_toAServerAnsweringGarbage_exits7WithOneLineAndKeepsNothing() throws Exception {
+    String longLine = "HTTP/1.1 200 OK\r\nX: " + "a".repeat(40_000) + "\r\n\r\n";
+    StringBuilder manyHeaders = new StringBuilder("HTTP/1.1 200 OK\r\n");
+    for (int i = 0; i < 300; i++) {
+      manyHeaders.append("X-").append(i).append(": y\r\n");
+    }
+    manyHeaders.append("\r\n");
+    record Case(String name, byte[] answer, String says) {}
+    List<Case> cases = List.of(
+        new Case("not HTTP", "SSH-2.0-OpenSSH_9.2\r\n".getBytes(StandardCharsets.US_ASCII), "not an HTTP response"),
+        new Case("endless header line", longLine.getBytes(StandardCharsets.US_ASCII), "response header line too long"),
+        new Case("too many headers", manyHeaders.toString().getBytes(StandardCharsets.US_ASCII), "too many response headers"),
+        new Case("bad status", "HTTP/1.1 2OO OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII), "not an HTTP response"),
+        new Case("body cut short", "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n{\"items\":[".getBytes(
+            StandardCharsets.US_ASCII), "the connection to the server broke"),
+        new Case("bad chunk size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nabc\r\n".getBytes(
+            StandardCharsets.US_ASCII), "the connection to the server broke"),
+        new Case("empty answer", new byte[0], "connection closed before a response"));
+    for (Case c : cases) {
+      try (java.net.ServerSocket hostile = rawServer(c.answer()); SocksStandIn socks = new SocksStandIn(hostile.getLocalPort())) {
+        Path h = Files.createDirectories(home.resolve("case-" + cases.indexOf(c)));
+        assertThat(CliResult.run("server", "add", "http://" + ONION, "--root", root(), "--socks",
+            "127.0.0.1:" + socks.port(), "--home", h.toString()).code()).isZero();
+        CliResult sync = CliResult.run("sync", "--home", h.toString(), "-k", home.resolve("maria.keystore").toString(),
+            "--passphrase-file", home.resolve("pass").toString());
+        assertThat(sync.code()).as(c.name() + ": " + sync.err()).isEqualTo(7);
+        assertThat(sync.err().strip().lines().count()).as(c.name() + ": " + sync.err()).isEqualTo(1);
+        assertThat(sync.err()).as(c.name()).contains(c.says()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(socks.requestedHosts).as(c.name()).allMatch(x -> x.equals("domain:" + ONION + ":80"));
+        try (Stream<Path> files = Files.walk(h)) {
+          assertThat(files.filter(f -> f.toString().contains("submissions") && Files.isRegularFile(f)).toList())
+              .as(c.name()).isEmpty();
+        }
+      }
+    }
+  }
+
+  @Test
+  void serverAdd_refusesAnOnionAsTheProxyAddress() {
+    CliResult r = CliResult.run("server", "add", "http://" + ONION, "--root", root(), "--socks", ONION + ":9050",
+        "--home", home.toString());
+    assertThat(r.code()).isEqualTo(5);
+    assertThat(r.err()).contains("not an onion address");
+    assertThat(home.resolve("servers.json")).doesNotExist();
+  }
+
+  @Test
+  void auditVerify_throughAProxyThatRefuses_exits7WithTorsReasonNotAFileError() throws Exception {
+    try (SocksStandIn socks = new SocksStandIn(server.http.getAddress().getPort(), 0xF5)) {
+      CliResult r = CliResult.run("audit", "verify", "--server", "http://" + ONION + "/", "--socks",
+          "127.0.0.1:" + socks.port(), "--root", root(), "--state-dir", home.resolve("audit").toString());
+      assertThat(r.code()).as(r.err()).isEqualTo(7);
+      assertThat(r.err()).contains("through the SOCKS proxy 127.0.0.1:" + socks.port())
+          .contains("client authorization rejected (Tor F5)").doesNotContain("input/output error");
     }
   }
 
