@@ -17,10 +17,25 @@ public final class Html {
         case '&' -> out.append("&amp;");
         case '"' -> out.append("&quot;");
         case '\'' -> out.append("&#39;");
-        default -> out.append(c);
+        default -> {
+          // controls (but line feed and tab) and bidi embeddings, overrides and isolates are
+          // never shown: a reply or a name could otherwise reverse or hide what follows it
+          if (!shown(c)) {
+            continue;
+          }
+          out.append(c);
+        }
       }
     }
     return out.toString();
+  }
+
+  private static boolean shown(char c) {
+    if (c == '\n' || c == '\t') {
+      return true;
+    }
+    return !(c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= '\u202a' && c <= '\u202e')
+        || (c >= '\u2066' && c <= '\u2069') || c == '\u200e' || c == '\u200f' || c == '\u061c');
   }
 
   /** Appends markup written by this code (never user or message text). */

@@ -113,6 +113,17 @@ class PagesTest {
   }
 
   @Test
+  void statusResult_aReplyCannotReorderOrHideTextAndLongWordsWrap() {
+    String hostile = "a\u001b[31mred\u202eevil\u2066x\u2069 <script>alert(1)</script>\u0085 line\nnext\tcol";
+    String page = Pages.statusResult(Messages.of(Language.ES), "visit",
+        List.of(new org.testigo.server.domain.OpenedReply("2026-12-07", hostile, List.of("f\u202egpj.exe"))), List.of());
+    assertThat(page).doesNotContain("\u001b").doesNotContain("\u202e").doesNotContain("\u2066")
+        .doesNotContain("\u2069").doesNotContain("\u0085").doesNotContain("<script>")
+        .contains("a[31mredevilx &lt;script&gt;alert(1)&lt;/script&gt; line\nnext\tcol").contains("fgpj.exe");
+    assertThat(Html.escape("\u0000\u0007\u007f\u200f\u061c ok")).isEqualTo(" ok");
+  }
+
+  @Test
   void audioCatalog_refusesNamesOutsideTheCatalogue() {
     AudioCatalog c = AudioCatalog.fromClassPath();
     assertThat(c.languages()).containsExactly("es", "en", "fr", "ht", "pt");

@@ -203,6 +203,14 @@ public final class ReplyCommand implements Callable<Integer> {
     if (text.length() > MAX_REPLY_CHARS) {
       throw new CliException(ExitCodes.BAD_INPUT, "the reply is longer than " + MAX_REPLY_CHARS + " characters");
     }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c != '\n' && c != '\t' && (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= '\u202a' && c <= '\u202e')
+          || (c >= '\u2066' && c <= '\u2069'))) {
+        throw new CliException(ExitCodes.BAD_INPUT, String.format(java.util.Locale.ROOT, "the reply holds a control"
+            + " or text-direction character (U+%04X) at character %d; remove it; nothing was sent", (int) c, i + 1));
+      }
+    }
     requireWritten(text);
   }
 
@@ -266,7 +274,7 @@ public final class ReplyCommand implements Callable<Integer> {
     if (Files.size(file) > MAX_REPLY_CHARS * 4L) {
       throw new CliException(ExitCodes.BAD_INPUT, "the reply file is too large");
     }
-    return Files.readString(file, StandardCharsets.UTF_8).strip();
+    return Files.readString(file, StandardCharsets.UTF_8).replace("\r\n", "\n").replace('\r', '\n').strip();
   }
 
   private String compose(String reportLanguage) throws IOException {

@@ -225,8 +225,9 @@ class InboxTest {
       vt.type("q");
       assertThat(done.get(60, TimeUnit.SECONDS)).isEqualTo(ExitCodes.OK);
     }
-    CliResult history = reviewer("history", receiptCase());
-    assertThat(history.out()).contains("acknowledge").contains("note").contains("assign").contains("reply_sent");
+    CliResult history = reviewer("history", receiptCase(), "--lang", "en");
+    assertThat(history.out()).as(history.out() + history.err()).contains("acknowledge").contains("note")
+        .contains("assigned to demo-reviewer").contains("reply to the source");
   }
 
   /** The case id of the receipt's report, from the list the command line prints. */
