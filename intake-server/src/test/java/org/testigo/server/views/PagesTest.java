@@ -73,7 +73,7 @@ class PagesTest {
 
   @Test
   void statusResult_proofOfFilingIsAKeyboardScrollableLabelledRegion() {
-    String page = Pages.statusResult(Messages.of(Language.EN), "visit", List.of(),
+    String page = Pages.statusResult(Messages.of(Language.EN), "visit", List.of(), List.of(),
         List.of(new FilingProofs.Filing(3, 4, "-----BEGIN TESTIGO PROOF-----\nAAAA\n")));
     assertThat(page).contains("<pre class=\"proof\" tabindex=\"0\" role=\"region\" aria-label=\"Proof of filing (text).");
     assertThat(page).doesNotContain("next full hour");

@@ -85,6 +85,10 @@ public final class CaseContent {
       o.put("relation", l.relation().wire());
     } else if (action instanceof CaseAction.ReplySent r) {
       o.put("reply_sha256", r.replyHex());
+    } else if (action instanceof CaseAction.StatusPublished p) {
+      ProgressContent.encode(o, p);
+    } else if (action instanceof CaseAction.ReferralUpdate u) {
+      ProgressContent.encode(o, u);
     }
     try {
       return JSON.writeValueAsBytes(o);
@@ -155,6 +159,8 @@ public final class CaseContent {
         case "reply_sent" -> only(root, new CaseAction.ReplySent(
             HEX.parseHex(strictHex(root, "reply_sha256", 32))), "reply_sha256");
         case "feedback_given" -> only(root, new CaseAction.FeedbackGiven());
+        case "status_published" -> ProgressContent.statusPublished(root);
+        case "referral_update" -> ProgressContent.referralUpdate(root);
         default -> throw new InvalidContentException("unknown case event type");
       };
     } catch (IllegalArgumentException e) {
@@ -168,7 +174,7 @@ public final class CaseContent {
     return parse(json.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String text(JsonNode root, String field) throws InvalidContentException {
+  static String text(JsonNode root, String field) throws InvalidContentException {
     JsonNode n = root.get(field);
     if (n == null || !n.isTextual()) {
       throw new InvalidContentException("field '" + field + "' must be a string");
@@ -176,7 +182,7 @@ public final class CaseContent {
     return n.asText();
   }
 
-  private static String strictHex(JsonNode root, String field, int bytes)
+  static String strictHex(JsonNode root, String field, int bytes)
       throws InvalidContentException {
     String s = text(root, field);
     if (s.length() != bytes * 2 || !s.chars().allMatch(c -> c >= '0' && c <= '9'
@@ -187,7 +193,7 @@ public final class CaseContent {
     return s;
   }
 
-  private static CaseAction only(JsonNode root, CaseAction action, String... fields)
+  static CaseAction only(JsonNode root, CaseAction action, String... fields)
       throws InvalidContentException {
     Set<String> allowed = new HashSet<>(Set.of(fields));
     allowed.add("v");

@@ -202,7 +202,8 @@ public final class CaseReplay {
       boolean closed = status == Status.CLOSED;
       if (closed && !(a instanceof CaseAction.SetStatus || a instanceof CaseAction.Note
           || a instanceof CaseAction.Link || a instanceof CaseAction.ReplySent
-          || a instanceof CaseAction.FeedbackGiven)) {
+          || a instanceof CaseAction.FeedbackGiven || a instanceof CaseAction.StatusPublished
+          || a instanceof CaseAction.ReferralUpdate)) {
         return "the case is closed; reopen it with a status event first";
       }
       if (a instanceof CaseAction.Acknowledge) {
@@ -258,6 +259,8 @@ public final class CaseReplay {
         if (firstFeedbackAt == null) {
           firstFeedbackAt = e.createdAt();
         }
+      } else if (a instanceof CaseAction.ReferralUpdate u) {
+        return ReferralUpdates.refusal(u, e.createdAt(), referrals, history);
       }
       return null;
     }
