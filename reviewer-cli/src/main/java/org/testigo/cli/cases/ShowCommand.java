@@ -73,6 +73,7 @@ public final class ShowCommand implements Callable<Integer> {
         for (var k : st.links()) {
           caseLines.add("  link (" + k.author() + ", " + k.at() + "): " + k.action().relation().wire() + " " + k.action().other().hex());
         }
+        caseLines.addAll(ProgressLines.show(st));
       }
     } finally {
       identity.destroy();

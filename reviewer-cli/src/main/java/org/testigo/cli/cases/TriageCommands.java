@@ -434,6 +434,10 @@ public final class TriageCommands {
               h.action() == null ? "(unreadable)" : h.action().type(), h.flag().name().toLowerCase(Locale.ROOT)
                   + (h.reason() == null ? "" : " (" + Text.cell(h.reason(), 80) + ")"),
               h.eventId().hex().substring(0, 16));
+          String detail = ProgressLines.detail(h.action());
+          if (detail != null) {
+            out.println("    " + detail);
+          }
         }
         out.println("status " + state.status().name().toLowerCase(Locale.ROOT) + ", assignee "
             + (state.assignee() == null ? "-" : state.assignee()) + ", priority "
