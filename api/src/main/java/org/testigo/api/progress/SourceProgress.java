@@ -26,11 +26,14 @@ import org.testigo.crypto.payload.PayloadWriter;
  * vocabulary in the page's language; only the institution and reference are free text, and
  * they are short, single-line, without control or formatting characters (no bidi overrides).
  *
+ * <p>{@code n} numbers the publications of one case (1, 2, …): replies are stored by day
+ * only, so the page orders the lines by it, highest (the current status) first.
+ *
  * <p>{@link #parse} is strict (exactly the fields of the status, no duplicate keys, no trailing
  * data, at most {@link #MAX_BYTES}); its errors never repeat the input. {@link #encode} writes
  * the canonical form, so {@code encode(parse(x))} equals {@code x} for every canonical record.
  */
-public record SourceProgress(Status status, String institution, String reference, Outcome outcome) {
+public record SourceProgress(int n, Status status, String institution, String reference, Outcome outcome) {
   public static final int VERSION = 1;
   /** The payload part name carrying the record. */
   public static final String PART = "progress";
@@ -42,6 +45,8 @@ public record SourceProgress(Status status, String institution, String reference
   public static final int MAX_INSTITUTION = 100;
   /** Longest reference number, in code points. */
   public static final int MAX_REFERENCE = 60;
+  /** Largest publication number. */
+  public static final int MAX_N = 99_999;
 
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -77,6 +82,9 @@ public record SourceProgress(Status status, String institution, String reference
   }
 
   public SourceProgress {
+    if (n < 1 || n > MAX_N) {
+      throw new IllegalArgumentException("the publication number n is 1-" + MAX_N);
+    }
     if (status == null) {
       throw new IllegalArgumentException("a status is required");
     }
@@ -99,27 +107,29 @@ public record SourceProgress(Status status, String institution, String reference
     }
   }
 
-  public static SourceProgress received() {
-    return new SourceProgress(Status.RECEIVED, null, null, null);
+  /** The {@code n}-th publication of the case (1 for the first): the page shows the highest as current. */
+  public static SourceProgress received(int n) {
+    return new SourceProgress(n, Status.RECEIVED, null, null, null);
   }
 
-  public static SourceProgress investigating() {
-    return new SourceProgress(Status.INVESTIGATING, null, null, null);
+  public static SourceProgress investigating(int n) {
+    return new SourceProgress(n, Status.INVESTIGATING, null, null, null);
   }
 
   /** Referred to {@code institution}, with {@code reference} or null. */
-  public static SourceProgress referred(String institution, String reference) {
-    return new SourceProgress(Status.REFERRED, institution, reference, null);
+  public static SourceProgress referred(int n, String institution, String reference) {
+    return new SourceProgress(n, Status.REFERRED, institution, reference, null);
   }
 
-  public static SourceProgress closed(Outcome outcome) {
-    return new SourceProgress(Status.CLOSED, null, null, outcome);
+  public static SourceProgress closed(int n, Outcome outcome) {
+    return new SourceProgress(n, Status.CLOSED, null, null, outcome);
   }
 
   /** The canonical UTF-8 JSON: v, status, then institution, reference or outcome. */
   public byte[] encode() {
     ObjectNode o = JSON.createObjectNode();
     o.put("v", VERSION);
+    o.put("n", n);
     o.put("status", status.code());
     if (institution != null) {
       o.put("institution", institution);
@@ -208,6 +218,10 @@ public record SourceProgress(Status status, String institution, String reference
     if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() != VERSION) {
       throw new InvalidProgressException("progress record version is not 1");
     }
+    JsonNode nn = root.get("n");
+    if (nn == null || !nn.isIntegralNumber() || !nn.canConvertToInt() || nn.asInt() < 1 || nn.asInt() > MAX_N) {
+      throw new InvalidProgressException("field 'n' must be a whole number from 1 to " + MAX_N);
+    }
     Status status = code(Status.class, text(root, "status"), "status");
     String institution = null;
     String reference = null;
@@ -217,13 +231,13 @@ public record SourceProgress(Status status, String institution, String reference
       case REFERRED -> {
         institution = text(root, "institution");
         reference = root.has("reference") ? text(root, "reference") : null;
-        fields = Set.of("v", "status", "institution", "reference");
+        fields = Set.of("v", "n", "status", "institution", "reference");
       }
       case CLOSED -> {
         outcome = code(Outcome.class, text(root, "outcome"), "outcome");
-        fields = Set.of("v", "status", "outcome");
+        fields = Set.of("v", "n", "status", "outcome");
       }
-      default -> fields = Set.of("v", "status");
+      default -> fields = Set.of("v", "n", "status");
     }
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       if (!fields.contains(it.next())) {
@@ -231,7 +245,7 @@ public record SourceProgress(Status status, String institution, String reference
       }
     }
     try {
-      return new SourceProgress(status, institution, reference, outcome);
+      return new SourceProgress(nn.asInt(), status, institution, reference, outcome);
     } catch (IllegalArgumentException e) {
       throw new InvalidProgressException("progress record is invalid: " + e.getMessage());
     }

@@ -39,9 +39,9 @@ class SourceProgressTest {
       assertThat(SourceProgress.fromReplyPayload(payload)).contains(p);
     }
     assertThat(SourceProgress.parse(vectors.get(3).get("json").asText()))
-        .isEqualTo(SourceProgress.referred("CNDH", "CNDH/5/2026/1234/Q"));
+        .isEqualTo(SourceProgress.referred(4, "CNDH", "CNDH/5/2026/1234/Q"));
     assertThat(SourceProgress.parse(vectors.get(4).get("json").asText()))
-        .isEqualTo(SourceProgress.closed(SourceProgress.Outcome.INSUFFICIENT_EVIDENCE));
+        .isEqualTo(SourceProgress.closed(5, SourceProgress.Outcome.INSUFFICIENT_EVIDENCE));
   }
 
   @Test
@@ -55,32 +55,39 @@ class SourceProgressTest {
         "{\"v\":1.0,\"status\":\"received\"}",
         "{\"v\":18446744073709551617,\"status\":\"received\"}",
         "{\"v\":1}",
-        "{\"v\":1,\"status\":\"RECEIVED\"}",
-        "{\"v\":1,\"status\":\"sentenced\"}",
-        "{\"v\":1,\"status\":\"received\",\"status\":\"closed\"}",
-        "{\"v\":1,\"status\":\"received\"} {}",
-        "{\"v\":1,\"status\":\"received\",\"note\":\"MARKER\"}",
-        "{\"v\":1,\"status\":\"received\",\"institution\":\"MARKER\"}",
-        "{\"v\":1,\"status\":\"investigating\",\"reference\":\"MARKER\"}",
-        "{\"v\":1,\"status\":\"referred\"}",
-        "{\"v\":1,\"status\":\"referred\",\"reference\":\"MARKER\"}",
-        "{\"v\":1,\"status\":\"referred\",\"institution\":null}",
-        "{\"v\":1,\"status\":\"referred\",\"institution\":7}",
-        "{\"v\":1,\"status\":\"referred\",\"institution\":\"\"}",
-        "{\"v\":1,\"status\":\"referred\",\"institution\":\" MARKER\"}",
-        "{\"v\":1,\"status\":\"referred\",\"institution\":\"MARKER\\nline two\"}",
-        "{\"v\":1,\"status\":\"referred\",\"institution\":\"MARKER\\u202egnp.exe\"}",
-        "{\"v\":1,\"status\":\"referred\",\"institution\":\"MARK\\u200bER\"}",
-        "{\"v\":1,\"status\":\"referred\",\"institution\":\"MARKER\\u2028\"}",
-        "{\"v\":1,\"status\":\"referred\",\"institution\":\"MARKER\\ud800\"}",
-        "{\"v\":1,\"status\":\"referred\",\"institution\":\"MARKER\\ue000\"}",
-        "{\"v\":1,\"status\":\"referred\",\"institution\":\"" + longInstitution + "\"}",
-        "{\"v\":1,\"status\":\"referred\",\"institution\":\"FGR\",\"reference\":\"" + longReference + "\"}",
-        "{\"v\":1,\"status\":\"referred\",\"institution\":\"FGR\",\"outcome\":\"referred\"}",
-        "{\"v\":1,\"status\":\"closed\"}",
-        "{\"v\":1,\"status\":\"closed\",\"outcome\":\"spam\"}",
-        "{\"v\":1,\"status\":\"closed\",\"outcome\":\"referred\",\"institution\":\"MARKER\"}",
-        "{\"v\":1,\"status\":\"received\",\"pad\":\"" + "M".repeat(SourceProgress.MAX_BYTES) + "\"}");
+        "{\"v\":1,\"status\":\"received\"}",
+        "{\"v\":1,\"n\":0,\"status\":\"received\"}",
+        "{\"v\":1,\"n\":100000,\"status\":\"received\"}",
+        "{\"v\":1,\"n\":1.5,\"status\":\"received\"}",
+        "{\"v\":1,\"n\":\"1\",\"status\":\"received\"}",
+        "{\"v\":1,\"n\":-1,\"status\":\"received\"}",
+        "{\"v\":1,\"n\":4294967297,\"status\":\"received\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"RECEIVED\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"sentenced\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"received\",\"status\":\"closed\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"received\"} {}",
+        "{\"v\":1,\"n\":1,\"status\":\"received\",\"note\":\"MARKER\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"received\",\"institution\":\"MARKER\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"investigating\",\"reference\":\"MARKER\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"referred\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"referred\",\"reference\":\"MARKER\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"referred\",\"institution\":null}",
+        "{\"v\":1,\"n\":1,\"status\":\"referred\",\"institution\":7}",
+        "{\"v\":1,\"n\":1,\"status\":\"referred\",\"institution\":\"\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"referred\",\"institution\":\" MARKER\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"referred\",\"institution\":\"MARKER\\nline two\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"referred\",\"institution\":\"MARKER\\u202egnp.exe\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"referred\",\"institution\":\"MARK\\u200bER\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"referred\",\"institution\":\"MARKER\\u2028\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"referred\",\"institution\":\"MARKER\\ud800\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"referred\",\"institution\":\"MARKER\\ue000\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"referred\",\"institution\":\"" + longInstitution + "\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"referred\",\"institution\":\"FGR\",\"reference\":\"" + longReference + "\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"referred\",\"institution\":\"FGR\",\"outcome\":\"referred\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"closed\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"closed\",\"outcome\":\"spam\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"closed\",\"outcome\":\"referred\",\"institution\":\"MARKER\"}",
+        "{\"v\":1,\"n\":1,\"status\":\"received\",\"pad\":\"" + "M".repeat(SourceProgress.MAX_BYTES) + "\"}");
     for (String json : bad) {
       assertThatThrownBy(() -> SourceProgress.parse(json)).as(json)
           .isInstanceOf(InvalidProgressException.class)
@@ -92,18 +99,18 @@ class SourceProgressTest {
   @Test
   void lengthsAreCountedInCodePointsUpToTheLimit() throws Exception {
     String emoji = "\uD83C\uDFDB".repeat(SourceProgress.MAX_INSTITUTION);
-    SourceProgress p = SourceProgress.referred(emoji, "Ref ñ/".repeat(10));
+    SourceProgress p = SourceProgress.referred(1, emoji, "Ref ñ/".repeat(10));
     assertThat(SourceProgress.parse(p.encode())).isEqualTo(p);
     assertThat(new String(p.encode(), StandardCharsets.UTF_8)).contains(emoji); // raw UTF-8, not escapes
-    SourceProgress quotes = SourceProgress.referred("\"\\".repeat(50), "\"".repeat(60));
+    SourceProgress quotes = SourceProgress.referred(SourceProgress.MAX_N, "\"\\".repeat(50), "\"".repeat(60));
     assertThat(SourceProgress.parse(quotes.encode())).isEqualTo(quotes);
-    assertThatThrownBy(() -> SourceProgress.referred(emoji + "x", null)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SourceProgress.referred(1, emoji + "x", null)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void fromReplyPayload_isEmptyForOrdinaryRepliesAndRefusesMixedOrOddProgressParts() throws Exception {
     assertThat(SourceProgress.fromReplyPayload(PayloadWriter.textMessage("hello"))).isEqualTo(Optional.empty());
-    byte[] record = SourceProgress.investigating().encode();
+    byte[] record = SourceProgress.investigating(2).encode();
     List<byte[]> bad = List.of(
         payload(new PartHeader("message", null, "text/plain; charset=utf-8"), "x".getBytes(StandardCharsets.UTF_8),
             new PartHeader("progress", null, "application/json"), record),
@@ -125,7 +132,7 @@ class SourceProgressTest {
 
   @Test
   void fromReplyPayload_everySingleByteChangeIsRefusedOrAValidRecord() throws Exception {
-    byte[] good = SourceProgress.referred("Fiscalía", "FGE/1").payload();
+    byte[] good = SourceProgress.referred(3, "Fiscalía", "FGE/1").payload();
     int refused = 0;
     for (int i = 0; i < good.length; i++) {
       for (int bit = 0; bit < 8; bit++) {

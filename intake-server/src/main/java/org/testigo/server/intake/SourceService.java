@@ -355,6 +355,8 @@ public final class SourceService {
         LOG.warn("a reply envelope in a mailbox did not open with its reply key");
       }
     }
+    progress.sort(java.util.Comparator.comparingInt((PublishedProgress p) -> p.progress().n())
+        .thenComparing(PublishedProgress::receivedDay).reversed());
     return new SourceStatus(out, progress, filed, visit);
   }
 

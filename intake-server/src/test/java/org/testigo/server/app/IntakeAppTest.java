@@ -372,14 +372,14 @@ class IntakeAppTest {
   @Order(5)
   void status_showsPublishedProgressInThePageLanguageEscapedAndDropsForgedRecords() throws Exception {
     String receiptWords = receiptOf(validReport().post(url("/report?lang=es")).body());
-    storeReply(receiptWords, SourceProgress.received().payload());
-    storeReply(receiptWords, SourceProgress.referred("<script>alert(1)</script> Fiscalía {1}", "FGR/OAX/123").payload());
-    storeReply(receiptWords, SourceProgress.closed(SourceProgress.Outcome.REFERRED).payload());
+    storeReply(receiptWords, SourceProgress.received(1).payload());
+    storeReply(receiptWords, SourceProgress.referred(2, "<script>alert(1)</script> Fiscalía {1}", "FGR/OAX/123").payload());
+    storeReply(receiptWords, SourceProgress.closed(3, SourceProgress.Outcome.REFERRED).payload());
     // Forged or broken records: each is dropped, none shows anything.
-    storeReply(receiptWords, progressPayload("{\"v\":1,\"status\":\"investigating\",\"note\":\"FORGED-1\"}"));
-    storeReply(receiptWords, progressPayload("{\"v\":1,\"status\":\"referred\",\"institution\":\""
+    storeReply(receiptWords, progressPayload("{\"v\":1,\"n\":5,\"status\":\"investigating\",\"note\":\"FORGED-1\"}"));
+    storeReply(receiptWords, progressPayload("{\"v\":1,\"n\":5,\"status\":\"referred\",\"institution\":\""
         + "FORGED-2".repeat(20) + "\"}"));
-    storeReply(receiptWords, progressPayload("{\"v\":1,\"status\":\"referred\",\"institution\":\"FORGED-3\u202e\"}"));
+    storeReply(receiptWords, progressPayload("{\"v\":1,\"n\":5,\"status\":\"referred\",\"institution\":\"FORGED-3\u202e\"}"));
     storeReply(receiptWords, progressPayload("{\"v\":2,\"status\":\"received\"}"));
     storeReply(receiptWords, progressPayload("FORGED-4 not json"));
     ByteArrayOutputStream mixed = new ByteArrayOutputStream();
@@ -387,7 +387,7 @@ class IntakeAppTest {
     w.writePart(new org.testigo.crypto.payload.PartHeader("message", null, "text/plain; charset=utf-8"),
         "FORGED-5".getBytes(StandardCharsets.UTF_8));
     w.writePart(new org.testigo.crypto.payload.PartHeader("progress", null, "application/json"),
-        SourceProgress.investigating().encode());
+        SourceProgress.investigating(4).encode());
     w.finish();
     storeReply(receiptWords, mixed.toByteArray());
 
@@ -408,6 +408,11 @@ class IntakeAppTest {
       assertThat(page.body()).as(e.getKey()).contains(e.getValue()).doesNotContain("<script>alert")
           .doesNotContain("FORGED").doesNotContain("progress.");
     }
+    // Stored on the same day, in random id order: the publication number orders them, newest first.
+    String es = HttpForms.post(url("/status?lang=es"), "application/x-www-form-urlencoded",
+        ("receipt=" + java.net.URLEncoder.encode(receiptWords, StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII)).body();
+    assertThat(es.indexOf("Su caso fue cerrado")).isPositive().isLessThan(es.indexOf("Su denuncia fue enviada"));
+    assertThat(es.indexOf("Su denuncia fue enviada")).isLessThan(es.indexOf("Su denuncia fue recibida"));
   }
 
   /** A reply payload of one progress part holding {@code json} as it is (valid or not). */

@@ -256,6 +256,48 @@ public sealed interface CaseAction {
     }
   }
 
+  /**
+   * The file key of an earlier event's content, re-sealed to the reviewers of the manifest in
+   * force now: {@code header} is a new envelope header for the content of event {@code event}
+   * (same context and payload salt, {@code Envelope.isRewrapOf}). It changes no state; readers
+   * who could not open the original use it (rules: {@link ContentRewraps}).
+   */
+  record ContentRewrap(org.testigo.crypto.event.EventId event, byte[] header) implements CaseAction {
+    /** The largest v1 header: 64 stanzas and a 64-byte context. */
+    public static final int MAX_HEADER = 77_001;
+
+    public ContentRewrap {
+      if (event == null || header == null || header.length == 0 || header.length > MAX_HEADER) {
+        throw new IllegalArgumentException("a content rewrap names an event and carries a header of 1-77001 bytes");
+      }
+      header = header.clone();
+    }
+
+    @Override
+    public byte[] header() {
+      return header.clone();
+    }
+
+    public String type() {
+      return "content_rewrap";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ContentRewrap r && event.equals(r.event) && Arrays.equals(header, r.header);
+    }
+
+    @Override
+    public int hashCode() {
+      return event.hashCode() * 31 + Arrays.hashCode(header);
+    }
+
+    @Override
+    public String toString() {
+      return "ContentRewrap[" + event.hex() + ", " + header.length + " bytes]";
+    }
+  }
+
   private static boolean shortText(String s) {
     if (s == null || s.isBlank() || s.length() > 200 || !s.strip().equals(s)) {
       return false;

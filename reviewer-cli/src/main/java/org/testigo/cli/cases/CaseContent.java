@@ -89,6 +89,8 @@ public final class CaseContent {
       ProgressContent.encode(o, p);
     } else if (action instanceof CaseAction.ReferralUpdate u) {
       ProgressContent.encode(o, u);
+    } else if (action instanceof CaseAction.ContentRewrap r) {
+      ProgressContent.encode(o, r);
     }
     try {
       return JSON.writeValueAsBytes(o);
@@ -161,6 +163,7 @@ public final class CaseContent {
         case "feedback_given" -> only(root, new CaseAction.FeedbackGiven());
         case "status_published" -> ProgressContent.statusPublished(root);
         case "referral_update" -> ProgressContent.referralUpdate(root);
+        case "content_rewrap" -> ProgressContent.contentRewrap(root);
         default -> throw new InvalidContentException("unknown case event type");
       };
     } catch (IllegalArgumentException e) {

@@ -10,7 +10,8 @@ import org.testigo.cli.cases.CaseContent.InvalidContentException;
 import org.testigo.crypto.event.EventId;
 
 /**
- * Content JSON v1 of the types {@code status_published} and {@code referral_update}
+ * Content JSON v1 of the types {@code status_published}, {@code referral_update} and
+ * {@code content_rewrap}
  * (docs/spec/case-events.md §3), encoded and parsed with the same strictness as
  * {@link CaseContent}: exactly the fields of the type, errors naming the field, never the value.
  */
@@ -19,6 +20,7 @@ final class ProgressContent {
 
   static void encode(ObjectNode o, CaseAction.StatusPublished p) {
     SourceProgress r = p.progress();
+    o.put("n", r.n());
     o.put("status", r.status().code());
     if (r.institution() != null) {
       o.put("institution", r.institution());
@@ -58,7 +60,30 @@ final class ProgressContent {
       throw new InvalidContentException("field 'status' is not one of the allowed values");
     }
     return CaseContent.only(root, new CaseAction.StatusPublished(progress, reply),
-        "status", "institution", "reference", "outcome", "reply_sha256");
+        "n", "status", "institution", "reference", "outcome", "reply_sha256");
+  }
+
+  static void encode(ObjectNode o, CaseAction.ContentRewrap r) {
+    o.put("event", r.event().hex());
+    o.put("header", java.util.Base64.getEncoder().encodeToString(r.header()));
+  }
+
+  static CaseAction contentRewrap(JsonNode root) throws InvalidContentException {
+    String b64 = CaseContent.text(root, "header");
+    if (b64.length() > (CaseAction.ContentRewrap.MAX_HEADER + 2) / 3 * 4) {
+      throw new InvalidContentException("field 'header' is too long");
+    }
+    byte[] header;
+    try {
+      header = java.util.Base64.getDecoder().decode(b64);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidContentException("field 'header' must be standard base64");
+    }
+    if (!java.util.Base64.getEncoder().encodeToString(header).equals(b64)) {
+      throw new InvalidContentException("field 'header' must be canonical base64");
+    }
+    return CaseContent.only(root, new CaseAction.ContentRewrap(
+        EventId.fromHex(CaseContent.strictHex(root, "event", 32)), header), "event", "header");
   }
 
   static CaseAction referralUpdate(JsonNode root) throws InvalidContentException {

@@ -68,8 +68,8 @@ public final class PublishCommand implements Callable<Integer> {
   @Option(names = "--yes", description = "Publish without showing the line and asking for confirmation (for scripts).")
   boolean yes;
 
-  /** The record the options describe; usage errors name the option, never its value. */
-  SourceProgress progress() {
+  /** The record the options describe as publication {@code n}; usage errors name the option, never its value. */
+  SourceProgress progress(int n) {
     SourceProgress.Status st = code(SourceProgress.Status.class, status, "--status");
     if (st != SourceProgress.Status.REFERRED && (institution != null || reference != null)) {
       throw new CliException(ExitCodes.USAGE, "--institution and --reference go with --status referred");
@@ -79,19 +79,19 @@ public final class PublishCommand implements Callable<Integer> {
     }
     try {
       return switch (st) {
-        case RECEIVED -> SourceProgress.received();
-        case INVESTIGATING -> SourceProgress.investigating();
+        case RECEIVED -> SourceProgress.received(n);
+        case INVESTIGATING -> SourceProgress.investigating(n);
         case REFERRED -> {
           if (institution == null) {
             throw new CliException(ExitCodes.USAGE, "--status referred needs --institution NAME");
           }
-          yield SourceProgress.referred(institution.strip(), reference == null ? null : reference.strip());
+          yield SourceProgress.referred(n, institution.strip(), reference == null ? null : reference.strip());
         }
         case CLOSED -> {
           if (outcome == null) {
             throw new CliException(ExitCodes.USAGE, "--status closed needs --outcome OUTCOME");
           }
-          yield SourceProgress.closed(code(SourceProgress.Outcome.class, outcome, "--outcome"));
+          yield SourceProgress.closed(n, code(SourceProgress.Outcome.class, outcome, "--outcome"));
         }
       };
     } catch (IllegalArgumentException e) {
@@ -119,7 +119,7 @@ public final class PublishCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, CryptoException {
-    SourceProgress progress = progress();
+    progress(1); // refuses bad options before the keystore is opened
     PrintWriter out = spec.commandLine().getOut();
     try (RemoteSession s = RemoteSession.open(home, keystore, passphrase)) {
       LocalCache.Submission report = TriageCommands.report(s.cache, id);
@@ -127,6 +127,10 @@ public final class PublishCommand implements Callable<Integer> {
         throw new CliException(ExitCodes.REFUSED, "report " + report.id() + " has no mailbox: its source has no"
             + " status page; nothing was published");
       }
+      CaseLog.sync(s.client, s.cache);
+      CaseState before = CaseLog.load(s.cache, s.server, s.identity).state(report.id(), report.day());
+      SourceProgress progress = progress(ReferralUpdates.published(before).stream()
+          .mapToInt(p -> p.action().progress().n()).max().orElse(0) + 1);
       if (!confirmed(report.id(), progress)) {
         out.println("Not published.");
         return ExitCodes.REFUSED;
