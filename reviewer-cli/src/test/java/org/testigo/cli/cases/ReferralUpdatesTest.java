@@ -127,7 +127,7 @@ class ReferralUpdatesTest {
     t.add(new CaseAction.Refer(ReferralTarget.FGR, null, null, "FGR/1", d("2026-03-05")));
     t.add(new CaseAction.Close(Outcome.REFERRED));
     byte[] hash = new byte[32];
-    hash[0] = 7;
+    hash[0] = (byte) 0xab;
     CaseAction.StatusPublished p = new CaseAction.StatusPublished(SourceProgress.referred(2, "Fiscalía", "FGR/1"), hash);
     t.add(p);
     assertThat(t.last().applied()).isTrue();
@@ -135,7 +135,7 @@ class ReferralUpdatesTest {
     assertThat(CaseContent.parse(CaseContent.encode(p))).isEqualTo(p);
     assertThat(new String(CaseContent.encode(p), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(
         "{\"v\":1,\"type\":\"status_published\",\"n\":2,\"status\":\"referred\",\"institution\":\"Fiscalía\","
-            + "\"reference\":\"FGR/1\",\"reply_sha256\":\"07" + "00".repeat(31) + "\"}");
+            + "\"reference\":\"FGR/1\",\"reply_sha256\":\"ab" + "00".repeat(31) + "\"}");
     CaseAction.ReferralUpdate u = new CaseAction.ReferralUpdate(EventId.fromHex("ab".repeat(32)),
         ReferralStage.RECOMMENDATION_ISSUED, d("2026-03-18"), "Recomendación 12/2026");
     assertThat(CaseContent.parse(CaseContent.encode(u))).isEqualTo(u);
