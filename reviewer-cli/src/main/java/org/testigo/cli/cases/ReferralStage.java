@@ -54,14 +54,16 @@ public enum ReferralStage implements WireName {
     return this == DISMISSED && pathOf(to) == Path.COMMISSION ? 3 : rank;
   }
 
-  /** The wire names of the stages allowed for {@code to}, in order. */
+  /** The wire names of the stages allowed for {@code to}, in path order (dismissed last). */
   public static List<String> namesFor(ReferralTarget to) {
-    List<String> out = new ArrayList<>();
+    List<ReferralStage> allowed = new ArrayList<>();
     for (ReferralStage s : values()) {
       if (s.allowedFor(to)) {
-        out.add(s.wire());
+        allowed.add(s);
       }
     }
-    return out;
+    allowed.sort(java.util.Comparator.comparingInt((ReferralStage s) -> s.rank(to))
+        .thenComparing(s -> s == DISMISSED));
+    return allowed.stream().map(ReferralStage::wire).toList();
   }
 }
