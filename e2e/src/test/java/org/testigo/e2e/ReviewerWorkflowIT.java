@@ -278,6 +278,128 @@ class ReviewerWorkflowIT {
     }
   }
 
+  /**
+   * Issue 19, part B, with the real jars on real MariaDB (demo organisation): five reports; two
+   * referred to the FGR and followed to a sentence, two to the CNDH to a recommendation, one
+   * never referred; a status line published to one source, which its status page shows in the
+   * source's language with the reference; {@code history} shows the referral stages; and
+   * {@code stats --from-cache} gives the funnel those stages imply.
+   */
+  @Test
+  void referralOutcomes_sourceSeesThePublishedStatus_statsFromCacheGiveTheFunnel() throws Exception {
+    String db = "testigo_ro_" + UUID.randomUUID().toString().replace("-", "")
+        .substring(0, 12).toLowerCase(Locale.ROOT);
+    databases.add(db);
+    sql("CREATE DATABASE `" + db + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+    Path emptyPassword = Files.createFile(work.resolve("db-root-password"));
+    Path serverWork = Files.createDirectories(work.resolve("server"));
+    try (RealJars.Server server = RealJars.startServer(serverWork, "256m",
+        "dw.database.type=MARIADB", "dw.database.url=jdbc:mariadb://127.0.0.1:3306/" + db,
+        "dw.database.user=root", "dw.database.passwordFile=" + emptyPassword)) {
+      HttpClient http = HttpClient.newHttpClient();
+      Reviewer demo = new Reviewer("demo-reviewer", server.dataDir.resolve("demo/reviewer.keystore"),
+          server.dataDir.resolve("demo/reviewer.passphrase"), work.resolve("demo-home"));
+      String root = Files.readString(server.dataDir.resolve("root-fingerprint")).strip();
+      ok(work, "server", "add", server.reviewerUrl(), "--root", root, "--home", demo.home().toString());
+
+      java.util.Map<String, String> ids = new java.util.LinkedHashMap<>();
+      java.util.Map<String, String> receipts = new java.util.LinkedHashMap<>();
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (String name : List.of("fgr1", "fgr2", "cndh1", "cndh2", "none")) {
+        Multipart form = new Multipart().field("version", "1").field("lang", "es").field("what", "extortion")
+            .field("who", "inm").field("state", "CHP").field("narrative", "Caso " + name).field("wants", "reply");
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(server.url("/report?lang=es")))
+            .header("Content-Type", form.contentType()).POST(HttpRequest.BodyPublishers.ofByteArray(form.build()))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        Matcher r = Pattern.compile("<p class=\"receipt\">([^<]+)</p>").matcher(page.body());
+        assertThat(r.find()).isTrue();
+        receipts.put(name, r.group(1).strip());
+        ok(work, args("sync", demo));
+        Matcher idm = Pattern.compile("(?m)^([0-9a-f]{12})  ").matcher(ok(work, args("list", demo)));
+        List<String> fresh = new ArrayList<>();
+        while (idm.find()) {
+          if (seen.add(idm.group(1))) {
+            fresh.add(idm.group(1));
+          }
+        }
+        assertThat(fresh).hasSize(1);
+        ids.put(name, fresh.get(0));
+      }
+
+      String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+      for (String name : List.of("fgr1", "fgr2")) {
+        ok(work, args("refer", demo, ids.get(name), "--to", "fgr", "--reference", "FGR/CHP/77/2026-" + name));
+        for (String stage : List.of("investigation_opened", "charges_filed", "hearing", "sentence")) {
+          assertThat(ok(work, args("referral-update", demo, ids.get(name), "--stage", stage, "--date", today)))
+              .contains("Recorded referral_update " + stage);
+        }
+      }
+      for (String name : List.of("cndh1", "cndh2")) {
+        ok(work, args("refer", demo, ids.get(name), "--to", "cndh", "--reference", "CNDH/5/2026/" + name));
+        ok(work, args("referral-update", demo, ids.get(name), "--stage", "complaint_admitted", "--date", today));
+        ok(work, args("referral-update", demo, ids.get(name), "--stage", "recommendation_issued", "--date", today));
+      }
+      RealJars.Run wrongStage = RealJars.reviewer(work, args("referral-update", demo, ids.get("cndh1"), "--stage",
+          "charges_filed", "--date", today));
+      assertThat(wrongStage.exitCode()).isEqualTo(2);
+      assertThat(wrongStage.output()).contains("complaint_admitted, conciliation, recommendation_issued, dismissed");
+
+      // Nothing reaches the source until a reviewer publishes it.
+      String before = statusPage(http, server, receipts.get("fgr1"), "es");
+      assertThat(before).doesNotContain("Estado de su denuncia").doesNotContain("FGR/CHP/77");
+      assertThat(ok(work, args("publish", demo, ids.get("fgr1"), "--status", "referred", "--institution",
+          "Fiscalía General de la República, delegación Chiapas", "--reference", "FGR/CHP/77/2026-fgr1", "--yes")))
+          .contains("Published to the source");
+      assertThat(statusPage(http, server, receipts.get("fgr1"), "es")).contains("Estado de su denuncia")
+          .contains("Su denuncia fue enviada a Fiscalía General de la República, delegación Chiapas con el número de referencia"
+              + " FGR/CHP/77/2026-fgr1.");
+      assertThat(statusPage(http, server, receipts.get("fgr1"), "ht"))
+          .contains("Nou voye denonsyasyon ou bay Fiscalía General de la República, delegación Chiapas ak nimewo referans"
+              + " FGR/CHP/77/2026-fgr1.");
+      assertThat(statusPage(http, server, receipts.get("fgr2"), "es")).doesNotContain("Estado de su denuncia");
+
+      String history = ok(work, args("history", demo, ids.get("fgr1")));
+      assertThat(history).contains("referral_update").contains("charges_filed on " + today)
+          .contains("sentence on " + today).contains("status_published")
+          .contains("Your report was referred to Fiscalía General de la República, delegación Chiapas with reference number");
+      assertThat(history.lines().filter(l -> l.contains(" applied ")).count()).isEqualTo(6);
+
+      Path out = work.resolve("stats");
+      String month = java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString();
+      assertThat(ok(work, args("stats", demo, "--from-cache", "--out", out.toString(), "--min-cell", "2",
+          "--from", month, "--to", month, "--as-of", today))).contains("5 case(s) from the cache");
+      List<String> csv = Files.readAllLines(out.resolve("testigo-stats.csv"));
+      assertThat(csv).contains(
+          "funnel,received,count,5,false",
+          "funnel,referred,count,4,false",
+          "funnel,investigation_opened,count,4,false",
+          "funnel,charges,count,2,false",
+          "funnel,sentence_or_recommendation,count,4,false",
+          "funnel_prosecution,referred,count,2,false",
+          "funnel_prosecution,investigation_opened,count,2,false",
+          "funnel_prosecution,charges,count,2,false",
+          "funnel_prosecution,sentence,count,2,false",
+          "funnel_commission,referred,count,2,false",
+          "funnel_commission,complaint_admitted,count,2,false",
+          "funnel_commission,recommendation,count,2,false");
+      for (Path f : List.of(out.resolve("testigo-stats.csv"), out.resolve("testigo-stats.json"), out.resolve("index.html"))) {
+        // the institution's label (a fixed vocabulary) is on the page; what the reviewer typed is not
+        assertThat(Files.readString(f)).doesNotContain("FGR/CHP").doesNotContain("delegación Chiapas").doesNotContain("Caso ");
+      }
+    }
+  }
+
+  private static String statusPage(HttpClient http, RealJars.Server server, String receipt, String lang)
+      throws IOException, InterruptedException {
+    HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(server.url("/status?lang=" + lang)))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("receipt=" + URLEncoder.encode(receipt, StandardCharsets.UTF_8)))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
+    return status.body();
+  }
+
   /** Runs the two commands in two threads, each starting its own launcher process, at once. */
   private static void concurrently(Callable<String> a, Callable<String> b) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(2);

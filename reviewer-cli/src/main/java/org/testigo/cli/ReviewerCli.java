@@ -6,6 +6,8 @@ import org.testigo.cli.audit.ProofCommand;
 import org.testigo.cli.cases.ExportCommand;
 import org.testigo.cli.cases.FilesCommand;
 import org.testigo.cli.cases.ListCommand;
+import org.testigo.cli.cases.PublishCommand;
+import org.testigo.cli.cases.ReferralUpdateCommand;
 import org.testigo.cli.cases.ReplyCommand;
 import org.testigo.cli.cases.ReopenCommand;
 import org.testigo.cli.cases.RewrapCommand;
@@ -67,6 +69,8 @@ import picocli.CommandLine.Command;
         ReopenCommand.class,
         TriageCommands.History.class,
         TriageCommands.Overdue.class,
+        PublishCommand.class,
+        ReferralUpdateCommand.class,
         org.testigo.cli.stats.StatsCommand.class,
         CommandLine.HelpCommand.class
     },

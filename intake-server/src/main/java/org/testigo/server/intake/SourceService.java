@@ -18,6 +18,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testigo.api.EnvelopeId;
+import org.testigo.api.progress.SourceProgress;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.key.RecipientPublicKey;
@@ -34,6 +35,7 @@ import org.testigo.server.domain.LimitedInputStream;
 import org.testigo.server.domain.MailboxId;
 import org.testigo.server.domain.OpenedReply;
 import org.testigo.server.domain.PayloadTooLargeException;
+import org.testigo.server.domain.PublishedProgress;
 import org.testigo.server.domain.report.FollowUp;
 import org.testigo.server.domain.report.FormFields;
 import org.testigo.server.domain.report.FormInvalidException;
@@ -280,7 +282,8 @@ public final class SourceService {
    * envelopes (the report, then follow-ups) for their proofs of filing, and the capability of
    * the visit that carries the next requests.
    */
-  public record SourceStatus(List<OpenedReply> replies, List<EnvelopeId> filed, String visit) {}
+  public record SourceStatus(List<OpenedReply> replies, List<PublishedProgress> progress,
+      List<EnvelopeId> filed, String visit) {}
 
   /**
    * Derives the receipt's keys (one Argon2id), begins a visit with them, and opens the
@@ -325,6 +328,7 @@ public final class SourceService {
     List<EnvelopeId> filed = new ArrayList<>(mailboxes.envelopes(mailbox, MailboxStore.KIND_REPORT));
     filed.addAll(mailboxes.envelopes(mailbox, MailboxStore.KIND_FOLLOW_UP));
     List<OpenedReply> out = new ArrayList<>();
+    List<PublishedProgress> progress = new ArrayList<>();
     for (EnvelopeId id : mailboxes.envelopes(mailbox, MailboxStore.KIND_REPLY)) {
       Optional<EnvelopeRecord> record = envelopes.find(id);
       if (record.isEmpty() || record.get().sizeBucket() > MAX_REPLY_BYTES) {
@@ -334,13 +338,26 @@ public final class SourceService {
       envelopes.copyTo(record.get(), sealed);
       try {
         byte[] plain = Envelope.open(sealed.toByteArray(), derived.replyKey(), Envelope.CONTEXT_REPLY);
-        out.add(readReply(record.get().receivedDay().toString(), plain));
-        java.util.Arrays.fill(plain, (byte) 0);
+        String day = record.get().receivedDay().toString();
+        try {
+          Optional<SourceProgress> published = SourceProgress.fromReplyPayload(plain);
+          if (published.isPresent()) {
+            progress.add(new PublishedProgress(day, published.get()));
+          } else {
+            out.add(readReply(day, plain));
+          }
+        } catch (SourceProgress.InvalidProgressException e) {
+          LOG.warn("a progress record in a mailbox is not valid; it is not shown");
+        } finally {
+          java.util.Arrays.fill(plain, (byte) 0);
+        }
       } catch (CryptoException | PayloadReader.MalformedPayloadException e) {
         LOG.warn("a reply envelope in a mailbox did not open with its reply key");
       }
     }
-    return new SourceStatus(out, filed, visit);
+    progress.sort(java.util.Comparator.comparingInt((PublishedProgress p) -> p.progress().n())
+        .thenComparing(PublishedProgress::receivedDay).reversed());
+    return new SourceStatus(out, progress, filed, visit);
   }
 
   private MailboxId openMailbox(String typedReceipt) {

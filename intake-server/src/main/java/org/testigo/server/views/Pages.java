@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.testigo.api.ApiPaths;
+import org.testigo.api.progress.SourceProgress;
 import org.testigo.api.questionnaire.AbuseCategory;
 import org.testigo.api.questionnaire.Minors;
 import org.testigo.api.questionnaire.MxState;
@@ -14,6 +15,7 @@ import org.testigo.api.questionnaire.Vocabulary;
 import org.testigo.api.questionnaire.Want;
 import org.testigo.server.domain.Language;
 import org.testigo.server.domain.OpenedReply;
+import org.testigo.server.domain.PublishedProgress;
 import org.testigo.server.domain.report.FormFields;
 import org.testigo.server.domain.report.FormInvalidException;
 import org.testigo.server.domain.report.FormReceipt;
@@ -407,11 +409,20 @@ public final class Pages {
   }
 
   /** The replies and proofs of a visit, a follow-up form and the leave button; never the receipt. */
-  public static String statusResult(Messages m, String visit, List<OpenedReply> replies,
-      List<FilingProofs.Filing> filings) {
+  public static String statusResult(Messages m, String visit, List<PublishedProgress> progress,
+      List<OpenedReply> replies, List<FilingProofs.Filing> filings) {
     String lang = m.language().code();
     Html h = open(m, m.get("status.title"), ApiPaths.STATUS);
-    h.el("h1", m.get("status.replies"));
+    if (!progress.isEmpty()) {
+      h.el("h1", m.get("progress.title"));
+      for (PublishedProgress p : progress) {
+        h.tag("<p class=\"progress\"><span class=\"small\">").text(p.receivedDay()).tag("</span> ")
+            .text(progressLine(m, p.progress())).tag("</p>");
+      }
+      h.el("h2", m.get("status.replies"));
+    } else {
+      h.el("h1", m.get("status.replies"));
+    }
     if (replies.isEmpty()) {
       h.el("p", m.get("status.none"));
     }
@@ -435,6 +446,22 @@ public final class Pages {
         .tag("<button type=\"submit\">").text(m.get("status.send")).tag("</button></form>");
     leaveButton(h, m, visit);
     return close(h);
+  }
+
+  /**
+   * One published progress record in the page's language, from the fixed vocabulary
+   * ({@code progress.*} messages); institution and reference are the only free text and are
+   * HTML-escaped by the caller like every value.
+   */
+  static String progressLine(Messages m, SourceProgress p) {
+    return switch (p.status()) {
+      case RECEIVED -> m.get("progress.received");
+      case INVESTIGATING -> m.get("progress.investigating");
+      case REFERRED -> p.reference() == null
+          ? m.format("progress.referred", p.institution())
+          : m.format("progress.referred_ref", p.institution(), p.reference());
+      case CLOSED -> m.format("progress.closed", m.get("progress.outcome." + p.outcome().code()));
+    };
   }
 
   /**

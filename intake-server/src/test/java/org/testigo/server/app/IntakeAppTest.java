@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
+import org.testigo.api.progress.SourceProgress;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.identity.Keystore;
 import org.testigo.crypto.identity.Passphrase;
@@ -364,6 +366,79 @@ class IntakeAppTest {
     byte[] sealedFollowUp = envelopeBytes("follow-up");
     byte[] opened = Envelope.open(sealedFollowUp, demoReviewer().encryptionKey(), Envelope.CONTEXT_FOLLOW_UP);
     assertThat(new String(opened, StandardCharsets.UTF_8)).contains("More: " + MARKER);
+  }
+
+  @Test
+  @Order(5)
+  void status_showsPublishedProgressInThePageLanguageEscapedAndDropsForgedRecords() throws Exception {
+    String receiptWords = receiptOf(validReport().post(url("/report?lang=es")).body());
+    storeReply(receiptWords, SourceProgress.received(1).payload());
+    storeReply(receiptWords, SourceProgress.referred(2, "<script>alert(1)</script> Fiscalía {1}", "FGR/OAX/123").payload());
+    storeReply(receiptWords, SourceProgress.closed(3, SourceProgress.Outcome.REFERRED).payload());
+    // Forged or broken records: each is dropped, none shows anything.
+    storeReply(receiptWords, progressPayload("{\"v\":1,\"n\":5,\"status\":\"investigating\",\"note\":\"FORGED-1\"}"));
+    storeReply(receiptWords, progressPayload("{\"v\":1,\"n\":5,\"status\":\"referred\",\"institution\":\""
+        + "FORGED-2".repeat(20) + "\"}"));
+    storeReply(receiptWords, progressPayload("{\"v\":1,\"n\":5,\"status\":\"referred\",\"institution\":\"FORGED-3\u202e\"}"));
+    storeReply(receiptWords, progressPayload("{\"v\":2,\"status\":\"received\"}"));
+    storeReply(receiptWords, progressPayload("FORGED-4 not json"));
+    ByteArrayOutputStream mixed = new ByteArrayOutputStream();
+    var w = new org.testigo.crypto.payload.PayloadWriter(mixed);
+    w.writePart(new org.testigo.crypto.payload.PartHeader("message", null, "text/plain; charset=utf-8"),
+        "FORGED-5".getBytes(StandardCharsets.UTF_8));
+    w.writePart(new org.testigo.crypto.payload.PartHeader("progress", null, "application/json"),
+        SourceProgress.investigating(4).encode());
+    w.finish();
+    storeReply(receiptWords, mixed.toByteArray());
+
+    Map<String, List<String>> expected = Map.of(
+        "es", List.of("Estado de su denuncia", "Su denuncia fue recibida.",
+            "Su denuncia fue enviada a &lt;script&gt;alert(1)&lt;/script&gt; Fiscalía {1} con el número de referencia FGR/OAX/123.",
+            "Su caso fue cerrado: el caso pasó a otra institución."),
+        "en", List.of("Status of your report", "Your report was received.",
+            "Your report was referred to &lt;script&gt;alert(1)&lt;/script&gt; Fiscalía {1} with reference number FGR/OAX/123.",
+            "Your case was closed: the case went to another institution."),
+        "ht", List.of("Nou resevwa denonsyasyon ou.", "Nou voye denonsyasyon ou bay &lt;script&gt;"),
+        "pt", List.of("Sua denúncia foi recebida.", "Sua denúncia foi encaminhada a &lt;script&gt;"),
+        "fr", List.of("Votre signalement a été reçu.", "Votre signalement a été transmis à &lt;script&gt;"));
+    for (Map.Entry<String, List<String>> e : expected.entrySet()) {
+      HttpResponse<String> page = HttpForms.post(url("/status?lang=" + e.getKey()), "application/x-www-form-urlencoded",
+          ("receipt=" + java.net.URLEncoder.encode(receiptWords, StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII));
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).as(e.getKey()).contains(e.getValue()).doesNotContain("<script>alert")
+          .doesNotContain("FORGED").doesNotContain("progress.");
+    }
+    // Stored on the same day, in random id order: the publication number orders them, newest first.
+    String es = HttpForms.post(url("/status?lang=es"), "application/x-www-form-urlencoded",
+        ("receipt=" + java.net.URLEncoder.encode(receiptWords, StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII)).body();
+    assertThat(es.indexOf("Su caso fue cerrado")).isPositive().isLessThan(es.indexOf("Su denuncia fue enviada"));
+    assertThat(es.indexOf("Su denuncia fue enviada")).isLessThan(es.indexOf("Su denuncia fue recibida"));
+  }
+
+  /** A reply payload of one progress part holding {@code json} as it is (valid or not). */
+  private static byte[] progressPayload(String json) throws java.io.IOException {
+    ByteArrayOutputStream payload = new ByteArrayOutputStream();
+    var w = new org.testigo.crypto.payload.PayloadWriter(payload);
+    w.writePart(new org.testigo.crypto.payload.PartHeader("progress", null, "application/json"),
+        json.getBytes(StandardCharsets.UTF_8));
+    w.finish();
+    return payload.toByteArray();
+  }
+
+  /** Seals {@code payload} to the receipt's reply key and links it to its mailbox as a reply. */
+  private static void storeReply(String receiptWords, byte[] payload) throws Exception {
+    ReceiptKeys keys = ReceiptKeys.derive(Receipt.parse(receiptWords), new ReceiptParams(256, 1, 1),
+        org.testigo.crypto.Fingerprint.fromHex(Files.readString(DATA.resolve("root-fingerprint")).strip()).toBytes());
+    ByteArrayOutputStream sealedReply = new ByteArrayOutputStream();
+    Envelope.seal(new ByteArrayInputStream(payload), sealedReply, List.of(keys.replyKey().publicKey()),
+        Envelope.CONTEXT_REPLY, new SecureRandom());
+    var jdbi = org.jdbi.v3.core.Jdbi.create(IntakeAppTest::h2).installPlugin(new org.jdbi.v3.sqlobject.SqlObjectPlugin());
+    var store = new org.testigo.server.storage.EnvelopeStore(jdbi, 4096, java.time.Clock.systemUTC(), new SecureRandom(),
+        new org.testigo.server.storage.TransparencyLog(jdbi));
+    byte[] mailboxId = org.testigo.crypto.receipt.MailboxIds.keyedHash(
+        new org.testigo.crypto.SecretBytes(Files.readAllBytes(DATA.resolve("deployment-secret"))), keys.mailboxLookupKey());
+    store.store("reply", java.util.Optional.of(org.testigo.server.storage.EnvelopeStore.MailboxLink.existing(
+        org.testigo.server.domain.MailboxId.fromBytes(mailboxId), "reply")), out -> out.write(sealedReply.toByteArray()));
   }
 
   @Test

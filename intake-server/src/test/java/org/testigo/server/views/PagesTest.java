@@ -73,7 +73,7 @@ class PagesTest {
 
   @Test
   void statusResult_proofOfFilingIsAKeyboardScrollableLabelledRegion() {
-    String page = Pages.statusResult(Messages.of(Language.EN), "visit", List.of(),
+    String page = Pages.statusResult(Messages.of(Language.EN), "visit", List.of(), List.of(),
         List.of(new FilingProofs.Filing(3, 4, "-----BEGIN TESTIGO PROOF-----\nAAAA\n")));
     assertThat(page).contains("<pre class=\"proof\" tabindex=\"0\" role=\"region\" aria-label=\"Proof of filing (text).");
     assertThat(page).doesNotContain("next full hour");
@@ -103,7 +103,7 @@ class PagesTest {
     for (Language l : Language.values()) {
       Messages m = Messages.of(l);
       assertThat(m.get("proof.check")).as(l.code()).doesNotContain("testigo-reviewer");
-      String page = Pages.statusResult(m, "visit", List.of(),
+      String page = Pages.statusResult(m, "visit", List.of(), List.of(),
           List.of(new FilingProofs.Filing(3, 4, "-----BEGIN TESTIGO PROOF-----\nAAAA\n")));
       int expert = page.indexOf("<details class=\"small\"><summary>" + Html.escape(m.get("proof.expert")));
       assertThat(expert).as(l.code()).isPositive();
@@ -115,7 +115,7 @@ class PagesTest {
   @Test
   void statusResult_aReplyCannotReorderOrHideTextAndLongWordsWrap() {
     String hostile = "a\u001b[31mred\u202eevil\u2066x\u2069 <script>alert(1)</script>\u0085 line\nnext\tcol";
-    String page = Pages.statusResult(Messages.of(Language.ES), "visit",
+    String page = Pages.statusResult(Messages.of(Language.ES), "visit", List.of(),
         List.of(new org.testigo.server.domain.OpenedReply("2026-12-07", hostile, List.of("f\u202egpj.exe"))), List.of());
     assertThat(page).doesNotContain("\u001b").doesNotContain("\u202e").doesNotContain("\u2066")
         .doesNotContain("\u2069").doesNotContain("\u0085").doesNotContain("<script>")

@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
+import org.testigo.api.progress.SourceProgress;
 import org.testigo.api.questionnaire.MxState;
 import org.testigo.crypto.event.CaseId;
 import org.testigo.crypto.identity.Alias;
@@ -232,6 +233,108 @@ public sealed interface CaseAction {
   record FeedbackGiven() implements CaseAction {
     public String type() {
       return "feedback_given";
+    }
+  }
+
+  /**
+   * A status line was published to the source (sealed to their reply key, shown on the status
+   * page); {@code progress} is exactly what was published, {@code replySha256} hashes the reply
+   * envelope that carried it. Checks: {@link SourceProgress}.
+   */
+  record StatusPublished(SourceProgress progress, byte[] replySha256) implements CaseAction {
+    public StatusPublished {
+      if (progress == null || replySha256 == null || replySha256.length != 32) {
+        throw new IllegalArgumentException("a published status needs the record and its reply's 32-byte hash");
+      }
+      replySha256 = replySha256.clone();
+    }
+
+    @Override
+    public byte[] replySha256() {
+      return replySha256.clone();
+    }
+
+    public String replyHex() {
+      return HexFormat.of().formatHex(replySha256);
+    }
+
+    public String type() {
+      return "status_published";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof StatusPublished p && progress.equals(p.progress) && Arrays.equals(replySha256, p.replySha256);
+    }
+
+    @Override
+    public int hashCode() {
+      return progress.hashCode() * 31 + Arrays.hashCode(replySha256);
+    }
+  }
+
+  /**
+   * What an institution did with a referral: {@code referral} is the event id of the applied
+   * {@code refer} event, {@code stage} must suit its institution ({@link ReferralStage}),
+   * {@code date} is when it happened; {@code note} is optional (1..2000 characters).
+   */
+  record ReferralUpdate(org.testigo.crypto.event.EventId referral, ReferralStage stage, LocalDate date,
+      String note) implements CaseAction {
+    public static final int MAX_NOTE_CHARS = 2000;
+
+    public ReferralUpdate {
+      if (referral == null || stage == null || date == null) {
+        throw new IllegalArgumentException("a referral update needs the referral, a stage and a date");
+      }
+      if (note != null && (note.isBlank() || note.length() > MAX_NOTE_CHARS)) {
+        throw new IllegalArgumentException("a referral update's note is 1 to 2000 characters, not blank");
+      }
+    }
+
+    public String type() {
+      return "referral_update";
+    }
+  }
+
+  /**
+   * The file key of an earlier event's content, re-sealed to the reviewers of the manifest in
+   * force now: {@code header} is a new envelope header for the content of event {@code event}
+   * (same context and payload salt, {@code Envelope.isRewrapOf}). It changes no state; readers
+   * who could not open the original use it (rules: {@link ContentRewraps}).
+   */
+  record ContentRewrap(org.testigo.crypto.event.EventId event, byte[] header) implements CaseAction {
+    /** The largest v1 header: 64 stanzas and a 64-byte context. */
+    public static final int MAX_HEADER = 77_001;
+
+    public ContentRewrap {
+      if (event == null || header == null || header.length == 0 || header.length > MAX_HEADER) {
+        throw new IllegalArgumentException("a content rewrap names an event and carries a header of 1-77001 bytes");
+      }
+      header = header.clone();
+    }
+
+    @Override
+    public byte[] header() {
+      return header.clone();
+    }
+
+    public String type() {
+      return "content_rewrap";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ContentRewrap r && event.equals(r.event) && Arrays.equals(header, r.header);
+    }
+
+    @Override
+    public int hashCode() {
+      return event.hashCode() * 31 + Arrays.hashCode(header);
+    }
+
+    @Override
+    public String toString() {
+      return "ContentRewrap[" + event.hex() + ", " + header.length + " bytes]";
     }
   }
 

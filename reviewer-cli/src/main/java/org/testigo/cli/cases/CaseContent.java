@@ -89,6 +89,12 @@ public final class CaseContent {
         o.put("text", r.text());
         o.put("language", r.language());
       }
+    } else if (action instanceof CaseAction.StatusPublished p) {
+      ProgressContent.encode(o, p);
+    } else if (action instanceof CaseAction.ReferralUpdate u) {
+      ProgressContent.encode(o, u);
+    } else if (action instanceof CaseAction.ContentRewrap r) {
+      ProgressContent.encode(o, r);
     }
     try {
       return JSON.writeValueAsBytes(o);
@@ -167,6 +173,9 @@ public final class CaseContent {
         }
         case "reopen" -> only(root, new CaseAction.Reopen());
         case "feedback_given" -> only(root, new CaseAction.FeedbackGiven());
+        case "status_published" -> ProgressContent.statusPublished(root);
+        case "referral_update" -> ProgressContent.referralUpdate(root);
+        case "content_rewrap" -> ProgressContent.contentRewrap(root);
         default -> throw new InvalidContentException("unknown case event type");
       };
     } catch (IllegalArgumentException e) {
@@ -180,7 +189,7 @@ public final class CaseContent {
     return parse(json.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String text(JsonNode root, String field) throws InvalidContentException {
+  static String text(JsonNode root, String field) throws InvalidContentException {
     JsonNode n = root.get(field);
     if (n == null || !n.isTextual()) {
       throw new InvalidContentException("field '" + field + "' must be a string");
@@ -188,7 +197,7 @@ public final class CaseContent {
     return n.asText();
   }
 
-  private static String strictHex(JsonNode root, String field, int bytes)
+  static String strictHex(JsonNode root, String field, int bytes)
       throws InvalidContentException {
     String s = text(root, field);
     if (s.length() != bytes * 2 || !s.chars().allMatch(c -> c >= '0' && c <= '9'
@@ -199,7 +208,7 @@ public final class CaseContent {
     return s;
   }
 
-  private static CaseAction only(JsonNode root, CaseAction action, String... fields)
+  static CaseAction only(JsonNode root, CaseAction action, String... fields)
       throws InvalidContentException {
     Set<String> allowed = new HashSet<>(Set.of(fields));
     allowed.add("v");

@@ -170,6 +170,7 @@ final class CaseLog {
         files.add(cache.directory().resolve("events").resolve(seq + ".json"));
       }
     }
+    Map<org.testigo.crypto.event.EventId, byte[]> unreadable = new HashMap<>();
     for (Path p : files) {
       long seq = seqOf(p);
       try {
@@ -178,6 +179,10 @@ final class CaseLog {
         byte[] content = Base64.getDecoder().decode(item.path("content").asText());
         log.verifier.verify(e, Instant.parse(item.path("receivedAt").asText()), MAX_SKEW);
         OpenedCaseEvent o = events.open(e, content, log.verifier, reader);
+        if (o.action() == null) {
+          unreadable.put(e.eventId(), content);
+        }
+        log.sealedContents.put(e.eventId(), content);
         log.opened.computeIfAbsent(e.caseId(), k -> new ArrayList<>()).add(o);
         log.signed.computeIfAbsent(e.caseId(), k -> new ArrayList<>()).add(e);
         if (seq > 0) {
@@ -188,6 +193,11 @@ final class CaseLog {
         if (seq > 0) {
           log.refusedSeqs.add(seq);
         }
+      }
+    }
+    if (!unreadable.isEmpty()) {
+      for (List<OpenedCaseEvent> ofCase : log.opened.values()) {
+        log.rewrapOpened += ContentRewraps.apply(ofCase, unreadable, log.verifier, reader);
       }
     }
     return log;
@@ -205,6 +215,11 @@ final class CaseLog {
       return 0;
     }
   }
+
+  /** The sealed content of every event that verified, as the server served it. */
+  final Map<org.testigo.crypto.event.EventId, byte[]> sealedContents = new HashMap<>();
+  /** Events this reviewer could read only through a content rewrap. */
+  int rewrapOpened;
 
   /** Events that verified, by sequence number: their case. */
   final Map<Long, CaseId> caseOf = new HashMap<>();

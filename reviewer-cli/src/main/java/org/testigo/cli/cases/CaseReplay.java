@@ -42,7 +42,7 @@ import org.testigo.crypto.event.SignedCaseEvent;
  * deadline (docs/spec/case-events.md §5).
  */
 public final class CaseReplay {
-  private static final Comparator<SignedCaseEvent> ORDER =
+  static final Comparator<SignedCaseEvent> ORDER =
       Comparator.comparingLong(SignedCaseEvent::lamport).thenComparing(SignedCaseEvent::eventId);
 
   private CaseReplay() {}
@@ -204,7 +204,9 @@ public final class CaseReplay {
       boolean closed = status == Status.CLOSED;
       if (closed && !(a instanceof CaseAction.SetStatus || a instanceof CaseAction.Note
           || a instanceof CaseAction.Link || a instanceof CaseAction.ReplySent
-          || a instanceof CaseAction.FeedbackGiven || a instanceof CaseAction.Reopen)) {
+          || a instanceof CaseAction.FeedbackGiven || a instanceof CaseAction.Reopen
+          || a instanceof CaseAction.StatusPublished || a instanceof CaseAction.ReferralUpdate
+          || a instanceof CaseAction.ContentRewrap)) {
         return "the case is closed; reopen it with a status event first";
       }
       if (a instanceof CaseAction.Acknowledge) {
@@ -267,6 +269,12 @@ public final class CaseReplay {
       } else if (a instanceof CaseAction.FeedbackGiven) {
         if (firstFeedbackAt == null) {
           firstFeedbackAt = e.createdAt();
+        }
+      } else if (a instanceof CaseAction.ReferralUpdate u) {
+        return ReferralUpdates.refusal(u, e.createdAt(), referrals, history);
+      } else if (a instanceof CaseAction.ContentRewrap r) {
+        if (!byId.containsKey(r.event()) || r.event().equals(e.eventId())) {
+          return "the content rewrap names no other event of this case";
         }
       }
       return null;

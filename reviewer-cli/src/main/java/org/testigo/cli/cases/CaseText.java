@@ -148,7 +148,9 @@ public final class CaseText {
     } else if (a instanceof CaseAction.Reopen) {
       return get("event.reopen");
     }
-    return a.type();
+    // status_published, referral_update, content_rewrap: their details in the tool's English for now
+    String detail = ProgressLines.detail(a);
+    return detail != null ? a.type() + ": " + detail : a.type();
   }
 
   /** The free text an event carries (a note's, a kept reply's), or null. */

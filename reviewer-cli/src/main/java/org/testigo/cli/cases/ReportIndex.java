@@ -51,6 +51,7 @@ import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.envelope.LocalSealedFile;
 import org.testigo.crypto.event.CaseId;
+import org.testigo.crypto.event.EventId;
 import org.testigo.crypto.identity.ReviewerIdentity;
 
 /**
@@ -77,10 +78,11 @@ public final class ReportIndex {
    * The header's version: 2 since a reply meets the first-feedback deadline (issue #19); 3
    * since the reader checks questionnaires against questionnaire v1's closed lists (api
    * {@code QuestionnaireCheck}); 4 since reply_sent keeps the reply's text and reopen exists (an
-   * older reader replayed those events as unreadable). Each time, entries indexed or states
-   * replayed by the older rules are rebuilt. The sealing purpose stays v1.
+   * older reader replayed those events as unreadable); 5 since referrals keep their event id and
+   * referral_update stages (for statistics). Each time, entries indexed or states replayed by the
+   * older rules are rebuilt. The sealing purpose stays v1.
    */
-  static final int VERSION = 4;
+  static final int VERSION = 5;
   static final String SUFFIX = ".tgidx";
   static final long RACY_NANOS = 2_000_000_000L;
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -112,8 +114,12 @@ public final class ReportIndex {
     }
   }
 
-  /** A referral as replayed (what statistics and {@code show} need). */
-  record Referral(String to, String state, String institution, String reference, String date) {}
+  /** A referral as replayed (what statistics and {@code show} need), with its applied stages. */
+  record Referral(String to, String state, String institution, String reference, String date, String event,
+      List<Stage> stages) {}
+
+  /** An applied referral_update of a referral: the stage and its day (never its note). */
+  record Stage(String stage, String date) {}
 
   /** The replayed state of one case (a report of the index), with its verified events. */
   record Case(String caseId, Status status, String assignee, Priority priority, Outcome outcome,
@@ -353,21 +359,36 @@ public final class ReportIndex {
     if (c == null) {
       return CaseReplay.replay(id, report.day(), List.of());
     }
+    return stateOf(c, id, report.day());
+  }
+
+  /** The case state a summary stands for (no history but the referral stages). */
+  static CaseState stateOf(Case c, CaseId id, LocalDate day) {
     List<CaseState.Recorded<CaseAction.Refer>> refs = new ArrayList<>();
+    List<CaseState.HistoryEntry> stages = new ArrayList<>();
     for (Referral r : c.referrals()) {
-      refs.add(new CaseState.Recorded<>(null, "", null, new CaseAction.Refer(TriageCommands.parse(ReferralTarget.class,
+      EventId event = r.event() == null ? null : EventId.fromHex(r.event());
+      refs.add(new CaseState.Recorded<>(event, "", null, new CaseAction.Refer(TriageCommands.parse(ReferralTarget.class,
           r.to()), r.state(), r.institution(), r.reference(), LocalDate.parse(r.date()))));
+      for (Stage st : r.stages() == null || event == null ? List.<Stage>of() : r.stages()) {
+        stages.add(new CaseState.HistoryEntry(null, "", 0, null, new CaseAction.ReferralUpdate(event,
+            TriageCommands.parse(ReferralStage.class, st.stage()), LocalDate.parse(st.date()), null),
+            CaseState.Flag.APPLIED, null));
+      }
     }
-    return new CaseState(id, report.day(), c.status(), c.assignee(), c.priority(), c.outcome(),
+    return new CaseState(id, day, c.status(), c.assignee(), c.priority(), c.outcome(),
         new TreeSet<>(c.labels()), List.of(), refs, List.of(), List.of(), instant(c.acknowledgedAt()),
-        instant(c.firstFeedbackAt()), instant(c.closedAt()), List.of());
+        instant(c.firstFeedbackAt()), instant(c.closedAt()), stages);
   }
 
   static Case summary(CaseState s) {
     List<Referral> refs = new ArrayList<>();
-    for (CaseState.Recorded<CaseAction.Refer> r : s.referrals()) {
-      CaseAction.Refer a = r.action();
-      refs.add(new Referral(a.to().name(), a.state(), a.institution(), a.reference(), a.date().toString()));
+    for (ReferralUpdates.Outcomes o : ReferralUpdates.of(s)) {
+      CaseAction.Refer a = o.referral().action();
+      List<Stage> stages = o.updates().stream().map(u -> new Stage(u.action().stage().wire(), u.action().date().toString()))
+          .toList();
+      refs.add(new Referral(a.to().name(), a.state(), a.institution(), a.reference(), a.date().toString(),
+          o.referral().eventId() == null ? null : o.referral().eventId().hex(), stages));
     }
     return new Case(s.caseId().hex(), s.status(), s.assignee(), s.priority(), s.outcome(), List.copyOf(s.labels()),
         text(s.acknowledgedAt()), text(s.firstFeedbackAt()), text(s.closedAt()), refs);

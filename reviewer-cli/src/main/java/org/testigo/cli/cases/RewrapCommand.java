@@ -45,7 +45,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code rewrap [--all | ID...] [--dry-run]}: after the key manifest changed, re-seals the
  * file keys of cached submissions whose header is not sealed to exactly the current
- * manifest's reviewers, so that new reviewers can open them (docs/spec/reviewer-api-and-batches.md §5). Verifies
+ * manifest's reviewers, so that new reviewers can open them (docs/spec/reviewer-api-and-batches.md §5),
+ * then the contents of the cases' events ({@code content_rewrap} events, {@link EventRewrapper};
+ * docs/spec/case-events.md §6). Verifies
  * the manifest chain from the pinned root and applies other reviewers' rewraps to the cache
  * first; then, for each stale envelope, opens its header with this reviewer's key, seals the
  * same file key to the current reviewers ({@link Envelope#rewrapHeader}), uploads the new
@@ -121,6 +123,9 @@ public final class RewrapCommand implements Callable<Integer> {
         out.println("Dry run: " + (stale.size() - notMine) + " envelope(s) would be rewrapped to manifest #"
             + manifest.sequence() + ", " + notMine + " you cannot open, " + (candidates.size() - stale.size())
             + " already current; nothing was uploaded");
+        EventRewrapper.Result ev = EventRewrapper.run(s, manifest, recipients, caseFilter(s.cache), true, out);
+        out.println("Dry run: " + ev.rewrapped() + " case event content(s) would be rewrapped, " + ev.notMine()
+            + " you cannot open, " + ev.current() + " already current");
         return ExitCodes.OK;
       }
       int done = 0;
@@ -160,11 +165,28 @@ public final class RewrapCommand implements Callable<Integer> {
           + recipients.size() + " reviewer(s)); " + (candidates.size() - stale.size()) + " already current"
           + (notMine > 0 ? "; " + notMine + " you cannot open (not a recipient): another reviewer who is must"
               + " run rewrap" : ""));
+      EventRewrapper.Result ev = EventRewrapper.run(s, manifest, recipients, caseFilter(s.cache), false, out);
+      out.println("Rewrapped " + ev.rewrapped() + " case event content(s) (content_rewrap events); " + ev.current()
+          + " already current" + (ev.notMine() > 0 ? "; " + ev.notMine() + " you cannot open: another reviewer who"
+              + " can must run rewrap" : ""));
+      failed.addAll(ev.failed());
       for (String f : failed) {
         spec.commandLine().getErr().println("testigo-reviewer: " + f);
       }
       return failed.isEmpty() ? ExitCodes.OK : ExitCodes.CRYPTO;
     }
+  }
+
+  /** The cases whose events are rewrapped: every case with --all, else the cases of the ids given. */
+  private Set<String> caseFilter(LocalCache cache) throws IOException {
+    if (which.all) {
+      return null;
+    }
+    Set<String> out = new java.util.TreeSet<>();
+    for (LocalCache.Submission sub : selected(cache)) {
+      out.add(sub.caseId());
+    }
+    return out;
   }
 
   private List<LocalCache.Submission> selected(LocalCache cache) throws IOException {

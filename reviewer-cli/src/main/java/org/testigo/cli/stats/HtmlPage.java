@@ -91,6 +91,17 @@ public final class HtmlPage {
     }
     h.append("</table>\n");
 
+    for (String[] b : List.of(new String[] {StatsEngine.FUNNEL_PROSECUTION, "section.funnel_prosecution"},
+        new String[] {StatsEngine.FUNNEL_COMMISSION, "section.funnel_commission"})) {
+      Table t = report.table(b[0]);
+      h.append("<h3>").append(esc(labels.text(b[1]))).append("</h3>\n<table>\n<tr><th></th><th>")
+          .append(esc(labels.text("count"))).append("</th></tr>\n");
+      for (String r : t.rows()) {
+        row(h, labels.text("branch." + r), t.cell(r, Table.COUNT).orElseThrow());
+      }
+      h.append("</table>\n");
+    }
+
     h.append("<h2>").append(esc(labels.text("section.deadlines"))).append("</h2>\n<table>\n<tr>");
     h.append("<th></th>");
     for (String k : List.of("col.met", "col.notmet", "col.total", "col.share")) {

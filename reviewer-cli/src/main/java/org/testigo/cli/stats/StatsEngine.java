@@ -28,6 +28,12 @@ public final class StatsEngine {
   public static final String FUNNEL = "funnel";
   public static final String FUNNEL_DAYS = "funnel_days";
   public static final String DEADLINES = "deadlines";
+  public static final String FUNNEL_PROSECUTION = "funnel_prosecution";
+  public static final String FUNNEL_COMMISSION = "funnel_commission";
+  /** Steps of the prosecution branch of the funnel. */
+  public static final List<String> PROSECUTION_STEPS = List.of("referred", "investigation_opened", "charges", "sentence");
+  /** Steps of the human-rights commission branch of the funnel. */
+  public static final List<String> COMMISSION_STEPS = List.of("referred", "complaint_admitted", "recommendation");
   public static final String META = "meta";
 
   /** Rows of the deadlines table. */
@@ -81,6 +87,8 @@ public final class StatsEngine {
     tables.add(funnelCounts(funnels, k));
     tables.add(funnelDays(funnels, k));
     tables.add(deadlines(cases, options, k));
+    tables.add(branch(FUNNEL_PROSECUTION, Institution.Kind.PROSECUTOR, PROSECUTION_STEPS, cases, asOf, k));
+    tables.add(branch(FUNNEL_COMMISSION, Institution.Kind.COMMISSION, COMMISSION_STEPS, cases, asOf, k));
     return new StatsReport(k, from, to, YearMonth.from(asOf), tables);
   }
 
@@ -166,6 +174,39 @@ public final class StatsEngine {
     }
     return new Table(FUNNEL, "step", "measure", Arrays.stream(steps).map(Code::code).toList(),
         List.of(Table.COUNT), cells);
+  }
+
+  /**
+   * One branch of the funnel: cases with a referral to an institution of {@code kind} that
+   * reached each step by {@code asOf} (a case counts at a step if any such referral did).
+   * Nested counts: primary suppression only, like {@code funnel}.
+   */
+  private static Table branch(String id, Institution.Kind kind, List<String> steps, List<StatsInput> cases,
+      LocalDate asOf, int k) {
+    long[] counts = new long[steps.size()];
+    for (StatsInput c : cases) {
+      boolean[] reached = new boolean[steps.size()];
+      for (StatsInput.Referral r : c.referrals()) {
+        if (r.to().kind() != kind) {
+          continue;
+        }
+        List<LocalDate> days = kind == Institution.Kind.PROSECUTOR
+            ? java.util.Arrays.asList(r.referred(), r.investigationOpened(), r.charges(), r.sentence())
+            : java.util.Arrays.asList(r.referred(), r.investigationOpened(), r.recommendation());
+        for (int s = 0; s < steps.size(); s++) {
+          reached[s] |= days.get(s) != null && !days.get(s).isAfter(asOf);
+        }
+      }
+      for (int s = 0; s < steps.size(); s++) {
+        counts[s] += reached[s] ? 1 : 0;
+      }
+    }
+    boolean[] hidden = Suppression.apply(counts, List.of(), k);
+    List<Cell> cells = new ArrayList<>();
+    for (int s = 0; s < steps.size(); s++) {
+      cells.add(Cell.of(steps.get(s), Table.COUNT, counts[s], hidden[s]));
+    }
+    return new Table(id, "step", "measure", steps, List.of(Table.COUNT), cells);
   }
 
   private static Table funnelDays(List<Map<FunnelStep, LocalDate>> funnels, int k) {

@@ -22,6 +22,8 @@ import org.testigo.api.questionnaire.Perpetrator;
 import org.testigo.api.questionnaire.Vocabulary;
 import org.testigo.cli.cases.CaseAction;
 import org.testigo.cli.cases.CaseState;
+import org.testigo.cli.cases.ReferralStage;
+import org.testigo.cli.cases.ReferralUpdates;
 import org.testigo.cli.cases.Status;
 
 /**
@@ -60,15 +62,27 @@ public final class StatsInputs {
   }
 
   /**
-   * The statistics view of a replayed case. Referral follow-ups (investigation opened,
-   * charges, sentence, recommendation) are not yet events of the triage model, so referrals
-   * from a case state carry only their institution and date.
+   * The statistics view of a replayed case. Each referral carries its follow-up days from the
+   * applied {@code referral_update} events that name it (the earliest of each stage):
+   * investigation opened = {@code investigation_opened} (prosecutors) or
+   * {@code complaint_admitted} (commissions); charges = {@code charges_filed}; sentence =
+   * {@code sentence}; recommendation = {@code recommendation_issued}. Hearings, acquittals,
+   * dismissals and conciliations are not funnel steps.
    */
   public static StatsInput fromCase(CaseState c, ReportFacts facts) {
     List<StatsInput.Referral> referrals = new ArrayList<>();
-    for (CaseState.Recorded<CaseAction.Refer> r : c.referrals()) {
-      referrals.add(StatsInput.Referral.of(Institution.valueOf(r.action().to().name()),
-          r.action().date()));
+    for (ReferralUpdates.Outcomes o : ReferralUpdates.of(c)) {
+      CaseAction.Refer r = o.referral().action();
+      Institution to = Institution.valueOf(r.to().name());
+      var u = o.updates();
+      LocalDate opened = to.kind() == Institution.Kind.COMMISSION
+          ? ReferralUpdates.earliest(u, ReferralStage.COMPLAINT_ADMITTED)
+          : ReferralUpdates.earliest(u, ReferralStage.INVESTIGATION_OPENED);
+      referrals.add(to.kind() == Institution.Kind.OTHER ? StatsInput.Referral.of(to, r.date())
+          : new StatsInput.Referral(to, r.date(), opened,
+              ReferralUpdates.earliest(u, ReferralStage.CHARGES_FILED),
+              ReferralUpdates.earliest(u, ReferralStage.SENTENCE),
+              ReferralUpdates.earliest(u, ReferralStage.RECOMMENDATION_ISSUED)));
     }
     boolean closed = c.status() == Status.CLOSED && c.closedAt() != null && c.outcome() != null;
     return new StatsInput(c.receivedDay(), facts.state(), facts.categories(), facts.agencies(),

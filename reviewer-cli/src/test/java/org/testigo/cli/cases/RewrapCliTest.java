@@ -78,6 +78,7 @@ class RewrapCliTest {
   static final SignedManifest S0 = SignedManifest.sign(ManifestUpdates.genesis("Rewrap CLI org", ROOT.publicKey(),
       LOG_KEY.publicKey(), List.of(entry(ALICE), entry(BOB)), T0), ROOT);
   static final String MARKER = "MRK" + HexFormat.of().formatHex(RANDOM.generateSeed(8));
+  static final String NOTE = "NOTE" + HexFormat.of().formatHex(RANDOM.generateSeed(8));
   static final String DB = "testigo_test_rw2_" + HexFormat.of().formatHex(RANDOM.generateSeed(5));
   static final Path DATA = prepare();
   static final Path KEYS = DATA.resolve("keys");
@@ -228,6 +229,9 @@ class RewrapCliTest {
       reportId = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tgenv")).findFirst().orElseThrow()
           .replace(".tgenv", "");
     }
+    // a note sealed to {alice, bob}, before carol joins
+    CliResult note = as(ALICE, home("alice"), "note", reportId, "--text", "Nota de alice antes de carol " + NOTE);
+    assertThat(note.code()).as(note.err()).isZero();
     SignedManifest s1 = SignedManifest.sign(ManifestUpdates.addReviewer(S0, entry(CAROL), Instant.now()), ROOT);
     SignedManifest s2 = SignedManifest.sign(ManifestUpdates.removeReviewer(s1, "bob", Instant.now()), ROOT);
     HttpResponse<String> update = HTTP.send(HttpRequest.newBuilder(
@@ -239,6 +243,9 @@ class RewrapCliTest {
     CliResult carolSync = as(CAROL, home("carol"), "sync");
     assertThat(carolSync.code()).as(carolSync.err()).isZero();
     assertThat(as(CAROL, home("carol"), "show", reportId).code()).isNotZero();
+    CliResult carolHistory = as(CAROL, home("carol"), "history", reportId);
+    assertThat(carolHistory.code()).as(carolHistory.err()).isZero();
+    assertThat(carolHistory.out()).contains("(unreadable)").doesNotContain(NOTE);
 
     JsonNode before = audit();
     assertThat(check(before, "recipients").get("status").asText()).isEqualTo("pass");
@@ -254,7 +261,7 @@ class RewrapCliTest {
     CliResult dry = as(ALICE, home("alice"), "rewrap", "--all", "--dry-run");
     assertThat(dry.code()).as(dry.err()).isZero();
     assertThat(dry.out()).contains(reportId.substring(0, 12)).contains("sealed to departed bob").contains("not to carol")
-        .contains("1 envelope(s) would be rewrapped");
+        .contains("1 envelope(s) would be rewrapped").contains("1 case event content(s) would be rewrapped");
     assertThat(rewrapRows()).isZero();
     // usage: one of --all or ids, not both, not neither; an unknown id is a clear error
     assertThat(as(ALICE, home("alice"), "rewrap").code()).isEqualTo(ExitCodes.USAGE);
@@ -274,7 +281,8 @@ class RewrapCliTest {
     byte[] before = cached(home("alice"), reportId);
     CliResult r = as(ALICE, home("alice"), "rewrap", "--all");
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("Rewrapped 1 envelope(s) to manifest #2");
+    assertThat(r.out()).contains("Rewrapped 1 envelope(s) to manifest #2")
+        .contains("Rewrapped 1 case event content(s) (content_rewrap events)");
     assertThat(rewrapRows()).isEqualTo(1);
     byte[] after = cached(home("alice"), reportId);
     assertThat(after).isNotEqualTo(before);
@@ -284,7 +292,8 @@ class RewrapCliTest {
         .as("payload unchanged").isEqualTo(java.util.Arrays.copyOfRange(before, (int) oldHeader, before.length));
 
     CliResult again = as(ALICE, home("alice"), "rewrap", "--all");
-    assertThat(again.out()).contains("Rewrapped 0 envelope(s)").contains("1 already current");
+    assertThat(again.out()).contains("Rewrapped 0 envelope(s)").contains("1 already current")
+        .contains("Rewrapped 0 case event content(s) (content_rewrap events); 1 already current");
     assertThat(rewrapRows()).isEqualTo(1);
 
     // carol had the old envelope cached: sync replaces its header, and she can read it
@@ -293,8 +302,12 @@ class RewrapCliTest {
     assertThat(carolSync.out()).contains("1 cached envelope header(s) replaced");
     CliResult show = as(CAROL, home("carol"), "show", reportId);
     assertThat(show.code()).as(show.err()).isZero();
-    assertThat(show.out()).contains(MARKER);
+    assertThat(show.out()).contains(MARKER).contains("Nota de alice antes de carol " + NOTE);
     assertThat(cached(home("carol"), reportId)).isEqualTo(after);
+    // the note keeps its author, and the rewrap is an event of its own in the trail
+    CliResult carolHistory = as(CAROL, home("carol"), "history", reportId);
+    assertThat(carolHistory.out()).doesNotContain("(unreadable)").contains("content_rewrap")
+        .containsPattern("alice\\s+#\\d+\\s+note\\s+applied");
 
     // a fresh workstation of carol downloads the rewrapped envelope directly
     CliResult fresh = as(CAROL, home("carol2"), "sync");

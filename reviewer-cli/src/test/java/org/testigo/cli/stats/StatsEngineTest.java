@@ -107,6 +107,23 @@ class StatsEngineTest {
   }
 
   @Test
+  void funnelBranches_splitProsecutorsFromCommissionsWithPrimarySuppression() {
+    // 20 cases referred to prosecutors (10 with an investigation, 4 charged, 1 sentenced) and
+    // 20 to commissions (10 complaints admitted, 6 recommendations): counted independently.
+    Table p = REPORT.table(StatsEngine.FUNNEL_PROSECUTION);
+    assertThat(p.rows()).containsExactlyElementsOf(StatsEngine.PROSECUTION_STEPS);
+    assertThat(count(p, "referred", Table.COUNT)).isEqualTo(20);
+    assertThat(count(p, "investigation_opened", Table.COUNT)).isEqualTo(10);
+    assertThat(p.cell("charges", Table.COUNT).orElseThrow().suppressed()).isTrue();
+    assertThat(p.cell("sentence", Table.COUNT).orElseThrow().suppressed()).isTrue();
+    Table c = REPORT.table(StatsEngine.FUNNEL_COMMISSION);
+    assertThat(c.rows()).containsExactlyElementsOf(StatsEngine.COMMISSION_STEPS);
+    assertThat(count(c, "referred", Table.COUNT)).isEqualTo(20);
+    assertThat(count(c, "complaint_admitted", Table.COUNT)).isEqualTo(10);
+    assertThat(count(c, "recommendation", Table.COUNT)).isEqualTo(6);
+  }
+
+  @Test
   void deadlines_shareMetExcludesCasesWhoseDeadlineHasNotPassed() {
     Table d = REPORT.table(StatsEngine.DEADLINES);
     assertThat(count(d, "acknowledge", "met")).isEqualTo(72);

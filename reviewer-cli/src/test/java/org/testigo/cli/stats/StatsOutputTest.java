@@ -181,6 +181,8 @@ class StatsOutputTest {
     codes.addAll(List.of("total", "count", "met", "not_met", "share_met_percent", "n",
         "median_days", "p90_days", "acknowledge", "first_feedback", "format_version",
         "min_cell", "true", "false", Cell.SUPPRESSED_MARK));
+    codes.addAll(StatsEngine.PROSECUTION_STEPS);
+    codes.addAll(StatsEngine.COMMISSION_STEPS);
     report.tables().forEach(t -> codes.add(t.id()));
     Pattern numberOrMonth = Pattern.compile("\\d+(\\.\\d)?|\\d{4}-\\d{2}");
     List<String> lines = Files.readAllLines(dir.resolve(StatsFiles.CSV_NAME));

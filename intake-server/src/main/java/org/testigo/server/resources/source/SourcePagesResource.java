@@ -101,7 +101,7 @@ public final class SourcePagesResource {
     Messages m = messages(uri, headers);
     String receipt = formField(contentType, body, "receipt", "error.receipt");
     SourceService.SourceStatus status = source.status(receipt);
-    return Pages.statusResult(m, status.visit(), status.replies(), filings.of(status.filed()));
+    return Pages.statusResult(m, status.visit(), status.progress(), status.replies(), filings.of(status.filed()));
   }
 
   /** A follow-up with the receipt typed into the form (one derivation); pages now use the visit's. */
@@ -125,7 +125,7 @@ public final class SourcePagesResource {
     Messages m = messages(uri, headers);
     String visit = formField(contentType, body, "visit", "error.visit");
     SourceService.SourceStatus status = source.visitStatus(visit);
-    return Pages.statusResult(m, visit, status.replies(), filings.of(status.filed()));
+    return Pages.statusResult(m, visit, status.progress(), status.replies(), filings.of(status.filed()));
   }
 
   /** A follow-up within a visit: no derivation. */
