@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 import org.testigo.cli.common.HomeOptions;
 import org.testigo.cli.common.Identities;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * valid report is listed as such with its size.
  */
 @Command(name = "list", mixinStandardHelpOptions = true,
-    description = "List synced reports from the encrypted index: id, received day, category, state, agency, case.")
+    description = "List synced reports from the encrypted index, newest first: id, received day, priority, language,"
+        + " minors, wants a reply, category, state, agency, files, follow-ups, status, assignee, overdue.")
 public final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin HomeOptions home;
@@ -50,6 +52,33 @@ public final class ListCommand implements Callable<Integer> {
       + " status, assignee, category, state, agency, overdue, malformed (not a valid report), spam (closed as spam,"
       + " hidden otherwise).")
   List<String> filters = List.of();
+  @Option(names = "--lang", paramLabel = "CODE", description = "Only reports written in this language (es, en, fr,"
+      + " ht, pt...).")
+  String language;
+  @Option(names = "--sort", paramLabel = "KEY", defaultValue = "received", description = "Order: received (newest"
+      + " first, the default), priority (urgent first), deadline (the nearest open deadline first) or id.")
+  String sort;
+  @Option(names = "--reverse", description = "Reverse the order.")
+  boolean reverse;
+
+  private record Row(ReportIndex.Entry entry, CaseState state, boolean late, java.time.LocalDate after,
+      Instant nextDue) {}
+
+  static final List<String> SORTS = List.of("received", "priority", "deadline", "id");
+
+  private java.util.Comparator<Row> order() {
+    java.util.Comparator<Row> newest = java.util.Comparator.comparing((Row r) -> r.entry().receivedDay())
+        .reversed().thenComparing(r -> r.entry().id());
+    java.util.Comparator<Row> c = switch (sort.strip().toLowerCase(Locale.ROOT)) {
+      case "received" -> newest;
+      case "priority" -> java.util.Comparator.comparing((Row r) -> r.state().priority()).reversed().thenComparing(newest);
+      case "deadline" -> java.util.Comparator.comparing((Row r) -> r.nextDue(),
+          java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder())).thenComparing(newest);
+      case "id" -> java.util.Comparator.comparing((Row r) -> r.entry().id());
+      default -> throw new CliException(ExitCodes.USAGE, "--sort must be one of " + String.join(", ", SORTS));
+    };
+    return reverse ? c.reversed() : c;
+  }
 
   ListFilter filter() {
     ListFilter f = new ListFilter();
@@ -66,6 +95,10 @@ public final class ListCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, CryptoException {
     ListFilter filter = filter();
+    java.util.Comparator<Row> order = order();
+    if (language != null && !language.strip().matches("[a-z]{2,3}")) {
+      throw new CliException(ExitCodes.USAGE, "--lang takes a language code of 2 or 3 letters, e.g. es or ht");
+    }
     LocalCache cache = LocalCache.open(home.home(), home.serverName());
     ReviewerIdentity identity = Identities.open(keystore, passphrase);
     ReportIndex index;
@@ -78,13 +111,15 @@ public final class ListCommand implements Callable<Integer> {
     // Rows are padded by hand and written in blocks: printf parsed its format and flushed the
     // autoflushing writer on every row, a third of list's time at 100,000 reports.
     StringBuilder rows = new StringBuilder(1 << 16);
-    row(rows, "ID", "RECEIVED", "CATEGORY", "STATE", "AGENCY", "FILES", "F/U", "STATUS", "ASSIGNEE", "");
+    row(rows, "ID", "RECEIVED", "PRIO", "LANG", "MIN", "RPL", "CATEGORY", "STATE", "AGENCY", "FILES", "F/U", "STATUS",
+        "ASSIGNEE", "");
     int shown = 0;
     int malformed = 0;
     int hiddenSpam = 0;
     Instant now = Instant.now();
     Map<String, Integer> followUps = index.followUpCounts();
     Map<String, java.time.LocalDate> lastFollowUp = index.latestFollowUpDays();
+    List<Row> selected = new java.util.ArrayList<>();
     for (ReportIndex.Entry e : index.sortedEntries()) {
       if (!e.isReport() || e.kind() == ReportIndex.Kind.UNREADABLE || e.kind() == ReportIndex.Kind.INVALID) {
         continue;
@@ -97,9 +132,23 @@ public final class ListCommand implements Callable<Integer> {
         }
         continue;
       }
+      if (language != null && !language.strip().equals(e.language())) {
+        continue;
+      }
       boolean late = st.isOverdue(now, Deadlines.DEFAULT);
       java.time.LocalDate after = lastFollowUp.containsKey(e.id())
           ? st.followUpAfterClose(List.of(lastFollowUp.get(e.id()))) : null;
+      Instant nextDue = st.status() == Status.CLOSED ? null : st.deadlines(now, Deadlines.DEFAULT).stream()
+          .filter(d -> d.metAt() == null && d.due() != null).map(CaseState.DeadlineStatus::due)
+          .min(java.util.Comparator.naturalOrder()).orElse(null);
+      selected.add(new Row(e, st, late, after, nextDue));
+    }
+    selected.sort(order);
+    for (Row r : selected) {
+      ReportIndex.Entry e = r.entry();
+      CaseState st = r.state();
+      boolean late = r.late();
+      java.time.LocalDate after = r.after();
       String status = st.status().name().toLowerCase(Locale.ROOT);
       String who = st.assignee() == null ? "-" : Text.cell(st.assignee(), 12);
       if (e.kind() == ReportIndex.Kind.MALFORMED) {
@@ -107,7 +156,9 @@ public final class ListCommand implements Callable<Integer> {
         malformedRow(rows, e.id().substring(0, 12), e.receivedDay(), "NOT A VALID REPORT (" + e.size() + " bytes)",
             status, who, late ? "  OVERDUE" : "", Text.cell(e.problem(), 100));
       } else {
-        row(rows, e.id().substring(0, 12), e.receivedDay(), Text.cell(String.join(",", e.what()), 24),
+        row(rows, e.id().substring(0, 12), e.receivedDay(), st.priority().name().toLowerCase(Locale.ROOT),
+            Text.cell(e.language() == null ? "" : e.language(), 4), minors(e.minors()), e.wantsReply() ? "yes" : "",
+            Text.cell(String.join(",", e.what()), 24),
             Text.cell(e.state() == null ? "" : e.state(), 5), Text.cell(String.join(",", e.who()), 20),
             String.valueOf(e.files().size()), String.valueOf(followUps.getOrDefault(e.id(), 0)), status, who,
             (late ? "  OVERDUE" : "") + (after == null ? "" : "  UNREAD: FOLLOW-UP AFTER CLOSE (" + after + ")"));
@@ -131,11 +182,28 @@ public final class ListCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /** One row, as {@code "%-12s  %-10s  %-24s  %-5s  %-20s  %5s  %3s  %-13s  %-12s%s%n"} formats it. */
-  static void row(StringBuilder b, String id, String received, String category, String state, String agency,
-      String files, String followUps, String status, String assignee, String late) {
+  /** The MIN column: whether minors were among those harmed (yes, no, ? for unknown, blank if not said). */
+  static String minors(String code) {
+    return code == null ? "" : switch (code) {
+      case "yes" -> "yes";
+      case "no" -> "no";
+      default -> "?";
+    };
+  }
+
+  /**
+   * One row, as {@code "%-12s  %-10s  %-6s  %-4s  %-3s  %-3s  %-24s  %-5s  %-20s  %5s  %3s  %-13s  %-12s%s%n"}
+   * formats it.
+   */
+  static void row(StringBuilder b, String id, String received, String priority, String language, String minors,
+      String reply, String category, String state, String agency, String files, String followUps, String status,
+      String assignee, String late) {
     left(b, id, 12).append("  ");
     left(b, received, 10).append("  ");
+    left(b, priority, 6).append("  ");
+    left(b, language, 4).append("  ");
+    left(b, minors, 3).append("  ");
+    left(b, reply, 3).append("  ");
     left(b, category, 24).append("  ");
     left(b, state, 5).append("  ");
     left(b, agency, 20).append("  ");
