@@ -202,8 +202,11 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
    */
   private static void circuits(IntakeConfiguration config, Environment env) {
     CircuitTable circuits = new CircuitTable(config.getFairness());
-    env.servlets().addFilter("circuits", new CircuitFilter(circuits))
+    CircuitFilter filter = new CircuitFilter(circuits, config.getLimits().getMaxBodiesInFlight(),
+        config.getLimits().getRetryAfterSeconds());
+    env.servlets().addFilter("circuits", filter)
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+    env.metrics().register("bodies.inFlight", (Gauge<Integer>) filter::bodiesInFlight);
     env.metrics().register("circuits.tracked", (Gauge<Integer>) circuits::size);
     int reviewerIndex = config.getReviewerApi().isEnabled() ? config.getReviewerApi().getConnectorIndex() : -1;
     env.lifecycle().addEventListener(new LifeCycle.Listener() {

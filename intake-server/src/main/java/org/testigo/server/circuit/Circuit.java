@@ -22,6 +22,7 @@ public final class Circuit {
   private final TokenBucket uploadCreations;
   private int connections;
   private int requests;
+  private int bodies;
   private int openUploads;
   private long uploadBytes;
   private long lastUsed;
@@ -74,6 +75,22 @@ public final class Circuit {
   public synchronized void leave() {
     requests--;
     lastUsed = nanos.getAsLong();
+  }
+
+  /**
+   * Starts reading a request body; false (nothing counted) when the circuit already has
+   * {@link FairnessSettings#getMaxConcurrentBodies} bodies arriving.
+   */
+  public synchronized boolean enterBody() {
+    if (bodies >= settings.getMaxConcurrentBodies()) {
+      return false;
+    }
+    bodies++;
+    return true;
+  }
+
+  public synchronized void leaveBody() {
+    bodies--;
   }
 
   /**

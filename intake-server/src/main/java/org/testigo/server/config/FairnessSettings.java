@@ -16,6 +16,7 @@ import jakarta.validation.constraints.Min;
  */
 public class FairnessSettings {
   @Min(1) @Max(256) private int maxConcurrentRequests = 8;
+  @Min(1) @Max(64) private int maxConcurrentBodies = 2;
   @Min(1) @Max(16) private int maxKeyDerivationsInFlight = 1;
   @Min(1) @Max(600) private int keyDerivationsPerMinute = 6;
   @Min(1) @Max(64) private int maxOpenUploads = 2;
@@ -30,6 +31,13 @@ public class FairnessSettings {
   /** Requests of one circuit being served at once; the next one gets 429. */
   @JsonProperty public int getMaxConcurrentRequests() { return maxConcurrentRequests; }
   @JsonProperty public void setMaxConcurrentRequests(int v) { this.maxConcurrentRequests = v; }
+  /**
+   * Requests of one circuit whose bodies are being read at once (a piece of an upload, a
+   * submission, a form); the next one gets 429 before its body is read. A browser sends one
+   * piece at a time; the rest of {@code maxConcurrentRequests} stays for pages and status checks.
+   */
+  @JsonProperty public int getMaxConcurrentBodies() { return maxConcurrentBodies; }
+  @JsonProperty public void setMaxConcurrentBodies(int v) { this.maxConcurrentBodies = v; }
   /** Argon2id derivations of one circuit running at once (more wait, up to maxWaitingPerCircuit). */
   @JsonProperty public int getMaxKeyDerivationsInFlight() { return maxKeyDerivationsInFlight; }
   @JsonProperty public void setMaxKeyDerivationsInFlight(int v) { this.maxKeyDerivationsInFlight = v; }

@@ -22,6 +22,7 @@ public class LimitSettings {
   @Min(4096) @Max(1048576) private int chunkBytes = 256 * 1024;
   @Min(1) @Max(3600) private int retryAfterSeconds = 10;
   @Min(1) @Max(10000) private int maxOpenUploads = 128;
+  @Min(1) @Max(10000) private int maxBodiesInFlight = 256;
   @Min(1) @Max(100_000) private int maxPendingUploads = 1024;
   @Min(1024) private long maxUploadDiskBytes = 4L * 1024 * 1024 * 1024;
   @Min(4096) @Max(16 * 1024 * 1024) private int maxUploadPieceBytes = 4 * 1024 * 1024;
@@ -59,6 +60,16 @@ public class LimitSettings {
    */
   @JsonProperty public int getReplayBufferBytes() { return replayBufferBytes; }
   @JsonProperty public void setReplayBufferBytes(int v) { this.replayBufferBytes = v; }
+  /**
+   * Requests on the source connector whose bodies are being read at once (any request with a
+   * Content-Length above 0 or a Transfer-Encoding), server-wide; the next one gets 503 with
+   * Retry-After before a byte of its body is read. Keep it well below the worker pool
+   * ({@code server.maxThreads}, 1024 by default; a quarter of it by default), so that slow
+   * bodies, each holding a worker thread while it trickles in at the connector's minimum data
+   * rate, can never take the threads that serve pages and the reviewer API (SECURITY.md §8.5).
+   */
+  @JsonProperty public int getMaxBodiesInFlight() { return maxBodiesInFlight; }
+  @JsonProperty public void setMaxBodiesInFlight(int v) { this.maxBodiesInFlight = v; }
   @JsonProperty public int getRetryAfterSeconds() { return retryAfterSeconds; }
   @JsonProperty public void setRetryAfterSeconds(int v) { this.retryAfterSeconds = v; }
   /**

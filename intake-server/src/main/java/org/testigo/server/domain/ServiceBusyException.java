@@ -2,6 +2,8 @@ package org.testigo.server.domain;
 
 /** A bounded resource (submission slots, Argon2id slots) is full; retry after a delay (503). */
 public final class ServiceBusyException extends RuntimeException {
+  /** The message key of its answer. */
+  public static final String KEY = "error.busy";
   private final int retryAfterSeconds;
 
   public ServiceBusyException(int retryAfterSeconds) {

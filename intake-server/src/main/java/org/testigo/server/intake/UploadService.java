@@ -68,7 +68,12 @@ import org.testigo.server.domain.TooManyRequestsException;
  *
  * <p>Locking: a piece holds its upload's lock while its body arrives; the service's own lock is
  * held only briefly, for the counts, and never waits for an upload's lock (expiry and eviction
- * skip an upload whose piece is arriving), so a slow piece never holds up another client.
+ * skip an upload whose piece is arriving), so a slow piece never holds up another client. No
+ * request ever waits for an upload's lock either (SECURITY.md §8.5, F0 of the 2026-12 review):
+ * {@link #status} reads volatile fields and takes no lock (while a piece arrives it tells the
+ * offset before that piece, which is what the piece is appended to whole or not at all), and
+ * another piece, a commit or a delete of an upload whose piece is arriving is answered at once
+ * with 503 and Retry-After ({@link ServiceBusyException}), never parked on a worker thread.
  */
 public final class UploadService {
   /** The state of one upload, for the client. */
@@ -91,11 +96,15 @@ public final class UploadService {
     final Instant opened;
     /** Held while a piece arrives or the upload is committed or deleted. */
     final ReentrantLock lock = new ReentrantLock();
-    long size;
-    /** When a byte last arrived (or the upload opened, or committed): read without the lock. */
+    /** Written under the lock, when a piece has arrived whole; read without it (status). */
+    volatile long size;
+    /**
+     * When a byte last arrived (or the upload opened, or committed, or a piece of this pending
+     * upload was turned away with 503 for want of a slot): read without the lock.
+     */
     volatile Instant lastProgress;
-    StoredEnvelope committed;
-    boolean released;
+    volatile StoredEnvelope committed;
+    volatile boolean released;
     /** Holds a server-wide slot (the service's lock guards it). */
     boolean active;
 
@@ -107,12 +116,12 @@ public final class UploadService {
       this.lastProgress = now;
     }
 
-    /** Gives the owner's share back once, when the upload is committed or deleted. */
+    /** Gives the owner's share (its place and its bytes) back once, when the upload is committed or deleted. */
     void releaseShare() {
       if (!released) {
         released = true;
         if (owner != null) {
-          owner.closeUpload(committed == null ? size : 0);
+          owner.closeUpload(size);
         }
       }
     }
@@ -223,16 +232,27 @@ public final class UploadService {
     return pending.size();
   }
 
+  /**
+   * The upload's current offset, without its lock: answered at once even while a slow piece
+   * arrives (the offset then is the one before that piece).
+   */
   public Status status(String id) {
     Upload u = find(id);
-    u.lock.lock();
-    try {
-      if (u.released && u.committed == null) {
-        throw new UnknownUploadException();
-      }
-      return new Status(id, u.size, u.committed != null);
-    } finally {
-      u.lock.unlock();
+    StoredEnvelope committed = u.committed;
+    long size = u.size;
+    if (u.released && committed == null) {
+      throw new UnknownUploadException();
+    }
+    return new Status(id, size, committed != null);
+  }
+
+  /**
+   * Takes {@code u}'s lock if no other request holds it; otherwise 503 with Retry-After at once
+   * (a piece is arriving, or a commit is running): a request never waits for another's body.
+   */
+  private void lockOrBusy(Upload u) {
+    if (!u.lock.tryLock()) {
+      throw new ServiceBusyException(bounds.retryAfterSeconds());
     }
   }
 
@@ -243,10 +263,10 @@ public final class UploadService {
    */
   public Status append(String id, long offset, Long contentLength, InputStream body) throws IOException {
     Upload u = find(id);
-    u.lock.lock();
+    lockOrBusy(u);
     try {
       if (u.released && u.committed == null) {
-        throw new UnknownUploadException(); // evicted or expired while this piece waited for the lock
+        throw new UnknownUploadException(); // evicted or expired before this piece took the lock
       }
       if (u.committed != null || offset != u.size) {
         throw new OffsetMismatchException(u.size);
@@ -305,6 +325,13 @@ public final class UploadService {
   private synchronized void admit(Upload u, long reserved) {
     boolean slot = !u.active;
     if (slot && active >= bounds.maxActive() || diskBytes + reserved > bounds.maxDiskBytes()) {
+      if (slot) {
+        // A pending upload turned away for want of a slot or room is waiting, not abandoned: its
+        // stall clock starts again, so an honest client retrying behind a full house is not
+        // released after the stall time (F1 of the 2026-12 review). maxAge still bounds it, and
+        // maxPending with eviction of the oldest bounds how many such uploads exist.
+        u.lastProgress = clock.instant();
+      }
       throw new ServiceBusyException(bounds.retryAfterSeconds());
     }
     if (slot) {
@@ -376,7 +403,11 @@ public final class UploadService {
    */
   public StoredEnvelope commit(String id, Optional<byte[]> lookupKey) throws IOException {
     Upload u = find(id);
-    u.lock.lock();
+    StoredEnvelope done = u.committed;
+    if (done != null) {
+      return done; // a repeated commit is answered the same, without the lock
+    }
+    lockOrBusy(u);
     try {
       if (u.committed != null) {
         return u.committed;
@@ -396,9 +427,11 @@ public final class UploadService {
         u.lastProgress = clock.instant();
         throw e;
       }
+      // committed before released: status(), which takes no lock, must never see a committed
+      // upload as released and answer 404.
+      u.committed = stored;
       u.releaseShare();
       freeLocked(u);
-      u.committed = stored;
       u.lastProgress = clock.instant();
       Files.deleteIfExists(u.file);
       return stored;
@@ -410,7 +443,7 @@ public final class UploadService {
   public void delete(String id) {
     Upload u = uploads.get(id);
     if (u != null) {
-      u.lock.lock();
+      lockOrBusy(u);
       try {
         releaseLocked(u);
       } finally {

@@ -45,7 +45,7 @@ public final class ErrorRegistry {
     on(PayloadTooLargeException.class, (e, api) -> ErrorResponses.Error.of(413, "error.too_large"));
     on(TooManyRequestsException.class, (e, api) -> new ErrorResponses.Error(429,
         List.of(TooManyRequestsException.KEY), e.retryAfterSeconds(), null));
-    on(ServiceBusyException.class, (e, api) -> new ErrorResponses.Error(503, List.of("error.busy"),
+    on(ServiceBusyException.class, (e, api) -> new ErrorResponses.Error(503, List.of(ServiceBusyException.KEY),
         e.retryAfterSeconds(), null));
     on(StorageUnavailableException.class, (e, api) -> unavailable(retryAfter));
     on(JdbiException.class, (e, api) -> DatabaseExceptionMapper.error(e, retryAfter));

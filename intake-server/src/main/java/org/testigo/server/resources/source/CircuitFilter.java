@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.testigo.api.ApiPaths;
 import org.testigo.api.wire.ErrorMessage;
@@ -18,6 +19,7 @@ import org.testigo.server.circuit.Circuit;
 import org.testigo.server.circuit.CircuitTable;
 import org.testigo.server.circuit.CurrentCircuit;
 import org.testigo.server.domain.Language;
+import org.testigo.server.domain.ServiceBusyException;
 import org.testigo.server.domain.TooManyRequestsException;
 import org.testigo.server.resources.reviewer.auth.ReviewerPortFilter;
 import org.testigo.server.views.Messages;
@@ -30,16 +32,43 @@ import org.testigo.server.views.Pages;
  * language or the API's JSON. Sets {@link CurrentCircuit} for the request, so the fair queues
  * and the upload service know whose turn and whose uploads it is.
  *
+ * <p>Bodies: a request with a body (Content-Length above 0, or any Transfer-Encoding) holds a
+ * worker thread for as long as its body trickles in, which may be hours at the connector's
+ * minimum data rate. So at most {@code fairness.maxConcurrentBodies} of them per circuit (the
+ * next: 429) and {@code limits.maxBodiesInFlight} server-wide (the next: 503), both with
+ * Retry-After and decided before any byte of the body is read and before any budget is charged;
+ * the threads left serve pages, status checks and the reviewer API (SECURITY.md §8.5).
+ *
  * <p>Runs after {@link ReviewerPortFilter}; requests it did not mark as the source side's pass
  * untouched.
  */
 public final class CircuitFilter implements Filter {
   private static final Circuit.Cost[] NONE = {};
   private final CircuitTable circuits;
+  private final Semaphore bodies;
+  private final int maxBodies;
+  private final int retryAfterSeconds;
   private final ObjectMapper json = new ObjectMapper();
 
-  public CircuitFilter(CircuitTable circuits) {
+  /**
+   * @param maxBodies requests whose bodies are read at once, server-wide
+   * @param retryAfterSeconds the Retry-After of a 503 when they are all taken
+   */
+  public CircuitFilter(CircuitTable circuits, int maxBodies, int retryAfterSeconds) {
     this.circuits = circuits;
+    this.maxBodies = maxBodies;
+    this.bodies = new Semaphore(maxBodies);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** Requests whose bodies are being read now (a figure for the metrics). */
+  public int bodiesInFlight() {
+    return maxBodies - bodies.availablePermits();
+  }
+
+  /** Whether the request carries a body, judged from its headers alone. */
+  static boolean hasBody(HttpServletRequest request) {
+    return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
   }
 
   /** What a request costs against the budgets, by method and (canonical) path. */
@@ -75,7 +104,21 @@ public final class CircuitFilter implements Filter {
       tooMany(http, out, 1);
       return;
     }
+    boolean body = false;
+    boolean permit = false;
     try {
+      if (hasBody(http)) {
+        if (!circuit.enterBody()) {
+          tooMany(http, out, 1);
+          return;
+        }
+        body = true;
+        if (!bodies.tryAcquire()) {
+          refuse(http, out, 503, ServiceBusyException.KEY, retryAfterSeconds);
+          return;
+        }
+        permit = true;
+      }
       String path = http.getRequestURI() == null ? "" : http.getRequestURI();
       Circuit.Cost[] costs = costOf(http.getMethod(), path);
       long wait = circuit.charge(costs);
@@ -93,6 +136,12 @@ public final class CircuitFilter implements Filter {
         }
       }
     } finally {
+      if (permit) {
+        bodies.release();
+      }
+      if (body) {
+        circuit.leaveBody();
+      }
       circuit.leave();
     }
   }
@@ -100,7 +149,16 @@ public final class CircuitFilter implements Filter {
   /** 429 with Retry-After, as a page or the API's JSON; never reads the body. */
   private void tooMany(HttpServletRequest request, HttpServletResponse response, long retryAfter)
       throws IOException {
-    response.setStatus(429);
+    refuse(request, response, 429, TooManyRequestsException.KEY, retryAfter);
+  }
+
+  /**
+   * {@code status} (429 or 503) with Retry-After and the message {@code key}, as a page or the
+   * API's JSON; never reads the body (and closes a connection that has one).
+   */
+  private void refuse(HttpServletRequest request, HttpServletResponse response, int status, String key,
+      long retryAfter) throws IOException {
+    response.setStatus(status);
     response.setHeader("Retry-After", Long.toString(retryAfter));
     if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
       response.setHeader("Connection", "close");
@@ -110,10 +168,10 @@ public final class CircuitFilter implements Filter {
         request.getHeader("Accept-Language")));
     byte[] body;
     if (path.startsWith("/api/")) {
-      body = json.writeValueAsBytes(new ErrorMessage(429, Messages.of(Language.EN).error(TooManyRequestsException.KEY)));
+      body = json.writeValueAsBytes(new ErrorMessage(status, Messages.of(Language.EN).error(key)));
       response.setContentType("application/json");
     } else {
-      body = Pages.error(m, List.of(TooManyRequestsException.KEY), null).getBytes(StandardCharsets.UTF_8);
+      body = Pages.error(m, List.of(key), null).getBytes(StandardCharsets.UTF_8);
       response.setContentType("text/html; charset=UTF-8");
     }
     response.setContentLength(body.length);
