@@ -359,11 +359,12 @@ class ReviewerWorkflowIT {
               + " FGR/CHP/77/2026-fgr1.");
       assertThat(statusPage(http, server, receipts.get("fgr2"), "es")).doesNotContain("Estado de su denuncia");
 
-      String history = ok(work, args("history", demo, ids.get("fgr1")));
-      assertThat(history).contains("referral_update").contains("charges_filed on " + today)
-          .contains("sentence on " + today).contains("status_published")
-          .contains("Your report was referred to Fiscalía General de la República, delegación Chiapas with reference number");
-      assertThat(history.lines().filter(l -> l.contains(" applied ")).count()).isEqualTo(6);
+      String history = ok(work, args("history", demo, ids.get("fgr1"), "--lang", "en"));
+      assertThat(history).contains("referral outcome: charges filed on " + today)
+          .contains("referral outcome: sentence on " + today)
+          .contains("published to the source: referred to Fiscalía General de la República, delegación Chiapas with"
+              + " reference");
+      assertThat(history.lines().filter(l -> l.contains("[applied]")).count()).isEqualTo(6);
 
       Path out = work.resolve("stats");
       String month = java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString();

@@ -148,9 +148,8 @@ public final class CaseText {
     } else if (a instanceof CaseAction.Reopen) {
       return get("event.reopen");
     }
-    // status_published, referral_update, content_rewrap: their details in the tool's English for now
-    String detail = ProgressLines.detail(a);
-    return detail != null ? a.type() + ": " + detail : a.type();
+    String detail = ProgressLines.detail(a, this);
+    return detail != null ? detail : a.type();
   }
 
   /** The free text an event carries (a note's, a kept reply's), or null. */

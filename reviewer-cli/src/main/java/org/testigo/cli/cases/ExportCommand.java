@@ -57,7 +57,8 @@ import picocli.CommandLine.Spec;
  *   history.txt         the verified event trail as {@code history} prints it, every event
  *                       with its details (notes and replies in full), in --lang
  *   case.json           the case: status, outcome, assignee, priority, labels, deadlines,
- *                       referrals, replies to the source (text, language, sender), notes, links
+ *                       referrals with their outcome stages, status lines published to the
+ *                       source, replies to the source (text, language, sender), notes, links
  *   events.json         every verified event: id, author alias and key, Lamport counter,
  *                       claimed time, parents, action type and decrypted content JSON v1,
  *                       replay flag, signed encoding
@@ -287,13 +288,30 @@ public final class ExportCommand implements Callable<Integer> {
       n.put("state", d.state().name().toLowerCase(Locale.ROOT));
     }
     ArrayNode referrals = o.putArray("referrals");
-    for (var r : st.referrals()) {
+    for (ReferralUpdates.Outcomes out : ReferralUpdates.of(st)) {
+      var r = out.referral();
       ObjectNode n = recorded(referrals, r);
       n.put("to", r.action().to().wire());
       n.put("state", r.action().state());
       n.put("institution", r.action().institution());
       n.put("reference", r.action().reference());
       n.put("date", r.action().date().toString());
+      // what the institution did since: the referral's outcome stages, in the order recorded
+      ArrayNode stages = n.putArray("outcomes");
+      for (var u : out.updates()) {
+        ObjectNode x = recorded(stages, u);
+        x.put("stage", u.action().stage().wire());
+        x.put("date", u.action().date().toString());
+        x.put("note", u.action().note());
+      }
+    }
+    ArrayNode published = o.putArray("publishedToSource");
+    for (var p : ReferralUpdates.published(st)) {
+      ObjectNode n = recorded(published, p);
+      n.put("status", p.action().progress().status().code());
+      n.put("institution", p.action().progress().institution());
+      n.put("reference", p.action().progress().reference());
+      n.put("outcome", p.action().progress().outcome() == null ? null : p.action().progress().outcome().code());
     }
     ArrayNode replies = o.putArray("replies");
     for (var r : st.replies()) {

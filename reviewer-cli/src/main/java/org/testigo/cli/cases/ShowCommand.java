@@ -56,7 +56,7 @@ public final class ShowCommand implements Callable<Integer> {
         var l = c.report().listing();
         var st = CaseLog.load(cache, RemoteSession.server(home), identity, index.eventSeqs(l.id())).state(l.id(), l.day());
         caseLines.addAll(text.caseLines(st, index.followUpDays(l.id()), java.time.Instant.now()));
-        caseLines.addAll(ProgressLines.show(st));
+        caseLines.addAll(ProgressLines.show(st, text));
       }
     } finally {
       identity.destroy();

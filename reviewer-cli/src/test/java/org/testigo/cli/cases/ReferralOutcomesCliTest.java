@@ -169,9 +169,11 @@ class ReferralOutcomesCliTest {
     // Nothing reaches another source.
     assertThat(statusPage(RECEIPTS.get("b"), "es")).doesNotContain("Estado de su denuncia");
 
-    CliResult history = ok("history", a);
-    assertThat(history.out()).contains("status_published").contains("Your report was received.")
-        .contains("with reference number FGEO/123/2026.");
+    CliResult history = ok("history", a, "--lang", "en");
+    assertThat(history.out()).contains("published to the source: the report was received")
+        .contains("with reference FGEO/123/2026");
+    assertThat(ok("history", a).out()).as("in the reviewer's language, es by default")
+        .contains("publicado a la fuente: la denuncia fue recibida").doesNotContain("published to the source");
     assertThat(ok("show", a, "--lang", "en").out()).contains("published to the source (demo-reviewer")
         .contains("FGEO/123/2026");
   }
@@ -234,10 +236,19 @@ class ReferralOutcomesCliTest {
     assertThat(early.code()).isEqualTo(ExitCodes.REFUSED);
     assertThat(early.err()).contains("contradicts charges_filed");
     ok("referral-update", a, "--stage", "sentence", "--date", today);
-    CliResult history = ok("history", a);
-    assertThat(history.out()).contains("referral_update").contains("charges_filed on " + TODAY.minusDays(1))
-        .contains("Vinculación a proceso").contains("sentence on " + today);
-    assertThat(ok("show", a, "--lang", "en").out()).contains("referral fgr FGR/OAX/1: investigation_opened on");
+    CliResult history = ok("history", a, "--lang", "en");
+    assertThat(history.out()).contains("referral outcome: charges filed on " + TODAY.minusDays(1))
+        .contains("Vinculación a proceso").contains("referral outcome: sentence on " + today);
+    assertThat(ok("history", a).out()).contains("resultado de la derivación: sentencia condenatoria el " + today);
+    assertThat(ok("show", a, "--lang", "en").out())
+        .contains("referral fgr FGR/OAX/1: referral outcome: investigation opened on");
+    // the case file carries the referral's outcome stages
+    Path exported = Files.createTempDirectory("testigo-export-").resolve("case");
+    ok("export", a, "--out", exported.toString());
+    com.fasterxml.jackson.databind.JsonNode file = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(exported.resolve("case.json").toFile());
+    assertThat(file.path("referrals").get(0).path("outcomes").findValuesAsText("stage"))
+        .containsExactly("investigation_opened", "charges_filed", "sentence");
     // A closed case still records what the institution did.
     ok("close", a, "referred");
     ok("publish", a, "--status", "closed", "--outcome", "referred", "--yes");

@@ -306,7 +306,7 @@ class RewrapCliTest {
     assertThat(cached(home("carol"), reportId)).isEqualTo(after);
     // the note keeps its author, and the rewrap is an event of its own in the trail
     CliResult carolHistory = as(CAROL, home("carol"), "history", reportId, "--lang", "en");
-    assertThat(carolHistory.out()).doesNotContain("(cannot be read with your key)").contains("content_rewrap")
+    assertThat(carolHistory.out()).doesNotContain("(cannot be read with your key)").contains("content re-sealed for the current team")
         .containsPattern("alice\\s+#\\d+\\s+note\\s+\\[applied\\]");
 
     // a fresh workstation of carol downloads the rewrapped envelope directly
