@@ -112,7 +112,7 @@ class HostileEnvelopesSmallHeapTest extends ReportIndexTest {
     assertThat(showBig.out()).contains("video.mp4").contains(bigSize + " bytes");
     CliResult showFlood = reviewer("show", v2);
     assertThat(showFlood.code()).isEqualTo(ExitCodes.BAD_INPUT);
-    assertThat(showFlood.err()).contains("is not a valid report: the questionnaire is not of version 1")
+    assertThat(showFlood.err()).contains("is not a valid report: the questionnaire does not follow version 1: it is not of version 1")
         .contains("close --filter malformed spam");
 
     Path out = Files.createTempDirectory("testigo-small-heap-");
