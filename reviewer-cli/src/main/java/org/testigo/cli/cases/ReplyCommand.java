@@ -205,8 +205,7 @@ public final class ReplyCommand implements Callable<Integer> {
     }
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (c != '\n' && c != '\t' && (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= '\u202a' && c <= '\u202e')
-          || (c >= '\u2066' && c <= '\u2069'))) {
+      if (Text.unsafe(c)) {
         throw new CliException(ExitCodes.BAD_INPUT, String.format(java.util.Locale.ROOT, "the reply holds a control"
             + " or text-direction character (U+%04X) at character %d; remove it; nothing was sent", (int) c, i + 1));
       }

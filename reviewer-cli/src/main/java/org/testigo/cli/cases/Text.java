@@ -14,13 +14,19 @@ public final class Text {
       return "";
     }
     StringBuilder b = new StringBuilder(s.length());
-    s.codePoints().forEach(c -> {
-      boolean control = (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f);
-      boolean bidi = (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f
-          || c == 0x061c;
-      b.appendCodePoint(control || bidi ? 0xfffd : c);
-    });
+    s.codePoints().forEach(c -> b.appendCodePoint(unsafe(c) ? 0xfffd : c));
     return b.toString();
+  }
+
+  /**
+   * True for what {@link #safe} replaces: a control character (C0 and C1, DEL) other than line
+   * feed and tab, or a Unicode bidirectional control.
+   */
+  public static boolean unsafe(int c) {
+    boolean control = (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f);
+    boolean bidi = (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f
+        || c == 0x061c;
+    return control || bidi;
   }
 
   /** As {@link #safe} and on one line (line breaks and tabs become spaces), cut to {@code max}. */
