@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 import org.testigo.crypto.identity.KeystoreParams;
 import org.testigo.crypto.receipt.ReceiptParams;
 import org.testigo.server.circuit.CircuitTable;
+import org.testigo.server.backup.BackupFailure;
+import org.testigo.server.cli.BackupCommand;
 import org.testigo.server.cli.DbMigrateCommand;
 import org.testigo.server.cli.ExportEnvelopeCommand;
 import org.testigo.server.cli.LogKeyCommand;
@@ -119,6 +121,13 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     bootstrap.addCommand(new DbMigrateCommand());
     bootstrap.addCommand(new LogKeyCommand());
     bootstrap.addCommand(new ExportEnvelopeCommand());
+    bootstrap.addCommand(new BackupCommand());
+  }
+
+  /** A command's documented exit code ({@link BackupFailure#exitCode()}), else 1. */
+  @Override
+  protected void onFatalError(Throwable t) {
+    System.exit(t instanceof BackupFailure f ? f.exitCode() : 1);
   }
 
   @Override
