@@ -13,12 +13,14 @@
 # --jar /usr/local/lib/testigo/testigo-intake-server.jar, database "testigo" read by the
 # least-privilege account testigo_backup with the password in <etc>/db-backup-password.
 # --keep-months N: keep the keys of the current period and the N before it; without it,
-# N = ceil(referral_days / 30) + 1 from the retention policy of the manifest in force
-# (<etc>/manifest-chain.txt), and no key is destroyed if the manifest has no policy.
+# N = ceil(longest retention in days / 30) + 1 from the retention policy of the manifest in
+# force (<etc>/manifest-chain.txt verified from <etc>/root-fingerprint; the longest retention
+# is referral_days, or spam_days if longer); no key is destroyed if it has no policy.
 # --period YYYY-MM replaces the current month (disaster drills and tests only).
 # --tool FILE runs FILE instead of "java -jar JAR" (tests). Prints the path of the sealed
 # backup last. The archive holds no onion-service key and no secret of the server.
-# Exit codes: 0 done; 1 failure (nothing sealed, or the key destruction failed).
+# Exit codes: 0 done; 1 failure: nothing was sealed, or the key destruction failed (the backup
+# is still made then, and the failure reported last).
 set -euo pipefail
 
 out="/var/backups/testigo"
@@ -81,6 +83,7 @@ fi
 umask 077
 mkdir -p "${out}"
 
+shred_failed=0
 # 1. Destroy the keys of expired periods, on every run, before anything else can fail.
 shred_args=(--key-dir "${key_dir}" "${period_args[@]}")
 if [ -n "${keep_months}" ]; then
@@ -93,7 +96,8 @@ else
 fi
 if [ "${#shred_args[@]}" -gt 0 ]; then
   if ! backup_tool shred "${shred_args[@]}" | sed 's/^/testigo-backup: /'; then
-    die "destroying the expired backup keys failed (see above); nothing was backed up"
+    shred_failed=1
+    echo "testigo-backup: destroying the expired backup keys failed (see above); backing up anyway" >&2
   fi
 fi
 
@@ -133,3 +137,6 @@ fi
 rm -rf "${work:?}/${name}"
 (cd "${out}" && sha256sum "${name}.tgbackup" >"${name}.tgbackup.sha256")
 echo "${sealed}"
+if [ "${shred_failed}" -ne 0 ]; then
+  die "the backup was made, but expired backup keys were NOT destroyed: fix the cause above"
+fi

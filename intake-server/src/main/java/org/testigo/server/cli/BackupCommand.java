@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalInt;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 import org.testigo.crypto.key.RecipientPublicKey;
@@ -19,6 +20,7 @@ import org.testigo.server.backup.BackupArchive;
 import org.testigo.server.backup.BackupFailure;
 import org.testigo.server.backup.BackupKeyDirectory;
 import org.testigo.server.backup.BackupPeriod;
+import org.testigo.server.backup.BackupRetention;
 
 /**
  * {@code backup key|seal|open|shred [options]}: sealed, crypto-shredded backups
@@ -30,8 +32,9 @@ import org.testigo.server.backup.BackupPeriod;
  *   <li>{@code seal --out FILE [--in FILE]}: seals the archive (standard input by default) to
  *       the period's key, making the key pair on first use;</li>
  *   <li>{@code open --in FILE --out FILE}: opens a sealed backup with the key of its period;</li>
- *   <li>{@code shred --keep-months N}: destroys the keys of periods more than N months before
- *       the current one, and names each period destroyed.</li>
+ *   <li>{@code shred (--keep-months N | --manifest FILE --root-fingerprint FILE)}: destroys the
+ *       keys of periods more than N months before the current one (N from the retention policy
+ *       of the manifest in force when not given), and names each period destroyed.</li>
  * </ul>
  * Exit codes: 0 done; 1 other failure; 3 the backup's period key was destroyed on schedule;
  * 4 no key matches the backup; 5 not a sealed backup, or altered, truncated or damaged.
@@ -64,6 +67,11 @@ public final class BackupCommand extends Command {
         + " open: the archive to write (both must not exist)");
     subparser.addArgument("--keep-months").dest("keepMonths").type(Integer.class).metavar("N")
         .help("shred: keep the keys of the current period and the N before it; destroy older ones");
+    subparser.addArgument("--manifest").metavar("FILE")
+        .help("shred without --keep-months: N from the retention policy of this manifest chain's manifest in"
+            + " force (ceil(longest retention in days / 30) + 1)");
+    subparser.addArgument("--root-fingerprint").dest("rootFingerprint").metavar("FILE")
+        .help("with --manifest: the pinned root fingerprint file the chain is verified from");
   }
 
   @Override
@@ -99,9 +107,22 @@ public final class BackupCommand extends Command {
       }
       case "shred" -> {
         Integer keep = ns.getInt("keepMonths");
+        if (keep == null && ns.getString("manifest") != null) {
+          if (ns.getString("rootFingerprint") == null) {
+            throw new BackupFailure(BackupFailure.GENERAL, "--manifest needs --root-fingerprint FILE");
+          }
+          OptionalInt derived = BackupRetention.fromManifest(Path.of(ns.getString("manifest")),
+              Path.of(ns.getString("rootFingerprint")), now);
+          if (derived.isEmpty()) {
+            System.out.println("the manifest in force has no retention policy: no backup key destroyed"
+                + " (give --keep-months N to destroy keys by age)");
+            return;
+          }
+          keep = derived.getAsInt();
+        }
         if (keep == null || keep < 0 || keep > 1200) {
-          throw new BackupFailure(BackupFailure.GENERAL, "shred needs --keep-months N (0..1200): the number"
-              + " of periods kept before the current one");
+          throw new BackupFailure(BackupFailure.GENERAL, "shred needs --keep-months N (0..1200), the number"
+              + " of periods kept before the current one, or --manifest FILE --root-fingerprint FILE");
         }
         List<BackupPeriod> shredded = keys.shredExpired(current, keep, now);
         for (BackupPeriod p : shredded) {

@@ -111,6 +111,14 @@ class BackupCommandTest {
     assertThat(noKey.exitCode()).isEqualTo(BackupFailure.NO_KEY).isEqualTo(4);
     assertThat(noKey.err()).contains("no backup key in");
 
+    Result noRoot = run("backup", "shred", "--key-dir", keys.toString(), "--manifest", garbage.toString());
+    assertThat(noRoot.err()).contains("--manifest needs --root-fingerprint FILE");
+    Result badChain = run("backup", "shred", "--key-dir", keys.toString(), "--manifest", garbage.toString(),
+        "--root-fingerprint", Files.writeString(tmp.resolve("root"), "00".repeat(32)).toString());
+    assertThat(badChain.exitCode()).isEqualTo(1);
+    assertThat(badChain.err()).contains("does not verify from the pinned root fingerprint")
+        .contains("no backup key was destroyed");
+
     Result key = run("backup", "key", "--key-dir", keys.toString());
     assertThat(key.out()).matches("(?s)backup key of period 2026-12: fingerprint [0-9a-f]{64} .*");
   }
