@@ -209,6 +209,22 @@ class BackupArchiveTest {
   }
 
   @Test
+  void open_ignoresAMalformedDestructionRecord_andThenFindsNoKey() throws Exception {
+    Path sealed = seal(BackupPeriod.parse("2026-10"), "oct.tgbackup");
+    keys.shredExpired(DEC, 1, Instant.parse("2026-12-07T04:00:00Z"));
+    Path record = keys.path().resolve("2026-10.shredded");
+    String good = Files.readString(record);
+    for (String bad : new String[] {"", good.replace("testigo-backup-key-shredded-v1", "v2"),
+        good.replace("fingerprint: ", "fingerprint:"), good + "extra\n", "\u0000\u0001garbage"}) {
+      Files.writeString(record, bad, StandardCharsets.ISO_8859_1);
+      Path out = tmp.resolve("oct.out");
+      assertThatThrownBy(() -> BackupArchive.open(sealed, out, keys))
+          .isInstanceOfSatisfying(BackupFailure.class, f -> assertThat(f.exitCode()).isEqualTo(BackupFailure.NO_KEY));
+      assertThat(out).doesNotExist();
+    }
+  }
+
+  @Test
   void period_rule_keepsTheCurrentAndKeepMonthsBefore() {
     assertThat(BackupPeriod.parse("2026-11").isExpired(DEC, 1)).isFalse();
     assertThat(BackupPeriod.parse("2026-10").isExpired(DEC, 1)).isTrue();

@@ -307,6 +307,28 @@ class OpsScriptsTest {
     }
   }
 
+  @Test
+  void backupTool_sealsAndOpensAnArchiveMuchLargerThanItsHeap() throws Exception {
+    // 160 MiB through a 48 MiB heap each way: only streaming fits.
+    Path tool = backupTool();
+    String toolHeap = Files.readString(tool).replace("-Xmx128m", "-Xmx48m");
+    Files.writeString(tool, toolHeap);
+    Path keys = tmp.resolve("keys");
+    Path sealed = tmp.resolve("big.tgbackup");
+    Path opened = tmp.resolve("big.out");
+    long size = 160L * 1024 * 1024;
+    String out = run(tmp, "sh", "-c", "head -c " + size + " /dev/zero | '" + tool + "' backup seal --key-dir '"
+        + keys + "' --out '" + sealed + "'");
+    assertThat(out).contains("sealed " + sealed);
+    assertThat(Files.size(sealed)).isGreaterThan(size);
+    run(tmp, tool.toString(), "backup", "open", "--key-dir", keys.toString(), "--in", sealed.toString(),
+        "--out", opened.toString());
+    assertThat(Files.size(opened)).isEqualTo(size);
+    assertThat(run(tmp, "sh", "-c", "tr -d '\\000' < '" + opened + "' | wc -c").strip()).isEqualTo("0");
+    Files.delete(sealed);
+    Files.delete(opened);
+  }
+
   private static long count(Statement s, String database, String table) throws SQLException {
     try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM `" + database + "`." + table)) {
       r.next();
