@@ -364,7 +364,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
 
   private static void resources(Environment env, KeyState keys, FilingProofs filings,
       SourceService source, SubmissionService submissions, BrowserSealing sealing, ErrorRegistry errors) {
-    env.jersey().register(new SourcePagesResource(keys, source, sealing, filings));
+    env.jersey().register(new SourcePagesResource(keys, source, sealing, filings, java.util.Optional::empty));
     env.jersey().register(new AssetsResource());
     env.jersey().register(new ManifestResource(keys));
     ApiErrors apiErrors = new ApiErrors(errors, env.getObjectMapper());

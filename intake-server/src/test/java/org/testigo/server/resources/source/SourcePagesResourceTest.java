@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testigo.crypto.receipt.Receipt;
 import org.testigo.server.domain.Language;
+import org.testigo.server.domain.RetentionInForce;
 import org.testigo.server.domain.StorageUnavailableException;
 import org.testigo.server.intake.ConcurrencyLimiter;
 import org.testigo.server.intake.ReceiptLanguages;
@@ -51,12 +52,17 @@ class SourcePagesResourceTest {
   static final VisitService VISITS = new VisitService(100, Duration.ofMinutes(30), Duration.ofHours(2),
       Clock.systemUTC(), ResourceFixture.RANDOM);
 
+  /** The retention terms the resource reads (null: the manifest in force has no policy). */
+  static final java.util.concurrent.atomic.AtomicReference<RetentionInForce.Terms> RETENTION =
+      new java.util.concurrent.atomic.AtomicReference<>(new RetentionInForce.Terms(365, 1825));
+
   static final ResourceExtension RESOURCES = ResourceFixture.withErrorMappers(ResourceExtension.builder())
       .addResource(new SourcePagesResource(F.keys,
           new SourceService(F.keys, F.envelopes, F.mailboxes, F.receipts, F.submissionSlots, VISITS,
               F.dir.resolve("spool"), ResourceFixture.RETRY_AFTER, MAX_FORM_BYTES, 3, Clock.systemUTC(),
               ResourceFixture.RANDOM),
-          new BrowserSealing(F.keys.rootFingerprint().hex(), 256, 1, 1, 2_000_000, 3), FILINGS))
+          new BrowserSealing(F.keys.rootFingerprint().hex(), 256, 1, 1, 2_000_000, 3), FILINGS,
+          () -> java.util.Optional.ofNullable(RETENTION.get())))
       .build();
 
   @BeforeEach
