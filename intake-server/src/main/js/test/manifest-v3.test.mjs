@@ -61,3 +61,27 @@ test('manifestV3_rejectsPolicyValuesOutOfRange', async () => {
   ];
   for (const b of bad) await assert.rejects(parseSigned(asV3(block(...b))), undefined, b.join(','));
 });
+
+test('manifestV3_goldenChainWithThePolicyVerifiesAndSealsToTheSameRecipients', async () => {
+  const { verifyChain, recipients } = T.manifest;
+  const { fromHex, toHex, sha256 } = T.bytes;
+  const root = Object.fromEntries(readFileSync(golden + 'manifest-root-v1.txt', 'ascii').trim().split('\n').map((l) => l.split(': ')));
+  const facts = Object.fromEntries(readFileSync(golden + 'erasure-decision-v1.facts.txt', 'ascii').trim().split('\n').map((l) => l.split(': ')));
+  const chain = parseArmored(readFileSync(golden + 'manifest-chain-v3.txt', 'ascii'));
+  assert.equal(chain.length, 4);
+  assert.equal(chain[3][7], 3);
+  assert.equal(toHex(await sha256(chain[3])), facts['manifest-3-hash']);
+  const latest = await verifyChain(chain, fromHex(root['root-fingerprint']));
+  assert.equal(latest.sequence, 3n);
+  assert.equal(latest.version, 3);
+  assert.deepEqual(latest.retention, { closedDays: 365, referralDays: 1825, spamDays: 30, earlySignatures: 2 });
+  const v2latest = await verifyChain(chain.slice(0, 3), fromHex(root['root-fingerprint']));
+  assert.deepEqual(recipients(latest, Number(latest.issuedAt) + 1), recipients(v2latest, Number(latest.issuedAt) + 1));
+  assert.equal(recipients(latest, Number(latest.issuedAt) + 1).length, 2);
+  // the policy block is signed: any change to it, or a v3 body read as v2, does not verify
+  for (const pos of [chain[3].length - 71, chain[3].length - 65, 7]) {
+    const t = chain[3].slice();
+    t[pos] ^= pos === 7 ? 0x01 : 0x02;
+    await assert.rejects(verifyChain([...chain.slice(0, 3), t], fromHex(root['root-fingerprint'])), undefined, `flip at ${pos}`);
+  }
+});
