@@ -64,6 +64,7 @@ public interface ErasureDao {
   /** The stored report {@code id}, as a one-element list (empty if it is not a stored report). */
   @SqlQuery("SELECT id, context, received_day, sha256 FROM envelopes WHERE id = :id AND context = 'report'"
       + " AND state = 'stored'")
+  @RegisterConstructorMapper(CaseObject.class)
   List<CaseObject> report(@Bind("id") byte[] reportId);
 
   /** The mailbox a report is linked to, if any (at most one). */
@@ -85,6 +86,7 @@ public interface ErasureDao {
   @SqlQuery("SELECT e.id, e.context, e.received_day, e.sha256 FROM mailbox_envelopes me"
       + " JOIN envelopes e ON e.id = me.envelope_id WHERE me.mailbox_id = :id"
       + " AND me.kind IN ('follow-up', 'reply') AND e.state = 'stored'")
+  @RegisterConstructorMapper(CaseObject.class)
   List<CaseObject> followUpsAndReplies(@Bind("id") byte[] mailboxId);
 
   /** The bytes stored for these envelopes (chunks and inline data). */
