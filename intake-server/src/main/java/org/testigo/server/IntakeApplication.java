@@ -42,6 +42,7 @@ import org.testigo.server.config.LogSettings;
 import org.testigo.server.config.ReviewerApiSettings;
 import org.testigo.server.demo.DemoOrganisation;
 import org.testigo.server.domain.KeyState;
+import org.testigo.server.domain.RetentionInForce;
 import org.testigo.server.edge.Edge;
 import org.testigo.server.edge.SecurityHeadersFilter;
 import org.testigo.server.health.ManifestHealthCheck;
@@ -155,7 +156,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     resources(env, keys, filings,
         new SourceService(keys, envelopes, mailboxes, receipts, submissionSlots, visits(env, limits), spool,
             limits.getRetryAfterSeconds(), limits.getMaxFormBytes(), limits.getMaxFilesPerForm(), clock, random),
-        submissions, browserSealing(config, keys), errors);
+        submissions, browserSealing(config, keys), errors, retention(keys));
     uploads(env, data, submissions, limits);
     safety(env, errors);
     OnionServices onions = onionServices(config, env, keys);
@@ -365,9 +366,16 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     sweeper.scheduleWithFixedDelay(uploads::expire, 5, 5, TimeUnit.SECONDS);
   }
 
+  /** What the status page tells a source about retention: the policy of the manifest in force now. */
+  private RetentionInForce retention(KeyState keys) {
+    return () -> keys.retentionAt(clock.instant())
+        .map(p -> new RetentionInForce.Terms(p.closedDays(), p.referralDays()));
+  }
+
   private static void resources(Environment env, KeyState keys, FilingProofs filings,
-      SourceService source, SubmissionService submissions, BrowserSealing sealing, ErrorRegistry errors) {
-    env.jersey().register(new SourcePagesResource(keys, source, sealing, filings));
+      SourceService source, SubmissionService submissions, BrowserSealing sealing, ErrorRegistry errors,
+      RetentionInForce retention) {
+    env.jersey().register(new SourcePagesResource(keys, source, sealing, filings, retention));
     env.jersey().register(new AssetsResource());
     env.jersey().register(new ManifestResource(keys));
     ApiErrors apiErrors = new ApiErrors(errors, env.getObjectMapper());
