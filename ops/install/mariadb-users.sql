@@ -3,8 +3,10 @@
 -- @@..._PASSWORD@@ placeholders (generated passwords: [A-Za-z0-9] only) and runs it once
 -- per client host (localhost and 127.0.0.1). Idempotent: safe to run again.
 --
--- Who may do what (no account but eraser and admin may DELETE; none but admin may DROP):
---   app      SELECT, INSERT, UPDATE            the running intake-server
+-- Who may do what (no account but eraser and admin may DELETE report data; none but admin may DROP):
+--   app      SELECT, INSERT, UPDATE; DELETE    the running intake-server; it deletes only
+--            on log_pending and                 leaves once sequenced into log_leaves and
+--            reviewer_nonces only               expired request nonces (no report data)
 --   migrate  + CREATE, ALTER, INDEX, ...       Flyway migrations (no DELETE, no DROP)
 --   backup   SELECT, SHOW VIEW, TRIGGER, ...   mariadb-dump --single-transaction
 --   eraser   SELECT; DELETE on the tables an   the intake-server's erasures only
@@ -13,7 +15,7 @@
 --            on erasures and log_pending
 --   admin    ALL on this database only         restores, repairs; used by a person, rarely
 --
--- The eraser's table grants name tables that the migrations create (V51 and earlier): MariaDB
+-- The eraser's table grants (and the app's two DELETE grants) name tables that the migrations create (V51 and earlier): MariaDB
 -- refuses a grant on a table that does not exist. They are given once the erasures table
 -- exists, so run install.sh again after the first "db migrate" (it is idempotent).
 
@@ -54,6 +56,10 @@ BEGIN NOT ATOMIC
     GRANT INSERT, UPDATE (`envelope_id`) ON `@@DB@@`.`log_pending` TO '@@ERASER_USER@@'@'@@HOST@@';
     GRANT UPDATE (`generation`, `next_seq`) ON `@@DB@@`.`reviewer_feed_lock` TO '@@ERASER_USER@@'@'@@HOST@@';
     GRANT INSERT ON `@@DB@@`.`erasures` TO '@@ERASER_USER@@'@'@@HOST@@';
+    -- The application's housekeeping: the log sequencer moves pending leaves into log_leaves
+    -- and deletes them from log_pending; expired request nonces are purged.
+    GRANT DELETE ON `@@DB@@`.`log_pending` TO '@@APP_USER@@'@'@@HOST@@';
+    GRANT DELETE ON `@@DB@@`.`reviewer_nonces` TO '@@APP_USER@@'@'@@HOST@@';
   END IF;
 END //
 DELIMITER ;
