@@ -67,6 +67,7 @@ import picocli.CommandLine.Command;
         TriageCommands.Link.class,
         TriageCommands.Feedback.class,
         ReopenCommand.class,
+        org.testigo.cli.cases.HoldCommand.class,
         TriageCommands.History.class,
         TriageCommands.Overdue.class,
         PublishCommand.class,
