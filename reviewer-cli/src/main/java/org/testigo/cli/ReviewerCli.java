@@ -68,6 +68,7 @@ import picocli.CommandLine.Command;
         TriageCommands.Feedback.class,
         ReopenCommand.class,
         org.testigo.cli.cases.HoldCommand.class,
+        org.testigo.cli.cases.EraseCommand.class,
         TriageCommands.History.class,
         TriageCommands.Overdue.class,
         PublishCommand.class,
