@@ -23,6 +23,23 @@ final class RealJars {
 
   private RealJars() {}
 
+  /**
+   * When set (e.g. {@code "+40d"}), every process started from now on runs under libfaketime
+   * ({@code faketime -f OFFSET}: Debian's {@code faketime} package) with its clock that far
+   * ahead; null runs them on the real clock. For tests of what happens weeks later (retention).
+   */
+  static volatile String clockOffset;
+
+  private static List<String> java() {
+    List<String> cmd = new ArrayList<>();
+    String offset = clockOffset;
+    if (offset != null) {
+      cmd.addAll(List.of("faketime", "-f", offset));
+    }
+    cmd.add("java");
+    return cmd;
+  }
+
   private static Path locateRepo() {
     Path p = Path.of("").toAbsolutePath();
     while (p != null && !Files.exists(p.resolve("intake-server/pom.xml"))) {
@@ -98,7 +115,8 @@ final class RealJars {
     int port = freePort();
     int reviewerPort = freePort();
     int admin = freePort();
-    List<String> cmd = new ArrayList<>(List.of("java", "-Xmx" + heap,
+    List<String> cmd = java();
+    cmd.addAll(List.of("-Xmx" + heap,
         "-Ddw.dataDirectory=" + dataDir,
         "-Ddw.server.applicationConnectors[0].port=" + port,
         "-Ddw.server.applicationConnectors[1].port=" + reviewerPort,
@@ -150,7 +168,8 @@ final class RealJars {
     if (!Files.exists(SERVER_JAR)) {
       throw new IllegalStateException("missing " + SERVER_JAR + ": run mvn package first");
     }
-    List<String> cmd = new ArrayList<>(List.of("java", "-Xmx256m"));
+    List<String> cmd = java();
+    cmd.add("-Xmx256m");
     int i = 0;
     while (i < args.length && args[i].startsWith("-D")) {
       cmd.add(args[i++]);
@@ -169,8 +188,8 @@ final class RealJars {
     if (!Files.exists(REVIEWER_JAR)) {
       throw new IllegalStateException("missing " + REVIEWER_JAR + ": run mvn package first");
     }
-    List<String> cmd = new ArrayList<>(List.of("java", "-Xmx512m", "-jar",
-        REVIEWER_JAR.toString()));
+    List<String> cmd = java();
+    cmd.addAll(List.of("-Xmx512m", "-jar", REVIEWER_JAR.toString()));
     cmd.addAll(List.of(args));
     return run(cmd, workDir);
   }

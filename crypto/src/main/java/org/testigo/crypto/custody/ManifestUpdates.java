@@ -119,6 +119,22 @@ public final class ManifestUpdates {
     return next(current, m.logKey(), next, now);
   }
 
+  /**
+   * Sets (or replaces) the retention policy (docs/spec/retention-and-erasure.md §1). The next
+   * manifest is encoded as v3; the policy applies to every erasure decided from its issue time.
+   */
+  public static KeyManifest setRetention(SignedManifest current,
+      org.testigo.crypto.manifest.RetentionPolicy policy, Instant now) {
+    KeyManifest m = current.manifest();
+    if (policy == null) {
+      throw new IllegalArgumentException("a retention policy is required");
+    }
+    if (policy.equals(m.retention())) {
+      throw new IllegalArgumentException("that is already the retention policy in force");
+    }
+    return next(current, m.logKey(), m.reviewers(), now).withRetention(policy);
+  }
+
   /** Replaces the server's log-signing key. */
   public static KeyManifest rotateLogKey(SignedManifest current, SigningPublicKey newLogKey,
       Instant now) {
@@ -148,7 +164,7 @@ public final class ManifestUpdates {
       List<ReviewerEntry> reviewers, Instant now) {
     KeyManifest m = current.manifest();
     return new KeyManifest(m.sequence() + 1, current.hash(), m.organisation(), m.rootKey(),
-        logKey, reviewers, issueTime(m, now));
+        logKey, reviewers, issueTime(m, now), m.retention());
   }
 
   private static Instant issueTime(KeyManifest m, Instant now) {

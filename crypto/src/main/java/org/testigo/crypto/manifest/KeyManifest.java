@@ -16,7 +16,8 @@ import org.testigo.crypto.key.RecipientPublicKey;
 import org.testigo.crypto.sign.SigningPublicKey;
 
 /**
- * The content of a key manifest v1: who holds which keys, as declared by the
+ * The content of a key manifest (v1, v2 with Tor client-auth keys, v3 with a retention
+ * policy): who holds which keys, as declared by the
  * organisation's root key. Values are validated and canonical on construction: reviewers
  * are sorted by fingerprint (unsigned bytewise) and may not repeat a fingerprint, an alias,
  * an X-Wing key or an Ed25519 key; the root key, the log key and the reviewers' signing
@@ -28,11 +29,18 @@ import org.testigo.crypto.sign.SigningPublicKey;
  */
 public record KeyManifest(long sequence, Fingerprint previousHash, String organisation,
     SigningPublicKey rootKey, SigningPublicKey logKey, List<ReviewerEntry> reviewers,
-    Instant issuedAt) {
+    Instant issuedAt, RetentionPolicy retention) {
   public static final int MAX_ORGANISATION_BYTES = 255;
   public static final int MAX_REVIEWERS = 1000;
   /** {@code Fingerprint.of("testigo-root-v1", rootPk)} is what clients pin. */
   public static final String ROOT_FINGERPRINT_DOMAIN = "testigo-root-v1";
+
+  /** A manifest without a retention policy (encoded as v1 or v2; nothing may be erased). */
+  public KeyManifest(long sequence, Fingerprint previousHash, String organisation,
+      SigningPublicKey rootKey, SigningPublicKey logKey, List<ReviewerEntry> reviewers,
+      Instant issuedAt) {
+    this(sequence, previousHash, organisation, rootKey, logKey, reviewers, issuedAt, null);
+  }
 
   public KeyManifest {
     if (sequence < 0) {
@@ -67,6 +75,17 @@ public record KeyManifest(long sequence, Fingerprint previousHash, String organi
       }
     }
     reviewers = List.copyOf(sorted);
+  }
+
+  /** This manifest with {@code policy} as its retention policy (null: none). */
+  public KeyManifest withRetention(RetentionPolicy policy) {
+    return new KeyManifest(sequence, previousHash, organisation, rootKey, logKey, reviewers,
+        issuedAt, policy);
+  }
+
+  /** The retention policy, if the manifest carries one (a manifest v3). */
+  public Optional<RetentionPolicy> retentionPolicy() {
+    return Optional.ofNullable(retention);
   }
 
   /** The fingerprint clients pin for a root key. */

@@ -43,6 +43,11 @@ public final class SignedManifest {
    * encoding with no key is not canonical and fails to parse.
    */
   public static final int VERSION_TOR = 2;
+  /**
+   * Written when, and only when, the manifest carries a retention policy: entries as in v2,
+   * then the 7-byte policy block (docs/spec/retention-and-erasure.md §1).
+   */
+  public static final int VERSION_RETENTION = 3;
   public static final String BEGIN = "-----BEGIN TESTIGO KEY MANIFEST-----";
   public static final String END = "-----END TESTIGO KEY MANIFEST-----";
   /** Upper bound on an encoded manifest: 1000 reviewers of at most ~1.4 KB each. */
@@ -182,9 +187,10 @@ public final class SignedManifest {
 
   static byte[] encodeBody(KeyManifest m) {
     ByteArrayOutputStream o = new ByteArrayOutputStream();
-    boolean tor = m.hasTorClientAuthKeys();
+    boolean retention = m.retention() != null;
+    boolean tor = retention || m.hasTorClientAuthKeys();
     o.writeBytes(MAGIC);
-    o.write(tor ? VERSION_TOR : VERSION);
+    o.write(retention ? VERSION_RETENTION : tor ? VERSION_TOR : VERSION);
     writeLong(o, m.sequence());
     if (m.previousHash() == null) {
       o.write(0);
@@ -219,6 +225,9 @@ public final class SignedManifest {
         }
       }
     }
+    if (retention) {
+      o.writeBytes(m.retention().encoded());
+    }
     return o.toByteArray();
   }
 
@@ -226,7 +235,8 @@ public final class SignedManifest {
     try {
       byte[] magic = take(b, MAGIC.length);
       int version = b.get() & 0xff;
-      if (!Arrays.equals(magic, MAGIC) || version != VERSION && version != VERSION_TOR) {
+      if (!Arrays.equals(magic, MAGIC) || version != VERSION && version != VERSION_TOR
+          && version != VERSION_RETENTION) {
         throw new CryptoException();
       }
       long sequence = b.getLong();
@@ -256,7 +266,7 @@ public final class SignedManifest {
         Instant nb = Instant.ofEpochSecond(b.getLong());
         Instant na = Instant.ofEpochSecond(b.getLong());
         TorClientAuthKey tor = null;
-        if (version == VERSION_TOR) {
+        if (version != VERSION) {
           int has = b.get() & 0xff;
           if (has == 1) {
             tor = TorClientAuthKey.fromBytes(take(b, TorClientAuthKey.LENGTH));
@@ -266,7 +276,10 @@ public final class SignedManifest {
         }
         reviewers.add(new ReviewerEntry(alias, role, x, s, nb, na, tor));
       }
-      return new KeyManifest(sequence, previous, organisation, root, log, reviewers, issuedAt);
+      RetentionPolicy retention = version == VERSION_RETENTION
+          ? RetentionPolicy.decode(take(b, RetentionPolicy.ENCODED_LENGTH)) : null;
+      return new KeyManifest(sequence, previous, organisation, root, log, reviewers, issuedAt,
+          retention);
     } catch (BufferUnderflowException | IllegalArgumentException
         | java.time.DateTimeException e) {
       throw new CryptoException();

@@ -37,7 +37,9 @@ public final class LogLeaf {
     REPLY(3, "reply"),
     MANIFEST(4, "manifest"),
     REWRAP(5, "rewrap"),
-    CHALLENGE(6, "challenge");
+    CHALLENGE(6, "challenge"),
+    /** An applied erasure decision; object hash = SHA-256 of the ErasureDecision v1 encoding. */
+    ERASURE(7, "erasure");
 
     private final int code;
     private final String label;

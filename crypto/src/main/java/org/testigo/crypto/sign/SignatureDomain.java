@@ -30,7 +30,12 @@ public enum SignatureDomain {
    * A reviewer's binding of their Tor client-auth x25519 public key to their identity, inside
    * a public bundle v2 (docs/spec/keystore-and-bundle.md §5), signed by the reviewer.
    */
-  TOR_CLIENT_AUTH("tor-client-auth-v1");
+  TOR_CLIENT_AUTH("tor-client-auth-v1"),
+  /**
+   * An erasure decision v1 (docs/spec/retention-and-erasure.md §2), signed by each reviewer who
+   * decides it.
+   */
+  ERASURE("erasure-v1");
 
   /** The prefix of every signed byte string. */
   public static final String PREFIX = "testigo-sig-v1";

@@ -70,7 +70,7 @@ class FilingProofTest {
     assertThat(leaf.day()).isEqualTo(LocalDate.parse("2026-03-02"));
     assertThat(leaf.leafHash()).isEqualTo(MerkleHash.leafHash(enc));
     byte[] badType = enc.clone();
-    badType[1] = 7;
+    badType[1] = 8;
     assertThatThrownBy(() -> LogLeaf.parse(badType)).isInstanceOf(CryptoException.class);
     byte[] badVersion = enc.clone();
     badVersion[0] = 2;

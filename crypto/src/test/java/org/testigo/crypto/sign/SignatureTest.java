@@ -24,7 +24,7 @@ class SignatureTest {
         .isEqualTo("testigo-sig-v1\0manifest-v1\0\u0001\u0002".getBytes(StandardCharsets.US_ASCII));
     assertThat(SignatureDomain.values()).extracting(SignatureDomain::label).containsExactly(
         "manifest-v1", "tree-head-v1", "case-event-v1", "http-request-v1", "challenge-v1",
-        "shelter-attestation-v1", "tor-client-auth-v1");
+        "shelter-attestation-v1", "tor-client-auth-v1", "erasure-v1");
   }
 
   @Test
