@@ -28,7 +28,7 @@ import org.testigo.cli.remote.RemoteSession;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.erasure.ErasureDecision;
 import org.testigo.crypto.erasure.ErasureRules;
-import org.testigo.crypto.erasure.RetentionPolicy;
+import org.testigo.crypto.manifest.RetentionPolicy;
 import org.testigo.crypto.event.CaseId;
 import org.testigo.crypto.manifest.SignedManifest;
 import picocli.CommandLine.Command;

@@ -25,7 +25,7 @@ import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.envelope.Envelope;
 import org.testigo.crypto.erasure.ErasureDecision;
 import org.testigo.crypto.erasure.ErasureRules;
-import org.testigo.crypto.erasure.RetentionPolicy;
+import org.testigo.crypto.manifest.RetentionPolicy;
 import org.testigo.crypto.event.CaseId;
 import org.testigo.crypto.identity.ReviewerIdentity;
 import org.testigo.crypto.manifest.KeyManifest;

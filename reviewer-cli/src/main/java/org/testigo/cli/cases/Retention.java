@@ -4,7 +4,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Set;
 import org.testigo.crypto.erasure.ErasureDecision;
-import org.testigo.crypto.erasure.RetentionPolicy;
+import org.testigo.crypto.manifest.RetentionPolicy;
 
 /**
  * When the retention policy makes a case due for erasure (docs/spec/retention-and-erasure.md

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.testigo.crypto.erasure.RetentionPolicy;
+import org.testigo.crypto.manifest.RetentionPolicy;
 import org.testigo.cli.common.Bundles;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;

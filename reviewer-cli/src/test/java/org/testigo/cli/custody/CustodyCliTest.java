@@ -167,7 +167,7 @@ class CustodyCliTest {
     List<SignedManifest> chain = SignedManifest.parseArmored(Files.readString(c1));
     assertThat(chain.get(1).encoded()[7]).isEqualTo((byte) SignedManifest.VERSION_RETENTION);
     assertThat(ManifestChain.verify(chain, org.testigo.crypto.Fingerprint.fromHex(root)).retentionPolicy())
-        .contains(org.testigo.crypto.erasure.RetentionPolicy.DEFAULT);
+        .contains(org.testigo.crypto.manifest.RetentionPolicy.DEFAULT);
 
     for (List<String> bad : List.of(List.of("--closed-days", "400", "--referral-days", "300", "--spam-days", "30",
         "--early-signatures", "2"), List.of("--closed-days", "0", "--referral-days", "300", "--spam-days", "30",
