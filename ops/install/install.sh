@@ -133,6 +133,8 @@ owner_mode 0700 root:root "${backups}"
 
 # --- secrets ----------------------------------------------------------------------------
 secret_file "${etc}/db-password" root:testigo
+# The eraser account's password: read by the service too (eraserDatabase), like db-password.
+secret_file "${etc}/db-eraser-password" root:testigo
 secret_file "${etc}/db-migrate-password" root:root
 secret_file "${etc}/db-backup-password" root:root
 secret_file "${etc}/db-admin-password" root:root
@@ -171,7 +173,7 @@ install_file "${ops}/backup/testigo-restore.sh" "${bindir}/testigo-restore" 0755
 
 # --- database ---------------------------------------------------------------------------
 if [ "${skip_db}" -eq 0 ]; then
-  say "creating database ${db_name} and accounts ${user_prefix}_{app,migrate,backup,admin}"
+  say "creating database ${db_name} and accounts ${user_prefix}_{app,migrate,backup,eraser,admin}"
   mysql_args=(--user="${db_root_user}")
   if [ "${db_host}" != "localhost" ]; then
     mysql_args+=(--host="${db_host}" --port="${db_port}" --protocol=TCP)
@@ -188,10 +190,12 @@ if [ "${skip_db}" -eq 0 ]; then
     sql="${sql//@@APP_USER@@/${user_prefix}_app}"
     sql="${sql//@@MIGRATE_USER@@/${user_prefix}_migrate}"
     sql="${sql//@@BACKUP_USER@@/${user_prefix}_backup}"
+    sql="${sql//@@ERASER_USER@@/${user_prefix}_eraser}"
     sql="${sql//@@ADMIN_USER@@/${user_prefix}_admin}"
     sql="${sql//@@APP_PASSWORD@@/$(cat "${etc}/db-password")}"
     sql="${sql//@@MIGRATE_PASSWORD@@/$(cat "${etc}/db-migrate-password")}"
     sql="${sql//@@BACKUP_PASSWORD@@/$(cat "${etc}/db-backup-password")}"
+    sql="${sql//@@ERASER_PASSWORD@@/$(cat "${etc}/db-eraser-password")}"
     sql="${sql//@@ADMIN_PASSWORD@@/$(cat "${etc}/db-admin-password")}"
     printf '%s\n' "${sql}" | mariadb "${mysql_args[@]}"
   done

@@ -62,6 +62,8 @@ public final class ApiPaths {
   public static final String AUDIT_CASE_EVENTS = "/api/v1/audit/case-events";
   /** {@code ?after=SEQ&limit=N}. */
   public static final String AUDIT_CHALLENGES = "/api/v1/audit/challenges";
+  /** {@code ?after=SEQ&limit=N}: applied erasure decisions (docs/spec/retention-and-erasure.md §3.1). */
+  public static final String AUDIT_ERASURES = "/api/v1/audit/erasures";
   /** The proof-of-filing pages (ProofOfFilingResource), under {@code /proof-of-filing/{index}/{size}}. */
   public static final String PROOF_OF_FILING = "/proof-of-filing/{index}/{size}";
   public static final String PROOF_OF_FILING_TEXT = "/proof-of-filing/{index}/{size}/proof.txt";
@@ -89,6 +91,10 @@ public final class ApiPaths {
   public static final String REVIEWER_CASE_EVENTS = "/api/v1/reviewer/cases/{id}/events";
   /** {@code GET ?after=C&limit=N}: all case events after a cursor. */
   public static final String REVIEWER_EVENTS = "/api/v1/reviewer/events";
+  /** {@code GET}: every stored envelope of a case, for an erasure decision (docs/spec/retention-and-erasure.md §3.1). */
+  public static final String REVIEWER_CASE_OBJECTS = "/api/v1/reviewer/cases/{id}/objects";
+  /** {@code POST} an erasure decision (octet-stream); {@code GET ?after=C&limit=N} the applied ones. */
+  public static final String REVIEWER_ERASURES = "/api/v1/reviewer/erasures";
 
   // ---- builders ----
 
@@ -165,5 +171,9 @@ public final class ApiPaths {
 
   public static String reviewerCaseEvents(String caseId) {
     return REVIEWER + "/cases/" + caseId + "/events";
+  }
+
+  public static String reviewerCaseObjects(String caseId) {
+    return REVIEWER + "/cases/" + caseId + "/objects";
   }
 }

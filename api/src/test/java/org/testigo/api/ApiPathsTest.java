@@ -28,6 +28,9 @@ class ApiPathsTest {
     assertThat(ApiPaths.REVIEWER_CHALLENGES).isEqualTo("/api/v1/reviewer/challenges");
     assertThat(ApiPaths.REVIEWER_CASE_EVENTS).isEqualTo("/api/v1/reviewer" + "/" + "cases/{id}/events");
     assertThat(ApiPaths.REVIEWER_EVENTS).isEqualTo("/api/v1/reviewer" + "/" + "events");
+    // ReviewerErasuresResource @Path("/api/v1/reviewer") + methods
+    assertThat(ApiPaths.REVIEWER_CASE_OBJECTS).isEqualTo("/api/v1/reviewer" + "/" + "cases/{id}/objects");
+    assertThat(ApiPaths.REVIEWER_ERASURES).isEqualTo("/api/v1/reviewer" + "/" + "erasures");
     // LogResource @Path("/api/v1/log"), RewrapLogResource, AuditFeedResource, ProofOfFilingResource
     assertThat(ApiPaths.LOG_STH).isEqualTo("/api/v1/log/sth");
     assertThat(ApiPaths.LOG_STH_SIZE).isEqualTo("/api/v1/log/sth/{size}");
@@ -38,6 +41,7 @@ class ApiPathsTest {
     assertThat(ApiPaths.LOG_LEAF_REWRAP).isEqualTo("/api/v1/log/leaves/{index}/rewrap");
     assertThat(ApiPaths.AUDIT_CASE_EVENTS).isEqualTo("/api/v1/audit/case-events");
     assertThat(ApiPaths.AUDIT_CHALLENGES).isEqualTo("/api/v1/audit/challenges");
+    assertThat(ApiPaths.AUDIT_ERASURES).isEqualTo("/api/v1/audit" + "/" + "erasures");
     assertThat(ApiPaths.PROOF_OF_FILING_TEXT).isEqualTo("/proof-of-filing/{index}/{size}/proof.txt");
     assertThat(ApiPaths.PROOF_OF_FILING_QR).isEqualTo("/proof-of-filing/{index}/{size}/qr.svg");
     // source side: SubmissionsServlet.PATH, MailboxesResource, UploadsResource, ManifestResource, pages
@@ -69,6 +73,7 @@ class ApiPathsTest {
         .isEqualTo("/api/v1/reviewer/events?after=" + cursor + "&limit=" + 500);
     // TriageCommands, ReplyCommand
     assertThat(ApiPaths.reviewerCaseEvents(ID)).isEqualTo("/api/v1/reviewer/cases/" + ID + "/events");
+    assertThat(ApiPaths.reviewerCaseObjects(ID)).isEqualTo("/api/v1/reviewer/cases/" + ID + "/objects");
     assertThat(ApiPaths.reviewerReplyKey(ID)).isEqualTo("/api/v1/reviewer/submissions/" + ID + "/reply-key");
     assertThat(ApiPaths.reviewerReplies(ID)).isEqualTo("/api/v1/reviewer/submissions/" + ID + "/replies");
     assertThat(ApiPaths.reviewerSubmissionEnvelope(ID)).isEqualTo("/api/v1/reviewer/submissions/" + ID + "/envelope");

@@ -32,6 +32,8 @@ import org.testigo.server.circuit.CircuitTable;
 import org.testigo.server.cli.DbMigrateCommand;
 import org.testigo.server.cli.ExportEnvelopeCommand;
 import org.testigo.server.cli.LogKeyCommand;
+import org.testigo.server.config.DatabaseSettings;
+import org.testigo.server.config.EraserDatabaseSettings;
 import org.testigo.server.config.FairnessSettings;
 import org.testigo.server.config.IntakeConfiguration;
 import org.testigo.server.config.KeySettings;
@@ -77,6 +79,7 @@ import org.testigo.server.resources.source.SubmissionsServlet;
 import org.testigo.server.resources.source.UploadsResource;
 import org.testigo.server.review.CaseEventService;
 import org.testigo.server.review.ChallengeService;
+import org.testigo.server.review.ErasureService;
 import org.testigo.server.review.ReviewerService;
 import org.testigo.server.review.RewrapService;
 import org.testigo.server.storage.AuditFeeds;
@@ -159,7 +162,8 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     // Built once: the reviewer API and the rewraps share it.
     ReviewerService reviewerService = new ReviewerService(transactions, envelopes, mailboxes,
         limits.getMaxEnvelopeBytes());
-    reviewerApi(config, env, keys, jdbi, transactions, log, reviewerService, onions);
+    ErasureService erasures = erasures(config, env, data, jdbi, transactions, log, keys, reviewerService);
+    reviewerApi(config, env, keys, jdbi, transactions, log, reviewerService, erasures, onions);
     circuits(config, env);
     rewraps(config, env, keys, transactions, envelopes, reviewerService, log);
     env.healthChecks().register("manifest", new ManifestHealthCheck(keys, clock));
@@ -288,7 +292,6 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     FilingProofs filings = new FilingProofs(log, key.publicKey());
     env.jersey().register(new LogResource(log, new EnvelopeHeaders(log, envelopes)));
     env.jersey().register(new ProofOfFilingResource(filings));
-    env.jersey().register(new AuditFeedResource(new AuditFeeds(jdbi)));
     return filings;
   }
 
@@ -373,11 +376,35 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     env.jersey().register(new MailboxesResource(submissions));
   }
 
+  /**
+   * Erasure (docs/spec/retention-and-erasure.md §3): deletions run on the eraser account's own
+   * pool when {@code eraserDatabase} is configured (MariaDB), else on the application's (H2);
+   * the public audit feeds, erasures among them, are registered here.
+   */
+  private ErasureService erasures(IntakeConfiguration config, Environment env, Path data, Jdbi jdbi,
+      TransactionRunner transactions, TransparencyLog log, KeyState keys, ReviewerService reviewerService)
+      throws IOException {
+    TransactionRunner eraser = transactions;
+    EraserDatabaseSettings settings = config.getEraserDatabase();
+    if (settings != null) {
+      DataSourceFactory factory = config.getDatabase().eraserDataSourceFactory(data, settings);
+      ManagedDataSource dataSource = factory.build(env.metrics(), "eraser");
+      eraser = transactions(config, Daos.cacheMetadata(new JdbiFactory().build(env, factory, dataSource, "eraser")));
+    } else if (config.getDatabase().getType() == DatabaseSettings.Type.MARIADB) {
+      LOG.warn("eraserDatabase is not configured: erasures will run as the application's database account, which"
+          + " in production has no DELETE right (they then fail); set eraserDatabase (ops/config/intake-server.yml)");
+    }
+    ErasureService erasures = new ErasureService(transactions, eraser, log, keys, reviewerService, clock);
+    env.jersey().register(new AuditFeedResource(new AuditFeeds(jdbi), erasures));
+    return erasures;
+  }
+
   private void reviewerApi(IntakeConfiguration config, Environment env, KeyState keys, Jdbi jdbi,
-      TransactionRunner transactions, TransparencyLog log, ReviewerService service, OnionServices onions) {
+      TransactionRunner transactions, TransparencyLog log, ReviewerService service, ErasureService erasures,
+      OnionServices onions) {
     ReviewerApiSettings settings = config.getReviewerApi();
     ReviewerApi.install(env, config.getServerFactory(), settings, keys, service,
-        new CaseEventService(jdbi, log, keys, service, settings.getMaxEventBytes(), clock),
+        new CaseEventService(jdbi, log, keys, service, settings.getMaxEventBytes(), clock), erasures,
         new ChallengeService(jdbi, log, clock), new NonceStore(transactions, clock),
         config.getLimits().getMaxEnvelopeBytes(),
         () -> onions == null || onions.reviewerAddress() == null ? null : onions.reviewerAddress().serviceId(),

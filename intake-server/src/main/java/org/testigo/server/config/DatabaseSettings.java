@@ -147,12 +147,26 @@ public class DatabaseSettings {
 
   /** A Dropwizard pool definition; validated on borrow so the service recovers after an outage. */
   public DataSourceFactory dataSourceFactory(Path dataDirectory) throws IOException {
+    return dataSourceFactory(dataDirectory, type == Type.H2 && passwordFile == null ? "sa" : user, password(),
+        maxConnections);
+  }
+
+  /**
+   * The pool of the eraser account (docs/spec/retention-and-erasure.md §3.3): the same database,
+   * URL and settings as the application's, another user and password, a small pool.
+   */
+  public DataSourceFactory eraserDataSourceFactory(Path dataDirectory, EraserDatabaseSettings eraser)
+      throws IOException {
+    return dataSourceFactory(dataDirectory, eraser.getUser(), eraser.password(), eraser.getMaxConnections());
+  }
+
+  private DataSourceFactory dataSourceFactory(Path dataDirectory, String user, String password, int maxSize) {
     DataSourceFactory f = new DataSourceFactory();
     f.setUrl(jdbcUrl(dataDirectory));
-    f.setUser(type == Type.H2 && passwordFile == null ? "sa" : user);
-    f.setPassword(password());
+    f.setUser(user);
+    f.setPassword(password);
     f.setDriverClass(type == Type.MARIADB ? "org.mariadb.jdbc.Driver" : "org.h2.Driver");
-    f.setMaxSize(maxConnections);
+    f.setMaxSize(maxSize);
     f.setMinSize(2);
     f.setInitialSize(2);
     f.setCheckConnectionOnBorrow(true);

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 public class IntakeConfiguration extends Configuration {
   @NotEmpty private String dataDirectory = "./testigo-data";
   @NotNull @Valid private DatabaseSettings database = new DatabaseSettings();
+  /** The eraser account's connection (MariaDB); absent = the application's own (H2). */
+  @Valid private EraserDatabaseSettings eraserDatabase;
   @NotNull @Valid private KeySettings keys = new KeySettings();
   @NotNull @Valid private LimitSettings limits = new LimitSettings();
   @NotNull @Valid private FairnessSettings fairness = new FairnessSettings();
@@ -24,6 +26,8 @@ public class IntakeConfiguration extends Configuration {
   @JsonProperty public void setDataDirectory(String v) { this.dataDirectory = v; }
   @JsonProperty public DatabaseSettings getDatabase() { return database; }
   @JsonProperty public void setDatabase(DatabaseSettings v) { this.database = v; }
+  @JsonProperty public EraserDatabaseSettings getEraserDatabase() { return eraserDatabase; }
+  @JsonProperty public void setEraserDatabase(EraserDatabaseSettings v) { this.eraserDatabase = v; }
   @JsonProperty public KeySettings getKeys() { return keys; }
   @JsonProperty public void setKeys(KeySettings v) { this.keys = v; }
   @JsonProperty public LimitSettings getLimits() { return limits; }
@@ -40,6 +44,12 @@ public class IntakeConfiguration extends Configuration {
   @JsonProperty public LogSettings getLog() { return log; }
   @JsonProperty public void setLog(LogSettings v) { this.log = v; }
 
+
+  @io.dropwizard.validation.ValidationMethod(message = "eraserDatabase needs database.type MARIADB: on the embedded"
+      + " H2 database erasures use the application's own connection; remove eraserDatabase")
+  public boolean isEraserOnMariadb() {
+    return eraserDatabase == null || database.getType() == DatabaseSettings.Type.MARIADB;
+  }
 
   public Path dataPath() {
     return Path.of(dataDirectory).toAbsolutePath().normalize();

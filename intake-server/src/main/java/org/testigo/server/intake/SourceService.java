@@ -262,6 +262,9 @@ public final class SourceService {
       MailboxId mailbox = "visit".equals(keyField)
           ? visits.use(fields.one("visit"), VisitService.Opened::mailbox)
           : openMailbox(fields.one("receipt"));
+      if ("visit".equals(keyField) && mailboxes.replyKey(mailbox).isEmpty()) {
+        throw new InvalidInputException("error.receipt"); // erased while the visit was open
+      }
       byte[] json = JSON.writeValueAsBytes(new FollowUp(FollowUp.VERSION, language.code(), message));
       try (Spool sealed = Spool.in(spool, retryAfterSeconds)) {
         seal(sealed, Envelope.CONTEXT_FOLLOW_UP, new PartHeader(PartHeader.MESSAGE, null, "application/json"),
@@ -325,6 +328,10 @@ public final class SourceService {
   }
 
   private SourceStatus read(MailboxId mailbox, ReceiptKeys derived, String visit) throws IOException {
+    if (mailboxes.replyKey(mailbox).isEmpty()) {
+      // erased (docs/spec/retention-and-erasure.md §3.3) while the visit was open: as for an unknown receipt
+      throw new InvalidInputException("error.receipt");
+    }
     List<EnvelopeId> filed = new ArrayList<>(mailboxes.envelopes(mailbox, MailboxStore.KIND_REPORT));
     filed.addAll(mailboxes.envelopes(mailbox, MailboxStore.KIND_FOLLOW_UP));
     List<OpenedReply> out = new ArrayList<>();

@@ -26,6 +26,7 @@ import org.testigo.crypto.merkle.LogLeaf;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.domain.KeyState;
 import org.testigo.server.storage.CaseEventDao;
+import org.testigo.server.storage.ErasureDao;
 import org.testigo.server.storage.TransparencyLog;
 
 /**
@@ -43,6 +44,9 @@ import org.testigo.server.storage.TransparencyLog;
  * encoding ({@code body || signature}, exactly the {@code event_bytes} column; not the
  * sealed content, which the event binds by its own content hash). A repost of a stored
  * event appends nothing. docs/spec/merkle-log-and-proofs.md §5.1.
+ *
+ * <p>Events for an erased case are refused ({@link ErasureService.GoneException}, 410): the
+ * check is repeated under the case-event lock, which an erasure also takes.
  */
 public final class CaseEventService {
   public static final Duration MAX_CLAIM_SKEW = Duration.ofMinutes(10);
@@ -75,6 +79,9 @@ public final class CaseEventService {
       throw new org.testigo.server.domain.PayloadTooLargeException();
     }
     body.finish();
+    if (jdbi.withExtension(ErasureDao.class, d -> d.countByCase(caseId.toBytes())) > 0) {
+      throw new ErasureService.GoneException();
+    }
     if (submissions.envelope(caseId).filter(r -> Envelope.CONTEXT_REPORT.equals(r.context())).isEmpty()) {
       return Optional.empty();
     }
@@ -106,6 +113,9 @@ public final class CaseEventService {
     return Optional.of(jdbi.inTransaction(h -> {
       CaseEventDao dao = h.attach(CaseEventDao.class);
       dao.lock();
+      if (h.attach(ErasureDao.class).countByCase(caseId.toBytes()) > 0) {
+        throw new ErasureService.GoneException(); // erased after the check above: the erasure holds this lock too
+      }
       Optional<Long> existing = dao.seqOf(eventId);
       if (existing.isPresent()) {
         return new Stored(existing.get(), event.eventId().hex(), false);

@@ -22,7 +22,7 @@ public final class Daos {
   /** All of them; {@code DaosTest} checks that no interface with SQL annotations is missing. */
   public static final List<Class<?>> ALL = List.of(EnvelopeDao.class, EnvelopeWrites.class, MailboxDao.class,
       ReviewerDao.class, CaseEventDao.class, ChallengeDao.class, RewrapDao.class, LogDao.class,
-      PendingLeafDao.class);
+      PendingLeafDao.class, ErasureDao.class);
 
   /**
    * Builds the metadata of every DAO in {@code jdbi}'s own configuration (the SqlObject plugin

@@ -52,7 +52,7 @@ class OpsScriptsTest {
       for (String d : databases) {
         s.execute("DROP DATABASE IF EXISTS `" + d + "`");
       }
-      for (String role : List.of("app", "migrate", "backup", "admin")) {
+      for (String role : List.of("app", "migrate", "backup", "eraser", "admin")) {
         for (String host : List.of("localhost", "127.0.0.1")) {
           s.execute("DROP USER IF EXISTS '" + users + "_" + role + "'@'" + host + "'");
         }
@@ -149,6 +149,90 @@ class OpsScriptsTest {
     }
     try (Connection ad = as(prefix, "admin"); Statement s = ad.createStatement()) {
       assertThat(s.executeUpdate("DELETE FROM envelopes WHERE id = 1")).isEqualTo(1);
+    }
+  }
+
+  /** The eraser's rights exactly (docs/spec/retention-and-erasure.md §3.3), as root reads them. */
+  static final java.util.Set<String> ERASER_TABLE_RIGHTS = java.util.Set.of("envelopes DELETE",
+      "envelope_chunks DELETE", "envelope_rewraps DELETE", "mailboxes DELETE", "mailbox_envelopes DELETE",
+      "reviewer_feed DELETE", "erasures INSERT", "log_pending INSERT");
+  static final java.util.Set<String> ERASER_COLUMN_RIGHTS = java.util.Set.of("case_events.content UPDATE",
+      "log_leaves.envelope_id UPDATE", "log_pending.envelope_id UPDATE", "reviewer_feed_lock.generation UPDATE",
+      "reviewer_feed_lock.next_seq UPDATE");
+
+  @Test
+  void accounts_onTheMigratedSchema_appDeletesNothing_eraserDeletesOnlyWhatAnErasureEmpties() throws Exception {
+    Path prefix = install();
+    String migratePw = Files.readString(prefix.resolve("etc/testigo/db-migrate-password")).strip();
+    org.mariadb.jdbc.MariaDbDataSource ds = new org.mariadb.jdbc.MariaDbDataSource(ROOT_URL + db);
+    ds.setUser(users + "_migrate");
+    ds.setPassword(migratePw);
+    assertThat(org.testigo.server.storage.Migrations.migrate(ds)).isGreaterThan(10);
+    assertThat(Files.readString(prefix.resolve("etc/testigo/db-eraser-password")).strip()).matches("[A-Za-z0-9]{32}");
+    // before the schema existed the eraser could only read; install again (as the runbook says) grants the rest
+    String again = run(OPS, "bash", OPS.resolve("install/install.sh").toString(), "--prefix", prefix.toString(),
+        "--db-host", "127.0.0.1", "--db-name", db, "--db-user-prefix", users);
+    assertThat(again).doesNotContain("generated ");
+    List<String> tables = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(ROOT_URL, "root", ""); Statement s = c.createStatement()) {
+      try (ResultSet r = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = '"
+          + db + "' AND table_type = 'BASE TABLE'")) {
+        while (r.next()) {
+          tables.add(r.getString(1));
+        }
+      }
+      for (String host : List.of("localhost", "127.0.0.1")) {
+        String grantee = "'" + users + "_eraser'@'" + host + "'";
+        java.util.Set<String> tableRights = new java.util.HashSet<>();
+        try (ResultSet r = s.executeQuery("SELECT table_name, privilege_type FROM information_schema.table_privileges"
+            + " WHERE grantee = \"" + grantee + "\" AND table_schema = '" + db + "'")) {
+          while (r.next()) {
+            tableRights.add(r.getString(1) + " " + r.getString(2));
+          }
+        }
+        assertThat(tableRights).as(grantee).isEqualTo(ERASER_TABLE_RIGHTS);
+        java.util.Set<String> columnRights = new java.util.HashSet<>();
+        try (ResultSet r = s.executeQuery("SELECT table_name, column_name, privilege_type FROM"
+            + " information_schema.column_privileges WHERE grantee = \"" + grantee + "\" AND table_schema = '" + db + "'")) {
+          while (r.next()) {
+            columnRights.add(r.getString(1) + "." + r.getString(2) + " " + r.getString(3));
+          }
+        }
+        assertThat(columnRights).as(grantee).isEqualTo(ERASER_COLUMN_RIGHTS);
+      }
+    }
+    assertThat(tables).contains("erasures", "envelopes", "case_events", "log_leaves").hasSizeGreaterThan(12);
+    java.util.Set<String> deletable = java.util.Set.of("envelopes", "envelope_chunks", "envelope_rewraps", "mailboxes",
+        "mailbox_envelopes", "reviewer_feed");
+    try (Connection app = as(prefix, "app"); Statement s = app.createStatement()) {
+      for (String t : tables) {
+        if (!t.startsWith("flyway")) {
+          assertThatThrownBy(() -> s.execute("DELETE FROM `" + t + "` WHERE 1 = 0")).as("app DELETE " + t)
+              .isInstanceOf(SQLException.class).hasMessageContaining("denied");
+        }
+      }
+    }
+    try (Connection eraser = as(prefix, "eraser"); Statement s = eraser.createStatement()) {
+      for (String t : tables) {
+        s.executeQuery("SELECT COUNT(*) FROM `" + t + "`").close();
+        if (deletable.contains(t)) {
+          assertThat(s.executeUpdate("DELETE FROM `" + t + "` WHERE 1 = 0")).as("eraser DELETE " + t).isZero();
+        } else {
+          assertThatThrownBy(() -> s.execute("DELETE FROM `" + t + "` WHERE 1 = 0")).as("eraser DELETE " + t)
+              .isInstanceOf(SQLException.class).hasMessageContaining("denied");
+        }
+      }
+      assertThat(s.executeUpdate("UPDATE case_events SET content = content WHERE 1 = 0")).isZero();
+      assertThatThrownBy(() -> s.execute("UPDATE case_events SET event_bytes = event_bytes WHERE 1 = 0"))
+          .isInstanceOf(SQLException.class).hasMessageContaining("denied");
+      assertThatThrownBy(() -> s.execute("UPDATE log_leaves SET leaf = leaf WHERE 1 = 0"))
+          .isInstanceOf(SQLException.class).hasMessageContaining("denied");
+      assertThatThrownBy(() -> s.execute("UPDATE envelopes SET state = state WHERE 1 = 0"))
+          .isInstanceOf(SQLException.class).hasMessageContaining("denied");
+      assertThatThrownBy(() -> s.execute("INSERT INTO envelopes (id) SELECT id FROM envelopes WHERE 1 = 0"))
+          .isInstanceOf(SQLException.class).hasMessageContaining("denied");
+      assertThatThrownBy(() -> s.execute("DROP TABLE erasures")).isInstanceOf(SQLException.class);
+      assertThatThrownBy(() -> s.execute("TRUNCATE TABLE envelopes")).isInstanceOf(SQLException.class);
     }
   }
 

@@ -18,6 +18,7 @@ import org.testigo.server.resources.reviewer.auth.SignatureAuthFilter;
 import org.testigo.server.resources.reviewer.auth.UnauthorizedExceptionMapper;
 import org.testigo.server.review.CaseEventService;
 import org.testigo.server.review.ChallengeService;
+import org.testigo.server.review.ErasureService;
 import org.testigo.server.review.ReviewerService;
 import org.testigo.server.storage.NonceStore;
 
@@ -37,7 +38,8 @@ public final class ReviewerApi {
    * @throws IllegalStateException if enabled and the configured connector does not exist
    */
   public static Installed install(Environment env, ServerFactory server, ReviewerApiSettings settings,
-      KeyState keys, ReviewerService service, CaseEventService events, ChallengeService challenges,
+      KeyState keys, ReviewerService service, CaseEventService events, ErasureService erasures,
+      ChallengeService challenges,
       NonceStore nonces, long maxEnvelopeBytes, java.util.function.Supplier<String> reviewerOnionServiceId,
       Clock clock) {
     if (settings.isEnabled() && server instanceof DefaultServerFactory d
@@ -60,6 +62,10 @@ public final class ReviewerApi {
     env.jersey().register(new ReviewerSubmissionsResource(service, settings.getMaxPageSize()));
     env.jersey().register(new ReviewerManifestResource(keys));
     env.jersey().register(new ReviewerEventsResource(events, settings.getMaxPageSize()));
+    env.jersey().register(new ReviewerErasuresResource(erasures, settings.getMaxPageSize()));
+    env.jersey().register(new ReviewerErasuresResource.GoneMapper());
+    env.jersey().register(new ReviewerErasuresResource.RefusedMapper());
+    env.jersey().register(new ReviewerErasuresResource.MismatchMapper());
     env.jersey().register(new ReviewerChallengesResource(challenges));
     env.jersey().register(new ReviewerChallengesResource.AlreadyAnsweredMapper());
     ScheduledExecutorService purge = env.lifecycle().scheduledExecutorService("reviewer-nonce-purge").threads(1).build();
