@@ -15,6 +15,7 @@ import org.testigo.crypto.identity.Keystore;
 import org.testigo.crypto.identity.KeystoreParams;
 import org.testigo.crypto.identity.Passphrase;
 import org.testigo.crypto.identity.ReviewerIdentity;
+import org.testigo.crypto.manifest.RetentionPolicy;
 import org.testigo.crypto.manifest.KeyManifest;
 import org.testigo.crypto.manifest.ManifestChain;
 import org.testigo.crypto.manifest.ReviewerEntry;
@@ -28,7 +29,8 @@ import org.testigo.crypto.sign.SigningPublicKeyText;
  * reviewer keystore with a random passphrase written beside it, the server's log key (its
  * 32-byte seed in the log key file, mode 0600, and its public text beside it as
  * {@code <file>.pub}; the manifest lists it as {@code logKey}), the signed manifest chain,
- * the pinned root fingerprint and the deployment secret.
+ * the pinned root fingerprint and the deployment secret. The manifest carries the default
+ * retention policy ({@link RetentionPolicy#DEFAULT}, so v3), so that erasure can be tried.
  *
  * <p>WARNING: the demo reviewer's private key exists in this process's memory for a moment
  * and its keystore and passphrase sit side by side on the server's disk. That is exactly
@@ -80,7 +82,8 @@ public final class DemoOrganisation {
       Instant now = clock.instant();
       KeyManifest manifest = new KeyManifest(0, null, "Testigo demo organisation", root.publicKey(),
           log.publicKey(), List.of(ReviewerEntry.of(reviewer.publicBundleWithTorKey(), ReviewerEntry.ROLE_REVIEWER,
-              now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(365)))), now);
+              now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(365)))), now)
+          .withRetention(RetentionPolicy.DEFAULT); // erasure works in the demo (retention-and-erasure.md §1)
       SignedManifest signed = SignedManifest.sign(manifest, root);
       String fingerprint = KeyManifest.rootFingerprint(root.publicKey()).hex();
       Files.writeString(manifestFile, ManifestChain.toArmored(List.of(signed)), StandardCharsets.US_ASCII);
