@@ -148,7 +148,7 @@ final class LogClient {
    * docs/spec/retention-and-erasure.md §3.1); empty if the server serves no such feed.
    */
   Optional<List<byte[]>> erasures() {
-    return feed(ApiPaths.relative("/api/v1/audit/erasures"), n -> List.of(base64(n.path("decision"))))
+    return feed(ApiPaths.relative(ApiPaths.AUDIT_ERASURES), n -> List.of(base64(n.path("decision"))))
         .map(items -> items.stream().map(i -> i.get(0)).toList());
   }
 

@@ -234,7 +234,7 @@ public final class EraseCommand implements Callable<Integer> {
           + " record can be made of it; ask a reviewer who can read it; nothing recorded");
     }
     List<LocalCache.Submission> cached = Erasures.cachedOfCase(s.cache, caseId);
-    JsonNode answer = s.client.getJson(String.format(Erasures.OBJECTS_PATH, caseId));
+    JsonNode answer = s.client.getJson(org.testigo.api.ApiPaths.reviewerCaseObjects(caseId));
     List<byte[]> hashes = Erasures.checkedObjects(answer, caseId, cached, p.state());
     StatsRecord record = StatsRecord.of(index.state(entry), entry, LocalDate.ofInstant(now, java.time.ZoneOffset.UTC));
     CaseAction.Erasure action = new CaseAction.Erasure(p.reason().label(), p.basis().label(), record);
@@ -352,7 +352,7 @@ public final class EraseCommand implements Callable<Integer> {
             + " your replay says " + (due.day() == null ? due.why() : "it is due on " + due.day()) + "; not co-signed");
       }
     }
-    JsonNode answer = s.client.getJson(String.format(Erasures.OBJECTS_PATH, caseId));
+    JsonNode answer = s.client.getJson(org.testigo.api.ApiPaths.reviewerCaseObjects(caseId));
     List<byte[]> hashes = Erasures.checkedObjects(answer, caseId, Erasures.cachedOfCase(s.cache, caseId), st);
     List<String> mine = hashes.stream().map(HEX::formatHex).toList();
     List<String> theirs = d.objectHashes().stream().map(HEX::formatHex).toList();

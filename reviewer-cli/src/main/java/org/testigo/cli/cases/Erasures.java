@@ -41,8 +41,7 @@ import org.testigo.crypto.manifest.SignedManifest;
 final class Erasures {
   /** The sync checkpoint of the erasure feed. */
   static final String ERASURES_CURSOR = "erasuresCursor";
-  static final String OBJECTS_PATH = "/api/v1/reviewer/cases/%s/objects";
-  static final String ERASURES_PATH = "/api/v1/reviewer/erasures";
+  static final String ERASURES_PATH = ApiPaths.REVIEWER_ERASURES;
   static final int FEED_PAGE = 100;
   private static final HexFormat HEX = HexFormat.of();
 
