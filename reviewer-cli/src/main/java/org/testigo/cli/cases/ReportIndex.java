@@ -79,7 +79,7 @@ public final class ReportIndex {
    * since the reader checks questionnaires against questionnaire v1's closed lists (api
    * {@code QuestionnaireCheck}); 4 since reply_sent keeps the reply's text and reopen exists (an
    * older reader replayed those events as unreadable); 5 since referrals keep their event id and
-   * referral_update stages (for statistics); 6 since legal holds (issue #21). Each time, entries indexed or states replayed by the
+   * referral_update stages (for statistics); 6 since legal holds and a source's erasure request (issue #21). Each time, entries indexed or states replayed by the
    * older rules are rebuilt. The sealing purpose stays v1.
    */
   static final int VERSION = 6;
@@ -93,6 +93,8 @@ public final class ReportIndex {
     REPORT, FOLLOW_UP,
     /** It opens but is not a valid report or follow-up ({@code problem} says why). */
     MALFORMED,
+    /** A follow-up whose only part is the source's request for early erasure (it erases nothing). */
+    ERASURE_REQUEST,
     /** It does not open with this reviewer's key (not a recipient, or altered). */
     UNREADABLE,
     /** Its listing file is unreadable or invalid. */
@@ -278,6 +280,17 @@ public final class ReportIndex {
   /** The follow-ups of a case that opened as follow-ups or not, by sequence. */
   List<Entry> followUps(String caseId) {
     return sortedEntries().stream().filter(e -> !e.isReport() && caseId.equals(e.caseId())).toList();
+  }
+
+  /** The cases for which a source's request for early erasure (a follow-up) is cached, in one pass. */
+  public Set<String> erasureRequests() {
+    Set<String> out = new HashSet<>();
+    for (Entry e : entries.values()) {
+      if (e.kind() == Kind.ERASURE_REQUEST && e.caseId() != null) {
+        out.add(e.caseId());
+      }
+    }
+    return out;
   }
 
   /** The received days of a case's follow-ups (readable or not). */
@@ -534,6 +547,9 @@ public final class ReportIndex {
     try {
       DecryptedSubmission d = DecryptedSubmission.open(cache, s, identity.encryptionKey());
       List<Long> sizes = d.files().stream().map(DecryptedSubmission.Attachment::size).toList();
+      if (d.isErasureRequest()) {
+        return base(s, stamp, Kind.ERASURE_REQUEST, null, null, List.of(), List.of(), null, null, false, List.of());
+      }
       if (!d.isReport()) {
         return base(s, stamp, Kind.FOLLOW_UP, null, d.text("language"), List.of(), List.of(), null, null, false, sizes);
       }
