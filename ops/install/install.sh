@@ -130,6 +130,9 @@ mkdir -p "${etc}" "${var}" "${var}/onion-keys" "${backups}" "${bindir}" "${units
 owner_mode 0750 root:testigo "${etc}"
 owner_mode 0700 testigo:testigo "${var}" "${var}/onion-keys"
 owner_mode 0700 root:root "${backups}"
+# Backup keys (one X-Wing key pair per month, runbooks/backups.md): root only, never the service.
+mkdir -p "${etc}/backup-keys"
+owner_mode 0700 root:root "${etc}/backup-keys"
 
 # --- secrets ----------------------------------------------------------------------------
 secret_file "${etc}/db-password" root:testigo

@@ -1,5 +1,6 @@
-// Key manifest v1 (SECURITY.md 4.6, 4.7): strict parser, Ed25519 signature check (WebCrypto,
-// @noble/ed25519 where the browser lacks Ed25519), chain rules from a pinned root fingerprint.
+// Key manifest v1, v2 and v3 (docs/spec/manifest-and-custody.md; v3: docs/spec/retention-and-erasure.md
+// §1): strict parser, Ed25519 signature check (WebCrypto, @noble/ed25519 where the browser lacks
+// Ed25519), chain rules from a pinned root fingerprint.
 import * as noble from '@noble/ed25519';
 import { ascii, compare, concat, equal, fingerprint, fromBase64, sha256, subtle } from './bytes.js';
 
@@ -68,9 +69,10 @@ export async function parseSigned(encoded) {
   if (encoded.length > 2 * 1024 * 1024) fail();
   const r = reader(encoded);
   if (!equal(r.bytes(7), MAGIC)) fail();
-  // v1, or v2 when some entry carries a Tor client-auth key (SECURITY.md §4.6)
+  // v1; v2 when some entry carries a Tor client-auth key; v3 when the manifest carries a
+  // retention policy (v2 entries, then the 7-byte policy block)
   const version = r.u8();
-  if (version !== 1 && version !== 2) fail();
+  if (version !== 1 && version !== 2 && version !== 3) fail();
   const sequence = r.i64();
   if (sequence < 0n) fail();
   const hasPrev = r.u8();
@@ -98,7 +100,7 @@ export async function parseSigned(encoded) {
     const notAfter = r.i64();
     if (notAfter <= notBefore) fail();
     let torKey = null;
-    if (version === 2) {
+    if (version >= 2) {
       const hasTor = r.u8();
       if (hasTor > 1) fail();
       if (hasTor) {
@@ -112,10 +114,21 @@ export async function parseSigned(encoded) {
     reviewers.push({ alias, role, encryptionKey, signingKey, notBefore, notAfter, torKey });
   }
   if (version === 2 && torKeys === 0) fail(); // not canonical: written as v1
+  let retention = null;
+  if (version === 3) {
+    const closedDays = r.u16();
+    const referralDays = r.u16();
+    const spamDays = r.u16();
+    const earlySignatures = r.u8();
+    const days = (d) => d >= 1 && d <= 3650;
+    if (!days(closedDays) || !days(referralDays) || !days(spamDays) || referralDays < closedDays) fail();
+    if (earlySignatures < 1 || earlySignatures > 8) fail();
+    retention = { closedDays, referralDays, spamDays, earlySignatures };
+  }
   const bodyLength = r.offset;
   if (encoded.length - bodyLength !== 64) fail();
   return {
-    sequence, previousHash, organisation, rootKey, logKey, issuedAt, reviewers,
+    version, sequence, previousHash, organisation, rootKey, logKey, issuedAt, reviewers, retention,
     body: encoded.subarray(0, bodyLength), signature: encoded.subarray(bodyLength), encoded,
   };
 }

@@ -22,6 +22,10 @@ public final class ApiPaths {
   public static final String VISIT = "/visit";
   public static final String VISIT_FOLLOW_UP = "/visit/follow-up";
   public static final String VISIT_LEAVE = "/visit/leave";
+  /** The confirmation step of a source's request for early erasure (docs/spec/retention-and-erasure.md §4.2). */
+  public static final String VISIT_ERASURE = "/visit/erasure";
+  /** The confirmed request: seals it as a follow-up to the reviewers. */
+  public static final String VISIT_ERASURE_CONFIRM = "/visit/erasure/confirm";
   public static final String ASSET_SCRIPT = "/assets/testigo.js";
   public static final String ASSET_STYLE = "/assets/testigo.css";
   public static final String ASSET_AUDIO = "/assets/audio/{lang}/{clip}.ogg";

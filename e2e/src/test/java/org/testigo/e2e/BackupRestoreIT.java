@@ -27,8 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 6's backup test with the real jars and the real ops scripts, on this machine's
  * MariaDB (127.0.0.1:3306, root, empty password; its own databases, dropped afterwards):
  * a report submitted through the no-JavaScript form is backed up with
- * {@code ops/backup/testigo-backup.sh}, restored with {@code testigo-restore.sh} into a NEW
- * database, and a server started on the restored database (with the restored manifest
+ * {@code ops/backup/testigo-backup.sh} (sealed to the month's backup key; an earlier backup of
+ * an expired period has its key destroyed by that run and is then refused by
+ * {@code testigo-restore.sh} with exit 3, creating no database), restored with
+ * {@code testigo-restore.sh} into a NEW database (same envelope rows and hashes), and a server started on the restored database (with the restored manifest
  * chain) exports it; {@code testigo-reviewer open} with the reviewer's keystore reads the
  * marker. The source's receipt still opens its mailbox on the restored server.
  */
@@ -82,26 +84,57 @@ class BackupRestoreIT {
     }
 
     // Backup: --etc is where the manifest chain and root fingerprint live (the demo
-    // server keeps them in its data directory).
+    // server keeps them in its data directory). A first backup is made as if in January 2025;
+    // the second, made now, destroys that period's key (--keep-months 1) and says so.
     Path backups = work.resolve("backups");
-    String archive = run(OPS, "bash", OPS.resolve("backup/testigo-backup.sh").toString(),
-        "--out", backups.toString(), "--etc", dataDir.toString(), "--db-name", db,
+    Path keys = work.resolve("backup-keys");
+    String oldRun = run(OPS, "bash", OPS.resolve("backup/testigo-backup.sh").toString(),
+        "--out", backups.resolve("old").toString(), "--etc", dataDir.toString(), "--db-name", db,
         "--db-user", "root", "--db-password-file", emptyPassword.toString(),
-        "--db-host", "127.0.0.1").strip();
+        "--db-host", "127.0.0.1", "--jar", RealJars.SERVER_JAR.toString(),
+        "--key-dir", keys.toString(), "--keep-months", "1", "--period", "2025-01");
+    String oldArchive = lastLine(oldRun);
+    String nowRun = run(OPS, "bash", OPS.resolve("backup/testigo-backup.sh").toString(),
+        "--out", backups.resolve("now").toString(), "--etc", dataDir.toString(), "--db-name", db,
+        "--db-user", "root", "--db-password-file", emptyPassword.toString(),
+        "--db-host", "127.0.0.1", "--jar", RealJars.SERVER_JAR.toString(),
+        "--key-dir", keys.toString(), "--keep-months", "1");
+    assertThat(nowRun).contains("shredded the backup key of period 2025-01");
+    String archive = lastLine(nowRun);
     assertThat(Path.of(archive)).exists();
     assertThat(Path.of(archive + ".sha256")).exists();
-    Path unpacked = Files.createDirectories(work.resolve("unpacked"));
-    run(work, "tar", "-C", unpacked.toString(), "-xzf", archive);
-    assertThat(RealJars.filesContaining(unpacked, marker)).as("plaintext in the backup").isEmpty();
-    assertThat(RealJars.filesContaining(unpacked, "MARCADOR")).isEmpty();
+    assertThat(archive).endsWith(".tgbackup");
+    assertThat(RealJars.filesContaining(backups, marker)).as("plaintext in the backup").isEmpty();
+    assertThat(RealJars.filesContaining(backups, "MARCADOR")).isEmpty();
+    assertThat(RealJars.filesContaining(backups, "INSERT INTO")).as("the dump in the clear").isEmpty();
+
+    // The backup of the shredded period is refused cleanly: exit 3, the message, no database.
+    String shreddedDb = db + "_s";
+    databases.add(shreddedDb);
+    Result refused = runForExit(OPS, "bash", OPS.resolve("backup/testigo-restore.sh").toString(),
+        oldArchive, "--db-name", shreddedDb, "--db-user", "root", "--db-host", "127.0.0.1",
+        "--jar", RealJars.SERVER_JAR.toString(), "--key-dir", keys.toString());
+    assertThat(refused.exitCode()).as(refused.output()).isEqualTo(3);
+    assertThat(refused.output()).contains("the key for period 2025-01 was destroyed on schedule"
+        + " (crypto-shredded").contains("this backup cannot be read");
+    assertThat(sqlOut("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME='"
+        + shreddedDb + "'").strip()).isEqualTo("0");
+    long envelopeRows = Long.parseLong(sqlOut("SELECT COUNT(*) FROM `" + db + "`.envelopes").strip());
+    String envelopeHash = sqlOut("SELECT SHA2(GROUP_CONCAT(HEX(sha256) ORDER BY sha256), 256) FROM `"
+        + db + "`.envelopes").strip();
 
     // Restore into a NEW database, manifest chain into the new server's data directory.
     Path restoredWork = Files.createDirectories(work.resolve("restored"));
     Path restoredData = restoredWork.resolve("data");
     String restoreOut = run(OPS, "bash", OPS.resolve("backup/testigo-restore.sh").toString(),
         archive, "--db-name", restoredDb, "--db-user", "root", "--db-host", "127.0.0.1",
+        "--jar", RealJars.SERVER_JAR.toString(), "--key-dir", keys.toString(),
         "--manifest-to", restoredData.toString());
     assertThat(restoreOut).contains("into database " + restoredDb);
+    assertThat(Long.parseLong(sqlOut("SELECT COUNT(*) FROM `" + restoredDb + "`.envelopes").strip()))
+        .isEqualTo(envelopeRows).isPositive();
+    assertThat(sqlOut("SELECT SHA2(GROUP_CONCAT(HEX(sha256) ORDER BY sha256), 256) FROM `" + restoredDb
+        + "`.envelopes").strip()).isEqualTo(envelopeHash);
     assertThat(restoredData.resolve("manifest-chain.txt")).hasSameTextualContentAs(
         dataDir.resolve("manifest-chain.txt"));
     // The deployment secret is not in the archive by design (backed up offline, by hand:
@@ -128,6 +161,13 @@ class BackupRestoreIT {
       assertThat(m.find()).as(export.body()).isTrue();
       Path envelope = Path.of(m.group(1));
       assertThat(envelope).startsWith(restoredData);
+      // The sealed backup holds none of the stored row's bytes, raw or as the dump's hex.
+      byte[] row = Files.readAllBytes(envelope);
+      String sealed = new String(Files.readAllBytes(Path.of(archive)), StandardCharsets.ISO_8859_1);
+      for (int off = 0; off + 48 <= row.length; off += Math.max(1, row.length / 20)) {
+        assertThat(sealed).doesNotContain(new String(row, off, 48, StandardCharsets.ISO_8859_1))
+            .doesNotContain(java.util.HexFormat.of().withUpperCase().formatHex(row, off, off + 48));
+      }
 
       Path opened = work.resolve("restored-report.payload");
       RealJars.Run run = RealJars.reviewer(work, "open",
@@ -173,8 +213,31 @@ class BackupRestoreIT {
   }
 
   private static void sql(String statement) throws IOException, InterruptedException {
-    run(RealJars.REPO, "mariadb", "-h", "127.0.0.1", "-P", "3306", "-u", "root",
-        "--protocol=TCP", "-e", statement);
+    sqlOut(statement);
+  }
+
+  private static String sqlOut(String statement) throws IOException, InterruptedException {
+    return run(RealJars.REPO, "mariadb", "-h", "127.0.0.1", "-P", "3306", "-u", "root",
+        "--protocol=TCP", "-N", "-B", "-e", statement);
+  }
+
+  private static String lastLine(String out) {
+    String[] lines = out.strip().split("\n");
+    return lines[lines.length - 1].strip();
+  }
+
+  private record Result(int exitCode, String output) {}
+
+  /** Runs a command (2 minutes at most) that may fail; returns its exit code and output. */
+  private static Result runForExit(Path dir, String... cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(2, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("timed out: " + String.join(" ", cmd));
+    }
+    return new Result(p.exitValue(), out);
   }
 
   /** Runs a command (2 minutes at most); returns stdout; fails with its output otherwise. */

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 import org.testigo.crypto.identity.KeystoreParams;
 import org.testigo.crypto.receipt.ReceiptParams;
 import org.testigo.server.circuit.CircuitTable;
+import org.testigo.server.backup.BackupFailure;
+import org.testigo.server.cli.BackupCommand;
 import org.testigo.server.cli.DbMigrateCommand;
 import org.testigo.server.cli.ExportEnvelopeCommand;
 import org.testigo.server.cli.LogKeyCommand;
@@ -42,6 +44,7 @@ import org.testigo.server.config.LogSettings;
 import org.testigo.server.config.ReviewerApiSettings;
 import org.testigo.server.demo.DemoOrganisation;
 import org.testigo.server.domain.KeyState;
+import org.testigo.server.domain.RetentionInForce;
 import org.testigo.server.edge.Edge;
 import org.testigo.server.edge.SecurityHeadersFilter;
 import org.testigo.server.health.ManifestHealthCheck;
@@ -122,6 +125,13 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     bootstrap.addCommand(new DbMigrateCommand());
     bootstrap.addCommand(new LogKeyCommand());
     bootstrap.addCommand(new ExportEnvelopeCommand());
+    bootstrap.addCommand(new BackupCommand());
+  }
+
+  /** A command's documented exit code ({@link BackupFailure#exitCode()}), else 1. */
+  @Override
+  protected void onFatalError(Throwable t) {
+    System.exit(t instanceof BackupFailure f ? f.exitCode() : 1);
   }
 
   @Override
@@ -155,7 +165,7 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     resources(env, keys, filings,
         new SourceService(keys, envelopes, mailboxes, receipts, submissionSlots, visits(env, limits), spool,
             limits.getRetryAfterSeconds(), limits.getMaxFormBytes(), limits.getMaxFilesPerForm(), clock, random),
-        submissions, browserSealing(config, keys), errors);
+        submissions, browserSealing(config, keys), errors, retention(keys));
     uploads(env, data, submissions, limits);
     safety(env, errors);
     OnionServices onions = onionServices(config, env, keys);
@@ -365,9 +375,16 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
     sweeper.scheduleWithFixedDelay(uploads::expire, 5, 5, TimeUnit.SECONDS);
   }
 
+  /** What the status page tells a source about retention: the policy of the manifest in force now. */
+  private RetentionInForce retention(KeyState keys) {
+    return () -> keys.retentionAt(clock.instant())
+        .map(p -> new RetentionInForce.Terms(p.closedDays(), p.referralDays()));
+  }
+
   private static void resources(Environment env, KeyState keys, FilingProofs filings,
-      SourceService source, SubmissionService submissions, BrowserSealing sealing, ErrorRegistry errors) {
-    env.jersey().register(new SourcePagesResource(keys, source, sealing, filings));
+      SourceService source, SubmissionService submissions, BrowserSealing sealing, ErrorRegistry errors,
+      RetentionInForce retention) {
+    env.jersey().register(new SourcePagesResource(keys, source, sealing, filings, retention));
     env.jersey().register(new AssetsResource());
     env.jersey().register(new ManifestResource(keys));
     ApiErrors apiErrors = new ApiErrors(errors, env.getObjectMapper());

@@ -44,6 +44,11 @@ public final class Envelope {
   public static final String CONTEXT_FOLLOW_UP = "follow-up";
   /** A possession challenge's nonce, sealed by an auditor to one reviewer (docs/spec/merkle-log-and-proofs.md §5.1). */
   public static final String CONTEXT_CHALLENGE = "possession-challenge";
+  /**
+   * A server backup archive, sealed by the server host to the backup key of its period
+   * (docs/spec/retention-and-erasure.md §7). Never accepted from a source or a reviewer.
+   */
+  public static final String CONTEXT_BACKUP = "backup";
   /** The only format version this class writes and reads. */
   public static final int VERSION = EnvelopeHeader.VERSION;
   /** Most recipients one envelope can name. */

@@ -59,7 +59,7 @@ public class FairnessSettings {
    */
   @JsonProperty public int getUploadsPerHour() { return uploadsPerHour; }
   @JsonProperty public void setUploadsPerHour(int v) { this.uploadsPerHour = v; }
-  /** Envelopes stored per hour: reports, follow-ups, API submissions and upload commits. */
+  /** Envelopes stored per hour: reports, follow-ups (early erasure requests too), API submissions and upload commits. */
   @JsonProperty public int getSubmissionsPerHour() { return submissionsPerHour; }
   @JsonProperty public void setSubmissionsPerHour(int v) { this.submissionsPerHour = v; }
   /** Submission slots (one database transaction each) one circuit holds at once; more wait. */

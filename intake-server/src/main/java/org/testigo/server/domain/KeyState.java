@@ -132,6 +132,15 @@ public final class KeyState {
     return current.chain();
   }
 
+  /**
+   * The retention policy of the manifest in force at {@code t} (the last of the chain issued at
+   * or before it, as {@code ErasureRules} reads it), or empty when that manifest carries none.
+   */
+  public java.util.Optional<org.testigo.crypto.manifest.RetentionPolicy> retentionAt(java.time.Instant t) {
+    KeyManifest inForce = org.testigo.crypto.erasure.ErasureRules.inForce(current.chain(), t);
+    return java.util.Optional.ofNullable(inForce == null ? null : inForce.retention());
+  }
+
   /** The reviewers' encryption keys reports are sealed to: exactly these, no others. */
   public List<RecipientPublicKey> recipients() {
     return current.recipients();

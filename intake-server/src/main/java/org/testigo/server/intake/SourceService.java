@@ -36,6 +36,7 @@ import org.testigo.server.domain.MailboxId;
 import org.testigo.server.domain.OpenedReply;
 import org.testigo.server.domain.PayloadTooLargeException;
 import org.testigo.server.domain.PublishedProgress;
+import org.testigo.server.domain.RetentionInForce;
 import org.testigo.server.domain.report.FollowUp;
 import org.testigo.server.domain.report.FormFields;
 import org.testigo.server.domain.report.FormInvalidException;
@@ -280,6 +281,33 @@ public final class SourceService {
     }
   }
 
+  /** The body of the one part of an early erasure request (docs/spec/retention-and-erasure.md §4.2). */
+  static final byte[] ERASURE_REQUEST = "{\"v\":1,\"type\":\"erasure_request\"}".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * Seals a source's request for early erasure as a follow-up to the reviewers of the manifest
+   * in force, stored in the visit's mailbox exactly like a follow-up; its payload holds the one
+   * part {@code erasure-request}. It erases nothing: the reviewers decide (a coerced or stolen
+   * receipt must not be able to destroy evidence). Refused ({@code error.erasure_unavailable})
+   * when the manifest in force has no retention policy, and {@code error.visit} for a malformed,
+   * unknown or ended visit; then nothing is stored. Returns the visit's capability.
+   */
+  public String requestErasure(String visit, RetentionInForce retention) throws IOException {
+    MailboxId mailbox = visits.use(visit, VisitService.Opened::mailbox);
+    if (retention.now().isEmpty()) {
+      throw new InvalidInputException("error.erasure_unavailable");
+    }
+    try (Spool sealed = Spool.in(spool, retryAfterSeconds)) {
+      seal(sealed, Envelope.CONTEXT_FOLLOW_UP, new PartHeader(PartHeader.ERASURE_REQUEST, null, "application/json"),
+          ERASURE_REQUEST, null, null, false);
+      try (ConcurrencyLimiter.Slot slot = submissions.acquire()) {
+        envelopes.store(Envelope.CONTEXT_FOLLOW_UP,
+            Optional.of(MailboxLink.existing(mailbox, MailboxStore.KIND_FOLLOW_UP)), sealed::copyTo);
+      }
+    }
+    return visit;
+  }
+
   /**
    * What the status page shows: the replies, opened in memory, the ids of the source's own
    * envelopes (the report, then follow-ups) for their proofs of filing, and the capability of
@@ -320,6 +348,11 @@ public final class SourceService {
         throw new java.io.UncheckedIOException(e);
       }
     });
+  }
+
+  /** Refuses ({@code error.visit}) a malformed, unknown or ended visit; opens nothing. */
+  public void checkVisit(String visit) {
+    visits.use(visit, VisitService.Opened::mailbox);
   }
 
   /** Ends a visit (the "leave" button). */

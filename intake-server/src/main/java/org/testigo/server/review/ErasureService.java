@@ -225,7 +225,7 @@ public final class ErasureService {
     // Read committed: once the mailbox row is locked, the reads that follow see every follow-up
     // and reply committed before, and none can join it until this transaction ends.
     return Optional.of(eraser.inTransaction(TransactionRunner.Idempotence.IDEMPOTENT,
-        TransactionIsolationLevel.READ_COMMITTED, h -> erase(h, decision, now)));
+        TransactionIsolationLevel.READ_COMMITTED, h -> erase(h, decision, now, log)));
   }
 
   private void check(ErasureDecision decision, LocalDate receivedDay) {
@@ -256,8 +256,11 @@ public final class ErasureService {
         + " testigo-reviewer sync.");
   }
 
-  /** The transaction of one erasure, on the eraser's connection. */
-  private Applied erase(Handle h, ErasureDecision decision, Instant now) {
+  /**
+   * The transaction of one erasure, on the eraser's connection (read committed): the decision
+   * has passed every check but the objects, which are compared here under the locks.
+   */
+  static Applied erase(Handle h, ErasureDecision decision, Instant now, TransparencyLog log) {
     ErasureDao dao = h.attach(ErasureDao.class);
     byte[] caseId = decision.caseId().toBytes();
     byte[] hash = decision.hash();

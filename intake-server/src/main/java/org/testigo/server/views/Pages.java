@@ -16,6 +16,7 @@ import org.testigo.api.questionnaire.Want;
 import org.testigo.server.domain.Language;
 import org.testigo.server.domain.OpenedReply;
 import org.testigo.server.domain.PublishedProgress;
+import org.testigo.server.domain.RetentionInForce;
 import org.testigo.server.domain.report.FormFields;
 import org.testigo.server.domain.report.FormInvalidException;
 import org.testigo.server.domain.report.FormReceipt;
@@ -408,9 +409,13 @@ public final class Pages {
     return close(h);
   }
 
-  /** The replies and proofs of a visit, a follow-up form and the leave button; never the receipt. */
+  /**
+   * The replies and proofs of a visit, a follow-up form, when the manifest in force carries a
+   * retention policy ({@code retention}, or null) when the report will be erased and a button to
+   * ask for early erasure, and the leave button; never the receipt.
+   */
   public static String statusResult(Messages m, String visit, List<PublishedProgress> progress,
-      List<OpenedReply> replies, List<FilingProofs.Filing> filings) {
+      List<OpenedReply> replies, List<FilingProofs.Filing> filings, RetentionInForce.Terms retention) {
     String lang = m.language().code();
     Html h = open(m, m.get("status.title"), ApiPaths.STATUS);
     if (!progress.isEmpty()) {
@@ -444,6 +449,99 @@ public final class Pages {
         .tag("<label for=\"files\">").text(m.get("q.files")).tag("</label>")
         .tag("<input id=\"files\" type=\"file\" name=\"files\" multiple>")
         .tag("<button type=\"submit\">").text(m.get("status.send")).tag("</button></form>");
+    if (retention != null) {
+      retention(h, m, visit, progress, retention);
+    }
+    leaveButton(h, m, visit);
+    return close(h);
+  }
+
+  /**
+   * When the report will be erased, in short words: once its case is closed, about N months
+   * (and, if it was sent to a prosecutor or a commission, about M) later; if the status line in
+   * force says closed, around which day (docs/spec/retention-and-erasure.md §4.2). Then the
+   * button that begins an early erasure request.
+   */
+  private static void retention(Html h, Messages m, String visit, List<PublishedProgress> progress,
+      RetentionInForce.Terms terms) {
+    h.tag("<section class=\"retention\" aria-labelledby=\"retention-title\"><h2 id=\"retention-title\">")
+        .text(m.get("retention.title")).tag("</h2>");
+    for (String line : retentionLines(m, progress, terms)) {
+      h.el("p", line);
+    }
+    h.el("p class=\"small\"", m.get("erasure.ask_hint"))
+        .tag("<form method=\"post\" accept-charset=\"UTF-8\"").attr("action", ApiPaths.VISIT_ERASURE + "?lang="
+            + m.language().code()).tag(">")
+        .tag("<input type=\"hidden\" name=\"visit\"").attr("value", visit).tag(">")
+        .tag("<button type=\"submit\" class=\"secondary\">").text(m.get("erasure.ask")).tag("</button></form>")
+        .tag("</section>");
+  }
+
+  /**
+   * The sentences about retention. With the highest status line {@code closed}, published on
+   * day D: around D + closed_days, or between that and D + referral_days when a line says the
+   * report was referred (an open referral keeps it the longer time, and the source cannot know
+   * whether it is still open). Otherwise the durations after a close.
+   */
+  static List<String> retentionLines(Messages m, List<PublishedProgress> progress, RetentionInForce.Terms t) {
+    boolean longer = t.referralDays() > t.closedDays();
+    if (!progress.isEmpty() && progress.get(0).progress().status() == SourceProgress.Status.CLOSED) {
+      java.time.LocalDate day = java.time.LocalDate.parse(progress.get(0).receivedDay());
+      boolean referred = progress.stream().anyMatch(p -> p.progress().status() == SourceProgress.Status.REFERRED
+          || p.progress().outcome() == SourceProgress.Outcome.REFERRED);
+      if (referred && longer) {
+        return List.of(m.format("retention.closed_between", longDate(m, day.plusDays(t.closedDays())),
+            longDate(m, day.plusDays(t.referralDays()))));
+      }
+      return List.of(m.format("retention.closed_on", longDate(m, day.plusDays(t.closedDays()))));
+    }
+    String closed = m.format("retention.if_closed", duration(m, t.closedDays()));
+    return longer ? List.of(closed, m.format("retention.referral", duration(m, t.referralDays()))) : List.of(closed);
+  }
+
+  /** A number of days in the unit a reader grasps: days under 60, months under two years, else years. */
+  static String duration(Messages m, int days) {
+    if (days < 60) {
+      return m.format("duration.days", days);
+    }
+    if (days < 730) {
+      return m.format("duration.months", Math.round(days / 30.4375));
+    }
+    return m.format("duration.years", Math.round(days / 365.25));
+  }
+
+  /** A day with the month in words, in the page's language (the bundles, not the JDK: it has no Kreyòl). */
+  static String longDate(Messages m, java.time.LocalDate day) {
+    return m.format("date.long", Integer.toString(day.getDayOfMonth()), m.get("month." + day.getMonthValue()),
+        Integer.toString(day.getYear()));
+  }
+
+  /**
+   * The confirmation step of an early erasure request: the team decides, it is never automatic
+   * (a coerced or stolen receipt must not be able to destroy evidence), and what it means for
+   * the source; then "yes" (which sends it) or "no" (back to the status page).
+   */
+  public static String erasureConfirm(Messages m, String visit) {
+    String lang = m.language().code();
+    Html h = open(m, m.get("erasure.confirm_title"), ApiPaths.STATUS);
+    h.el("h1", m.get("erasure.confirm_title")).el("p class=\"warning\"", m.get("erasure.confirm_team"))
+        .el("p", m.get("erasure.confirm_why")).el("p", m.get("erasure.confirm_after"))
+        .tag("<form method=\"post\" accept-charset=\"UTF-8\"").attr("action", ApiPaths.VISIT_ERASURE_CONFIRM
+            + "?lang=" + lang).tag(">")
+        .tag("<input type=\"hidden\" name=\"visit\"").attr("value", visit).tag(">")
+        .tag("<button type=\"submit\">").text(m.get("erasure.confirm_yes")).tag("</button></form>")
+        .tag("<form method=\"post\" accept-charset=\"UTF-8\"").attr("action", ApiPaths.VISIT + "?lang=" + lang)
+        .tag(">").tag("<input type=\"hidden\" name=\"visit\"").attr("value", visit).tag(">")
+        .tag("<button type=\"submit\" class=\"secondary\">").text(m.get("erasure.confirm_no"))
+        .tag("</button></form>");
+    return close(h);
+  }
+
+  /** After an early erasure request was stored: sent, the team decides; back to the visit or leave. */
+  public static String erasureRequested(Messages m, String visit) {
+    Html h = open(m, m.get("status.title"), ApiPaths.STATUS);
+    h.el("h1", m.get("erasure.sent")).el("p", m.get("erasure.sent_team"));
+    visitButton(h, m, visit);
     leaveButton(h, m, visit);
     return close(h);
   }

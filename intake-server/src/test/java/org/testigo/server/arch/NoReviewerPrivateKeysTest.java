@@ -24,7 +24,12 @@ import org.junit.jupiter.api.Test;
  *   <li>a {@code RecipientPrivateKey} is only ever obtained from {@code ReceiptKeys.replyKey()}
  *       (a source's reply key, derived from the source's own receipt): no class calls
  *       {@code RecipientPrivateKey.generate/fromSeed} or {@code ReviewerIdentity.encryptionKey};
- *       only {@code intake.SourceService} calls {@code ReceiptKeys.replyKey()}.</li>
+ *       only {@code intake.SourceService} calls {@code ReceiptKeys.replyKey()}. The one exception
+ *       is {@code backup.BackupKeyDirectory}, the server host's own backup keys (a key per
+ *       month that opens only backups, used by the {@code backup} command, never by the running
+ *       server: {@link PackageLayersTest});</li>
+ *   <li>only the {@code backup} package and the {@code backup} command ever open an envelope
+ *       with a private key they hold, and only one of context {@code backup}.</li>
  * </ol>
  */
 class NoReviewerPrivateKeysTest {
@@ -78,12 +83,29 @@ class NoReviewerPrivateKeysTest {
 
   @Test
   void recipientPrivateKeysComeOnlyFromReceiptKeys() {
-    noClasses().should().callMethodWhere(call("org.testigo.crypto.key.RecipientPrivateKey", "generate"))
+    noClasses().that().doNotHaveFullyQualifiedName("org.testigo.server.backup.BackupKeyDirectory")
+        .should().callMethodWhere(call("org.testigo.crypto.key.RecipientPrivateKey", "generate"))
         .orShould().callMethodWhere(call("org.testigo.crypto.key.RecipientPrivateKey", "fromSeed"))
+        .because("the server holds no recipient private key but a source's reply key and, in the backup"
+            + " command only, the host's backup keys")
         .check(MAIN);
     noClasses().that().doNotHaveFullyQualifiedName("org.testigo.server.intake.SourceService")
         .should().callMethodWhere(call("org.testigo.crypto.receipt.ReceiptKeys", "replyKey"))
         .check(MAIN);
+  }
+
+  @Test
+  void onlyTheBackupPackageOpensEnvelopesWithItsOwnKeys() {
+    noClasses().that().resideOutsideOfPackage("org.testigo.server.backup..")
+        .and().doNotHaveFullyQualifiedName("org.testigo.server.intake.SourceService")
+        .should().callMethod("org.testigo.crypto.envelope.Envelope", "open", "java.io.InputStream",
+            "java.io.OutputStream", "org.testigo.crypto.key.RecipientPrivateKey", "java.lang.String")
+        .orShould().callMethod("org.testigo.crypto.envelope.Envelope", "open", "byte[]",
+            "org.testigo.crypto.key.RecipientPrivateKey", "java.lang.String")
+        .because("the server opens only a source's replies for that source (SourceService) and,"
+            + " in the backup command, its own backups")
+        .check(MAIN);
+    org.assertj.core.api.Assertions.assertThat(MAIN.contain("org.testigo.server.backup.BackupArchive")).isTrue();
   }
 
   @Test

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  *       reaches them.</li>
  * </ol>
  * Beside them: {@code edge} (Jetty in front of every port), {@code circuit}, {@code tor},
- * {@code health}, {@code config}, {@code demo}. No package cycle, between top-level packages
+ * {@code health}, {@code config}, {@code demo}, and {@code backup} (sealed backups and the host's
+ * backup keys), which only {@code cli} reaches: the running server never touches backup keys. No package cycle, between top-level packages
  * nor between any two packages.
  *
  * <p>Below every layer, as libraries: {@code org.testigo.api} (the contract shared with the
@@ -67,7 +68,7 @@ class PackageLayersTest {
     noClasses().that().resideInAPackage(p("domain"))
         .should().dependOnClassesThat().resideInAnyPackage(SERVER, p("storage"), p("intake"), p("log"),
             p("review"), p("resources"), p("views"), p("tor"), p("circuit"), p("edge"), p("cli"), p("config"),
-            p("health"), p("demo"))
+            p("health"), p("demo"), p("backup"))
         .check(MAIN);
   }
 
@@ -111,6 +112,20 @@ class PackageLayersTest {
   void onlyTheApplicationRootAndCliWireEverything() {
     noClasses().that().resideOutsideOfPackages(SERVER, p("cli"))
         .should().dependOnClassesThat().resideInAnyPackage(SERVER, p("cli"))
+        .check(MAIN);
+  }
+
+  @Test
+  void onlyTheCliReachesTheBackupKeys() {
+    noClasses().that().resideOutsideOfPackages(p("backup"), p("cli"))
+        .should().dependOnClassesThat().resideInAPackage(p("backup"))
+        .because("backup keys are used by the backup command on the host, never by the running server")
+        .check(MAIN.that(com.tngtech.archunit.base.DescribedPredicate.not(
+            com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleName("IntakeApplication"))));
+    noClasses().that().resideInAPackage(p("backup"))
+        .should().dependOnClassesThat().resideInAnyPackage(SERVER, p("storage"), p("intake"), p("log"),
+            p("review"), p("resources"), p("views"), p("tor"), p("circuit"), p("edge"), p("cli"), p("config"),
+            p("health"), p("demo"))
         .check(MAIN);
   }
 

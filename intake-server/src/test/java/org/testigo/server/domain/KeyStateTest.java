@@ -48,6 +48,34 @@ class KeyStateTest {
   }
 
   @Test
+  void retentionAt_isThePolicyOfTheManifestInForceAtThatTime() throws Exception {
+    SecureRandom random = new SecureRandom();
+    java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    java.time.Instant t0 = now.minus(java.time.Duration.ofDays(1));
+    java.time.Instant t1 = now.minus(java.time.Duration.ofHours(1));
+    org.testigo.crypto.sign.SigningPrivateKey root = org.testigo.crypto.sign.SigningPrivateKey.generate(random);
+    var entry = org.testigo.crypto.manifest.ReviewerEntry.of(
+        org.testigo.crypto.identity.ReviewerIdentity.generate("alpha", random).publicBundle(),
+        org.testigo.crypto.manifest.ReviewerEntry.ROLE_REVIEWER, t0.minus(java.time.Duration.ofDays(1)),
+        now.plus(java.time.Duration.ofDays(30)));
+    var s0 = org.testigo.crypto.manifest.SignedManifest.sign(org.testigo.crypto.custody.ManifestUpdates.genesis("Org",
+        root.publicKey(), org.testigo.crypto.sign.SigningPrivateKey.generate(random).publicKey(),
+        java.util.List.of(entry), t0), root);
+    var policy = new org.testigo.crypto.manifest.RetentionPolicy(90, 400, 14, 3);
+    var s1 = org.testigo.crypto.manifest.SignedManifest.sign(
+        org.testigo.crypto.custody.ManifestUpdates.setRetention(s0, policy, t1), root);
+    Files.writeString(dir.resolve("m.txt"), org.testigo.crypto.manifest.ManifestChain.toArmored(java.util.List.of(s0, s1)));
+    Files.writeString(dir.resolve("fp"), org.testigo.crypto.manifest.KeyManifest.rootFingerprint(root.publicKey()).hex());
+    Files.write(dir.resolve("secret"), new byte[32]);
+    KeyState keys = load();
+    assertThat(keys.retentionAt(t0.minusSeconds(1))).as("before the chain").isEmpty();
+    assertThat(keys.retentionAt(t0)).as("genesis, no policy").isEmpty();
+    assertThat(keys.retentionAt(t1.minusSeconds(1))).isEmpty();
+    assertThat(keys.retentionAt(s1.manifest().issuedAt())).contains(policy);
+    assertThat(keys.retentionAt(now)).contains(policy);
+  }
+
+  @Test
   void concurrencyLimiter_refusesAtOnceWhenFullAndFreesOnClose() {
     ConcurrencyLimiter limiter = new ConcurrencyLimiter(1, 7);
     try (ConcurrencyLimiter.Slot held = limiter.acquire()) {

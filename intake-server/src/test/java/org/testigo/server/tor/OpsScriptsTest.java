@@ -152,6 +152,32 @@ class OpsScriptsTest {
     }
   }
 
+  /**
+   * The backup tool as the scripts run it ({@code --tool}): this test JVM's classpath, the
+   * intake server's main class, so the drill runs before the jar is packaged.
+   */
+  private Path backupTool() throws IOException {
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    Path tool = tmp.resolve("testigo-intake-server");
+    Files.writeString(tool, "#!/bin/sh\nexec java -Xmx128m -cp '" + cp.replace("'", "") + "' "
+        + "org.testigo.server.IntakeApplication \"$@\"\n");
+    Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwx------"));
+    return tool;
+  }
+
+  private static String lastLine(String out) {
+    String[] lines = out.strip().split("\n");
+    return lines[lines.length - 1].strip();
+  }
+
+  /** Exit code and output of a command expected to fail. */
+  private static int exitOf(Path dir, StringBuilder output, String... command) throws Exception {
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    output.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return p.exitValue();
+  }
+
   /** The eraser's rights exactly (docs/spec/retention-and-erasure.md §3.3), as root reads them. */
   static final java.util.Set<String> ERASER_TABLE_RIGHTS = java.util.Set.of("envelopes DELETE",
       "envelope_chunks DELETE", "envelope_rewraps DELETE", "mailboxes DELETE", "mailbox_envelopes DELETE",
@@ -237,50 +263,161 @@ class OpsScriptsTest {
   }
 
   @Test
-  void backupThenRestore_bringsAFreshDatabaseToTheSameState_andRejectsTampering() throws Exception {
+  void backupThenRestore_sealedToThePeriodKey_restoresTheCurrentBackup_refusesAShreddedOne_andRejectsTampering()
+      throws Exception {
     Path prefix = install();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(prefix.resolve("etc/testigo/backup-keys"))))
+        .isEqualTo("rwx------");
     Files.writeString(prefix.resolve("etc/testigo/manifest-chain.txt"), "manifest chain v1\n");
+    String marker = "FILA-CONOCIDA-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     try (Connection m = as(prefix, "migrate"); Statement s = m.createStatement()) {
       s.execute("CREATE TABLE envelopes (id BIGINT PRIMARY KEY, body LONGBLOB)");
+      s.execute("CREATE TABLE notes (id BIGINT PRIMARY KEY, t VARCHAR(200))");
     }
     byte[] blob = new byte[200_000];
     ThreadLocalRandom.current().nextBytes(blob);
     try (Connection a = as(prefix, "app");
-         var ps = a.prepareStatement("INSERT INTO envelopes VALUES (?, ?)")) {
+         var ps = a.prepareStatement("INSERT INTO envelopes VALUES (?, ?)");
+         Statement s = a.createStatement()) {
       for (int i = 0; i < 5; i++) {
         ps.setLong(1, i);
         ps.setBytes(2, blob);
         ps.executeUpdate();
       }
+      s.execute("INSERT INTO notes VALUES (1, '" + marker + "')");
     }
+    Path tool = backupTool();
+    Path keys = prefix.resolve("etc/testigo/backup-keys");
     Path out = tmp.resolve("backups");
-    String archive = run(OPS, "bash", OPS.resolve("backup/testigo-backup.sh").toString(),
-        "--out", out.toString(), "--etc", prefix.resolve("etc/testigo").toString(),
-        "--db-name", db, "--db-user", users + "_backup", "--db-host", "127.0.0.1").strip();
-    assertThat(Path.of(archive)).exists();
-    assertThat(Path.of(archive + ".sha256")).exists();
+    String backup = OPS.resolve("backup/testigo-backup.sh").toString();
+    String restore = OPS.resolve("backup/testigo-restore.sh").toString();
 
+    // A backup made in an old period, then one made now: the second run destroys the old key.
+    String oldRun = run(OPS, "bash", backup, "--out", out.resolve("old").toString(),
+        "--etc", prefix.resolve("etc/testigo").toString(), "--tool", tool.toString(), "--keep-months", "2",
+        "--period", "2025-01", "--db-name", db, "--db-user", users + "_backup", "--db-host", "127.0.0.1");
+    Path oldBackup = Path.of(lastLine(oldRun));
+    assertThat(oldBackup.getFileName().toString()).matches("testigo-backup-.*\\.tgbackup");
+    assertThat(keys.resolve("2025-01.key")).exists();
+    String nowRun = run(OPS, "bash", backup, "--out", out.resolve("now").toString(),
+        "--etc", prefix.resolve("etc/testigo").toString(), "--tool", tool.toString(), "--keep-months", "2",
+        "--db-name", db, "--db-user", users + "_backup", "--db-host", "127.0.0.1");
+    assertThat(nowRun).contains("testigo-backup: shredded the backup key of period 2025-01");
+    Path current = Path.of(lastLine(nowRun));
+    assertThat(current).exists();
+    assertThat(Path.of(current + ".sha256")).exists();
+    assertThat(keys.resolve("2025-01.key")).doesNotExist();
+    assertThat(keys.resolve("2025-01.shredded")).exists();
+
+    // The sealed file holds none of the plaintext: not the known row, not the dump's hex of a
+    // stored blob, not any stretch of the packed archive it seals.
+    Path opened = tmp.resolve("opened.tar.gz");
+    run(OPS, tool.toString(), "backup", "open", "--key-dir", keys.toString(), "--in", current.toString(),
+        "--out", opened.toString());
+    Path unpacked = Files.createDirectories(tmp.resolve("unpacked"));
+    run(tmp, "tar", "-C", unpacked.toString(), "-xzf", opened.toString());
+    Path dump;
+    try (var found = Files.find(unpacked, 3, (f, attr) -> f.getFileName().toString().equals("database.sql"))) {
+      dump = found.findFirst().orElseThrow();
+    }
+    String blobHex = java.util.HexFormat.of().withUpperCase().formatHex(blob, 0, 64);
+    assertThat(Files.readString(dump)).contains(marker).contains(blobHex);
+    byte[] sealedBytes = Files.readAllBytes(current);
+    String sealedText = new String(sealedBytes, StandardCharsets.ISO_8859_1);
+    assertThat(sealedText).startsWith("TSTG").doesNotContain(marker).doesNotContain(blobHex)
+        .doesNotContain("INSERT INTO");
+    assertThat(sealedText).doesNotContain(new String(blob, 0, 64, StandardCharsets.ISO_8859_1));
+    byte[] packed = Files.readAllBytes(opened);
+    for (int off = 0; off + 64 <= packed.length; off += Math.max(1, packed.length / 50)) {
+      assertThat(sealedText).doesNotContain(new String(packed, off, 64, StandardCharsets.ISO_8859_1));
+    }
+
+    // The current backup restores to the same state.
     String restored = db + "_r";
     databases.add(restored);
     Path manifests = tmp.resolve("restored-etc");
-    run(OPS, "bash", OPS.resolve("backup/testigo-restore.sh").toString(), archive,
-        "--db-name", restored, "--db-host", "127.0.0.1", "--manifest-to", manifests.toString());
+    run(OPS, "bash", restore, current.toString(), "--db-name", restored, "--db-host", "127.0.0.1",
+        "--key-dir", keys.toString(), "--tool", tool.toString(), "--manifest-to", manifests.toString());
     assertThat(Files.readString(manifests.resolve("manifest-chain.txt"))).isEqualTo("manifest chain v1\n");
     try (Connection c = DriverManager.getConnection(ROOT_URL, "root", "");
          Statement s = c.createStatement()) {
       assertThat(checksum(s, restored)).isEqualTo(checksum(s, db));
+      assertThat(count(s, restored, "envelopes")).isEqualTo(5);
+      assertThat(count(s, restored, "notes")).isEqualTo(1);
     }
-    assertThatThrownBy(() -> run(OPS, "bash", OPS.resolve("backup/testigo-restore.sh").toString(),
-        archive, "--db-name", restored, "--db-host", "127.0.0.1"))
+    assertThatThrownBy(() -> run(OPS, "bash", restore, current.toString(), "--db-name", restored,
+        "--db-host", "127.0.0.1", "--key-dir", keys.toString(), "--tool", tool.toString()))
         .hasMessageContaining("already exists");
 
-    byte[] bytes = Files.readAllBytes(Path.of(archive));
+    // The old period's backup is refused cleanly, with its exit code, and no database appears.
+    String shreddedTarget = db + "_s";
+    databases.add(shreddedTarget);
+    StringBuilder refusal = new StringBuilder();
+    int code = exitOf(OPS, refusal, "bash", restore, oldBackup.toString(), "--db-name", shreddedTarget,
+        "--db-host", "127.0.0.1", "--key-dir", keys.toString(), "--tool", tool.toString());
+    assertThat(code).as(refusal.toString()).isEqualTo(3);
+    assertThat(refusal.toString()).contains("testigo-restore: the key for period 2025-01 was destroyed on schedule"
+        + " (crypto-shredded").contains("); this backup cannot be read").contains("no database was created")
+        .doesNotContain("Exception");
+    try (Connection c = DriverManager.getConnection(ROOT_URL, "root", "");
+         Statement s = c.createStatement();
+         ResultSet r = s.executeQuery("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '"
+             + shreddedTarget + "'")) {
+      r.next();
+      assertThat(r.getInt(1)).isZero();
+    }
+
+    // Tampering: the checksum file catches it; with a matching checksum, the envelope does.
+    byte[] bytes = sealedBytes.clone();
     bytes[bytes.length / 2] ^= 1;
-    Files.write(Path.of(archive), bytes);
+    Files.write(current, bytes);
     databases.add(db + "_t");
-    assertThatThrownBy(() -> run(OPS, "bash", OPS.resolve("backup/testigo-restore.sh").toString(),
-        archive, "--db-name", db + "_t", "--db-host", "127.0.0.1"))
+    assertThatThrownBy(() -> run(OPS, "bash", restore, current.toString(), "--db-name", db + "_t",
+        "--db-host", "127.0.0.1", "--key-dir", keys.toString(), "--tool", tool.toString()))
         .hasMessageContaining("checksum mismatch");
+    run(tmp, "sh", "-c", "cd '" + current.getParent() + "' && sha256sum '" + current.getFileName() + "' > '"
+        + current.getFileName() + ".sha256'");
+    StringBuilder damaged = new StringBuilder();
+    assertThat(exitOf(OPS, damaged, "bash", restore, current.toString(), "--db-name", db + "_t",
+        "--db-host", "127.0.0.1", "--key-dir", keys.toString(), "--tool", tool.toString()))
+        .as(damaged.toString()).isEqualTo(5);
+    assertThat(damaged.toString()).contains("altered, truncated or damaged");
+    try (Connection c = DriverManager.getConnection(ROOT_URL, "root", "");
+         Statement s = c.createStatement();
+         ResultSet r = s.executeQuery("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '"
+             + db + "_t'")) {
+      r.next();
+      assertThat(r.getInt(1)).isZero();
+    }
+  }
+
+  @Test
+  void backupTool_sealsAndOpensAnArchiveMuchLargerThanItsHeap() throws Exception {
+    // 160 MiB through a 48 MiB heap each way: only streaming fits.
+    Path tool = backupTool();
+    String toolHeap = Files.readString(tool).replace("-Xmx128m", "-Xmx48m");
+    Files.writeString(tool, toolHeap);
+    Path keys = tmp.resolve("keys");
+    Path sealed = tmp.resolve("big.tgbackup");
+    Path opened = tmp.resolve("big.out");
+    long size = 160L * 1024 * 1024;
+    String out = run(tmp, "sh", "-c", "head -c " + size + " /dev/zero | '" + tool + "' backup seal --key-dir '"
+        + keys + "' --out '" + sealed + "'");
+    assertThat(out).contains("sealed " + sealed);
+    assertThat(Files.size(sealed)).isGreaterThan(size);
+    run(tmp, tool.toString(), "backup", "open", "--key-dir", keys.toString(), "--in", sealed.toString(),
+        "--out", opened.toString());
+    assertThat(Files.size(opened)).isEqualTo(size);
+    assertThat(run(tmp, "sh", "-c", "tr -d '\\000' < '" + opened + "' | wc -c").strip()).isEqualTo("0");
+    Files.delete(sealed);
+    Files.delete(opened);
+  }
+
+  private static long count(Statement s, String database, String table) throws SQLException {
+    try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM `" + database + "`." + table)) {
+      r.next();
+      return r.getLong(1);
+    }
   }
 
   private static String checksum(Statement s, String database) throws SQLException {

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.testigo.api.progress.SourceProgress;
 import org.testigo.server.domain.Language;
+import org.testigo.server.domain.PublishedProgress;
+import org.testigo.server.domain.RetentionInForce;
 import org.testigo.server.log.FilingProofs;
 
 /** The source pages' markup for issue 23: one fingerprint form, audio, voice, accessibility. */
@@ -74,7 +77,7 @@ class PagesTest {
   @Test
   void statusResult_proofOfFilingIsAKeyboardScrollableLabelledRegion() {
     String page = Pages.statusResult(Messages.of(Language.EN), "visit", List.of(), List.of(),
-        List.of(new FilingProofs.Filing(3, 4, "-----BEGIN TESTIGO PROOF-----\nAAAA\n")));
+        List.of(new FilingProofs.Filing(3, 4, "-----BEGIN TESTIGO PROOF-----\nAAAA\n")), null);
     assertThat(page).contains("<pre class=\"proof\" tabindex=\"0\" role=\"region\" aria-label=\"Proof of filing (text).");
     assertThat(page).doesNotContain("next full hour");
   }
@@ -104,7 +107,7 @@ class PagesTest {
       Messages m = Messages.of(l);
       assertThat(m.get("proof.check")).as(l.code()).doesNotContain("testigo-reviewer");
       String page = Pages.statusResult(m, "visit", List.of(), List.of(),
-          List.of(new FilingProofs.Filing(3, 4, "-----BEGIN TESTIGO PROOF-----\nAAAA\n")));
+          List.of(new FilingProofs.Filing(3, 4, "-----BEGIN TESTIGO PROOF-----\nAAAA\n")), null);
       int expert = page.indexOf("<details class=\"small\"><summary>" + Html.escape(m.get("proof.expert")));
       assertThat(expert).as(l.code()).isPositive();
       assertThat(page.indexOf("testigo-reviewer proof verify")).as(l.code()).isGreaterThan(expert);
@@ -116,11 +119,118 @@ class PagesTest {
   void statusResult_aReplyCannotReorderOrHideTextAndLongWordsWrap() {
     String hostile = "a\u001b[31mred\u202eevil\u2066x\u2069 <script>alert(1)</script>\u0085 line\nnext\tcol";
     String page = Pages.statusResult(Messages.of(Language.ES), "visit", List.of(),
-        List.of(new org.testigo.server.domain.OpenedReply("2026-12-07", hostile, List.of("f\u202egpj.exe"))), List.of());
+        List.of(new org.testigo.server.domain.OpenedReply("2026-12-07", hostile, List.of("f\u202egpj.exe"))), List.of(), null);
     assertThat(page).doesNotContain("\u001b").doesNotContain("\u202e").doesNotContain("\u2066")
         .doesNotContain("\u2069").doesNotContain("\u0085").doesNotContain("<script>")
         .contains("a[31mredevilx &lt;script&gt;alert(1)&lt;/script&gt; line\nnext\tcol").contains("fgpj.exe");
     assertThat(Html.escape("\u0000\u0007\u007f\u200f\u061c ok")).isEqualTo(" ok");
+  }
+
+  static final RetentionInForce.Terms POLICY = new RetentionInForce.Terms(365, 1825);
+
+  static String status(Language l, List<PublishedProgress> progress, RetentionInForce.Terms terms) {
+    return Pages.statusResult(Messages.of(l), "0123456789abcdef0123456789abcdef", progress, List.of(), List.of(),
+        terms);
+  }
+
+  static PublishedProgress line(String day, SourceProgress p) {
+    return new PublishedProgress(day, p);
+  }
+
+  @Test
+  void statusResult_underAPolicy_saysWhenTheReportIsErasedAndOffersTheRequest_es_ht() {
+    String es = status(Language.ES, List.of(), POLICY);
+    assertThat(es).contains("<h2 id=\"retention-title\">¿Cuándo se borra su denuncia?</h2>")
+        .contains("<p>Cuando su caso se cierre, borraremos su denuncia más o menos 12 meses después.</p>")
+        .contains("<p>Si la enviamos a una fiscalía o a una comisión, la guardamos más tiempo: más o menos 5 años.</p>")
+        .contains("<form method=\"post\" accept-charset=\"UTF-8\" action=\"/visit/erasure?lang=es\">"
+            + "<input type=\"hidden\" name=\"visit\" value=\"0123456789abcdef0123456789abcdef\">"
+            + "<button type=\"submit\" class=\"secondary\">Pedir que la borren antes</button></form>");
+    String ht = status(Language.HT, List.of(), POLICY);
+    assertThat(ht).contains("Kilè yo efase denonsyasyon ou?")
+        .contains("<p>Lè yo fèmen ka ou a, n ap efase denonsyasyon ou apeprè 12 mwa apre.</p>")
+        .contains("apeprè 5 an.</p>").contains("action=\"/visit/erasure?lang=ht\"")
+        .contains(">Mande pou yo efase l pi bonè</button>");
+    // the block comes after the follow-up form and before "leave"
+    assertThat(es.indexOf("retention-title")).isGreaterThan(es.indexOf("/visit/follow-up"))
+        .isLessThan(es.indexOf("/visit/leave"));
+  }
+
+  @Test
+  void statusResult_withoutAPolicy_saysNothingAboutErasureAndOffersNoRequest_es_ht() {
+    for (Language l : List.of(Language.ES, Language.HT)) {
+      Messages m = Messages.of(l);
+      String page = status(l, List.of(line("2026-12-07", SourceProgress.closed(2, SourceProgress.Outcome.WITHDRAWN))),
+          null);
+      assertThat(page).as(l.code()).doesNotContain("retention").doesNotContain("/visit/erasure")
+          .doesNotContain(Html.escape(m.get("retention.title"))).doesNotContain(Html.escape(m.get("erasure.ask")))
+          .contains("/visit/follow-up").contains("/visit/leave");
+    }
+  }
+
+  @Test
+  void statusResult_whenTheLineInForceSaysClosed_namesTheDay_es_ht() {
+    List<PublishedProgress> closed = List.of(line("2026-12-07", SourceProgress.closed(2, SourceProgress.Outcome.SUBSTANTIATED)),
+        line("2026-10-01", SourceProgress.received(1)));
+    assertThat(status(Language.ES, closed, POLICY))
+        .contains("<p>Su caso fue cerrado. Su denuncia se borrará cerca del 7 de diciembre de 2027.</p>")
+        .doesNotContain("Cuando su caso se cierre");
+    assertThat(status(Language.HT, closed, POLICY))
+        .contains("<p>Yo fèmen ka ou a. N ap efase denonsyasyon ou toupre 7 desanm 2027.</p>");
+    // referred before: an open referral keeps it longer, so a range (2026-12-07 + 1825 days = 2031-12-06)
+    List<PublishedProgress> referred = List.of(line("2026-12-07", SourceProgress.closed(3, SourceProgress.Outcome.SUBSTANTIATED)),
+        line("2026-11-02", SourceProgress.referred(2, "CNDH", null)), line("2026-10-01", SourceProgress.received(1)));
+    assertThat(status(Language.ES, referred, POLICY))
+        .contains("Su denuncia se borrará entre el 7 de diciembre de 2027 y el 6 de diciembre de 2031");
+    assertThat(status(Language.ES, List.of(line("2026-12-07", SourceProgress.closed(1, SourceProgress.Outcome.REFERRED))),
+        POLICY)).contains("entre el 7 de diciembre de 2027 y el 6 de diciembre de 2031");
+    // same periods: one day whatever the referral
+    assertThat(status(Language.ES, referred, new RetentionInForce.Terms(30, 30)))
+        .contains("cerca del 6 de enero de 2027.</p>");
+    // a later line that is not "closed" (the case was reopened): the durations again
+    List<PublishedProgress> reopened = List.of(line("2027-01-05", SourceProgress.investigating(3)),
+        line("2026-12-07", SourceProgress.closed(2, SourceProgress.Outcome.SUBSTANTIATED)));
+    assertThat(status(Language.ES, reopened, POLICY)).contains("Cuando su caso se cierre").doesNotContain("cerca del");
+  }
+
+  @Test
+  void duration_usesTheUnitAReaderGrasps() {
+    Messages es = Messages.of(Language.ES);
+    assertThat(Pages.duration(es, 1)).isEqualTo("1 día");
+    assertThat(Pages.duration(es, 30)).isEqualTo("30 días");
+    assertThat(Pages.duration(es, 59)).isEqualTo("59 días");
+    assertThat(Pages.duration(es, 60)).isEqualTo("2 meses");
+    assertThat(Pages.duration(es, 365)).isEqualTo("12 meses");
+    assertThat(Pages.duration(es, 730)).isEqualTo("2 años");
+    assertThat(Pages.duration(es, 3650)).isEqualTo("10 años");
+    assertThat(Pages.duration(Messages.of(Language.EN), 31)).isEqualTo("31 days");
+    assertThat(Pages.duration(Messages.of(Language.PT), 45)).isEqualTo("45 dias");
+    assertThat(Pages.duration(Messages.of(Language.FR), 365)).isEqualTo("12 mois");
+    for (Language l : Language.values()) {
+      for (int month = 1; month <= 12; month++) {
+        assertThat(Pages.longDate(Messages.of(l), java.time.LocalDate.of(2031, month, 6))).as(l + " " + month)
+            .contains("2031").contains("6").doesNotContain("2.031").doesNotContain("{");
+      }
+    }
+    assertThat(Pages.longDate(Messages.of(Language.EN), java.time.LocalDate.of(2027, 12, 7))).isEqualTo("December 7, 2027");
+  }
+
+  @Test
+  void erasureConfirm_saysTheTeamDecidesAndItIsNeverAutomatic_es_ht() {
+    String es = Pages.erasureConfirm(Messages.of(Language.ES), "0123456789abcdef0123456789abcdef");
+    assertThat(es).contains("<h1>¿Pedir que borren su denuncia?</h1>")
+        .contains("<p class=\"warning\">El equipo decide. Nunca se borra sola ni enseguida.</p>")
+        .contains("no puede borrar las pruebas")
+        .contains("action=\"/visit/erasure/confirm?lang=es\"><input type=\"hidden\" name=\"visit\" value=\""
+            + "0123456789abcdef0123456789abcdef\"><button type=\"submit\">Sí, pedir que la borren</button>")
+        .contains("action=\"/visit?lang=es\"><input type=\"hidden\" name=\"visit\"")
+        .contains(">No, volver</button>");
+    String ht = Pages.erasureConfirm(Messages.of(Language.HT), "0123456789abcdef0123456789abcdef");
+    assertThat(ht).contains("Se ekip la ki deside. Li pa janm efase poukont li, ni tousuit.")
+        .contains("action=\"/visit/erasure/confirm?lang=ht\"").contains(">Wi, mande pou yo efase l</button>");
+    assertThat(Pages.erasureRequested(Messages.of(Language.HT), "0123456789abcdef0123456789abcdef"))
+        .contains("<h1>Nou voye demann ou an.</h1>").contains("Anyen pa efase poukont li.")
+        .contains("action=\"/visit?lang=ht\"").contains("action=\"/visit/leave?lang=ht\"");
   }
 
   @Test

@@ -81,7 +81,7 @@ public final class CircuitFilter implements Filter {
           Circuit.Cost.KEY_DERIVATION, Circuit.Cost.MAILBOX, Circuit.Cost.SUBMISSION};
       case ApiPaths.STATUS -> new Circuit.Cost[] {Circuit.Cost.KEY_DERIVATION};
       case ApiPaths.STATUS_FOLLOW_UP -> new Circuit.Cost[] {Circuit.Cost.KEY_DERIVATION, Circuit.Cost.SUBMISSION};
-      case ApiPaths.VISIT_FOLLOW_UP, ApiPaths.SUBMISSIONS -> new Circuit.Cost[] {Circuit.Cost.SUBMISSION};
+      case ApiPaths.VISIT_FOLLOW_UP, ApiPaths.VISIT_ERASURE_CONFIRM, ApiPaths.SUBMISSIONS -> new Circuit.Cost[] {Circuit.Cost.SUBMISSION};
       case ApiPaths.MAILBOXES -> new Circuit.Cost[] {Circuit.Cost.MAILBOX};
       case ApiPaths.UPLOADS -> new Circuit.Cost[] {Circuit.Cost.UPLOAD};
       default -> path.startsWith(ApiPaths.UPLOADS + "/") && path.endsWith("/commit")

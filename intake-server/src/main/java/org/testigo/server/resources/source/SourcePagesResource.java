@@ -20,6 +20,7 @@ import org.testigo.api.ApiPaths;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.domain.KeyState;
 import org.testigo.server.domain.LimitedInputStream;
+import org.testigo.server.domain.RetentionInForce;
 import org.testigo.server.domain.report.FormInvalidException;
 import org.testigo.server.intake.SourceService;
 import org.testigo.server.log.FilingProofs;
@@ -40,13 +41,15 @@ public final class SourcePagesResource {
   private final SourceService source;
   private final BrowserSealing sealing;
   private final FilingProofs filings;
+  private final RetentionInForce retention;
 
   public SourcePagesResource(KeyState keys, SourceService source, BrowserSealing sealing,
-      FilingProofs filings) {
+      FilingProofs filings, RetentionInForce retention) {
     this.keys = keys;
     this.source = source;
     this.sealing = sealing;
     this.filings = filings;
+    this.retention = retention;
   }
 
   private static Messages messages(UriInfo uri, HttpHeaders headers) {
@@ -101,7 +104,8 @@ public final class SourcePagesResource {
     Messages m = messages(uri, headers);
     String receipt = formField(contentType, body, "receipt", "error.receipt");
     SourceService.SourceStatus status = source.status(receipt);
-    return Pages.statusResult(m, status.visit(), status.progress(), status.replies(), filings.of(status.filed()));
+    return Pages.statusResult(m, status.visit(), status.progress(), status.replies(), filings.of(status.filed()),
+        retention.now().orElse(null));
   }
 
   /** A follow-up with the receipt typed into the form (one derivation); pages now use the visit's. */
@@ -125,7 +129,8 @@ public final class SourcePagesResource {
     Messages m = messages(uri, headers);
     String visit = formField(contentType, body, "visit", "error.visit");
     SourceService.SourceStatus status = source.visitStatus(visit);
-    return Pages.statusResult(m, visit, status.progress(), status.replies(), filings.of(status.filed()));
+    return Pages.statusResult(m, visit, status.progress(), status.replies(), filings.of(status.filed()),
+        retention.now().orElse(null));
   }
 
   /** A follow-up within a visit: no derivation. */
@@ -137,6 +142,35 @@ public final class SourcePagesResource {
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) throws IOException {
     Messages m = messages(uri, headers);
     return Pages.followUpSent(m, source.followUpInVisit(m.language(), contentType, contentLength, body));
+  }
+
+  /**
+   * The confirmation step of an early erasure request: says that the team decides and that it
+   * is never automatic, and asks again. Stores nothing; the visit must be open.
+   */
+  @POST
+  @Path(ApiPaths.VISIT_ERASURE)
+  @Consumes(MediaType.WILDCARD)
+  public String erasureConfirm(@Context UriInfo uri, @Context HttpHeaders headers,
+      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) throws IOException {
+    Messages m = messages(uri, headers);
+    String visit = formField(contentType, body, "visit", "error.visit");
+    source.checkVisit(visit); // an ended visit is refused here, not after the source confirmed
+    if (retention.now().isEmpty()) {
+      throw new InvalidInputException("error.erasure_unavailable");
+    }
+    return Pages.erasureConfirm(m, visit);
+  }
+
+  /** The confirmed early erasure request: sealed to the reviewers as a follow-up (spec §4.2). */
+  @POST
+  @Path(ApiPaths.VISIT_ERASURE_CONFIRM)
+  @Consumes(MediaType.WILDCARD)
+  public String erasureRequest(@Context UriInfo uri, @Context HttpHeaders headers,
+      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) throws IOException {
+    Messages m = messages(uri, headers);
+    return Pages.erasureRequested(m, source.requestErasure(formField(contentType, body, "visit", "error.visit"),
+        retention));
   }
 
   /** The "leave" button: ends the visit. */

@@ -42,7 +42,7 @@ class ReceiptFirstResourceTest {
               F.dir.resolve("spool"), ResourceFixture.RETRY_AFTER, 64 * 1024, 3, Clock.systemUTC(),
               ResourceFixture.RANDOM),
           new BrowserSealing(F.keys.rootFingerprint().hex(), 256, 1, 1, 2_000_000, 3),
-          org.mockito.Mockito.mock(FilingProofs.class)))
+          org.mockito.Mockito.mock(FilingProofs.class), java.util.Optional::empty))
       .build();
 
   @BeforeEach

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testigo.crypto.receipt.Receipt;
 import org.testigo.server.domain.Language;
+import org.testigo.server.domain.RetentionInForce;
 import org.testigo.server.domain.StorageUnavailableException;
 import org.testigo.server.intake.ConcurrencyLimiter;
 import org.testigo.server.intake.ReceiptLanguages;
@@ -51,12 +52,17 @@ class SourcePagesResourceTest {
   static final VisitService VISITS = new VisitService(100, Duration.ofMinutes(30), Duration.ofHours(2),
       Clock.systemUTC(), ResourceFixture.RANDOM);
 
+  /** The retention terms the resource reads (null: the manifest in force has no policy). */
+  static final java.util.concurrent.atomic.AtomicReference<RetentionInForce.Terms> RETENTION =
+      new java.util.concurrent.atomic.AtomicReference<>(new RetentionInForce.Terms(365, 1825));
+
   static final ResourceExtension RESOURCES = ResourceFixture.withErrorMappers(ResourceExtension.builder())
       .addResource(new SourcePagesResource(F.keys,
           new SourceService(F.keys, F.envelopes, F.mailboxes, F.receipts, F.submissionSlots, VISITS,
               F.dir.resolve("spool"), ResourceFixture.RETRY_AFTER, MAX_FORM_BYTES, 3, Clock.systemUTC(),
               ResourceFixture.RANDOM),
-          new BrowserSealing(F.keys.rootFingerprint().hex(), 256, 1, 1, 2_000_000, 3), FILINGS))
+          new BrowserSealing(F.keys.rootFingerprint().hex(), 256, 1, 1, 2_000_000, 3), FILINGS,
+          () -> java.util.Optional.ofNullable(RETENTION.get())))
       .build();
 
   @BeforeEach
@@ -279,5 +285,107 @@ class SourcePagesResourceTest {
       assertGenericError(post("/status/follow-up", MULTIPART, body), 400);
     }
     assertThat(F.committed).isEmpty();
+  }
+
+  /** A visit of a fresh mailbox, begun as the status page begins one; returns its capability. */
+  static String newVisit() {
+    org.testigo.crypto.receipt.ReceiptKeys keys = F.receipts.derive(Receipt.generate(ResourceFixture.RANDOM));
+    return VISITS.begin(F.receipts.mailboxId(keys.mailboxLookupKey()), keys);
+  }
+
+  static byte[] visitForm(String visit) {
+    return ("visit=" + visit).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  static final String FORM = "application/x-www-form-urlencoded";
+
+  @Test
+  void erasureRequest_confirmStepStoresNothingThenTheConfirmedRequestIsOneFollowUpWithTheOnePart() throws Exception {
+    String visit = newVisit();
+    Response step = post("/visit/erasure", FORM, visitForm(visit));
+    String confirm = step.readEntity(String.class);
+    assertThat(step.getStatus()).as(confirm).isEqualTo(200);
+    assertThat(confirm).contains("The team decides. It is never erased on its own, and not at once.")
+        .contains("action=\"/visit/erasure/confirm?lang=en\"").contains("value=\"" + visit + "\"");
+    verify(F.envelopes, never()).store(anyString(), any(), any());
+
+    Response sent = post("/visit/erasure/confirm", FORM, visitForm(visit));
+    String page = sent.readEntity(String.class);
+    assertThat(sent.getStatus()).as(page).isEqualTo(200);
+    assertThat(page).contains("<h1>Your request was sent.</h1>").contains("value=\"" + visit + "\"");
+    assertThat(F.committed).hasSize(1);
+    org.mockito.ArgumentCaptor<java.util.Optional<org.testigo.server.storage.EnvelopeStore.MailboxLink>> link =
+        org.mockito.ArgumentCaptor.captor();
+    verify(F.envelopes).store(org.mockito.ArgumentMatchers.eq("follow-up"), link.capture(), any());
+    assertThat(link.getValue()).get().satisfies(l -> {
+      assertThat(l.kind()).isEqualTo(org.testigo.server.storage.MailboxStore.KIND_FOLLOW_UP);
+      assertThat(l.mailbox()).isEqualTo(VISITS.use(visit, org.testigo.server.intake.VisitService.Opened::mailbox));
+    });
+    byte[] plain = org.testigo.crypto.envelope.Envelope.open(F.committed.get(0), demoReviewer().encryptionKey(),
+        org.testigo.crypto.envelope.Envelope.CONTEXT_FOLLOW_UP);
+    var reader = new org.testigo.crypto.payload.PayloadReader(new java.io.ByteArrayInputStream(plain));
+    var part = reader.next();
+    assertThat(part.header()).isEqualTo(new org.testigo.crypto.payload.PartHeader("erasure-request", null,
+        "application/json"));
+    assertThat(new String(part.body().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"v\":1,\"type\":\"erasure_request\"}");
+    assertThat(reader.next()).isNull();
+  }
+
+  static org.testigo.crypto.identity.ReviewerIdentity demoReviewer() throws Exception {
+    char[] pass = java.nio.file.Files.readString(F.dir.resolve(org.testigo.server.demo.DemoOrganisation.PASSPHRASE))
+        .strip().toCharArray();
+    return org.testigo.crypto.identity.Keystore.read(F.dir.resolve(org.testigo.server.demo.DemoOrganisation.KEYSTORE),
+        org.testigo.crypto.identity.Passphrase.of(pass));
+  }
+
+  @Test
+  void erasureRequest_withoutAVisitOrWithAnEndedOneIs400AndStoresNothing() throws Exception {
+    String ended = newVisit();
+    VISITS.leave(ended);
+    List<byte[]> bad = List.of(new byte[0], ("other=" + newVisit()).getBytes(StandardCharsets.US_ASCII),
+        visitForm(MARKER), visitForm("0123456789abcdef0123456789abcdef"), visitForm(ended),
+        visitForm(newVisit().toUpperCase(java.util.Locale.ROOT)), "visit=%zz".getBytes(StandardCharsets.US_ASCII));
+    for (String path : List.of("/visit/erasure", "/visit/erasure/confirm")) {
+      for (byte[] body : bad) {
+        assertThat(assertGenericError(post(path, FORM, body), 400)).as(path + " " + new String(body))
+            .contains("Your visit has ended");
+      }
+      assertGenericError(post(path, "text/plain", visitForm(newVisit())), 400);
+      assertGenericError(post(path, MULTIPART, new Form().field("visit", newVisit()).body()), 400);
+    }
+    verify(F.envelopes, never()).store(anyString(), any(), any());
+    assertThat(F.committed).isEmpty();
+  }
+
+  @Test
+  void erasureRequest_underAManifestWithoutPolicyIs400SayingSoAndStoresNothing() throws Exception {
+    RETENTION.set(null);
+    try {
+      for (String path : List.of("/visit/erasure", "/visit/erasure/confirm")) {
+        assertThat(assertGenericError(post(path, FORM, visitForm(newVisit())), 400)).as(path)
+            .contains("Reports are not erased here for now. Nothing was sent.");
+      }
+    } finally {
+      RETENTION.set(new RetentionInForce.Terms(365, 1825));
+    }
+    verify(F.envelopes, never()).store(anyString(), any(), any());
+    assertThat(F.committed).isEmpty();
+  }
+
+  @Test
+  void erasureRequest_whenEverySubmissionSlotIsTaken_is503AndStoresNothing() throws Exception {
+    String visit = newVisit();
+    List<ConcurrencyLimiter.Slot> held = new ArrayList<>();
+    try {
+      while (F.submissionSlots.available() > 0) {
+        held.add(F.submissionSlots.acquire());
+      }
+      Response r = post("/visit/erasure/confirm", FORM, visitForm(visit));
+      assertThat(r.getHeaderString("Retry-After")).isEqualTo(String.valueOf(ResourceFixture.RETRY_AFTER));
+      assertGenericError(r, 503);
+    } finally {
+      held.forEach(ConcurrencyLimiter.Slot::close);
+    }
+    verify(F.envelopes, never()).store(anyString(), any(), any());
   }
 }

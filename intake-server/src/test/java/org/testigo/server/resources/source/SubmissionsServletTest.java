@@ -178,6 +178,23 @@ class SubmissionsServletTest {
   }
 
   @Test
+  void submit_backupEnvelopeIs400AndCommitsNothing_evenWhenSealedToTheManifestsReviewers() throws Exception {
+    // A source can seal anything to public keys; a sealed server backup (context "backup",
+    // docs/spec/retention-and-erasure.md §7) is never a report, whoever it names.
+    List<byte[]> backups = List.of(
+        sealed(Envelope.CONTEXT_BACKUP, F.recipients(), 3000),
+        sealed(Envelope.CONTEXT_BACKUP, List.of(RecipientPrivateKey.generate(ResourceFixture.RANDOM).publicKey()),
+            3000));
+    for (byte[] body : backups) {
+      String json = assertGenericError(submit(body, "application/octet-stream", Map.of()), 400);
+      assertThat(json).contains("The encrypted envelope is not valid.");
+    }
+    assertThat(F.committed).isEmpty();
+    assertThat(submit(valid(), "application/octet-stream", Map.of()).statusCode()).isEqualTo(201);
+    assertThat(F.committed).hasSize(1);
+  }
+
+  @Test
   void submit_wrongContentTypeIs415AndTouchesNoStore() throws Exception {
     for (String type : List.of("application/json", "multipart/form-data; boundary=x", "text/plain",
         "application/octet-streamx", "*/*")) {
