@@ -67,6 +67,8 @@ import picocli.CommandLine.Command;
         TriageCommands.Link.class,
         TriageCommands.Feedback.class,
         ReopenCommand.class,
+        org.testigo.cli.cases.HoldCommand.class,
+        org.testigo.cli.cases.EraseCommand.class,
         TriageCommands.History.class,
         TriageCommands.Overdue.class,
         PublishCommand.class,

@@ -40,15 +40,16 @@ import org.testigo.crypto.merkle.SignedTreeHead;
  *
  * <p>Extension point: per-entry checks implement {@link LeafCheck} and are listed in
  * {@link #leafChecks()}: the recipients of submissions, the signatures and authors of case
- * events ({@link CaseEventCheck}), and possession challenges ({@link ChallengeCheck};
- * docs/spec/merkle-log-and-proofs.md §5.1).
+ * events ({@link CaseEventCheck}), possession challenges ({@link ChallengeCheck};
+ * docs/spec/merkle-log-and-proofs.md §5.1) and erasures ({@link ErasureCheck}, computed first so
+ * that the others tell an erased envelope from a withheld one).
  */
 final class LogAudit {
   private static final HexFormat HEX = HexFormat.of();
 
   /** Everything a per-entry check may use: the verified chain and the verified leaves. */
   record Context(LogClient server, List<SignedManifest> chain, List<LogLeaf> leaves,
-      Map<Long, KeyManifest> manifestInForceByIndex, SignedTreeHead head) {
+      Map<Long, KeyManifest> manifestInForceByIndex, SignedTreeHead head, ErasureCheck.Result erasures) {
     /** The manifest logged last before leaf {@code index}, if any. */
     Optional<KeyManifest> manifestBefore(long index) {
       return Optional.ofNullable(manifestInForceByIndex.get(index));
@@ -75,7 +76,8 @@ final class LogAudit {
   }
 
   List<LeafCheck> leafChecks() {
-    return List.of(new RecipientsCheck(), new RewrapAudit(), new CaseEventCheck(), new ChallengeCheck(challenges));
+    return List.of(new RecipientsCheck(), new RewrapAudit(), new CaseEventCheck(), new ChallengeCheck(challenges),
+        new ErasureCheck());
   }
 
   /** Result: the report, and the tree head to remember if it may replace the previous one. */
@@ -182,7 +184,8 @@ final class LogAudit {
         ? "entry days never go back" : "entries are out of day order (reordered, or backdated)", order);
 
     Map<Long, KeyManifest> inForce = manifestsInLog(chain, leaves, report);
-    Context ctx = new Context(server, chain, leaves, inForce, head);
+    Context pre = new Context(server, chain, leaves, inForce, head, null);
+    Context ctx = new Context(server, chain, leaves, inForce, head, ErasureCheck.compute(pre));
     for (LeafCheck c : leafChecks()) {
       c.run(ctx, report);
     }
@@ -283,7 +286,8 @@ final class LogAudit {
 
   private static void skipRest(AuditReport report, String because) {
     for (String name : List.of("tree-head-signature", "consistency", "leaves-match-root", "entry-days-in-order",
-        "manifests-logged", "recipients", "rewraps", "current-recipients", "case-events", "challenges")) {
+        "manifests-logged", "recipients", "rewraps", "current-recipients", "case-events", "challenges",
+        "erasures")) {
       if (report.statusOf(name) == null) {
         report.add(name, Status.SKIP, "not checked: no verified " + because);
       }
@@ -302,9 +306,15 @@ final class LogAudit {
     public void run(Context ctx, AuditReport report) {
       List<String> failures = new ArrayList<>();
       int checked = 0;
+      int erased = 0;
       for (int i = 0; i < ctx.leaves().size(); i++) {
         LogLeaf l = ctx.leaves().get(i);
         if (l == null || l.type() != LogLeaf.EntryType.SUBMISSION) {
+          continue;
+        }
+        if (ctx.erasures() != null && ctx.erasures().covers(i, l.objectHash())
+            && ctx.server().envelopeHeader(i).isEmpty()) {
+          erased++;
           continue;
         }
         checked++;
@@ -340,7 +350,7 @@ final class LogAudit {
       }
       report.add("recipients", failures.isEmpty() ? Status.PASS : Status.FAIL, failures.isEmpty()
           ? "each of the " + checked + " submission(s) was sealed to exactly the reviewers of the manifest in force"
-              + " (from the headers the server serves)"
+              + " (from the headers the server serves)" + (erased > 0 ? "; " + erased + " erased (see erasures)" : "")
           : failures.size() + " of " + checked + " submission(s) were NOT sealed to exactly the reviewers in force",
           failures);
     }

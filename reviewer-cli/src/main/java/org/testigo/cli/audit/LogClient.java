@@ -143,6 +143,26 @@ final class LogClient {
         .map(items -> items.stream().map(i -> i.get(0)).toList());
   }
 
+  /**
+   * The encodings of the applied erasure decisions ({@code /api/v1/audit/erasures}, all pages;
+   * docs/spec/retention-and-erasure.md §3.1); empty if the server serves no such feed.
+   */
+  Optional<List<byte[]>> erasures() {
+    return feed(ApiPaths.relative(ApiPaths.AUDIT_ERASURES), n -> List.of(base64(n.path("decision"))))
+        .map(items -> items.stream().map(i -> i.get(0)).toList());
+  }
+
+  private static byte[] base64(JsonNode n) {
+    if (!n.isTextual()) {
+      throw new CliException(ExitCodes.BAD_INPUT, "the server's answer lacks a base64 value");
+    }
+    try {
+      return java.util.Base64.getDecoder().decode(n.asText());
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.BAD_INPUT, "the server's answer has a value that is not base64");
+    }
+  }
+
   /** The answered possession challenges, each {challenge, answer}; empty if not served. */
   Optional<List<List<byte[]>>> challenges() {
     return feed(ApiPaths.relative(ApiPaths.AUDIT_CHALLENGES), n -> List.of(hex(n.path("challenge")), hex(n.path("answer"))));

@@ -338,6 +338,51 @@ public sealed interface CaseAction {
     }
   }
 
+  /**
+   * Puts the case under legal hold ({@code set}, with the {@code reference} of the order or
+   * request that requires it, 1..200 characters) or releases it. A case under hold is never
+   * due for erasure (docs/spec/retention-and-erasure.md §4).
+   */
+  record LegalHold(boolean set, String reference) implements CaseAction {
+    public LegalHold {
+      if (set != (reference != null) || reference != null && !shortText(reference)) {
+        throw new IllegalArgumentException(
+            "a hold needs the reference of the order or request (1-200 characters, no control characters);"
+                + " a release takes none");
+      }
+    }
+
+    public String type() {
+      return "legal_hold";
+    }
+  }
+
+  /**
+   * The case is to be erased for {@code reason} ({@code retention_due}, {@code spam},
+   * {@code source_request}, {@code duplicate}, {@code other}) on the {@code basis} of the
+   * policy or before it ({@code early}); {@code record} is the statistical record that
+   * survives it. No other effect on the case state: the erasure takes effect when its signed
+   * decision is applied (docs/spec/retention-and-erasure.md §4).
+   */
+  record Erasure(String reason, String basis, StatsRecord record) implements CaseAction {
+    /** The reasons of an erasure decision v1, by code 1..5. */
+    public static final java.util.List<String> REASONS =
+        java.util.List.of("retention_due", "spam", "source_request", "duplicate", "other");
+    /** The bases of an erasure decision v1, by code 1..2. */
+    public static final java.util.List<String> BASES = java.util.List.of("policy", "early");
+
+    public Erasure {
+      if (!REASONS.contains(reason) || !BASES.contains(basis) || record == null) {
+        throw new IllegalArgumentException("an erasure needs a known reason, a basis (policy or early) and its"
+            + " statistical record");
+      }
+    }
+
+    public String type() {
+      return "erasure";
+    }
+  }
+
   private static boolean shortText(String s) {
     if (s == null || s.isBlank() || s.length() > 200 || !s.strip().equals(s)) {
       return false;

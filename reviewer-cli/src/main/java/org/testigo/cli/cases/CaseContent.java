@@ -95,6 +95,15 @@ public final class CaseContent {
       ProgressContent.encode(o, u);
     } else if (action instanceof CaseAction.ContentRewrap r) {
       ProgressContent.encode(o, r);
+    } else if (action instanceof CaseAction.LegalHold h) {
+      o.put("op", h.set() ? "set" : "release");
+      if (h.set()) {
+        o.put("reference", h.reference());
+      }
+    } else if (action instanceof CaseAction.Erasure e) {
+      o.put("reason", e.reason());
+      o.put("basis", e.basis());
+      o.set("record", e.record().toJson());
     }
     try {
       return JSON.writeValueAsBytes(o);
@@ -176,6 +185,17 @@ public final class CaseContent {
         case "status_published" -> ProgressContent.statusPublished(root);
         case "referral_update" -> ProgressContent.referralUpdate(root);
         case "content_rewrap" -> ProgressContent.contentRewrap(root);
+        case "legal_hold" -> {
+          String op = text(root, "op");
+          if (!op.equals("set") && !op.equals("release")) {
+            throw new InvalidContentException("field 'op' must be set or release");
+          }
+          yield op.equals("set")
+              ? only(root, new CaseAction.LegalHold(true, text(root, "reference")), "op", "reference")
+              : only(root, new CaseAction.LegalHold(false, null), "op");
+        }
+        case "erasure" -> only(root, new CaseAction.Erasure(text(root, "reason"), text(root, "basis"),
+            StatsRecord.parse(root.get("record"))), "reason", "basis", "record");
         default -> throw new InvalidContentException("unknown case event type");
       };
     } catch (IllegalArgumentException e) {

@@ -39,7 +39,9 @@ import org.testigo.crypto.event.SignedCaseEvent;
  * status the case had when it was closed), notes, links, replies and feedback. Closing needs an outcome; outcome or status "referred" needs a recorded
  * referral; a label removal removes only the additions it had seen (its ancestors), so a
  * concurrent addition wins. The first reply or feedback_given meets the first-feedback
- * deadline (docs/spec/case-events.md §5).
+ * deadline (docs/spec/case-events.md §5). {@code legal_hold set} puts the case under hold (also a
+ * closed case) until a {@code release} (refused when not held); an {@code erasure} event changes
+ * nothing (docs/spec/retention-and-erasure.md §4).
  */
 public final class CaseReplay {
   static final Comparator<SignedCaseEvent> ORDER =
@@ -145,6 +147,7 @@ public final class CaseReplay {
     private Instant acknowledgedAt;
     private Instant firstFeedbackAt;
     private Instant closedAt;
+    private String legalHold;
     private final List<HistoryEntry> history = new ArrayList<>();
 
     Replayer(CaseId caseId, LocalDate receivedDay, Map<EventId, OpenedCaseEvent> byId,
@@ -206,7 +209,8 @@ public final class CaseReplay {
           || a instanceof CaseAction.Link || a instanceof CaseAction.ReplySent
           || a instanceof CaseAction.FeedbackGiven || a instanceof CaseAction.Reopen
           || a instanceof CaseAction.StatusPublished || a instanceof CaseAction.ReferralUpdate
-          || a instanceof CaseAction.ContentRewrap)) {
+          || a instanceof CaseAction.ContentRewrap || a instanceof CaseAction.LegalHold
+          || a instanceof CaseAction.Erasure)) {
         return "the case is closed; reopen it with a status event first";
       }
       if (a instanceof CaseAction.Acknowledge) {
@@ -272,6 +276,11 @@ public final class CaseReplay {
         }
       } else if (a instanceof CaseAction.ReferralUpdate u) {
         return ReferralUpdates.refusal(u, e.createdAt(), referrals, history);
+      } else if (a instanceof CaseAction.LegalHold h) {
+        if (!h.set() && legalHold == null) {
+          return "the case is not under legal hold";
+        }
+        legalHold = h.set() ? h.reference() : null;
       } else if (a instanceof CaseAction.ContentRewrap r) {
         if (!byId.containsKey(r.event()) || r.event().equals(e.eventId())) {
           return "the content rewrap names no other event of this case";
@@ -290,7 +299,7 @@ public final class CaseReplay {
       return new CaseState(caseId, receivedDay, status, assignee, priority, outcome,
           Collections.unmodifiableSortedSet(labels), List.copyOf(notes), List.copyOf(referrals),
           List.copyOf(links), List.copyOf(replies), acknowledgedAt, firstFeedbackAt, closedAt,
-          List.copyOf(history));
+          List.copyOf(history), legalHold);
     }
   }
 

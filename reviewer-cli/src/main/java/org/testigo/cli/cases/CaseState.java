@@ -13,14 +13,31 @@ import org.testigo.crypto.event.EventId;
  * value. Registers (status, assignee, priority, outcome) hold the value of the last applied
  * event in replay order; labels are an add-wins observed-remove set; notes, referrals, links
  * and replies are in replay order; {@code history} lists every event given to the replay,
- * applied or not, in replay order, each with its {@link Flag}.
+ * applied or not, in replay order, each with its {@link Flag}. {@code legalHold} is the
+ * reference of the legal hold in force, null when the case is not held.
  */
 public record CaseState(CaseId caseId, LocalDate receivedDay, Status status, String assignee,
     Priority priority, Outcome outcome, SortedSet<String> labels,
     List<Recorded<CaseAction.Note>> notes, List<Recorded<CaseAction.Refer>> referrals,
     List<Recorded<CaseAction.Link>> links, List<Recorded<CaseAction.ReplySent>> replies,
     Instant acknowledgedAt, Instant firstFeedbackAt, Instant closedAt,
-    List<HistoryEntry> history) {
+    List<HistoryEntry> history, String legalHold) {
+
+  /** A state without a legal hold (the form before legal holds existed). */
+  public CaseState(CaseId caseId, LocalDate receivedDay, Status status, String assignee,
+      Priority priority, Outcome outcome, SortedSet<String> labels,
+      List<Recorded<CaseAction.Note>> notes, List<Recorded<CaseAction.Refer>> referrals,
+      List<Recorded<CaseAction.Link>> links, List<Recorded<CaseAction.ReplySent>> replies,
+      Instant acknowledgedAt, Instant firstFeedbackAt, Instant closedAt,
+      List<HistoryEntry> history) {
+    this(caseId, receivedDay, status, assignee, priority, outcome, labels, notes, referrals, links, replies,
+        acknowledgedAt, firstFeedbackAt, closedAt, history, null);
+  }
+
+  /** True while a {@code legal_hold set} is in force (no later release): the case is never due for erasure. */
+  public boolean held() {
+    return legalHold != null;
+  }
 
   /** An appended item and the event that recorded it. */
   public record Recorded<A extends CaseAction>(EventId eventId, String author, Instant at,

@@ -37,7 +37,8 @@ public final class CaseText {
       "an earlier event of this case is not known yet", "reason.missing",
       "Lamport counter not after its parents", "reason.lamport",
       "content cannot be opened with this key", "reason.unreadable",
-      "signed for another case", "reason.wrongCase");
+      "signed for another case", "reason.wrongCase",
+      "the case is not under legal hold", "reason.notHeld");
 
   private final String language;
   private final ResourceBundle bundle;
@@ -147,6 +148,10 @@ public final class CaseText {
       return get("event.feedback");
     } else if (a instanceof CaseAction.Reopen) {
       return get("event.reopen");
+    } else if (a instanceof CaseAction.LegalHold h) {
+      return h.set() ? format("event.holdSet", Text.cell(h.reference(), 200)) : get("event.holdRelease");
+    } else if (a instanceof CaseAction.Erasure e) {
+      return format("event.erasure", get("erasure.reason." + e.reason()), get("erasure.basis." + e.basis()));
     }
     String detail = ProgressLines.detail(a, this);
     return detail != null ? detail : a.type();
@@ -180,6 +185,9 @@ public final class CaseText {
     lines.add(String.format("%-28s %s", get("case.status") + ":", summary(st)));
     if (st.outcome() != null) {
       lines.add(String.format("%-28s %s (%s)", get("case.outcome") + ":", outcome(st.outcome()), time(st.closedAt())));
+    }
+    if (st.held()) {
+      lines.add(String.format("%-28s %s", get("case.hold") + ":", Text.cell(st.legalHold(), 200)));
     }
     LocalDate after = st.followUpAfterClose(followUpDays);
     if (after != null) {

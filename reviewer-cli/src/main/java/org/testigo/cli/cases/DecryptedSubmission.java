@@ -54,8 +54,19 @@ public record DecryptedSubmission(LocalCache.Submission listing, JsonNode docume
     }
   }
 
+  /** The name of the single part of a source's request for early erasure (spec retention-and-erasure.md §4.2). */
+  public static final String ERASURE_REQUEST = "erasure-request";
+
   public boolean isReport() {
     return Envelope.CONTEXT_REPORT.equals(listing.context());
+  }
+
+  /**
+   * True for a follow-up whose only part is a source's request for early erasure: it erases
+   * nothing; the reviewers decide (erase --reason source-request --early).
+   */
+  public boolean isErasureRequest() {
+    return !isReport() && "erasure_request".equals(document.path("type").asText(null)) && document.size() == 2;
   }
 
   /** Opens a cached envelope with the reviewer's key, attachments discarded. */
@@ -71,7 +82,8 @@ public record DecryptedSubmission(LocalCache.Submission listing, JsonNode docume
    */
   public static DecryptedSubmission open(LocalCache cache, LocalCache.Submission s, RecipientPrivateKey key,
       AttachmentSink sink) throws IOException, CryptoException {
-    String first = Envelope.CONTEXT_REPORT.equals(s.context()) ? "questionnaire" : "message";
+    boolean report = Envelope.CONTEXT_REPORT.equals(s.context());
+    String[] firstName = {report ? "questionnaire" : "message"};
     ByteArrayOutputStream doc = new ByteArrayOutputStream();
     List<Attachment> files = new ArrayList<>();
     String[] current = new String[2];
@@ -81,10 +93,15 @@ public record DecryptedSubmission(LocalCache.Submission listing, JsonNode docume
       @Override
       public OutputStream begin(int index, PartHeader header) throws IOException {
         if (index == 0) {
-          if (!header.name().equals(first)) {
-            throw new NotAValidReportException("the first part is not a " + first);
+          if (!report && header.name().equals(ERASURE_REQUEST)) {
+            firstName[0] = ERASURE_REQUEST; // a source's request for erasure (retention-and-erasure.md §4.2)
+          } else if (!header.name().equals(firstName[0])) {
+            throw new NotAValidReportException("the first part is not a " + firstName[0]);
           }
           return doc;
+        }
+        if (firstName[0].equals(ERASURE_REQUEST)) {
+          throw new NotAValidReportException("an erasure request has no other part");
         }
         isFile[0] = PartHeader.FILE.equals(header.name());
         if (!isFile[0]) {
@@ -115,6 +132,7 @@ public record DecryptedSubmission(LocalCache.Submission listing, JsonNode docume
         throw new NotAValidReportException(e.getMessage());
       }
     }
+    String first = firstName[0];
     if (parser.partCount() == 0) {
       throw new NotAValidReportException("no " + first);
     }
@@ -136,6 +154,12 @@ public record DecryptedSubmission(LocalCache.Submission listing, JsonNode docume
   private static void check(JsonNode d, String first, String receivedDay) throws NotAValidReportException {
     if (d == null || !d.isObject()) {
       throw new NotAValidReportException("the " + first + " is not a JSON object");
+    }
+    if (first.equals(ERASURE_REQUEST)) {
+      if (!d.equals(JSON.createObjectNode().put("v", 1).put("type", "erasure_request"))) {
+        throw new NotAValidReportException("the erasure request is not {\"v\":1,\"type\":\"erasure_request\"}");
+      }
+      return;
     }
     java.util.Optional<String> problem;
     if (first.equals("questionnaire")) {

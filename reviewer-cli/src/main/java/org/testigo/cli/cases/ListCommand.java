@@ -144,6 +144,7 @@ public final class ListCommand implements Callable<Integer> {
       selected.add(new Row(e, st, late, after, nextDue));
     }
     selected.sort(order);
+    java.util.Set<String> asks = index.erasureRequests();
     for (Row r : selected) {
       ReportIndex.Entry e = r.entry();
       CaseState st = r.state();
@@ -161,7 +162,8 @@ public final class ListCommand implements Callable<Integer> {
             Text.cell(String.join(",", e.what()), 24),
             Text.cell(e.state() == null ? "" : e.state(), 5), Text.cell(String.join(",", e.who()), 20),
             String.valueOf(e.files().size()), String.valueOf(followUps.getOrDefault(e.id(), 0)), status, who,
-            (late ? "  OVERDUE" : "") + (after == null ? "" : "  UNREAD: FOLLOW-UP AFTER CLOSE (" + after + ")"));
+            (late ? "  OVERDUE" : "") + (after == null ? "" : "  UNREAD: FOLLOW-UP AFTER CLOSE (" + after + ")")
+                + (asks.contains(e.id()) ? "  THE SOURCE ASKS FOR ERASURE" : ""));
       }
       shown++;
       if (rows.length() >= 1 << 16) {

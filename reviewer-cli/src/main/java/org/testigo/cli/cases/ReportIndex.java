@@ -79,10 +79,10 @@ public final class ReportIndex {
    * since the reader checks questionnaires against questionnaire v1's closed lists (api
    * {@code QuestionnaireCheck}); 4 since reply_sent keeps the reply's text and reopen exists (an
    * older reader replayed those events as unreadable); 5 since referrals keep their event id and
-   * referral_update stages (for statistics). Each time, entries indexed or states replayed by the
+   * referral_update stages (for statistics); 6 since legal holds and a source's erasure request (issue #21). Each time, entries indexed or states replayed by the
    * older rules are rebuilt. The sealing purpose stays v1.
    */
-  static final int VERSION = 5;
+  static final int VERSION = 6;
   static final String SUFFIX = ".tgidx";
   static final long RACY_NANOS = 2_000_000_000L;
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -93,6 +93,8 @@ public final class ReportIndex {
     REPORT, FOLLOW_UP,
     /** It opens but is not a valid report or follow-up ({@code problem} says why). */
     MALFORMED,
+    /** A follow-up whose only part is the source's request for early erasure (it erases nothing). */
+    ERASURE_REQUEST,
     /** It does not open with this reviewer's key (not a recipient, or altered). */
     UNREADABLE,
     /** Its listing file is unreadable or invalid. */
@@ -124,7 +126,7 @@ public final class ReportIndex {
   /** The replayed state of one case (a report of the index), with its verified events. */
   record Case(String caseId, Status status, String assignee, Priority priority, Outcome outcome,
       List<String> labels, String acknowledgedAt, String firstFeedbackAt, String closedAt,
-      List<Referral> referrals) {}
+      List<Referral> referrals, String legalHold) {}
 
   /** One cached event: its case, or null when it did not verify or open. */
   record Event(long seq, String caseId) {}
@@ -280,6 +282,17 @@ public final class ReportIndex {
     return sortedEntries().stream().filter(e -> !e.isReport() && caseId.equals(e.caseId())).toList();
   }
 
+  /** The cases for which a source's request for early erasure (a follow-up) is cached, in one pass. */
+  public Set<String> erasureRequests() {
+    Set<String> out = new HashSet<>();
+    for (Entry e : entries.values()) {
+      if (e.kind() == Kind.ERASURE_REQUEST && e.caseId() != null) {
+        out.add(e.caseId());
+      }
+    }
+    return out;
+  }
+
   /** The received days of a case's follow-ups (readable or not). */
   List<LocalDate> followUpDays(String caseId) {
     List<LocalDate> out = new ArrayList<>();
@@ -378,7 +391,7 @@ public final class ReportIndex {
     }
     return new CaseState(id, day, c.status(), c.assignee(), c.priority(), c.outcome(),
         new TreeSet<>(c.labels()), List.of(), refs, List.of(), List.of(), instant(c.acknowledgedAt()),
-        instant(c.firstFeedbackAt()), instant(c.closedAt()), stages);
+        instant(c.firstFeedbackAt()), instant(c.closedAt()), stages, c.legalHold());
   }
 
   static Case summary(CaseState s) {
@@ -391,7 +404,7 @@ public final class ReportIndex {
           o.referral().eventId() == null ? null : o.referral().eventId().hex(), stages));
     }
     return new Case(s.caseId().hex(), s.status(), s.assignee(), s.priority(), s.outcome(), List.copyOf(s.labels()),
-        text(s.acknowledgedAt()), text(s.firstFeedbackAt()), text(s.closedAt()), refs);
+        text(s.acknowledgedAt()), text(s.firstFeedbackAt()), text(s.closedAt()), refs, s.legalHold());
   }
 
   private static Instant instant(String s) {
@@ -534,6 +547,9 @@ public final class ReportIndex {
     try {
       DecryptedSubmission d = DecryptedSubmission.open(cache, s, identity.encryptionKey());
       List<Long> sizes = d.files().stream().map(DecryptedSubmission.Attachment::size).toList();
+      if (d.isErasureRequest()) {
+        return base(s, stamp, Kind.ERASURE_REQUEST, null, null, List.of(), List.of(), null, null, false, List.of());
+      }
       if (!d.isReport()) {
         return base(s, stamp, Kind.FOLLOW_UP, null, d.text("language"), List.of(), List.of(), null, null, false, sizes);
       }

@@ -49,6 +49,10 @@ public final class ShowCommand implements Callable<Integer> {
       c = CachedReports.open(index, cache, id, identity.encryptionKey(), null);
       CaseText text = new CaseText(lang);
       for (ReportIndex.Entry f : c.notOpened()) {
+        if (f.kind() == ReportIndex.Kind.ERASURE_REQUEST) {
+          caseLines.add("  " + text.format("show.erasureRequest", f.id(), f.receivedDay(), f.caseId().substring(0, 12)));
+          continue;
+        }
         caseLines.add("  " + text.format(f.kind() == ReportIndex.Kind.MALFORMED ? "show.followUpMalformed"
             : "show.followUpUnreadable", f.id(), f.receivedDay(), f.size(), Text.cell(f.problem(), 100)));
       }

@@ -42,7 +42,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * resumes at the last page it completed and never stores an intact envelope twice.
  */
 @Command(name = "sync", mixinStandardHelpOptions = true,
-    description = "Download new submissions (ciphertext only) and the key manifest from the server.")
+    description = {"Download new submissions (ciphertext only) and the key manifest from the server.",
+        "Applies the erasures the server has carried out (each decision checked against the manifest chain):"
+            + " the erased cases' envelopes and events leave the cache; their statistical records are kept."})
 public final class SyncCommand implements Callable<Integer> {
   static final String SUBMISSIONS_CURSOR = "submissionsCursor";
   static final String MANIFEST_SEQUENCE = "manifestSequence";
@@ -84,7 +86,8 @@ public final class SyncCommand implements Callable<Integer> {
     try (RemoteSession s = RemoteSession.open(home, keystore, passphrase)) {
       KeyManifest manifest = syncManifest(s);
       if (rescan) {
-        for (String cursor : List.of(SUBMISSIONS_CURSOR, CaseLog.EVENTS_CURSOR, Rewraps.REWRAPS_CURSOR)) {
+        for (String cursor : List.of(SUBMISSIONS_CURSOR, CaseLog.EVENTS_CURSOR, Rewraps.REWRAPS_CURSOR,
+            Erasures.ERASURES_CURSOR)) {
           s.cache.setCursor(cursor, 0);
         }
       }
@@ -101,12 +104,15 @@ public final class SyncCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(rewrapped.applied() + " cached envelope header(s) replaced by their rewrap"
             + " (new reviewer set; payload unchanged)");
       }
+      Erasures.Synced erased = early ? new Erasures.Synced(0, 0, 0) : Erasures.sync(home.home(), home.serverName(),
+          s.cache, s.server, s.identity, s.client, spec.commandLine().getOut(), err);
       ReportIndex index = ReportIndex.current(home.home(), s.cache, home.serverName(), s.server, s.identity, err);
       int opened = index.lastOpened;
-      int invalid = counts.invalid() + events.invalid() + rewrapped.invalid();
+      int invalid = counts.invalid() + events.invalid() + rewrapped.invalid() + erased.refused();
       spec.commandLine().getOut().println("Synced '" + s.server.name() + "': " + counts.fresh()
           + " new submission(s), " + counts.cached() + " already cached, " + events.fresh() + " new case event(s), manifest #"
-          + manifest.sequence() + (invalid > 0 ? ", " + invalid + " invalid item(s) from the server skipped" : "")
+          + manifest.sequence() + (erased.applied() > 0 ? ", " + erased.applied() + " erased case(s) removed from"
+              + " the cache" : "") + (invalid > 0 ? ", " + invalid + " invalid item(s) from the server skipped" : "")
           + (early ? "; more remain, run sync again" : "") + "; report index: " + opened + " envelope(s) opened");
       followUps(index, counts.freshIds(), spec.commandLine().getOut());
       if (counts.stopped() != null) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.testigo.crypto.manifest.RetentionPolicy;
 import org.testigo.cli.common.Bundles;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
@@ -41,8 +42,10 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true, subcommands = {ManifestCommand.Verify.class,
         ManifestCommand.New.class, ManifestCommand.AddReviewer.class, ManifestCommand.SetTorKey.class,
         ManifestCommand.RemoveReviewer.class, ManifestCommand.RevokeReviewer.class,
-        ManifestCommand.RotateLogKey.class})
+        ManifestCommand.RotateLogKey.class, ManifestCommand.SetRetention.class})
 public final class ManifestCommand {
+  private ManifestCommand() {}
+
 
   @Command(name = "new", mixinStandardHelpOptions = true,
       description = "Sign the first manifest (sequence 0) of a new chain with M shares.")
@@ -241,6 +244,44 @@ public final class ManifestCommand {
     }
   }
 
+  @Command(name = "set-retention", mixinStandardHelpOptions = true,
+      description = {"Set (or replace) the retention policy that says when cases may be erased"
+          + " (docs/spec/retention-and-erasure.md §1); the new manifest is of version 3.",
+          "Under a manifest without a policy nothing may be erased. The default offered is "
+              + "365 / 1825 / 30 days and 2 signatures."})
+  static final class SetRetention extends Change {
+    @Option(names = "--closed-days", required = true, paramLabel = "N",
+        description = "Days a case is kept after it is closed (1..3650), e.g. 365.") int closedDays;
+    @Option(names = "--referral-days", required = true, paramLabel = "N",
+        description = "Days a closed case is kept while a referral is open (1..3650, at least --closed-days),"
+            + " e.g. 1825.") int referralDays;
+    @Option(names = "--spam-days", required = true, paramLabel = "N",
+        description = "Days after receipt a case labelled spam, or a malformed report, is kept (1..3650),"
+            + " e.g. 30.") int spamDays;
+    @Option(names = "--early-signatures", required = true, paramLabel = "N",
+        description = "Distinct reviewers who must sign an erasure before the policy's date, or one a"
+            + " source asked for (1..8), e.g. 2.") int earlySignatures;
+    private RetentionPolicy policy;
+
+    @Override
+    KeyManifest change(SignedManifest current, Instant now) {
+      policy = new RetentionPolicy(closedDays, referralDays, spamDays, earlySignatures);
+      return ManifestUpdates.setRetention(current, policy, now);
+    }
+
+    @Override
+    String done() {
+      return "Retention policy set (" + describe(policy) + ")";
+    }
+  }
+
+  /** A policy in words: "closed 365 days, referral open 1825 days, spam 30 days, early erasure: 2 signatures". */
+  static String describe(RetentionPolicy p) {
+    return "closed cases kept " + p.closedDays() + " days, " + p.referralDays() + " days while a referral is"
+        + " open, spam and malformed reports " + p.spamDays() + " days after receipt; early erasure needs "
+        + p.earlySignatures() + " signature(s)";
+  }
+
   @Command(name = "verify", mixinStandardHelpOptions = true,
       description = "Verify a manifest chain (armored text files, oldest first) from the"
           + " organisation's published root fingerprint, and print who can read new"
@@ -279,6 +320,8 @@ public final class ManifestCommand {
       out.println("sequence:     " + current.sequence());
       out.println("issued:       " + current.issuedAt());
       out.println("log key:      " + current.logKey().fingerprint().hex());
+      out.println("retention:    " + current.retentionPolicy().map(ManifestCommand::describe)
+          .orElse("none (nothing may be erased; set one with manifest set-retention)"));
       out.println("reviewers:");
       for (ReviewerEntry r : current.reviewers()) {
         out.printf("  %-16s %-9s %s  valid %s .. %s%n", r.alias(), r.role(),

@@ -103,11 +103,14 @@ public final class StatsCommand implements Callable<Integer> {
       throw new CliException(ExitCodes.USAGE, e.getMessage());
     }
     List<StatsInput> cases;
+    List<StatsEngine.Counted> erased = List.of();
     if (source.fromCache) {
       CachedStatsInputs.Result fromCache = CachedStatsInputs.read(home, keystore, passphrase,
           spec.commandLine().getErr());
       cases = fromCache.inputs();
+      erased = fromCache.erased();
       spec.commandLine().getOut().println(cases.size() + " case(s) from the cache"
+          + (erased.isEmpty() ? "" : ", " + erased.size() + " erased case(s) from their statistical records")
           + (fromCache.skipped() > 0 ? "; " + fromCache.skipped() + " report(s) skipped (a questionnaire"
               + " value or a date the statistics do not accept)" : "")
           + (fromCache.unreadable() > 0 ? "; " + fromCache.unreadable() + " submission(s) do not open with"
@@ -127,7 +130,7 @@ public final class StatsCommand implements Callable<Integer> {
         throw new CliException(ExitCodes.BAD_INPUT, "stats input: " + e.getMessage());
       }
     }
-    StatsReport report = StatsEngine.compute(cases, options);
+    StatsReport report = StatsEngine.compute(cases, erased, options);
     List<Path> written = write(report, Labels.of(language), language, out);
     long hidden = report.tables().stream().flatMap(t -> t.cells().stream())
         .filter(Cell::suppressed).count();

@@ -55,19 +55,43 @@ public final class StatsEngine {
 
   /** The report for {@code inputs} under {@code options}. */
   public static StatsReport compute(List<StatsInput> inputs, StatsOptions options) {
+    return compute(inputs, List.of(), options);
+  }
+
+  /**
+   * The report for {@code inputs} and the statistical records of erased cases under
+   * {@code options}. A record counts as its case did when it was erased (its month of receipt,
+   * codes, outcome, referral stages, deadlines and funnel durations); a record of a malformed
+   * report or of a case closed as spam is left out as the case was, and so is one with a code
+   * the statistics do not know.
+   */
+  public static StatsReport compute(List<StatsInput> inputs, List<Counted> erased, StatsOptions options) {
     LocalDate asOf = options.asOf();
     YearMonth to = options.to() != null ? options.to()
         : YearMonth.from(asOf.plusDays(1)).minusMonths(1);
+    List<YearMonth> months = new ArrayList<>();
+    inputs.forEach(i -> months.add(YearMonth.from(i.received())));
+    erased.forEach(c -> months.add(c.month()));
+    List<Counted> all = new ArrayList<>();
+    for (StatsInput i : inputs) {
+      if (!i.received().isAfter(asOf)) {
+        all.add(counted(i, options));
+      }
+    }
+    for (Counted c : erased) {
+      if (!c.month().atDay(1).isAfter(asOf)) {
+        all.add(c);
+      }
+    }
     YearMonth from = options.from();
     if (from == null) {
-      from = inputs.stream().map(i -> YearMonth.from(i.received()))
+      from = months.stream()
           .filter(m -> !m.isAfter(to)).min(YearMonth::compareTo).orElse(to);
     }
-    List<StatsInput> cases = new ArrayList<>();
-    for (StatsInput i : inputs) {
-      YearMonth m = YearMonth.from(i.received());
-      if (!i.received().isAfter(asOf) && !m.isBefore(from) && !m.isAfter(to)) {
-        cases.add(i);
+    List<Counted> cases = new ArrayList<>();
+    for (Counted c : all) {
+      if (!c.month().isBefore(from) && !c.month().isAfter(to)) {
+        cases.add(c);
       }
     }
     int k = options.minCell();
@@ -79,17 +103,76 @@ public final class StatsEngine {
     tables.add(mentions(AGENCY_MENTIONS, "agency", Perpetrator.class, Perpetrator::code, cases, k,
         (c, e) -> c.agencies().contains(e)));
     tables.add(mentions(OUTCOMES, "outcome", CaseOutcome.class, CaseOutcome::code, cases, k,
-        (c, e) -> outcomeAsOf(c, asOf) == e));
+        (c, e) -> c.outcome() == e));
     tables.add(mentions(REFERRALS_BY_INSTITUTION, "institution", Institution.class, Institution::code, cases, k,
-        (c, e) -> c.referrals().stream()
-            .anyMatch(r -> r.to() == e && !r.referred().isAfter(asOf))));
-    List<Map<FunnelStep, LocalDate>> funnels = cases.stream().map(c -> funnel(c, asOf)).toList();
-    tables.add(funnelCounts(funnels, k));
-    tables.add(funnelDays(funnels, k));
-    tables.add(deadlines(cases, options, k));
-    tables.add(branch(FUNNEL_PROSECUTION, Institution.Kind.PROSECUTOR, PROSECUTION_STEPS, cases, asOf, k));
-    tables.add(branch(FUNNEL_COMMISSION, Institution.Kind.COMMISSION, COMMISSION_STEPS, cases, asOf, k));
+        (c, e) -> c.institutions().contains(e)));
+    tables.add(funnelCounts(cases, k));
+    tables.add(funnelDays(cases, k));
+    tables.add(deadlines(cases, k));
+    tables.add(branch(FUNNEL_PROSECUTION, PROSECUTION_STEPS, cases, Counted::prosecution, k));
+    tables.add(branch(FUNNEL_COMMISSION, COMMISSION_STEPS, cases, Counted::commission, k));
     return new StatsReport(k, from, to, YearMonth.from(asOf), tables);
+  }
+
+  /** Where a deadline of one case stands for the deadlines table. */
+  public enum DeadlineCount { MET, NOT_MET, NOT_COUNTED }
+
+  /**
+   * What the tables count of one case: everything is settled as of the report's day (an
+   * input's milestones after it are not reached). {@code funnelDays} holds the steps reached
+   * after {@code received}, each with the whole days since the latest earlier step reached;
+   * {@code prosecution} and {@code commission} the steps of each branch reached (in
+   * {@link #PROSECUTION_STEPS} and {@link #COMMISSION_STEPS} order).
+   */
+  public record Counted(YearMonth month, MxState state, java.util.Set<AbuseCategory> categories,
+      java.util.Set<Perpetrator> agencies, CaseOutcome outcome, java.util.Set<Institution> institutions,
+      Map<FunnelStep, Long> funnelDays, DeadlineCount acknowledge, DeadlineCount firstFeedback,
+      boolean[] prosecution, boolean[] commission) {}
+
+  static Counted counted(StatsInput c, StatsOptions o) {
+    LocalDate asOf = o.asOf();
+    Map<FunnelStep, LocalDate> f = funnel(c, asOf);
+    Map<FunnelStep, Long> days = new EnumMap<>(FunnelStep.class);
+    FunnelStep[] steps = FunnelStep.values();
+    for (int s = 1; s < steps.length; s++) {
+      LocalDate reached = f.get(steps[s]);
+      if (reached == null) {
+        continue;
+      }
+      LocalDate previous = null;
+      for (int p = s - 1; p >= 0 && previous == null; p--) {
+        previous = f.get(steps[p]);
+      }
+      days.put(steps[s], Math.max(0, ChronoUnit.DAYS.between(Objects.requireNonNull(previous), reached)));
+    }
+    java.util.Set<Institution> institutions = java.util.EnumSet.noneOf(Institution.class);
+    for (StatsInput.Referral r : c.referrals()) {
+      if (!r.referred().isAfter(asOf)) {
+        institutions.add(r.to());
+      }
+    }
+    return new Counted(YearMonth.from(c.received()), c.state(), c.categories(), c.agencies(), outcomeAsOf(c, asOf),
+        institutions, days,
+        count(c.received().plus(o.deadlines().acknowledge()), c.acknowledged(), asOf),
+        count(c.received().plus(o.deadlines().firstFeedback()), c.firstFeedback(), asOf),
+        reached(c, Institution.Kind.PROSECUTOR, PROSECUTION_STEPS.size(), asOf),
+        reached(c, Institution.Kind.COMMISSION, COMMISSION_STEPS.size(), asOf));
+  }
+
+  private static boolean[] reached(StatsInput c, Institution.Kind kind, int n, LocalDate asOf) {
+    boolean[] reached = new boolean[n];
+    for (StatsInput.Referral r : c.referrals()) {
+      if (r.to().kind() != kind) {
+        continue;
+      }
+      List<LocalDate> days = kind == Institution.Kind.PROSECUTOR
+          ? java.util.Arrays.asList(r.referred(), r.investigationOpened(), r.charges(), r.sentence())
+          : java.util.Arrays.asList(r.referred(), r.investigationOpened(), r.recommendation());
+      for (int s = 0; s < n; s++) {
+        reached[s] |= days.get(s) != null && !days.get(s).isAfter(asOf);
+      }
+    }
+    return reached;
   }
 
   /** The day each funnel step was reached by one case, as of {@code asOf} (absent: not). */
@@ -128,7 +211,7 @@ public final class StatsEngine {
         List.of(Table.COUNT), cells);
   }
 
-  private static Table byStateAndMonth(List<StatsInput> cases, YearMonth from, YearMonth to,
+  private static Table byStateAndMonth(List<Counted> cases, YearMonth from, YearMonth to,
       int k) {
     List<YearMonth> months = new ArrayList<>();
     for (YearMonth m = from; !m.isAfter(to); m = m.plusMonths(1)) {
@@ -136,22 +219,22 @@ public final class StatsEngine {
     }
     MxState[] states = MxState.values();
     long[][] counts = new long[states.length][months.size()];
-    for (StatsInput c : cases) {
-      counts[c.state().ordinal()][months.indexOf(YearMonth.from(c.received()))]++;
+    for (Counted c : cases) {
+      counts[c.state().ordinal()][months.indexOf(c.month())]++;
     }
     return Table.grid(REPORTS_BY_STATE_MONTH, "state", Arrays.stream(states).map(Code::code)
         .toList(), "month", months.stream().map(YearMonth::toString).toList(), counts, k);
   }
 
   private interface Counts<E> {
-    boolean has(StatsInput c, E e);
+    boolean has(Counted c, E e);
   }
 
   private static <E extends Enum<E>> Table mentions(String id, String dimension, Class<E> type,
-      Function<E, String> code, List<StatsInput> cases, int k, Counts<E> has) {
+      Function<E, String> code, List<Counted> cases, int k, Counts<E> has) {
     E[] values = type.getEnumConstants();
     long[] counts = new long[values.length];
-    for (StatsInput c : cases) {
+    for (Counted c : cases) {
       for (E e : values) {
         if (has.has(c, e)) {
           counts[e.ordinal()]++;
@@ -161,11 +244,12 @@ public final class StatsEngine {
     return Table.list(id, dimension, Arrays.stream(values).map(code).toList(), counts, k);
   }
 
-  private static Table funnelCounts(List<Map<FunnelStep, LocalDate>> funnels, int k) {
+  private static Table funnelCounts(List<Counted> cases, int k) {
     FunnelStep[] steps = FunnelStep.values();
     long[] counts = new long[steps.length];
-    for (Map<FunnelStep, LocalDate> f : funnels) {
-      f.keySet().forEach(s -> counts[s.ordinal()]++);
+    for (Counted c : cases) {
+      counts[FunnelStep.RECEIVED.ordinal()]++;
+      c.funnelDays().keySet().forEach(s -> counts[s.ordinal()]++);
     }
     boolean[] hidden = Suppression.apply(counts, List.of(), k);
     List<Cell> cells = new ArrayList<>();
@@ -177,28 +261,17 @@ public final class StatsEngine {
   }
 
   /**
-   * One branch of the funnel: cases with a referral to an institution of {@code kind} that
-   * reached each step by {@code asOf} (a case counts at a step if any such referral did).
+   * One branch of the funnel: cases with a referral to an institution of its kind that
+   * reached each step by the report's day (a case counts at a step if any such referral did).
    * Nested counts: primary suppression only, like {@code funnel}.
    */
-  private static Table branch(String id, Institution.Kind kind, List<String> steps, List<StatsInput> cases,
-      LocalDate asOf, int k) {
+  private static Table branch(String id, List<String> steps, List<Counted> cases,
+      Function<Counted, boolean[]> reached, int k) {
     long[] counts = new long[steps.size()];
-    for (StatsInput c : cases) {
-      boolean[] reached = new boolean[steps.size()];
-      for (StatsInput.Referral r : c.referrals()) {
-        if (r.to().kind() != kind) {
-          continue;
-        }
-        List<LocalDate> days = kind == Institution.Kind.PROSECUTOR
-            ? java.util.Arrays.asList(r.referred(), r.investigationOpened(), r.charges(), r.sentence())
-            : java.util.Arrays.asList(r.referred(), r.investigationOpened(), r.recommendation());
-        for (int s = 0; s < steps.size(); s++) {
-          reached[s] |= days.get(s) != null && !days.get(s).isAfter(asOf);
-        }
-      }
+    for (Counted c : cases) {
+      boolean[] r = reached.apply(c);
       for (int s = 0; s < steps.size(); s++) {
-        counts[s] += reached[s] ? 1 : 0;
+        counts[s] += r[s] ? 1 : 0;
       }
     }
     boolean[] hidden = Suppression.apply(counts, List.of(), k);
@@ -209,23 +282,17 @@ public final class StatsEngine {
     return new Table(id, "step", "measure", steps, List.of(Table.COUNT), cells);
   }
 
-  private static Table funnelDays(List<Map<FunnelStep, LocalDate>> funnels, int k) {
+  private static Table funnelDays(List<Counted> cases, int k) {
     FunnelStep[] steps = FunnelStep.values();
     List<String> rows = new ArrayList<>();
     List<Cell> cells = new ArrayList<>();
     for (int s = 1; s < steps.length; s++) {
       List<Long> days = new ArrayList<>();
-      for (Map<FunnelStep, LocalDate> f : funnels) {
-        LocalDate reached = f.get(steps[s]);
-        if (reached == null) {
-          continue;
+      for (Counted c : cases) {
+        Long d = c.funnelDays().get(steps[s]);
+        if (d != null) {
+          days.add(d);
         }
-        LocalDate previous = null;
-        for (int p = s - 1; p >= 0 && previous == null; p--) {
-          previous = f.get(steps[p]);
-        }
-        days.add(Math.max(0, ChronoUnit.DAYS.between(Objects.requireNonNull(previous),
-            reached)));
       }
       days.sort(Long::compare);
       int n = days.size();
@@ -246,12 +313,11 @@ public final class StatsEngine {
     return sorted.get(Math.max(1, rank) - 1);
   }
 
-  private static Table deadlines(List<StatsInput> cases, StatsOptions o, int k) {
-    LocalDate asOf = o.asOf();
+  private static Table deadlines(List<Counted> cases, int k) {
     long[] v = new long[2 * 3];
-    for (StatsInput c : cases) {
-      count(v, 0, c.received().plus(o.deadlines().acknowledge()), c.acknowledged(), asOf);
-      count(v, 3, c.received().plus(o.deadlines().firstFeedback()), c.firstFeedback(), asOf);
+    for (Counted c : cases) {
+      add(v, 0, c.acknowledge());
+      add(v, 3, c.firstFeedback());
     }
     List<Suppression.Relation> relations = List.of(
         new Suppression.Relation(2, new int[] {0, 1}),
@@ -272,21 +338,25 @@ public final class StatsEngine {
     return new Table(DEADLINES, "deadline", "measure", rows, DEADLINE_COLUMNS, cells);
   }
 
+  private static void add(long[] v, int base, DeadlineCount d) {
+    if (d != DeadlineCount.NOT_COUNTED) {
+      v[base + (d == DeadlineCount.MET ? 0 : 1)]++;
+      v[base + 2]++;
+    }
+  }
+
   /**
-   * Counts one case toward a deadline: met if the milestone is on or before the due day,
+   * Where one case stands toward a deadline: met if the milestone is on or before the due day,
    * not met if it came later or is still missing after the due day; a case whose deadline
    * has not passed and that has no milestone yet is not counted.
    */
-  private static void count(long[] v, int base, LocalDate dueDay, LocalDate milestone,
-      LocalDate asOf) {
+  static DeadlineCount count(LocalDate dueDay, LocalDate milestone, LocalDate asOf) {
     LocalDate seen = milestone != null && !milestone.isAfter(asOf) ? milestone : null;
     if (seen != null && !seen.isAfter(dueDay)) {
-      v[base]++;
+      return DeadlineCount.MET;
     } else if (seen != null || asOf.isAfter(dueDay)) {
-      v[base + 1]++;
-    } else {
-      return;
+      return DeadlineCount.NOT_MET;
     }
-    v[base + 2]++;
+    return DeadlineCount.NOT_COUNTED;
   }
 }

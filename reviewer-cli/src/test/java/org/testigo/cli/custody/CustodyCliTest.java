@@ -150,6 +150,47 @@ class CustodyCliTest {
   }
 
   @Test
+  void setRetention_writesAVersion3ManifestThatVerifiesAndShowsThePolicy_andRefusesABadPolicy() throws Exception {
+    Path c0 = shares.resolve("chain.txt");
+    CliResult before = run("manifest", "verify", "--root", root, c0.toString());
+    assertThat(before.out()).contains("retention:    none (nothing may be erased");
+    Path c1 = dir.resolve("chain-1.txt");
+    CliResult set = run(args(List.of("manifest", "set-retention", "--closed-days", "365", "--referral-days", "1825",
+        "--spam-days", "30", "--early-signatures", "2", "--chain", c0.toString(), "-o", c1.toString()),
+        shareArgs("ana", "beto")));
+    assertThat(set.code()).as(set.err()).isZero();
+    assertThat(set.out()).contains("Retention policy set (closed cases kept 365 days, 1825 days while a referral is"
+        + " open, spam and malformed reports 30 days after receipt; early erasure needs 2 signature(s)): manifest 1");
+    CliResult v = run("manifest", "verify", "--root", root, c1.toString());
+    assertThat(v.code()).as(v.err()).isZero();
+    assertThat(v.out()).contains("2 manifest(s) verified").contains("retention:    closed cases kept 365 days");
+    List<SignedManifest> chain = SignedManifest.parseArmored(Files.readString(c1));
+    assertThat(chain.get(1).encoded()[7]).isEqualTo((byte) SignedManifest.VERSION_RETENTION);
+    assertThat(ManifestChain.verify(chain, org.testigo.crypto.Fingerprint.fromHex(root)).retentionPolicy())
+        .contains(org.testigo.crypto.manifest.RetentionPolicy.DEFAULT);
+
+    for (List<String> bad : List.of(List.of("--closed-days", "400", "--referral-days", "300", "--spam-days", "30",
+        "--early-signatures", "2"), List.of("--closed-days", "0", "--referral-days", "300", "--spam-days", "30",
+        "--early-signatures", "2"), List.of("--closed-days", "365", "--referral-days", "1825", "--spam-days", "30",
+        "--early-signatures", "9"))) {
+      Path out = dir.resolve("bad.txt");
+      List<String> a = new java.util.ArrayList<>(List.of("manifest", "set-retention"));
+      a.addAll(bad);
+      a.addAll(List.of("--chain", c0.toString(), "-o", out.toString()));
+      CliResult r = run(args(a, shareArgs("ana", "beto")));
+      assertThat(r.code()).as(bad.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+      assertThat(out).doesNotExist();
+    }
+    Path same = dir.resolve("same.txt");
+    CliResult again = run(args(List.of("manifest", "set-retention", "--closed-days", "365", "--referral-days", "1825",
+        "--spam-days", "30", "--early-signatures", "2", "--chain", c1.toString(), "-o", same.toString()),
+        shareArgs("ana", "beto")));
+    assertThat(again.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(again.err()).contains("already the retention policy in force");
+    assertThat(same).doesNotExist();
+  }
+
+  @Test
   void manifestChange_withTooFewSharesFailsClearlyAndWritesNothing() throws IOException {
     Path out = dir.resolve("chain-1.txt");
     CliResult r = run(args(List.of("manifest", "remove-reviewer", "maria", "--chain",

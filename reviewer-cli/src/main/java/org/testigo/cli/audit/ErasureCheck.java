@@ -1,0 +1,167 @@
+package org.testigo.cli.audit;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.testigo.api.client.ClientException;
+import org.testigo.cli.audit.AuditReport.Status;
+import org.testigo.cli.common.CliException;
+import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.erasure.ErasureDecision;
+import org.testigo.crypto.erasure.ErasureRules;
+import org.testigo.crypto.merkle.LogLeaf;
+
+/**
+ * Check {@code erasures} (docs/spec/retention-and-erasure.md §6): each {@code erasure} leaf has a
+ * decision served by the public erasure feed with that hash, which passes
+ * {@link ErasureRules#check} against the verified chain, with the report's day taken from the
+ * log (the earliest submission leaf the decision lists: a report comes before its follow-ups);
+ * every decision served is in the log; and a {@code submission} leaf whose envelope the server
+ * no longer serves passes only if a verified decision, logged after it, lists its hash
+ * ("missing without an erasure decision" otherwise). Facts: erasures by reason and basis, objects
+ * erased.
+ *
+ * <p>Reply envelopes are not served to auditors at all, so a reply leaf cannot be checked for
+ * presence; the replies a verified decision lists are counted among the objects erased.
+ * {@link #run} is computed once, before the other checks, so that they can tell an erased
+ * envelope ({@link Result#covers}) from a withheld one.
+ */
+final class ErasureCheck implements LogAudit.LeafCheck {
+  private static final HexFormat HEX = HexFormat.of();
+
+  /** What the erasure check found: the objects covered by verified decisions (hex) and where each was logged. */
+  record Result(Map<String, Long> coveredAt, List<String> failures, Map<String, Integer> byReason,
+      Map<String, Integer> byBasis, int decisions, int objects, boolean served) {
+    /** True if a verified decision logged after leaf {@code index} lists {@code objectHash}. */
+    boolean covers(long index, byte[] objectHash) {
+      Long at = coveredAt.get(HEX.formatHex(objectHash));
+      return at != null && at > index;
+    }
+  }
+
+  /** Reads the feed and verifies every decision and erasure leaf. */
+  static Result compute(LogAudit.Context ctx) {
+    List<String> failures = new ArrayList<>();
+    Optional<List<byte[]>> feed;
+    try {
+      feed = ctx.server().erasures();
+    } catch (CliException | ClientException e) {
+      LogAudit.unreachable(e);
+      failures.add("the server's erasure feed is malformed: " + e.getMessage());
+      feed = Optional.of(List.of());
+    }
+    Map<String, ErasureDecision> served = new HashMap<>();
+    int n = 0;
+    for (byte[] encoded : feed.orElse(List.of())) {
+      n++;
+      try {
+        ErasureDecision d = ErasureDecision.parse(encoded);
+        served.put(HEX.formatHex(d.hash()), d);
+      } catch (CryptoException e) {
+        failures.add("erasure feed item " + n + " is not a valid erasure decision (it does not parse, or a signature"
+            + " does not verify)");
+      }
+    }
+    Map<String, Long> submissionAt = new HashMap<>();
+    Map<String, LocalDate> submissionDay = new HashMap<>();
+    Map<String, Long> coveredAt = new HashMap<>();
+    Map<String, Integer> byReason = new TreeMap<>();
+    Map<String, Integer> byBasis = new TreeMap<>();
+    java.util.Set<String> logged = new java.util.HashSet<>();
+    int decisions = 0;
+    int objects = 0;
+    for (int i = 0; i < ctx.leaves().size(); i++) {
+      LogLeaf l = ctx.leaves().get(i);
+      if (l == null) {
+        continue;
+      }
+      String h = HEX.formatHex(l.objectHash());
+      if (l.type() == LogLeaf.EntryType.SUBMISSION) {
+        submissionAt.putIfAbsent(h, (long) i);
+        submissionDay.putIfAbsent(h, l.day());
+        continue;
+      }
+      if (l.type() != LogLeaf.EntryType.ERASURE) {
+        continue;
+      }
+      logged.add(h);
+      ErasureDecision d = served.get(h);
+      if (d == null) {
+        failures.add("entry " + i + " (" + l.day() + "): erasure leaf without a served decision of that hash");
+        continue;
+      }
+      LocalDate reportDay = null;
+      for (byte[] o : d.objectHashes()) {
+        LocalDate day = submissionDay.get(HEX.formatHex(o));
+        if (day != null && (reportDay == null || day.isBefore(reportDay))) {
+          reportDay = day;
+        }
+      }
+      if (reportDay == null) {
+        failures.add("entry " + i + ": the erasure of case " + d.caseId().hex() + " lists no submission logged"
+            + " before it");
+        continue;
+      }
+      try {
+        ErasureRules.check(d, ctx.chain(), reportDay);
+      } catch (ErasureRules.Refused e) {
+        failures.add("entry " + i + ": FORGED or invalid erasure of case " + d.caseId().hex() + ": " + e.getMessage());
+        continue;
+      }
+      decisions++;
+      objects += d.objectHashes().size();
+      byReason.merge(d.body().reason().label(), 1, Integer::sum);
+      byBasis.merge(d.body().basis().label(), 1, Integer::sum);
+      for (byte[] o : d.objectHashes()) {
+        coveredAt.putIfAbsent(HEX.formatHex(o), (long) i);
+      }
+    }
+    for (Map.Entry<String, ErasureDecision> e : served.entrySet()) {
+      if (!logged.contains(e.getKey())) {
+        failures.add("the server serves an erasure decision of case " + e.getValue().caseId().hex()
+            + " that is not in the log");
+      }
+    }
+    for (Map.Entry<String, Long> s : submissionAt.entrySet()) {
+      long i = s.getValue();
+      Optional<byte[]> header;
+      try {
+        header = ctx.server().envelopeHeader(i);
+      } catch (CliException | ClientException e) {
+        LogAudit.unreachable(e);
+        header = Optional.empty();
+      }
+      if (header.isEmpty()) {
+        Long at = coveredAt.get(s.getKey());
+        if (at == null || at <= i) {
+          failures.add("entry " + i + ": submission " + s.getKey().substring(0, 16) + "... is missing without an"
+              + " erasure decision");
+        }
+      }
+    }
+    failures.sort(null);
+    return new Result(coveredAt, failures, byReason, byBasis, decisions, objects, feed.isPresent());
+  }
+
+  @Override
+  public void run(LogAudit.Context ctx, AuditReport report) {
+    Result r = ctx.erasures();
+    ObjectNode facts = report.facts.putObject("erasures");
+    facts.put("decisions", r.decisions());
+    facts.put("objectsErased", r.objects());
+    r.byReason().forEach(facts.putObject("byReason")::put);
+    r.byBasis().forEach(facts.putObject("byBasis")::put);
+    report.add("erasures", r.failures().isEmpty() ? Status.PASS : Status.FAIL, r.failures().isEmpty()
+        ? (r.decisions() == 0 ? "the log holds no erasures, and every submission's envelope is served"
+            : r.decisions() + " erasure(s) verify against the manifest in force (by reason " + r.byReason()
+                + ", basis " + r.byBasis() + "), " + r.objects() + " object(s) erased; every submission not served"
+                + " is covered by one")
+        : r.failures().size() + " problem(s) with erasures or missing objects", r.failures());
+  }
+}

@@ -1,0 +1,344 @@
+package org.testigo.cli.cases;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.testigo.api.ApiPaths;
+import org.testigo.api.client.Bounded;
+import org.testigo.api.wire.WireFields;
+import org.testigo.cli.common.CliException;
+import org.testigo.cli.common.ExitCodes;
+import org.testigo.cli.remote.LocalCache;
+import org.testigo.cli.remote.ServerRegistry;
+import org.testigo.crypto.CryptoException;
+import org.testigo.crypto.envelope.Envelope;
+import org.testigo.crypto.erasure.ErasureDecision;
+import org.testigo.crypto.erasure.ErasureRules;
+import org.testigo.crypto.manifest.RetentionPolicy;
+import org.testigo.crypto.event.CaseId;
+import org.testigo.crypto.identity.ReviewerIdentity;
+import org.testigo.crypto.manifest.KeyManifest;
+import org.testigo.crypto.manifest.ManifestChain;
+import org.testigo.crypto.manifest.SignedManifest;
+
+/**
+ * What {@code erase} and {@code sync} share (docs/spec/retention-and-erasure.md §5): the
+ * verified manifest chain and the policy in force, the check of a case's objects as the server
+ * lists them against what this reviewer can vouch for, and the local application of an
+ * erasure (keep the statistical record, delete the case's cached envelopes and events).
+ */
+final class Erasures {
+  /** The sync checkpoint of the erasure feed. */
+  static final String ERASURES_CURSOR = "erasuresCursor";
+  static final String ERASURES_PATH = ApiPaths.REVIEWER_ERASURES;
+  static final int FEED_PAGE = 100;
+  private static final HexFormat HEX = HexFormat.of();
+
+  private Erasures() {}
+
+  /** The cached manifest chain, verified from the pinned root. */
+  static List<SignedManifest> chain(LocalCache cache, ServerRegistry.Server server) throws IOException {
+    String armored = cache.manifest().orElseThrow(() -> new CliException(ExitCodes.USAGE,
+        "no manifest cached for this server yet; run sync first"));
+    try {
+      List<SignedManifest> chain = SignedManifest.parseArmored(armored);
+      ManifestChain.verify(chain, server.root());
+      return chain;
+    } catch (CryptoException | RuntimeException e) {
+      throw new CliException(ExitCodes.CRYPTO, "the cached manifest chain does not verify from the pinned root;"
+          + " run sync again");
+    }
+  }
+
+  /** The retention policy of the manifest in force now; refused (exit 6) when there is none. */
+  static RetentionPolicy policy(List<SignedManifest> chain, java.time.Instant now) {
+    KeyManifest m = ErasureRules.inForce(chain, now);
+    if (m == null || m.retentionPolicy().isEmpty()) {
+      throw new CliException(ExitCodes.REFUSED, "no retention policy is in force (manifest #"
+          + (m == null ? 0 : m.sequence()) + "): nothing may be erased until the custodians set one with"
+          + " testigo-reviewer manifest set-retention; nothing recorded");
+    }
+    return m.retentionPolicy().get();
+  }
+
+  /**
+   * Reads the server's list of a case's stored objects and checks it against what this
+   * reviewer can vouch for: the report and every follow-up of the case in the cache (by their
+   * SHA-256 as first stored), and replies named by the case's {@code reply_sent} and
+   * {@code status_published} events. Any listed object that is none of these (a hostile server
+   * slipping another case's envelope into the decision), and any cached submission of the case
+   * that the server does not list, refuse the erasure with exit 7 naming them; nothing is
+   * signed. Returns the hashes to sign, ascending.
+   */
+  static List<byte[]> checkedObjects(JsonNode answer, String caseId, List<LocalCache.Submission> cachedOfCase,
+      CaseState full) {
+    JsonNode objects = answer.get("objects");
+    if (!answer.isObject() || !answer.path("caseId").isTextual() || !caseId.equals(answer.get("caseId").asText())
+        || objects == null || !objects.isArray() || objects.isEmpty()
+        || objects.size() > ErasureDecision.MAX_OBJECTS) {
+      throw new CliException(ExitCodes.SERVER, "the server's list of the objects of case " + caseId
+          + " is malformed; nothing signed");
+    }
+    Set<String> submissions = new HashSet<>();
+    cachedOfCase.forEach(s -> submissions.add(s.sha256()));
+    Set<String> replies = new HashSet<>();
+    for (CaseState.HistoryEntry h : full.history()) {
+      if (h.action() instanceof CaseAction.ReplySent r) {
+        replies.add(r.replyHex());
+      } else if (h.action() instanceof CaseAction.StatusPublished p) {
+        replies.add(p.replyHex());
+      }
+    }
+    TreeSet<String> listed = new TreeSet<>();
+    List<String> unknown = new ArrayList<>();
+    for (JsonNode o : objects) {
+      String sha;
+      String context;
+      try {
+        sha = WireFields.hex(o, "sha256", 64);
+        context = o.path("context").asText("");
+      } catch (WireFields.InvalidEntryException e) {
+        throw new CliException(ExitCodes.SERVER, "the server's list of the objects of case " + caseId
+            + " has an entry with a " + e.getMessage() + "; nothing signed");
+      }
+      if (!listed.add(sha)) {
+        throw new CliException(ExitCodes.SERVER, "the server lists object " + sha + " twice for case " + caseId
+            + "; nothing signed");
+      }
+      boolean vouched = switch (context) {
+        case Envelope.CONTEXT_REPORT, Envelope.CONTEXT_FOLLOW_UP -> submissions.contains(sha);
+        case "reply" -> replies.contains(sha);
+        default -> false;
+      };
+      if (!vouched) {
+        unknown.add(sha + " (" + (context.isEmpty() ? "no context" : Text.cell(context, 20)) + ")");
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new CliException(ExitCodes.SERVER, "the server lists " + unknown.size() + " object(s) for case " + caseId
+          + " that are neither its report or follow-ups in your cache nor replies recorded in its events: "
+          + String.join(", ", unknown.subList(0, Math.min(5, unknown.size())))
+          + "; an erasure decision listing them could cover the deletion of other evidence, so nothing was"
+          + " signed. Run sync and try again; if it persists, report the server to the other reviewers");
+    }
+    List<String> notListed = submissions.stream().filter(s -> !listed.contains(s)).sorted().toList();
+    if (!notListed.isEmpty()) {
+      throw new CliException(ExitCodes.SERVER, "the server does not list " + notListed.size() + " envelope(s) of"
+          + " case " + caseId + " that your cache holds (" + String.join(", ", notListed.subList(0,
+              Math.min(5, notListed.size()))) + "); nothing signed");
+    }
+    List<byte[]> out = new ArrayList<>();
+    listed.forEach(h -> out.add(HEX.parseHex(h)));
+    return out;
+  }
+
+  /** The cached submissions (report and follow-ups) of a case. */
+  static List<LocalCache.Submission> cachedOfCase(LocalCache cache, String caseId) throws IOException {
+    return cache.submissions().stream().filter(s -> caseId.equals(s.caseId())).toList();
+  }
+
+  /** What applying an erasure locally did. */
+  record Applied(int envelopes, int events, boolean recordKept, boolean recordFromEvent) {}
+
+  /**
+   * Applies a verified erasure decision to this reviewer's cache: keeps the statistical record
+   * (from the decision's {@code erasure} event when this reviewer can open it, else built from
+   * the cache before anything is deleted), then deletes the case's cached envelopes that the
+   * decision lists (with their listing files) and the case's cached events. Idempotent.
+   */
+  static Applied apply(Path home, String serverName, LocalCache cache, ServerRegistry.Server server,
+      ReviewerIdentity identity, ErasureDecision d, PrintWriter err) throws IOException {
+    String caseId = d.caseId().hex();
+    String decisionHex = HEX.formatHex(d.hash());
+    ReportIndex index = ReportIndex.current(home, cache, serverName, server, identity, err);
+    ErasedRecords records = ErasedRecords.load(home, serverName, identity, err);
+    boolean fromEvent = false;
+    boolean kept = records.has(decisionHex);
+    List<Long> seqs = index.eventSeqs(caseId);
+    CaseLog log = seqs.isEmpty() ? null : CaseLog.load(cache, server, identity, seqs);
+    if (!kept) {
+      StatsRecord record = null;
+      if (log != null) {
+        for (OpenedCaseEvent o : log.opened.getOrDefault(d.caseId(), List.of())) {
+          if (o.event().eventId().equals(d.body().recordEvent()) && o.action() instanceof CaseAction.Erasure e) {
+            record = e.record();
+            fromEvent = true;
+          }
+        }
+      }
+      ReportIndex.Entry report = index.entries.get(caseId);
+      if (record == null && report != null && report.isReport() && report.kind() != ReportIndex.Kind.UNREADABLE
+          && report.kind() != ReportIndex.Kind.INVALID) {
+        record = StatsRecord.of(index.state(report), report, LocalDate.now(Clock.systemUTC()));
+      }
+      if (record != null) {
+        records.put(decisionHex, record);
+        records.save(identity);
+        kept = true;
+      } else {
+        err.println("testigo-reviewer: warning: no statistical record of erased case " + caseId + " could be kept"
+            + " (its erasure event does not open with your key and its report is not in your cache): statistics"
+            + " will not count it");
+      }
+    }
+    Set<String> listed = new HashSet<>();
+    d.objectHashes().forEach(h -> listed.add(HEX.formatHex(h)));
+    int envelopes = 0;
+    for (LocalCache.Submission s : cachedOfCase(cache, caseId)) {
+      if (listed.contains(s.sha256())) {
+        Files.deleteIfExists(cache.envelope(s.id()));
+        Files.deleteIfExists(cache.directory().resolve("submissions").resolve(s.id() + ".json"));
+        envelopes++;
+      } else {
+        err.println("testigo-reviewer: warning: cached submission " + s.id() + " of erased case " + caseId
+            + " is not listed by the erasure decision; it is kept");
+      }
+    }
+    int events = 0;
+    for (long seq : seqs) {
+      if (Files.deleteIfExists(cache.directory().resolve("events").resolve(seq + ".json"))) {
+        events++;
+      }
+    }
+    ReportIndex.current(home, cache, serverName, server, identity, err);
+    return new Applied(envelopes, events, kept, fromEvent);
+  }
+
+  /** What a pass over the erasure feed did. */
+  record Synced(int applied, int refused, int envelopes) {}
+
+  /**
+   * Reads the erasure feed from its checkpoint and applies each decision that verifies
+   * ({@link ErasureRules#check} against the verified chain, with the report's day as this
+   * cache's listing gives it). A decision by policy that the local replay says names a case
+   * under hold or not yet due is applied (the server erased it) with a warning. A decision that
+   * does not parse or verify is reported and nothing of the case is deleted here. The cursor
+   * moves once per page.
+   */
+  static Synced sync(Path home, String serverName, LocalCache cache, ServerRegistry.Server server,
+      ReviewerIdentity identity, org.testigo.api.client.ReviewerApiClient client, PrintWriter out, PrintWriter err)
+      throws IOException {
+    List<SignedManifest> chain = chain(cache, server);
+    int applied = 0;
+    int refused = 0;
+    int envelopes = 0;
+    boolean more = true;
+    while (more) {
+      long cursor = cache.cursor(ERASURES_CURSOR);
+      JsonNode page;
+      try {
+        page = client.getJson(ApiPaths.page(ERASURES_PATH, cursor, FEED_PAGE), Bounded.PAGE_JSON_BYTES);
+      } catch (org.testigo.api.client.ClientException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("not found on the server")) {
+          return new Synced(0, 0, 0); // a server from before erasures (issue #21) has no erasure feed
+        }
+        throw e;
+      }
+      JsonNode items = page.get("items");
+      JsonNode moreNode = page.get("more");
+      if (!page.isObject() || items == null || !items.isArray() || items.size() > FEED_PAGE
+          || moreNode != null && !moreNode.isBoolean()) {
+        throw new CliException(ExitCodes.SERVER, "the server's erasure list is malformed");
+      }
+      more = moreNode != null && moreNode.asBoolean();
+      for (JsonNode item : items) {
+        long seq;
+        ErasureDecision d;
+        try {
+          seq = WireFields.positiveLong(item, "seq");
+          if (seq <= cursor) {
+            throw new CliException(ExitCodes.SERVER, "the server's erasure list is out of order");
+          }
+          cursor = seq;
+          d = ErasureDecision.parse(Base64.getDecoder().decode(item.path("decision").asText("")));
+        } catch (WireFields.InvalidEntryException | CryptoException | IllegalArgumentException e) {
+          refused++;
+          err.println("testigo-reviewer: warning: skipped an erasure entry from the server that does not parse"
+              + " or verify; nothing deleted for it");
+          continue;
+        }
+        String caseId = d.caseId().hex();
+        if (!caseId.equals(item.path("caseId").asText())) {
+          refused++;
+          err.println("testigo-reviewer: warning: the server lists erasure " + seq + " under another case than its"
+              + " decision names; nothing deleted for it");
+          continue;
+        }
+        LocalCache.Submission report = cache.byId(caseId).orElse(null);
+        try {
+          ErasureRules.check(d, chain, report == null ? null : report.day());
+        } catch (ErasureRules.Refused e) {
+          refused++;
+          err.println("testigo-reviewer: warning: the server applied an erasure of case " + caseId + " whose"
+              + " decision does not verify (" + e.getMessage() + "); your cached copy is kept. Tell the other"
+              + " reviewers and an auditor");
+          continue;
+        }
+        if (report != null && d.body().basis() == ErasureDecision.Basis.POLICY) {
+          warnIfNotDue(home, serverName, cache, server, identity, d, report, chain, err);
+        }
+        Applied a = apply(home, serverName, cache, server, identity, d, err);
+        if (a.envelopes() > 0 || a.events() > 0) {
+          applied++;
+          envelopes += a.envelopes();
+          out.println("erased case " + caseId.substring(0, 12) + "… (" + d.body().reason().label() + ", "
+              + d.body().basis().label() + "): " + a.envelopes() + " cached envelope(s) and " + a.events()
+              + " event(s) deleted" + (a.recordKept() ? "; its statistical record is kept" : ""));
+        }
+      }
+      if (cursor > cache.cursor(ERASURES_CURSOR)) {
+        cache.setCursor(ERASURES_CURSOR, cursor);
+      }
+      if (more && items.isEmpty()) {
+        throw new CliException(ExitCodes.SERVER, "the server's erasure list says more but gave none");
+      }
+    }
+    if (applied > 0) {
+      out.println(FOLDERS);
+    }
+    return new Synced(applied, refused, envelopes);
+  }
+
+  /** What the tool says whenever it erases: it cannot reach what was written out before. */
+  static final String FOLDERS = "Folders written earlier by 'files' or 'export' for erased cases are yours to delete:"
+      + " this tool does not track them (look in the folders you gave to --out).";
+
+  private static void warnIfNotDue(Path home, String serverName, LocalCache cache, ServerRegistry.Server server,
+      ReviewerIdentity identity, ErasureDecision d, LocalCache.Submission report, List<SignedManifest> chain,
+      PrintWriter err) throws IOException {
+    KeyManifest m = ErasureRules.inForce(chain, d.body().decidedAt());
+    if (m == null || m.retentionPolicy().isEmpty()) {
+      return;
+    }
+    ReportIndex index = ReportIndex.current(home, cache, serverName, server, identity, err);
+    ReportIndex.Entry e = index.entries.get(report.id());
+    if (e == null) {
+      return;
+    }
+    CaseLog log = CaseLog.load(cache, server, identity, index.eventSeqs(report.id()));
+    CaseState st = log.state(report.id(), report.day());
+    Retention.Due due = Retention.due(m.retentionPolicy().get(), st, e.kind() == ReportIndex.Kind.MALFORMED);
+    LocalDate decided = LocalDate.ofInstant(d.body().decidedAt(), java.time.ZoneOffset.UTC);
+    if (!due.dueBy(decided)) {
+      err.println("testigo-reviewer: warning: case " + report.id() + " was erased by a decision that says the policy"
+          + " made it due, but your replay of its events says it was not due on " + decided + " (" + due.why()
+          + (due.day() == null ? "" : "; due on " + due.day()) + "). Signed by "
+          + d.signers().stream().map(k -> k.fingerprint().shortForm()).toList() + ": ask them why");
+    }
+  }
+
+  static CaseId caseIdOf(String hex) {
+    return CaseId.fromHex(hex);
+  }
+}

@@ -1,0 +1,372 @@
+package org.testigo.cli.cases;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testigo.cli.CliResult;
+import org.testigo.cli.common.ExitCodes;
+import org.testigo.crypto.custody.ManifestUpdates;
+import org.testigo.crypto.identity.Keystore;
+import org.testigo.crypto.identity.KeystoreParams;
+import org.testigo.crypto.identity.Passphrase;
+import org.testigo.crypto.identity.ReviewerIdentity;
+import org.testigo.crypto.manifest.KeyManifest;
+import org.testigo.crypto.manifest.ManifestChain;
+import org.testigo.crypto.manifest.RetentionPolicy;
+import org.testigo.crypto.manifest.ReviewerEntry;
+import org.testigo.crypto.manifest.SignedManifest;
+import org.testigo.crypto.sign.SigningPrivateKey;
+import org.testigo.server.IntakeApplication;
+import org.testigo.server.config.IntakeConfiguration;
+
+/**
+ * Erasure from the reviewers' side, in-process against a real intake server on the real
+ * MariaDB (docs/spec/retention-and-erasure.md §4-§6): a held case and a case not due are
+ * refused recording nothing; a dry run sends nothing; an early erasure signed by alice is
+ * written for co-signing and bob's {@code erase --cosign} posts it; both caches lose the case's
+ * envelopes and events (alice's by sync, which says so and names the export folders), the
+ * statistics are the same as before, and {@code audit verify} passes with the erasure counted.
+ * Then the audit catches a submission missing without a decision and a forged decision.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EraseCliTest {
+  static final SecureRandom RANDOM = new SecureRandom();
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+  static final SigningPrivateKey ROOT = SigningPrivateKey.generate(RANDOM);
+  static final SigningPrivateKey LOG_KEY = SigningPrivateKey.generate(RANDOM);
+  static final ReviewerIdentity ALICE = ReviewerIdentity.generate("alice", RANDOM);
+  static final ReviewerIdentity BOB = ReviewerIdentity.generate("bob", RANDOM);
+  static final SignedManifest S0 = SignedManifest.sign(ManifestUpdates.genesis("Erase CLI org", ROOT.publicKey(),
+      LOG_KEY.publicKey(), List.of(entry(ALICE), entry(BOB)), T0.minus(Duration.ofMinutes(3))), ROOT);
+  static final SignedManifest S1 = SignedManifest.sign(ManifestUpdates.setRetention(S0, RetentionPolicy.DEFAULT,
+      T0.minus(Duration.ofMinutes(2))), ROOT);
+  static final String MARKER = "MRK" + HexFormat.of().formatHex(RANDOM.generateSeed(8));
+  static final String DB = "testigo_test_er_" + HexFormat.of().formatHex(RANDOM.generateSeed(5));
+  static final Path DATA = prepare();
+  static final Path KEYS = DATA.resolve("keys");
+  static String erased;
+  static String kept;
+  static byte[] erasedEnvelope;
+
+  static final DropwizardAppExtension<IntakeConfiguration> APP = new DropwizardAppExtension<>(
+      IntakeApplication.class, Path.of("../intake-server/config-demo.yml").toAbsolutePath().toString(),
+      ConfigOverride.config("dataDirectory", DATA.toString()),
+      ConfigOverride.config("keys.demoBootstrap", "false"),
+      ConfigOverride.config("database.type", "MARIADB"),
+      ConfigOverride.config("database.url", "jdbc:mariadb://127.0.0.1:3306/" + DB),
+      ConfigOverride.config("database.user", "root"),
+      ConfigOverride.config("database.passwordFile", DATA.resolve("db-password").toString()),
+      ConfigOverride.config("server.applicationConnectors[0].port", "0"),
+      ConfigOverride.config("server.applicationConnectors[1].port", "0"),
+      ConfigOverride.config("server.adminConnectors[0].port", "0"),
+      ConfigOverride.config("receipts.memoryKiB", "256"),
+      ConfigOverride.config("receipts.iterations", "1"));
+
+  static ReviewerEntry entry(ReviewerIdentity who) {
+    return ReviewerEntry.of(who.publicBundle(), ReviewerEntry.ROLE_REVIEWER, T0.minus(Duration.ofMinutes(5)),
+        T0.plus(Duration.ofDays(30)));
+  }
+
+  static Path prepare() {
+    try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + DB + " CHARACTER SET utf8mb4");
+      Path dir = Files.createTempDirectory("testigo-erase-cli-");
+      Files.writeString(dir.resolve("manifest-chain.txt"), ManifestChain.toArmored(List.of(S0, S1)));
+      Files.writeString(dir.resolve("root-fingerprint"), KeyManifest.rootFingerprint(ROOT.publicKey()).hex() + "\n");
+      Files.writeString(dir.resolve("db-password"), "");
+      var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+      Files.write(Files.createFile(dir.resolve("deployment-secret"), ownerOnly), RANDOM.generateSeed(32));
+      Files.write(Files.createFile(dir.resolve("log-key"), ownerOnly), LOG_KEY.exposeSecret());
+      Path keys = Files.createDirectories(dir.resolve("keys"));
+      for (ReviewerIdentity r : List.of(ALICE, BOB)) {
+        Keystore.write(keys.resolve(r.alias() + ".keystore"),
+            Keystore.encrypt(r, Passphrase.of(("pass-" + r.alias()).toCharArray()), KeystoreParams.TEST, RANDOM), false);
+        Files.write(Files.createFile(keys.resolve(r.alias() + ".pass"), ownerOnly),
+            ("pass-" + r.alias()).getBytes(StandardCharsets.UTF_8));
+      }
+      return dir;
+    } catch (Exception e) {
+      throw new IllegalStateException("MariaDB at 127.0.0.1:3306 is required for this test", e);
+    }
+  }
+
+  @AfterAll
+  static void dropDatabase() throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "");
+        Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + DB);
+    }
+  }
+
+  static Connection db() throws Exception {
+    return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/" + DB, "root", "");
+  }
+
+  static long count(String table) throws Exception {
+    try (Connection c = db(); ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  static CliResult as(ReviewerIdentity who, String... args) throws IOException {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--home", home(who.alias()).toString(), "-k", KEYS.resolve(who.alias() + ".keystore").toString(),
+        "--passphrase-file", KEYS.resolve(who.alias() + ".pass").toString()));
+    return CliResult.run(all.toArray(String[]::new));
+  }
+
+  static CliResult ok(ReviewerIdentity who, String... args) throws IOException {
+    CliResult r = as(who, args);
+    assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isZero();
+    return r;
+  }
+
+  static Path home(String name) throws IOException {
+    Path h = DATA.resolve("home-" + name);
+    if (!Files.exists(h)) {
+      Files.createDirectories(h);
+      CliResult add = CliResult.run("server", "add", "http://127.0.0.1:" + APP.getPort(1), "--root",
+          KeyManifest.rootFingerprint(ROOT.publicKey()).hex(), "--home", h.toString());
+      assertThat(add.code()).as(add.err()).isZero();
+    }
+    return h;
+  }
+
+  static void report(String narrative, String state) throws Exception {
+    String b = "----EraseBoundary";
+    StringBuilder s = new StringBuilder();
+    for (String[] f : new String[][] {{"version", "1"}, {"lang", "es"}, {"what", "extortion"}, {"who", "inm"},
+        {"state", state}, {"narrative", narrative}, {"wants", "reply"}}) {
+      s.append("--").append(b).append("\r\nContent-Disposition: form-data; name=\"").append(f[0])
+          .append("\"\r\n\r\n").append(f[1]).append("\r\n");
+    }
+    s.append("--").append(b).append("--\r\n");
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/report?lang=es"))
+        .header("Content-Type", "multipart/form-data; boundary=" + b)
+        .POST(HttpRequest.BodyPublishers.ofString(s.toString())).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+  }
+
+  static List<String> cachedIds(String who) throws IOException {
+    try (Stream<Path> s = Files.list(home(who).resolve("cache/default/submissions"))) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tgenv"))
+          .map(n -> n.replace(".tgenv", "")).sorted().toList();
+    }
+  }
+
+  static long clockMillis;
+
+  static JsonNode audit() throws Exception {
+    clockMillis = Math.max(clockMillis + 1_000, System.currentTimeMillis());
+    new org.testigo.server.storage.TransparencyLog(org.jdbi.v3.core.Jdbi.create("jdbc:mariadb://127.0.0.1:3306/" + DB,
+        "root", "").installPlugin(new org.jdbi.v3.sqlobject.SqlObjectPlugin()))
+        .signTreeHead(org.testigo.server.log.LogSigningKey.load(DATA.resolve("log-key")), clockMillis);
+    Path state = Files.createTempDirectory(DATA, "audit-");
+    CliResult r = CliResult.run("audit", "verify", "--server", "http://127.0.0.1:" + APP.getLocalPort() + "/",
+        "--root", KeyManifest.rootFingerprint(ROOT.publicKey()).hex(), "--state-dir", state.toString(), "--json");
+    return JSON.readTree(r.out());
+  }
+
+  static JsonNode check(JsonNode audit, String name) {
+    for (JsonNode c : audit.get("checks")) {
+      if (c.get("name").asText().equals(name)) {
+        return c;
+      }
+    }
+    throw new AssertionError("no check " + name + " in " + audit);
+  }
+
+  static byte[] statsCsv(String name) throws Exception {
+    Path out = DATA.resolve("stats-" + name);
+    CliResult r = ok(ALICE, "stats", "--from-cache", "--out", out.toString(), "--min-cell", "2", "--from", "2000-01");
+    assertThat(r.out()).contains(name.equals("after") ? "1 case(s) from the cache, 1 erased case(s) from their"
+        + " statistical records" : "2 case(s) from the cache");
+    return Files.readAllBytes(out.resolve("testigo-stats.csv"));
+  }
+
+  @Test
+  @Order(1)
+  void heldAndNotDueCasesAreRefused_andADryRunSendsNothing() throws Exception {
+    report("Nos pidieron dinero en el retén de Huixtla. " + MARKER, "CHP");
+    report("Otro retén, en Oaxaca.", "OAX");
+    ok(ALICE, "sync");
+    ok(BOB, "sync");
+    List<String> ids = cachedIds("alice");
+    assertThat(ids).hasSize(2);
+    erased = ids.get(0);
+    kept = ids.get(1);
+    erasedEnvelope = Files.readAllBytes(home("alice").resolve("cache/default/submissions/" + erased + ".tgenv"));
+    ok(ALICE, "note", erased, "--text", "Nota " + MARKER);
+    ok(ALICE, "refer", erased, "--to", "fgr", "--reference", "FGR/" + MARKER);
+    long events = count("case_events");
+
+    ok(ALICE, "hold", erased, "--reference", "Amparo 123/2026");
+    CliResult held = as(ALICE, "erase", erased, "--reason", "duplicate", "--early");
+    assertThat(held.code()).isEqualTo(ExitCodes.REFUSED);
+    assertThat(held.err()).contains("is under legal hold (Amparo 123/2026)").contains("hold " + erased + " --release");
+    CliResult show = ok(ALICE, "show", erased, "--lang", "en");
+    assertThat(show.out()).contains("Legal hold (never erased)").contains("Amparo 123/2026");
+    ok(ALICE, "hold", erased, "--release");
+    CliResult again = as(ALICE, "hold", erased, "--release");
+    assertThat(again.code()).isEqualTo(ExitCodes.REFUSED);
+    assertThat(count("case_events")).isEqualTo(events + 2);
+
+    CliResult notDue = as(ALICE, "erase", erased, "--reason", "duplicate");
+    assertThat(notDue.code()).isEqualTo(ExitCodes.REFUSED);
+    assertThat(notDue.err()).contains("is not due for erasure: open (referred)").contains("--early")
+        .contains("2 reviewers' signatures");
+    CliResult dry = ok(ALICE, "erase", erased, "--reason", "duplicate", "--early", "--dry-run");
+    assertThat(dry.out()).contains("would erase " + erased).contains("reason duplicate, early")
+        .contains("1 case(s) would be erased (dry run");
+    CliResult due = ok(ALICE, "erase", "--due", "--dry-run");
+    assertThat(due.out()).contains("0 case(s) would be erased");
+    assertThat(as(ALICE, "erase", erased).code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(as(ALICE, "erase", erased, "--reason", "boredom").code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(count("case_events")).isEqualTo(events + 2);
+    assertThat(count("erasures")).isZero();
+  }
+
+  @Test
+  @Order(2)
+  void anEarlyErasureSignedByTwoReviewersErasesTheCaseEverywhereAndKeepsTheStatistics() throws Exception {
+    byte[] before = statsCsv("before");
+    Path out = Files.createDirectories(DATA.resolve("decisions"));
+    CliResult first = ok(ALICE, "erase", erased, "--reason", "duplicate", "--early", "--out", out.toString());
+    assertThat(first.out()).contains("needs 2 reviewers' signatures and has 1").contains("erase --cosign");
+    assertThat(count("erasures")).isZero();
+    Path file;
+    try (Stream<Path> s = Files.list(out)) {
+      file = s.findFirst().orElseThrow();
+    }
+    assertThat(Files.readString(file)).startsWith("-----BEGIN TESTIGO ERASURE DECISION-----");
+    CliResult twice = as(ALICE, "erase", "--cosign", file.toString());
+    assertThat(twice.code()).isEqualTo(ExitCodes.REFUSED);
+    assertThat(twice.err()).contains("already signed");
+
+    ok(BOB, "sync");
+    CliResult cosigned = ok(BOB, "erase", "--cosign", file.toString());
+    assertThat(cosigned.out()).contains("Co-signed the erasure of case " + erased).contains("Erased case " + erased)
+        .contains("the server deleted 1 object(s)").contains("Folders written earlier by 'files' or 'export'");
+    assertThat(count("erasures")).isEqualTo(1);
+    assertThat(cachedIds("bob")).containsExactly(kept);
+
+    CliResult sync = ok(ALICE, "sync");
+    assertThat(sync.out()).contains("erased case " + erased.substring(0, 12)).contains("1 erased case(s) removed")
+        .contains("Folders written earlier by 'files' or 'export'");
+    assertThat(cachedIds("alice")).containsExactly(kept);
+    for (String who : List.of("alice", "bob")) {
+      try (Stream<Path> all = Files.walk(home(who))) {
+        for (Path p : all.filter(Files::isRegularFile).toList()) {
+          assertThat(p.getFileName().toString()).doesNotContain(erased);
+          byte[] content = Files.readAllBytes(p);
+          assertThat(indexOf(content, java.util.Arrays.copyOfRange(erasedEnvelope, erasedEnvelope.length - 64,
+              erasedEnvelope.length))).as(p.toString()).isNegative();
+          assertThat(new String(content, StandardCharsets.ISO_8859_1)).as(p.toString()).doesNotContain(erased)
+              .doesNotContain(MARKER);
+        }
+      }
+    }
+    CliResult list = ok(ALICE, "list");
+    assertThat(list.out()).doesNotContain(erased.substring(0, 12)).contains(kept.substring(0, 12));
+    assertThat(as(ALICE, "show", erased).code()).isNotZero();
+    assertThat(statsCsv("after")).isEqualTo(before);
+    // a second sync applies nothing again
+    assertThat(ok(ALICE, "sync").out()).doesNotContain("erased case");
+
+    JsonNode audit = audit();
+    JsonNode erasures = check(audit, "erasures");
+    assertThat(erasures.get("status").asText()).as(erasures.toString()).isEqualTo("pass");
+    assertThat(erasures.get("detail").asText()).contains("1 erasure(s) verify").contains("1 object(s) erased");
+    assertThat(check(audit, "recipients").get("status").asText()).isEqualTo("pass");
+    assertThat(audit.path("erasures").path("byReason").path("duplicate").asInt()).isEqualTo(1);
+    assertThat(audit.path("erasures").path("byBasis").path("early").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  @Order(3)
+  void theAuditFailsASubmissionMissingWithoutADecisionAndAForgedDecision() throws Exception {
+    byte[] keptId = HexFormat.of().parseHex(kept);
+    try (Connection c = db(); PreparedStatement p = c.prepareStatement(
+        "UPDATE log_leaves SET envelope_id = NULL WHERE envelope_id = ?")) {
+      p.setBytes(1, keptId);
+      assertThat(p.executeUpdate()).isEqualTo(1);
+    }
+    JsonNode missing = check(audit(), "erasures");
+    assertThat(missing.get("status").asText()).isEqualTo("fail");
+    assertThat(missing.toString()).contains("is missing without an erasure decision");
+    try (Connection c = db(); PreparedStatement p = c.prepareStatement(
+        "UPDATE log_leaves SET envelope_id = ? WHERE envelope_id IS NULL AND entry_type = 1")) {
+      p.setBytes(1, keptId);
+      p.executeUpdate();
+    }
+    assertThat(check(audit(), "erasures").get("status").asText()).isEqualTo("pass");
+
+    byte[] decision;
+    try (Connection c = db(); ResultSet rs = c.createStatement().executeQuery("SELECT decision FROM erasures")) {
+      rs.next();
+      decision = rs.getBytes(1);
+    }
+    // another case id, signatures kept: a decision nobody signed
+    byte[] forged = decision.clone();
+    forged[8] ^= 1;
+    try (Connection c = db(); PreparedStatement p = c.prepareStatement("UPDATE erasures SET decision = ?")) {
+      p.setBytes(1, forged);
+      p.executeUpdate();
+    }
+    JsonNode bad = check(audit(), "erasures");
+    assertThat(bad.get("status").asText()).isEqualTo("fail");
+    assertThat(bad.toString()).contains("is not a valid erasure decision").contains("erasure leaf without a served"
+        + " decision");
+  }
+
+  static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+}
