@@ -1,13 +1,17 @@
 package org.testigo.cli.audit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.testigo.api.client.ClientException;
 import org.testigo.cli.audit.AuditReport.Status;
@@ -34,15 +38,61 @@ import org.testigo.crypto.merkle.LogLeaf;
  */
 final class ErasureCheck implements LogAudit.LeafCheck {
   private static final HexFormat HEX = HexFormat.of();
+  /** The server refuses a decision dated more than this before its clock (§5). */
+  static final Duration MAX_AGE = Duration.ofDays(30);
+  /** The server refuses a decision dated more than this after its clock. */
+  static final Duration SKEW = Duration.ofMinutes(10);
+  /** Time from a decision's arrival to its leaf being in the next signed tree head, beyond skew. */
+  static final Duration COMMIT_SLACK = Duration.ofMinutes(1);
 
-  /** What the erasure check found: the objects covered by verified decisions (hex) and where each was logged. */
-  record Result(Map<String, Long> coveredAt, List<String> failures, Map<String, Integer> byReason,
-      Map<String, Integer> byBasis, int decisions, int objects, boolean served) {
+  /**
+   * What the erasure check found: the objects covered by verified decisions (hex) and where each
+   * was logged, and the objects listed by served decisions still waiting for the next tree head.
+   */
+  record Result(Map<String, Long> coveredAt, Set<String> pendingObjects, List<String> failures,
+      Map<String, Integer> byReason, Map<String, Integer> byBasis, int decisions, int objects, int pending,
+      boolean served) {
     /** True if a verified decision logged after leaf {@code index} lists {@code objectHash}. */
     boolean covers(long index, byte[] objectHash) {
       Long at = coveredAt.get(HEX.formatHex(objectHash));
       return at != null && at > index;
     }
+
+    /** True if a served decision not yet in the log, but recent enough to wait for the next head, lists it. */
+    boolean pendingFor(byte[] objectHash) {
+      return pendingObjects.contains(HEX.formatHex(objectHash));
+    }
+  }
+
+  /**
+   * True if a served decision dated {@code decidedAt} may be missing from a head signed at
+   * {@code headTime} only because it is not sequenced yet: the server accepts decisions up to
+   * {@link #MAX_AGE} old (and {@link #SKEW} ahead), so one dated {@code decidedAt} may arrive
+   * until {@code decidedAt + MAX_AGE + SKEW}, and its leaf then needs {@link #COMMIT_SLACK}.
+   */
+  static boolean mayBePending(Instant decidedAt, Instant headTime) {
+    return decidedAt.plus(MAX_AGE).plus(SKEW).plus(COMMIT_SLACK).isAfter(headTime);
+  }
+
+  /**
+   * The dating rules the log itself fixes (§6): a decision is dated no later than the day after
+   * its erasure leaf's day (skew), no more than 31 days before it (the server refuses decisions
+   * older than 30 days), and not before the day its report was received. Null if they hold.
+   */
+  static String datingProblem(ErasureDecision d, LocalDate leafDay, LocalDate reportDay) {
+    LocalDate decided = LocalDate.ofInstant(d.body().decidedAt(), ZoneOffset.UTC);
+    if (d.body().decidedAt().isAfter(leafDay.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plus(SKEW))) {
+      return "the decision is dated " + d.body().decidedAt() + ", after the day its erasure was logged ("
+          + leafDay + ")";
+    }
+    if (decided.isBefore(leafDay.minusDays(31))) {
+      return "the decision is dated " + d.body().decidedAt() + ", more than 31 days before its erasure was logged ("
+          + leafDay + "); the server refuses decisions older than 30 days";
+    }
+    if (decided.isBefore(reportDay)) {
+      return "the decision is dated " + decided + ", before its report was received (" + reportDay + ")";
+    }
+    return null;
   }
 
   /** Reads the feed and verifies every decision and erasure leaf. */
@@ -108,6 +158,11 @@ final class ErasureCheck implements LogAudit.LeafCheck {
             + " before it");
         continue;
       }
+      String dating = datingProblem(d, l.day(), reportDay);
+      if (dating != null) {
+        failures.add("entry " + i + ": invalid erasure of case " + d.caseId().hex() + ": " + dating);
+        continue;
+      }
       try {
         ErasureRules.check(d, ctx.chain(), reportDay);
       } catch (ErasureRules.Refused e) {
@@ -122,11 +177,24 @@ final class ErasureCheck implements LogAudit.LeafCheck {
         coveredAt.putIfAbsent(HEX.formatHex(o), (long) i);
       }
     }
+    Instant headTime = Instant.ofEpochMilli(ctx.head().timestampMillis());
+    Set<String> pendingObjects = new java.util.HashSet<>();
+    int pending = 0;
     for (Map.Entry<String, ErasureDecision> e : served.entrySet()) {
-      if (!logged.contains(e.getKey())) {
-        failures.add("the server serves an erasure decision of case " + e.getValue().caseId().hex()
-            + " that is not in the log");
+      if (logged.contains(e.getKey())) {
+        continue;
       }
+      ErasureDecision d = e.getValue();
+      if (mayBePending(d.body().decidedAt(), headTime)) {
+        pending++;
+        for (byte[] o : d.objectHashes()) {
+          pendingObjects.add(HEX.formatHex(o));
+        }
+        continue;
+      }
+      failures.add("the server serves an erasure decision of case " + d.caseId().hex() + " (dated "
+          + d.body().decidedAt() + ") that is not in the log, though the tree head is too recent for it to be"
+          + " still waiting");
     }
     for (Map.Entry<String, Long> s : submissionAt.entrySet()) {
       long i = s.getValue();
@@ -139,14 +207,15 @@ final class ErasureCheck implements LogAudit.LeafCheck {
       }
       if (header.isEmpty()) {
         Long at = coveredAt.get(s.getKey());
-        if (at == null || at <= i) {
+        if ((at == null || at <= i) && !pendingObjects.contains(s.getKey())) {
           failures.add("entry " + i + ": submission " + s.getKey().substring(0, 16) + "... is missing without an"
               + " erasure decision");
         }
       }
     }
     failures.sort(null);
-    return new Result(coveredAt, failures, byReason, byBasis, decisions, objects, feed.isPresent());
+    return new Result(coveredAt, pendingObjects, failures, byReason, byBasis, decisions, objects, pending,
+        feed.isPresent());
   }
 
   @Override
@@ -155,13 +224,19 @@ final class ErasureCheck implements LogAudit.LeafCheck {
     ObjectNode facts = report.facts.putObject("erasures");
     facts.put("decisions", r.decisions());
     facts.put("objectsErased", r.objects());
+    facts.put("pendingDecisions", r.pending());
+    facts.put("pendingObjects", r.pendingObjects().size());
     r.byReason().forEach(facts.putObject("byReason")::put);
     r.byBasis().forEach(facts.putObject("byBasis")::put);
     report.add("erasures", r.failures().isEmpty() ? Status.PASS : Status.FAIL, r.failures().isEmpty()
         ? (r.decisions() == 0 ? "the log holds no erasures, and every submission's envelope is served"
+                + (r.pending() == 0 ? "" : " or listed by a pending erasure")
             : r.decisions() + " erasure(s) verify against the manifest in force (by reason " + r.byReason()
                 + ", basis " + r.byBasis() + "), " + r.objects() + " object(s) erased; every submission not served"
-                + " is covered by one")
+                + " is covered by one" + (r.pending() == 0 ? "" : " or by a pending erasure"))
+            + (r.pending() == 0 ? "" : "; " + r.pending() + " erasure decision(s) served, listing "
+                + r.pendingObjects().size() + " object(s), are pending: newer than the tree head, they wait for"
+                + " the next one (run the audit again then)")
         : r.failures().size() + " problem(s) with erasures or missing objects", r.failures());
   }
 }

@@ -307,6 +307,7 @@ final class LogAudit {
       List<String> failures = new ArrayList<>();
       int checked = 0;
       int erased = 0;
+      int erasurePending = 0;
       for (int i = 0; i < ctx.leaves().size(); i++) {
         LogLeaf l = ctx.leaves().get(i);
         if (l == null || l.type() != LogLeaf.EntryType.SUBMISSION) {
@@ -315,6 +316,11 @@ final class LogAudit {
         if (ctx.erasures() != null && ctx.erasures().covers(i, l.objectHash())
             && ctx.server().envelopeHeader(i).isEmpty()) {
           erased++;
+          continue;
+        }
+        if (ctx.erasures() != null && ctx.erasures().pendingFor(l.objectHash())
+            && ctx.server().envelopeHeader(i).isEmpty()) {
+          erasurePending++;
           continue;
         }
         checked++;
@@ -351,6 +357,7 @@ final class LogAudit {
       report.add("recipients", failures.isEmpty() ? Status.PASS : Status.FAIL, failures.isEmpty()
           ? "each of the " + checked + " submission(s) was sealed to exactly the reviewers of the manifest in force"
               + " (from the headers the server serves)" + (erased > 0 ? "; " + erased + " erased (see erasures)" : "")
+              + (erasurePending > 0 ? "; " + erasurePending + " erasure pending (see erasures)" : "")
           : failures.size() + " of " + checked + " submission(s) were NOT sealed to exactly the reviewers in force",
           failures);
     }

@@ -132,6 +132,9 @@ final class RewrapAudit implements LogAudit.LeafCheck {
       if (ctx.erasures() != null && ctx.erasures().covers(submissionIndex.get(envelope), r.envelopeSha256())) {
         return null; // erased since (a verified decision lists it): nothing left to check
       }
+      if (ctx.erasures() != null && ctx.erasures().pendingFor(r.envelopeSha256())) {
+        return null; // erasure pending (a served decision newer than the tree head lists it): see erasures
+      }
       return "its submission's original header is not served, so it cannot be checked";
     }
     if (!MessageDigest.isEqual(e.currentSha, r.previousHeaderSha256())) {

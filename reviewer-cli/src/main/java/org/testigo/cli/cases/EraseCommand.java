@@ -337,12 +337,10 @@ public final class EraseCommand implements Callable<Integer> {
       throw new CliException(ExitCodes.REFUSED, "case " + caseId + " is under legal hold ("
           + Text.cell(st.legalHold(), 80) + "); not co-signed");
     }
-    boolean recorded = st.history().stream().anyMatch(h -> h.eventId().equals(d.body().recordEvent())
-        && h.action() instanceof CaseAction.Erasure e && e.reason().equals(d.body().reason().label())
-        && e.basis().equals(d.body().basis().label()));
-    if (!recorded) {
-      throw new CliException(ExitCodes.REFUSED, "the decision's erasure event is not among the verified events of"
-          + " case " + caseId + " with the same reason and basis; not co-signed");
+    var named = st.history().stream().filter(h -> h.eventId().equals(d.body().recordEvent())).findFirst();
+    String problem = Erasures.recordEventProblem(d, named.isPresent(), named.map(h -> h.action()).orElse(null));
+    if (problem != null) {
+      throw new CliException(ExitCodes.REFUSED, problem + "; not co-signed");
     }
     if (d.body().basis() == ErasureDecision.Basis.POLICY) {
       ReportIndex.Entry e = index.entries.get(caseId);

@@ -148,6 +148,38 @@ final class Erasures {
     return cache.submissions().stream().filter(s -> caseId.equals(s.caseId())).toList();
   }
 
+  /**
+   * Checks that the event a decision names as its statistical record ({@code record_event}) is
+   * the case's {@code erasure} event with the decision's reason and basis
+   * (docs/spec/retention-and-erasure.md §5): the server keeps that event's sealed content, so a
+   * decision naming a note or any other event keeps that content on the server after the
+   * erasure. {@code found} says whether the event is among the case's events this reviewer
+   * holds, {@code action} its opened content (null if it does not open). Null if it is right,
+   * else a warning for people.
+   */
+  static String recordEventProblem(ErasureDecision d, boolean found, CaseAction action) {
+    if (!found) {
+      return "the decision's statistical record event " + d.body().recordEvent().hex().substring(0, 16)
+          + "... is not among the events of case " + d.caseId().hex() + " that you hold: if it is not the case's"
+          + " erasure event, its sealed content was NOT erased on the server; tell the other reviewers";
+    }
+    if (action == null) {
+      return "the decision's statistical record event of case " + d.caseId().hex() + " does not open with your"
+          + " key, so you cannot tell whether it is the case's erasure event; if it is not, its sealed content was"
+          + " NOT erased on the server; tell the other reviewers";
+    }
+    if (!(action instanceof CaseAction.Erasure e)) {
+      return "the decision names a " + action.type() + " event as its statistical record: its sealed content was"
+          + " NOT erased on the server; tell the other reviewers";
+    }
+    if (!e.reason().equals(d.body().reason().label()) || !e.basis().equals(d.body().basis().label())) {
+      return "the decision names an erasure event with another reason or basis (" + e.reason() + ", " + e.basis()
+          + ") than its own (" + d.body().reason().label() + ", " + d.body().basis().label() + ") as its"
+          + " statistical record: statistics will count the event's; tell the other reviewers";
+    }
+    return null;
+  }
+
   /** What applying an erasure locally did. */
   record Applied(int envelopes, int events, boolean recordKept, boolean recordFromEvent) {}
 
@@ -167,6 +199,20 @@ final class Erasures {
     boolean kept = records.has(decisionHex);
     List<Long> seqs = index.eventSeqs(caseId);
     CaseLog log = seqs.isEmpty() ? null : CaseLog.load(cache, server, identity, seqs);
+    if (log != null) {
+      boolean found = false;
+      CaseAction action = null;
+      for (OpenedCaseEvent o : log.opened.getOrDefault(d.caseId(), List.of())) {
+        if (o.event().eventId().equals(d.body().recordEvent())) {
+          found = true;
+          action = o.action();
+        }
+      }
+      String problem = recordEventProblem(d, found, action);
+      if (problem != null) {
+        err.println("testigo-reviewer: warning: erasure of case " + caseId + ": " + problem);
+      }
+    }
     if (!kept) {
       StatsRecord record = null;
       if (log != null) {

@@ -24,6 +24,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import org.testigo.crypto.erasure.ErasureDecision;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -82,6 +83,7 @@ class EraseCliTest {
   static String erased;
   static String kept;
   static byte[] erasedEnvelope;
+  static byte[] originalDecision;
 
   static final DropwizardAppExtension<IntakeConfiguration> APP = new DropwizardAppExtension<>(
       IntakeApplication.class, Path.of("../intake-server/config-demo.yml").toAbsolutePath().toString(),
@@ -95,7 +97,9 @@ class EraseCliTest {
       ConfigOverride.config("server.applicationConnectors[1].port", "0"),
       ConfigOverride.config("server.adminConnectors[0].port", "0"),
       ConfigOverride.config("receipts.memoryKiB", "256"),
-      ConfigOverride.config("receipts.iterations", "1"));
+      ConfigOverride.config("receipts.iterations", "1"),
+      // only audit() signs tree heads here, so an erasure stays pending until it does
+      ConfigOverride.config("log.treeHeadIntervalSeconds", "86400"));
 
   static ReviewerEntry entry(ReviewerIdentity who) {
     return ReviewerEntry.of(who.publicBundle(), ReviewerEntry.ROLE_REVIEWER, T0.minus(Duration.ofMinutes(5)),
@@ -199,6 +203,11 @@ class EraseCliTest {
     new org.testigo.server.storage.TransparencyLog(org.jdbi.v3.core.Jdbi.create("jdbc:mariadb://127.0.0.1:3306/" + DB,
         "root", "").installPlugin(new org.jdbi.v3.sqlobject.SqlObjectPlugin()))
         .signTreeHead(org.testigo.server.log.LogSigningKey.load(DATA.resolve("log-key")), clockMillis);
+    return auditWithoutNewHead();
+  }
+
+  /** {@code audit verify} against the tree head signed last, as right after a change. */
+  static JsonNode auditWithoutNewHead() throws Exception {
     Path state = Files.createTempDirectory(DATA, "audit-");
     CliResult r = CliResult.run("audit", "verify", "--server", "http://127.0.0.1:" + APP.getLocalPort() + "/",
         "--root", KeyManifest.rootFingerprint(ROOT.publicKey()).hex(), "--state-dir", state.toString(), "--json");
@@ -282,6 +291,8 @@ class EraseCliTest {
     assertThat(twice.err()).contains("already signed");
 
     ok(BOB, "sync");
+    JsonNode beforeErasure = audit();
+    assertThat(check(beforeErasure, "erasures").get("status").asText()).isEqualTo("pass");
     CliResult cosigned = ok(BOB, "erase", "--cosign", file.toString());
     assertThat(cosigned.out()).contains("Co-signed the erasure of case " + erased).contains("Erased case " + erased)
         .contains("the server deleted 1 object(s)").contains("Folders written earlier by 'files' or 'export'");
@@ -311,6 +322,18 @@ class EraseCliTest {
     // a second sync applies nothing again
     assertThat(ok(ALICE, "sync").out()).doesNotContain("erased case");
 
+    // seconds after the erasure, its leaf is not under a signed tree head yet: pending, not FAIL
+    JsonNode early = auditWithoutNewHead();
+    JsonNode pending = check(early, "erasures");
+    assertThat(pending.get("status").asText()).as(pending.toString()).isEqualTo("pass");
+    assertThat(pending.get("detail").asText()).contains("1 erasure decision(s) served, listing 1 object(s), are"
+        + " pending");
+    assertThat(early.path("erasures").path("pendingDecisions").asInt()).isEqualTo(1);
+    assertThat(early.path("erasures").path("decisions").asInt()).isZero();
+    JsonNode recipientsPending = check(early, "recipients");
+    assertThat(recipientsPending.get("status").asText()).as(recipientsPending.toString()).isEqualTo("pass");
+    assertThat(recipientsPending.get("detail").asText()).contains("1 erasure pending");
+
     JsonNode audit = audit();
     JsonNode erasures = check(audit, "erasures");
     assertThat(erasures.get("status").asText()).as(erasures.toString()).isEqualTo("pass");
@@ -318,6 +341,8 @@ class EraseCliTest {
     assertThat(check(audit, "recipients").get("status").asText()).isEqualTo("pass");
     assertThat(audit.path("erasures").path("byReason").path("duplicate").asInt()).isEqualTo(1);
     assertThat(audit.path("erasures").path("byBasis").path("early").asInt()).isEqualTo(1);
+    assertThat(audit.path("erasures").path("pendingDecisions").asInt()).isZero();
+    assertThat(erasures.get("detail").asText()).doesNotContain("pending");
   }
 
   @Test
@@ -344,6 +369,7 @@ class EraseCliTest {
       rs.next();
       decision = rs.getBytes(1);
     }
+    originalDecision = decision;
     // another case id, signatures kept: a decision nobody signed
     byte[] forged = decision.clone();
     forged[8] ^= 1;
@@ -355,6 +381,61 @@ class EraseCliTest {
     assertThat(bad.get("status").asText()).isEqualTo("fail");
     assertThat(bad.toString()).contains("is not a valid erasure decision").contains("erasure leaf without a served"
         + " decision");
+  }
+
+  @Test
+  @Order(4)
+  void aDecisionNamingANoteAsItsRecordIsRefusedByCosignAndWarnedAboutBySync() throws Exception {
+    try (Connection c = db(); PreparedStatement p = c.prepareStatement("UPDATE erasures SET decision = ?")) {
+      p.setBytes(1, originalDecision);
+      p.executeUpdate();
+    }
+    ok(ALICE, "sync");
+    ok(ALICE, "note", kept, "--text", "Nota sellada " + MARKER);
+    byte[] noteId;
+    try (Connection c = db(); PreparedStatement p = c.prepareStatement(
+        "SELECT event_id FROM case_events WHERE case_id = ? ORDER BY seq DESC LIMIT 1")) {
+      p.setBytes(1, HexFormat.of().parseHex(kept));
+      try (ResultSet rs = p.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        noteId = rs.getBytes(1);
+      }
+    }
+    ok(ALICE, "sync");
+    ok(BOB, "sync");
+    byte[] envelope = Files.readAllBytes(home("bob").resolve("cache/default/submissions/" + kept + ".tgenv"));
+    byte[] objectHash = java.security.MessageDigest.getInstance("SHA-256").digest(envelope);
+    ErasureDecision.Body body = new ErasureDecision.Body(org.testigo.crypto.event.CaseId.fromHex(kept),
+        ErasureDecision.Reason.DUPLICATE, ErasureDecision.Basis.EARLY, Instant.now(), null,
+        org.testigo.crypto.event.EventId.fromBytes(noteId), List.of(objectHash));
+    ErasureDecision byAlice = ErasureDecision.sign(body, ALICE.signingKey());
+    Path file = DATA.resolve("note-as-record.txt");
+    Files.writeString(file, byAlice.toArmored());
+    long erasures = count("erasures");
+    long events = count("case_events");
+
+    CliResult cosign = as(BOB, "erase", "--cosign", file.toString());
+    assertThat(cosign.code()).as(cosign.err()).isEqualTo(ExitCodes.REFUSED);
+    assertThat(cosign.err()).contains("the decision names a note event as its statistical record: its sealed"
+        + " content was NOT erased on the server; tell the other reviewers").contains("not co-signed");
+    assertThat(count("erasures")).isEqualTo(erasures);
+    assertThat(count("case_events")).isEqualTo(events);
+    assertThat(cachedIds("bob")).contains(kept);
+
+    // a server that took it anyway (two signatures, the server cannot open the event): sync warns
+    ErasureDecision both = byAlice.cosign(BOB.signingKey());
+    try (Connection c = db(); PreparedStatement p = c.prepareStatement("INSERT INTO erasures (seq, case_id, decision,"
+        + " decision_hash, erased_day, object_count, erased_bytes) VALUES (?, ?, ?, ?, CURRENT_DATE, 1, ?)")) {
+      p.setLong(1, 1000);
+      p.setBytes(2, HexFormat.of().parseHex(kept));
+      p.setBytes(3, both.encoded());
+      p.setBytes(4, both.hash());
+      p.setLong(5, envelope.length);
+      p.executeUpdate();
+    }
+    CliResult sync = ok(ALICE, "sync");
+    assertThat(sync.err()).contains("erasure of case " + kept + ": the decision names a note event as its"
+        + " statistical record: its sealed content was NOT erased on the server; tell the other reviewers");
   }
 
   static int indexOf(byte[] hay, byte[] needle) {

@@ -1,0 +1,73 @@
+package org.testigo.cli.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.testigo.crypto.erasure.ErasureDecision;
+import org.testigo.crypto.event.CaseId;
+import org.testigo.crypto.event.EventId;
+import org.testigo.crypto.sign.SigningPrivateKey;
+
+/**
+ * The audit's dating rules for erasures (docs/spec/retention-and-erasure.md §6): a logged
+ * decision dated after its leaf's day + 1 (+ 10 minutes), more than 31 days before it, or
+ * before its report's day FAILs; a served decision not yet logged waits for the next tree head
+ * only while the server could still have accepted it.
+ */
+class ErasureCheckDatingTest {
+  static final SecureRandom RANDOM = new SecureRandom();
+  static final SigningPrivateKey KEY = SigningPrivateKey.generate(RANDOM);
+  static final LocalDate LEAF = LocalDate.parse("2026-06-15");
+  static final LocalDate REPORT = LocalDate.parse("2026-05-01");
+
+  static ErasureDecision decidedAt(String at) {
+    byte[] id = new byte[16];
+    byte[] ev = new byte[32];
+    RANDOM.nextBytes(id);
+    RANDOM.nextBytes(ev);
+    return ErasureDecision.sign(new ErasureDecision.Body(CaseId.fromBytes(id), ErasureDecision.Reason.DUPLICATE,
+        ErasureDecision.Basis.EARLY, Instant.parse(at), null, EventId.fromBytes(ev), List.of(new byte[32])), KEY);
+  }
+
+  @Test
+  void aDecisionDatedAroundItsLeafPasses() {
+    assertThat(ErasureCheck.datingProblem(decidedAt("2026-06-15T08:00:00Z"), LEAF, REPORT)).isNull();
+    assertThat(ErasureCheck.datingProblem(decidedAt("2026-06-16T00:10:00Z"), LEAF, REPORT)).isNull();
+    assertThat(ErasureCheck.datingProblem(decidedAt("2026-05-15T00:00:00Z"), LEAF, REPORT)).isNull();
+    assertThat(ErasureCheck.datingProblem(decidedAt("2026-05-01T00:00:00Z"), LEAF, LocalDate.parse("2026-05-01")))
+        .isNull();
+  }
+
+  @Test
+  void aDecisionDatedAfterItsLeafFails() {
+    assertThat(ErasureCheck.datingProblem(decidedAt("2026-06-16T00:10:01Z"), LEAF, REPORT))
+        .contains("after the day its erasure was logged (2026-06-15)");
+  }
+
+  @Test
+  void aDecisionMoreThan31DaysOlderThanItsLeafFails() {
+    assertThat(ErasureCheck.datingProblem(decidedAt("2026-05-14T23:59:59Z"), LEAF, REPORT))
+        .contains("more than 31 days before").contains("older than 30 days");
+  }
+
+  @Test
+  void aDecisionDatedBeforeItsReportArrivedFails() {
+    assertThat(ErasureCheck.datingProblem(decidedAt("2026-06-01T12:00:00Z"), LEAF, LocalDate.parse("2026-06-02")))
+        .contains("before its report was received (2026-06-02)");
+  }
+
+  @Test
+  void aServedDecisionWaitsForTheNextHeadOnlyWhileTheServerCouldStillAcceptIt() {
+    Instant decided = Instant.parse("2026-06-15T08:00:00Z");
+    assertThat(ErasureCheck.mayBePending(decided, decided.plusSeconds(5))).isTrue();
+    assertThat(ErasureCheck.mayBePending(decided, decided.minusSeconds(3600))).isTrue();
+    Instant limit = decided.plus(java.time.Duration.ofDays(30)).plus(java.time.Duration.ofMinutes(11));
+    assertThat(ErasureCheck.mayBePending(decided, limit.minusSeconds(1))).isTrue();
+    assertThat(ErasureCheck.mayBePending(decided, limit)).isFalse();
+    assertThat(ErasureCheck.mayBePending(decided, limit.plusSeconds(86_400))).isFalse();
+  }
+}
