@@ -186,6 +186,30 @@ final class ErasureCheck implements LogAudit.LeafCheck {
       }
       ErasureDecision d = e.getValue();
       if (mayBePending(d.body().decidedAt(), headTime)) {
+        // pending only if it would verify once logged: signers, policy, report's day
+        LocalDate reportDay = null;
+        for (byte[] o : d.objectHashes()) {
+          LocalDate day = submissionDay.get(HEX.formatHex(o));
+          if (day != null && (reportDay == null || day.isBefore(reportDay))) {
+            reportDay = day;
+          }
+        }
+        String why = reportDay == null ? "it lists no submission of the log" : null;
+        if (why == null && LocalDate.ofInstant(d.body().decidedAt(), ZoneOffset.UTC).isBefore(reportDay)) {
+          why = "it is dated before its report was received (" + reportDay + ")";
+        }
+        if (why == null) {
+          try {
+            ErasureRules.check(d, ctx.chain(), reportDay);
+          } catch (ErasureRules.Refused r) {
+            why = r.getMessage();
+          }
+        }
+        if (why != null) {
+          failures.add("the server serves an erasure decision of case " + d.caseId().hex() + ", not yet in the"
+              + " log, that is FORGED or invalid: " + why);
+          continue;
+        }
         pending++;
         for (byte[] o : d.objectHashes()) {
           pendingObjects.add(HEX.formatHex(o));

@@ -38,8 +38,8 @@ class ErasureCheckDatingTest {
     assertThat(ErasureCheck.datingProblem(decidedAt("2026-06-15T08:00:00Z"), LEAF, REPORT)).isNull();
     assertThat(ErasureCheck.datingProblem(decidedAt("2026-06-16T00:10:00Z"), LEAF, REPORT)).isNull();
     assertThat(ErasureCheck.datingProblem(decidedAt("2026-05-15T00:00:00Z"), LEAF, REPORT)).isNull();
-    assertThat(ErasureCheck.datingProblem(decidedAt("2026-05-01T00:00:00Z"), LEAF, LocalDate.parse("2026-05-01")))
-        .isNull();
+    assertThat(ErasureCheck.datingProblem(decidedAt("2026-05-01T00:00:00Z"), LocalDate.parse("2026-05-20"),
+        LocalDate.parse("2026-05-01"))).isNull();
   }
 
   @Test
