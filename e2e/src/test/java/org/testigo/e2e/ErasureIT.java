@@ -141,7 +141,9 @@ class ErasureIT {
     String keptId;
     String statsBefore;
     Map<String, byte[]> slices = new LinkedHashMap<>();
+    int[] ports;
     try (RealJars.Server server = RealJars.startServer(serverWork, "256m", serverProps)) {
+      ports = new int[] {server.port, server.reviewerPort, server.adminPort};
       for (String what : List.of("extortion", "robbery", "assault")) {
         String marker = "MARCADOR-BORRADO-" + what + "-" + UUID.randomUUID();
         filed.put(marker, new Filed(marker, submit(http, server, what, marker)));
@@ -162,7 +164,8 @@ class ErasureIT {
       assertThat(ok(work, args("close", ana, closedId.substring(0, 12), "unsubstantiated")))
           .contains("status now closed");
       ok(work, args("sync", beto));
-      statsBefore = ok(work, args("stats", ana, "--from-cache"));
+      statsBefore = stats(ana, "before");
+      assertThat(statsBefore).contains(",");
 
       // Not due yet: refused, nothing recorded.
       RealJars.Run notDue = RealJars.reviewer(work, args("erase", ana, closedId.substring(0, 12), "--reason",
@@ -203,8 +206,12 @@ class ErasureIT {
     }
 
     // 35 days later the closed case is due (closed 30 days); the server and tools run then.
+    // Same ports: the reviewers' tools know the server by its URL (a property given last wins).
     RealJars.clockOffset = "+35d";
-    try (RealJars.Server server = RealJars.startServer(serverWork, "256m", serverProps)) {
+    List<String> later = new ArrayList<>(List.of(serverProps));
+    later.addAll(List.of("dw.server.applicationConnectors[0].port=" + ports[0],
+        "dw.server.applicationConnectors[1].port=" + ports[1], "dw.server.adminConnectors[0].port=" + ports[2]));
+    try (RealJars.Server server = RealJars.startServer(serverWork, "256m", later.toArray(String[]::new))) {
       String dry = ok(work, args("erase", ana, "--due", "--dry-run"));
       assertThat(dry).contains("would erase " + closedId).contains("1 case(s) would be erased");
       assertThat(count(db, "erasures")).isEqualTo(1);
@@ -228,6 +235,13 @@ class ErasureIT {
         HttpResponse<String> status = status(http, server, filed.get(marker).receipt());
         assertThat(status.body()).doesNotContain(marker);
       }
+      // A backup made now (the dump testigo-backup seals) holds none of it either.
+      String dump = dump(db);
+      assertThat(dump).contains("INSERT INTO `erasures`");
+      for (String id : List.of(closedId, earlyId)) {
+        assertThat(dump.toLowerCase(Locale.ROOT)).doesNotContain(HexFormat.of().formatHex(slices.get(id)));
+      }
+      assertThat(dump).doesNotContain(new ArrayList<>(filed.keySet()).get(0));
       String list = ok(work, args("list", ana));
       assertThat(list).contains(keptId.substring(0, 12)).doesNotContain(closedId.substring(0, 12))
           .doesNotContain(earlyId.substring(0, 12));
@@ -235,7 +249,7 @@ class ErasureIT {
           .contains(new ArrayList<>(filed.keySet()).get(2));
 
       // The statistics still count the erased cases.
-      assertThat(ok(work, args("stats", ana, "--from-cache"))).isEqualTo(statsBefore);
+      assertThat(stats(ana, "after")).isEqualTo(statsBefore);
 
       // The auditor: the log holds, and both erasures are counted.
       JsonNode audit = auditUntilItHolds(server, root);
@@ -250,6 +264,18 @@ class ErasureIT {
       assertThat(erasures.get("detail").asText()).contains("2 erasure(s) verify");
     }
   }
+
+  /** {@code stats --from-cache} as of the day the reports came (so 35 days later counts the same). */
+  private String stats(Reviewer r, String name) throws Exception {
+    Path out = work.resolve("stats-" + name);
+    String printed = ok(work, args("stats", r, "--from-cache", "--out", out.toString(), "--min-cell", "2",
+        "--from", "2000-01", "--as-of", asOf));
+    assertThat(printed).contains(name.equals("before") ? "3 case(s) from the cache"
+        : "1 case(s) from the cache, 2 erased case(s) from their statistical records");
+    return Files.readString(out.resolve("testigo-stats.csv"));
+  }
+
+  private final String asOf = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
 
   private JsonNode auditUntilItHolds(RealJars.Server server, String root) throws Exception {
     Path state = Files.createDirectories(work.resolve("audit-state"));
@@ -310,6 +336,17 @@ class ErasureIT {
     }
   }
 
+  /** The database as ops/backup/testigo-backup.sh dumps it (binary columns as hex). */
+  private String dump(String db) throws Exception {
+    Path out = work.resolve("dump-" + db + ".sql");
+    Process p = new ProcessBuilder("mariadb-dump", "-h", "127.0.0.1", "-P", "3306", "-u", "root", "--protocol=TCP",
+        "--single-transaction", "--quick", "--skip-lock-tables", "--hex-blob", "--no-tablespaces",
+        "--skip-dump-date", db).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    return Files.readString(out, StandardCharsets.ISO_8859_1);
+  }
+
   private static long count(String db, String table) throws Exception {
     try (Connection c = DriverManager.getConnection(ROOT_URL + db, "root", "");
         ResultSet r = c.createStatement().executeQuery("SELECT COUNT(*) FROM `" + table + "`")) {
@@ -346,10 +383,10 @@ class ErasureIT {
         }
       }
       for (String[] col : columns) {
-        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM `" + col[0] + "` WHERE LOCATE(?, `"
-            + col[1] + "`) > 0 OR LOCATE(?, LOWER(CAST(`" + col[1] + "` AS CHAR CHARACTER SET latin1))) > 0")) {
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM `" + col[0] + "` WHERE LOCATE(?, CAST(`"
+            + col[1] + "` AS BINARY)) > 0 OR LOCATE(?, LOWER(CAST(`" + col[1] + "` AS BINARY))) > 0")) {
           p.setBytes(1, needle);
-          p.setString(2, hex);
+          p.setBytes(2, hex.getBytes(StandardCharsets.US_ASCII));
           try (ResultSet r = p.executeQuery()) {
             r.next();
             if (r.getLong(1) > 0 && !out.contains(col[0])) {

@@ -51,6 +51,16 @@ final class RealJars {
     return p;
   }
 
+  /** The port a property among {@code props} gives (a restart on the same ports), else a free one. */
+  private static int portIn(String[] props, String key) throws IOException {
+    for (String p : props) {
+      if (p.startsWith(key)) {
+        return Integer.parseInt(p.substring(key.length()));
+      }
+    }
+    return freePort();
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
@@ -112,9 +122,9 @@ final class RealJars {
     }
     Path dataDir = Files.createDirectories(work.resolve("data"));
     Path log = work.resolve("server.log");
-    int port = freePort();
-    int reviewerPort = freePort();
-    int admin = freePort();
+    int port = portIn(extraProperties, "dw.server.applicationConnectors[0].port=");
+    int reviewerPort = portIn(extraProperties, "dw.server.applicationConnectors[1].port=");
+    int admin = portIn(extraProperties, "dw.server.adminConnectors[0].port=");
     List<String> cmd = java();
     cmd.addAll(List.of("-Xmx" + heap,
         "-Ddw.dataDirectory=" + dataDir,

@@ -43,10 +43,15 @@ public final class ErasureRules {
     return found;
   }
 
-  /** Signatures a decision with this body needs under {@code policy}. */
+  /**
+   * Signatures a decision with this body needs under {@code policy}: {@code early_signatures}
+   * for an early erasure, a source's request and spam (whether a report is spam is sealed to the
+   * reviewers, so one reviewer's word must not erase a case 30 days after it came); 1 otherwise.
+   */
   public static int signaturesNeeded(RetentionPolicy policy, ErasureDecision.Body body) {
     return body.basis() == ErasureDecision.Basis.EARLY
-        || body.reason() == ErasureDecision.Reason.SOURCE_REQUEST ? policy.earlySignatures() : 1;
+        || body.reason() == ErasureDecision.Reason.SOURCE_REQUEST
+        || body.reason() == ErasureDecision.Reason.SPAM ? policy.earlySignatures() : 1;
   }
 
   /**
@@ -83,11 +88,17 @@ public final class ErasureRules {
     int needed = signaturesNeeded(policy, body);
     if (entries.size() < needed) {
       throw new Refused("this decision needs " + needed + " reviewers' signatures (" + (body
-          .basis() == ErasureDecision.Basis.EARLY ? "early erasure" : "a source's request")
+          .basis() == ErasureDecision.Basis.EARLY ? "early erasure"
+          : body.reason() == ErasureDecision.Reason.SPAM ? "spam, which nobody but reviewers can see"
+          : "a source's request")
           + " under the policy of manifest " + m.sequence() + ") and has " + entries.size());
     }
+    LocalDate decidedDay = LocalDate.ofInstant(body.decidedAt(), ZoneOffset.UTC);
+    if (reportReceivedDay != null && decidedDay.isBefore(reportReceivedDay)) {
+      throw new Refused("the decision is dated " + decidedDay + ", before its report arrived ("
+          + reportReceivedDay + "): a back-dated decision");
+    }
     if (body.basis() == ErasureDecision.Basis.POLICY) {
-      LocalDate decidedDay = LocalDate.ofInstant(body.decidedAt(), ZoneOffset.UTC);
       if (body.policyDay().isAfter(decidedDay)) {
         throw new Refused("the decision says the policy made the case due on "
             + body.policyDay() + ", after the decision itself (" + decidedDay + ")");

@@ -88,15 +88,19 @@ class ErasureRulesTest {
         ErasureDecision.Basis.POLICY, "2026-12-20T10:00:00Z", "2026-12-15"), "maria");
     assertThatThrownBy(() -> ErasureRules.check(tooSoon, CHAIN, LocalDate.parse("2026-06-01")))
         .hasMessageContaining("cannot be due before 2027-06-01");
-    // spam: 30 days after receipt
-    ErasureDecision spam = by(body(ErasureDecision.Reason.SPAM, ErasureDecision.Basis.POLICY,
+    // spam: 30 days after receipt, and (nobody but reviewers can see spam) two signatures
+    ErasureDecision alone = by(body(ErasureDecision.Reason.SPAM, ErasureDecision.Basis.POLICY,
         "2026-07-05T00:00:00Z", "2026-07-01"), "maria");
+    assertThatThrownBy(() -> ErasureRules.check(alone, CHAIN, LocalDate.parse("2026-06-01")))
+        .hasMessageContaining("needs 2 reviewers' signatures (spam");
+    ErasureDecision spam = by(body(ErasureDecision.Reason.SPAM, ErasureDecision.Basis.POLICY,
+        "2026-07-05T00:00:00Z", "2026-07-01"), "maria", "jose");
     assertThatCode(() -> ErasureRules.check(spam, CHAIN, LocalDate.parse("2026-06-01")))
         .doesNotThrowAnyException();
     assertThatThrownBy(() -> ErasureRules.check(spam, CHAIN, LocalDate.parse("2026-06-10")))
         .hasMessageContaining("cannot be due before 2026-07-10");
     ErasureDecision future = by(body(ErasureDecision.Reason.SPAM, ErasureDecision.Basis.POLICY,
-        "2026-07-05T00:00:00Z", "2026-07-06"), "maria");
+        "2026-07-05T00:00:00Z", "2026-07-06"), "maria", "jose");
     assertThatThrownBy(() -> ErasureRules.check(future, CHAIN, LocalDate.parse("2026-01-01")))
         .hasMessageContaining("after the decision itself");
   }
@@ -110,5 +114,12 @@ class ErasureRulesTest {
         "2026-05-02T08:30:00Z", null), "maria", "ana");
     assertThatThrownBy(() -> ErasureRules.check(d, CHAIN, RECEIVED))
         .hasMessageContaining("is not a reviewer or admin");
+  }
+
+  @Test
+  void aDecisionDatedBeforeItsReportArrived_isRefused() {
+    // early, two valid signers, but dated months before the report: a back-dated decision
+    assertThatThrownBy(() -> ErasureRules.check(GoldenErasureWriter.early(), CHAIN,
+        LocalDate.parse("2026-06-01"))).hasMessageContaining("before its report arrived");
   }
 }

@@ -68,7 +68,8 @@ public final class EraseCommand implements Callable<Integer> {
   @Option(names = "--early", description = "Erase before the retention policy makes the case due (needs the"
       + " policy's early_signatures distinct reviewers: the others co-sign with erase --cosign FILE).")
   boolean early;
-  @Option(names = "--due", description = "Every case the retention policy makes due today (one signature each).")
+  @Option(names = "--due", description = "Every case the retention policy makes due today (one signature each;"
+      + " spam needs the policy's early signatures, co-signed with --cosign).")
   boolean due;
   @Option(names = "--dry-run", description = "List what would be erased, with due dates; record and send nothing.")
   boolean dryRun;

@@ -267,8 +267,9 @@ final class Erasures {
   /**
    * Reads the erasure feed from its checkpoint and applies each decision that verifies
    * ({@link ErasureRules#check} against the verified chain, with the report's day as this
-   * cache's listing gives it). A decision by policy that the local replay says names a case
-   * under hold or not yet due is applied (the server erased it) with a warning. A decision that
+   * cache's listing gives it). A case the local replay says is under legal hold keeps its cached
+   * copy, with a warning (the hold says the evidence must be preserved). A decision by policy
+   * that names a case the replay says was not yet due is applied with a warning. A decision that
    * does not parse or verify is reported and nothing of the case is deleted here. The cursor
    * moves once per page.
    */
@@ -331,8 +332,14 @@ final class Erasures {
               + " reviewers and an auditor");
           continue;
         }
-        if (report != null && d.body().basis() == ErasureDecision.Basis.POLICY) {
-          warnIfNotDue(home, serverName, cache, server, identity, d, report, chain, err);
+        if (report != null && heldOrWarnIfNotDue(home, serverName, cache, server, identity, d, report, chain,
+            err)) {
+          refused++;
+          err.println("testigo-reviewer: warning: the server erased case " + caseId + ", which your replay says is"
+              + " under legal hold; your cached copy is KEPT (a hold means the evidence must be preserved). Signed by "
+              + d.signers().stream().map(k -> k.fingerprint().shortForm()).toList() + ": tell the other reviewers"
+              + " and whoever ordered the hold");
+          continue;
         }
         Applied a = apply(home, serverName, cache, server, identity, d, err);
         if (a.envelopes() > 0 || a.events() > 0) {
@@ -360,20 +367,30 @@ final class Erasures {
   static final String FOLDERS = "Folders written earlier by 'files' or 'export' for erased cases are yours to delete:"
       + " this tool does not track them (look in the folders you gave to --out).";
 
-  private static void warnIfNotDue(Path home, String serverName, LocalCache cache, ServerRegistry.Server server,
-      ReviewerIdentity identity, ErasureDecision d, LocalCache.Submission report, List<SignedManifest> chain,
-      PrintWriter err) throws IOException {
+  /**
+   * True if the local replay says the case is under legal hold (its cached copy is then kept);
+   * otherwise warns when a decision by policy names a case the replay says was not yet due.
+   */
+  private static boolean heldOrWarnIfNotDue(Path home, String serverName, LocalCache cache,
+      ServerRegistry.Server server, ReviewerIdentity identity, ErasureDecision d, LocalCache.Submission report,
+      List<SignedManifest> chain, PrintWriter err) throws IOException {
     KeyManifest m = ErasureRules.inForce(chain, d.body().decidedAt());
     if (m == null || m.retentionPolicy().isEmpty()) {
-      return;
+      return false;
     }
     ReportIndex index = ReportIndex.current(home, cache, serverName, server, identity, err);
     ReportIndex.Entry e = index.entries.get(report.id());
     if (e == null) {
-      return;
+      return false;
     }
     CaseLog log = CaseLog.load(cache, server, identity, index.eventSeqs(report.id()));
     CaseState st = log.state(report.id(), report.day());
+    if (st.held()) {
+      return true;
+    }
+    if (d.body().basis() != ErasureDecision.Basis.POLICY) {
+      return false;
+    }
     Retention.Due due = Retention.due(m.retentionPolicy().get(), st, e.kind() == ReportIndex.Kind.MALFORMED);
     LocalDate decided = LocalDate.ofInstant(d.body().decidedAt(), java.time.ZoneOffset.UTC);
     if (!due.dueBy(decided)) {
@@ -382,6 +399,7 @@ final class Erasures {
           + (due.day() == null ? "" : "; due on " + due.day()) + "). Signed by "
           + d.signers().stream().map(k -> k.fingerprint().shortForm()).toList() + ": ask them why");
     }
+    return false;
   }
 
   static CaseId caseIdOf(String hex) {

@@ -91,10 +91,13 @@ class ErasureApiAppTest {
   static final ReviewerIdentity BOB = ReviewerIdentity.generate("bob", RANDOM);
   static final ReviewerIdentity DAVE = ReviewerIdentity.generate("dave", RANDOM);
   static final ReviewerIdentity EVE = ReviewerIdentity.generate("eve", RANDOM); // in no manifest
+  /** A reviewer whose entry ended a moment after T0 (as a revoked or expired key): valid at T0, not now. */
+  static final ReviewerIdentity CAROL = ReviewerIdentity.generate("carol", RANDOM);
   /** Genesis three days ago without a policy; the default policy from yesterday on. */
   static final SignedManifest S0 = SignedManifest.sign(ManifestUpdates.genesis("Erasure test org", ROOT.publicKey(),
       LOG_KEY.publicKey(), List.of(entry(ALICE, ReviewerEntry.ROLE_REVIEWER), entry(BOB, ReviewerEntry.ROLE_REVIEWER),
-          entry(DAVE, ReviewerEntry.ROLE_AUDITOR)), T0.minus(Duration.ofDays(3))), ROOT);
+          entry(DAVE, ReviewerEntry.ROLE_AUDITOR), ReviewerEntry.of(CAROL.publicBundle(), ReviewerEntry.ROLE_REVIEWER,
+              T0.minus(Duration.ofDays(4)), T0.plusSeconds(1))), T0.minus(Duration.ofDays(3))), ROOT);
   static final SignedManifest S1 = SignedManifest.sign(ManifestUpdates.setRetention(S0, RetentionPolicy.DEFAULT,
       T0.minus(Duration.ofDays(1))), ROOT);
   static final TestDatabase DB = TestDatabase.mariadb();
@@ -464,6 +467,9 @@ class ErasureApiAppTest {
         "is not a reviewer or admin", before);
     assertRefused(postDecision(early(caseId, now, recordEvent, objectHashes, ALICE).encoded()), 403,
         "needs 2 reviewers' signatures", before);
+    // carol was a reviewer at T0 and is not now: a decision dated T0 with her signature does not count
+    assertRefused(postDecision(early(caseId, T0, recordEvent, objectHashes, ALICE, CAROL).encoded()), 403,
+        "is not a reviewer or admin of the manifest in force now", before);
     assertRefused(postDecision(early(caseId, now.minus(Duration.ofDays(31)), recordEvent, objectHashes, ALICE, BOB)
         .encoded()), 403, "more than 30 days ago", before);
     assertRefused(postDecision(early(caseId, now.plus(Duration.ofMinutes(20)), recordEvent, objectHashes, ALICE, BOB)
