@@ -77,9 +77,10 @@ final class ErasureCheck implements LogAudit.LeafCheck {
   /**
    * The dating rules the log itself fixes (§6): a decision is dated no later than the day after
    * its erasure leaf's day (skew), no more than 31 days before it (the server refuses decisions
-   * older than 30 days), and not before the day its report was received. Null if they hold.
+   * older than 30 days). Null if they hold. (That it is not dated before its report was
+   * received is {@link ErasureRules#check}'s.)
    */
-  static String datingProblem(ErasureDecision d, LocalDate leafDay, LocalDate reportDay) {
+  static String datingProblem(ErasureDecision d, LocalDate leafDay) {
     LocalDate decided = LocalDate.ofInstant(d.body().decidedAt(), ZoneOffset.UTC);
     if (d.body().decidedAt().isAfter(leafDay.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plus(SKEW))) {
       return "the decision is dated " + d.body().decidedAt() + ", after the day its erasure was logged ("
@@ -88,9 +89,6 @@ final class ErasureCheck implements LogAudit.LeafCheck {
     if (decided.isBefore(leafDay.minusDays(31))) {
       return "the decision is dated " + d.body().decidedAt() + ", more than 31 days before its erasure was logged ("
           + leafDay + "); the server refuses decisions older than 30 days";
-    }
-    if (decided.isBefore(reportDay)) {
-      return "the decision is dated " + decided + ", before its report was received (" + reportDay + ")";
     }
     return null;
   }
@@ -158,7 +156,7 @@ final class ErasureCheck implements LogAudit.LeafCheck {
             + " before it");
         continue;
       }
-      String dating = datingProblem(d, l.day(), reportDay);
+      String dating = datingProblem(d, l.day());
       if (dating != null) {
         failures.add("entry " + i + ": invalid erasure of case " + d.caseId().hex() + ": " + dating);
         continue;
@@ -195,9 +193,6 @@ final class ErasureCheck implements LogAudit.LeafCheck {
           }
         }
         String why = reportDay == null ? "it lists no submission of the log" : null;
-        if (why == null && LocalDate.ofInstant(d.body().decidedAt(), ZoneOffset.UTC).isBefore(reportDay)) {
-          why = "it is dated before its report was received (" + reportDay + ")";
-        }
         if (why == null) {
           try {
             ErasureRules.check(d, ctx.chain(), reportDay);
