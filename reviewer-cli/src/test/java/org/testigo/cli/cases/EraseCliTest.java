@@ -438,6 +438,54 @@ class EraseCliTest {
         + " statistical record: its sealed content was NOT erased on the server; tell the other reviewers");
   }
 
+  @Test
+  @Order(5)
+  void aCaseTheReplaySaysIsHeld_keepsItsCachedCopy_whenTheServerErasesItAnyway() throws Exception {
+    List<String> before = cachedIds("alice");
+    report("Retén de Tapachula, caso en retención legal. " + MARKER, "CHP");
+    ok(ALICE, "sync");
+    List<String> now = new java.util.ArrayList<>(cachedIds("alice"));
+    now.removeAll(before);
+    assertThat(now).hasSize(1);
+    String held = now.get(0);
+    ok(ALICE, "hold", held, "--reference", "Amparo 77/2026");
+    byte[] holdId;
+    try (Connection c = db(); PreparedStatement p = c.prepareStatement(
+        "SELECT event_id FROM case_events WHERE case_id = ? ORDER BY seq DESC LIMIT 1")) {
+      p.setBytes(1, HexFormat.of().parseHex(held));
+      try (ResultSet rs = p.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        holdId = rs.getBytes(1);
+      }
+    }
+    ok(ALICE, "sync");
+    byte[] envelope = Files.readAllBytes(home("alice").resolve("cache/default/submissions/" + held + ".tgenv"));
+    // Two current reviewers sign an early erasure that ignores the hold; a server takes it (the
+    // server cannot see holds): alice's replay says the case is held, so her copy stays.
+    ErasureDecision both = ErasureDecision.sign(new ErasureDecision.Body(
+        org.testigo.crypto.event.CaseId.fromHex(held), ErasureDecision.Reason.OTHER, ErasureDecision.Basis.EARLY,
+        Instant.now(), null, org.testigo.crypto.event.EventId.fromBytes(holdId),
+        List.of(java.security.MessageDigest.getInstance("SHA-256").digest(envelope))), ALICE.signingKey())
+        .cosign(BOB.signingKey());
+    try (Connection c = db(); PreparedStatement p = c.prepareStatement("INSERT INTO erasures (seq, case_id, decision,"
+        + " decision_hash, erased_day, object_count, erased_bytes) VALUES (?, ?, ?, ?, CURRENT_DATE, 1, ?)")) {
+      p.setLong(1, 1001);
+      p.setBytes(2, HexFormat.of().parseHex(held));
+      p.setBytes(3, both.encoded());
+      p.setBytes(4, both.hash());
+      p.setLong(5, envelope.length);
+      p.executeUpdate();
+    }
+    CliResult sync = ok(ALICE, "sync");
+    assertThat(sync.err()).contains("the server erased case " + held + ", which your replay says is under legal"
+        + " hold; your cached copy is KEPT");
+    assertThat(sync.out()).doesNotContain("erased case " + held.substring(0, 12));
+    assertThat(cachedIds("alice")).contains(held);
+    assertThat(Files.readAllBytes(home("alice").resolve("cache/default/submissions/" + held + ".tgenv")))
+        .isEqualTo(envelope);
+    assertThat(ok(ALICE, "show", held, "--lang", "en").out()).contains("Amparo 77/2026");
+  }
+
   static int indexOf(byte[] hay, byte[] needle) {
     outer:
     for (int i = 0; i + needle.length <= hay.length; i++) {
