@@ -55,6 +55,25 @@ public final class ErasureRules {
   }
 
   /**
+   * Checks that every signer of {@code decision} is a reviewer or admin of the manifest in force
+   * at {@code at} (whoever applies a decision, at the time it is applied): a key removed, revoked
+   * or expired since the decision's own date cannot sign a back-dated decision.
+   *
+   * @throws Refused naming the first signer that is not
+   */
+  public static void checkSignersAt(ErasureDecision decision, List<SignedManifest> verifiedChain,
+      Instant at) throws Refused {
+    KeyManifest current = inForce(verifiedChain, at);
+    for (SigningPublicKey signer : decision.signers()) {
+      if (current == null || current.reviewerBySigningKey(signer, at)
+          .filter(ReviewerEntry::receivesReports).isEmpty()) {
+        throw new Refused("signer " + signer.fingerprint().shortForm() + " is not a reviewer or admin of"
+            + " the manifest in force now (removed, revoked or expired since)");
+      }
+    }
+  }
+
+  /**
    * Checks {@code decision} against the (already verified) manifest chain and the day its
    * report was received (from the log or the feed).
    *

@@ -249,16 +249,12 @@ public final class ErasureService {
     } catch (ErasureRules.Refused e) {
       throw new RefusedException(403, "The erasure decision is refused: " + e.getMessage() + ".");
     }
-    // A decision is dated by its signers: every signer must also be a reviewer now, so a key
-    // removed or revoked since (perhaps stolen) cannot sign a back-dated decision.
-    KeyManifest current = ErasureRules.inForce(keys.chain(), now);
-    for (org.testigo.crypto.sign.SigningPublicKey signer : decision.signers()) {
-      if (current == null || current.reviewerBySigningKey(signer, now)
-          .filter(org.testigo.crypto.manifest.ReviewerEntry::receivesReports).isEmpty()) {
-        throw new RefusedException(403, "The erasure decision is refused: signer "
-            + signer.fingerprint().shortForm() + " is not a reviewer or admin of the manifest in force now"
-            + " (removed, revoked or expired since); ask a current reviewer to sign a new decision.");
-      }
+    // A decision is dated by its signers: every signer must also be a reviewer now.
+    try {
+      ErasureRules.checkSignersAt(decision, keys.chain(), now);
+    } catch (ErasureRules.Refused e) {
+      throw new RefusedException(403, "The erasure decision is refused: " + e.getMessage()
+          + "; ask a current reviewer to sign a new decision.");
     }
   }
 
