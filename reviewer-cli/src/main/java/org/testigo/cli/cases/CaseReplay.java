@@ -77,6 +77,20 @@ public final class CaseReplay {
     return r.state();
   }
 
+  private static final CaseState FRESH = replay(CaseId.fromHex("00".repeat(CaseId.LENGTH)), LocalDate.EPOCH,
+      List.of());
+
+  /**
+   * The state of a case without events: what {@link #replay} gives for no events, without
+   * replaying (list computes it for every report that nobody has touched yet).
+   */
+  public static CaseState fresh(CaseId caseId, LocalDate receivedDay) {
+    CaseState f = FRESH;
+    return new CaseState(caseId, receivedDay, f.status(), f.assignee(), f.priority(), f.outcome(),
+        f.labels(), f.notes(), f.referrals(), f.links(), f.replies(), f.acknowledgedAt(),
+        f.firstFeedbackAt(), f.closedAt(), f.history(), f.legalHold());
+  }
+
   private static List<OpenedCaseEvent> topologicalOrder(Map<EventId, OpenedCaseEvent> byId) {
     Map<EventId, Integer> pending = new HashMap<>();
     Map<EventId, List<OpenedCaseEvent>> children = new HashMap<>();

@@ -32,6 +32,38 @@ public record Deadlines(Period acknowledge, Period firstFeedback) {
     return endOf(receivedDay.plus(firstFeedback));
   }
 
+  /**
+   * A received day as the server writes it ({@code yyyy-mm-dd}), as {@link LocalDate#parse}
+   * reads it; read by hand when it has that exact shape, because {@code list} reads one per
+   * report and the formatter dominated its profile.
+   */
+  public static LocalDate day(String text) {
+    if (text.length() == 10 && text.charAt(4) == '-' && text.charAt(7) == '-') {
+      int y = digits(text, 0, 4);
+      int m = digits(text, 5, 7);
+      int d = digits(text, 8, 10);
+      if (y >= 0 && m >= 0 && d >= 0 && m >= 1 && m <= 12 && d >= 1 && d <= 28) {
+        return LocalDate.of(y, m, d);
+      }
+      if (y >= 0 && m >= 1 && m <= 12 && d >= 1 && d <= java.time.YearMonth.of(y, m).lengthOfMonth()) {
+        return LocalDate.of(y, m, d);
+      }
+    }
+    return LocalDate.parse(text);
+  }
+
+  private static int digits(String s, int from, int to) {
+    int v = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  }
+
   private static Instant endOf(LocalDate day) {
     return day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
   }

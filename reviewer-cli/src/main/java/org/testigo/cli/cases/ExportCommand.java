@@ -135,7 +135,7 @@ public final class ExportCommand implements Callable<Integer> {
     ReviewerIdentity identity = Identities.open(keystore, passphrase);
     ReportIndex index;
     try {
-      index = ReportIndex.forCommand(home, cache, identity, spec.commandLine().getErr());
+      index = ReportIndex.forCase(home, cache, identity, id, spec.commandLine().getErr());
       // Checks the id (and that the report opens) before anything is written.
       CachedReports.open(index, cache, id, identity.encryptionKey(), null);
     } catch (IOException | RuntimeException e) {

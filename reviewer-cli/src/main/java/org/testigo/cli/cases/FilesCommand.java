@@ -51,7 +51,7 @@ public final class FilesCommand implements Callable<Integer> {
     AttachmentWriter writer = new AttachmentWriter(out, spec.commandLine().getErr());
     CachedReports.Case c;
     try {
-      ReportIndex index = ReportIndex.forCommand(home, cache, identity, spec.commandLine().getErr());
+      ReportIndex index = ReportIndex.forCase(home, cache, identity, id, spec.commandLine().getErr());
       c = CachedReports.open(index, cache, id, identity.encryptionKey(), writer);
       for (ReportIndex.Entry f : c.notOpened()) {
         spec.commandLine().getErr().println("testigo-reviewer: follow-up " + f.id() + " could not be read ("

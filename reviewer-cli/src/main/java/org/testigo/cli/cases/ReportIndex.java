@@ -1,25 +1,15 @@
 package org.testigo.cli.cases;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -44,7 +34,6 @@ import org.testigo.cli.common.ExitCodes;
 import org.testigo.cli.common.HomeOptions;
 import org.testigo.cli.common.ProgressBars;
 import org.testigo.cli.remote.LocalCache;
-import org.testigo.cli.remote.PrivateFiles;
 import org.testigo.cli.remote.RemoteSession;
 import org.testigo.cli.remote.ServerRegistry;
 import org.testigo.crypto.CryptoException;
@@ -79,14 +68,13 @@ public final class ReportIndex {
    * since the reader checks questionnaires against questionnaire v1's closed lists (api
    * {@code QuestionnaireCheck}); 4 since reply_sent keeps the reply's text and reopen exists (an
    * older reader replayed those events as unreadable); 5 since referrals keep their event id and
-   * referral_update stages (for statistics); 6 since legal holds and a source's erasure request (issue #21). Each time, entries indexed or states replayed by the
-   * older rules are rebuilt. The sealing purpose stays v1.
+   * referral_update stages (for statistics); 6 since legal holds and a source's erasure request (issue #21); 7
+   * since the index is a head and shards in a binary encoding ({@link IndexStore}, {@link IndexCodec}). Each
+   * time, entries indexed or states replayed by the older rules are rebuilt.
    */
-  static final int VERSION = 6;
+  static final int VERSION = 7;
   static final String SUFFIX = ".tgidx";
   static final long RACY_NANOS = 2_000_000_000L;
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
   /** What opening a submission gave. */
   public enum Kind {
@@ -112,7 +100,7 @@ public final class ReportIndex {
     }
 
     LocalDate day() {
-      return LocalDate.parse(receivedDay);
+      return Deadlines.day(receivedDay);
     }
   }
 
@@ -131,10 +119,6 @@ public final class ReportIndex {
   /** One cached event: its case, or null when it did not verify or open. */
   record Event(long seq, String caseId) {}
 
-  /** The first value of the file. */
-  record Header(int v, String server, String reviewer, String basis, long submissionsMtime,
-      long eventsMtime, int entries, int cases, int events) {}
-
   private final Path file;
   private final String server;
   private final String reviewer;
@@ -146,6 +130,10 @@ public final class ReportIndex {
   int lastOpened;
   private long submissionsMtime;
   private long eventsMtime;
+  /** The shard generations on disk (null: nothing written yet), so a save rewrites only what changed. */
+  private long[] gens;
+  /** Only some shards are loaded ({@link #forCase}): lookups of one case only, never saved. */
+  private boolean partial;
 
   private ReportIndex(Path file, String server, String reviewer) {
     this.file = file;
@@ -185,89 +173,151 @@ public final class ReportIndex {
     return current(home.home(), cache, home.serverName(), server, identity, err);
   }
 
-  /** Reads the index file; an empty index (with a warning) if it is missing or does not verify. */
+  /**
+   * Reads the whole index (its shards in parallel); an empty index (with a warning) if it is
+   * missing or any part of it does not verify.
+   */
   static ReportIndex load(Path home, String serverName, ReviewerIdentity identity, PrintWriter err) throws IOException {
+    ReportIndex index = loadHead(home, serverName, identity, err);
+    if (index.gens == null) {
+      return index;
+    }
+    int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 4));
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "index-load");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<IndexStore.Shard>> shards = new ArrayList<>();
+      for (int s = 0; s < IndexStore.SHARDS; s++) {
+        int shard = s;
+        long gen = index.gens[s];
+        shards.add(pool.submit(() -> IndexStore.readShard(index.file, shard, gen, serverName, index.reviewer,
+            identity.encryptionKey())));
+      }
+      for (Future<IndexStore.Shard> f : shards) {
+        index.add(f.get());
+      }
+      return index;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return index.untrusted(err, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while reading the report index");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The index with its head read and no shard loaded (an empty index if there is no usable head). */
+  private static ReportIndex loadHead(Path home, String serverName, ReviewerIdentity identity, PrintWriter err)
+      throws IOException {
     Path f = path(home, serverName, identity);
     String reviewer = identity.encryptionKey().publicKey().fingerprint().hex();
     ReportIndex index = new ReportIndex(f, serverName, reviewer);
-    if (!Files.exists(f)) {
-      return index;
-    }
-    try (InputStream in = LocalSealedFile.opening(Files.newInputStream(f), identity.encryptionKey(),
-        purpose(serverName)); JsonParser p = JSON.createParser(in)) {
-      Header h = next(p, Header.class);
-      if (h.v() != VERSION || !serverName.equals(h.server()) || !reviewer.equals(h.reviewer())) {
-        throw new IOException("another version or owner");
-      }
-      for (int i = 0; i < h.entries(); i++) {
-        Entry e = next(p, Entry.class);
-        index.entries.put(e.id(), e);
-      }
-      for (int i = 0; i < h.cases(); i++) {
-        Case c = next(p, Case.class);
-        index.cases.put(c.caseId(), c);
-      }
-      for (int i = 0; i < h.events(); i++) {
-        Event e = next(p, Event.class);
-        index.events.put(e.seq(), e.caseId());
-      }
-      if (p.nextToken() != null || in.read() != -1) {
-        throw new IOException("trailing data");
+    try {
+      IndexStore.Head h = IndexStore.readHead(f, serverName, reviewer, identity.encryptionKey());
+      if (h == null) {
+        return index;
       }
       index.basis = h.basis();
       index.submissionsMtime = h.submissionsMtime();
       index.eventsMtime = h.eventsMtime();
+      index.gens = h.gens();
+      for (long seq : h.refused()) {
+        index.events.put(seq, null);
+      }
       return index;
     } catch (IOException | RuntimeException e) {
-      err.println("testigo-reviewer: warning: the report index " + f + " "
-          + (e instanceof LocalSealedFile.TamperedException ? "does not verify under your key (altered, truncated, or"
-              + " written with another keystore)" : "could not be read (" + e.getClass().getSimpleName() + ")")
-          + "; rebuilding it from the cache");
-      return new ReportIndex(f, serverName, reviewer);
+      return index.untrusted(err, e);
     }
   }
 
-  private static <T> T next(JsonParser p, Class<T> type) throws IOException {
-    if (p.nextToken() != JsonToken.START_OBJECT) {
-      throw new IOException("index truncated");
-    }
-    return p.readValueAs(type);
+  /** Says why the index on disk is not used and returns an empty one, to be rebuilt from the cache. */
+  private ReportIndex untrusted(PrintWriter err, Throwable why) {
+    err.println("testigo-reviewer: warning: the report index " + file + " "
+        + (why instanceof LocalSealedFile.TamperedException ? "does not verify under your key (altered, truncated, or"
+            + " written with another keystore)" : why instanceof IndexStore.OtherVersionException
+            ? "was " + why.getMessage() : "could not be read (" + why.getClass().getSimpleName()
+            + (why.getMessage() == null ? "" : ": " + Text.cell(why.getMessage(), 200)) + ")")
+        + "; rebuilding it from the cache");
+    return new ReportIndex(file, server, reviewer);
   }
 
-  /** Writes the index through a temporary file, forced to disk, and an atomic rename. */
-  void save(ReviewerIdentity identity) throws IOException {
-    PrivateFiles.directory(file.getParent());
-    Path tmp = PrivateFiles.temp(file);
+  private void add(IndexStore.Shard shard) {
+    for (Entry e : shard.entries()) {
+      entries.put(e.id(), e);
+    }
+    for (Case c : shard.cases()) {
+      cases.put(c.caseId(), c);
+    }
+    events.putAll(shard.events());
+  }
+
+  /**
+   * The index for a command about one case ({@code show}, {@code files}, {@code export}): when
+   * the index is up to date with the cache, only the head and the shards of that case (its
+   * report, its follow-ups, its events) are read; otherwise the whole index, brought up to
+   * date as {@link #forCommand} does. {@link #find} then answers for the id or prefix as it
+   * would over the whole index: every id with the prefix is in the prefix's shard.
+   */
+  static ReportIndex forCase(HomeOptions home, LocalCache cache, ReviewerIdentity identity, String idOrPrefix,
+      PrintWriter err) throws IOException {
+    ServerRegistry.Server server = cache.manifest().isPresent() ? RemoteSession.server(home) : null;
+    return forCase(home.home(), cache, home.serverName(), server, identity, idOrPrefix, err);
+  }
+
+  static ReportIndex forCase(Path home, LocalCache cache, String serverName, ServerRegistry.Server server,
+      ReviewerIdentity identity, String idOrPrefix, PrintWriter err) throws IOException {
+    String prefix = CaseIds.prefix(idOrPrefix);
+    ReportIndex index = loadHead(home, serverName, identity, err);
+    if (index.gens == null || !index.isFresh(cache, server)) {
+      return current(home, cache, serverName, server, identity, err);
+    }
     try {
-      try (OutputStream raw = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-          OutputStream sealed = LocalSealedFile.sealing(new java.io.BufferedOutputStream(raw, 1 << 16),
-              identity.encryptionKey(), purpose(server), new SecureRandom());
-          JsonGenerator g = JSON.getFactory().createGenerator(sealed)) {
-        g.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
-        JSON.writeValue(nonClosing(g), new Header(VERSION, server, reviewer, basis, submissionsMtime, eventsMtime,
-            entries.size(), cases.size(), events.size()));
-        for (Entry e : sortedEntries()) {
-          JSON.writeValue(nonClosing(g), e);
-        }
-        for (Case c : new TreeMap<>(cases).values()) {
-          JSON.writeValue(nonClosing(g), c);
-        }
-        for (Map.Entry<Long, String> e : new TreeMap<>(events).entrySet()) {
-          JSON.writeValue(nonClosing(g), new Event(e.getKey(), e.getValue()));
+      Map<Integer, IndexStore.Shard> loaded = new HashMap<>();
+      index.loadShard(IndexStore.shardOf(prefix), loaded, identity);
+      List<Entry> hits = index.entries.values().stream().filter(e -> e.id().startsWith(prefix)).toList();
+      if (hits.size() == 1) {
+        String caseId = hits.get(0).caseId();
+        IndexStore.Shard own = index.loadShard(IndexStore.shardOf(caseId), loaded, identity);
+        for (String followUp : own.links().getOrDefault(caseId, List.of())) {
+          index.loadShard(IndexStore.shardOf(followUp), loaded, identity);
         }
       }
-      PrivateFiles.force(tmp);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      PrivateFiles.force(file.getParent());
-    } finally {
-      Files.deleteIfExists(tmp);
+    } catch (IOException | RuntimeException e) {
+      // Said once here; the full load below meets the same defect and rebuilds without saying it again.
+      index.untrusted(err, e);
+      return current(home, cache, serverName, server, identity, new PrintWriter(java.io.Writer.nullWriter()));
     }
+    index.partial = true;
+    return index;
   }
 
-  private static JsonGenerator nonClosing(JsonGenerator g) {
-    g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-    JSON.getFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-    return g;
+  /** True if only the shards of one case were read ({@link #forCase}). */
+  boolean isPartial() {
+    return partial;
+  }
+
+  private IndexStore.Shard loadShard(int shard, Map<Integer, IndexStore.Shard> loaded, ReviewerIdentity identity)
+      throws IOException {
+    IndexStore.Shard s = loaded.get(shard);
+    if (s == null) {
+      s = IndexStore.readShard(file, shard, gens[shard], server, reviewer, identity.encryptionKey());
+      loaded.put(shard, s);
+      add(s);
+    }
+    return s;
+  }
+
+  /** Writes the index ({@link IndexStore#write}): the shards that changed, then the head. */
+  void save(ReviewerIdentity identity) throws IOException {
+    if (partial) {
+      throw new IllegalStateException("a partly loaded report index is never written");
+    }
+    gens = IndexStore.write(file, server, reviewer, identity.encryptionKey(), basis, submissionsMtime, eventsMtime,
+        entries, cases, events, gens);
   }
 
   /** Every entry, by server sequence. */
@@ -280,6 +330,32 @@ public final class ReportIndex {
   /** The follow-ups of a case that opened as follow-ups or not, by sequence. */
   List<Entry> followUps(String caseId) {
     return sortedEntries().stream().filter(e -> !e.isReport() && caseId.equals(e.caseId())).toList();
+  }
+
+  /** Per case: how many follow-ups, the day of the latest, and whether one asks for early erasure. */
+  record FollowUps(Map<String, Integer> counts, Map<String, LocalDate> latest, Set<String> erasureRequests) {}
+
+  /**
+   * {@link #followUpCounts}, {@link #latestFollowUpDays} and {@link #erasureRequests} in one pass
+   * over the entries (what {@code list} needs for every row).
+   */
+  FollowUps followUpSummary() {
+    Map<String, Integer> counts = new HashMap<>();
+    Map<String, LocalDate> latest = new HashMap<>();
+    Set<String> asks = new HashSet<>();
+    for (Entry e : entries.values()) {
+      if (e.kind() == Kind.ERASURE_REQUEST && e.caseId() != null) {
+        asks.add(e.caseId());
+      }
+      if (e.isReport() || e.kind() == Kind.INVALID) {
+        continue;
+      }
+      counts.merge(e.caseId(), 1, Integer::sum);
+      if (e.caseId() != null) {
+        latest.merge(e.caseId(), e.day(), (a, b) -> a.isAfter(b) ? a : b);
+      }
+    }
+    return new FollowUps(counts, latest, asks);
   }
 
   /** The cases for which a source's request for early erasure (a follow-up) is cached, in one pass. */
@@ -370,7 +446,7 @@ public final class ReportIndex {
     Case c = cases.get(report.caseId());
     CaseId id = CaseId.fromHex(report.caseId());
     if (c == null) {
-      return CaseReplay.replay(id, report.day(), List.of());
+      return CaseReplay.fresh(id, report.day());
     }
     return stateOf(c, id, report.day());
   }
@@ -428,7 +504,7 @@ public final class ReportIndex {
     long subsMtime = mtime(subs);
     long evsMtime = mtime(evs);
     String newBasis = basis(cache, server);
-    if (subsMtime == submissionsMtime && evsMtime == eventsMtime && newBasis.equals(basis) && submissionsMtime != 0) {
+    if (fresh(subsMtime, evsMtime, newBasis)) {
       return 0;
     }
     Set<String> touchedCases = new HashSet<>();
@@ -440,6 +516,16 @@ public final class ReportIndex {
     eventsMtime = scanStart - evsMtime < RACY_NANOS ? 0 : evsMtime;
     save(identity);
     return opened;
+  }
+
+  /** True if nothing in the cache changed since the index was written (no file to open, no event to replay). */
+  private boolean isFresh(LocalCache cache, ServerRegistry.Server server) throws IOException {
+    return fresh(mtime(cache.directory().resolve("submissions")), mtime(cache.directory().resolve("events")),
+        basis(cache, server));
+  }
+
+  private boolean fresh(long subsMtime, long evsMtime, String newBasis) {
+    return subsMtime == submissionsMtime && evsMtime == eventsMtime && newBasis.equals(basis) && submissionsMtime != 0;
   }
 
   private static long mtime(Path dir) throws IOException {

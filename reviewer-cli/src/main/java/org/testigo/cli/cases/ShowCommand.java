@@ -45,7 +45,7 @@ public final class ShowCommand implements Callable<Integer> {
     List<String> caseLines = new java.util.ArrayList<>();
     ReportRenderer renderer = new ReportRenderer(lang);
     try {
-      ReportIndex index = ReportIndex.forCommand(home, cache, identity, spec.commandLine().getErr());
+      ReportIndex index = ReportIndex.forCase(home, cache, identity, id, spec.commandLine().getErr());
       c = CachedReports.open(index, cache, id, identity.encryptionKey(), null);
       CaseText text = new CaseText(lang);
       for (ReportIndex.Entry f : c.notOpened()) {

@@ -13,6 +13,9 @@ public final class Text {
     if (s == null) {
       return "";
     }
+    if (plain(s, false)) {
+      return s;
+    }
     StringBuilder b = new StringBuilder(s.length());
     s.codePoints().forEach(c -> b.appendCodePoint(unsafe(c) ? 0xfffd : c));
     return b.toString();
@@ -29,8 +32,29 @@ public final class Text {
     return control || bidi;
   }
 
+  /**
+   * True if {@code s} is printable ASCII (and, unless {@code tabsAndBreaks}, has no tab or line
+   * break): {@link #safe} and {@link #cell} have nothing to replace. The common case, checked
+   * first because {@code list} formats every cell of every report.
+   */
+  private static boolean plain(String s, boolean tabsAndBreaks) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 0x20 && c < 0x7f) {
+        continue;
+      }
+      if (tabsAndBreaks || (c != '\n' && c != '\t')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** As {@link #safe} and on one line (line breaks and tabs become spaces), cut to {@code max}. */
   public static String cell(String s, int max) {
+    if (s != null && s.length() <= max && plain(s, true)) {
+      return s;
+    }
     String one = safe(s).replace('\n', ' ').replace('\t', ' ');
     return one.codePointCount(0, one.length()) <= max ? one
         : one.substring(0, one.offsetByCodePoints(0, max - 1)) + "…";

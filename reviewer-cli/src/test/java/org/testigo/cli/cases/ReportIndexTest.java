@@ -182,6 +182,9 @@ class ReportIndexTest {
     assertThat(files.code()).as(files.err()).isZero();
     assertThat(Files.readString(out.resolve("foto.jpg"))).isEqualTo("JPEGDATA " + MARKER);
     assertThat(Files.size(indexFile())).isGreaterThan(0);
+    try (Stream<Path> shards = Files.list(shardDirectory())) {
+      assertThat(shards.toList()).as("the index's shards are scanned too").isNotEmpty();
+    }
     try (Stream<Path> all = Files.walk(home)) {
       for (Path p : all.filter(Files::isRegularFile).toList()) {
         assertThat(new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1)).as(p.toString())
@@ -284,7 +287,129 @@ class ReportIndexTest {
       assertThat(full.cases.get(reports.get(2)).outcome()).isEqualTo(Outcome.SPAM);
       assertThat(full.followUpCounts().get(reports.get(0))).isEqualTo(1);
       assertThat(full.refusedEvents()).isZero();
+      assertPartialLoadsAnswerAsTheFullIndex(full);
     }
+  }
+
+  /** For every id and 6-character prefix: what {@code show} reads (head and a case's shards) answers as the whole index. */
+  void assertPartialLoadsAnswerAsTheFullIndex(ReportIndex full) throws Exception {
+    ServerRegistry.Server server = new ServerRegistry.Server("default", URI.create("http://127.0.0.1:9"), root());
+    StringWriter err = new StringWriter();
+    settle();
+    index(new PrintWriter(err, true));
+    for (ReportIndex.Entry e : full.entries.values()) {
+      for (String typed : List.of(e.id(), e.id().substring(0, 6))) {
+        ReportIndex part = ReportIndex.forCase(home, LocalCache.open(home, "default"), "default", server, MARIA, typed,
+            new PrintWriter(err, true));
+        assertThat(part.isPartial()).as("read from the case's shards only").isTrue();
+        ReportIndex.Entry hit = part.find(typed).orElseThrow();
+        assertThat(hit).isEqualTo(full.find(typed).orElseThrow());
+        String caseId = hit.caseId();
+        assertThat(part.followUps(caseId)).isEqualTo(full.followUps(caseId));
+        assertThat(part.followUpDays(caseId)).containsExactlyInAnyOrderElementsOf(full.followUpDays(caseId));
+        assertThat(part.eventSeqs(caseId)).isEqualTo(full.eventSeqs(caseId));
+        assertThat(part.cases.get(caseId)).isEqualTo(full.cases.get(caseId));
+        assertThat(part.entries.get(caseId)).isEqualTo(full.entries.get(caseId));
+        assertThat(part.entries.size()).isLessThanOrEqualTo(full.entries.size());
+      }
+    }
+    assertThat(err.toString()).doesNotContain("rebuilding");
+  }
+
+  /**
+   * Dates the cache's directories a minute back: an index written within 2 s of a change to
+   * them does not trust its own scan (ReportIndex.RACY_NANOS), so the next command would scan
+   * again and read every shard.
+   */
+  void settle() throws Exception {
+    for (String sub : List.of("submissions", "events")) {
+      Path d = cache().resolve(sub);
+      if (Files.isDirectory(d)) {
+        Files.setLastModifiedTime(d, java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(60)));
+      }
+    }
+  }
+
+  /** An id whose shard (first byte) is {@code shard}. */
+  static String idInShard(int shard) {
+    return String.format("%02x", shard) + id().substring(2);
+  }
+
+  Path shardDirectory() {
+    return home.resolve("index/default").resolve(indexName().replace(ReportIndex.SUFFIX, ".shards"));
+  }
+
+  @Test
+  void showAndFiles_readOnlyTheShardsOfTheirCase() throws Exception {
+    LocalCache.open(home, "default");
+    String a = idInShard(0x11);
+    String b = idInShard(0x22);
+    String c = idInShard(0x33);
+    String f = idInShard(0x44);
+    put(submission(1, a, a, report("uno " + MARKER, "extortion")));
+    put(submission(2, b, b, report("dos", "robbery")));
+    put(submission(3, c, c, report("tres", "kidnapping")));
+    put(submission(4, f, a, HostileServer.sealToMaria(new Payloads().part("message", null,
+        "{\"version\":1,\"language\":\"es\",\"message\":\"otra cosa\"}".getBytes(StandardCharsets.UTF_8)).finish(),
+        org.testigo.crypto.envelope.Envelope.CONTEXT_FOLLOW_UP)));
+    settle();
+    CliResult first = reviewer("list");
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(first.out()).contains("3 report(s)");
+    try (Stream<Path> s = Files.list(shardDirectory())) {
+      List<Path> shards = s.toList();
+      assertThat(shards).hasSize(4);
+      for (Path p : shards) {
+        if (!p.getFileName().toString().startsWith("11-") && !p.getFileName().toString().startsWith("44-")) {
+          Files.delete(p);
+        }
+      }
+    }
+    for (String typed : List.of(a, a.substring(0, 8), f.substring(0, 8))) {
+      CliResult show = reviewer("show", typed, "--lang", "en");
+      assertThat(show.code()).as(show.err()).isZero();
+      assertThat(show.out()).contains("uno " + MARKER).contains("otra cosa");
+      assertThat(show.err()).doesNotContain("rebuilding");
+    }
+    Path out = Files.createTempDirectory("testigo-index-shards-");
+    CliResult files = reviewer("files", a, "--out", out.toString());
+    assertThat(files.code()).as(files.err()).isZero();
+    assertThat(Files.readString(out.resolve("foto.jpg"))).isEqualTo("JPEGDATA " + MARKER);
+    CliResult list = reviewer("list");
+    assertThat(list.code()).as(list.err()).isZero();
+    assertThat(list.err()).contains("could not be read (NoSuchFileException").contains("rebuilding it from the cache");
+    assertThat(list.out()).contains("3 report(s)").contains(b.substring(0, 12)).contains(c.substring(0, 12));
+    assertThat(reviewer("list").err()).doesNotContain("rebuilding");
+  }
+
+  @Test
+  void aShardFromAnotherWrite_isDetectedNotTrusted_andTheIndexRebuilt() throws Exception {
+    LocalCache.open(home, "default");
+    String a = idInShard(0x5a);
+    put(submission(1, a, a, report("uno", "extortion")));
+    assertThat(reviewer("list").out()).contains("1 report(s)");
+    Path old;
+    try (Stream<Path> s = Files.list(shardDirectory())) {
+      old = s.toList().get(0);
+    }
+    byte[] oldBytes = Files.readAllBytes(old);
+    String b = idInShard(0x5a);
+    put(submission(2, b, b, report("dos", "robbery")));
+    assertThat(reviewer("list").out()).contains("2 report(s)");
+    Path current;
+    try (Stream<Path> s = Files.list(shardDirectory())) {
+      current = s.toList().get(0);
+    }
+    assertThat(current).isNotEqualTo(old);
+    // The older shard is sealed under the same key and purpose: only the generation tells it apart.
+    Files.write(current, oldBytes);
+    CliResult list = reviewer("show", b);
+    assertThat(list.code()).as(list.err()).isZero();
+    assertThat(list.err()).contains("does not belong to its head").contains("rebuilding it from the cache");
+    assertThat(list.out()).contains("dos");
+    CliResult again = reviewer("list");
+    assertThat(again.out()).contains("2 report(s)");
+    assertThat(again.err()).doesNotContain("rebuilding");
   }
 
   static String indexName() {

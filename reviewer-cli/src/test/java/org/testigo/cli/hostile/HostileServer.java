@@ -119,9 +119,14 @@ public final class HostileServer implements AutoCloseable {
 
   /** A report envelope sealed to maria (golden chain) holding {@code payload}. */
   public static byte[] sealToMaria(byte[] payload) throws IOException {
+    return sealToMaria(payload, Envelope.CONTEXT_REPORT);
+  }
+
+  /** An envelope of this context (report or follow-up) sealed to maria (golden chain) holding {@code payload}. */
+  public static byte[] sealToMaria(byte[] payload, String context) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Envelope.seal(new java.io.ByteArrayInputStream(payload), out,
-        List.of(TestKeys.recipient("maria").publicKey()), Envelope.CONTEXT_REPORT, new SecureRandom());
+        List.of(TestKeys.recipient("maria").publicKey()), context, new SecureRandom());
     return out.toByteArray();
   }
 
