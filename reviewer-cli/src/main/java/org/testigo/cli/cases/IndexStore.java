@@ -61,6 +61,37 @@ final class IndexStore {
     }
   }
 
+  /**
+   * An advisory lock on {@code <F>.lock} beside the head, held shared while a command reads the
+   * index and exclusively while one writes it, so that a write's clean-up never removes a shard
+   * that another command (another terminal, the inbox) is about to read. Within one JVM a second
+   * lock on the same file is not possible (the JVM refuses overlapping locks); there the lock is
+   * skipped, and a read that loses a shard rebuilds the index as for any defect.
+   */
+  static AutoCloseable lock(Path head, boolean shared) throws IOException {
+    String name = head.getFileName().toString();
+    Path file = PrivateFiles.directory(head.toAbsolutePath().getParent())
+        .resolve(name.substring(0, name.length() - SUFFIX.length()) + ".lock");
+    java.nio.channels.FileChannel channel;
+    try {
+      channel = java.nio.channels.FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE,
+          StandardOpenOption.READ, StandardOpenOption.WRITE), java.nio.file.attribute.PosixFilePermissions
+          .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    } catch (java.nio.file.AccessDeniedException e) {
+      return () -> { };
+    }
+    try {
+      channel.lock(0, Long.MAX_VALUE, shared);
+      return channel::close;
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      channel.close();
+      return () -> { };
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
   /** The shard of an id: its first hex byte (ids are hex; anything else is spread by hash). */
   static int shardOf(String id) {
     if (id.length() >= 2) {

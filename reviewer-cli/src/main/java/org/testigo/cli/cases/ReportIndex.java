@@ -134,6 +134,8 @@ public final class ReportIndex {
   private long[] gens;
   /** Only some shards are loaded ({@link #forCase}): lookups of one case only, never saved. */
   private boolean partial;
+  /** This empty index replaces one that did not verify, and the warning was said. */
+  private boolean warned;
 
   private ReportIndex(Path file, String server, String reviewer) {
     this.file = file;
@@ -178,6 +180,17 @@ public final class ReportIndex {
    * missing or any part of it does not verify.
    */
   static ReportIndex load(Path home, String serverName, ReviewerIdentity identity, PrintWriter err) throws IOException {
+    try (AutoCloseable lock = IndexStore.lock(path(home, serverName, identity), true)) {
+      return loadLocked(home, serverName, identity, err);
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
+    }
+  }
+
+  private static ReportIndex loadLocked(Path home, String serverName, ReviewerIdentity identity, PrintWriter err)
+      throws IOException {
     ReportIndex index = loadHead(home, serverName, identity, err);
     if (index.gens == null) {
       return index;
@@ -242,7 +255,9 @@ public final class ReportIndex {
             ? "was " + why.getMessage() : "could not be read (" + why.getClass().getSimpleName()
             + (why.getMessage() == null ? "" : ": " + Text.cell(why.getMessage(), 200)) + ")")
         + "; rebuilding it from the cache");
-    return new ReportIndex(file, server, reviewer);
+    ReportIndex empty = new ReportIndex(file, server, reviewer);
+    empty.warned = true;
+    return empty;
   }
 
   private void add(IndexStore.Shard shard) {
@@ -271,9 +286,38 @@ public final class ReportIndex {
   static ReportIndex forCase(Path home, LocalCache cache, String serverName, ServerRegistry.Server server,
       ReviewerIdentity identity, String idOrPrefix, PrintWriter err) throws IOException {
     String prefix = CaseIds.prefix(idOrPrefix);
-    ReportIndex index = loadHead(home, serverName, identity, err);
-    if (index.gens == null || !index.isFresh(cache, server)) {
+    PrintWriter quiet = new PrintWriter(java.io.Writer.nullWriter());
+    ReportIndex index;
+    try (AutoCloseable lock = IndexStore.lock(path(home, serverName, identity), true)) {
+      index = caseLocked(home, serverName, cache, server, identity, prefix, err);
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
+    }
+    if (index == null) {
       return current(home, cache, serverName, server, identity, err);
+    }
+    if (index.warned) {
+      // Said once already; the full load meets the same defect and rebuilds without saying it again.
+      return current(home, cache, serverName, server, identity, quiet);
+    }
+    return index;
+  }
+
+  /**
+   * The head and the shards of one case; null when the index is missing or not fresh, and an
+   * empty index marked {@code warned} when a file of it did not verify (the warning said): in
+   * both cases the caller reads the whole index.
+   */
+  private static ReportIndex caseLocked(Path home, String serverName, LocalCache cache, ServerRegistry.Server server,
+      ReviewerIdentity identity, String prefix, PrintWriter err) throws IOException {
+    ReportIndex index = loadHead(home, serverName, identity, err);
+    if (index.warned) {
+      return index;
+    }
+    if (index.gens == null || !index.isFresh(cache, server)) {
+      return null;
     }
     try {
       Map<Integer, IndexStore.Shard> loaded = new HashMap<>();
@@ -287,9 +331,7 @@ public final class ReportIndex {
         }
       }
     } catch (IOException | RuntimeException e) {
-      // Said once here; the full load below meets the same defect and rebuilds without saying it again.
-      index.untrusted(err, e);
-      return current(home, cache, serverName, server, identity, new PrintWriter(java.io.Writer.nullWriter()));
+      return index.untrusted(err, e);
     }
     index.partial = true;
     return index;
@@ -316,8 +358,14 @@ public final class ReportIndex {
     if (partial) {
       throw new IllegalStateException("a partly loaded report index is never written");
     }
-    gens = IndexStore.write(file, server, reviewer, identity.encryptionKey(), basis, submissionsMtime, eventsMtime,
-        entries, cases, events, gens);
+    try (AutoCloseable lock = IndexStore.lock(file, false)) {
+      gens = IndexStore.write(file, server, reviewer, identity.encryptionKey(), basis, submissionsMtime, eventsMtime,
+          entries, cases, events, gens);
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
+    }
   }
 
   /** Every entry, by server sequence. */
