@@ -1,6 +1,7 @@
 package org.testigo.server.review;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,9 +26,13 @@ public final class EnvelopeBatch {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DataOutputStream out;
+  private final Frames frames;
 
   public EnvelopeBatch(OutputStream out) throws IOException {
-    this.out = new DataOutputStream(out);
+    // Buffered: the item headers and frame lengths are a few bytes each, and every write that
+    // reaches the HTTP response costs far more than a copy into a buffer (issue #22, JFR).
+    this.out = new DataOutputStream(new BufferedOutputStream(out, FRAME_BYTES));
+    this.frames = new Frames(this.out);
     this.out.write(MAGIC);
   }
 
@@ -40,9 +45,8 @@ public final class EnvelopeBatch {
     out.writeByte(1);
     out.writeShort(json.length);
     out.write(json);
-    try (Frames frames = new Frames(out)) {
-      body.copyTo(frames);
-    }
+    body.copyTo(frames);
+    frames.endItem();
   }
 
   /** Writes the end marker and flushes. */
@@ -58,7 +62,10 @@ public final class EnvelopeBatch {
     void copyTo(OutputStream out) throws IOException;
   }
 
-  /** Cuts what is written into frames of at most FRAME_BYTES; close writes the 0 frame. */
+  /**
+   * Cuts what is written into frames of at most FRAME_BYTES; {@link #endItem} writes the last
+   * frame and the 0 frame. One per batch: its buffer serves every item.
+   */
   private static final class Frames extends OutputStream {
     private final DataOutputStream out;
     private final byte[] buffer = new byte[FRAME_BYTES];
@@ -98,8 +105,7 @@ public final class EnvelopeBatch {
       }
     }
 
-    @Override
-    public void close() throws IOException {
+    void endItem() throws IOException {
       emit();
       out.writeInt(0);
     }
