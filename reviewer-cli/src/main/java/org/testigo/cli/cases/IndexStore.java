@@ -70,15 +70,23 @@ final class IndexStore {
    */
   static AutoCloseable lock(Path head, boolean shared) throws IOException {
     String name = head.getFileName().toString();
-    Path file = PrivateFiles.directory(head.toAbsolutePath().getParent())
-        .resolve(name.substring(0, name.length() - SUFFIX.length()) + ".lock");
+    Path dir = head.toAbsolutePath().getParent();
+    if (shared && !Files.isDirectory(dir)) {
+      return () -> { };
+    }
+    Path file = PrivateFiles.directory(dir).resolve(name.substring(0, name.length() - SUFFIX.length()) + ".lock");
     java.nio.channels.FileChannel channel;
     try {
       channel = java.nio.channels.FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE,
           StandardOpenOption.READ, StandardOpenOption.WRITE), java.nio.file.attribute.PosixFilePermissions
           .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-    } catch (java.nio.file.AccessDeniedException e) {
-      return () -> { };
+    } catch (IOException e) {
+      if (shared) {
+        // A read-only or full disk, or a lock file that is not a file: reading still works (nothing
+        // is removed under a reader that cannot write either); a write fails and says why.
+        return () -> { };
+      }
+      throw e;
     }
     try {
       channel.lock(0, Long.MAX_VALUE, shared);
@@ -216,8 +224,30 @@ final class IndexStore {
     return new Shard(entries, cases, events, links);
   }
 
+  /**
+   * The largest index file read: a quarter of the heap (a head or shard larger than that is not
+   * one this tool wrote for a caseload it can hold in memory; it is refused and rebuilt).
+   */
+  static long maxFileBytes() {
+    return Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 4);
+  }
+
   private static byte[] open(Path file, RecipientPrivateKey key, String purpose) throws IOException {
-    byte[] sealed = Files.readAllBytes(file);
+    java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file,
+        java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    if (!a.isRegularFile()) {
+      throw new IOException("not a regular file: " + file.getFileName());
+    }
+    if (a.size() > maxFileBytes()) {
+      throw new IOException("larger than this tool writes (" + a.size() + " bytes): " + file.getFileName());
+    }
+    byte[] sealed;
+    try (InputStream raw = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      sealed = raw.readNBytes((int) maxFileBytes() + 1);
+    }
+    if (sealed.length > maxFileBytes()) {
+      throw new IOException("larger than this tool writes: " + file.getFileName());
+    }
     try (InputStream in = LocalSealedFile.opening(new ByteArrayInputStream(sealed), key, purpose)) {
       return in.readAllBytes();
     }

@@ -562,7 +562,16 @@ public final class ReportIndex {
     basis = newBasis;
     submissionsMtime = scanStart - subsMtime < RACY_NANOS ? 0 : subsMtime;
     eventsMtime = scanStart - evsMtime < RACY_NANOS ? 0 : evsMtime;
-    save(identity);
+    try {
+      save(identity);
+    } catch (IOException e) {
+      // A full or read-only disk must not stop a reviewer from reading (a flood anyone can send
+      // may fill the disk): this command goes on with the index in memory.
+      err.println("testigo-reviewer: warning: the report index could not be saved (" + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + Text.cell(e.getMessage(), 200)) + "); this command goes on with it"
+          + " in memory, and the next one opens the envelopes again. Free some disk space, or check that "
+          + file.getParent() + " is writable.");
+    }
     return opened;
   }
 

@@ -383,6 +383,59 @@ class ReportIndexTest {
   }
 
   @Test
+  void indexFilesThatAreNotFiles_orHuge_areRefusedWithoutCrashOrHang_andAFullDiskDoesNotStopReading()
+      throws Exception {
+    LocalCache.open(home, "default");
+    String a = idInShard(0x10);
+    put(submission(1, a, a, report("uno", "extortion")));
+    assertThat(reviewer("list").out()).contains("1 report(s)");
+    Path head = indexFile();
+
+    // The head as an endless device, then as a 2 GiB sparse file: refused by type and size, rebuilt.
+    Files.delete(head);
+    Files.createSymbolicLink(head, Path.of("/dev/zero"));
+    CliResult zero = reviewer("list");
+    assertThat(zero.code()).as(zero.err()).isZero();
+    assertThat(zero.err()).contains("not a regular file").contains("rebuilding it from the cache");
+    assertThat(Files.isSymbolicLink(head)).isFalse();
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(head.toFile(), "rw")) {
+      f.setLength(2L << 30);
+    }
+    CliResult huge = reviewer("list");
+    assertThat(huge.code()).as(huge.err()).isZero();
+    assertThat(huge.err()).contains("larger than this tool writes").contains("rebuilding it from the cache");
+    assertThat(Files.size(head)).isLessThan(1 << 20);
+
+    // A shard that is a FIFO would block a reader for ever: refused by type.
+    Path shard;
+    try (Stream<Path> s = Files.list(shardDirectory())) {
+      shard = s.toList().get(0);
+    }
+    Files.delete(shard);
+    Process mkfifo = new ProcessBuilder("mkfifo", shard.toString()).start();
+    assertThat(mkfifo.waitFor()).isZero();
+    CliResult fifo = reviewer("show", a);
+    assertThat(fifo.code()).as(fifo.err()).isZero();
+    assertThat(fifo.err()).contains("not a regular file");
+    assertThat(fifo.out()).contains("uno");
+
+    // The shard directory replaced by a file: the index cannot be saved, the command still lists.
+    try (Stream<Path> s = Files.list(shardDirectory())) {
+      for (Path p : s.toList()) {
+        Files.delete(p);
+      }
+    }
+    Files.delete(shardDirectory());
+    Files.writeString(shardDirectory(), "not a directory");
+    String b = idInShard(0x20);
+    put(submission(2, b, b, report("dos", "robbery")));
+    CliResult full = reviewer("list");
+    assertThat(full.code()).as(full.err()).isZero();
+    assertThat(full.out()).contains("2 report(s)").contains(b.substring(0, 12));
+    assertThat(full.err()).contains("could not be saved");
+  }
+
+  @Test
   void aShardFromAnotherWrite_isDetectedNotTrusted_andTheIndexRebuilt() throws Exception {
     LocalCache.open(home, "default");
     String a = idInShard(0x5a);
