@@ -47,7 +47,7 @@ import picocli.CommandLine.Model.CommandSpec;
             + " the erased cases' envelopes and events leave the cache; their statistical records are kept."})
 public final class SyncCommand implements Callable<Integer> {
   static final String SUBMISSIONS_CURSOR = "submissionsCursor";
-  static final String MANIFEST_SEQUENCE = "manifestSequence";
+  static final String MANIFEST_SEQUENCE = LocalCache.MANIFEST_SEQUENCE;
   static final int MAX_MANIFEST_CHARS = Bounded.MANIFEST_BYTES;
   /** Files forced to disk at once at a checkpoint (the file system commits them together). */
   static final int FSYNCS_IN_FLIGHT = 4;

@@ -101,6 +101,26 @@ public final class LocalCache {
     return dir;
   }
 
+  /** The highest manifest sequence seen (rollback protection): never rewound. */
+  public static final String MANIFEST_SEQUENCE = "manifestSequence";
+
+  /**
+   * Sets every feed cursor back to the start (what {@code sync --rescan} does), keeping the
+   * highest manifest sequence seen: the next sync reads every feed again and keeps and checks
+   * what is cached.
+   */
+  public void rewindFeeds() throws IOException {
+    ObjectNode s = state();
+    List<String> names = new java.util.ArrayList<>();
+    s.fieldNames().forEachRemaining(names::add);
+    for (String name : names) {
+      if (!MANIFEST_SEQUENCE.equals(name)) {
+        s.put(name, 0L);
+      }
+    }
+    PrivateFiles.writeAtomically(dir.resolve("state.json"), JSON.writeValueAsBytes(s));
+  }
+
   public long cursor(String name) throws IOException {
     return state().path(name).asLong(0);
   }

@@ -68,7 +68,25 @@ public final class ServerCommand {
       HttpTransport.checkRoute(u, proxy);
       HomeOptions h = new HomeOptions();
       h.home = home;
-      new ServerRegistry(h.home()).put(new ServerRegistry.Server(name, u, fp, proxy));
+      ServerRegistry registry = new ServerRegistry(h.home());
+      Optional<ServerRegistry.Server> before = registry.find(name);
+      if (before.isPresent() && !before.get().root().equals(fp)) {
+        // Another organisation's cache and index must never be read as this one's.
+        throw new CliException(ExitCodes.BAD_INPUT, "server '" + name + "' is already registered with another root"
+            + " fingerprint (" + before.get().root().shortForm() + "); its cache belongs to that organisation. Register"
+            + " this one under another name (--name NAME), or move " + h.home().resolve("cache").resolve(name)
+            + " and " + h.home().resolve("index").resolve(name) + " away first.");
+      }
+      boolean moved = before.isPresent() && !before.get().url().equals(u);
+      registry.put(new ServerRegistry.Server(name, u, fp, proxy));
+      java.nio.file.Path cacheDir = h.home().resolve("cache").resolve(name);
+      if (moved && java.nio.file.Files.isDirectory(cacheDir)) {
+        // Same organisation, new address (a new onion address, a restored or moved server): its feed
+        // positions may differ, and a cursor past the new server's end would skip reports silently.
+        LocalCache.open(h.home(), name).rewindFeeds();
+        spec.commandLine().getOut().println("Server '" + name + "' moved from " + before.get().url() + "; its cache"
+            + " is kept (same root), and the next sync reads every feed from the start and checks what is cached.");
+      }
       spec.commandLine().getOut().println("Registered server '" + name + "' at " + u
           + proxy.map(p -> " through the SOCKS proxy " + p).orElse(""));
       spec.commandLine().getOut().println("Pinned root fingerprint; compare it with the posters and the home page: "
