@@ -30,7 +30,14 @@ import org.testigo.crypto.payload.PayloadReader;
  * Nothing of it is written to disk except by the sink.
  */
 public record DecryptedSubmission(LocalCache.Submission listing, JsonNode document, List<Attachment> files) {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Strict: a repeated key or anything after the object makes the payload not a valid report
+   * (another reader would keep the other value, or stop at the first object, and show another
+   * report; found by an outside attack).
+   */
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   /** Parts in one payload: a questionnaire and up to 99 attachments (the server's form allows 20). */
   public static final int MAX_PARTS = PayloadReader.Limits.REVIEWER.maxParts();
   /** The questionnaire or follow-up JSON (a narrative of 20,000 code points escaped fits easily). */
@@ -141,6 +148,12 @@ public record DecryptedSubmission(LocalCache.Submission listing, JsonNode docume
       JsonNode d;
       try {
         d = JSON.readTree(bytes);
+      } catch (com.fasterxml.jackson.core.JsonParseException | com.fasterxml.jackson.databind.exc.MismatchedInputException e)
+          {
+        boolean strict = e.getMessage() != null && (e.getMessage().startsWith("Duplicate field")
+            || e.getMessage().startsWith("Trailing token"));
+        throw new NotAValidReportException("the " + first + (strict ? " repeats a key or has data after its end"
+            : " is not JSON"));
       } catch (IOException e) {
         throw new NotAValidReportException("the " + first + " is not JSON");
       }

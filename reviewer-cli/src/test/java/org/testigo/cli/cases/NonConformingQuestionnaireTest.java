@@ -40,6 +40,8 @@ class NonConformingQuestionnaireTest {
   String badState;
   String twoQuestionnaires;
   String unknownPart;
+  String trailing;
+  String repeatedKey;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -55,6 +57,11 @@ class NonConformingQuestionnaireTest {
     twoQuestionnaires = add(items, new Payloads().part("questionnaire", null, utf8(GOOD))
         .part("questionnaire", null, utf8(GOOD.replace("nos robaron", "otra version"))));
     unknownPart = add(items, new Payloads().part("questionnaire", null, utf8(GOOD)).part("script", null, utf8("x")));
+    // Found by an outside attack: readers that stop at the first object, or keep the last of two
+    // equal keys, would each show another report.
+    trailing = add(items, new Payloads().part("questionnaire", null, utf8(GOOD + "{\"narrative\":\"SEGUNDA\"}")));
+    repeatedKey = add(items, new Payloads().part("questionnaire", null,
+        utf8(GOOD.replace("\"narrative\":", "\"narrative\":\"PRIMERA\",\"narrative\":"))));
     byte[] batch = HostileServer.batch(items, false);
     server.routes.put("/api/v1/reviewer/submissions/envelopes", ex -> HostileServer.send(ex, batch));
     CliResult sync = reviewer("sync");
@@ -89,11 +96,12 @@ class NonConformingQuestionnaireTest {
   void listCountsThemAsNotValidAndShowsTheConformingOne() {
     CliResult list = reviewer("list");
     assertThat(list.code()).as(list.err()).isZero();
-    assertThat(list.out()).contains(good.substring(0, 12)).contains("3 not valid reports");
+    assertThat(list.out()).contains(good.substring(0, 12)).contains("5 not valid reports");
     CliResult malformed = reviewer("list", "--filter", "malformed");
     assertThat(malformed.code()).as(malformed.err()).isZero();
     assertThat(malformed.out()).contains(badState.substring(0, 12)).contains(twoQuestionnaires.substring(0, 12))
-        .contains(unknownPart.substring(0, 12)).doesNotContain(good.substring(0, 12));
+        .contains(unknownPart.substring(0, 12)).contains(trailing.substring(0, 12))
+        .contains(repeatedKey.substring(0, 12)).doesNotContain(good.substring(0, 12));
     CliResult show = reviewer("show", good);
     assertThat(show.code()).as(show.err()).isZero();
     assertThat(show.out()).contains("nos robaron en el tren");
@@ -113,5 +121,11 @@ class NonConformingQuestionnaireTest {
     r = reviewer("show", unknownPart);
     assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(r.err()).contains("part 2 is not an attachment");
+    for (String id : List.of(trailing, repeatedKey)) {
+      r = reviewer("show", id);
+      assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
+      assertThat(r.err()).contains("is not a valid report").contains("repeats a key or has data after its end");
+      assertThat(r.out() + r.err()).doesNotContain("SEGUNDA").doesNotContain("PRIMERA").doesNotContain("nos robaron");
+    }
   }
 }
