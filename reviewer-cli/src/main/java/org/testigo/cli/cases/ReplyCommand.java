@@ -304,11 +304,32 @@ public final class ReplyCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       throw new CliException(ExitCodes.USAGE, "interrupted; nothing was sent");
     } finally {
-      if (Files.exists(draft)) {
-        Files.write(draft, new byte[(int) Files.size(draft)]);
+      wipe(dir, spec.commandLine().getErr());
+    }
+  }
+
+  /**
+   * Overwrites with zeros and deletes every file the editor left in the draft's directory (its
+   * backup {@code reply.txt~}, a swap file, a lock), then the directory; a file that cannot be
+   * removed is named on stderr rather than hiding the reply already read (found by an outside
+   * attack: an editor's backup copy kept the draft in plaintext and made the reply fail).
+   */
+  static void wipe(Path dir, java.io.PrintWriter err) {
+    try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        try {
+          if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.write(p, new byte[(int) Math.min(Files.size(p), 64L << 20)]);
+          }
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          err.println("testigo-reviewer: warning: could not delete " + p + " ("
+              + e.getClass().getSimpleName() + "); it may hold your draft: delete it by hand");
+        }
       }
-      Files.deleteIfExists(draft);
-      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      err.println("testigo-reviewer: warning: could not clean " + dir + " ("
+          + e.getClass().getSimpleName() + "); it may hold your draft: delete it by hand");
     }
   }
 }
