@@ -159,8 +159,12 @@ public final class ListCommand implements Callable<Integer> {
         .map(e -> select(index, filter, lang, e, now, lastFollowUp, hiddenSpam))
         .filter(java.util.Objects::nonNull).sorted(order).toList();
     int malformed = 0;
+    int malformedOpen = 0;
     for (Row r : selected) {
-      malformed += r.entry().kind() == ReportIndex.Kind.MALFORMED ? 1 : 0;
+      if (r.entry().kind() == ReportIndex.Kind.MALFORMED) {
+        malformed++;
+        malformedOpen += r.state().status() == Status.CLOSED ? 0 : 1;
+      }
     }
     int block = 2048;
     int window = 4 * Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -181,8 +185,8 @@ public final class ListCommand implements Callable<Integer> {
     long unreadable = index.count(ReportIndex.Kind.UNREADABLE);
     long invalid = index.count(ReportIndex.Kind.INVALID);
     out.println(shown + " report(s)"
-        + (malformed > 0 ? " (" + malformed + " not valid reports: close them with close --filter malformed spam"
-            + " --dry-run, then without --dry-run)" : "")
+        + (malformed > 0 ? " (" + malformed + " not valid reports" + (malformedOpen == 0 ? ")"
+            : ": close them with close --filter malformed spam --dry-run, then without --dry-run)") : "")
         + (hiddenSpam.get() > 0 ? "; " + hiddenSpam + " closed as spam not shown (--filter spam)" : "")
         + (unreadable > 0 ? "; " + unreadable + " submission(s) do not open with your key" : "")
         + (invalid > 0 ? "; " + invalid + " cached entry(ies) are invalid and were left out"
