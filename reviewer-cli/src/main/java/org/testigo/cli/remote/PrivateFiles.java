@@ -29,22 +29,10 @@ public final class PrivateFiles {
 
   /** Writes {@code target} through a temporary file, forced to disk, and an atomic rename. */
   public static void writeAtomically(Path target, byte[] content) throws IOException {
-    writeAtomically(target, content, true);
-  }
-
-  /**
-   * As {@link #writeAtomically(Path, byte[])}; with {@code sync} false the content is not
-   * forced to disk before the rename (the caller forces it later, see {@link #force}).
-   */
-  public static void writeAtomically(Path target, byte[] content, boolean sync) throws IOException {
     Path tmp = temp(target);
     try {
-      if (sync) {
-        Files.write(tmp, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.SYNC);
-      } else {
-        Files.write(tmp, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-      }
+      Files.write(tmp, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.SYNC);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);
