@@ -2,6 +2,7 @@ package org.testigo.cli.cases;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +45,9 @@ public record DecryptedSubmission(LocalCache.Submission listing, JsonNode docume
   public static final int MAX_DOCUMENT_BYTES = (int) PayloadReader.Limits.REVIEWER.maxFirstPartBytes();
   /** The narrative of a report, the message of a follow-up (the server's own limit). */
   public static final int MAX_TEXT_CODE_POINTS = 20_000;
+
+  /** Bytes read from the envelope file at once (a typical report's envelope in one read). */
+  private static final int READ_BUFFER = 32 * 1024;
 
   /** An attachment as listed in the payload; its bytes are not kept. */
   public record Attachment(String filename, String type, long size) {}
@@ -131,7 +135,8 @@ public record DecryptedSubmission(LocalCache.Submission listing, JsonNode docume
         current[1] = null;
       }
     }, PayloadReader.Limits.REVIEWER);
-    try (InputStream in = Files.newInputStream(cache.envelope(s.id()))) {
+    // buffered: the envelope reader asks for the header field by field (a dozen small reads)
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(cache.envelope(s.id())), READ_BUFFER)) {
       try {
         Envelope.open(in, parser, key, s.context());
         parser.finish();

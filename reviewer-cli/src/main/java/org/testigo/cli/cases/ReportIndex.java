@@ -159,8 +159,20 @@ public final class ReportIndex {
    */
   static ReportIndex current(Path home, LocalCache cache, String serverName, ServerRegistry.Server server,
       ReviewerIdentity identity, PrintWriter err) throws IOException {
+    return current(home, cache, serverName, server, identity, err, Map.of());
+  }
+
+  /**
+   * As {@link #current(Path, LocalCache, String, ServerRegistry.Server, ReviewerIdentity, PrintWriter)},
+   * taking the entry of a new envelope from {@code preOpened} (by id; what {@link #entry} gave
+   * while sync downloaded, see {@link IndexPreOpener}) instead of opening it again, but only
+   * when its stamp equals the one of this scan: a file changed since is opened again. The
+   * envelopes taken count as opened in {@link #lastOpened}.
+   */
+  static ReportIndex current(Path home, LocalCache cache, String serverName, ServerRegistry.Server server,
+      ReviewerIdentity identity, PrintWriter err, Map<String, Entry> preOpened) throws IOException {
     ReportIndex index = load(home, serverName, identity, err);
-    index.lastOpened = index.refresh(cache, server, identity, err);
+    index.lastOpened = index.refresh(cache, server, identity, err, preOpened);
     return index;
   }
 
@@ -544,8 +556,8 @@ public final class ReportIndex {
    * drops the removed ones, verifies and opens new events, replays the cases they touch, and
    * saves the index if anything changed. Returns how many envelopes were opened.
    */
-  int refresh(LocalCache cache, ServerRegistry.Server server, ReviewerIdentity identity, PrintWriter err)
-      throws IOException {
+  int refresh(LocalCache cache, ServerRegistry.Server server, ReviewerIdentity identity, PrintWriter err,
+      Map<String, Entry> preOpened) throws IOException {
     Path subs = cache.directory().resolve("submissions");
     Path evs = cache.directory().resolve("events");
     long scanStart = System.currentTimeMillis() * 1_000_000L;
@@ -556,7 +568,7 @@ public final class ReportIndex {
       return 0;
     }
     Set<String> touchedCases = new HashSet<>();
-    int opened = refreshSubmissions(cache, identity, subs, touchedCases);
+    int opened = refreshSubmissions(cache, identity, subs, touchedCases, preOpened);
     boolean replayAll = !newBasis.equals(basis);
     refreshEvents(cache, server, identity, evs, newBasis, replayAll, touchedCases);
     basis = newBasis;
@@ -607,8 +619,8 @@ public final class ReportIndex {
     }
   }
 
-  private int refreshSubmissions(LocalCache cache, ReviewerIdentity identity, Path subs, Set<String> touched)
-      throws IOException {
+  private int refreshSubmissions(LocalCache cache, ReviewerIdentity identity, Path subs, Set<String> touched,
+      Map<String, Entry> preOpened) throws IOException {
     Map<String, String> stamps = new HashMap<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(subs, "*.tgenv")) {
       for (Path p : ds) {
@@ -618,9 +630,7 @@ public final class ReportIndex {
           continue;
         }
         try {
-          BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-          BasicFileAttributes j = Files.readAttributes(subs.resolve(id + ".json"), BasicFileAttributes.class);
-          stamps.put(id, a.size() + ":" + nanos(a) + ":" + j.size() + ":" + nanos(j));
+          stamps.put(id, stamp(subs, id));
         } catch (NoSuchFileException gone) {
           // an envelope without its listing is not a cached submission (LocalCache.submissions)
         }
@@ -634,18 +644,28 @@ public final class ReportIndex {
       }
     }
     List<String> unindexed = stamps.keySet().stream().filter(id -> !entries.containsKey(id)).sorted().toList();
-    if (unindexed.isEmpty()) {
-      return 0;
+    List<String> toOpen = new ArrayList<>();
+    for (String id : unindexed) {
+      Entry pre = preOpened.get(id);
+      if (pre != null && pre.stamp().equals(stamps.get(id))) {
+        entries.put(id, pre);
+        touched.add(pre.caseId());
+      } else {
+        toOpen.add(id);
+      }
     }
-    int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), unindexed.size() / 8));
+    if (toOpen.isEmpty()) {
+      return unindexed.size();
+    }
+    int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), toOpen.size() / 8));
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "index-open");
       t.setDaemon(true);
       return t;
     });
-    try (ProgressBar bar = ProgressBars.of("index", unindexed.size())) {
+    try (ProgressBar bar = ProgressBars.of("index", toOpen.size())) {
       List<Future<Entry>> jobs = new ArrayList<>();
-      for (String id : unindexed) {
+      for (String id : toOpen) {
         jobs.add(pool.submit(() -> {
           Entry e = entry(cache, id, stamps.get(id), identity);
           bar.step();
@@ -672,6 +692,16 @@ public final class ReportIndex {
       pool.shutdownNow();
     }
     return unindexed.size();
+  }
+
+  /**
+   * The stamp of a cached submission: the sizes and modification times (ns) of its envelope and
+   * listing file; {@link NoSuchFileException} if either is missing.
+   */
+  static String stamp(Path subs, String id) throws IOException {
+    BasicFileAttributes a = Files.readAttributes(subs.resolve(id + ".tgenv"), BasicFileAttributes.class);
+    BasicFileAttributes j = Files.readAttributes(subs.resolve(id + ".json"), BasicFileAttributes.class);
+    return a.size() + ":" + nanos(a) + ":" + j.size() + ":" + nanos(j);
   }
 
   private static long nanos(BasicFileAttributes a) {

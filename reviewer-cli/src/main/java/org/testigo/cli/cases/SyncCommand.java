@@ -8,8 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import me.tongfei.progressbar.ProgressBar;
 import org.testigo.api.ApiPaths;
 import org.testigo.api.client.Bounded;
@@ -22,6 +20,7 @@ import org.testigo.cli.common.PassphraseOptions;
 import org.testigo.cli.common.ProgressBars;
 import org.testigo.cli.remote.EnvelopeBatchReader;
 import org.testigo.cli.remote.LocalCache;
+import org.testigo.cli.remote.PendingForces;
 import org.testigo.cli.remote.RemoteSession;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.manifest.KeyManifest;
@@ -39,7 +38,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * submissions after the stored cursor in envelope batches (a page of the feed with its
  * envelopes inline, one signed request), checking each envelope's SHA-256 against its entry,
  * and advancing the cursor after each page once the page is on disk: an interrupted sync
- * resumes at the last page it completed and never stores an intact envelope twice.
+ * resumes at the last page it completed and never stores an intact envelope twice. While it
+ * downloads, the envelopes of the pages already checkpointed are opened for the report index
+ * ({@link IndexPreOpener}), and each file is forced to disk as soon as it is written
+ * ({@link PendingForces}), so that a sync takes about as long as the longer of downloading and
+ * opening rather than their sum.
  */
 @Command(name = "sync", mixinStandardHelpOptions = true,
     description = {"Download new submissions (ciphertext only) and the key manifest from the server.",
@@ -49,8 +52,10 @@ public final class SyncCommand implements Callable<Integer> {
   static final String SUBMISSIONS_CURSOR = "submissionsCursor";
   static final String MANIFEST_SEQUENCE = LocalCache.MANIFEST_SEQUENCE;
   static final int MAX_MANIFEST_CHARS = Bounded.MANIFEST_BYTES;
-  /** Files forced to disk at once at a checkpoint (the file system commits them together). */
+  /** Files forced to disk at once (the file system commits them together). */
   static final int FSYNCS_IN_FLIGHT = 4;
+  /** Written files waiting to be forced to disk, at most (each holds a file descriptor). */
+  static final int FORCES_QUEUED = 64;
 
   @Spec CommandSpec spec;
   @Mixin HomeOptions home;
@@ -83,7 +88,9 @@ public final class SyncCommand implements Callable<Integer> {
     if (maxEnvelopeBytes < 1024 || maxEnvelopeBytes > (1L << 40)) {
       throw new CliException(ExitCodes.USAGE, "--max-envelope-bytes must be within 1024..2^40");
     }
-    try (RemoteSession s = RemoteSession.open(home, keystore, passphrase)) {
+    try (RemoteSession s = RemoteSession.open(home, keystore, passphrase);
+        IndexPreOpener opener = new IndexPreOpener(s.cache, s.identity, Runtime.getRuntime().availableProcessors(),
+            2 * pageSize)) {
       KeyManifest manifest = syncManifest(s);
       if (rescan) {
         for (String cursor : List.of(SUBMISSIONS_CURSOR, CaseLog.EVENTS_CURSOR, Rewraps.REWRAPS_CURSOR,
@@ -95,7 +102,7 @@ public final class SyncCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("testigo-reviewer: warning: your key is not in the current"
             + " manifest; the server will refuse your requests");
       }
-      PageResult counts = syncSubmissions(s);
+      PageResult counts = syncSubmissions(s, opener);
       java.io.PrintWriter err = spec.commandLine().getErr();
       boolean early = counts.more() && counts.stopped() == null;
       CaseLog.Synced events = early ? new CaseLog.Synced(0, 0) : CaseLog.sync(s.client, s.cache, err);
@@ -104,10 +111,16 @@ public final class SyncCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(rewrapped.applied() + " cached envelope header(s) replaced by their rewrap"
             + " (new reviewer set; payload unchanged)");
       }
+      // built before the erasures, which read the index (and would otherwise open every new envelope again)
+      ReportIndex index = ReportIndex.current(home.home(), s.cache, home.serverName(), s.server, s.identity, err,
+          opener.finish());
+      int opened = index.lastOpened;
       Erasures.Synced erased = early ? new Erasures.Synced(0, 0, 0) : Erasures.sync(home.home(), home.serverName(),
           s.cache, s.server, s.identity, s.client, spec.commandLine().getOut(), err);
-      ReportIndex index = ReportIndex.current(home.home(), s.cache, home.serverName(), s.server, s.identity, err);
-      int opened = index.lastOpened;
+      if (erased.applied() > 0) {
+        index = ReportIndex.current(home.home(), s.cache, home.serverName(), s.server, s.identity, err);
+        opened += index.lastOpened;
+      }
       int invalid = counts.invalid() + events.invalid() + rewrapped.invalid() + erased.refused();
       spec.commandLine().getOut().println("Synced '" + s.server.name() + "': " + counts.fresh()
           + " new submission(s), " + counts.cached() + " already cached, " + events.fresh() + " new case event(s), manifest #"
@@ -181,7 +194,7 @@ public final class SyncCommand implements Callable<Integer> {
    * caps stops the feed before it (docs/spec/reviewer-api-and-batches.md §7.3): what came before it is checkpointed,
    * and {@link PageResult#stopped} says why.
    */
-  private PageResult syncSubmissions(RemoteSession s) throws IOException {
+  private PageResult syncSubmissions(RemoteSession s, IndexPreOpener opener) throws IOException {
     int fresh = 0;
     int cached = 0;
     int invalid = 0;
@@ -189,19 +202,15 @@ public final class SyncCommand implements Callable<Integer> {
     boolean more = true;
     String stopped = null;
     List<String> freshIds = new ArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(FSYNCS_IN_FLIGHT, r -> {
-      Thread t = new Thread(r, "sync-fsync");
-      t.setDaemon(true);
-      return t;
-    });
-    try (ProgressBar bar = progressBar()) {
+    try (PendingForces forces = new PendingForces(FSYNCS_IN_FLIGHT, FORCES_QUEUED); ProgressBar bar = progressBar()) {
       while (more && stopped == null && (maxPages == 0 || pages < maxPages)) {
         long cursor = s.cache.cursor(SUBMISSIONS_CURSOR);
         PageResult page;
         try (InputStream in = s.client.envelopeBatch(cursor, pageSize)) {
           page = batchPage(s, cursor, new EnvelopeBatchReader(in, maxEnvelopeBytes + LocalCache.HEADER_BOUND),
-              maxEnvelopeBytes, pool, bar, spec.commandLine().getErr());
+              maxEnvelopeBytes, forces, bar, spec.commandLine().getErr());
         }
+        opener.open(page.freshIds());
         pages++;
         fresh += page.fresh();
         cached += page.cached();
@@ -210,14 +219,13 @@ public final class SyncCommand implements Callable<Integer> {
         stopped = page.stopped();
         freshIds.addAll(page.freshIds());
       }
-    } finally {
-      pool.shutdownNow();
     }
     return new PageResult(fresh, cached, invalid, more, stopped, freshIds);
   }
 
   /**
-   * Stores one page read from an envelope batch (one signed request), forces it to disk and
+   * Stores one page read from an envelope batch (one signed request), forces it to disk (each
+   * file handed to {@code forces} as it is written; the checkpoint waits for them all) and
    * moves the cursor past what it stored. Every entry is checked field by field
    * ({@link LocalCache.Submission#parse}) before anything of it is cached: an invalid entry
    * is reported on {@code err}, counted and skipped. An entry listed above
@@ -225,7 +233,7 @@ public final class SyncCommand implements Callable<Integer> {
    * bound, stops the page there (its temporary file deleted, nothing of it cached).
    */
   static PageResult batchPage(RemoteSession s, long cursor, EnvelopeBatchReader batch, long maxEnvelopeBytes,
-      ExecutorService pool, ProgressBar bar, java.io.PrintWriter err) throws IOException {
+      PendingForces forces, ProgressBar bar, java.io.PrintWriter err) throws IOException {
     int fresh = 0;
     int cached = 0;
     int invalid = 0;
@@ -256,9 +264,10 @@ public final class SyncCommand implements Callable<Integer> {
             + maxEnvelopeBytes + "); sync stopped before it (raise the cap if your server accepts larger envelopes)";
         break;
       }
-      if (s.cache.hasIntactEnvelope(sub)) {
+      boolean present = s.cache.hasEnvelope(sub.id());
+      if (present && s.cache.hasIntactEnvelope(sub)) {
         cached++;
-      } else if (s.cache.byId(sub.id()).filter(c -> !c.sha256().equals(sub.sha256())).isPresent()) {
+      } else if (present && s.cache.byId(sub.id()).filter(c -> !c.sha256().equals(sub.sha256())).isPresent()) {
         invalid++;
         last = sub.seq();
         err.println("testigo-reviewer: warning: the server lists submission " + sub.id() + " with another SHA-256"
@@ -266,7 +275,7 @@ public final class SyncCommand implements Callable<Integer> {
       } else {
         boolean stored;
         try {
-          stored = s.cache.storeEnvelope(sub, batch.body());
+          stored = s.cache.storeEnvelope(sub, batch.body(), forces);
         } catch (Bounded.TooLargeException e) {
           stopped = "envelope " + sub.id() + " from the server is longer than its listed size plus the header bound ("
               + LocalCache.maxBytes(sub) + " bytes); stopped reading it, nothing of it was kept; sync stopped before it";
@@ -283,17 +292,16 @@ public final class SyncCommand implements Callable<Integer> {
       bar.step();
     }
     if (stopped != null) {
-      checkpoint(s, written, pool, cursor, last);
+      checkpoint(s, forces, cursor, last);
       return new PageResult(fresh, cached, invalid, false, stopped, written);
     }
     boolean more = batch.more();
-    checkpoint(s, written, pool, cursor, last);
+    checkpoint(s, forces, cursor, last);
     return new PageResult(fresh, cached, invalid, more, null, written);
   }
 
-  private static void checkpoint(RemoteSession s, List<String> written, ExecutorService pool, long cursor, long last)
-      throws IOException {
-    s.cache.force(written, pool);
+  private static void checkpoint(RemoteSession s, PendingForces forces, long cursor, long last) throws IOException {
+    s.cache.force(forces);
     if (last > cursor) {
       s.cache.setCursor(SUBMISSIONS_CURSOR, last);
     }

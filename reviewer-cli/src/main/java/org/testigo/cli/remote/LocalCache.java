@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -157,28 +159,81 @@ public final class LocalCache {
    * Stores a downloaded envelope if its SHA-256 equals the listed one; returns false (and
    * stores nothing) otherwise. Reading stops after {@link #maxBytes} bytes with a
    * {@link Bounded.TooLargeException}; the temporary file is deleted and nothing is stored. The file appears under its final name only when complete.
-   * The files are not forced to disk here: {@link #force} does that for a whole batch before
-   * the sync cursor moves past it, and {@link #hasIntactEnvelope} re-checks what a crash
-   * after the last checkpoint may have left.
+   * The files are not forced to disk: see {@link #storeEnvelope(Submission, InputStream, PendingForces)}.
    */
   public boolean storeEnvelope(Submission s, InputStream content) throws IOException {
+    return storeEnvelope(s, content, null);
+  }
+
+  /**
+   * As {@link #storeEnvelope(Submission, InputStream)}, and hands the envelope and its listing
+   * file, still open, to {@code forces}, which forces them to disk while the next envelopes
+   * are downloaded: {@link #force(PendingForces)} waits for them before the sync cursor moves
+   * past them, and {@link #hasIntactEnvelope} re-checks what a crash after the last
+   * checkpoint may have left. Each file is created and written through one open
+   * ({@link PrivateFiles#openTemp}).
+   */
+  public boolean storeEnvelope(Submission s, InputStream content, PendingForces forces) throws IOException {
     Path target = envelope(s.id());
-    Path tmp = PrivateFiles.temp(target);
+    PrivateFiles.OpenTemp env = PrivateFiles.openTemp(target.getParent());
+    PrivateFiles.OpenTemp json = null;
+    boolean stored = false;
     try {
       MessageDigest d = ContentDigest.newDigest();
       try (InputStream in = new DigestInputStream(new Bounded.LimitedInputStream(content, maxBytes(s),
-              "envelope " + s.id()), d);
-          var out = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
-        in.transferTo(out);
+          "envelope " + s.id()), d)) {
+        copy(in, env.channel());
       }
       if (!HexFormat.of().formatHex(d.digest()).equals(s.currentSha256())) {
         return false;
       }
-      PrivateFiles.writeAtomically(listing(s.id()), JSON.writeValueAsBytes(s.toJson()), false);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      return true;
+      json = PrivateFiles.openTemp(target.getParent());
+      writeFully(json.channel(), ByteBuffer.wrap(JSON.writeValueAsBytes(s.toJson())));
+      Files.move(json.path(), listing(s.id()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(env.path(), target, StandardCopyOption.ATOMIC_MOVE);
+      stored = true;
     } finally {
-      Files.deleteIfExists(tmp);
+      if (!stored) {
+        env.channel().close();
+        Files.deleteIfExists(env.path());
+        if (json != null) {
+          json.channel().close();
+          Files.deleteIfExists(json.path());
+        }
+      }
+    }
+    if (forces == null) {
+      json.channel().close();
+      env.channel().close();
+      return true;
+    }
+    try {
+      forces.add(json.channel());
+    } catch (IOException e) {
+      env.channel().close();
+      throw e;
+    }
+    forces.add(env.channel());
+    return true;
+  }
+
+  /** Copies in writes of up to 64 KiB (an envelope of a typical report is one write). */
+  private static void copy(InputStream in, FileChannel out) throws IOException {
+    byte[] buf = new byte[64 * 1024];
+    while (true) {
+      int n = in.readNBytes(buf, 0, buf.length);
+      if (n > 0) {
+        writeFully(out, ByteBuffer.wrap(buf, 0, n));
+      }
+      if (n < buf.length) {
+        return;
+      }
+    }
+  }
+
+  private static void writeFully(FileChannel out, ByteBuffer b) throws IOException {
+    while (b.hasRemaining()) {
+      out.write(b);
     }
   }
 
@@ -261,33 +316,14 @@ public final class LocalCache {
   }
 
   /**
-   * Forces the cached envelopes and listings of these ids, and the submissions directory,
-   * to disk (several at a time on {@code pool}); called before a cursor checkpoint.
+   * A sync checkpoint: waits until every file handed to {@code forces} is on disk, then, if
+   * any was, forces the submissions directory (their names) to disk. Called before the
+   * cursor moves past them.
    */
-  public void force(List<String> ids, java.util.concurrent.ExecutorService pool) throws IOException {
-    List<java.util.concurrent.Future<Void>> jobs = new ArrayList<>();
-    for (String id : ids) {
-      for (Path p : List.of(envelope(id), listing(id))) {
-        jobs.add(pool.submit(() -> {
-          PrivateFiles.force(p);
-          return null;
-        }));
-      }
+  public void force(PendingForces forces) throws IOException {
+    if (forces.await() > 0) {
+      PrivateFiles.force(dir.resolve("submissions"));
     }
-    for (java.util.concurrent.Future<Void> j : jobs) {
-      try {
-        j.get();
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (e.getCause() instanceof IOException io) {
-          throw io;
-        }
-        throw new IOException(e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while writing the cache");
-      }
-    }
-    PrivateFiles.force(dir.resolve("submissions"));
   }
 
   private Path listing(String id) {

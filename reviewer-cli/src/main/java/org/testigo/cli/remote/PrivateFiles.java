@@ -2,12 +2,18 @@ package org.testigo.cli.remote;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Files only their owner can read, written through a temporary file and an atomic rename. */
 public final class PrivateFiles {
@@ -23,22 +29,10 @@ public final class PrivateFiles {
 
   /** Writes {@code target} through a temporary file, forced to disk, and an atomic rename. */
   public static void writeAtomically(Path target, byte[] content) throws IOException {
-    writeAtomically(target, content, true);
-  }
-
-  /**
-   * As {@link #writeAtomically(Path, byte[])}; with {@code sync} false the content is not
-   * forced to disk before the rename (the caller forces it later, see {@link #force}).
-   */
-  public static void writeAtomically(Path target, byte[] content, boolean sync) throws IOException {
     Path tmp = temp(target);
     try {
-      if (sync) {
-        Files.write(tmp, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.SYNC);
-      } else {
-        Files.write(tmp, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-      }
+      Files.write(tmp, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.SYNC);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);
@@ -57,6 +51,33 @@ public final class PrivateFiles {
     Path dir = directory(target.toAbsolutePath().getParent());
     return Files.createTempFile(dir, ".tmp-", ".part",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+  }
+
+  /** A temporary file created by {@link #openTemp}, open for writing. */
+  public record OpenTemp(Path path, FileChannel channel) {}
+
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+  /**
+   * A fresh 0600 temporary file ({@code .tmp-N.part}, as {@link #temp}) in the existing
+   * directory {@code dir}, created and opened for writing with one system call: a sync writes
+   * two files per envelope, and creating, closing and reopening each (with a truncation that
+   * makes ext4 start writing the file back on close) cost more system time than the writing.
+   * The caller closes the channel and deletes the file if it does not rename it.
+   */
+  public static OpenTemp openTemp(Path dir) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      Path tmp = dir.resolve(".tmp-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong()) + ".part");
+      try {
+        return new OpenTemp(tmp, FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE), OWNER_ONLY));
+      } catch (FileAlreadyExistsException taken) {
+        if (attempt >= 100) {
+          throw taken;
+        }
+      }
+    }
   }
 
   /**
