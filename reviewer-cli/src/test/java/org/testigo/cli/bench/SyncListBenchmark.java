@@ -307,7 +307,7 @@ public final class SyncListBenchmark {
 
   /** A report of {@link #REPORT_PAYLOAD_BYTES}: questionnaire (narrative padded) and one text attachment. */
   static byte[] reportPayload(int i) {
-    String[] states = {"CHP", "OAX", "VER", "TAB", "SON", "BC"};
+    String[] states = {"CHP", "OAX", "VER", "TAB", "SON", "BCN"};
     String[] what = {"extortion", "robbery", "kidnapping", "assault"};
     String head = "{\"version\":1,\"language\":\"es\",\"what\":[\"" + what[i % what.length] + "\"],\"who\":[\"inm\"],"
         + "\"where\":{\"state\":\"" + states[i % states.length] + "\",\"placeKind\":\"train\"},"
