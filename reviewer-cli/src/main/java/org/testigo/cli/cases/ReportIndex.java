@@ -45,9 +45,10 @@ import org.testigo.crypto.identity.ReviewerIdentity;
 
 /**
  * The report index of one server and one reviewer (docs/spec/reviewer-api-and-batches.md §8):
- * {@code <home>/index/<server>/<key fingerprint>.tgidx}, what {@code list}, {@code overdue}
- * and {@code stats --from-cache} read instead of opening every cached envelope, and how
- * {@code show} and {@code files} find the envelopes and events of one case.
+ * a sealed head {@code <home>/index/<server>/<key fingerprint>.tgidx} and its 256 sealed
+ * shards ({@link IndexStore}), what {@code list}, {@code overdue} and {@code stats --from-cache}
+ * read instead of opening every cached envelope, and how {@code show} and {@code files} find
+ * the envelopes and events of one case, reading only that case's shards ({@link #forCase}).
  *
  * <p>Per submission: the listing fields, what opening it gave (a report, a follow-up, not a
  * valid report with the reason, or not openable with this key) and, for a report, its
