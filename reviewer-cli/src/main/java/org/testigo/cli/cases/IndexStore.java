@@ -68,7 +68,7 @@ final class IndexStore {
    * lock on the same file is not possible (the JVM refuses overlapping locks); there the lock is
    * skipped, and a read that loses a shard rebuilds the index as for any defect.
    */
-  static AutoCloseable lock(Path head, boolean shared) throws IOException {
+  static Lock lock(Path head, boolean shared) throws IOException {
     String name = head.getFileName().toString();
     Path dir = head.toAbsolutePath().getParent();
     if (shared && !Files.isDirectory(dir)) {
@@ -98,6 +98,12 @@ final class IndexStore {
       channel.close();
       throw e;
     }
+  }
+
+  /** A held lock (or none, where none could be taken); closing releases it. */
+  interface Lock extends AutoCloseable {
+    @Override
+    void close() throws IOException;
   }
 
   /** The shard of an id: its first hex byte (ids are hex; anything else is spread by hash). */
@@ -412,16 +418,4 @@ final class IndexStore {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** Removes the shards of an index (after a head that could not be trusted was dropped). */
-  static void deleteShards(Path head) throws IOException {
-    Path dir = shardDirectory(head);
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 }

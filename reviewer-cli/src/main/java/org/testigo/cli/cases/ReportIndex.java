@@ -193,12 +193,8 @@ public final class ReportIndex {
    * missing or any part of it does not verify.
    */
   static ReportIndex load(Path home, String serverName, ReviewerIdentity identity, PrintWriter err) throws IOException {
-    try (AutoCloseable lock = IndexStore.lock(path(home, serverName, identity), true)) {
+    try (IndexStore.Lock lock = IndexStore.lock(path(home, serverName, identity), true)) {
       return loadLocked(home, serverName, identity, err);
-    } catch (IOException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IOException(e);
     }
   }
 
@@ -301,12 +297,8 @@ public final class ReportIndex {
     String prefix = CaseIds.prefix(idOrPrefix);
     PrintWriter quiet = new PrintWriter(java.io.Writer.nullWriter());
     ReportIndex index;
-    try (AutoCloseable lock = IndexStore.lock(path(home, serverName, identity), true)) {
+    try (IndexStore.Lock lock = IndexStore.lock(path(home, serverName, identity), true)) {
       index = caseLocked(home, serverName, cache, server, identity, prefix, err);
-    } catch (IOException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IOException(e);
     }
     if (index == null) {
       return current(home, cache, serverName, server, identity, err);
@@ -371,13 +363,9 @@ public final class ReportIndex {
     if (partial) {
       throw new IllegalStateException("a partly loaded report index is never written");
     }
-    try (AutoCloseable lock = IndexStore.lock(file, false)) {
+    try (IndexStore.Lock lock = IndexStore.lock(file, false)) {
       gens = IndexStore.write(file, server, reviewer, identity.encryptionKey(), basis, submissionsMtime, eventsMtime,
           entries, cases, events, gens);
-    } catch (IOException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IOException(e);
     }
   }
 
@@ -397,8 +385,8 @@ public final class ReportIndex {
   record FollowUps(Map<String, Integer> counts, Map<String, LocalDate> latest, Set<String> erasureRequests) {}
 
   /**
-   * {@link #followUpCounts}, {@link #latestFollowUpDays} and {@link #erasureRequests} in one pass
-   * over the entries (what {@code list} needs for every row).
+   * Follow-up counts, the latest follow-up day and the source's erasure requests of every case,
+   * in one pass over the entries (what {@code list} needs for every row).
    */
   FollowUps followUpSummary() {
     Map<String, Integer> counts = new HashMap<>();
@@ -419,34 +407,12 @@ public final class ReportIndex {
     return new FollowUps(counts, latest, asks);
   }
 
-  /** The cases for which a source's request for early erasure (a follow-up) is cached, in one pass. */
-  public Set<String> erasureRequests() {
-    Set<String> out = new HashSet<>();
-    for (Entry e : entries.values()) {
-      if (e.kind() == Kind.ERASURE_REQUEST && e.caseId() != null) {
-        out.add(e.caseId());
-      }
-    }
-    return out;
-  }
-
   /** The received days of a case's follow-ups (readable or not). */
   List<LocalDate> followUpDays(String caseId) {
     List<LocalDate> out = new ArrayList<>();
     for (Entry e : entries.values()) {
       if (!e.isReport() && e.kind() != Kind.INVALID && caseId.equals(e.caseId())) {
         out.add(e.day());
-      }
-    }
-    return out;
-  }
-
-  /** The received day of each case's latest follow-up, by case id, in one pass. */
-  Map<String, LocalDate> latestFollowUpDays() {
-    Map<String, LocalDate> out = new HashMap<>();
-    for (Entry e : entries.values()) {
-      if (!e.isReport() && e.kind() != Kind.INVALID && e.caseId() != null) {
-        out.merge(e.caseId(), e.day(), (a, b) -> a.isAfter(b) ? a : b);
       }
     }
     return out;
@@ -460,16 +426,11 @@ public final class ReportIndex {
     return state(report).followUpAfterClose(followUpDays(report.caseId()));
   }
 
-  /** Follow-up counts by case id, in one pass. */
+  /** Follow-up counts by case id. */
   Map<String, Integer> followUpCounts() {
-    Map<String, Integer> out = new HashMap<>();
-    for (Entry e : entries.values()) {
-      if (!e.isReport() && e.kind() != Kind.INVALID) {
-        out.merge(e.caseId(), 1, Integer::sum);
-      }
-    }
-    return out;
+    return followUpSummary().counts();
   }
+
 
   /** The event sequence numbers of a case. */
   List<Long> eventSeqs(String caseId) {

@@ -21,7 +21,7 @@ class IndexStoreLockTest {
   /** Child process: takes the exclusive lock, says so, holds it for the given milliseconds. */
   public static final class Holder {
     public static void main(String[] args) throws Exception {
-      try (AutoCloseable lock = IndexStore.lock(Path.of(args[0]), false)) {
+      try (IndexStore.Lock lock = IndexStore.lock(Path.of(args[0]), false)) {
         System.out.println("locked");
         System.out.flush();
         Thread.sleep(Long.parseLong(args[1]));
@@ -38,7 +38,7 @@ class IndexStoreLockTest {
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       assertThat(r.readLine()).isEqualTo("locked");
       long t0 = System.nanoTime();
-      try (AutoCloseable shared = IndexStore.lock(head, true)) {
+      try (IndexStore.Lock shared = IndexStore.lock(head, true)) {
         long waitedMs = (System.nanoTime() - t0) / 1_000_000;
         assertThat(waitedMs).as("the shared lock waited for the writer").isGreaterThan(500);
       }
