@@ -104,9 +104,20 @@ final class RealJars {
 
     @Override
     public void close() throws InterruptedException {
+      // Under libfaketime the process is the faketime wrapper and the server its child: stopping
+      // only the wrapper left the server running after the test (found after a CI run).
+      List<ProcessHandle> children = process.descendants().toList();
       process.destroy();
+      children.forEach(ProcessHandle::destroy);
       if (!process.waitFor(20, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+      for (ProcessHandle child : children) {
+        try {
+          child.onExit().get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+          child.destroyForcibly();
+        }
       }
     }
   }
