@@ -86,6 +86,31 @@ class PayloadWriterTest {
   }
 
   /**
+   * What a shelter seals is a report the reviewer tool reads: the writer's questionnaire with
+   * its real consent record passes the reviewer's questionnaire v1 check (an outside attack found
+   * every shelter-filed report listed as "not a valid report").
+   */
+  @Test
+  void questionnaireJson_withTheRealConsentRecord_passesTheReviewersCheck() throws Exception {
+    Answers a = new Answers();
+    a.what = List.of("extortion");
+    a.who = List.of("inm");
+    a.state = "OAX";
+    a.placeKind = "train";
+    a.count = 2;
+    a.narrative = "Nos pidieron dinero.";
+    a.wants = List.of("reply");
+    a.validate(LocalDate.of(2026, 11, 28));
+    for (Lang lang : Lang.values()) {
+      byte[] json = a.toJson(lang, new Consent.Record(true, lang.code,
+          Integer.parseInt(lang.text("consent.version")), Consent.statementHash(lang)));
+      assertThat(org.testigo.api.questionnaire.QuestionnaireCheck.questionnaire(
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(json), LocalDate.of(2026, 11, 29)))
+          .as(lang.code).isEmpty();
+    }
+  }
+
+  /**
    * Consent statement v1 is pinned: changing a statement's text must come with a new
    * consent.version (and new hashes here and in docs/spec/shelter-outbox.md). Hashes computed
    * independently (Python hashlib over the UTF-8 text in the properties files).

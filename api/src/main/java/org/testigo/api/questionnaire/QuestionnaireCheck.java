@@ -26,13 +26,16 @@ import java.util.regex.Pattern;
 public final class QuestionnaireCheck {
   /** Keys of a questionnaire v1 document, in the order the writers emit them. */
   public static final List<String> KEYS = List.of("version", "language", "what", "whatOther", "who", "whoOther",
-      "identifying", "where", "when", "victims", "narrative", "wants");
+      "identifying", "where", "when", "victims", "narrative", "wants", "consent");
   /** Keys of a follow-up v1 document. */
   public static final List<String> FOLLOW_UP_KEYS = List.of("version", "language", "message");
   private static final List<String> IDENTIFYING = List.of("uniform", "badge", "plates", "unit");
   private static final List<String> WHERE = List.of("state", "place", "placeKind");
   private static final List<String> WHEN = List.of("date", "approximate");
   private static final List<String> VICTIMS = List.of("count", "minors", "minorsCount");
+  /** The consent record a shelter's tool appends (docs/spec/shelter-outbox.md). */
+  private static final List<String> CONSENT = List.of("given", "language", "statementVersion", "statementSha256");
+  private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{1,8})?");
   private static final Pattern DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
   /** The earliest date of an incident the form accepts. */
@@ -86,6 +89,7 @@ public final class QuestionnaireCheck {
       }
       boolean anyNarrative = text(d.get("narrative"), "narrative", QuestionnaireV1.NARRATIVE);
       list(d.get("wants"), "wants", Want.class);
+      consent(d.get("consent"));
       if (!anyWhat && !anyNarrative) {
         throw new Problem("it says neither what happened nor anything in 'narrative'");
       }
@@ -129,6 +133,34 @@ public final class QuestionnaireCheck {
       if (!keys.contains(names.next())) {
         throw new Problem(what + " has a key questionnaire v1 does not define");
       }
+    }
+  }
+
+  /**
+   * A shelter's consent record, if present: {@code given} true, a language code, a statement
+   * version of 1 or more and the statement's SHA-256 in hex (docs/spec/shelter-outbox.md).
+   * Readers of questionnaire v1 must accept it (every shelter-filed report carries one).
+   */
+  private static void consent(JsonNode c) throws Problem {
+    if (!present(c)) {
+      return;
+    }
+    object(c, "'consent'", CONSENT);
+    JsonNode given = c.get("given");
+    JsonNode language = c.get("language");
+    JsonNode version = c.get("statementVersion");
+    JsonNode sha = c.get("statementSha256");
+    if (given == null || !given.isBoolean() || !given.asBoolean()) {
+      throw new Problem("'consent.given' is not true");
+    }
+    if (language == null || !language.isTextual() || !LANGUAGE.matcher(language.asText()).matches()) {
+      throw new Problem("'consent.language' is not a language code");
+    }
+    if (version == null || !version.isIntegralNumber() || version.asLong() < 1 || version.asLong() > 1_000_000) {
+      throw new Problem("'consent.statementVersion' is not a version number");
+    }
+    if (sha == null || !sha.isTextual() || !SHA256_HEX.matcher(sha.asText()).matches()) {
+      throw new Problem("'consent.statementSha256' is not a SHA-256 in hex");
     }
   }
 

@@ -41,6 +41,29 @@ class QuestionnaireCheckTest {
     assertThat(check("{\"version\":1,\"narrative\":\"csi \\u009b31m rlo \\u202e\"}")).isEmpty();
   }
 
+  /**
+   * A shelter's tool appends a consent record (docs/spec/shelter-outbox.md), which readers of
+   * questionnaire v1 must accept; an outside attack found every shelter-filed report listed as
+   * "not a valid report" because the check did not know the key.
+   */
+  @Test
+  void aShelterConsentRecordConforms_andAMalformedOneIsNamed() throws Exception {
+    String consent = ",\"consent\":{\"given\":true,\"language\":\"es\",\"statementVersion\":1,"
+        + "\"statementSha256\":\"e77e38af9366050e0753efcaeff71ed57fa8763cdbd3fc20eac9f73f325573b2\"}}";
+    String withConsent = FULL.substring(0, FULL.length() - 1) + consent;
+    assertThat(check(withConsent)).isEmpty();
+    assertThat(check(withConsent.replace("\"given\":true", "\"given\":false"))).contains("'consent.given' is not true");
+    assertThat(check(withConsent.replace("\"statementVersion\":1", "\"statementVersion\":\"1\"")))
+        .contains("'consent.statementVersion' is not a version number");
+    assertThat(check(withConsent.replace("e77e38af", "E77E38AF")))
+        .contains("'consent.statementSha256' is not a SHA-256 in hex");
+    assertThat(check(withConsent.replace("\"language\":\"es\",\"statementVersion\"",
+        "\"language\":\"es; x\",\"statementVersion\""))).contains("'consent.language' is not a language code");
+    assertThat(check(withConsent.replace("\"given\":true", "\"given\":true,\"name\":\"Ana\"")))
+        .contains("'consent' has a key questionnaire v1 does not define");
+    assertThat(check(FULL.substring(0, FULL.length() - 1) + ",\"consent\":[]}")).contains("'consent' is not a JSON object");
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "/where/state|\"ZZZ\"|'where.state' holds a value outside its list",
