@@ -218,6 +218,13 @@ public final class SyncCommand implements Callable<Integer> {
         more = page.more();
         stopped = page.stopped();
         freshIds.addAll(page.freshIds());
+        if (more && stopped == null && s.cache.cursor(SUBMISSIONS_CURSOR) <= cursor) {
+          // A page that promises more but moves the feed nowhere would be asked for again for
+          // ever (a hostile or broken server; found by an outside attack).
+          stopped = "the server said more submissions follow, but its page after position " + cursor
+              + " moved the feed nowhere; nothing more was asked. Run sync again later; if it"
+              + " happens again, the server (or a proxy in between) is faulty";
+        }
       }
     }
     return new PageResult(fresh, cached, invalid, more, stopped, freshIds);

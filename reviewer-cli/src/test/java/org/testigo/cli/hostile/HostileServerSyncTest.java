@@ -272,6 +272,24 @@ class HostileServerSyncTest {
     assertThat(server.sent.get()).isLessThan(2 * BOUNDED);
   }
 
+  /** Found by an outside attack: an empty page saying "more" made sync ask for the same page for ever. */
+  @Test
+  void sync_stopsWhenAPageSaysMoreButMovesTheFeedNowhere() throws Exception {
+    byte[] a = report("bueno");
+    String idA = id();
+    byte[] first = HostileServer.batch(List.of(new HostileServer.Item(HostileServer.entry(1, idA, a), a)), true);
+    byte[] empty = HostileServer.batch(List.of(), true);
+    java.util.concurrent.atomic.AtomicInteger pages = new java.util.concurrent.atomic.AtomicInteger();
+    server.routes.put("/api/v1/reviewer/submissions/envelopes",
+        ex -> HostileServer.send(ex, pages.getAndIncrement() == 0 ? first : empty));
+    CliResult sync = reviewer("sync");
+    assertThat(sync.code()).as(sync.err()).isEqualTo(org.testigo.cli.common.ExitCodes.SERVER);
+    assertThat(sync.err()).contains("moved the feed nowhere");
+    assertThat(pages.get()).isEqualTo(2);
+    assertThat(cached()).contains(idA + ".tgenv");
+    assertThat(state()).contains("\"submissionsCursor\":1");
+  }
+
   @Test
   void sync_refusesAnswersThatAreNotJsonOrSayMoreWithoutItems() throws Exception {
     server.routes.put("/api/v1/reviewer/events", ex -> HostileServer.send(ex, "{\"items\":[],\"more\":true}".getBytes()));
