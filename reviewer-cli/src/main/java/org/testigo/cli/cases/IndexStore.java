@@ -297,6 +297,10 @@ final class IndexStore {
         byShardLinks.get(shardOf(e.caseId())).computeIfAbsent(e.caseId(), k -> new ArrayList<>()).add(e.id());
       }
     }
+    if (Files.isSymbolicLink(shardDirectory(head))) {
+      // The shards stay inside the reviewer's 0700 home, never wherever a link points.
+      throw new IOException(shardDirectory(head) + " is a symbolic link; remove it");
+    }
     Path dir = PrivateFiles.directory(shardDirectory(head));
     long[] gens = new long[SHARDS];
     Set<String> keep = new HashSet<>();

@@ -419,6 +419,25 @@ class ReportIndexTest {
     assertThat(fifo.err()).contains("not a regular file");
     assertThat(fifo.out()).contains("uno");
 
+    // The shard directory replaced by a link elsewhere: nothing is written through it.
+    Path elsewhere = Files.createTempDirectory("testigo-index-elsewhere-");
+    try (Stream<Path> s = Files.list(shardDirectory())) {
+      for (Path p : s.toList()) {
+        Files.delete(p);
+      }
+    }
+    Files.delete(shardDirectory());
+    Files.createSymbolicLink(shardDirectory(), elsewhere);
+    CliResult linked = reviewer("list");
+    assertThat(linked.code()).as(linked.err()).isZero();
+    assertThat(linked.out()).contains("1 report(s)");
+    assertThat(linked.err()).contains("could not be saved").contains("symbolic link");
+    try (Stream<Path> s = Files.list(elsewhere)) {
+      assertThat(s.toList()).isEmpty();
+    }
+    Files.delete(shardDirectory());
+    assertThat(reviewer("list").out()).contains("1 report(s)");
+
     // The shard directory replaced by a file: the index cannot be saved, the command still lists.
     try (Stream<Path> s = Files.list(shardDirectory())) {
       for (Path p : s.toList()) {
