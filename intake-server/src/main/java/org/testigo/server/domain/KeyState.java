@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.testigo.crypto.CryptoException;
 import org.testigo.crypto.Fingerprint;
 import org.testigo.crypto.SecretBytes;
@@ -23,29 +26,33 @@ import org.testigo.crypto.manifest.SignedManifest;
  * it seals to, and the deployment secret for mailbox ids. Holds no private decryption key.
  *
  * <p>The root fingerprint and the deployment secret are fixed at start. The chain, its
- * latest manifest and the recipients change together, as one immutable snapshot, only
- * through {@code log.ManifestUpdater} (a chain that extends the current one); each accessor
- * reads the snapshot in force at the time of the call.
+ * latest manifest change together, as one immutable snapshot, only through
+ * {@code log.ManifestUpdater} (a chain that extends the current one); each accessor reads the
+ * snapshot in force at the time of the call. The recipients are the latest manifest's
+ * report-receiving entries valid at the time of the call: an entry whose validity ends stops
+ * receiving reports then, without a restart.
  */
 public final class KeyState {
   public static final int MIN_DEPLOYMENT_SECRET = 32;
   private final Fingerprint rootFingerprint;
   private volatile Snapshot current;
   private final SecretBytes deploymentSecret;
+  private final Clock clock;
+  private final AtomicBoolean noneValidLogged = new AtomicBoolean();
+  private static final Logger LOG = LoggerFactory.getLogger(KeyState.class);
 
   /** One verified chain with what is derived from it; never partly replaced. */
-  public record Snapshot(KeyManifest manifest, String armoredChain, List<SignedManifest> chain,
-      List<RecipientPublicKey> recipients) {
+  public record Snapshot(KeyManifest manifest, String armoredChain, List<SignedManifest> chain) {
     public Snapshot {
       chain = List.copyOf(chain);
-      recipients = List.copyOf(recipients);
     }
   }
 
-  private KeyState(Fingerprint rootFingerprint, Snapshot snapshot, SecretBytes deploymentSecret) {
+  private KeyState(Fingerprint rootFingerprint, Snapshot snapshot, SecretBytes deploymentSecret, Clock clock) {
     this.rootFingerprint = rootFingerprint;
     this.current = snapshot;
     this.deploymentSecret = deploymentSecret;
+    this.clock = clock;
   }
 
   /** The keys a manifest seals reports to at {@code now}: report-receiving entries valid now. */
@@ -95,8 +102,7 @@ public final class KeyState {
       throw new KeyLoadException("the key manifest chain " + manifestFile
           + " does not verify from the pinned root fingerprint " + root.hex() + "; refusing to start");
     }
-    List<RecipientPublicKey> keys = recipientsAt(latest, clock.instant());
-    if (keys.isEmpty()) {
+    if (recipientsAt(latest, clock.instant()).isEmpty()) {
       throw new KeyLoadException("the current key manifest lists no reviewer valid now; refusing to start");
     }
     byte[] secret;
@@ -109,7 +115,7 @@ public final class KeyState {
       throw new KeyLoadException("the deployment secret file must hold at least 32 bytes");
     }
     try {
-      return new KeyState(root, new Snapshot(latest, armored, chain, keys), new SecretBytes(secret));
+      return new KeyState(root, new Snapshot(latest, armored, chain), new SecretBytes(secret), clock);
     } finally {
       java.util.Arrays.fill(secret, (byte) 0);
     }
@@ -143,11 +149,24 @@ public final class KeyState {
 
   /** The reviewers' encryption keys reports are sealed to: exactly these, no others. */
   public List<RecipientPublicKey> recipients() {
-    return current.recipients();
+    List<RecipientPublicKey> now = recipientsAt(current.manifest(), clock.instant());
+    if (now.isEmpty()) {
+      if (!noneValidLogged.getAndSet(true)) {
+        LOG.error("the current key manifest lists no reviewer valid now: every report is refused (503) until the"
+            + " custodians publish a manifest with a reviewer valid now (ops/README.md, key ceremony)");
+      }
+      throw new StorageUnavailableException(new IllegalStateException("no reviewer valid now"));
+    }
+    noneValidLogged.set(false);
+    return now;
   }
 
+  /**
+   * The fingerprints of {@link #recipients()}: decided at each call from the clock, so an entry
+   * whose validity ends stops receiving reports then, not at the next restart or manifest.
+   */
   public Set<Fingerprint> recipientFingerprints() {
-    return current.recipients().stream().map(RecipientPublicKey::fingerprint).collect(Collectors.toUnmodifiableSet());
+    return recipients().stream().map(RecipientPublicKey::fingerprint).collect(Collectors.toUnmodifiableSet());
   }
 
   public SecretBytes deploymentSecret() {

@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import org.testigo.crypto.CryptoException;
-import org.testigo.crypto.key.RecipientPublicKey;
 import org.testigo.crypto.manifest.KeyManifest;
 import org.testigo.crypto.manifest.ManifestChain;
 import org.testigo.crypto.manifest.SignedManifest;
@@ -93,14 +92,13 @@ public final class ManifestUpdater {
             + " than this server's: a log-key rotation needs a restart with the new log key file");
       }
     }
-    List<RecipientPublicKey> recipients = KeyState.recipientsAt(latest, clock.instant());
-    if (recipients.isEmpty()) {
+    if (KeyState.recipientsAt(latest, clock.instant()).isEmpty()) {
       throw new RefusedException("the new manifest lists no reviewer valid now");
     }
     String armored = ManifestChain.toArmored(next);
     replaceFile(armored);
     log.logManifests(next, clock.instant());
-    keys.install(new KeyState.Snapshot(latest, armored, next, recipients));
+    keys.install(new KeyState.Snapshot(latest, armored, next));
     return latest;
   }
 

@@ -75,6 +75,61 @@ class KeyStateTest {
     assertThat(keys.retentionAt(now)).contains(policy);
   }
 
+  /** A clock the test moves. */
+  static final class SteppedClock extends Clock {
+    java.time.Instant now;
+
+    SteppedClock(java.time.Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
+  }
+
+  @Test
+  void recipients_areTheEntriesValidAtEachCall_anEntryThatEndsStopsReceivingWithoutARestart() throws Exception {
+    SecureRandom random = new SecureRandom();
+    java.time.Instant t0 = java.time.Instant.parse("2026-12-07T10:00:00Z");
+    org.testigo.crypto.sign.SigningPrivateKey root = org.testigo.crypto.sign.SigningPrivateKey.generate(random);
+    var stays = org.testigo.crypto.identity.ReviewerIdentity.generate("stays", random);
+    var leaves = org.testigo.crypto.identity.ReviewerIdentity.generate("leaves", random);
+    var s0 = org.testigo.crypto.manifest.SignedManifest.sign(org.testigo.crypto.custody.ManifestUpdates.genesis("Org",
+        root.publicKey(), org.testigo.crypto.sign.SigningPrivateKey.generate(random).publicKey(), java.util.List.of(
+            org.testigo.crypto.manifest.ReviewerEntry.of(stays.publicBundle(),
+                org.testigo.crypto.manifest.ReviewerEntry.ROLE_REVIEWER, t0.minusSeconds(60), t0.plusSeconds(3600)),
+            org.testigo.crypto.manifest.ReviewerEntry.of(leaves.publicBundle(),
+                org.testigo.crypto.manifest.ReviewerEntry.ROLE_REVIEWER, t0.minusSeconds(60), t0.plusSeconds(1))),
+        t0.minusSeconds(60)), root);
+    Files.writeString(dir.resolve("m.txt"), org.testigo.crypto.manifest.ManifestChain.toArmored(java.util.List.of(s0)));
+    Files.writeString(dir.resolve("fp"), org.testigo.crypto.manifest.KeyManifest.rootFingerprint(root.publicKey()).hex());
+    Files.write(dir.resolve("secret"), new byte[32]);
+    SteppedClock clock = new SteppedClock(t0);
+    KeyState keys = KeyState.load(dir.resolve("m.txt"), dir.resolve("fp"), dir.resolve("secret"), clock);
+    var stayKey = stays.encryptionKey().publicKey().fingerprint();
+    var leaveKey = leaves.encryptionKey().publicKey().fingerprint();
+    assertThat(keys.recipientFingerprints()).as("both valid at start").containsExactlyInAnyOrder(stayKey, leaveKey);
+    clock.now = t0.plusSeconds(2);
+    assertThat(keys.recipientFingerprints()).as("the ended entry, no restart").containsExactly(stayKey);
+    assertThat(keys.recipients()).hasSize(1);
+    clock.now = t0.plusSeconds(7200);
+    assertThatThrownBy(keys::recipients).as("nobody valid: every report refused with 503, nothing sealed")
+        .isInstanceOf(StorageUnavailableException.class);
+    assertThatThrownBy(keys::recipientFingerprints).isInstanceOf(StorageUnavailableException.class);
+  }
+
   @Test
   void concurrencyLimiter_refusesAtOnceWhenFullAndFreesOnClose() {
     ConcurrencyLimiter limiter = new ConcurrencyLimiter(1, 7);
