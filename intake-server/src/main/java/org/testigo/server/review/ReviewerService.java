@@ -106,7 +106,7 @@ public final class ReviewerService {
     HexFormat hex = HexFormat.of();
     String id = hex.formatHex(r.id());
     return new Submission(r.seq(), id, r.context(), r.receivedDay().toString(), r.sizeBucket(),
-        hex.formatHex(r.sha256()), r.hasMailbox(), r.caseId() == null ? id : hex.formatHex(r.caseId()),
+        hex.formatHex(r.sha256()), r.hasMailbox(), r.caseId() == null || MailboxStore.KIND_REPORT.equals(r.context()) ? id : hex.formatHex(r.caseId()),
         hex.formatHex(r.currentSha256()), r.rewraps());
   }
 

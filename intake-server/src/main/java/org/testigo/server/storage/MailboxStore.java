@@ -46,15 +46,26 @@ public final class MailboxStore {
         MailboxDao dao = handle.attach(MailboxDao.class);
         Optional<byte[]> existing = dao.replyKey(id.toBytes());
         if (existing.isPresent()) {
-          return java.security.MessageDigest.isEqual(existing.get(), replyKey.toBytes())
-              ? Registration.ALREADY_PRESENT : Registration.CONFLICT;
+          return compare(existing.get(), replyKey);
         }
         dao.insert(id.toBytes(), replyKey.toBytes(), LocalDate.now(clock));
         return Registration.CREATED;
       });
     } catch (JdbiException e) {
+      if (Storage.isConstraintViolation(e)) {
+        // the same receipt registered by two requests at once: the other one committed first
+        Optional<byte[]> winner = jdbi.withExtension(MailboxDao.class, dao -> dao.replyKey(id.toBytes()));
+        if (winner.isPresent()) {
+          return compare(winner.get(), replyKey);
+        }
+      }
       throw Storage.translate(e);
     }
+  }
+
+  private static Registration compare(byte[] stored, RecipientPublicKey replyKey) {
+    return java.security.MessageDigest.isEqual(stored, replyKey.toBytes())
+        ? Registration.ALREADY_PRESENT : Registration.CONFLICT;
   }
 
   public Optional<RecipientPublicKey> replyKey(MailboxId id) {

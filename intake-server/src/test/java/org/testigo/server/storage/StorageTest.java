@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -113,6 +114,50 @@ class StorageTest extends BothDatabases {
     assertThat(mailboxes.register(id, other)).isEqualTo(MailboxStore.Registration.CONFLICT);
     assertThat(mailboxes.replyKey(id)).contains(key);
     assertThat(mailboxes.replyKey(MailboxId.fromBytes(randomBytes(32)))).isEmpty();
+  }
+
+  /**
+   * The same receipt registered by several requests at once (a double tap, a retry while the
+   * first is in flight): exactly one is CREATED, the others ALREADY_PRESENT or, for another
+   * key, CONFLICT; none fails on the unique key.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void mailbox_concurrentRegistrationsOfOneIdNeverFail(TestDatabase db) throws Exception {
+    MailboxStore mailboxes = new MailboxStore(db.jdbi(), CLOCK);
+    RecipientPublicKey key = RecipientPrivateKey.generate(random).publicKey();
+    RecipientPublicKey other = RecipientPrivateKey.generate(random).publicKey();
+    int threads = 4;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      for (int round = 0; round < 60; round++) {
+        MailboxId id = MailboxId.fromBytes(randomBytes(32));
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        List<java.util.concurrent.Future<MailboxStore.Registration>> answers = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          RecipientPublicKey mine = t == threads - 1 ? other : key;
+          answers.add(pool.submit(() -> {
+            start.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            return mailboxes.register(id, mine);
+          }));
+        }
+        List<MailboxStore.Registration> got = new java.util.ArrayList<>();
+        for (java.util.concurrent.Future<MailboxStore.Registration> f : answers) {
+          got.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        assertThat(got).as("round " + round).filteredOn(r -> r == MailboxStore.Registration.CREATED).hasSize(1);
+        RecipientPublicKey winner = mailboxes.replyKey(id).orElseThrow();
+        for (int t = 0; t < threads; t++) {
+          RecipientPublicKey mine = t == threads - 1 ? other : key;
+          if (got.get(t) != MailboxStore.Registration.CREATED) {
+            assertThat(got.get(t)).isEqualTo(mine.equals(winner) ? MailboxStore.Registration.ALREADY_PRESENT
+                : MailboxStore.Registration.CONFLICT);
+          }
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @ParameterizedTest(name = "{0}")

@@ -648,4 +648,81 @@ class ReviewerApiAppTest {
     return ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nSignature-Input: " + h.signatureInput()
         + "\r\nSignature: " + h.signature() + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
   }
+
+  /**
+   * The same receipt used for a second report (a source who goes back and sends again, or a
+   * phone that retries with a new submission id): each report is its own case in the feed
+   * ({@code caseId} = its id, reviewer-api-and-batches.md §4), so neither is refused by the
+   * reviewer tool; a follow-up with that receipt belongs to the first report by id. Two
+   * registrations of one new mailbox at the same moment both succeed, one of them as created.
+   */
+  @Test
+  @Order(13)
+  void aReceiptUsedForTwoReports_givesTwoCases_andConcurrentRegistrationsNeverFail() throws Exception {
+    org.testigo.crypto.receipt.ReceiptKeys keys = org.testigo.crypto.receipt.ReceiptKeys.derive(
+        org.testigo.crypto.receipt.Receipt.parse(receipt), new org.testigo.crypto.receipt.ReceiptParams(256, 1, 1),
+        HexFormat.of().parseHex(ROOT_FINGERPRINT));
+    byte[] lookup = keys.mailboxLookupKey().exposeSecret().clone();
+    keys.destroy();
+    List<RecipientPublicKey> recipients = ManifestChain.verify(SignedManifest.parseArmored(
+        Files.readString(DATA.resolve("manifest-chain.txt"))),
+        org.testigo.crypto.Fingerprint.fromHex(ROOT_FINGERPRINT)).reviewers().stream()
+        .filter(e -> e.receivesReports() && e.isValidAt(Instant.now())).map(ReviewerEntry::encryptionKey).toList();
+    ByteArrayOutputStream again = new ByteArrayOutputStream();
+    Envelope.seal(new ByteArrayInputStream("sent again".getBytes(StandardCharsets.UTF_8)), again, recipients,
+        Envelope.CONTEXT_REPORT, RANDOM);
+    HttpResponse<String> stored = ReviewerRequests.CLIENT.send(HttpRequest.newBuilder(source("/api/v1/submissions"))
+        .header("Content-Type", "application/octet-stream")
+        .header(org.testigo.api.ApiHeaders.MAILBOX, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(lookup))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(again.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+    String secondId = JSON.readTree(stored.body()).get("id").asText();
+    String b = "----RevapiFollowUp";
+    String form = "--" + b + "\r\nContent-Disposition: form-data; name=\"receipt\"\r\n\r\n" + receipt + "\r\n--" + b
+        + "\r\nContent-Disposition: form-data; name=\"message\"\r\n\r\nOtro detalle.\r\n--" + b + "--\r\n";
+    HttpResponse<String> followUp = postForm(source("/status/follow-up?lang=es"), "multipart/form-data; boundary=" + b,
+        form.getBytes(StandardCharsets.UTF_8));
+    assertThat(followUp.statusCode()).as(followUp.body()).isEqualTo(200);
+    Map<String, JsonNode> byId = new LinkedHashMap<>();
+    for (JsonNode n : list("?after=0&limit=100").get("items")) {
+      byId.put(n.get("id").asText(), n);
+    }
+    assertThat(byId.get(reportId).get("caseId").asText()).isEqualTo(reportId);
+    assertThat(byId.get(secondId).get("context").asText()).isEqualTo("report");
+    assertThat(byId.get(secondId).get("caseId").asText()).as("a report is its own case").isEqualTo(secondId);
+    String first = reportId.compareTo(secondId) < 0 ? reportId : secondId;
+    List<JsonNode> followUps = byId.values().stream().filter(n -> n.get("context").asText().equals("follow-up")
+        && !n.get("caseId").asText().equals(n.get("id").asText())).toList();
+    assertThat(followUps).isNotEmpty();
+    assertThat(followUps.get(followUps.size() - 1).get("caseId").asText()).isEqualTo(first);
+
+    byte[] fresh = new byte[32];
+    RANDOM.nextBytes(fresh);
+    String body = "{\"lookupKey\":\"" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(fresh)
+        + "\",\"replyPublicKey\":\"" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+            org.testigo.crypto.key.RecipientPrivateKey.generate(RANDOM).publicKey().toBytes()) + "\"}";
+    long mailboxes = count("mailboxes");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        answers.add(pool.submit(() -> {
+          go.await();
+          return postForm(source("/api/v1/mailboxes"), "application/json", body.getBytes(StandardCharsets.US_ASCII))
+              .statusCode();
+        }));
+      }
+      go.countDown();
+      List<Integer> statuses = new java.util.ArrayList<>();
+      for (java.util.concurrent.Future<Integer> f : answers) {
+        statuses.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      assertThat(statuses).as("never a 500").allMatch(c -> c == 200 || c == 201);
+      assertThat(statuses).filteredOn(c -> c == 201).hasSize(1);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(count("mailboxes")).isEqualTo(mailboxes + 1);
+  }
 }
