@@ -78,9 +78,15 @@ public final class ListCommand implements Callable<Integer> {
     return c != 0 ? c : a.entry().id().compareTo(b.entry().id());
   }
 
-  /** Newest first (received day, later first), then by id. */
+  /**
+   * Newest first: the received day, later first; within a day the later place in the server's
+   * feed first (the order the reports reached this reviewer's syncs), then by id.
+   */
   private static int newest(Row a, Row b) {
     int c = Long.compare(b.day(), a.day());
+    if (c == 0) {
+      c = Long.compare(b.entry().seq(), a.entry().seq());
+    }
     return c != 0 ? c : byId(a, b);
   }
 
@@ -113,9 +119,9 @@ public final class ListCommand implements Callable<Integer> {
 
   ListFilter filter() {
     ListFilter f = new ListFilter();
-    f.category = category == null ? null : category.toLowerCase(Locale.ROOT);
-    f.state = state;
-    f.agency = agency == null ? null : agency.toLowerCase(Locale.ROOT);
+    f.category = category == null ? null : ListFilter.category(category);
+    f.state = state == null ? null : ListFilter.state(state);
+    f.agency = agency == null ? null : ListFilter.agency(agency);
     f.status = status == null ? null : status.strip().toUpperCase(Locale.ROOT).replace('-', '_');
     f.assignee = assignee;
     f.overdue = overdue;
@@ -238,7 +244,7 @@ public final class ListCommand implements Callable<Integer> {
           status, who, late ? "  OVERDUE" : "", Text.cell(e.problem(), 100));
     } else {
       row(rows, e.id().substring(0, 12), e.receivedDay(), PRIORITY_NAMES[st.priority().ordinal()],
-          Text.cell(e.language() == null ? "" : e.language(), 4), minors(e.minors()), e.wantsReply() ? "yes" : "",
+          Text.cell(e.language() == null ? "" : e.language(), 4), minors(e.minors()), e.wantsReply() ? "yes" : "no",
           Text.cell(String.join(",", e.what()), 24),
           Text.cell(e.state() == null ? "" : e.state(), 5), Text.cell(String.join(",", e.who()), 20),
           String.valueOf(e.files().size()), String.valueOf(followUps.getOrDefault(e.id(), 0)), status, who,

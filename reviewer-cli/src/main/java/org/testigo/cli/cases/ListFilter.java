@@ -2,6 +2,10 @@ package org.testigo.cli.cases;
 
 import java.time.Instant;
 import java.util.Locale;
+import org.testigo.api.questionnaire.AbuseCategory;
+import org.testigo.api.questionnaire.MxState;
+import org.testigo.api.questionnaire.Perpetrator;
+import org.testigo.api.questionnaire.Vocabulary;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
 
@@ -51,13 +55,37 @@ final class ListFilter {
       switch (key) {
         case "status" -> status = TriageCommands.parse(Status.class, value).name();
         case "assignee" -> assignee = value;
-        case "category" -> category = value.toLowerCase(Locale.ROOT);
-        case "state" -> state = value;
-        case "agency" -> agency = value.toLowerCase(Locale.ROOT);
+        case "category" -> category = category(value);
+        case "state" -> state = state(value);
+        case "agency" -> agency = agency(value);
         default -> throw usage("unknown filter key '" + key + "'");
       }
     }
     return this;
+  }
+
+  static String category(String value) {
+    return code(AbuseCategory.class, "category", value.strip().toLowerCase(Locale.ROOT));
+  }
+
+  static String state(String value) {
+    return code(MxState.class, "state", value.strip().toUpperCase(Locale.ROOT));
+  }
+
+  static String agency(String value) {
+    return code(Perpetrator.class, "agency", value.strip().toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * {@code value} if it is a code of questionnaire v1's list {@code type}; otherwise a usage
+   * error that lists the codes (a misspelt or translated value would silently match nothing).
+   */
+  private static <E extends Enum<E> & Vocabulary> String code(Class<E> type, String key, String value) {
+    if (Vocabulary.find(type, value).isPresent()) {
+      return value;
+    }
+    throw new CliException(ExitCodes.USAGE, "the " + key + " given is not one of questionnaire v1's codes"
+        + " (in English, as the form sends them): " + String.join(", ", Vocabulary.codes(type)));
   }
 
   private static CliException usage(String what) {

@@ -39,9 +39,10 @@ class ListOrderTest {
     Files.writeString(home.resolve("pass"), "correct horse battery\n");
     assertThat(CliResult.run("server", "add", server.url(), "--root",
         KeyManifest.rootFingerprint(TestKeys.goldenRoot().publicKey()).hex(), "--home", home.toString()).code()).isZero();
-    // received on three days, in an order that is neither the id order nor the arrival order
+    // received on three days, in an order that is neither the id order nor the arrival order;
+    // then two on a later day whose arrival order (feed seq) is the reverse of their id order
     String[][] reports = {{"2026-11-02", "es", "yes", "[\"reply\"]"}, {"2026-11-20", "ht", "no", "[]"},
-        {"2026-11-10", "es", "unknown", "[]"}};
+        {"2026-11-10", "es", "unknown", "[]"}, {"2026-11-25", "fr", "no", "[]"}, {"2026-11-25", "fr", "no", "[]"}};
     List<HostileServer.Item> items = new ArrayList<>();
     for (String[] r : reports) {
       String q = "{\"version\":1,\"language\":\"" + r[1] + "\",\"what\":[\"robbery\"],\"victims\":{\"count\":2,"
@@ -50,6 +51,9 @@ class ListOrderTest {
           q.getBytes(StandardCharsets.UTF_8)).finish());
       byte[] b = new byte[16];
       RANDOM.nextBytes(b);
+      if (ids.size() >= 3) {
+        b[0] = (byte) (ids.size() == 3 ? 0xff : 0x00); // the later arrival has the smaller id
+      }
       String id = HexFormat.of().formatHex(b);
       ids.add(id);
       items.add(new HostileServer.Item(HostileServer.entry(items.size() + 1, id, envelope).put("receivedDay", r[0]),
@@ -88,11 +92,13 @@ class ListOrderTest {
   @Test
   void newestFirstByDefaultWithTheColumnsAnInvestigatorNeeds() {
     CliResult list = reviewer("list");
-    assertThat(order(list)).containsExactly("r1", "r2", "r0");
+    assertThat(order(list)).as("within a day, the later arrival first").containsExactly("r4", "r3", "r1", "r2", "r0");
     assertThat(list.out()).contains("PRIO").contains("LANG").contains("MIN").contains("RPL");
     String first = list.out().lines().filter(l -> l.startsWith(ids.get(0).substring(0, 12))).findFirst().orElseThrow();
     assertThat(first).contains("2026-11-02  normal  es    yes  yes");
-    assertThat(order(reviewer("list", "--reverse"))).containsExactly("r0", "r2", "r1");
+    assertThat(list.out().lines().filter(l -> l.startsWith(ids.get(1).substring(0, 12))).findFirst().orElseThrow())
+        .as("RPL says no").contains("2026-11-20  normal  ht    no   no ");
+    assertThat(order(reviewer("list", "--reverse"))).containsExactly("r0", "r2", "r1", "r3", "r4");
     assertThat(order(reviewer("list", "--lang", "es"))).containsExactly("r2", "r0");
     assertThat(order(reviewer("list", "--lang", "ht"))).containsExactly("r1");
   }
@@ -103,7 +109,7 @@ class ListOrderTest {
     ids.stream().sorted().forEach(id -> byId.add("r" + ids.indexOf(id)));
     assertThat(order(reviewer("list", "--sort", "id"))).isEqualTo(byId);
     // the oldest open report has the nearest deadline
-    assertThat(order(reviewer("list", "--sort", "deadline"))).containsExactly("r0", "r2", "r1");
+    assertThat(order(reviewer("list", "--sort", "deadline"))).containsExactly("r0", "r2", "r1", "r4", "r3");
   }
 
   @Test
@@ -111,6 +117,16 @@ class ListOrderTest {
     CliResult r = reviewer("list", "--sort", "bogus");
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err()).contains("received, priority, deadline, id");
+    // a translated or misspelt value matched nothing before; now it names the codes
+    for (String[] bad : new String[][] {{"--filter", "category=extorsion"}, {"--category", "extorsion"},
+        {"--filter", "state=Chiapas"}, {"--agency", "migracion"}, {"--filter", "agency=<b>x</b>"}}) {
+      r = reviewer("list", bad[0], bad[1]);
+      assertThat(r.code()).as(String.join(" ", bad)).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err()).contains("not one of questionnaire v1's codes").doesNotContain("<b>");
+    }
+    assertThat(reviewer("list", "--filter", "category=extorsion").err()).contains("kidnapping, extortion, robbery");
+    assertThat(order(reviewer("list", "--filter", "category=robbery,state=chp"))).isEmpty();
+    assertThat(order(reviewer("list", "--category", "ROBBERY"))).hasSize(5);
     r = reviewer("list", "--lang", "<script>");
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err()).doesNotContain("<script>");
