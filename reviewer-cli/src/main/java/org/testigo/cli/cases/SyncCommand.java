@@ -51,6 +51,8 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class SyncCommand implements Callable<Integer> {
   static final String SUBMISSIONS_CURSOR = "submissionsCursor";
   static final String MANIFEST_SEQUENCE = LocalCache.MANIFEST_SEQUENCE;
+  /** Temporary files older than this were left by a killed command; sync removes them. */
+  static final java.time.Duration STALE_TEMP = java.time.Duration.ofMinutes(10);
   static final int MAX_MANIFEST_CHARS = Bounded.MANIFEST_BYTES;
   /** Files forced to disk at once (the file system commits them together). */
   static final int FSYNCS_IN_FLIGHT = 4;
@@ -91,6 +93,7 @@ public final class SyncCommand implements Callable<Integer> {
     try (RemoteSession s = RemoteSession.open(home, keystore, passphrase);
         IndexPreOpener opener = new IndexPreOpener(s.cache, s.identity, Runtime.getRuntime().availableProcessors(),
             2 * pageSize)) {
+      s.cache.sweepStaleTemps(STALE_TEMP);
       KeyManifest manifest = syncManifest(s);
       if (rescan) {
         for (String cursor : List.of(SUBMISSIONS_CURSOR, CaseLog.EVENTS_CURSOR, Rewraps.REWRAPS_CURSOR,

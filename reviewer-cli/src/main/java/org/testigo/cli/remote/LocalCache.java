@@ -103,6 +103,31 @@ public final class LocalCache {
     return dir;
   }
 
+  /**
+   * Deletes the temporary files ({@code .tmp-*.part}, ciphertext or nothing) that a command
+   * killed while writing left in this cache, if older than {@code age} (a running command's
+   * temporary files live for a moment, so another command's are never touched). Symbolic
+   * links and other non-regular files are left alone. Returns how many were deleted.
+   */
+  public int sweepStaleTemps(java.time.Duration age) throws IOException {
+    java.time.Instant before = java.time.Instant.now().minus(age);
+    int deleted = 0;
+    try (java.util.stream.Stream<Path> files = Files.walk(dir, 2)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String name = p.getFileName().toString();
+        if (!name.startsWith(".tmp-") || !name.endsWith(".part")) {
+          continue;
+        }
+        java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(p,
+            java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if (a.isRegularFile() && a.lastModifiedTime().toInstant().isBefore(before) && Files.deleteIfExists(p)) {
+          deleted++;
+        }
+      }
+    }
+    return deleted;
+  }
+
   /** The highest manifest sequence seen (rollback protection): never rewound. */
   public static final String MANIFEST_SEQUENCE = "manifestSequence";
 
