@@ -61,10 +61,29 @@ final class RealJars {
     return freePort();
   }
 
+  /** Where {@link #freePort} looks: below Linux's ephemeral range (32768-60999 by default). */
+  static final int PORTS_FROM = 20_000;
+  static final int PORTS_COUNT = 12_000;
+  private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT = new java.util.concurrent.atomic.AtomicInteger(
+      java.util.concurrent.ThreadLocalRandom.current().nextInt(PORTS_COUNT));
+
+  /**
+   * A loopback port that is free now, for a process started later. Not an ephemeral port
+   * (port 0): between this check and the process binding it, the kernel hands ephemeral ports
+   * to outgoing connections (a Galera node joining, a JDBC client), and GaleraErasureIT once
+   * lost a node that way ("Address already in use"). Ports are taken in turn from
+   * {@link #PORTS_FROM}, so one JVM never hands out the same port twice in a run.
+   */
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+    for (int attempt = 0; attempt < PORTS_COUNT; attempt++) {
+      int port = PORTS_FROM + Math.floorMod(NEXT_PORT.getAndIncrement(), PORTS_COUNT);
+      try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        // in use: the next one
+      }
     }
+    throw new IOException("no free loopback port in " + PORTS_FROM + ".." + (PORTS_FROM + PORTS_COUNT - 1));
   }
 
   /** A running intake server; {@link #close()} stops it. */
