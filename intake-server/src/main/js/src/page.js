@@ -223,14 +223,21 @@ export function enhance(form) {
     return { secret, words };
   })();
 
+  // The report is sealed to the manifest's entries valid at the server's time (its Date
+  // header; this phone's clock only if there is none): the server accepts exactly the set
+  // valid when the report arrives, and a phone's clock may be wrong by hours.
+  const fetchKeys = async () => {
+    const r = await fetch('/api/v1/manifest', { cache: 'no-store' });
+    const latest = await verifyChain(parseArmored(await r.text()), pinned);
+    const date = Date.parse(r.headers.get('Date') || '');
+    const rs = recipients(latest, Math.floor((Number.isFinite(date) ? date : Date.now()) / 1000));
+    if (rs.length === 0) throw new Error('no recipients');
+    return rs;
+  };
   let keys = null;
   const ready = (async () => {
     try {
-      const r = await fetch('/api/v1/manifest', { cache: 'no-store' });
-      const latest = await verifyChain(parseArmored(await r.text()), pinned);
-      const rs = recipients(latest, Math.floor(Date.now() / 1000));
-      if (rs.length === 0) throw new Error('no recipients');
-      keys = rs;
+      keys = await fetchKeys();
       keyLine.textContent = t('js.verified', shortForm(pinned));
       keyLine.className = 'small verified';
       const stated = document.getElementById('stated-fingerprint');
@@ -298,6 +305,14 @@ export function enhance(form) {
     if (estimate * 1.13 + 8192 > maxBytes) return void (status.textContent = t('js.too_large'));
 
     for (const c of form.elements) c.disabled = true;
+    // The form may have been open for hours: an entry may have ended or begun, or a new
+    // manifest come, since the page loaded. Fetch the keys again (verified from the same
+    // pinned root); if that fails, the keys verified at load are used.
+    try {
+      keys = await fetchKeys();
+    } catch {
+      // offline for a moment: the upload retries by itself; the keys from load stay
+    }
     status.className = 'js-status';
     bar.hidden = false;
     let derived = 0;

@@ -154,11 +154,10 @@ public final class ErasureService {
   }
 
   /**
-   * The stored envelopes of case {@code caseId} in SHA-256 order: the report; and, when the
-   * report is the first of its mailbox (the case its follow-ups and replies belong to, as the
-   * reviewer feed's caseId), the mailbox's follow-ups and replies. Empty if no such report.
-   * With {@code lock}, the mailbox row is locked first, so no follow-up or reply joins it
-   * before the transaction ends.
+   * The stored envelopes of case {@code caseId} in SHA-256 order: the report, and the
+   * follow-ups and replies stored as this case's (the reviewer feed's caseId; fixed when each
+   * was stored). Empty if no such report. With {@code lock}, the mailbox row is locked first,
+   * so no follow-up or reply joins it before the transaction ends.
    */
   static List<ErasureDao.CaseObject> objectsOf(ErasureDao dao, byte[] caseId, boolean lock) {
     List<ErasureDao.CaseObject> all = new ArrayList<>(dao.report(caseId));
@@ -170,10 +169,7 @@ public final class ErasureService {
       if (lock) {
         dao.lockMailbox(mailbox.get(0));
       }
-      List<byte[]> first = dao.caseOfMailbox(mailbox.get(0));
-      if (first.size() == 1 && Arrays.equals(first.get(0), caseId)) {
-        all.addAll(dao.followUpsAndReplies(mailbox.get(0)));
-      }
+      all.addAll(dao.followUpsAndReplies(caseId));
     }
     all.sort((a, b) -> Arrays.compareUnsigned(a.sha256(), b.sha256()));
     return all;

@@ -229,7 +229,7 @@ public final class ReviewerService {
     }
     Fingerprint expected = key.get().fingerprint();
     return Optional.of(envelopes.store(Envelope.CONTEXT_REPLY,
-        Optional.of(MailboxLink.existing(mailbox.get(), MailboxStore.KIND_REPLY)), out -> {
+        Optional.of(MailboxLink.reply(mailbox.get(), reportId)), out -> {
           EnvelopeInfo info;
           try {
             info = Envelope.inspect(new LimitedInputStream(body, maxEnvelopeBytes), out);

@@ -49,9 +49,24 @@ public final class EnvelopeStore {
    * An optional link of the new envelope to a mailbox (report, follow-up or reply). With a
    * non-null {@code createWithReplyKey} the mailbox is created in the same transaction.
    */
-  public record MailboxLink(MailboxId mailbox, String kind, RecipientPublicKey createWithReplyKey) {
+  /**
+   * The mailbox a new envelope joins. {@code caseId}: for a reply, the report it answers (the
+   * case it belongs to); null for a report (its own case) and for a follow-up, which joins the
+   * mailbox's first report still stored (as does a reply that names no case), fixed when it is
+   * stored.
+   */
+  public record MailboxLink(MailboxId mailbox, String kind, RecipientPublicKey createWithReplyKey, EnvelopeId caseId) {
+    public MailboxLink(MailboxId mailbox, String kind, RecipientPublicKey createWithReplyKey) {
+      this(mailbox, kind, createWithReplyKey, null);
+    }
+
     public static MailboxLink existing(MailboxId mailbox, String kind) {
-      return new MailboxLink(mailbox, kind, null);
+      return new MailboxLink(mailbox, kind, null, null);
+    }
+
+    /** A reply to report {@code caseId}, whose mailbox is {@code mailbox}. */
+    public static MailboxLink reply(MailboxId mailbox, EnvelopeId caseId) {
+      return new MailboxLink(mailbox, MailboxStore.KIND_REPLY, null, caseId);
     }
   }
 
@@ -228,7 +243,13 @@ public final class EnvelopeStore {
     if (link.createWithReplyKey() != null) {
       mailboxes.insert(link.mailbox().toBytes(), link.createWithReplyKey().toBytes(), day);
     }
-    mailboxes.link(id.toBytes(), link.mailbox().toBytes(), link.kind());
+    byte[] caseId = null;
+    if (link.caseId() != null) {
+      caseId = link.caseId().toBytes();
+    } else if (!MailboxStore.KIND_REPORT.equals(link.kind())) {
+      caseId = mailboxes.firstReport(link.mailbox().toBytes()).stream().findFirst().orElse(null);
+    }
+    mailboxes.link(id.toBytes(), link.mailbox().toBytes(), link.kind(), caseId);
   }
 
   /**

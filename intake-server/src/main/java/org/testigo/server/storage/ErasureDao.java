@@ -75,19 +75,12 @@ public interface ErasureDao {
   @SqlQuery("SELECT id FROM mailboxes WHERE id = :id FOR UPDATE")
   List<byte[]> lockMailbox(@Bind("id") byte[] mailboxId);
 
-  /**
-   * The case a mailbox's follow-ups and replies belong to: its first report by id (as the
-   * reviewer feed's {@code caseId}).
-   */
-  @SqlQuery("SELECT MIN(envelope_id) FROM mailbox_envelopes WHERE mailbox_id = :id AND kind = 'report'")
-  List<byte[]> caseOfMailbox(@Bind("id") byte[] mailboxId);
-
-  /** The stored follow-ups and replies linked to a mailbox. */
+  /** The stored follow-ups and replies of a case (the case each was given when stored, V52). */
   @SqlQuery("SELECT e.id, e.context, e.received_day, e.sha256 FROM mailbox_envelopes me"
-      + " JOIN envelopes e ON e.id = me.envelope_id WHERE me.mailbox_id = :id"
+      + " JOIN envelopes e ON e.id = me.envelope_id WHERE me.case_id = :case"
       + " AND me.kind IN ('follow-up', 'reply') AND e.state = 'stored'")
   @RegisterConstructorMapper(CaseObject.class)
-  List<CaseObject> followUpsAndReplies(@Bind("id") byte[] mailboxId);
+  List<CaseObject> followUpsAndReplies(@Bind("case") byte[] caseId);
 
   /** The bytes stored for these envelopes (chunks and inline data). */
   @SqlQuery("SELECT COALESCE(SUM(LENGTH(data)), 0) FROM " + EnvelopeDao.PARTS + " p WHERE p.envelope_id IN (<ids>)")

@@ -21,8 +21,19 @@ public interface MailboxDao {
     return Optional.ofNullable(replyKeyOrNull(id));
   }
 
-  @SqlUpdate("INSERT INTO mailbox_envelopes (envelope_id, mailbox_id, kind) VALUES (:envelope, :mailbox, :kind)")
-  void link(@Bind("envelope") byte[] envelopeId, @Bind("mailbox") byte[] mailboxId, @Bind("kind") String kind);
+  /** Links an envelope to a mailbox; {@code caseId}: the case of a follow-up or reply, null for a report. */
+  @SqlUpdate("INSERT INTO mailbox_envelopes (envelope_id, mailbox_id, kind, case_id)"
+      + " VALUES (:envelope, :mailbox, :kind, :case)")
+  void link(@Bind("envelope") byte[] envelopeId, @Bind("mailbox") byte[] mailboxId, @Bind("kind") String kind,
+      @Bind("case") byte[] caseId);
+
+  /**
+   * The mailbox's first report still stored, by arrival (the envelopes' internal sequence, V50):
+   * the case a new follow-up joins. A report sent later with the same receipt never precedes it.
+   */
+  @SqlQuery("SELECT me.envelope_id FROM mailbox_envelopes me JOIN envelopes e ON e.id = me.envelope_id"
+      + " WHERE me.mailbox_id = :mailbox AND me.kind = 'report' AND e.state = 'stored' ORDER BY e.seq LIMIT 1")
+  List<byte[]> firstReport(@Bind("mailbox") byte[] mailboxId);
 
   @SqlQuery("SELECT me.envelope_id FROM mailbox_envelopes me JOIN envelopes e ON e.id = me.envelope_id"
       + " WHERE me.mailbox_id = :mailbox AND me.kind = :kind AND e.state = 'stored'"

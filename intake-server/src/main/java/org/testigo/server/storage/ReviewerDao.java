@@ -48,8 +48,7 @@ public interface ReviewerDao {
 
   @SqlQuery("SELECT f.seq, e.id, e.context, e.received_day, e.size_bucket, e.sha256,"
       + " (me.mailbox_id IS NOT NULL) AS has_mailbox,"
-      + " (SELECT MIN(r.envelope_id) FROM mailbox_envelopes r WHERE r.mailbox_id = me.mailbox_id"
-      + "   AND r.kind = 'report') AS case_id,"
+      + " me.case_id AS case_id,"
       + " COALESCE((SELECT w.served_sha256 FROM envelope_rewraps w WHERE w.envelope_id = e.id AND w.generation ="
       + "   (SELECT MAX(w2.generation) FROM envelope_rewraps w2 WHERE w2.envelope_id = e.id)), e.sha256) AS current_sha256,"
       + " (SELECT COUNT(*) FROM envelope_rewraps w3 WHERE w3.envelope_id = e.id) AS rewraps"

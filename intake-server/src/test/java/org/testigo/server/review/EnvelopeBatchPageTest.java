@@ -157,7 +157,7 @@ class EnvelopeBatchPageTest extends BothDatabases {
       EnvelopeId reportId = f.store(f.grouped, report, Envelope.CONTEXT_REPORT, Optional.of(new EnvelopeStore.MailboxLink(
           mailbox, MailboxStore.KIND_REPORT, RecipientPrivateKey.generate(random).publicKey()))).id();
       f.store(f.grouped, f.sealed(300, Envelope.CONTEXT_REPLY), Envelope.CONTEXT_REPLY, Optional.of(
-          EnvelopeStore.MailboxLink.existing(mailbox, MailboxStore.KIND_REPLY))); // not in the feed
+          EnvelopeStore.MailboxLink.reply(mailbox, reportId))); // not in the feed
       byte[] followUp = f.sealed(600, Envelope.CONTEXT_FOLLOW_UP);
       f.store(f.grouped, followUp, Envelope.CONTEXT_FOLLOW_UP, Optional.of(
           EnvelopeStore.MailboxLink.existing(mailbox, MailboxStore.KIND_FOLLOW_UP)));

@@ -59,8 +59,8 @@ class ErasureTransactionTest extends BothDatabases {
         MailboxStore.KIND_REPORT, RecipientPrivateKey.generate(random).publicKey())), out -> out.write(reportBytes));
     StoredEnvelope followUp = store.store("follow-up", Optional.of(EnvelopeStore.MailboxLink.existing(mailbox,
         MailboxStore.KIND_FOLLOW_UP)), out -> out.write(bytes(300)));
-    StoredEnvelope reply = store.store("reply", Optional.of(EnvelopeStore.MailboxLink.existing(mailbox,
-        MailboxStore.KIND_REPLY)), out -> out.write(bytes(200)));
+    StoredEnvelope reply = store.store("reply", Optional.of(EnvelopeStore.MailboxLink.reply(mailbox, report.id())),
+        out -> out.write(bytes(200)));
     List<EnvelopeRecord> objects = new ArrayList<>();
     for (StoredEnvelope e : List.of(report, followUp, reply)) {
       objects.add(store.find(e.id()).orElseThrow());

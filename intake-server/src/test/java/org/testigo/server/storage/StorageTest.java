@@ -173,7 +173,7 @@ class StorageTest extends BothDatabases {
     assertThat(db.count("mailboxes")).isEqualTo(mailboxesBefore + 1);
     assertThat(mailboxes.replyKey(id)).contains(replyKey);
     StoredEnvelope reply = store.store("reply",
-        Optional.of(EnvelopeStore.MailboxLink.existing(id, MailboxStore.KIND_REPLY)), out -> out.write(2));
+        Optional.of(EnvelopeStore.MailboxLink.reply(id, report.id())), out -> out.write(2));
     assertThat(mailboxes.envelopes(id, MailboxStore.KIND_REPLY)).containsExactly(reply.id());
     assertThat(mailboxes.envelopes(id, MailboxStore.KIND_REPORT)).containsExactly(report.id());
     assertThat(mailboxes.envelopes(MailboxId.fromBytes(randomBytes(32)), MailboxStore.KIND_REPLY)).isEmpty();

@@ -105,12 +105,15 @@ public final class LocalCache {
 
   /**
    * Deletes the temporary files ({@code .tmp-*.part}, ciphertext or nothing) that a command
-   * killed while writing left in this cache, if older than {@code age} (a running command's
+   * killed while writing left in this cache, if older than {@code age} or dated more than
+   * {@code age} in the future (a wrong clock at the time; a running command's
    * temporary files live for a moment, so another command's are never touched). Symbolic
    * links and other non-regular files are left alone. Returns how many were deleted.
    */
   public int sweepStaleTemps(java.time.Duration age) throws IOException {
-    java.time.Instant before = java.time.Instant.now().minus(age);
+    java.time.Instant now = java.time.Instant.now();
+    java.time.Instant before = now.minus(age);
+    java.time.Instant after = now.plus(age); // dated in the future: written under a wrong clock
     int deleted = 0;
     try (java.util.stream.Stream<Path> files = Files.walk(dir, 2)) {
       for (Path p : (Iterable<Path>) files::iterator) {
@@ -120,7 +123,8 @@ public final class LocalCache {
         }
         java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(p,
             java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        if (a.isRegularFile() && a.lastModifiedTime().toInstant().isBefore(before) && Files.deleteIfExists(p)) {
+        java.time.Instant modified = a.lastModifiedTime().toInstant();
+        if (a.isRegularFile() && (modified.isBefore(before) || modified.isAfter(after)) && Files.deleteIfExists(p)) {
           deleted++;
         }
       }

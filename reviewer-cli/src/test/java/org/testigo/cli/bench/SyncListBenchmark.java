@@ -680,6 +680,13 @@ public final class SyncListBenchmark {
         n / (build.wallS() - fixed));
     System.out.printf("  peak heap over all %d processes: %.1f MiB of %s; failed: %s%n", rv.runs.size(), rv.peakHeap(),
         HEAP, rv.failed().isEmpty() ? "none" : rv.failed().stream().map(Run::label).toList());
+    long hold = Long.getLong("bench.hold", 0);
+    if (hold > 0) {
+      // for comparing JVM options or builds by hand on the same N reports, with the server up
+      System.out.printf("  holding the server and this home for %d s: --home %s %s%n", hold, home,
+          String.join(" ", keys));
+      Thread.sleep(hold * 1000);
+    }
   }
 
   static boolean containsFile(Path dir, String name) throws IOException {

@@ -27,6 +27,8 @@ class LocalCacheSweepTest {
     Files.setLastModifiedTime(stale, old);
     Path staleEvents = Files.write(cache.directory().resolve("events").resolve(".tmp-9.part"), new byte[0]);
     Files.setLastModifiedTime(staleEvents, old);
+    Path future = Files.write(submissions.resolve(".tmp-42.part"), new byte[] {7});
+    Files.setLastModifiedTime(future, FileTime.from(Instant.now().plus(Duration.ofDays(3650))));
     Path fresh = Files.write(submissions.resolve(".tmp-456.part"), new byte[] {4});
     Path envelope = Files.write(submissions.resolve("0123.tgenv"), new byte[] {5});
     Files.setLastModifiedTime(envelope, old);
@@ -36,8 +38,9 @@ class LocalCacheSweepTest {
     Path dir = Files.createDirectory(submissions.resolve(".tmp-0.part"));
     Files.setLastModifiedTime(dir, old);
 
-    assertThat(cache.sweepStaleTemps(Duration.ofMinutes(10))).isEqualTo(2);
+    assertThat(cache.sweepStaleTemps(Duration.ofMinutes(10))).isEqualTo(3);
     assertThat(stale).doesNotExist();
+    assertThat(future).as("dated ten years ahead by a wrong clock").doesNotExist();
     assertThat(staleEvents).doesNotExist();
     assertThat(fresh).exists();
     assertThat(envelope).exists();

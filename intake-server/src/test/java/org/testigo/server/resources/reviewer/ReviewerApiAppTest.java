@@ -653,8 +653,11 @@ class ReviewerApiAppTest {
    * The same receipt used for a second report (a source who goes back and sends again, or a
    * phone that retries with a new submission id): each report is its own case in the feed
    * ({@code caseId} = its id, reviewer-api-and-batches.md §4), so neither is refused by the
-   * reviewer tool; a follow-up with that receipt belongs to the first report by id. Two
-   * registrations of one new mailbox at the same moment both succeed, one of them as created.
+   * reviewer tool. Follow-ups stay with the receipt's first report, even when the later report
+   * has a smaller id (found by an outside attack: the case used to be the smallest id, read
+   * anew each time, so a later report took over follow-ups already filed); a reply belongs to
+   * the case it was sent from, and each case's objects (what its erasure deletes) are exactly
+   * its own. Two registrations of one new mailbox at the same moment both succeed.
    */
   @Test
   @Order(13)
@@ -664,6 +667,10 @@ class ReviewerApiAppTest {
         HexFormat.of().parseHex(ROOT_FINGERPRINT));
     byte[] lookup = keys.mailboxLookupKey().exposeSecret().clone();
     keys.destroy();
+    String firstFollowUp = followUpOnTheStatusPage("Un detalle antes del segundo envío.");
+    assertThat(feed().get(firstFollowUp).get("caseId").asText()).isEqualTo(reportId);
+
+    // the same receipt again, under an id smaller than the first report's
     List<RecipientPublicKey> recipients = ManifestChain.verify(SignedManifest.parseArmored(
         Files.readString(DATA.resolve("manifest-chain.txt"))),
         org.testigo.crypto.Fingerprint.fromHex(ROOT_FINGERPRINT)).reviewers().stream()
@@ -671,30 +678,42 @@ class ReviewerApiAppTest {
     ByteArrayOutputStream again = new ByteArrayOutputStream();
     Envelope.seal(new ByteArrayInputStream("sent again".getBytes(StandardCharsets.UTF_8)), again, recipients,
         Envelope.CONTEXT_REPORT, RANDOM);
+    byte[] low = new byte[16];
+    RANDOM.nextBytes(low);
+    low[0] = 0;
+    low[1] = 0;
+    String secondId = HexFormat.of().formatHex(low);
+    assertThat(secondId).isLessThan(reportId);
     HttpResponse<String> stored = ReviewerRequests.CLIENT.send(HttpRequest.newBuilder(source("/api/v1/submissions"))
         .header("Content-Type", "application/octet-stream")
         .header(org.testigo.api.ApiHeaders.MAILBOX, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(lookup))
+        .header(org.testigo.api.ApiHeaders.SUBMISSION_ID, secondId)
         .POST(HttpRequest.BodyPublishers.ofByteArray(again.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
-    String secondId = JSON.readTree(stored.body()).get("id").asText();
-    String b = "----RevapiFollowUp";
-    String form = "--" + b + "\r\nContent-Disposition: form-data; name=\"receipt\"\r\n\r\n" + receipt + "\r\n--" + b
-        + "\r\nContent-Disposition: form-data; name=\"message\"\r\n\r\nOtro detalle.\r\n--" + b + "--\r\n";
-    HttpResponse<String> followUp = postForm(source("/status/follow-up?lang=es"), "multipart/form-data; boundary=" + b,
-        form.getBytes(StandardCharsets.UTF_8));
-    assertThat(followUp.statusCode()).as(followUp.body()).isEqualTo(200);
-    Map<String, JsonNode> byId = new LinkedHashMap<>();
-    for (JsonNode n : list("?after=0&limit=100").get("items")) {
-      byId.put(n.get("id").asText(), n);
-    }
+    assertThat(JSON.readTree(stored.body()).get("id").asText()).isEqualTo(secondId);
+    String laterFollowUp = followUpOnTheStatusPage("Otro detalle.");
+
+    Map<String, JsonNode> byId = feed();
     assertThat(byId.get(reportId).get("caseId").asText()).isEqualTo(reportId);
     assertThat(byId.get(secondId).get("context").asText()).isEqualTo("report");
     assertThat(byId.get(secondId).get("caseId").asText()).as("a report is its own case").isEqualTo(secondId);
-    String first = reportId.compareTo(secondId) < 0 ? reportId : secondId;
-    List<JsonNode> followUps = byId.values().stream().filter(n -> n.get("context").asText().equals("follow-up")
-        && !n.get("caseId").asText().equals(n.get("id").asText())).toList();
-    assertThat(followUps).isNotEmpty();
-    assertThat(followUps.get(followUps.size() - 1).get("caseId").asText()).isEqualTo(first);
+    assertThat(byId.get(firstFollowUp).get("caseId").asText()).as("a filed follow-up never moves").isEqualTo(reportId);
+    assertThat(byId.get(laterFollowUp).get("caseId").asText()).as("the receipt's first report").isEqualTo(reportId);
+
+    // a reply sent from the second case belongs to it, not to the first
+    RecipientPublicKey replyKey = RecipientPublicKey.fromBytes(java.util.Base64.getUrlDecoder().decode(
+        JSON.readTree(ReviewerRequests.signed(ALICE.signingKey(), "GET",
+            reviewer("/api/v1/reviewer/submissions/" + secondId + "/reply-key"), null).send().body())
+            .get("replyPublicKey").asText()));
+    byte[] reply = sealedReply(replyKey, "Sobre su segundo envío.");
+    assertThat(ReviewerRequests.signed(ALICE.signingKey(), "POST",
+        reviewer("/api/v1/reviewer/submissions/" + secondId + "/replies"), reply).send().statusCode()).isEqualTo(201);
+    List<String> second = objects(secondId);
+    List<String> first = objects(reportId);
+    assertThat(second).containsExactlyInAnyOrder(byId.get(secondId).get("sha256").asText(), sha256Hex(reply));
+    assertThat(first).contains(byId.get(reportId).get("sha256").asText(), byId.get(firstFollowUp).get("sha256").asText(),
+        byId.get(laterFollowUp).get("sha256").asText()).doesNotContain(sha256Hex(reply));
+    assertThat(first).doesNotContainAnyElementsOf(second);
 
     byte[] fresh = new byte[32];
     RANDOM.nextBytes(fresh);
@@ -724,5 +743,43 @@ class ReviewerApiAppTest {
       pool.shutdownNow();
     }
     assertThat(count("mailboxes")).isEqualTo(mailboxes + 1);
+  }
+
+  /** Files a follow-up with the receipt on the status page; returns its id (the feed's newest follow-up). */
+  static String followUpOnTheStatusPage(String message) throws Exception {
+    java.util.Set<String> before = feed().keySet();
+    String b = "----RevapiFollowUp";
+    String form = "--" + b + "\r\nContent-Disposition: form-data; name=\"receipt\"\r\n\r\n" + receipt + "\r\n--" + b
+        + "\r\nContent-Disposition: form-data; name=\"message\"\r\n\r\n" + message + "\r\n--" + b + "--\r\n";
+    HttpResponse<String> r = postForm(source("/status/follow-up?lang=es"), "multipart/form-data; boundary=" + b,
+        form.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    List<String> added = feed().values().stream().filter(n -> !before.contains(n.get("id").asText()))
+        .map(n -> n.get("id").asText()).toList();
+    assertThat(added).hasSize(1);
+    return added.get(0);
+  }
+
+  /** The feed from the start, by id. */
+  static Map<String, JsonNode> feed() throws Exception {
+    Map<String, JsonNode> byId = new LinkedHashMap<>();
+    for (JsonNode n : list("?after=0&limit=100").get("items")) {
+      byId.put(n.get("id").asText(), n);
+    }
+    return byId;
+  }
+
+  /** The SHA-256 of every stored envelope of a case (what its erasure must name). */
+  static List<String> objects(String caseId) throws Exception {
+    HttpResponse<byte[]> r = ReviewerRequests.signed(ALICE.signingKey(), "GET",
+        reviewer("/api/v1/reviewer/cases/" + caseId + "/objects"), null).send();
+    assertThat(r.statusCode()).isEqualTo(200);
+    List<String> out = new java.util.ArrayList<>();
+    JSON.readTree(r.body()).get("objects").forEach(o -> out.add(o.get("sha256").asText()));
+    return out;
+  }
+
+  static String sha256Hex(byte[] b) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
   }
 }
