@@ -480,7 +480,8 @@ public final class SyncListBenchmark {
   }
 
   /**
-   * Runs the packaged reviewer jar in a fresh JVM with {@code -Xmx}{@link #HEAP}, under
+   * Runs the packaged reviewer jar through its launcher (with the launcher's JVM options for
+   * each command, as users run it) in a fresh JVM with {@code -Xmx}{@link #HEAP}, under
    * {@code /usr/bin/time} (user + system CPU time of the process and its peak resident set),
    * with {@code -Xlog:gc,gc+heap+exit} to a file. Peak heap is the largest heap occupancy the
    * JVM logged: the "before" figure of every collection pause (the heap is at its fullest
@@ -490,6 +491,8 @@ public final class SyncListBenchmark {
    */
   static final class Reviewer {
     final Path jar;
+    /** The launcher users run (its JVM options per command are part of what is measured). */
+    final Path launcher;
     final Path work;
     int seq;
     final List<Run> runs = new ArrayList<>();
@@ -499,6 +502,18 @@ public final class SyncListBenchmark {
       if (!Files.isRegularFile(jar)) {
         throw new IllegalStateException("build the jar first: mvn -B -q -o -pl crypto,intake-server,reviewer-cli"
             + " package -DskipTests");
+      }
+      Path shipped = repo.resolve("reviewer-cli/testigo-reviewer");
+      if (jar.getParent().equals(repo.resolve("reviewer-cli/target"))) {
+        launcher = shipped;
+      } else {
+        // a copy of the jar (-Dbench.jar): the launcher beside it, as an installation has it
+        if (!jar.getFileName().toString().equals("testigo-reviewer.jar")) {
+          throw new IllegalStateException("-Dbench.jar must name a file testigo-reviewer.jar (the launcher looks"
+              + " for that name beside itself)");
+        }
+        launcher = jar.resolveSibling("testigo-reviewer");
+        Files.copy(shipped, launcher, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
       work = Files.createTempDirectory("testigo-bench-runs-");
     }
@@ -510,11 +525,14 @@ public final class SyncListBenchmark {
       Path out = work.resolve(k + ".out");
       Path err = work.resolve(k + ".err");
       List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %U %S %M", "-o", time.toString(),
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + HEAP,
-          "-Xlog:gc,gc+heap+exit:file=" + gc, "-jar", jar.toString()));
+          "/bin/sh", launcher.toString()));
       cmd.addAll(List.of(args));
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+      pb.environment().put("TESTIGO_JAVA_OPTS", "-Xmx" + HEAP + " -Xlog:gc,gc+heap+exit:file=" + gc);
+      pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":"
+          + pb.environment().getOrDefault("PATH", "/usr/bin:/bin"));
       long t0 = System.nanoTime();
-      Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      Process p = pb.start();
       int exit = p.waitFor();
       double wall = seconds(t0);
       double cpu = Double.NaN;
@@ -592,7 +610,8 @@ public final class SyncListBenchmark {
    * list, overdue and show, and list --status new, files, stats --from-cache.
    */
   static void processes(Path repo, BenchServer server, int n, int rounds) throws Exception {
-    System.out.printf("%nFresh processes (java -Xmx%s -jar testigo-reviewer.jar; demo keystore, Argon2id %s):%n",
+    System.out.printf("%nFresh processes (the launcher reviewer-cli/testigo-reviewer with TESTIGO_JAVA_OPTS=-Xmx%s;"
+        + " demo keystore, Argon2id %s):%n",
         HEAP, "as created by the demo server (KeystoreParams.DEFAULT)");
     Reviewer rv = new Reviewer(repo);
     Path home = server.newHome("testigo-bench-proc-");
