@@ -148,7 +148,7 @@ public final class DemoOrganisation {
     return List.of(
         "export TESTIGO_HOME=" + home + " TESTIGO_KEYSTORE=" + keystore,
         "# each command asks for the passphrase above; scripts add --passphrase-file " + pass,
-        "alias testigo-reviewer='java -jar reviewer-cli/target/testigo-reviewer.jar'",
+        "alias testigo-reviewer=\"$PWD/reviewer-cli/testigo-reviewer\"   # the launcher (heap, compiler per command)",
         "testigo-reviewer server add " + stripSlash(reviewerUrl) + " --root " + rootFingerprint,
         "testigo-reviewer sync            # new reports, follow-ups and case events",
         "testigo-reviewer list            # the cases: status, assignee, overdue, follow-ups",

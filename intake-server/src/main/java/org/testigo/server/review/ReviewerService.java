@@ -105,9 +105,10 @@ public final class ReviewerService {
   private static Submission submission(ReviewerDao.FeedRow r) {
     HexFormat hex = HexFormat.of();
     String id = hex.formatHex(r.id());
+    // a report is its own case, even when another report shares its receipt (decision 0029)
+    String caseId = r.caseId() == null || MailboxStore.KIND_REPORT.equals(r.context()) ? id : hex.formatHex(r.caseId());
     return new Submission(r.seq(), id, r.context(), r.receivedDay().toString(), r.sizeBucket(),
-        hex.formatHex(r.sha256()), r.hasMailbox(), r.caseId() == null || MailboxStore.KIND_REPORT.equals(r.context()) ? id : hex.formatHex(r.caseId()),
-        hex.formatHex(r.currentSha256()), r.rewraps());
+        hex.formatHex(r.sha256()), r.hasMailbox(), caseId, hex.formatHex(r.currentSha256()), r.rewraps());
   }
 
   /**

@@ -48,12 +48,9 @@ public final class EnvelopeStore {
   /**
    * An optional link of the new envelope to a mailbox (report, follow-up or reply). With a
    * non-null {@code createWithReplyKey} the mailbox is created in the same transaction.
-   */
-  /**
-   * The mailbox a new envelope joins. {@code caseId}: for a reply, the report it answers (the
-   * case it belongs to); null for a report (its own case) and for a follow-up, which joins the
-   * mailbox's first report still stored (as does a reply that names no case), fixed when it is
-   * stored.
+   * {@code caseId}: for a reply, the report it answers (the case it belongs to); null for a
+   * report (its own case) and for a follow-up, which joins the mailbox's first report still
+   * stored (as does a reply that names no case). The case is fixed when the link is stored.
    */
   public record MailboxLink(MailboxId mailbox, String kind, RecipientPublicKey createWithReplyKey, EnvelopeId caseId) {
     public MailboxLink(MailboxId mailbox, String kind, RecipientPublicKey createWithReplyKey) {

@@ -93,7 +93,13 @@ public final class SyncCommand implements Callable<Integer> {
     try (RemoteSession s = RemoteSession.open(home, keystore, passphrase);
         IndexPreOpener opener = new IndexPreOpener(s.cache, s.identity, Runtime.getRuntime().availableProcessors(),
             2 * pageSize)) {
-      s.cache.sweepStaleTemps(STALE_TEMP);
+      try {
+        s.cache.sweepStaleTemps(STALE_TEMP);
+      } catch (IOException | java.io.UncheckedIOException e) {
+        // best effort: a temporary file another command removed meanwhile, or an unreadable one
+        spec.commandLine().getErr().println("testigo-reviewer: warning: could not remove leftover temporary files"
+            + " from the cache (" + e.getClass().getSimpleName() + "); sync goes on");
+      }
       KeyManifest manifest = syncManifest(s);
       if (rescan) {
         for (String cursor : List.of(SUBMISSIONS_CURSOR, CaseLog.EVENTS_CURSOR, Rewraps.REWRAPS_CURSOR,

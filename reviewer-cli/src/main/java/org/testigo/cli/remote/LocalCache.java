@@ -121,8 +121,13 @@ public final class LocalCache {
         if (!name.startsWith(".tmp-") || !name.endsWith(".part")) {
           continue;
         }
-        java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(p,
-            java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        java.nio.file.attribute.BasicFileAttributes a;
+        try {
+          a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+              java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException gone) {
+          continue; // renamed or removed by the command that wrote it
+        }
         java.time.Instant modified = a.lastModifiedTime().toInstant();
         if (a.isRegularFile() && (modified.isBefore(before) || modified.isAfter(after)) && Files.deleteIfExists(p)) {
           deleted++;
