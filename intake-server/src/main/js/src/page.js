@@ -225,12 +225,20 @@ export function enhance(form) {
 
   // The report is sealed to the manifest's entries valid at the server's time (its Date
   // header; this phone's clock only if there is none): the server accepts exactly the set
-  // valid when the report arrives, and a phone's clock may be wrong by hours.
+  // valid when the report arrives, and a phone's clock may be wrong by hours. Never a time
+  // before the latest manifest was issued (a server's Date cannot bring back an entry that
+  // manifest ended, e.g. a revoked key), and never an older chain than one already verified
+  // on this page (manifest-and-custody.md §2: keep the highest sequence seen).
+  let highest = -1n;
   const fetchKeys = async () => {
     const r = await fetch('/api/v1/manifest', { cache: 'no-store' });
     const latest = await verifyChain(parseArmored(await r.text()), pinned);
+    if (latest.sequence < highest) throw new Error('older manifest');
+    highest = latest.sequence;
     const date = Date.parse(r.headers.get('Date') || '');
-    const rs = recipients(latest, Math.floor((Number.isFinite(date) ? date : Date.now()) / 1000));
+    let now = BigInt(Math.floor((Number.isFinite(date) ? date : Date.now()) / 1000));
+    if (now < latest.issuedAt) now = latest.issuedAt;
+    const rs = recipients(latest, now);
     if (rs.length === 0) throw new Error('no recipients');
     return rs;
   };

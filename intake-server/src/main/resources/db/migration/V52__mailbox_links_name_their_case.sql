@@ -13,3 +13,8 @@ UPDATE mailbox_envelopes SET case_id = (SELECT MIN(r.envelope_id) FROM mailbox_e
   WHERE kind IN ('follow-up', 'reply');
 
 CREATE INDEX mailbox_envelopes_by_case ON mailbox_envelopes (case_id);
+
+-- A follow-up or reply names a report that exists: a reply that arrives while its case is
+-- erased is refused rather than stored under a case no erasure can name any more.
+ALTER TABLE mailbox_envelopes ADD CONSTRAINT mailbox_envelopes_case
+  FOREIGN KEY (case_id) REFERENCES envelopes (id);

@@ -32,7 +32,9 @@ class LauncherTest {
     Files.write(install.resolve("testigo-reviewer.jar"), new byte[0]);
     List<String> cmd = new ArrayList<>(List.of("/bin/sh", install.resolve("testigo-reviewer").toString()));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    Path cwd = Files.createDirectories(dir.resolve("cwd"));
+    Files.write(cwd.resolve("-Xmx1m"), new byte[0]); // a file name a glob in the options would pick up
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(cwd.toFile());
     pb.environment().put("PATH", bin + ":/usr/bin:/bin");
     if (javaOpts == null) {
       pb.environment().remove("TESTIGO_JAVA_OPTS");
@@ -67,6 +69,10 @@ class LauncherTest {
     List<String> jvm = launch("-Xmx256m -XX:TieredStopAtLevel=4", "list");
     assertThat(jvm.subList(0, jvm.indexOf("-jar"))).containsExactly("-Xmx512m", "-XX:TieredStopAtLevel=1",
         "-Xmx256m", "-XX:TieredStopAtLevel=4");
+    // split into words, never expanded as file names (found by an outside attack)
+    List<String> globbed = launch("-X*", "list");
+    assertThat(globbed.subList(0, globbed.indexOf("-jar"))).containsExactly("-Xmx512m", "-XX:TieredStopAtLevel=1",
+        "-X*");
   }
 
   @Test

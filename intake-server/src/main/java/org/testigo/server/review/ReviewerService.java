@@ -216,7 +216,9 @@ public final class ReviewerService {
    * Stores a reply to the source of a report, streamed. It must be a v1 envelope of context
    * {@code reply} with exactly one recipient, the mailbox's reply key; the body must match
    * its signed digest. Everything happens in the store's transaction: any failure stores
-   * nothing. Empty when the report does not exist or has no mailbox.
+   * nothing. Empty when the report does not exist or has no mailbox, or was erased while the
+   * reply arrived (the link is written under the mailbox's lock, after checking again that the
+   * report is stored; the case_id foreign key refuses the rest).
    */
   public Optional<StoredEnvelope> storeReply(EnvelopeId reportId, VerifiedBody body, Long contentLength)
       throws IOException {
@@ -229,20 +231,34 @@ public final class ReviewerService {
       return Optional.empty();
     }
     Fingerprint expected = key.get().fingerprint();
-    return Optional.of(envelopes.store(Envelope.CONTEXT_REPLY,
-        Optional.of(MailboxLink.reply(mailbox.get(), reportId)), out -> {
-          EnvelopeInfo info;
-          try {
-            info = Envelope.inspect(new LimitedInputStream(body, maxEnvelopeBytes), out);
-          } catch (CryptoException e) {
-            body.finish();
-            throw new InvalidInputException("error.envelope");
-          }
-          if (body.finish() != 0 || info.version() != Envelope.VERSION
-              || !Envelope.CONTEXT_REPLY.equals(info.context())
-              || !info.recipients().equals(List.of(expected))) {
-            throw new InvalidInputException("error.envelope");
-          }
-        }));
+    try {
+      return Optional.of(storeReply(reportId, body, mailbox.get(), expected));
+    } catch (EnvelopeStore.CaseGoneException e) {
+      return Optional.empty(); // the case was erased while the reply arrived: nothing stored
+    } catch (org.jdbi.v3.core.JdbiException e) {
+      if (org.testigo.server.storage.Storage.isConstraintViolation(e)
+          && reportMailbox(reportId).isEmpty()) {
+        return Optional.empty(); // the same, seen by the case_id foreign key (another node erased it)
+      }
+      throw e;
+    }
+  }
+
+  private StoredEnvelope storeReply(EnvelopeId reportId, VerifiedBody body, MailboxId mailbox, Fingerprint expected)
+      throws IOException {
+    return envelopes.store(Envelope.CONTEXT_REPLY, Optional.of(MailboxLink.reply(mailbox, reportId)), out -> {
+      EnvelopeInfo info;
+      try {
+        info = Envelope.inspect(new LimitedInputStream(body, maxEnvelopeBytes), out);
+      } catch (CryptoException e) {
+        body.finish();
+        throw new InvalidInputException("error.envelope");
+      }
+      if (body.finish() != 0 || info.version() != Envelope.VERSION
+          || !Envelope.CONTEXT_REPLY.equals(info.context())
+          || !info.recipients().equals(List.of(expected))) {
+        throw new InvalidInputException("error.envelope");
+      }
+    });
   }
 }

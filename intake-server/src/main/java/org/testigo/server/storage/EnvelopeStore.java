@@ -67,6 +67,16 @@ public final class EnvelopeStore {
     }
   }
 
+  /**
+   * The report a reply was sent to is no longer stored with that mailbox (erased while the
+   * reply arrived): nothing is stored.
+   */
+  public static final class CaseGoneException extends RuntimeException {
+    public CaseGoneException() {
+      super("the case this envelope answers is no longer stored");
+    }
+  }
+
   /** What a store did: stored now, or found the same envelope already stored under its id. */
   public record Stored(StoredEnvelope envelope, boolean alreadyStored) {}
 
@@ -241,10 +251,19 @@ public final class EnvelopeStore {
       mailboxes.insert(link.mailbox().toBytes(), link.createWithReplyKey().toBytes(), day);
     }
     byte[] caseId = null;
-    if (link.caseId() != null) {
-      caseId = link.caseId().toBytes();
-    } else if (!MailboxStore.KIND_REPORT.equals(link.kind())) {
-      caseId = mailboxes.firstReport(link.mailbox().toBytes()).stream().findFirst().orElse(null);
+    if (!MailboxStore.KIND_REPORT.equals(link.kind())) {
+      // the mailbox row is locked as an erasure locks it: a follow-up or reply and the erasure
+      // of its case are one after the other, never interleaved (the case_id foreign key, V52,
+      // refuses the rest, e.g. across Galera nodes)
+      mailboxes.lock(link.mailbox().toBytes());
+      if (link.caseId() != null) {
+        if (mailboxes.storedReportOf(link.caseId().toBytes(), link.mailbox().toBytes()) != 1) {
+          throw new CaseGoneException();
+        }
+        caseId = link.caseId().toBytes();
+      } else {
+        caseId = mailboxes.firstReport(link.mailbox().toBytes()).stream().findFirst().orElse(null);
+      }
     }
     mailboxes.link(id.toBytes(), link.mailbox().toBytes(), link.kind(), caseId);
   }

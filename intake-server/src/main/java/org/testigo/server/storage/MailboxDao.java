@@ -27,6 +27,15 @@ public interface MailboxDao {
   void link(@Bind("envelope") byte[] envelopeId, @Bind("mailbox") byte[] mailboxId, @Bind("kind") String kind,
       @Bind("case") byte[] caseId);
 
+  /** Locks a mailbox row until the transaction ends (as the erasure of one of its cases does). */
+  @SqlQuery("SELECT id FROM mailboxes WHERE id = :id FOR UPDATE")
+  List<byte[]> lock(@Bind("id") byte[] mailboxId);
+
+  /** 1 if {@code reportId} is a stored report linked to this mailbox, else 0. */
+  @SqlQuery("SELECT COUNT(*) FROM mailbox_envelopes me JOIN envelopes e ON e.id = me.envelope_id"
+      + " WHERE me.envelope_id = :report AND me.mailbox_id = :mailbox AND me.kind = 'report' AND e.state = 'stored'")
+  int storedReportOf(@Bind("report") byte[] reportId, @Bind("mailbox") byte[] mailboxId);
+
   /**
    * The mailbox's first report still stored, by arrival (the envelopes' internal sequence, V50):
    * the case a new follow-up joins. A report sent later with the same receipt never precedes it.

@@ -50,7 +50,7 @@ class ErasureTransactionTest extends BothDatabases {
   }
 
   /** A case: report (chunked), follow-up and reply (one chunk each) in a new mailbox, two events. */
-  private record Case(List<EnvelopeRecord> objects, EventId recordEvent, EventId otherEvent) {}
+  private record Case(List<EnvelopeRecord> objects, EventId recordEvent, EventId otherEvent, MailboxId mailbox) {}
 
   private Case newCase(TestDatabase db, EnvelopeStore store) throws Exception {
     MailboxId mailbox = MailboxId.fromBytes(bytes(32));
@@ -72,7 +72,7 @@ class ErasureTransactionTest extends BothDatabases {
       dao.insert(other.toBytes(), report.id().toBytes(), bytes(32), 1, 10, 50, bytes(10), bytes(50));
       dao.insert(record.toBytes(), report.id().toBytes(), bytes(32), 2, 10, 60, bytes(10), bytes(60));
     });
-    return new Case(objects, record, other);
+    return new Case(objects, record, other, mailbox);
   }
 
   private static ErasureDecision decision(Case c, List<byte[]> hashes) {
@@ -162,5 +162,56 @@ class ErasureTransactionTest extends BothDatabases {
     assertThatThrownBy(() -> erase(db, decision(c, plusOther)))
         .isInstanceOfSatisfying(ErasureService.MismatchException.class, e -> assertThat(e.unlisted()).hasSize(1));
     assertThat(counts(db)).isEqualTo(before);
+  }
+
+  /**
+   * A reply that arrives while its case is erased (found by an outside attack: it was stored
+   * after the erasure, under a case no erasure could name any more, and the source read it):
+   * its link is written under the mailbox's lock after checking again that the report is
+   * stored, so it is refused and nothing is stored. A follow-up with the same receipt then
+   * joins the receipt's other report.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void aReplyArrivingWhileItsCaseIsErased_isRefused_andTheReceiptsOtherCaseGoesOn(TestDatabase db) throws Exception {
+    EnvelopeStore store = new EnvelopeStore(db.jdbi(), 4096, CLOCK, random, new TransparencyLog(db.jdbi()));
+    Case erased = newCase(db, store);
+    StoredEnvelope second = store.store("report", Optional.of(EnvelopeStore.MailboxLink.existing(erased.mailbox(),
+        MailboxStore.KIND_REPORT)), out -> out.write(bytes(500)));
+    java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<StoredEnvelope> reply = pool.submit(() -> store.store("reply",
+          Optional.of(EnvelopeStore.MailboxLink.reply(erased.mailbox(), erased.objects().get(0).id())), out -> {
+            writing.countDown();
+            try {
+              if (!go.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the erasure did not finish");
+              }
+            } catch (InterruptedException e) {
+              throw new java.io.InterruptedIOException();
+            }
+            out.write(bytes(200));
+          }));
+      assertThat(writing.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      erase(db, decision(erased, erased.objects().stream().map(EnvelopeRecord::sha256).toList()));
+      Map<String, Long> afterErasure = counts(db);
+      go.countDown();
+      assertThatThrownBy(() -> reply.get(30, java.util.concurrent.TimeUnit.SECONDS))
+          .hasCauseInstanceOf(EnvelopeStore.CaseGoneException.class);
+      assertThat(counts(db)).as("nothing of the reply stored").isEqualTo(afterErasure);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(store.find(second.id())).isPresent();
+    StoredEnvelope followUp = store.store("follow-up", Optional.of(EnvelopeStore.MailboxLink.existing(
+        erased.mailbox(), MailboxStore.KIND_FOLLOW_UP)), out -> out.write(bytes(300)));
+    byte[] caseOfFollowUp = db.jdbi().withHandle(h -> h.createQuery("SELECT case_id FROM mailbox_envelopes"
+        + " WHERE envelope_id = :id").bind("id", followUp.id().toBytes()).mapTo(byte[].class).one());
+    assertThat(caseOfFollowUp).isEqualTo(second.id().toBytes());
+    assertThatThrownBy(() -> store.store("reply", Optional.of(EnvelopeStore.MailboxLink.reply(erased.mailbox(),
+        erased.objects().get(0).id())), out -> out.write(bytes(200))))
+        .isInstanceOf(EnvelopeStore.CaseGoneException.class);
   }
 }
