@@ -271,8 +271,7 @@ public final class SourceService {
         seal(sealed, Envelope.CONTEXT_FOLLOW_UP, new PartHeader(PartHeader.MESSAGE, null, "application/json"),
             json, firstFile, reader, message.isBlank());
         try (ConcurrencyLimiter.Slot slot = submissions.acquire()) {
-          envelopes.store(Envelope.CONTEXT_FOLLOW_UP,
-              Optional.of(MailboxLink.existing(mailbox, MailboxStore.KIND_FOLLOW_UP)), sealed::copyTo);
+          storeFollowUp(mailbox, sealed);
         }
       } finally {
         java.util.Arrays.fill(json, (byte) 0);
@@ -301,11 +300,20 @@ public final class SourceService {
       seal(sealed, Envelope.CONTEXT_FOLLOW_UP, new PartHeader(PartHeader.ERASURE_REQUEST, null, "application/json"),
           ERASURE_REQUEST, null, null, false);
       try (ConcurrencyLimiter.Slot slot = submissions.acquire()) {
-        envelopes.store(Envelope.CONTEXT_FOLLOW_UP,
-            Optional.of(MailboxLink.existing(mailbox, MailboxStore.KIND_FOLLOW_UP)), sealed::copyTo);
+        storeFollowUp(mailbox, sealed);
       }
     }
     return visit;
+  }
+
+  /** Stores a sealed follow-up in the mailbox; as an unknown receipt if its case was erased meanwhile. */
+  private void storeFollowUp(MailboxId mailbox, Spool sealed) throws IOException {
+    try {
+      envelopes.store(Envelope.CONTEXT_FOLLOW_UP,
+          Optional.of(MailboxLink.existing(mailbox, MailboxStore.KIND_FOLLOW_UP)), sealed::copyTo);
+    } catch (EnvelopeStore.CaseGoneException e) {
+      throw new InvalidInputException("error.receipt");
+    }
   }
 
   /**

@@ -68,8 +68,8 @@ public final class EnvelopeStore {
   }
 
   /**
-   * The report a reply was sent to is no longer stored with that mailbox (erased while the
-   * reply arrived): nothing is stored.
+   * The report a reply was sent to, or every report a follow-up could join, is no longer stored
+   * with that mailbox (erased while the envelope arrived): nothing is stored.
    */
   public static final class CaseGoneException extends RuntimeException {
     public CaseGoneException() {
@@ -255,14 +255,17 @@ public final class EnvelopeStore {
       // the mailbox row is locked as an erasure locks it: a follow-up or reply and the erasure
       // of its case are one after the other, never interleaved (the case_id foreign key, V52,
       // refuses the rest, e.g. across Galera nodes)
-      mailboxes.lock(link.mailbox().toBytes());
+      if (mailboxes.lock(link.mailbox().toBytes()).isEmpty()) {
+        throw new CaseGoneException(); // its last case was erased meanwhile, and the mailbox with it
+      }
       if (link.caseId() != null) {
         if (mailboxes.storedReportOf(link.caseId().toBytes(), link.mailbox().toBytes()) != 1) {
           throw new CaseGoneException();
         }
         caseId = link.caseId().toBytes();
       } else {
-        caseId = mailboxes.firstReport(link.mailbox().toBytes()).stream().findFirst().orElse(null);
+        caseId = mailboxes.firstReport(link.mailbox().toBytes()).stream().findFirst()
+            .orElseThrow(CaseGoneException::new); // no report left to follow up on
       }
     }
     mailboxes.link(id.toBytes(), link.mailbox().toBytes(), link.kind(), caseId);

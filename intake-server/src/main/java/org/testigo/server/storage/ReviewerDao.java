@@ -33,11 +33,12 @@ public interface ReviewerDao {
 
   /**
    * Gives every stored report and follow-up not yet in the feed the next sequence numbers of
-   * the counter row, in (day, id) order. Call only after {@link #lockFeed()} in the same
-   * transaction, then advance the counter with {@link #advanceFeed(int)}.
+   * the counter row, in (day, arrival) order (arrival: the envelopes' internal sequence, V50;
+   * reviewers' lists show a day's reports in this order). Call only after {@link #lockFeed()}
+   * in the same transaction, then advance the counter with {@link #advanceFeed(int)}.
    */
   @SqlUpdate("INSERT INTO reviewer_feed (seq, envelope_id)"
-      + " SELECT l.next_seq - 1 + ROW_NUMBER() OVER (ORDER BY e.received_day, e.id), e.id"
+      + " SELECT l.next_seq - 1 + ROW_NUMBER() OVER (ORDER BY e.received_day, e.seq), e.id"
       + " FROM envelopes e JOIN reviewer_feed_lock l ON l.id = 1"
       + " LEFT JOIN reviewer_feed f ON f.envelope_id = e.id"
       + " WHERE f.envelope_id IS NULL AND e.state = 'stored' AND e.context IN ('report', 'follow-up')")

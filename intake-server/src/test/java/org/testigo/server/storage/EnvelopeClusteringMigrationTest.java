@@ -63,9 +63,10 @@ class EnvelopeClusteringMigrationTest {
       assertThatThrownBy(() -> execute(c, "INSERT INTO envelope_chunks (envelope_id, idx, data) VALUES (?, 0, ?)",
           random(16), chunk)).as("chunks need their envelope")
           .isInstanceOf(SQLException.class).matches(e -> ((SQLException) e).getSQLState().startsWith("23"));
-      // case_events_case, added back by V50, is dropped by V51: an erased case's signed events outlive its report
+      // case_events_case, added back by V50, is dropped by V51: an erased case's signed events outlive its report;
+      // mailbox_envelopes_case (V52): a follow-up or reply names a report that exists
       assertThat(foreignKeysTo(c)).containsExactlyInAnyOrder("chunks_envelope", "mailbox_envelopes_envelope",
-          "reviewer_feed_envelope", "envelope_rewraps_envelope");
+          "reviewer_feed_envelope", "envelope_rewraps_envelope", "mailbox_envelopes_case");
 
       execute(c, "DELETE FROM envelopes WHERE id = ?", ids.get(0));
       assertThat(count(c, "SELECT COUNT(*) FROM envelope_chunks")).as("chunks cascade").isZero();
