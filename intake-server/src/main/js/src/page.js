@@ -298,13 +298,24 @@ export function enhance(form) {
     const { secret, words } = await receiptReady;
     const confirms = Array.from(form.querySelectorAll('input[data-position]'));
     const shownWords = words.split(' ');
+    // The message goes beside the boxes too (the focus scrolls there, and the status line is
+    // screens below on a phone), and the boxes are marked invalid, as the page without
+    // JavaScript does.
+    const note = form.querySelector('[data-testigo-confirm-error]');
     if (confirms.some((c) => !sameWord(c.value, shownWords[Number(c.dataset.position) - 1] || ''))) {
-      const note = form.querySelector('[data-testigo-confirm-error]');
       status.className = 'warning';
       status.textContent = note ? note.textContent : '';
+      if (note) {
+        note.className = 'warning';
+        note.setAttribute('role', 'alert');
+        note.hidden = false;
+      }
+      for (const c of confirms) c.setAttribute('aria-invalid', 'true');
       if (confirms.length) confirms[0].focus();
       return;
     }
+    if (note) note.hidden = true;
+    for (const c of confirms) c.removeAttribute('aria-invalid');
     const files = chosenFiles();
     const scanned = await scans;
     if (files.length > maxFiles) return void (status.textContent = t('js.too_many'));

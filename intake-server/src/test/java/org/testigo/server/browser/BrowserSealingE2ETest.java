@@ -434,6 +434,12 @@ class BrowserSealingE2ETest {
       int sentBefore = proxy.sentBytes().length;
       d.findElement(By.cssSelector("button[type=submit]")).click();
       wait.until(x -> x.findElement(By.cssSelector(".js-panel")).getText().contains("Se pa mo kòd ou yo"));
+      // the message is also beside the boxes the page scrolls to, and they are marked invalid
+      WebElement beside = d.findElement(By.cssSelector("#confirm [data-testigo-confirm-error]"));
+      assertThat(beside.isDisplayed()).isTrue();
+      assertThat(beside.getText()).contains("Se pa mo kòd ou yo");
+      assertThat(d.findElements(By.cssSelector("#confirm input[aria-invalid=true]"))).hasSize(2);
+      assertThat(d.switchTo().activeElement().getAttribute("name")).isEqualTo("confirm_1");
       assertThat(envelopes(Envelope.CONTEXT_REPORT)).hasSize((int) before);
       assertThat(proxy.sentBytes().length).as("nothing sent before the confirmation").isEqualTo(sentBefore);
 
