@@ -37,11 +37,14 @@ public final class ListCommand implements Callable<Integer> {
   @Mixin HomeOptions home;
   @Mixin KeystoreOption keystore;
   @Mixin PassphraseOptions passphrase;
-  @Option(names = "--category", paramLabel = "WHAT", description = "Only reports of this kind, e.g. extortion.")
+  @Option(names = "--category", paramLabel = "WHAT", description = "Only reports of this kind: a code (extortion) or its label as show prints"
+      + " it (Extorsión, extorsion).")
   String category;
-  @Option(names = "--state", paramLabel = "CODE", description = "Only reports from this state (ISO code, e.g. CHP).")
+  @Option(names = "--state", paramLabel = "CODE", description = "Only reports from this state: its ISO code (CHP)"
+      + " or name (Chiapas).")
   String state;
-  @Option(names = "--agency", paramLabel = "WHO", description = "Only reports naming this perpetrator, e.g. inm.")
+  @Option(names = "--agency", paramLabel = "WHO", description = "Only reports naming this perpetrator: a code (inm)"
+      + " or its label as show prints it.")
   String agency;
   @Option(names = "--status", paramLabel = "STATUS", description = "Only cases in this status, e.g. new, investigating.")
   String status;

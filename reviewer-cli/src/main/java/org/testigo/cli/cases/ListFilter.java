@@ -1,6 +1,8 @@
 package org.testigo.cli.cases;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.testigo.api.questionnaire.AbuseCategory;
 import org.testigo.api.questionnaire.MxState;
@@ -65,27 +67,48 @@ final class ListFilter {
   }
 
   static String category(String value) {
-    return code(AbuseCategory.class, "category", value.strip().toLowerCase(Locale.ROOT));
+    return code(AbuseCategory.class, "category", "what", value.strip().toLowerCase(Locale.ROOT));
   }
 
   static String state(String value) {
-    return code(MxState.class, "state", value.strip().toUpperCase(Locale.ROOT));
+    return code(MxState.class, "state", "state", value.strip().toUpperCase(Locale.ROOT));
   }
 
   static String agency(String value) {
-    return code(Perpetrator.class, "agency", value.strip().toLowerCase(Locale.ROOT));
+    return code(Perpetrator.class, "agency", "who", value.strip().toLowerCase(Locale.ROOT));
   }
 
   /**
-   * {@code value} if it is a code of questionnaire v1's list {@code type}; otherwise a usage
-   * error that lists the codes (a misspelt or translated value would silently match nothing).
+   * {@code value} if it is a code of questionnaire v1's list {@code type}, or the code whose
+   * label (as {@code show} prints it, in Spanish or English; accents and case aside) it is:
+   * {@code extorsion}, {@code Extorsión} and {@code extortion} all give {@code extortion},
+   * {@code chiapas} gives {@code CHP}. Otherwise a usage error that lists the codes with their
+   * labels (a misspelt value would silently match nothing).
    */
-  private static <E extends Enum<E> & Vocabulary> String code(Class<E> type, String key, String value) {
+  private static <E extends Enum<E> & Vocabulary> String code(Class<E> type, String key, String labelPrefix,
+      String value) {
     if (Vocabulary.find(type, value).isPresent()) {
       return value;
     }
-    throw new CliException(ExitCodes.USAGE, "the " + key + " given is not one of questionnaire v1's codes"
-        + " (in English, as the form sends them): " + String.join(", ", Vocabulary.codes(type)));
+    ReportRenderer es = new ReportRenderer("es");
+    ReportRenderer en = new ReportRenderer("en");
+    String wanted = plain(value);
+    List<String> choices = new ArrayList<>();
+    for (String c : Vocabulary.codes(type)) {
+      String labelEs = es.label(labelPrefix + "." + c);
+      if (wanted.equals(plain(labelEs)) || wanted.equals(plain(en.label(labelPrefix + "." + c)))) {
+        return c;
+      }
+      choices.add(c + " (" + labelEs + ")");
+    }
+    throw new CliException(ExitCodes.USAGE, "the " + key + " given is neither a code nor a label of questionnaire"
+        + " v1; one of: " + String.join(", ", choices));
+  }
+
+  /** Lower case, without accents or surrounding space: how a label is typed on any keyboard. */
+  private static String plain(String s) {
+    return java.text.Normalizer.normalize(s.strip(), java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "")
+        .toLowerCase(Locale.ROOT);
   }
 
   private static CliException usage(String what) {

@@ -117,16 +117,23 @@ class ListOrderTest {
     CliResult r = reviewer("list", "--sort", "bogus");
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err()).contains("received, priority, deadline, id");
-    // a translated or misspelt value matched nothing before; now it names the codes
-    for (String[] bad : new String[][] {{"--filter", "category=extorsion"}, {"--category", "extorsion"},
-        {"--filter", "state=Chiapas"}, {"--agency", "migracion"}, {"--filter", "agency=<b>x</b>"}}) {
+    // a misspelt value matched nothing before; now it names the codes and their labels
+    for (String[] bad : new String[][] {{"--filter", "category=extorcion"}, {"--category", "robbo"},
+        {"--filter", "state=Chiapa"}, {"--agency", "migra"}, {"--filter", "agency=<b>x</b>"}}) {
       r = reviewer("list", bad[0], bad[1]);
       assertThat(r.code()).as(String.join(" ", bad)).isEqualTo(ExitCodes.USAGE);
-      assertThat(r.err()).contains("not one of questionnaire v1's codes").doesNotContain("<b>");
+      assertThat(r.err()).contains("neither a code nor a label of questionnaire v1").doesNotContain("<b>");
     }
-    assertThat(reviewer("list", "--filter", "category=extorsion").err()).contains("kidnapping, extortion, robbery");
+    assertThat(reviewer("list", "--filter", "category=extorcion").err()).contains("extortion (Extorsión), robbery (Robo)");
+    assertThat(reviewer("list", "--filter", "state=Chiapa").err()).contains("CHP (Chiapas)");
+    // the labels show prints, in Spanish or English, accents and case aside, are taken as their codes
     assertThat(order(reviewer("list", "--filter", "category=robbery,state=chp"))).isEmpty();
     assertThat(order(reviewer("list", "--category", "ROBBERY"))).hasSize(5);
+    assertThat(order(reviewer("list", "--category", "robo"))).hasSize(5);
+    assertThat(order(reviewer("list", "--filter", "category=Robo"))).hasSize(5);
+    assertThat(order(reviewer("list", "--category", "extorsion"))).isEmpty();
+    assertThat(reviewer("list", "--category", "Extorsión").code()).isZero();
+    assertThat(reviewer("list", "--filter", "state=chiapas").code()).isZero();
     r = reviewer("list", "--lang", "<script>");
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err()).doesNotContain("<script>");
