@@ -4,12 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Locale;
 import org.testigo.cli.common.CliException;
 import org.testigo.cli.common.ExitCodes;
+import org.testigo.cli.common.Folding;
 
 /**
  * The migrant's consent, asked in their language before anything is asked or sealed: the
@@ -30,13 +29,13 @@ final class Consent {
     terminal.out().println("  " + statement);
     terminal.out().println();
     for (int attempt = 0; attempt < 5; attempt++) {
-      String answer = fold(terminal.ask(lang.text("consent.question")));
-      if (Arrays.asList(lang.text("consent.yes").split(",")).stream().map(Consent::fold)
+      String answer = Folding.fold(terminal.ask(lang.text("consent.question")));
+      if (Arrays.asList(lang.text("consent.yes").split(",")).stream().map(Folding::fold)
           .anyMatch(answer::equals)) {
         return new Record(true, lang.code, Integer.parseInt(lang.text("consent.version")),
             statementHash(lang));
       }
-      if (Arrays.asList(lang.text("consent.no").split(",")).stream().map(Consent::fold)
+      if (Arrays.asList(lang.text("consent.no").split(",")).stream().map(Folding::fold)
           .anyMatch(answer::equals)) {
         break;
       }
@@ -54,10 +53,5 @@ final class Consent {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static String fold(String s) {
-    return Normalizer.normalize(s.strip(), Normalizer.Form.NFKD).replaceAll("\\p{M}", "")
-        .toLowerCase(Locale.ROOT);
   }
 }

@@ -105,8 +105,8 @@ public final class ReviewerService {
   private static Submission submission(ReviewerDao.FeedRow r) {
     HexFormat hex = HexFormat.of();
     String id = hex.formatHex(r.id());
-    // a report is its own case, even when another report shares its receipt (decision 0029)
-    String caseId = r.caseId() == null || MailboxStore.KIND_REPORT.equals(r.context()) ? id : hex.formatHex(r.caseId());
+    // a report is its own case (case_id is null for it, decision 0029), whatever shares its receipt
+    String caseId = r.caseId() == null ? id : hex.formatHex(r.caseId());
     return new Submission(r.seq(), id, r.context(), r.receivedDay().toString(), r.sizeBucket(),
         hex.formatHex(r.sha256()), r.hasMailbox(), caseId, hex.formatHex(r.currentSha256()), r.rewraps());
   }
@@ -235,12 +235,6 @@ public final class ReviewerService {
       return Optional.of(storeReply(reportId, body, mailbox.get(), expected));
     } catch (EnvelopeStore.CaseGoneException e) {
       return Optional.empty(); // the case was erased while the reply arrived: nothing stored
-    } catch (org.jdbi.v3.core.JdbiException e) {
-      if (org.testigo.server.storage.Storage.isConstraintViolation(e)
-          && reportMailbox(reportId).isEmpty()) {
-        return Optional.empty(); // the same, seen by the case_id foreign key (another node erased it)
-      }
-      throw e;
     }
   }
 

@@ -9,6 +9,7 @@ import org.testigo.api.questionnaire.MxState;
 import org.testigo.api.questionnaire.Perpetrator;
 import org.testigo.api.questionnaire.Vocabulary;
 import org.testigo.cli.common.CliException;
+import org.testigo.cli.common.Folding;
 import org.testigo.cli.common.ExitCodes;
 
 /**
@@ -92,11 +93,11 @@ final class ListFilter {
     }
     ReportRenderer es = new ReportRenderer("es");
     ReportRenderer en = new ReportRenderer("en");
-    String wanted = plain(value);
+    String wanted = Folding.fold(value);
     List<String> choices = new ArrayList<>();
     for (String c : Vocabulary.codes(type)) {
       String labelEs = es.label(labelPrefix + "." + c);
-      if (wanted.equals(plain(labelEs)) || wanted.equals(plain(en.label(labelPrefix + "." + c)))) {
+      if (wanted.equals(Folding.fold(labelEs)) || wanted.equals(Folding.fold(en.label(labelPrefix + "." + c)))) {
         return c;
       }
       choices.add(c + " (" + labelEs + ")");
@@ -105,11 +106,6 @@ final class ListFilter {
         + " v1; one of: " + String.join(", ", choices));
   }
 
-  /** Lower case, without accents or surrounding space: how a label is typed on any keyboard. */
-  private static String plain(String s) {
-    return java.text.Normalizer.normalize(s.strip(), java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "")
-        .toLowerCase(Locale.ROOT);
-  }
 
   private static CliException usage(String what) {
     return new CliException(ExitCodes.USAGE, "--filter: " + what + "; keys: status=S, assignee=A, category=C,"

@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
@@ -115,27 +116,32 @@ public final class LocalCache {
     java.time.Instant before = now.minus(age);
     java.time.Instant after = now.plus(age); // dated in the future: written under a wrong clock
     int deleted = 0;
-    try (java.util.stream.Stream<Path> files = Files.walk(dir, 2)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        String name = p.getFileName().toString();
-        if (!name.startsWith(".tmp-") || !name.endsWith(".part")) {
-          continue;
-        }
-        java.nio.file.attribute.BasicFileAttributes a;
-        try {
-          a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
-              java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        } catch (java.nio.file.NoSuchFileException gone) {
-          continue; // renamed or removed by the command that wrote it
-        }
-        java.time.Instant modified = a.lastModifiedTime().toInstant();
-        if (a.isRegularFile() && (modified.isBefore(before) || modified.isAfter(after)) && Files.deleteIfExists(p)) {
-          deleted++;
+    // the cache and its subdirectories, each listed through the name pattern: no file of a
+    // 100,000-report cache is looked at unless it is named like a temporary file
+    List<Path> dirs = new ArrayList<>(List.of(dir));
+    try (DirectoryStream<Path> subs = Files.newDirectoryStream(dir, p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+        && !p.getFileName().toString().startsWith("."))) {
+      subs.forEach(dirs::add);
+    }
+    for (Path d : dirs) {
+      try (DirectoryStream<Path> temps = Files.newDirectoryStream(d, ".tmp-*.part")) {
+        for (Path p : temps) {
+          java.nio.file.attribute.BasicFileAttributes a;
+          try {
+            a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          } catch (java.nio.file.NoSuchFileException gone) {
+            continue; // renamed or removed by the command that wrote it
+          }
+          java.time.Instant modified = a.lastModifiedTime().toInstant();
+          if (a.isRegularFile() && (modified.isBefore(before) || modified.isAfter(after)) && Files.deleteIfExists(p)) {
+            deleted++;
+          }
         }
       }
     }
     return deleted;
   }
+
 
   /** The highest manifest sequence seen (rollback protection): never rewound. */
   public static final String MANIFEST_SEQUENCE = "manifestSequence";
