@@ -217,6 +217,7 @@ class ShelterCliTest {
     Result r = run("", "manifest", "refresh", "--home", home.toString());
     assertThat(r.code()).isEqualTo(ShelterExitCodes.UNREACHABLE);
     assertThat(r.err()).startsWith("testigo-shelter: cannot reach the server");
+    assertThat(r.err()).as("the port, where a typo usually is").contains("127.0.0.1:" + server.port());
   }
 
   // ---- filing ----

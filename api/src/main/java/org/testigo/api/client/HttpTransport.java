@@ -140,7 +140,8 @@ public final class HttpTransport {
     } else if (e instanceof java.net.UnknownHostException) {
       why = "unknown host name";
     }
-    return "cannot reach the server " + uri.getHost()
+    // the port too: a mistyped port is the usual reason the address "is right" yet refuses
+    return "cannot reach the server " + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "")
         + (socks.isPresent() ? " through the SOCKS proxy " + socks.get() : "") + ": " + why;
   }
 
