@@ -142,4 +142,29 @@ class ReceiptKeysTest {
     assertThatThrownBy(() -> MailboxIds.keyedHash(new SecretBytes(s1), new SecretBytes(new byte[16])))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  /** Known answer (computed independently with Python's hmac), and what the id depends on. */
+  @Test
+  void formReportId_knownAnswer_dependsOnReceiptAndPayload_andRejectsBadLengths() throws Exception {
+    byte[] key = new byte[32];
+    byte[] other = new byte[32];
+    for (int i = 0; i < 32; i++) {
+      key[i] = (byte) i;
+      other[i] = (byte) (i + 1);
+    }
+    byte[] payload = java.security.MessageDigest.getInstance("SHA-256")
+        .digest("payload".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertThat(HEX.formatHex(MailboxIds.formReportId(new SecretBytes(key), payload)))
+        .isEqualTo("5c2755a3223899f2fb581dff07462acd");
+    assertThat(HEX.formatHex(MailboxIds.formReportId(new SecretBytes(other), payload)))
+        .isEqualTo("9de0dade31ac6e3e14abb96f3625fa05");
+    byte[] changed = payload.clone();
+    changed[31] ^= 1;
+    assertThat(MailboxIds.formReportId(new SecretBytes(key), changed)).hasSize(16)
+        .isNotEqualTo(MailboxIds.formReportId(new SecretBytes(key), payload));
+    assertThatThrownBy(() -> MailboxIds.formReportId(new SecretBytes(new byte[31]), payload))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> MailboxIds.formReportId(new SecretBytes(key), new byte[31]))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

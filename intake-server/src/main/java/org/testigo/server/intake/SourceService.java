@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -25,9 +26,11 @@ import org.testigo.crypto.key.RecipientPublicKey;
 import org.testigo.crypto.payload.PartHeader;
 import org.testigo.crypto.payload.PayloadReader;
 import org.testigo.crypto.payload.PayloadWriter;
+import org.testigo.crypto.receipt.MailboxIds;
 import org.testigo.crypto.receipt.Receipt;
 import org.testigo.crypto.receipt.ReceiptKeys;
 import org.testigo.server.domain.EnvelopeRecord;
+import org.testigo.server.domain.FiledEnvelope;
 import org.testigo.server.domain.InvalidInputException;
 import org.testigo.server.domain.KeyState;
 import org.testigo.server.domain.Language;
@@ -37,6 +40,7 @@ import org.testigo.server.domain.OpenedReply;
 import org.testigo.server.domain.PayloadTooLargeException;
 import org.testigo.server.domain.PublishedProgress;
 import org.testigo.server.domain.RetentionInForce;
+import org.testigo.server.domain.SubmissionIdConflictException;
 import org.testigo.server.domain.report.FollowUp;
 import org.testigo.server.domain.report.FormFields;
 import org.testigo.server.domain.report.FormInvalidException;
@@ -180,12 +184,23 @@ public final class SourceService {
             ? MailboxLink.existing(mailbox, MailboxStore.KIND_REPORT)
             : new MailboxLink(mailbox, MailboxStore.KIND_REPORT, replyKey);
         int stripped;
+        // A form that carries its receipt and is sent twice with the same answers (a second tap on
+        // "send", a reload that posts again) is one report: its id comes from the receipt and the
+        // payload (MailboxIds.formReportId), so the second is refused as a different envelope
+        // under a stored id and answered as the first. Other answers are another report.
+        MessageDigest payloadHash = given != null ? sha256() : null;
         // Sealed while the body arrives, into a spool; a submission slot only for the transaction.
         try (Spool sealed = Spool.in(spool, retryAfterSeconds)) {
           stripped = seal(sealed, Envelope.CONTEXT_REPORT,
-              new PartHeader(PartHeader.QUESTIONNAIRE, null, "application/json"), json, firstFile, reader, false);
+              new PartHeader(PartHeader.QUESTIONNAIRE, null, "application/json"), json, firstFile, reader, false,
+              payloadHash);
           try (ConcurrencyLimiter.Slot slot = submissions.acquire()) {
-            envelopes.store(Envelope.CONTEXT_REPORT, Optional.of(link), sealed::copyTo);
+            if (payloadHash == null) {
+              envelopes.store(Envelope.CONTEXT_REPORT, Optional.of(link), sealed::copyTo);
+            } else {
+              storeOnce(EnvelopeId.fromBytes(MailboxIds.formReportId(derived.mailboxLookupKey(), payloadHash.digest())),
+                  link, sealed);
+            }
           }
         }
         String words = shown != null && shown.digits() ? receipt.renderDigits()
@@ -322,7 +337,7 @@ public final class SourceService {
    * the visit that carries the next requests.
    */
   public record SourceStatus(List<OpenedReply> replies, List<PublishedProgress> progress,
-      List<EnvelopeId> filed, String visit) {}
+      List<FiledEnvelope> filed, String visit) {}
 
   /**
    * Derives the receipt's keys (one Argon2id), begins a visit with them, and opens the
@@ -373,8 +388,13 @@ public final class SourceService {
       // erased (docs/spec/retention-and-erasure.md §3.3) while the visit was open: as for an unknown receipt
       throw new InvalidInputException("error.receipt");
     }
-    List<EnvelopeId> filed = new ArrayList<>(mailboxes.envelopes(mailbox, MailboxStore.KIND_REPORT));
-    filed.addAll(mailboxes.envelopes(mailbox, MailboxStore.KIND_FOLLOW_UP));
+    List<FiledEnvelope> filed = new ArrayList<>();
+    for (String kind : List.of(MailboxStore.KIND_REPORT, MailboxStore.KIND_FOLLOW_UP)) {
+      for (EnvelopeId id : mailboxes.envelopes(mailbox, kind)) {
+        envelopes.find(id).ifPresent(r -> filed.add(new FiledEnvelope(id, MailboxStore.KIND_FOLLOW_UP.equals(kind),
+            r.receivedDay())));
+      }
+    }
     List<OpenedReply> out = new ArrayList<>();
     List<PublishedProgress> progress = new ArrayList<>();
     for (EnvelopeId id : mailboxes.envelopes(mailbox, MailboxStore.KIND_REPLY)) {
@@ -455,12 +475,41 @@ public final class SourceService {
   }
 
   /** Seals the parts; JPEG and PNG files lose their metadata. Returns the number of items removed. */
+  /**
+   * Stores a form report under its {@link MailboxIds#formReportId}; an envelope already stored
+   * under that id is this form sent before with the same answers (sealed again, so other bytes):
+   * nothing more is stored, and the source is answered as the first time.
+   */
+  private void storeOnce(EnvelopeId id, MailboxLink link, Spool sealed) throws IOException {
+    try {
+      envelopes.store(id, Envelope.CONTEXT_REPORT, Optional.of(link), sealed::copyTo);
+    } catch (SubmissionIdConflictException sameFormAgain) {
+      LOG.info("a form report was sent again with the same receipt and answers; stored once");
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this Java", e);
+    }
+  }
+
   private int seal(OutputStream out, String context, PartHeader first, byte[] firstBody,
       MultipartReader.Part firstFile, MultipartReader reader, boolean requireFile) throws IOException {
+    return seal(out, context, first, firstBody, firstFile, reader, requireFile, null);
+  }
+
+  /** Seals the payload into {@code out}; with a non-null {@code plainHash}, also hashes the payload's plaintext. */
+  private int seal(OutputStream out, String context, PartHeader first, byte[] firstBody,
+      MultipartReader.Part firstFile, MultipartReader reader, boolean requireFile, MessageDigest plainHash)
+      throws IOException {
     int files = 0;
     int stripped = 0;
     try (OutputStream sealed = Envelope.sealing(new NonClosing(out), keys.recipients(), context, random)) {
-      PayloadWriter payload = new PayloadWriter(sealed);
+      PayloadWriter payload = new PayloadWriter(plainHash == null ? sealed
+          : new java.security.DigestOutputStream(sealed, plainHash));
       payload.writePart(first, firstBody);
       for (MultipartReader.Part p = firstFile; p != null; p = reader.next()) {
         if (!p.isFile()) {

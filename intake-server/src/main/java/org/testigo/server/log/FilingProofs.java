@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.testigo.api.EnvelopeId;
 import org.testigo.crypto.merkle.FilingProof;
 import org.testigo.crypto.sign.SigningPublicKey;
+import org.testigo.server.domain.FiledEnvelope;
 import org.testigo.server.storage.TransparencyLog;
 
 /**
@@ -25,24 +26,26 @@ public final class FilingProofs {
   /**
    * One submission of a source: its leaf index and, once a signed tree head includes it, the
    * size of that head and the armored proof; before that {@code armored} is null (pending).
+   * {@code envelope} says what it was (report or follow-up) and the day it came.
    */
-  public record Filing(long leafIndex, long treeSize, String armored) {
+  public record Filing(long leafIndex, long treeSize, String armored, FiledEnvelope envelope) {
     public boolean pending() {
       return armored == null;
     }
   }
 
   /** The filings of the given envelopes (in order), skipping envelopes that were never logged. */
-  public List<Filing> of(List<EnvelopeId> envelopes) {
+  public List<Filing> of(List<FiledEnvelope> envelopes) {
     List<Filing> out = new ArrayList<>();
-    for (EnvelopeId id : envelopes) {
+    for (FiledEnvelope e : envelopes) {
+      EnvelopeId id = e.id();
       Optional<Long> index = log.indexOfEnvelope(id);
       if (index.isEmpty()) {
         continue;
       }
       Optional<FilingProof> proof = log.filingProof(index.get(), Optional.empty(), logKey);
-      out.add(proof.map(p -> new Filing(index.get(), p.treeHead().treeSize(), p.toArmored()))
-          .orElseGet(() -> new Filing(index.get(), 0, null)));
+      out.add(proof.map(p -> new Filing(index.get(), p.treeHead().treeSize(), p.toArmored(), e))
+          .orElseGet(() -> new Filing(index.get(), 0, null, e)));
     }
     return out;
   }

@@ -237,11 +237,27 @@ public final class EnvelopeStore {
   /** Links the new envelope to its mailbox (if any) and records its log leaf, in the store's transaction. */
   static Stored linkAndLog(Handle handle, TransparencyLog log, EnvelopeId id, String context,
       Optional<MailboxLink> link, LocalDate day, long bucket, int chunks, byte[] sha256) {
+    refuseErasedId(handle, id);
     if (link.isPresent()) {
       EnvelopeStore.link(handle, id, link.get(), day);
     }
     log.appendEnvelope(TransparencyLog.envelopeLeaf(context, day, sha256), id, handle);
     return new Stored(new StoredEnvelope(id, day, bucket, chunks, StoredEnvelope.NOT_SEQUENCED), false);
+  }
+
+  /**
+   * Refuses the id of an erased case, in the storing transaction after the envelope row is
+   * inserted (so the transaction rolls back). A source chooses its report's id: a report stored
+   * under an erased case's id reached reviewers as a case that answered 410 to every event and
+   * erasure, so it could be neither triaged nor erased (found by an outside attack).
+   *
+   * @throws SubmissionIdConflictException if {@code id} is the case id of an erasure
+   */
+  static void refuseErasedId(Handle handle, EnvelopeId id) {
+    if (handle.createQuery(EnvelopeWrites.ERASED_IDS_PREFIX + ":id)").bind("id", id.toBytes())
+        .mapTo(byte[].class).findFirst().isPresent()) {
+      throw new SubmissionIdConflictException();
+    }
   }
 
   /** Links a new envelope to its mailbox (creating the mailbox if asked), in the storing transaction. */

@@ -357,6 +357,9 @@ public final class GroupCommit implements ReportWriter, Managed {
         }
         e.stored.complete(!present.contains(e));
       }
+    } catch (ErasedIdInBatch e) {
+      handedBack.add(batch.size());
+      batch.forEach(x -> x.stored.complete(false));
     } catch (StorageUnavailableException e) {
       batch.forEach(x -> x.stored.completeExceptionally(e));
     } catch (RuntimeException e) {
@@ -419,6 +422,9 @@ public final class GroupCommit implements ReportWriter, Managed {
           chunks.executeBatch();
         }
       }
+      if (anyErased(c, fresh)) {
+        throw new ErasedIdInBatch(); // rolls the batch back; each is stored alone, the erased one refused
+      }
       List<TransparencyLog.EnvelopeLeaf> leaves = new ArrayList<>(fresh.size());
       for (Entry e : fresh) {
         if (e.link.isPresent()) {
@@ -444,8 +450,24 @@ public final class GroupCommit implements ReportWriter, Managed {
     }
   }
 
+  /** A batch holds an erased case's id (a hostile or confused client): no warning, no retry. */
+  private static final class ErasedIdInBatch extends RuntimeException {
+    ErasedIdInBatch() {
+      super("an id of the batch was erased", null, false, false);
+    }
+  }
+
+  private static boolean anyErased(Connection c, List<Entry> fresh) throws SQLException {
+    return !ids(c, EnvelopeWrites.ERASED_IDS_PREFIX, fresh).isEmpty();
+  }
+
   private static Set<ByteBuffer> existingIds(Connection c, List<Entry> batch) throws SQLException {
-    StringBuilder sql = new StringBuilder(EnvelopeWrites.EXISTING_IDS_PREFIX);
+    return ids(c, EnvelopeWrites.EXISTING_IDS_PREFIX, batch);
+  }
+
+  /** The ids of {@code batch} the query {@code prefix} ("... WHERE id IN (") finds. */
+  private static Set<ByteBuffer> ids(Connection c, String prefix, List<Entry> batch) throws SQLException {
+    StringBuilder sql = new StringBuilder(prefix);
     for (int i = 0; i < batch.size(); i++) {
       sql.append(i == 0 ? "?" : ", ?");
     }

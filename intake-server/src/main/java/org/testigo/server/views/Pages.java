@@ -573,6 +573,9 @@ public final class Pages {
     h.el("h2", m.get("proof.title")).el("p", m.get("proof.intro"));
     for (FilingProofs.Filing f : filings) {
       h.tag("<article class=\"proof\">");
+      // a receipt used for two reports, or a report and its follow-ups: which proof is which
+      h.el("h3", m.format(f.envelope().followUp() ? "proof.of_follow_up" : "proof.of_report",
+          longDate(m, f.envelope().receivedDay())));
       if (f.pending()) {
         h.el("p", m.get("proof.pending"));
       } else {

@@ -563,6 +563,57 @@ class IntakeAppTest {
     assertThat(new String(opened, StandardCharsets.ISO_8859_1)).contains(MARKER);
   }
 
+  /** The receipt-first form as the page shows it: its receipt, and the two word positions it asks for. */
+  static HttpForms receiptFirstReport(String page, String narrative) {
+    Matcher w = Pattern.compile("<p class=\"receipt\" id=\"testigo-receipt-words\">([^<]+)</p>").matcher(page);
+    Matcher at = Pattern.compile("name=\"confirm_at\" value=\"([1-8]) ([1-8])\"").matcher(page);
+    assertThat(w.find()).as(page).isTrue();
+    assertThat(at.find()).isTrue();
+    String[] words = w.group(1).split(" ");
+    return new HttpForms().field("version", "1").field("lang", "es").field("what", "extortion")
+        .field("who", "inm").field("state", "CHP").field("narrative", narrative + " " + MARKER)
+        .field("wants", "reply").field("receipt", w.group(1)).field("confirm_at", at.group(1) + " " + at.group(2))
+        .field("confirm_1", words[Integer.parseInt(at.group(1)) - 1])
+        .field("confirm_2", words[Integer.parseInt(at.group(2)) - 1])
+        .file("files", "foto.jpg", "image/jpeg", ("JPEGDATA " + MARKER + " END").getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /**
+   * A phone without JavaScript that sends the form twice (a second tap on "send" while the first
+   * is on its way, or a reload that posts again; user pass: two identical cases reached the
+   * reviewers, unlinked): both answers show the form's receipt and one report is stored. The same
+   * form sent with other answers is another report (its own case), and the status page labels
+   * the two proofs with what they are.
+   */
+  @Test
+  @Order(9)
+  void receiptFirstForm_sentTwiceWithTheSameAnswers_isStoredOnce_otherAnswersAreAnotherReport() throws Exception {
+    String page = HttpForms.get(url("/report?lang=es"), null).body();
+    long envelopes = count("envelopes");
+    long mailboxes = count("mailboxes");
+    HttpResponse<String> first = receiptFirstReport(page, "Nos quitaron todo en el retén.").post(url("/report?lang=es"));
+    HttpResponse<String> again = receiptFirstReport(page, "Nos quitaron todo en el retén.").post(url("/report?lang=es"));
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+    String receipt = receiptOf(first.body());
+    assertThat(receiptOf(again.body())).isEqualTo(receipt);
+    assertThat(count("envelopes")).isEqualTo(envelopes + 1);
+    assertThat(count("mailboxes")).isEqualTo(mailboxes + 1);
+
+    HttpResponse<String> other = receiptFirstReport(page, "Otra cosa: también nos golpearon.")
+        .post(url("/report?lang=es"));
+    assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
+    assertThat(receiptOf(other.body())).isEqualTo(receipt);
+    assertThat(count("envelopes")).isEqualTo(envelopes + 2);
+    assertThat(count("mailboxes")).isEqualTo(mailboxes + 1);
+
+    HttpResponse<String> status = HttpForms.post(url("/status?lang=es"), "application/x-www-form-urlencoded",
+        ("receipt=" + java.net.URLEncoder.encode(receipt, StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII));
+    assertThat(status.statusCode()).isEqualTo(200);
+    assertThat(Pattern.compile("<h3>Denuncia enviada el [0-9]{1,2} de [a-z]+ de 20[0-9]{2}</h3>")
+        .matcher(status.body()).results().count()).isEqualTo(2);
+  }
+
   @Test
   @Order(10)
   void atRest_noPlaintextMarkerInDataDirectoryOrTempFilesAndNoAddressOrAgentInLogs() throws Exception {

@@ -214,4 +214,64 @@ class ErasureTransactionTest extends BothDatabases {
         erased.objects().get(0).id())), out -> out.write(bytes(200))))
         .isInstanceOf(EnvelopeStore.CaseGoneException.class);
   }
+
+  /**
+   * An erased case's id stays taken (found by an outside attack: a report sent under an erased
+   * case's id, which its sender chose, was stored and served, and its case answered 410 to every
+   * event and erasure). It is refused on every write path: one transaction, streamed beyond the
+   * replay buffer, and a group commit, whose other envelopes of the batch are still stored.
+   * Nothing is stored for it. (Follow-ups and replies get fresh random ids: no client names them.)
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void aReportUnderAnErasedCasesId_isRefusedOnEveryWritePath(TestDatabase db) throws Exception {
+    TransactionRunner transactions = TransactionRunner.singleAttempt(db.jdbi());
+    TransparencyLog log = new TransparencyLog(db.jdbi());
+    EnvelopeStore store = new EnvelopeStore(db.jdbi(), 4096, CLOCK, random, log);
+    EnvelopeStore streaming = new EnvelopeStore(transactions, 4096, 1024, CLOCK, random, log);
+    org.testigo.server.storage.GroupCommit group = new org.testigo.server.storage.GroupCommit(transactions, log,
+        4096, new org.testigo.server.storage.GroupCommit.Settings(1, 64, 8 << 20, 1 << 20, 64), 7,
+        new org.testigo.server.storage.TransactionWriter(transactions, log, 4096));
+    group.start();
+    try {
+      EnvelopeStore grouped = new EnvelopeStore(transactions, 4096, 4 << 20, CLOCK, random, log, group);
+      Case erased = newCase(db, store);
+      erase(db, decision(erased, erased.objects().stream().map(EnvelopeRecord::sha256).toList()));
+      org.testigo.api.EnvelopeId caseId = erased.objects().get(0).id();
+      for (EnvelopeStore s : List.of(store, streaming, grouped)) {
+        Map<String, Long> before = counts(db);
+        MailboxId mailbox = MailboxId.fromBytes(bytes(32));
+        assertThatThrownBy(() -> s.store(caseId, "report", Optional.of(new EnvelopeStore.MailboxLink(mailbox,
+            MailboxStore.KIND_REPORT, RecipientPrivateKey.generate(random).publicKey())),
+            out -> out.write(bytes(3000))))
+            .isInstanceOf(org.testigo.server.domain.SubmissionIdConflictException.class);
+        assertThat(counts(db)).as("nothing stored under an erased case's id").isEqualTo(before);
+        assertThat(store.find(caseId)).isEmpty();
+      }
+      // a batch with the erased id and fresh ones: the fresh ones are stored, the erased one refused
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        java.util.concurrent.Future<?> hostile = pool.submit(() -> grouped.store(caseId, "report",
+            Optional.empty(), out -> out.write(bytes(100))));
+        List<java.util.concurrent.Future<StoredEnvelope>> fresh = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+          fresh.add(pool.submit(() -> grouped.store("report", Optional.empty(), out -> out.write(bytes(100)))));
+        }
+        assertThatThrownBy(() -> hostile.get(30, java.util.concurrent.TimeUnit.SECONDS))
+            .hasCauseInstanceOf(org.testigo.server.domain.SubmissionIdConflictException.class);
+        for (java.util.concurrent.Future<StoredEnvelope> f : fresh) {
+          assertThat(store.find(f.get(30, java.util.concurrent.TimeUnit.SECONDS).id())).isPresent();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(store.find(caseId)).isEmpty();
+      // the other ids of the erased case were the server's own random ids; they are not refused
+      EnvelopeStore.Stored again = store.store(erased.objects().get(1).id(), "report", Optional.empty(),
+          out -> out.write(bytes(100)));
+      assertThat(again.alreadyStored()).isFalse();
+    } finally {
+      group.stop();
+    }
+  }
 }

@@ -74,10 +74,42 @@ class PagesTest {
     assertThat(page).doesNotContain("<p class=\"sub\">¿Había");
   }
 
+  static final org.testigo.server.domain.FiledEnvelope REPORT = new org.testigo.server.domain.FiledEnvelope(
+      org.testigo.api.EnvelopeId.parse("0123456789abcdef0123456789abcdef"), false, java.time.LocalDate.of(2026, 12, 5));
+
+  /**
+   * Each proof says what it proves and from which day (user pass: a receipt used for two
+   * reports showed two proofs with nothing to tell them apart), in every language.
+   */
+  @Test
+  void statusResult_eachProofSaysWhichReportOrMessageAndItsDay() {
+    org.testigo.server.domain.FiledEnvelope second = new org.testigo.server.domain.FiledEnvelope(
+        org.testigo.api.EnvelopeId.parse("1123456789abcdef0123456789abcdef"), false, java.time.LocalDate.of(2026, 12, 6));
+    org.testigo.server.domain.FiledEnvelope followUp = new org.testigo.server.domain.FiledEnvelope(
+        org.testigo.api.EnvelopeId.parse("2123456789abcdef0123456789abcdef"), true, java.time.LocalDate.of(2026, 12, 7));
+    String es = Pages.statusResult(Messages.of(Language.ES), "visit", List.of(), List.of(),
+        List.of(new FilingProofs.Filing(3, 9, "-----BEGIN TESTIGO PROOF-----\nAAAA\n", REPORT),
+            new FilingProofs.Filing(5, 0, null, second), new FilingProofs.Filing(7, 9, "PROOF", followUp)), null);
+    assertThat(es).contains("<h3>Denuncia enviada el 5 de diciembre de 2026</h3>")
+        .contains("<h3>Denuncia enviada el 6 de diciembre de 2026</h3>")
+        .contains("<h3>Información agregada el 7 de diciembre de 2026</h3>");
+    assertThat(es.indexOf("5 de diciembre")).isLessThan(es.indexOf("6 de diciembre"));
+    for (Language l : Language.values()) {
+      Messages m = Messages.of(l);
+      String page = Pages.statusResult(m, "visit", List.of(), List.of(),
+          List.of(new FilingProofs.Filing(3, 4, "PROOF", REPORT), new FilingProofs.Filing(7, 9, "PROOF", followUp)),
+          null);
+      assertThat(page).as(l.code()).contains("<h3>" + Html.escape(m.format("proof.of_report",
+          Pages.longDate(m, REPORT.receivedDay()))) + "</h3>").contains(Html.escape(m.get("month.12")))
+          .contains(Html.escape(m.format("proof.of_follow_up", Pages.longDate(m, followUp.receivedDay()))));
+      assertThat(m.get("proof.of_report")).as(l.code()).isNotEqualTo(m.get("proof.of_follow_up"));
+    }
+  }
+
   @Test
   void statusResult_proofOfFilingIsAKeyboardScrollableLabelledRegion() {
     String page = Pages.statusResult(Messages.of(Language.EN), "visit", List.of(), List.of(),
-        List.of(new FilingProofs.Filing(3, 4, "-----BEGIN TESTIGO PROOF-----\nAAAA\n")), null);
+        List.of(new FilingProofs.Filing(3, 4, "-----BEGIN TESTIGO PROOF-----\nAAAA\n", REPORT)), null);
     assertThat(page).contains("<pre class=\"proof\" tabindex=\"0\" role=\"region\" aria-label=\"Proof of filing (text).");
     assertThat(page).doesNotContain("next full hour");
   }
@@ -107,7 +139,7 @@ class PagesTest {
       Messages m = Messages.of(l);
       assertThat(m.get("proof.check")).as(l.code()).doesNotContain("testigo-reviewer");
       String page = Pages.statusResult(m, "visit", List.of(), List.of(),
-          List.of(new FilingProofs.Filing(3, 4, "-----BEGIN TESTIGO PROOF-----\nAAAA\n")), null);
+          List.of(new FilingProofs.Filing(3, 4, "-----BEGIN TESTIGO PROOF-----\nAAAA\n", REPORT)), null);
       int expert = page.indexOf("<details class=\"small\"><summary>" + Html.escape(m.get("proof.expert")));
       assertThat(expert).as(l.code()).isPositive();
       assertThat(page.indexOf("testigo-reviewer proof verify")).as(l.code()).isGreaterThan(expert);

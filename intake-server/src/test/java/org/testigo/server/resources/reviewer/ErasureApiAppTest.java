@@ -636,4 +636,26 @@ class ErasureApiAppTest {
     assertThat(get(ALICE, "/api/v1/reviewer/cases/" + otherCaseId + "/objects").statusCode()).isEqualTo(200);
     postEvent(otherCaseId, 2, "{\"v\":1,\"type\":\"acknowledge\"}");
   }
+
+  /**
+   * A source chooses its report's id: a report sent under the erased case's id (an outside
+   * attack: it was stored, served to reviewers and could be neither triaged nor erased) is
+   * refused as an id already used, and nothing is stored.
+   */
+  @Test
+  @Order(6)
+  void afterErasure_aReportUnderTheErasedCasesId_is409_andNothingIsStored() throws Exception {
+    Map<String, Object> before = storedState();
+    ByteArrayOutputStream sealed = new ByteArrayOutputStream();
+    Envelope.seal(new ByteArrayInputStream("under an erased id".getBytes(StandardCharsets.UTF_8)), sealed,
+        List.of(ALICE.encryptionKey().publicKey(), BOB.encryptionKey().publicKey()), Envelope.CONTEXT_REPORT, RANDOM);
+    HttpResponse<String> r = ReviewerRequests.CLIENT.send(HttpRequest.newBuilder(source("/api/v1/submissions"))
+        .header("Content-Type", "application/octet-stream").header("Testigo-Submission-Id", caseId)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(sealed.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+    assertThat(JSON.readTree(r.body()).get("code").asInt()).isEqualTo(409);
+    assertThat(storedState()).isEqualTo(before);
+    assertThat(feed()).hasSize(1);
+    assertThat(get(ALICE, "/api/v1/reviewer/submissions/" + caseId + "/envelope").statusCode()).isEqualTo(404);
+  }
 }
