@@ -160,14 +160,14 @@ public final class SourceService {
         q = QuestionnaireParser.parse(fields, language.code(), LocalDate.now(clock));
       } catch (FormInvalidException e) {
         destroy(given);
-        throw shown == null ? e : e.withAnswers(confirmed ? List.of() : List.of("error.receipt_confirm"), fields, shown);
+        throw shown == null ? e : e.withAnswers(confirmed ? List.of() : List.of(shown.confirmError()), fields, shown);
       } catch (RuntimeException e) {
         destroy(given);
         throw e;
       }
       if (!confirmed) {
         destroy(given);
-        throw new FormInvalidException(List.of()).withAnswers(List.of("error.receipt_confirm"), fields, shown);
+        throw new FormInvalidException(List.of()).withAnswers(List.of(shown.confirmError()), fields, shown);
       }
       byte[] json = JSON.writeValueAsBytes(q);
       Receipt receipt = given != null ? given : Receipt.generate(random);

@@ -92,7 +92,7 @@ public final class Pages {
       Map<String, String> errors = new LinkedHashMap<>();
       for (String key : e.messageKeys()) {
         String field = key.startsWith("q.") ? key.substring(2) : key.equals("error.empty") ? "narrative"
-            : key.equals("error.receipt_confirm") ? "confirm" : "form";
+            : key.startsWith("error.receipt_confirm") ? "confirm" : "form";
         String text = m.error(key);
         String specific = e.specificMessages().get(field);
         errors.merge(field, specific == null ? text : text + " " + m.get(specific), (a, b) -> a);
@@ -201,7 +201,7 @@ public final class Pages {
     h.tag("<fieldset id=\"confirm\"><legend>").text(m.format(r.digits() ? "rf.confirm_digits" : "rf.confirm",
         r.first(), r.second())).tag("</legend>");
     f.error(h, "confirm");
-    h.tag("<span hidden data-testigo-confirm-error>").text(m.get("error.receipt_confirm")).tag("</span>");
+    h.tag("<span hidden data-testigo-confirm-error>").text(m.get(r.confirmError())).tag("</span>");
     int[] at = {r.first(), r.second()};
     String[] names = {FormReceipt.CONFIRM_FIRST, FormReceipt.CONFIRM_SECOND};
     for (int i = 0; i < 2; i++) {
@@ -262,7 +262,13 @@ public final class Pages {
     if (f.answers() != null) {
       h.tag("<div class=\"warning\" role=\"alert\"><p>").text(m.get("error.fix_below")).tag("</p><ul>");
       for (Map.Entry<String, String> e : f.errors().entrySet()) {
-        h.tag("<li>").text(e.getValue()).tag("</li>");
+        // each error links to its message beside the question (a long form on a phone: the
+        // question can be many screens below); a form-wide error has no place to link to
+        if (e.getKey().equals("form")) {
+          h.tag("<li>").text(e.getValue()).tag("</li>");
+        } else {
+          h.tag("<li><a").attr("href", "#error-" + e.getKey()).tag(">").text(e.getValue()).tag("</a></li>");
+        }
       }
       h.tag("</ul></div>");
     }

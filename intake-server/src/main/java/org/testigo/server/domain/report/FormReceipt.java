@@ -28,6 +28,11 @@ public record FormReceipt(String words, int first, int second) {
   }
 
   /** The hidden field's value for the positions, e.g. {@code "3 7"}. */
+  /** The message key of a wrong confirmation: words or digit groups, as the code is shown. */
+  public String confirmError() {
+    return digits() ? "error.receipt_confirm_digits" : "error.receipt_confirm";
+  }
+
   public String positions() {
     return first + " " + second;
   }

@@ -162,6 +162,24 @@ class ReceiptFirstResourceTest {
         .doesNotContain("Use el botón Atrás");
     assertThat(page).doesNotContain("value=\"" + wrong + "\"");
     assertThat(page.split("<script", -1)).as("only the bundle's script element").hasSize(2);
+    // the summary at the top links to the message beside the question (user pass: on a phone
+    // the question is many screens below the summary)
+    assertThat(page).contains("<li><a href=\"#error-confirm\">Esas no son las palabras de su código")
+        .contains("id=\"error-confirm\"");
+  }
+
+  /** A code of digits: the error speaks of groups of numbers, not of words (user pass). */
+  @Test
+  void report_withAWrongDigitGroup_saysGroupsNotWords() {
+    Shown s = shown(get("ht", "digits"));
+    String wrong = s.word(s.second()).equals("0000") ? "1111" : "0000";
+    Response r = post("ht", answers("ht", s, s.word(s.first()), wrong).body());
+    String page = r.readEntity(String.class);
+    assertThat(r.getStatus()).isEqualTo(400);
+    assertThat(F.committed).isEmpty();
+    assertThat(page).contains("Se pa gwoup chif kòd ou yo").doesNotContain("Se pa mo kòd ou yo")
+        .contains("<li><a href=\"#error-confirm\">Se pa gwoup chif");
+    assertThat(page).contains("<span hidden data-testigo-confirm-error>Se pa gwoup chif");
   }
 
   @Test
