@@ -181,6 +181,8 @@ public final class Pages {
         .el("p class=\"warning\"", m.get("receipt.advice"))
         .tag("<p class=\"small\"><a").attr("href", ApiPaths.REPORT + "?lang=" + lang + (r.digits() ? "" : "&receipt=digits"))
         .tag(">").text(m.get(r.digits() ? "rf.words" : "rf.digits")).tag("</a></p>")
+        // a language link loads a new form, with a new code (user pass: no warning)
+        .el("p class=\"small\"", m.get("rf.language"))
         .tag("<input type=\"hidden\"").attr("name", FormReceipt.FIELD).attr("value", r.words()).tag(">")
         .tag("<input type=\"hidden\"").attr("name", FormReceipt.POSITIONS).attr("value", r.positions()).tag(">")
         .tag("</section>");

@@ -130,6 +130,9 @@ class PagesTest {
       assertThat(page).contains("<label for=\"victims\">" + Html.escape(m.get("q.victims_count")) + "</label>");
       // the unchosen files are not warned about on a first render
       assertThat(page).doesNotContain(Html.escape(m.get("error.files_again")));
+      // changing the language gives a new code: said beside the code, before any answer
+      assertThat(page.indexOf(Html.escape(m.get("rf.language")))).as(l.code())
+          .isGreaterThan(page.indexOf("testigo-receipt-words")).isLessThan(page.indexOf("name=\"what\""));
     }
   }
 
