@@ -476,14 +476,20 @@ public final class SourceService {
 
   /** Seals the parts; JPEG and PNG files lose their metadata. Returns the number of items removed. */
   /**
-   * Stores a form report under its {@link MailboxIds#formReportId}; an envelope already stored
+   * Stores a form report under its {@link MailboxIds#formReportId}; a report already stored
    * under that id is this form sent before with the same answers (sealed again, so other bytes):
-   * nothing more is stored, and the source is answered as the first time.
+   * nothing more is stored, and the source is answered as the first time. An id refused for
+   * another reason (its case was erased) is an error, as on the API.
    */
   private void storeOnce(EnvelopeId id, MailboxLink link, Spool sealed) throws IOException {
     try {
       envelopes.store(id, Envelope.CONTEXT_REPORT, Optional.of(link), sealed::copyTo);
-    } catch (SubmissionIdConflictException sameFormAgain) {
+    } catch (SubmissionIdConflictException conflict) {
+      // the same form again only if its report is stored; an id refused because its case was
+      // erased is not (the source must not be told "received" when nothing was stored)
+      if (envelopes.find(id).filter(r -> Envelope.CONTEXT_REPORT.equals(r.context())).isEmpty()) {
+        throw conflict;
+      }
       LOG.info("a form report was sent again with the same receipt and answers; stored once");
     }
   }

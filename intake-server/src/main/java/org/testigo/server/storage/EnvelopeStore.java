@@ -171,7 +171,7 @@ public final class EnvelopeStore {
       spool.abort();
       throw e;
     }
-    if (spool.streaming != null) {
+    if (spool.opened) {
       return spool.finishStreaming();
     }
     byte[] bytes = spool.memory.toByteArray();
@@ -254,7 +254,7 @@ public final class EnvelopeStore {
    * @throws SubmissionIdConflictException if {@code id} is the case id of an erasure
    */
   static void refuseErasedId(Handle handle, EnvelopeId id) {
-    if (handle.createQuery(EnvelopeWrites.ERASED_IDS_PREFIX + ":id)").bind("id", id.toBytes())
+    if (handle.createQuery(EnvelopeWrites.ERASED_IDS_PREFIX + ":id)" + EnvelopeWrites.LATEST).bind("id", id.toBytes())
         .mapTo(byte[].class).findFirst().isPresent()) {
       throw new SubmissionIdConflictException();
     }
@@ -297,6 +297,8 @@ public final class EnvelopeStore {
     final java.io.ByteArrayOutputStream memory = new java.io.ByteArrayOutputStream();
     Handle streaming;
     ChunkOutputStream chunks;
+    /** Past the replay buffer: the rest goes to {@link #chunks} (stored, or only hashed). */
+    boolean opened;
     boolean exists;
 
     Spool(Attempt attempt) {
@@ -310,11 +312,11 @@ public final class EnvelopeStore {
 
     @Override
     public void write(byte[] b, int off, int len) {
-      if (streaming == null && memory.size() + (long) len <= replayBufferBytes) {
+      if (!opened && memory.size() + (long) len <= replayBufferBytes) {
         memory.write(b, off, len);
         return;
       }
-      if (streaming == null) {
+      if (!opened) {
         open();
       }
       chunks.write(b, off, len);
@@ -326,6 +328,13 @@ public final class EnvelopeStore {
         streaming.begin();
         EnvelopeDao dao = streaming.attach(EnvelopeDao.class);
         exists = attempt.beginIfAbsent(dao) == 0;
+        if (exists) {
+          // Nothing will be written: end the transaction now. Its INSERT IGNORE met the stored
+          // row and holds a lock on it, which a slow sender (256 bytes/s for up to the envelope
+          // limit) must not keep: an erasure of that case would wait on it (outside attack).
+          abort();
+        }
+        opened = true;
         chunks = new ChunkOutputStream(exists ? null : dao, attempt.id.toBytes(), chunkBytes);
         byte[] head = memory.toByteArray();
         memory.reset();
@@ -339,8 +348,16 @@ public final class EnvelopeStore {
     Stored finishStreaming() {
       try {
         chunks.finishChunks();
-        Stored stored = exists ? attempt.existing(streaming, chunks.sha256())
-            : attempt.complete(streaming, streaming.attach(EnvelopeDao.class), chunks);
+        if (exists) {
+          byte[] sha256 = chunks.sha256();
+          return jdbi.withHandle(h -> {
+            if (h.attach(EnvelopeDao.class).find(attempt.id.toBytes()).isEmpty()) {
+              throw new SubmissionIdConflictException(); // stored when this upload began, erased since
+            }
+            return attempt.existing(h, sha256);
+          });
+        }
+        Stored stored = attempt.complete(streaming, streaming.attach(EnvelopeDao.class), chunks);
         streaming.commit();
         return stored;
       } catch (JdbiException e) {

@@ -36,13 +36,18 @@ public interface EnvelopeWrites {
   /** One chunk, positional (id, index, data). */
   String BATCH_INSERT_CHUNK = "INSERT INTO envelope_chunks (envelope_id, idx, data) VALUES (?, ?, ?)";
   /**
-   * Which of some ids are the case id of an erasure; append the placeholders and ")". Only a
-   * report's id can be chosen by a client (follow-ups and replies get fresh random ids), and an
-   * erased report's id is its case id, kept in its erasure row. Read after the envelope rows are
-   * inserted: an erasure that deleted a row of the same id meanwhile has committed by then (the
-   * insert waited for its row lock), so its row is seen.
+   * Which of some ids are the case id of an erasure; append the placeholders, ")" and
+   * {@link #LATEST}. Only a report's id can be chosen by a client (follow-ups and replies get
+   * fresh random ids), and an erased report's id is its case id, kept in its erasure row. Read
+   * after the envelope rows are inserted: an erasure that deleted a row of the same id meanwhile
+   * has committed by then (the insert waited for its row lock), so its row is seen.
    */
   String ERASED_IDS_PREFIX = "SELECT case_id FROM erasures WHERE case_id IN (";
+  /**
+   * A locking read: it sees the latest committed rows even when the transaction read something
+   * before (a repeatable-read snapshot, e.g. a group commit's retry that reads which ids exist).
+   */
+  String LATEST = " FOR UPDATE";
   /** Which of some ids have an envelope row (in any state); append the placeholders and ")". */
   String EXISTING_IDS_PREFIX = "SELECT id FROM envelopes WHERE id IN (";
 }

@@ -458,21 +458,22 @@ public final class GroupCommit implements ReportWriter, Managed {
   }
 
   private static boolean anyErased(Connection c, List<Entry> fresh) throws SQLException {
-    return !ids(c, EnvelopeWrites.ERASED_IDS_PREFIX, fresh).isEmpty();
+    return !ids(c, EnvelopeWrites.ERASED_IDS_PREFIX, fresh, EnvelopeWrites.LATEST).isEmpty();
   }
 
   private static Set<ByteBuffer> existingIds(Connection c, List<Entry> batch) throws SQLException {
-    return ids(c, EnvelopeWrites.EXISTING_IDS_PREFIX, batch);
+    return ids(c, EnvelopeWrites.EXISTING_IDS_PREFIX, batch, "");
   }
 
-  /** The ids of {@code batch} the query {@code prefix} ("... WHERE id IN (") finds. */
-  private static Set<ByteBuffer> ids(Connection c, String prefix, List<Entry> batch) throws SQLException {
+  /** The ids of {@code batch} the query {@code prefix} ("... WHERE id IN (") then {@code suffix} finds. */
+  private static Set<ByteBuffer> ids(Connection c, String prefix, List<Entry> batch, String suffix)
+      throws SQLException {
     StringBuilder sql = new StringBuilder(prefix);
     for (int i = 0; i < batch.size(); i++) {
       sql.append(i == 0 ? "?" : ", ?");
     }
     Set<ByteBuffer> existing = new HashSet<>();
-    try (PreparedStatement ps = c.prepareStatement(sql.append(')').toString())) {
+    try (PreparedStatement ps = c.prepareStatement(sql.append(')').append(suffix).toString())) {
       for (int i = 0; i < batch.size(); i++) {
         ps.setBytes(i + 1, batch.get(i).id.toBytes());
       }

@@ -274,4 +274,53 @@ class ErasureTransactionTest extends BothDatabases {
       group.stop();
     }
   }
+
+  /**
+   * A slow upload under a stored report's id (a source knows their case's id) holds no lock on
+   * that report while it trickles in (an outside attack found its INSERT IGNORE kept the row
+   * locked for the whole upload, so the case's erasure waited on it): the erasure goes through
+   * meanwhile, and the upload ends refused, nothing stored.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void aSlowUploadUnderAStoredReportsId_doesNotHoldUpItsErasure(TestDatabase db) throws Exception {
+    TransactionRunner transactions = TransactionRunner.singleAttempt(db.jdbi());
+    TransparencyLog log = new TransparencyLog(db.jdbi());
+    EnvelopeStore store = new EnvelopeStore(db.jdbi(), 4096, CLOCK, random, log);
+    EnvelopeStore streaming = new EnvelopeStore(transactions, 4096, 1024, CLOCK, random, log);
+    Case c = newCase(db, store);
+    org.testigo.api.EnvelopeId caseId = c.objects().get(0).id();
+    java.util.concurrent.CountDownLatch past = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<EnvelopeStore.Stored> upload = pool.submit(() -> streaming.store(caseId, "report",
+          Optional.empty(), out -> {
+            out.write(bytes(3000)); // past the replay buffer: the store has met the stored row
+            past.countDown();
+            try {
+              if (!go.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the erasure did not finish");
+              }
+            } catch (InterruptedException e) {
+              throw new java.io.InterruptedIOException();
+            }
+            out.write(bytes(100));
+          }));
+      assertThat(past.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      long started = System.nanoTime();
+      erase(db, decision(c, c.objects().stream().map(EnvelopeRecord::sha256).toList()));
+      assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("the erasure waited on the upload")
+          .isLessThan(java.time.Duration.ofSeconds(20));
+      Map<String, Long> afterErasure = counts(db);
+      go.countDown();
+      assertThatThrownBy(() -> upload.get(30, java.util.concurrent.TimeUnit.SECONDS))
+          .hasCauseInstanceOf(org.testigo.server.domain.SubmissionIdConflictException.class);
+      assertThat(counts(db)).isEqualTo(afterErasure);
+      assertThat(store.find(caseId)).isEmpty();
+    } finally {
+      go.countDown();
+      pool.shutdownNow();
+    }
+  }
 }

@@ -244,12 +244,29 @@ class ErasureApiAppTest {
     return s.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  /** A report through the form (sealed by the server, with a mailbox); its receipt. */
+  /** The body of the first report's form, as posted (to post the same form again after its erasure). */
+  static byte[] firstForm;
+
+  /**
+   * A report through the receipt-first form as a phone without JavaScript sends it (the page's
+   * receipt, two of its words typed back; sealed by the server, with a mailbox); its receipt.
+   */
   static String submitReport(String narrative) throws Exception {
     String b = "----ErasureBoundary";
-    HttpResponse<String> r = form(source("/report?lang=es"), "multipart/form-data; boundary=" + b,
-        multipart(b, new String[][] {{"version", "1"}, {"lang", "es"}, {"what", "extortion"}, {"who", "inm"},
-            {"state", "CHP"}, {"narrative", narrative}, {"wants", "reply"}}));
+    String page = publicGet("/report?lang=es").body();
+    Matcher w = Pattern.compile("<p class=\"receipt\" id=\"testigo-receipt-words\">([^<]+)</p>").matcher(page);
+    Matcher at = Pattern.compile("name=\"confirm_at\" value=\"([1-8]) ([1-8])\"").matcher(page);
+    assertThat(w.find()).isTrue();
+    assertThat(at.find()).isTrue();
+    String[] words = w.group(1).split(" ");
+    byte[] body = multipart(b, new String[][] {{"version", "1"}, {"lang", "es"}, {"what", "extortion"},
+        {"who", "inm"}, {"state", "CHP"}, {"narrative", narrative}, {"wants", "reply"}, {"receipt", w.group(1)},
+        {"confirm_at", at.group(1) + " " + at.group(2)}, {"confirm_1", words[Integer.parseInt(at.group(1)) - 1]},
+        {"confirm_2", words[Integer.parseInt(at.group(2)) - 1]}});
+    if (firstForm == null) {
+      firstForm = body;
+    }
+    HttpResponse<String> r = form(source("/report?lang=es"), "multipart/form-data; boundary=" + b, body);
     assertThat(r.statusCode()).isEqualTo(200);
     Matcher m = Pattern.compile("<p class=\"receipt\">([^<]+)</p>").matcher(r.body());
     assertThat(m.find()).isTrue();
@@ -657,5 +674,13 @@ class ErasureApiAppTest {
     assertThat(storedState()).isEqualTo(before);
     assertThat(feed()).hasSize(1);
     assertThat(get(ALICE, "/api/v1/reviewer/submissions/" + caseId + "/envelope").statusCode()).isEqualTo(404);
+
+    // the same form posted again (a saved page, a reload): its id is the erased case's; the source
+    // is not told "received" (an outside attack found it was, with nothing stored)
+    HttpResponse<String> again = form(source("/report?lang=es"), "multipart/form-data; boundary=----ErasureBoundary",
+        firstForm);
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+    assertThat(again.body()).doesNotContain("<p class=\"receipt\">");
+    assertThat(storedState()).isEqualTo(before);
   }
 }
