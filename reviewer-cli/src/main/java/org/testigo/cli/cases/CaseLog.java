@@ -51,8 +51,15 @@ final class CaseLog {
     this.verifier = verifier;
   }
 
-  /** What {@link #sync} did: new events cached, invalid items skipped. */
-  record Synced(int fresh, int invalid) {}
+  /**
+   * What {@link #sync} did: new events cached (their sequence numbers in {@code freshSeqs}),
+   * invalid items skipped. Whether a cached event verifies is known once the index has read it.
+   */
+  record Synced(int fresh, int invalid, List<Long> freshSeqs) {
+    Synced(int fresh, int invalid) {
+      this(fresh, invalid, List.of());
+    }
+  }
 
   /** Items asked per page of {@code /events}; halved (down to 1) when a page is over its byte cap. */
   static final int EVENTS_PAGE = 200;
@@ -69,6 +76,7 @@ final class CaseLog {
   static Synced sync(ReviewerApiClient client, LocalCache cache, java.io.PrintWriter err) throws IOException {
     int fresh = 0;
     int invalid = 0;
+    List<Long> freshSeqs = new ArrayList<>();
     int limit = EVENTS_PAGE;
     boolean more = true;
     while (more) {
@@ -117,6 +125,7 @@ final class CaseLog {
         if (!Files.exists(file)) {
           PrivateFiles.writeAtomically(file, JSON.writeValueAsBytes(valid));
           fresh++;
+          freshSeqs.add(seq);
         }
       }
       if (cursor > cache.cursor(EVENTS_CURSOR)) {
@@ -126,7 +135,7 @@ final class CaseLog {
         throw new CliException(ExitCodes.SERVER, "the server's event list says more but gave none");
       }
     }
-    return new Synced(fresh, invalid);
+    return new Synced(fresh, invalid, freshSeqs);
   }
 
   /** As {@link #sync(ReviewerApiClient, LocalCache, java.io.PrintWriter)}, warnings on standard error. */

@@ -131,8 +131,15 @@ public final class SyncCommand implements Callable<Integer> {
         opened += index.lastOpened;
       }
       int invalid = counts.invalid() + events.invalid() + rewrapped.invalid() + erased.refused();
+      // a well-formed event whose author or signature does not verify is cached (history shows
+      // it, refused) but is no new case event: it changes nothing
+      ReportIndex read = index;
+      long forged = events.freshSeqs().stream()
+          .filter(seq -> read.events.containsKey(seq) && read.events.get(seq) == null).count();
       spec.commandLine().getOut().println("Synced '" + s.server.name() + "': " + counts.fresh()
-          + " new submission(s), " + counts.cached() + " already cached, " + events.fresh() + " new case event(s), manifest #"
+          + " new submission(s), " + counts.cached() + " already cached, " + (events.fresh() - forged)
+          + " new case event(s)" + (forged > 0 ? " (and " + forged + " that do not verify: not applied;"
+              + " history shows them; tell your administrator)" : "") + ", manifest #"
           + manifest.sequence() + (erased.applied() > 0 ? ", " + erased.applied() + " erased case(s) removed from"
               + " the cache" : "") + (invalid > 0 ? ", " + invalid + " invalid item(s) from the server skipped" : "")
           + (early ? "; more remain, run sync again" : "") + "; report index: " + opened + " envelope(s) opened");

@@ -312,6 +312,37 @@ class HostileServerSyncTest {
     }
   }
 
+  /**
+   * A seized server serves a well-formed case event signed by a key that is no reviewer's: sync
+   * caches it (history shows it, refused) but does not count it as a new case event, and says
+   * there is one that does not verify (before, it was counted as new).
+   */
+  @Test
+  void sync_doesNotCountAnEventThatDoesNotVerifyAsNew_andSaysSo() throws Exception {
+    byte[] a = report("original");
+    String idA = id();
+    byte[] batch = HostileServer.batch(List.of(new HostileServer.Item(HostileServer.entry(1, idA, a), a)), false);
+    server.routes.put("/api/v1/reviewer/submissions/envelopes", ex -> HostileServer.send(ex, batch));
+    org.testigo.crypto.sign.SigningPrivateKey stranger = org.testigo.crypto.sign.SigningPrivateKey.generate(RANDOM);
+    byte[] content = new byte[200];
+    RANDOM.nextBytes(content);
+    org.testigo.crypto.event.SignedCaseEvent event = org.testigo.crypto.event.SignedCaseEvent.sign(stranger,
+        org.testigo.crypto.event.CaseId.fromHex(idA), 1, List.of(), java.time.Instant.now(), content);
+    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+    String page = "{\"items\":[{\"seq\":1,\"eventId\":\"" + event.eventId().hex() + "\",\"caseId\":\"" + idA
+        + "\",\"author\":\"" + stranger.publicKey().fingerprint().hex() + "\",\"receivedAt\":\""
+        + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\",\"event\":\""
+        + b64.encodeToString(event.encoded()) + "\",\"content\":\"" + b64.encodeToString(content)
+        + "\"}],\"next\":1,\"more\":false}";
+    server.routes.put("/api/v1/reviewer/events", ex -> HostileServer.send(ex, page.getBytes(StandardCharsets.UTF_8)));
+
+    CliResult r = reviewer("sync");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("1 new submission(s)").contains("0 new case event(s) (and 1 that do not verify");
+    assertThat(reviewer("list").out()).contains(idA.substring(0, 12)).contains("new");
+  }
+
   @Test
   void sync_neverReplacesACachedEnvelopeByAnotherOfTheSameId() throws Exception {
     byte[] a = report("original");
