@@ -191,7 +191,7 @@ public final class SyncCommand implements Callable<Integer> {
       latest = ManifestChain.verify(SignedManifest.parseArmored(armored), s.server.root());
     } catch (CryptoException | RuntimeException e) {
       throw new CliException(ExitCodes.CRYPTO, "the server's key manifest does not verify from the"
-          + " pinned root fingerprint; nothing was synced");
+          + " pinned root fingerprint; nothing was synced. " + rootHint(armored, s.server.root()));
     }
     if (latest.sequence() < s.cache.cursor(MANIFEST_SEQUENCE)) {
       throw new CliException(ExitCodes.CRYPTO, "the server sent an older key manifest (#" + latest.sequence()
@@ -332,5 +332,25 @@ public final class SyncCommand implements Callable<Integer> {
 
   private ProgressBar progressBar() {
     return ProgressBars.of("sync", -1);
+  }
+
+  /**
+   * What to check when the manifest does not verify from the pinned root: the fingerprint pinned
+   * here and the one the server's chain names (unverified), so a mistyped pin shows as such;
+   * never to copy the server's (a server that is not the organisation's names its own).
+   */
+  static String rootHint(String armored, org.testigo.crypto.Fingerprint pinned) {
+    String claimed;
+    try {
+      claimed = SignedManifest.parseArmored(armored).get(0).manifest().rootFingerprint().shortForm();
+    } catch (CryptoException | RuntimeException e) {
+      claimed = null;
+    }
+    return "You pinned " + pinned.shortForm() + (claimed == null ? "; the server sent no readable chain"
+        : "; the server's chain names " + claimed + (claimed.equals(pinned.shortForm()) ? " but does not verify (altered)" : ""))
+        + ". Compare the pinned one with your organisation's root fingerprint (on its posters and custody"
+        + " record, never from the server): if you mistyped it, run testigo-reviewer server add again with the"
+        + " right --root; if it is right, this server is not your organisation's or was tampered with: tell your"
+        + " administrator.";
   }
 }

@@ -39,7 +39,8 @@ public final class ServerCommand {
     @Option(names = "--root", required = true, paramLabel = "FINGERPRINT",
         description = "Root key fingerprint, the full 64 hex characters (not the five-group short form).")
     String root;
-    @Option(names = "--name", defaultValue = "default", description = "Name (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--name", "-s", "--server"}, defaultValue = "default", paramLabel = "NAME",
+        description = "Name, as the other commands take it with -s/--server (default: ${DEFAULT-VALUE}).")
     String name;
     @Option(names = "--socks", paramLabel = "HOST:PORT",
         description = "Reach the server through this SOCKS5 proxy (your tor's SocksPort, e.g."
@@ -70,6 +71,13 @@ public final class ServerCommand {
       h.home = home;
       ServerRegistry registry = new ServerRegistry(h.home());
       Optional<ServerRegistry.Server> before = registry.find(name);
+      if (before.isPresent() && !before.get().root().equals(fp) && neverSynced(h.home().resolve("cache").resolve(name))) {
+        // nothing was ever synced under the old pin (a mistyped fingerprint: the first sync refused
+        // the server's manifest and stored nothing), so there is no other organisation's data to keep apart
+        spec.commandLine().getOut().println("Server '" + name + "' was pinned to " + before.get().root().shortForm()
+            + ", under which nothing was ever synced; the new pin replaces it.");
+        before = Optional.empty();
+      }
       if (before.isPresent() && !before.get().root().equals(fp)) {
         // Another organisation's cache and index must never be read as this one's.
         throw new CliException(ExitCodes.BAD_INPUT, "server '" + name + "' is already registered with another root"
@@ -94,5 +102,23 @@ public final class ServerCommand {
       spec.commandLine().getOut().println("Next: testigo-reviewer sync" + ("default".equals(name) ? "" : " --server " + name));
       return ExitCodes.OK;
     }
+  }
+
+  /** Whether a server's cache holds nothing: no verified manifest, no envelope, no event. */
+  static boolean neverSynced(java.nio.file.Path cacheDir) throws IOException {
+    if (java.nio.file.Files.exists(cacheDir.resolve("manifest-chain.txt"))) {
+      return false;
+    }
+    for (String sub : new String[] {"submissions", "events"}) {
+      java.nio.file.Path d = cacheDir.resolve(sub);
+      if (java.nio.file.Files.isDirectory(d)) {
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(d)) {
+          if (files.findAny().isPresent()) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
   }
 }

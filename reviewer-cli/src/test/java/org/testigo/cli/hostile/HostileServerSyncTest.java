@@ -313,6 +313,30 @@ class HostileServerSyncTest {
   }
 
   /**
+   * A mistyped root fingerprint (user pass: sync said only "does not verify"): sync names the
+   * pinned fingerprint and the one the server's chain names, and how to fix the pin; adding the
+   * server again with the right one works, since nothing was synced under the wrong one.
+   */
+  @Test
+  void sync_underAMistypedRoot_namesBothFingerprints_andTheFixWorks() throws Exception {
+    String right = org.testigo.crypto.manifest.KeyManifest.rootFingerprint(TestKeys.goldenRoot().publicKey()).hex();
+    String wrong = (right.charAt(0) == '0' ? "1" : "0") + right.substring(1);
+    CliResult pin = CliResult.run("server", "add", server.url(), "--root", wrong, "--home", home.toString());
+    assertThat(pin.code()).as(pin.err()).isZero();
+
+    CliResult r = reviewer("sync");
+
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err()).contains("does not verify from the pinned root fingerprint")
+        .contains("You pinned " + org.testigo.crypto.Fingerprint.fromHex(wrong).shortForm())
+        .contains("the server's chain names " + org.testigo.crypto.Fingerprint.fromHex(right).shortForm())
+        .contains("server add again with the right --root");
+    CliResult fix = CliResult.run("server", "add", server.url(), "--root", right, "--home", home.toString());
+    assertThat(fix.code()).as(fix.err()).isZero();
+    assertThat(reviewer("sync").code()).isZero();
+  }
+
+  /**
    * A seized server serves a well-formed case event signed by a key that is no reviewer's: sync
    * caches it (history shows it, refused) but does not count it as a new case event, and says
    * there is one that does not verify (before, it was counted as new).

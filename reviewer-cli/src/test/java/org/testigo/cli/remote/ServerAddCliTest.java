@@ -23,8 +23,9 @@ class ServerAddCliTest {
   }
 
   @Test
-  void anotherRootUnderTheSameName_isRefused_andNothingChanges() throws Exception {
+  void anotherRootUnderTheSameName_onceSomethingWasSynced_isRefused_andNothingChanges() throws Exception {
     assertThat(add("http://127.0.0.1:9001", ROOT_A).code()).isZero();
+    LocalCache.open(home, "default").saveManifest("a manifest verified under ROOT_A");
     byte[] registry = Files.readAllBytes(home.resolve("servers.json"));
     CliResult other = add("http://127.0.0.1:9002", ROOT_B);
     assertThat(other.code()).isEqualTo(ExitCodes.BAD_INPUT);
@@ -53,5 +54,22 @@ class ServerAddCliTest {
     assertThat(cache.cursor(LocalCache.MANIFEST_SEQUENCE)).isEqualTo(3);
     assertThat(cache.directory().resolve("submissions/kept.json")).exists();
     assertThat(Files.readString(home.resolve("servers.json"))).contains("127.0.0.1:9002");
+  }
+
+  /**
+   * A mistyped pin under which nothing was ever synced (the first sync refused the manifest and
+   * stored nothing) is replaced by adding the server again, under -s as other commands take it
+   * (user pass: the tool said to add it again, then refused).
+   */
+  @Test
+  void anotherRootUnderTheSameName_whenNothingWasEverSynced_replacesTheMistypedPin() throws Exception {
+    assertThat(CliResult.run("server", "add", "http://127.0.0.1:9001", "--root", ROOT_A, "-s", "ngo", "--home",
+        home.toString()).code()).isZero();
+    LocalCache.open(home, "ngo"); // the refused first sync made the empty cache directories
+    CliResult again = CliResult.run("server", "add", "http://127.0.0.1:9001", "--root", ROOT_B, "--server", "ngo",
+        "--home", home.toString());
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.out()).contains("nothing was ever synced; the new pin replaces it");
+    assertThat(Files.readString(home.resolve("servers.json"))).contains(ROOT_B).doesNotContain(ROOT_A);
   }
 }
