@@ -216,7 +216,7 @@ export function enhance(form) {
   if (shown) shown.textContent = '…';
   for (const hidden of form.querySelectorAll('input[type=hidden][name=receipt]')) hidden.value = '';
   const receiptReady = (async () => {
-    const secret = await generate();
+    const secret = await generate(receiptLanguage(lang));
     const words = digits ? await renderDigits(secret) : await render(secret, receiptLanguage(lang));
     if (shown) shown.textContent = words;
     if (section) section.dataset.origin = 'browser';

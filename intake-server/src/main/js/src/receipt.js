@@ -7,6 +7,7 @@ import en from '../../../../../crypto/src/main/resources/org/testigo/crypto/rece
 import fr from '../../../../../crypto/src/main/resources/org/testigo/crypto/receipt/bip39-french.txt';
 import pt from '../../../../../crypto/src/main/resources/org/testigo/crypto/receipt/bip39-portuguese.txt';
 import ht from '../../../../../crypto/src/main/resources/org/testigo/crypto/receipt/kreyol-ht.txt';
+import blocklist from '../../../../../crypto/src/main/resources/org/testigo/crypto/receipt/receipt-blocklist.txt';
 import { ascii, concat, hkdf, hmac, randomBytes, sha256 } from './bytes.js';
 import { publicKeyFromSeed } from './envelope.js';
 
@@ -111,12 +112,33 @@ export function sameWord(typed, shown) {
   return key4(t) === key4(s);
 }
 
-/** A fresh receipt secret: 10 random bytes, top 3 bits zero, re-drawn if ambiguous. */
-export async function generate() {
+// Words a receipt is never shown with (Receipt.generate(random, language), receipt-blocklist.txt):
+// "LANG word" lines, '#' comments.
+let blockedWords;
+function blocked(lang) {
+  if (!blockedWords) {
+    blockedWords = {};
+    for (const line of blocklist.split('\n')) {
+      const l = line.trim();
+      if (l === '' || l.startsWith('#')) continue;
+      const space = l.indexOf(' ');
+      const code = l.slice(0, space);
+      (blockedWords[code] = blockedWords[code] || new Set()).add(l.slice(space + 1).normalize('NFC'));
+    }
+  }
+  return blockedWords[lang] || new Set();
+}
+
+/**
+ * A fresh receipt secret: 10 random bytes, top 3 bits zero, re-drawn if ambiguous, or if
+ * `shownIn` (a receipt language) is given and its words there include a blocked one.
+ */
+export async function generate(shownIn) {
   for (;;) {
     const s = randomBytes(10);
     s[0] &= 0x1f;
     let ok = true;
+    if (shownIn && (await render(s, shownIn)).split(' ').some((w) => blocked(shownIn).has(w))) continue;
     for (const lang of ORDER) {
       try {
         if ((await parse(await render(s, lang))).join() !== s.join()) ok = false;

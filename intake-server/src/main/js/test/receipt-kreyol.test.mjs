@@ -63,3 +63,19 @@ test('kreyol_sameWordFollowsTheParseRules', () => {
   assert.ok(!sameWord('412', '0412'));
   assert.ok(!sameWord('', 'kod'));
 });
+
+test('generate_shownInALanguage_neverShowsABlockedWord', async () => {
+  const lines = readFileSync(new URL('../../../../../crypto/src/main/resources/org/testigo/crypto/receipt/receipt-blocklist.txt',
+    import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('ES '));
+  const blockedEs = new Set(lines.map((l) => l.slice(3).trim().normalize('NFC')));
+  assert.ok(blockedEs.has('policía') && blockedEs.has('droga'));
+  let plain = 0;
+  for (let i = 0; i < 400; i++) {
+    const s = await generate('ES');
+    const words = (await render(s, 'ES')).split(' ');
+    for (const w of words) assert.ok(!blockedEs.has(w), w);
+    assert.equal(toHex(await parse(words.join(' '))), toHex(s));
+    if ((await render(await generate(), 'ES')).split(' ').some((w) => blockedEs.has(w))) plain++;
+  }
+  assert.ok(plain > 0, 'plain draws show blocked words');
+});

@@ -102,7 +102,7 @@ final class FileCommand implements Callable<Integer> {
     ReviewerIdentity identity = sign ? openIdentity(profile, shelter) : null;
     byte[] questionnaire = answers.toJson(lang, consent);
     SecureRandom random = new SecureRandom();
-    Receipt receipt = Receipt.generate(random);
+    Receipt receipt = Receipt.generate(random, lang.receiptLanguage);
     ReceiptKeys keys = ReceiptKeys.derive(receipt, profile.receiptParams, profile.receiptSalt());
     String words = receipt.render(lang.receiptLanguage);
     String submissionId = EnvelopeId.random(random).hex();

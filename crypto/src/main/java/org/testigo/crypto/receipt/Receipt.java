@@ -66,6 +66,33 @@ public final class Receipt extends SecretBytes {
     }
   }
 
+  /**
+   * A fresh receipt, as {@link #generate(SecureRandom)}, to be shown in {@code shownIn}: one
+   * whose words in that language include a word of the blocklist (words about police, crime,
+   * drugs, weapons, violence, death or sex, which could endanger a source whose paper is found or
+   * hurt them to read; docs/spec/receipt-and-mailbox.md §1.1) is drawn again. The format is
+   * unchanged: any receipt still parses, and this one also renders in the other languages.
+   */
+  public static Receipt generate(SecureRandom random, ReceiptLanguage shownIn) {
+    while (true) {
+      Receipt receipt = generate(random);
+      if (!showsBlockedWord(receipt, shownIn)) {
+        return receipt;
+      }
+      receipt.destroy();
+    }
+  }
+
+  /** Whether the receipt's words in {@code language} include a blocked one. */
+  static boolean showsBlockedWord(Receipt receipt, ReceiptLanguage language) {
+    for (int index : receipt.wordIndices(language.listId())) {
+      if (Wordlist.blocked(language, index)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The 8 words, lower case, accents composed (NFC), separated by single spaces. */
   public String render(ReceiptLanguage language) {
     Wordlist list = Wordlist.of(language);

@@ -25,6 +25,8 @@ final class Wordlist {
   static final int KEY_LETTERS = 4;
   private static final Pattern COMBINING_MARKS = Pattern.compile("\\p{M}+");
   private static final Map<ReceiptLanguage, Wordlist> LISTS = loadAll();
+  /** The indices of each list's words that a receipt is never shown with (receipt-blocklist.txt). */
+  private static final Map<ReceiptLanguage, java.util.BitSet> BLOCKED = loadBlocked();
 
   private final List<String> display;
   private final Map<String, Integer> byKey;
@@ -59,6 +61,39 @@ final class Wordlist {
   static String key(String normalised) {
     return normalised.length() <= KEY_LETTERS ? normalised
         : normalised.substring(0, KEY_LETTERS);
+  }
+
+  /** Whether the word at {@code index} of {@code language}'s list is one a receipt is never shown with. */
+  static boolean blocked(ReceiptLanguage language, int index) {
+    java.util.BitSet b = BLOCKED.get(language);
+    return b != null && b.get(index);
+  }
+
+  private static Map<ReceiptLanguage, java.util.BitSet> loadBlocked() {
+    Map<ReceiptLanguage, java.util.BitSet> out = new EnumMap<>(ReceiptLanguage.class);
+    try (InputStream in = Wordlist.class.getResourceAsStream("receipt-blocklist.txt")) {
+      if (in == null) {
+        throw new IllegalStateException("receipt-blocklist.txt missing");
+      }
+      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        String l = line.strip();
+        if (l.isEmpty() || l.startsWith("#")) {
+          continue;
+        }
+        String[] f = l.split(" ", 2);
+        ReceiptLanguage language = ReceiptLanguage.valueOf(f[0]);
+        String word = Normalizer.normalize(f[1], Normalizer.Form.NFC);
+        int index = LISTS.get(language).display.indexOf(word);
+        if (index < 0) {
+          throw new IllegalStateException("receipt-blocklist.txt: '" + word + "' is not in the " + language + " list");
+        }
+        out.computeIfAbsent(language, k -> new java.util.BitSet(SIZE)).set(index);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Collections.unmodifiableMap(out);
   }
 
   private static Map<ReceiptLanguage, Wordlist> loadAll() {

@@ -307,4 +307,38 @@ class ReceiptTest {
     }
     throw new AssertionError("exactly one check word is valid");
   }
+
+  /**
+   * A receipt made to be shown in a language never shows a word of the blocklist in it
+   * (user pass: Spanish codes read "policía", "droga", "muerte"), parses back, and the blocklist
+   * names words of the lists. Plain draws do show such words, so the check can fail.
+   */
+  @ParameterizedTest
+  @EnumSource(value = ReceiptLanguage.class, names = {"ES", "EN", "FR", "PT"})
+  void generateForALanguage_neverShowsABlockedWord_andParsesBack(ReceiptLanguage language) throws Exception {
+    java.util.Set<String> blocked = new java.util.HashSet<>();
+    try (java.io.InputStream in = Receipt.class.getResourceAsStream("receipt-blocklist.txt")) {
+      for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+        if (line.startsWith(language.name() + " ")) {
+          blocked.add(line.substring(3).strip());
+        }
+      }
+    }
+    assertThat(blocked).isNotEmpty();
+    if (language == ReceiptLanguage.ES) {
+      assertThat(blocked).contains("policía", "droga", "muerte", "orgía", "mafia", "militar", "soldado");
+    }
+    int plainShown = 0;
+    for (int i = 0; i < 3000; i++) {
+      Receipt plain = Receipt.generate(RANDOM);
+      if (java.util.Arrays.stream(plain.render(language).split(" ")).anyMatch(blocked::contains)) {
+        plainShown++;
+      }
+      Receipt r = Receipt.generate(RANDOM, language);
+      String words = r.render(language);
+      assertThat(words.split(" ")).as(words).noneMatch(blocked::contains);
+      assertThat(Receipt.parse(words).equals(r)).isTrue();
+    }
+    assertThat(plainShown).as("plain draws show blocked words").isPositive();
+  }
 }

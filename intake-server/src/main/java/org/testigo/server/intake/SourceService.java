@@ -115,7 +115,7 @@ public final class SourceService {
    * server keeps nothing: the form carries it in hidden fields and posts it with the report.
    */
   public FormReceipt newFormReceipt(Language language, boolean digits) {
-    Receipt r = Receipt.generate(random);
+    Receipt r = Receipt.generate(random, ReceiptLanguages.of(language));
     try {
       String words = digits ? r.renderDigits() : r.render(ReceiptLanguages.of(language));
       int a = random.nextInt(Receipt.WORD_COUNT);
@@ -170,7 +170,7 @@ public final class SourceService {
         throw new FormInvalidException(List.of()).withAnswers(List.of(shown.confirmError()), fields, shown);
       }
       byte[] json = JSON.writeValueAsBytes(q);
-      Receipt receipt = given != null ? given : Receipt.generate(random);
+      Receipt receipt = given != null ? given : Receipt.generate(random, ReceiptLanguages.of(language));
       ReceiptKeys derived = receipts.derive(receipt);
       MailboxId mailbox;
       RecipientPublicKey replyKey;
