@@ -218,7 +218,8 @@ export function enhance(form) {
   const receiptReady = (async () => {
     const secret = await generate(receiptLanguage(lang));
     const words = digits ? await renderDigits(secret) : await render(secret, receiptLanguage(lang));
-    if (shown) shown.textContent = words;
+    // one element per word, numbered by the style sheet, as the server draws its own
+    if (shown) shown.replaceChildren(...words.split(' ').flatMap((w, i) => (i ? [' ', el('span', null, w)] : [el('span', null, w)])));
     if (section) section.dataset.origin = 'browser';
     return { secret, words };
   })();

@@ -177,7 +177,15 @@ public final class Pages {
         .attr("aria-labelledby", "receipt-first-title").tag(">")
         .tag("<h2 id=\"receipt-first-title\">").text(m.get("rf.title")).tag("</h2>")
         .el("p", m.get("rf.intro"))
-        .tag("<p class=\"receipt\" id=\"testigo-receipt-words\">").text(r.words()).tag("</p>")
+        .tag("<p class=\"receipt\" id=\"testigo-receipt-words\">");
+    // One element per word, numbered by the style sheet (user pass: on a phone the code wraps over
+    // three or four lines, and "word 6, counting from the left" was counted per line). The
+    // numbers are drawn, not text: the words read, copy and post as they are.
+    String[] words = r.words().split(" ");
+    for (int i = 0; i < words.length; i++) {
+      h.tag(i == 0 ? "<span>" : " <span>").text(words[i]).tag("</span>");
+    }
+    h.tag("</p>")
         .el("p class=\"warning\"", m.get("receipt.advice"))
         .tag("<p class=\"small\"><a").attr("href", ApiPaths.REPORT + "?lang=" + lang + (r.digits() ? "" : "&receipt=digits"))
         .tag(">").text(m.get(r.digits() ? "rf.words" : "rf.digits")).tag("</a></p>")

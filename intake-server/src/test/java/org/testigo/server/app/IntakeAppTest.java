@@ -565,14 +565,14 @@ class IntakeAppTest {
 
   /** The receipt-first form as the page shows it: its receipt, and the two word positions it asks for. */
   static HttpForms receiptFirstReport(String page, String narrative) {
-    Matcher w = Pattern.compile("<p class=\"receipt\" id=\"testigo-receipt-words\">([^<]+)</p>").matcher(page);
+    Matcher w = Pattern.compile("<p class=\"receipt\" id=\"testigo-receipt-words\">((?:<span>[^<]+</span> ?)+)</p>").matcher(page);
     Matcher at = Pattern.compile("name=\"confirm_at\" value=\"([1-8]) ([1-8])\"").matcher(page);
     assertThat(w.find()).as(page).isTrue();
     assertThat(at.find()).isTrue();
-    String[] words = w.group(1).split(" ");
+    String[] words = w.group(1).replaceAll("</?span>", "").split(" ");
     return new HttpForms().field("version", "1").field("lang", "es").field("what", "extortion")
         .field("who", "inm").field("state", "CHP").field("narrative", narrative + " " + MARKER)
-        .field("wants", "reply").field("receipt", w.group(1)).field("confirm_at", at.group(1) + " " + at.group(2))
+        .field("wants", "reply").field("receipt", w.group(1).replaceAll("</?span>", "")).field("confirm_at", at.group(1) + " " + at.group(2))
         .field("confirm_1", words[Integer.parseInt(at.group(1)) - 1])
         .field("confirm_2", words[Integer.parseInt(at.group(2)) - 1])
         .file("files", "foto.jpg", "image/jpeg", ("JPEGDATA " + MARKER + " END").getBytes(StandardCharsets.US_ASCII));

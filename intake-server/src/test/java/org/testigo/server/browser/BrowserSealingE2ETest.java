@@ -428,6 +428,13 @@ class BrowserSealingE2ETest {
       String words = shownReceipt(d);
       assertKreyol(words);
       assertThat(d.findElement(By.name("receipt")).getAttribute("value")).as("the server's receipt is dropped").isEmpty();
+      // the page's own words are numbered as the server's are (user pass: counted per line at 360 px)
+      List<WebElement> spans = d.findElements(By.cssSelector("#testigo-receipt-words span"));
+      assertThat(spans).hasSize(8);
+      assertThat(spans.stream().map(WebElement::getText).toList()).containsExactly(words.split(" "));
+      assertThat((String) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+          "return getComputedStyle(arguments[0], '::before').content", spans.get(5))).startsWith("counter(w)");
+      assertThat(d.findElement(By.id("testigo-receipt-words")).getText()).isEqualTo(words);
       d.findElement(By.cssSelector("input[name=what][value=extortion]")).click();
       d.findElement(By.name("narrative")).sendKeys("Yo mande nou lajan. " + marker);
       confirmReceipt(d, words, true);

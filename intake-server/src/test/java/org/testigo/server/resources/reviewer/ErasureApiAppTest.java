@@ -254,13 +254,13 @@ class ErasureApiAppTest {
   static String submitReport(String narrative) throws Exception {
     String b = "----ErasureBoundary";
     String page = publicGet("/report?lang=es").body();
-    Matcher w = Pattern.compile("<p class=\"receipt\" id=\"testigo-receipt-words\">([^<]+)</p>").matcher(page);
+    Matcher w = Pattern.compile("<p class=\"receipt\" id=\"testigo-receipt-words\">((?:<span>[^<]+</span> ?)+)</p>").matcher(page);
     Matcher at = Pattern.compile("name=\"confirm_at\" value=\"([1-8]) ([1-8])\"").matcher(page);
     assertThat(w.find()).isTrue();
     assertThat(at.find()).isTrue();
-    String[] words = w.group(1).split(" ");
+    String[] words = w.group(1).replaceAll("</?span>", "").split(" ");
     byte[] body = multipart(b, new String[][] {{"version", "1"}, {"lang", "es"}, {"what", "extortion"},
-        {"who", "inm"}, {"state", "CHP"}, {"narrative", narrative}, {"wants", "reply"}, {"receipt", w.group(1)},
+        {"who", "inm"}, {"state", "CHP"}, {"narrative", narrative}, {"wants", "reply"}, {"receipt", w.group(1).replaceAll("</?span>", "")},
         {"confirm_at", at.group(1) + " " + at.group(2)}, {"confirm_1", words[Integer.parseInt(at.group(1)) - 1]},
         {"confirm_2", words[Integer.parseInt(at.group(2)) - 1]}});
     if (firstForm == null) {

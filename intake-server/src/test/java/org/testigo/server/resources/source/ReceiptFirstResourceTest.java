@@ -57,14 +57,14 @@ class ReceiptFirstResourceTest {
   }
 
   static Shown shown(String page) {
-    Matcher w = Pattern.compile("<p class=\"receipt\" id=\"testigo-receipt-words\">([^<]+)</p>").matcher(page);
+    Matcher w = Pattern.compile("<p class=\"receipt\" id=\"testigo-receipt-words\">((?:<span>[^<]+</span> ?)+)</p>").matcher(page);
     Matcher h = Pattern.compile("<input type=\"hidden\" name=\"receipt\" value=\"([^\"]+)\">").matcher(page);
     Matcher p = Pattern.compile("name=\"confirm_at\" value=\"([1-8]) ([1-8])\"").matcher(page);
     assertThat(w.find()).as(page).isTrue();
     assertThat(h.find()).isTrue();
     assertThat(p.find()).isTrue();
-    assertThat(h.group(1)).isEqualTo(w.group(1));
-    return new Shown(w.group(1), Integer.parseInt(p.group(1)), Integer.parseInt(p.group(2)));
+    assertThat(h.group(1)).isEqualTo(w.group(1).replaceAll("</?span>", ""));
+    return new Shown(w.group(1).replaceAll("</?span>", ""), Integer.parseInt(p.group(1)), Integer.parseInt(p.group(2)));
   }
 
   static String get(String lang, String receiptForm) {
