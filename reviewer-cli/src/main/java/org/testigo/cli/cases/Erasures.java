@@ -191,9 +191,22 @@ final class Erasures {
    */
   static Applied apply(Path home, String serverName, LocalCache cache, ServerRegistry.Server server,
       ReviewerIdentity identity, ErasureDecision d, PrintWriter err) throws IOException {
+    Applied a = apply(home, serverName, cache, server, identity, d, err,
+        ReportIndex.current(home, cache, serverName, server, identity, err));
+    ReportIndex.current(home, cache, serverName, server, identity, err);
+    return a;
+  }
+
+  /**
+   * As {@link #apply(Path, String, LocalCache, ServerRegistry.Server, ReviewerIdentity, ErasureDecision,
+   * PrintWriter)}, reading the case from {@code index} (current when the pass began: a pass over
+   * many decisions reads the index once, not three times per case) and leaving the index to be
+   * brought up to date by the caller once the pass is over.
+   */
+  static Applied apply(Path home, String serverName, LocalCache cache, ServerRegistry.Server server,
+      ReviewerIdentity identity, ErasureDecision d, PrintWriter err, ReportIndex index) throws IOException {
     String caseId = d.caseId().hex();
     String decisionHex = HEX.formatHex(d.hash());
-    ReportIndex index = ReportIndex.current(home, cache, serverName, server, identity, err);
     ErasedRecords records = ErasedRecords.load(home, serverName, identity, err);
     boolean fromEvent = false;
     boolean kept = records.has(decisionHex);
@@ -257,7 +270,6 @@ final class Erasures {
         events++;
       }
     }
-    ReportIndex.current(home, cache, serverName, server, identity, err);
     return new Applied(envelopes, events, kept, fromEvent);
   }
 
@@ -271,11 +283,12 @@ final class Erasures {
    * copy, with a warning (the hold says the evidence must be preserved). A decision by policy
    * that names a case the replay says was not yet due is applied with a warning. A decision that
    * does not parse or verify is reported and nothing of the case is deleted here. The cursor
-   * moves once per page.
+   * moves once per page. Cases are read from {@code index}, current when the pass began; the
+   * caller brings it up to date afterwards when anything was applied.
    */
   static Synced sync(Path home, String serverName, LocalCache cache, ServerRegistry.Server server,
-      ReviewerIdentity identity, org.testigo.api.client.ReviewerApiClient client, PrintWriter out, PrintWriter err)
-      throws IOException {
+      ReviewerIdentity identity, org.testigo.api.client.ReviewerApiClient client, PrintWriter out, PrintWriter err,
+      ReportIndex index) throws IOException {
     List<SignedManifest> chain = chain(cache, server);
     int applied = 0;
     int refused = 0;
@@ -332,8 +345,7 @@ final class Erasures {
               + " reviewers and an auditor");
           continue;
         }
-        if (report != null && heldOrWarnIfNotDue(home, serverName, cache, server, identity, d, report, chain,
-            err)) {
+        if (report != null && heldOrWarnIfNotDue(cache, server, identity, d, report, chain, err, index)) {
           refused++;
           err.println("testigo-reviewer: warning: the server erased case " + caseId + ", which your replay says is"
               + " under legal hold; your cached copy is KEPT (a hold means the evidence must be preserved). Signed by "
@@ -341,7 +353,7 @@ final class Erasures {
               + " and whoever ordered the hold");
           continue;
         }
-        Applied a = apply(home, serverName, cache, server, identity, d, err);
+        Applied a = apply(home, serverName, cache, server, identity, d, err, index);
         if (a.envelopes() > 0 || a.events() > 0) {
           applied++;
           envelopes += a.envelopes();
@@ -371,14 +383,13 @@ final class Erasures {
    * True if the local replay says the case is under legal hold (its cached copy is then kept);
    * otherwise warns when a decision by policy names a case the replay says was not yet due.
    */
-  private static boolean heldOrWarnIfNotDue(Path home, String serverName, LocalCache cache,
-      ServerRegistry.Server server, ReviewerIdentity identity, ErasureDecision d, LocalCache.Submission report,
-      List<SignedManifest> chain, PrintWriter err) throws IOException {
+  private static boolean heldOrWarnIfNotDue(LocalCache cache, ServerRegistry.Server server, ReviewerIdentity identity,
+      ErasureDecision d, LocalCache.Submission report, List<SignedManifest> chain, PrintWriter err, ReportIndex index)
+      throws IOException {
     KeyManifest m = ErasureRules.inForce(chain, d.body().decidedAt());
     if (m == null || m.retentionPolicy().isEmpty()) {
       return false;
     }
-    ReportIndex index = ReportIndex.current(home, cache, serverName, server, identity, err);
     ReportIndex.Entry e = index.entries.get(report.id());
     if (e == null) {
       return false;

@@ -125,7 +125,7 @@ public final class SyncCommand implements Callable<Integer> {
           opener.finish());
       int opened = index.lastOpened;
       Erasures.Synced erased = early ? new Erasures.Synced(0, 0, 0) : Erasures.sync(home.home(), home.serverName(),
-          s.cache, s.server, s.identity, s.client, spec.commandLine().getOut(), err);
+          s.cache, s.server, s.identity, s.client, spec.commandLine().getOut(), err, index);
       if (erased.applied() > 0) {
         index = ReportIndex.current(home.home(), s.cache, home.serverName(), s.server, s.identity, err);
         opened += index.lastOpened;
