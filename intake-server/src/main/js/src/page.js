@@ -281,8 +281,22 @@ export function enhance(form) {
   for (const i of fileInputs) i.addEventListener('change', rescan);
   recorded = voiceRecorder(form, t, rescan);
 
+  // One send at a time: a second tap on "send" while the first is still checking, sealing or
+  // uploading is ignored (user pass: a double tap filed two identical cases). The form is
+  // disabled once sealing starts; this covers the moments before.
+  let sending = false;
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    if (sending) return;
+    sending = true;
+    try {
+      await send();
+    } finally {
+      sending = false;
+    }
+  });
+
+  const send = async () => {
     await ready;
     if (!keys) return;
     const fd = new FormData(form);
@@ -434,7 +448,7 @@ export function enhance(form) {
       for (const c of form.elements) c.disabled = false;
       bar.hidden = true;
     }
-  });
+  };
 }
 
 function showReceipt(t, words, lang, metadataRemoved) {
