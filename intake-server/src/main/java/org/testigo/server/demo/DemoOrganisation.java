@@ -147,7 +147,7 @@ public final class DemoOrganisation {
       String rootFingerprint) {
     return List.of(
         "export TESTIGO_HOME=" + home + " TESTIGO_KEYSTORE=" + keystore,
-        "# each command asks for the passphrase above; scripts add --passphrase-file " + pass,
+        "# each command after server add asks for the passphrase above; scripts add --passphrase-file " + pass,
         "alias testigo-reviewer=\"$PWD/reviewer-cli/testigo-reviewer\"   # the launcher (heap, compiler per command)",
         "testigo-reviewer server add " + stripSlash(reviewerUrl) + " --root " + rootFingerprint,
         "testigo-reviewer sync            # new reports, follow-ups and case events",

@@ -340,15 +340,26 @@ public final class SyncCommand implements Callable<Integer> {
    * never to copy the server's (a server that is not the organisation's names its own).
    */
   static String rootHint(String armored, org.testigo.crypto.Fingerprint pinned) {
-    String claimed;
+    org.testigo.crypto.Fingerprint claimed;
     try {
-      claimed = SignedManifest.parseArmored(armored).get(0).manifest().rootFingerprint().shortForm();
+      claimed = SignedManifest.parseArmored(armored).get(0).manifest().rootFingerprint();
     } catch (CryptoException | RuntimeException e) {
       claimed = null;
     }
-    return "You pinned " + pinned.shortForm() + (claimed == null ? "; the server sent no readable chain"
-        : "; the server's chain names " + claimed + (claimed.equals(pinned.shortForm()) ? " but does not verify (altered)" : ""))
-        + ". Compare the pinned one with your organisation's root fingerprint (on its posters and custody"
+    String said;
+    if (claimed == null) {
+      said = "You pinned " + pinned.shortForm() + "; the server sent no readable chain";
+    } else if (claimed.equals(pinned)) {
+      said = "The server's chain names the root you pinned (" + pinned.shortForm() + ") but does not verify from it"
+          + " (altered)";
+    } else if (claimed.shortForm().equals(pinned.shortForm())) {
+      // the short form shows only the start of the fingerprint: a typo further on does not show in it
+      said = "You pinned " + pinned.hex() + "; the server's chain names " + claimed.hex() + " (the same short form,"
+          + " " + pinned.shortForm() + ": they differ further on)";
+    } else {
+      said = "You pinned " + pinned.shortForm() + "; the server's chain names " + claimed.shortForm();
+    }
+    return said + ". Compare the pinned one with your organisation's root fingerprint (on its posters and custody"
         + " record, never from the server): if you mistyped it, run testigo-reviewer server add again with the"
         + " right --root; if it is right, this server is not your organisation's or was tampered with: tell your"
         + " administrator.";

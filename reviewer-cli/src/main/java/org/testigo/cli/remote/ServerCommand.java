@@ -62,7 +62,9 @@ public final class ServerCommand {
       try {
         fp = Fingerprint.fromHex(root.replaceAll("\\s+", "").toLowerCase(java.util.Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new CliException(ExitCodes.BAD_INPUT, "a root fingerprint is 64 hex characters");
+        throw new CliException(ExitCodes.BAD_INPUT, "a root fingerprint is 64 hex characters, from the key ceremony"
+            + " record (or the demo's root-fingerprint file); the five groups of digits are its short form, for"
+            + " comparing by eye, and cannot pin a server");
       }
       Optional<Socks5.Address> proxy = socks == null ? Optional.empty()
           : Optional.of(Socks5.Address.parse(socks));

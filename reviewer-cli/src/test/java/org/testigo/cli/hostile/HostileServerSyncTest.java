@@ -331,6 +331,14 @@ class HostileServerSyncTest {
         .contains("You pinned " + org.testigo.crypto.Fingerprint.fromHex(wrong).shortForm())
         .contains("the server's chain names " + org.testigo.crypto.Fingerprint.fromHex(right).shortForm())
         .contains("server add again with the right --root");
+    // a typo near the end leaves the short form as it was: the message shows both in full
+    String lastWrong = right.substring(0, 63) + (right.charAt(63) == '0' ? "1" : "0");
+    assertThat(CliResult.run("server", "add", server.url(), "--root", lastWrong, "--home", home.toString()).code())
+        .isZero();
+    CliResult late = reviewer("sync");
+    assertThat(late.code()).isNotZero();
+    assertThat(late.err()).contains("You pinned " + lastWrong + "; the server's chain names " + right)
+        .contains("they differ further on").doesNotContain("altered");
     CliResult fix = CliResult.run("server", "add", server.url(), "--root", right, "--home", home.toString());
     assertThat(fix.code()).as(fix.err()).isZero();
     assertThat(reviewer("sync").code()).isZero();
