@@ -153,20 +153,25 @@ public final class SourceService {
           throw new InvalidInputException("error.form");
         }
       }
-      boolean confirmed = shown == null
-          || shown.confirmedBy(fields.remove(FormReceipt.CONFIRM_FIRST), fields.remove(FormReceipt.CONFIRM_SECOND));
+      Confirmation confirmation = shown == null ? null : Confirmation.of(shown, fields);
+      boolean confirmed = confirmation == null || confirmation.right();
       Questionnaire q;
       try {
         q = QuestionnaireParser.parse(fields, language.code(), LocalDate.now(clock));
       } catch (FormInvalidException e) {
         destroy(given);
-        throw shown == null ? e : e.withAnswers(confirmed ? List.of() : List.of(shown.confirmError()), fields, shown);
+        if (shown == null) {
+          throw e;
+        }
+        confirmation.keepRightWord(fields);
+        throw e.withAnswers(confirmed ? List.of() : List.of(shown.confirmError()), fields, shown);
       } catch (RuntimeException e) {
         destroy(given);
         throw e;
       }
       if (!confirmed) {
         destroy(given);
+        confirmation.keepRightWord(fields);
         throw new FormInvalidException(List.of()).withAnswers(List.of(shown.confirmError()), fields, shown);
       }
       byte[] json = JSON.writeValueAsBytes(q);
@@ -213,6 +218,38 @@ public final class SourceService {
         }
         java.util.Arrays.fill(json, (byte) 0);
         receipt.destroy();
+      }
+    }
+  }
+
+  /**
+   * The two typed words of a receipt-first form, taken out of the fields (they are no question),
+   * and which of them are the receipt's at its positions. When the form is shown again, the one
+   * that was right is put back, so the source retypes only the wrong one (user pass: both boxes
+   * came back empty and nothing said which word was wrong).
+   */
+  private record Confirmation(String first, String second, boolean firstRight, boolean secondRight) {
+    static Confirmation of(FormReceipt shown, FormFields fields) {
+      String typedFirst = fields.remove(FormReceipt.CONFIRM_FIRST);
+      String typedSecond = fields.remove(FormReceipt.CONFIRM_SECOND);
+      return new Confirmation(typedFirst, typedSecond, shown.isWordAt(shown.first(), typedFirst),
+          shown.isWordAt(shown.second(), typedSecond));
+    }
+
+    boolean right() {
+      return firstRight && secondRight;
+    }
+
+    /** Puts back the right word of a wrong confirmation, for the form shown again. */
+    void keepRightWord(FormFields fields) {
+      if (right()) {
+        return;
+      }
+      if (firstRight) {
+        fields.add(FormReceipt.CONFIRM_FIRST, first.strip());
+      }
+      if (secondRight) {
+        fields.add(FormReceipt.CONFIRM_SECOND, second.strip());
       }
     }
   }

@@ -215,14 +215,22 @@ public final class Pages {
     int[] at = {r.first(), r.second()};
     String[] names = {FormReceipt.CONFIRM_FIRST, FormReceipt.CONFIRM_SECOND};
     for (int i = 0; i < 2; i++) {
+      // shown again after a wrong confirmation: the word that was right is kept (the server put it
+      // back), the wrong one is empty and alone marked invalid
+      String kept = f.answers() == null ? "" : f.value(names[i]);
       h.tag("<label").attr("for", names[i]).tag(">").text(m.format(item, at[i])).tag("</label><input")
           .attr("id", names[i]).attr("name", names[i]).attr("type", "text").attr("maxlength", "40")
           .attr("autocomplete", "off").attr("autocapitalize", "none").attr("spellcheck", "false")
           .attr("data-position", Integer.toString(at[i]));
+      if (!kept.isEmpty()) {
+        h.attr("value", kept);
+      }
       if (r.digits()) {
         h.attr("inputmode", "numeric");
       }
-      f.describedBy(h, "confirm");
+      if (kept.isEmpty()) {
+        f.describedBy(h, "confirm");
+      }
       h.tag(">");
     }
     h.tag("</fieldset>");

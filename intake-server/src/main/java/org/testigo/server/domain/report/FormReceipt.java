@@ -39,9 +39,14 @@ public record FormReceipt(String words, int first, int second) {
 
   /** Whether the two typed words are those at the two positions. */
   public boolean confirmedBy(String typedFirst, String typedSecond) {
+    return isWordAt(first, typedFirst) && isWordAt(second, typedSecond);
+  }
+
+  /** Whether {@code typed} is the word (or digit group) at {@code position} (1..8). */
+  public boolean isWordAt(int position, String typed) {
     String[] w = words.split(" ");
-    return w.length == Receipt.WORD_COUNT && Receipt.sameWord(typedFirst, w[first - 1])
-        && Receipt.sameWord(typedSecond, w[second - 1]);
+    return w.length == Receipt.WORD_COUNT && position >= 1 && position <= Receipt.WORD_COUNT
+        && Receipt.sameWord(typed, w[position - 1]);
   }
 
   @Override

@@ -166,6 +166,13 @@ class ReceiptFirstResourceTest {
     // the question is many screens below the summary)
     assertThat(page).contains("<li><a href=\"#error-confirm\">Esas no son las palabras de su código")
         .contains("id=\"error-confirm\"");
+    // the word that was right is kept; only the wrong box is empty and marked invalid (user pass)
+    Matcher first = Pattern.compile("<input id=\"confirm_1\"[^>]*>").matcher(page);
+    Matcher second = Pattern.compile("<input id=\"confirm_2\"[^>]*>").matcher(page);
+    assertThat(first.find()).isTrue();
+    assertThat(second.find()).isTrue();
+    assertThat(first.group()).contains("value=\"" + s.word(s.first()) + "\"").doesNotContain("aria-invalid");
+    assertThat(second.group()).doesNotContain("value=").contains("aria-invalid=\"true\"");
   }
 
   /** A code of digits: the error speaks of groups of numbers, not of words (user pass). */
