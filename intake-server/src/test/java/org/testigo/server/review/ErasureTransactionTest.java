@@ -94,6 +94,28 @@ class ErasureTransactionTest extends BothDatabases {
     return m;
   }
 
+  /** A store on one transaction each, and one that streams whatever passes 1 KiB, on one log. */
+  private record Stores(TransactionRunner transactions, TransparencyLog log, EnvelopeStore store,
+      EnvelopeStore streaming) {}
+
+  private Stores stores(TestDatabase db) {
+    TransactionRunner transactions = TransactionRunner.singleAttempt(db.jdbi());
+    TransparencyLog log = new TransparencyLog(db.jdbi());
+    return new Stores(transactions, log, new EnvelopeStore(db.jdbi(), 4096, CLOCK, random, log),
+        new EnvelopeStore(transactions, 4096, 1024, CLOCK, random, log));
+  }
+
+  /** Waits, inside a store's writer, until the test lets it go on (the erasure has run meanwhile). */
+  private static void waitFor(java.util.concurrent.CountDownLatch go) throws java.io.IOException {
+    try {
+      if (!go.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the erasure did not finish");
+      }
+    } catch (InterruptedException e) {
+      throw new java.io.InterruptedIOException();
+    }
+  }
+
   private static ErasureService.Applied erase(TestDatabase db, ErasureDecision d) {
     TransparencyLog log = new TransparencyLog(db.jdbi());
     return TransactionRunner.singleAttempt(db.jdbi()).inTransaction(TransactionRunner.Idempotence.IDEMPOTENT,
@@ -185,13 +207,7 @@ class ErasureTransactionTest extends BothDatabases {
       java.util.concurrent.Future<StoredEnvelope> reply = pool.submit(() -> store.store("reply",
           Optional.of(EnvelopeStore.MailboxLink.reply(erased.mailbox(), erased.objects().get(0).id())), out -> {
             writing.countDown();
-            try {
-              if (!go.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the erasure did not finish");
-              }
-            } catch (InterruptedException e) {
-              throw new java.io.InterruptedIOException();
-            }
+            waitFor(go);
             out.write(bytes(200));
           }));
       assertThat(writing.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
@@ -225,10 +241,11 @@ class ErasureTransactionTest extends BothDatabases {
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
   void aReportUnderAnErasedCasesId_isRefusedOnEveryWritePath(TestDatabase db) throws Exception {
-    TransactionRunner transactions = TransactionRunner.singleAttempt(db.jdbi());
-    TransparencyLog log = new TransparencyLog(db.jdbi());
-    EnvelopeStore store = new EnvelopeStore(db.jdbi(), 4096, CLOCK, random, log);
-    EnvelopeStore streaming = new EnvelopeStore(transactions, 4096, 1024, CLOCK, random, log);
+    Stores stores = stores(db);
+    TransactionRunner transactions = stores.transactions();
+    TransparencyLog log = stores.log();
+    EnvelopeStore store = stores.store();
+    EnvelopeStore streaming = stores.streaming();
     org.testigo.server.storage.GroupCommit group = new org.testigo.server.storage.GroupCommit(transactions, log,
         4096, new org.testigo.server.storage.GroupCommit.Settings(1, 64, 8 << 20, 1 << 20, 64), 7,
         new org.testigo.server.storage.TransactionWriter(transactions, log, 4096));
@@ -284,10 +301,11 @@ class ErasureTransactionTest extends BothDatabases {
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
   void aSlowUploadUnderAStoredReportsId_doesNotHoldUpItsErasure(TestDatabase db) throws Exception {
-    TransactionRunner transactions = TransactionRunner.singleAttempt(db.jdbi());
-    TransparencyLog log = new TransparencyLog(db.jdbi());
-    EnvelopeStore store = new EnvelopeStore(db.jdbi(), 4096, CLOCK, random, log);
-    EnvelopeStore streaming = new EnvelopeStore(transactions, 4096, 1024, CLOCK, random, log);
+    Stores stores = stores(db);
+    TransactionRunner transactions = stores.transactions();
+    TransparencyLog log = stores.log();
+    EnvelopeStore store = stores.store();
+    EnvelopeStore streaming = stores.streaming();
     Case c = newCase(db, store);
     org.testigo.api.EnvelopeId caseId = c.objects().get(0).id();
     java.util.concurrent.CountDownLatch past = new java.util.concurrent.CountDownLatch(1);
@@ -298,13 +316,7 @@ class ErasureTransactionTest extends BothDatabases {
           Optional.empty(), out -> {
             out.write(bytes(3000)); // past the replay buffer: the store has met the stored row
             past.countDown();
-            try {
-              if (!go.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the erasure did not finish");
-              }
-            } catch (InterruptedException e) {
-              throw new java.io.InterruptedIOException();
-            }
+            waitFor(go);
             out.write(bytes(100));
           }));
       assertThat(past.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();

@@ -72,6 +72,15 @@ class HostileServerSyncTest {
             .getBytes(StandardCharsets.UTF_8)).finish());
   }
 
+  /** Makes the server list and serve this one report (feed seq 1); its id. */
+  String serveOneReport(byte[] envelope) throws Exception {
+    String id = id();
+    byte[] batch = HostileServer.batch(List.of(new HostileServer.Item(HostileServer.entry(1, id, envelope), envelope)),
+        false);
+    server.routes.put("/api/v1/reviewer/submissions/envelopes", ex -> HostileServer.send(ex, batch));
+    return id;
+  }
+
   Path submissions() {
     return home.resolve("cache/default/submissions");
   }
@@ -204,9 +213,7 @@ class HostileServerSyncTest {
   @Test
   void list_toleratesPoisonedCacheEntriesAndShowsTheGoodOnes() throws Exception {
     byte[] a = report("bueno");
-    String idA = id();
-    byte[] batch = HostileServer.batch(List.of(new HostileServer.Item(HostileServer.entry(1, idA, a), a)), false);
-    server.routes.put("/api/v1/reviewer/submissions/envelopes", ex -> HostileServer.send(ex, batch));
+    String idA = serveOneReport(a);
     assertThat(reviewer("sync").code()).isZero();
     String poisoned = id();
     Files.write(submissions().resolve(poisoned + ".tgenv"), a);
@@ -351,10 +358,7 @@ class HostileServerSyncTest {
    */
   @Test
   void sync_doesNotCountAnEventThatDoesNotVerifyAsNew_andSaysSo() throws Exception {
-    byte[] a = report("original");
-    String idA = id();
-    byte[] batch = HostileServer.batch(List.of(new HostileServer.Item(HostileServer.entry(1, idA, a), a)), false);
-    server.routes.put("/api/v1/reviewer/submissions/envelopes", ex -> HostileServer.send(ex, batch));
+    String idA = serveOneReport(report("original"));
     org.testigo.crypto.sign.SigningPrivateKey stranger = org.testigo.crypto.sign.SigningPrivateKey.generate(RANDOM);
     byte[] content = new byte[200];
     RANDOM.nextBytes(content);
