@@ -236,7 +236,10 @@ final class Erasures {
           }
         }
       }
-      ReportIndex.Entry report = index.entries.get(caseId);
+      // only while the report is still cached: the index of a pass is the one before it, and a
+      // second valid decision for a case erased earlier in the pass (other signers: another hash)
+      // must not count the case again (outside attack: a seized server listed four)
+      ReportIndex.Entry report = cache.hasEnvelope(caseId) ? index.entries.get(caseId) : null;
       if (record == null && report != null && report.isReport() && report.kind() != ReportIndex.Kind.UNREADABLE
           && report.kind() != ReportIndex.Kind.INVALID) {
         record = StatsRecord.of(index.state(report), report, LocalDate.now(Clock.systemUTC()));

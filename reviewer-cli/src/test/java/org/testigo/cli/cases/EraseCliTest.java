@@ -486,6 +486,63 @@ class EraseCliTest {
     assertThat(ok(ALICE, "show", held, "--lang", "en").out()).contains("Amparo 77/2026");
   }
 
+  /** The number of erased cases {@code stats --from-cache} counts from their statistical records. */
+  static int erasedCounted(String name) throws Exception {
+    CliResult r = ok(ALICE, "stats", "--from-cache", "--out", DATA.resolve("stats-" + name).toString(), "--min-cell",
+        "2", "--from", "2000-01");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) erased case\\(s\\)").matcher(r.out());
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
+  /**
+   * A seized server lists two valid decisions erasing one case (the same body dated a second
+   * apart, both signed by the two reviewers: two hashes; its database without the unique key):
+   * the case is erased once and counted once in the statistics, and the second decision is said
+   * to have no record to keep (an outside attack counted it once per decision, four times with
+   * four signer subsets, after sync began reading the index once per pass).
+   */
+  @Test
+  @Order(6)
+  void twoValidDecisionsForOneCase_fromASeizedServer_countItOnce() throws Exception {
+    List<String> before = cachedIds("alice");
+    report("Retén de Huixtla, caso borrado dos veces. " + MARKER, "CHP");
+    ok(ALICE, "sync");
+    List<String> now = new java.util.ArrayList<>(cachedIds("alice"));
+    now.removeAll(before);
+    assertThat(now).hasSize(1);
+    String twice = now.get(0);
+    int counted = erasedCounted("before-twice");
+    byte[] envelope = Files.readAllBytes(home("alice").resolve("cache/default/submissions/" + twice + ".tgenv"));
+    byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(envelope);
+    byte[] record = new byte[32];
+    RANDOM.nextBytes(record);
+    try (Connection c = db(); Statement st = c.createStatement()) {
+      st.execute("ALTER TABLE erasures DROP INDEX erasures_case_unique");
+    }
+    for (int i = 0; i < 2; i++) {
+      ErasureDecision d = ErasureDecision.sign(new ErasureDecision.Body(org.testigo.crypto.event.CaseId.fromHex(twice),
+          ErasureDecision.Reason.DUPLICATE, ErasureDecision.Basis.EARLY, Instant.now().minusSeconds(i), null,
+          org.testigo.crypto.event.EventId.fromBytes(record), List.of(hash)), ALICE.signingKey())
+          .cosign(BOB.signingKey());
+      try (Connection c = db(); PreparedStatement p = c.prepareStatement("INSERT INTO erasures (seq, case_id,"
+          + " decision, decision_hash, erased_day, object_count, erased_bytes) VALUES (?, ?, ?, ?, CURRENT_DATE, 1, ?)")) {
+        p.setLong(1, 1002 + i);
+        p.setBytes(2, HexFormat.of().parseHex(twice));
+        p.setBytes(3, d.encoded());
+        p.setBytes(4, d.hash());
+        p.setLong(5, envelope.length);
+        p.executeUpdate();
+      }
+    }
+    CliResult sync = ok(ALICE, "sync");
+    assertThat(sync.out()).contains("erased case " + twice.substring(0, 12));
+    assertThat(sync.err()).contains("no statistical record of erased case " + twice);
+    assertThat(cachedIds("alice")).doesNotContain(twice);
+    assertThat(erasedCounted("after-twice")).isEqualTo(counted + 1);
+    ok(ALICE, "sync");
+    assertThat(erasedCounted("after-twice-again")).isEqualTo(counted + 1);
+  }
+
   static int indexOf(byte[] hay, byte[] needle) {
     outer:
     for (int i = 0; i + needle.length <= hay.length; i++) {
