@@ -511,7 +511,6 @@ public final class SourceService {
     return null;
   }
 
-  /** Seals the parts; JPEG and PNG files lose their metadata. Returns the number of items removed. */
   /**
    * Stores a form report under its {@link MailboxIds#formReportId}; a report already stored
    * under that id is this form sent before with the same answers (sealed again, so other bytes):
@@ -539,6 +538,7 @@ public final class SourceService {
     }
   }
 
+  /** Seals the parts; JPEG and PNG files lose their metadata. Returns the number of items removed. */
   private int seal(OutputStream out, String context, PartHeader first, byte[] firstBody,
       MultipartReader.Part firstFile, MultipartReader reader, boolean requireFile) throws IOException {
     return seal(out, context, first, firstBody, firstFile, reader, requireFile, null);
