@@ -425,13 +425,7 @@ public final class SourceService {
       // erased (docs/spec/retention-and-erasure.md §3.3) while the visit was open: as for an unknown receipt
       throw new InvalidInputException("error.receipt");
     }
-    List<FiledEnvelope> filed = new ArrayList<>();
-    for (String kind : List.of(MailboxStore.KIND_REPORT, MailboxStore.KIND_FOLLOW_UP)) {
-      for (EnvelopeId id : mailboxes.envelopes(mailbox, kind)) {
-        envelopes.find(id).ifPresent(r -> filed.add(new FiledEnvelope(id, MailboxStore.KIND_FOLLOW_UP.equals(kind),
-            r.receivedDay())));
-      }
-    }
+    List<FiledEnvelope> filed = mailboxes.filed(mailbox);
     List<OpenedReply> out = new ArrayList<>();
     List<PublishedProgress> progress = new ArrayList<>();
     for (EnvelopeId id : mailboxes.envelopes(mailbox, MailboxStore.KIND_REPLY)) {

@@ -3,7 +3,9 @@ package org.testigo.server.storage;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.mapper.reflect.ColumnName;
 import org.jdbi.v3.sqlobject.SingleValue;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -48,6 +50,17 @@ public interface MailboxDao {
       + " WHERE me.mailbox_id = :mailbox AND me.kind = :kind AND e.state = 'stored'"
       + " ORDER BY e.received_day, me.envelope_id")
   List<byte[]> envelopes(@Bind("mailbox") byte[] mailboxId, @Bind("kind") String kind);
+
+  /** A stored envelope of a mailbox with its kind and day (the status page's proofs of filing). */
+  record Filed(@ColumnName("envelope_id") byte[] id, @ColumnName("kind") String kind,
+      @ColumnName("received_day") LocalDate receivedDay) {}
+
+  /** The mailbox's stored reports, then its follow-ups, each by day then id, as {@link #envelopes} orders them. */
+  @SqlQuery("SELECT me.envelope_id, me.kind, e.received_day FROM mailbox_envelopes me JOIN envelopes e"
+      + " ON e.id = me.envelope_id WHERE me.mailbox_id = :mailbox AND me.kind IN ('report', 'follow-up')"
+      + " AND e.state = 'stored' ORDER BY CASE me.kind WHEN 'report' THEN 0 ELSE 1 END, e.received_day, me.envelope_id")
+  @RegisterConstructorMapper(Filed.class)
+  List<Filed> filed(@Bind("mailbox") byte[] mailboxId);
 
   @SqlQuery("SELECT COUNT(*) FROM mailboxes")
   long countMailboxes();

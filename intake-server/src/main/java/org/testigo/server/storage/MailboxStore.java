@@ -85,4 +85,16 @@ public final class MailboxStore {
       throw Storage.translate(e);
     }
   }
+
+  /** The source's own envelopes of a mailbox (reports, then follow-ups) with their days, in one query. */
+  public List<org.testigo.server.domain.FiledEnvelope> filed(MailboxId id) {
+    try {
+      return jdbi.withExtension(MailboxDao.class, dao -> dao.filed(id.toBytes())).stream()
+          .map(f -> new org.testigo.server.domain.FiledEnvelope(EnvelopeId.fromBytes(f.id()),
+              KIND_FOLLOW_UP.equals(f.kind()), f.receivedDay()))
+          .toList();
+    } catch (JdbiException e) {
+      throw Storage.translate(e);
+    }
+  }
 }

@@ -441,13 +441,7 @@ class EraseCliTest {
   @Test
   @Order(5)
   void aCaseTheReplaySaysIsHeld_keepsItsCachedCopy_whenTheServerErasesItAnyway() throws Exception {
-    List<String> before = cachedIds("alice");
-    report("Retén de Tapachula, caso en retención legal. " + MARKER, "CHP");
-    ok(ALICE, "sync");
-    List<String> now = new java.util.ArrayList<>(cachedIds("alice"));
-    now.removeAll(before);
-    assertThat(now).hasSize(1);
-    String held = now.get(0);
+    String held = newCase("Retén de Tapachula, caso en retención legal. " + MARKER);
     ok(ALICE, "hold", held, "--reference", "Amparo 77/2026");
     byte[] holdId;
     try (Connection c = db(); PreparedStatement p = c.prepareStatement(
@@ -467,15 +461,7 @@ class EraseCliTest {
         Instant.now(), null, org.testigo.crypto.event.EventId.fromBytes(holdId),
         List.of(java.security.MessageDigest.getInstance("SHA-256").digest(envelope))), ALICE.signingKey())
         .cosign(BOB.signingKey());
-    try (Connection c = db(); PreparedStatement p = c.prepareStatement("INSERT INTO erasures (seq, case_id, decision,"
-        + " decision_hash, erased_day, object_count, erased_bytes) VALUES (?, ?, ?, ?, CURRENT_DATE, 1, ?)")) {
-      p.setLong(1, 1001);
-      p.setBytes(2, HexFormat.of().parseHex(held));
-      p.setBytes(3, both.encoded());
-      p.setBytes(4, both.hash());
-      p.setLong(5, envelope.length);
-      p.executeUpdate();
-    }
+    insertErasure(1001, held, both, envelope.length);
     CliResult sync = ok(ALICE, "sync");
     assertThat(sync.err()).contains("the server erased case " + held + ", which your replay says is under legal"
         + " hold; your cached copy is KEPT");
@@ -504,13 +490,7 @@ class EraseCliTest {
   @Test
   @Order(6)
   void twoValidDecisionsForOneCase_fromASeizedServer_countItOnce() throws Exception {
-    List<String> before = cachedIds("alice");
-    report("Retén de Huixtla, caso borrado dos veces. " + MARKER, "CHP");
-    ok(ALICE, "sync");
-    List<String> now = new java.util.ArrayList<>(cachedIds("alice"));
-    now.removeAll(before);
-    assertThat(now).hasSize(1);
-    String twice = now.get(0);
+    String twice = newCase("Retén de Huixtla, caso borrado dos veces. " + MARKER);
     int counted = erasedCounted("before-twice");
     byte[] envelope = Files.readAllBytes(home("alice").resolve("cache/default/submissions/" + twice + ".tgenv"));
     byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(envelope);
@@ -524,15 +504,7 @@ class EraseCliTest {
           ErasureDecision.Reason.DUPLICATE, ErasureDecision.Basis.EARLY, Instant.now().minusSeconds(i), null,
           org.testigo.crypto.event.EventId.fromBytes(record), List.of(hash)), ALICE.signingKey())
           .cosign(BOB.signingKey());
-      try (Connection c = db(); PreparedStatement p = c.prepareStatement("INSERT INTO erasures (seq, case_id,"
-          + " decision, decision_hash, erased_day, object_count, erased_bytes) VALUES (?, ?, ?, ?, CURRENT_DATE, 1, ?)")) {
-        p.setLong(1, 1002 + i);
-        p.setBytes(2, HexFormat.of().parseHex(twice));
-        p.setBytes(3, d.encoded());
-        p.setBytes(4, d.hash());
-        p.setLong(5, envelope.length);
-        p.executeUpdate();
-      }
+      insertErasure(1002 + i, twice, d, envelope.length);
     }
     CliResult sync = ok(ALICE, "sync");
     assertThat(sync.out()).contains("erased case " + twice.substring(0, 12));
@@ -541,6 +513,30 @@ class EraseCliTest {
     assertThat(erasedCounted("after-twice")).isEqualTo(counted + 1);
     ok(ALICE, "sync");
     assertThat(erasedCounted("after-twice-again")).isEqualTo(counted + 1);
+  }
+
+  /** Files a report through the form and syncs alice; the new case's id. */
+  static String newCase(String narrative) throws Exception {
+    List<String> before = cachedIds("alice");
+    report(narrative, "CHP");
+    ok(ALICE, "sync");
+    List<String> now = new java.util.ArrayList<>(cachedIds("alice"));
+    now.removeAll(before);
+    assertThat(now).hasSize(1);
+    return now.get(0);
+  }
+
+  /** An erasure row written straight into the database, as a server that applies decisions unchecked would. */
+  static void insertErasure(long seq, String caseId, ErasureDecision d, long bytes) throws Exception {
+    try (Connection c = db(); PreparedStatement p = c.prepareStatement("INSERT INTO erasures (seq, case_id, decision,"
+        + " decision_hash, erased_day, object_count, erased_bytes) VALUES (?, ?, ?, ?, CURRENT_DATE, 1, ?)")) {
+      p.setLong(1, seq);
+      p.setBytes(2, HexFormat.of().parseHex(caseId));
+      p.setBytes(3, d.encoded());
+      p.setBytes(4, d.hash());
+      p.setLong(5, bytes);
+      p.executeUpdate();
+    }
   }
 
   static int indexOf(byte[] hay, byte[] needle) {
