@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.testigo.api.ApiPaths;
@@ -239,7 +240,9 @@ final class Erasures {
       // only while the report is still cached: the index of a pass is the one before it, and a
       // second valid decision for a case erased earlier in the pass (other signers: another hash)
       // must not count the case again (outside attack: a seized server listed four)
-      ReportIndex.Entry report = cache.hasEnvelope(caseId) ? index.entries.get(caseId) : null;
+      // and only by a decision that erases it (one whose list leaves the report out deletes
+      // nothing of it and must not count it either: third outside attack)
+      ReportIndex.Entry report = erasesCachedReport(cache, caseId, d) ? index.entries.get(caseId) : null;
       if (record == null && report != null && report.isReport() && report.kind() != ReportIndex.Kind.UNREADABLE
           && report.kind() != ReportIndex.Kind.INVALID) {
         record = StatsRecord.of(index.state(report), report, LocalDate.now(Clock.systemUTC()));
@@ -274,6 +277,13 @@ final class Erasures {
       }
     }
     return new Applied(envelopes, events, kept, fromEvent);
+  }
+
+  /** Whether the case's report is cached here and {@code d} lists it among the objects it erases. */
+  private static boolean erasesCachedReport(LocalCache cache, String caseId, ErasureDecision d) throws IOException {
+    Optional<LocalCache.Submission> report = cache.byId(caseId);
+    return report.isPresent() && cache.hasEnvelope(caseId)
+        && d.objectHashes().stream().anyMatch(h -> HEX.formatHex(h).equals(report.get().sha256()));
   }
 
   /** What a pass over the erasure feed did. */
