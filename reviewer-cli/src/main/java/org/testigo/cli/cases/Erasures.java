@@ -276,7 +276,51 @@ final class Erasures {
         events++;
       }
     }
+    // and the case's events that did not verify: a hostile server could otherwise keep sealed
+    // content of an erased case on this disk by serving it under a bad signature (outside attack)
+    for (long seq : index.refusedSeqs()) {
+      Path file = cache.directory().resolve("events").resolve(seq + ".json");
+      if (claimsCase(file, d.caseId()) && Files.deleteIfExists(file)) {
+        events++;
+      }
+    }
     return new Applied(envelopes, events, kept, fromEvent);
+  }
+
+  /**
+   * Whether a cached event that did not verify belongs to {@code caseId} by the server's listing
+   * ({@code caseId}) or by the case the event itself names. An unreadable file belongs to none.
+   */
+  static boolean claimsCase(Path eventFile, CaseId caseId) {
+    // streamed: the sealed content (up to 16 MiB) is skipped, never held
+    try (com.fasterxml.jackson.core.JsonParser p = new com.fasterxml.jackson.core.JsonFactory()
+        .createParser(eventFile.toFile())) {
+      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        return false;
+      }
+      while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String name = p.getCurrentName();
+        p.nextToken();
+        if ("caseId".equals(name) && caseId.hex().equals(p.getValueAsString())) {
+          return true;
+        }
+        if ("event".equals(name) && p.currentToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING
+            && p.getTextLength() <= 4096) {
+          try {
+            if (org.testigo.crypto.event.SignedCaseEvent.parse(Base64.getDecoder().decode(p.getText()))
+                .caseId().equals(caseId)) {
+              return true;
+            }
+          } catch (CryptoException | IllegalArgumentException e) {
+            // not an event: its listing's case alone says
+          }
+        }
+        p.skipChildren();
+      }
+      return false;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   /** Whether the case's report is cached here and {@code d} lists it among the objects it erases. */

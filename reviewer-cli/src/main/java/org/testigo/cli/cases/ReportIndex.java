@@ -444,6 +444,18 @@ public final class ReportIndex {
     return out;
   }
 
+  /** The sequence numbers of the cached events that did not verify or open. */
+  List<Long> refusedSeqs() {
+    List<Long> out = new ArrayList<>();
+    events.forEach((seq, c) -> {
+      if (c == null) {
+        out.add(seq);
+      }
+    });
+    out.sort(null);
+    return out;
+  }
+
   public int refusedEvents() {
     return (int) events.values().stream().filter(c -> c == null).count();
   }

@@ -515,6 +515,57 @@ class EraseCliTest {
     assertThat(erasedCounted("after-twice-again")).isEqualTo(counted + 1);
   }
 
+  /**
+   * A seized server serves one of a case's events with a broken signature (sync keeps it, says
+   * it does not verify, and history shows it), then erases the case: the erasure deletes that
+   * event's cached file too, so no sealed content of the erased case stays on the reviewer's
+   * disk (an outside attack found it kept: only events that verified were deleted).
+   */
+  @Test
+  @Order(7)
+  void anErasureAlsoDeletesTheCasesCachedEventsThatDoNotVerify() throws Exception {
+    String forged = newCase("Retén de Arriaga, evento alterado. " + MARKER);
+    ok(ALICE, "note", forged, "--text", "nota del caso");
+    // the note's event served again under a new sequence number with its last byte flipped
+    try (Connection c = db(); PreparedStatement p = c.prepareStatement(
+        "INSERT INTO case_events (event_id, case_id, author_fingerprint, received_epoch_second, event_size,"
+            + " content_size, event_bytes, content) SELECT UNHEX(SHA2(event_id, 256)), case_id, author_fingerprint,"
+            + " received_epoch_second, event_size, content_size, CONCAT(LEFT(event_bytes, LENGTH(event_bytes) - 1),"
+            + " CHAR(ASCII(RIGHT(event_bytes, 1)) ^ 1)), content FROM case_events WHERE case_id = ?")) {
+      p.setBytes(1, HexFormat.of().parseHex(forged));
+      assertThat(p.executeUpdate()).isEqualTo(1);
+    }
+    CliResult sync = ok(ALICE, "sync");
+    assertThat(sync.out()).contains("that do not verify");
+    assertThat(cachedEventsOf(forged)).hasSize(2);
+    byte[] envelope = Files.readAllBytes(home("alice").resolve("cache/default/submissions/" + forged + ".tgenv"));
+    byte[] record = new byte[32];
+    RANDOM.nextBytes(record);
+    ErasureDecision d = ErasureDecision.sign(new ErasureDecision.Body(org.testigo.crypto.event.CaseId.fromHex(forged),
+        ErasureDecision.Reason.DUPLICATE, ErasureDecision.Basis.EARLY, Instant.now(), null,
+        org.testigo.crypto.event.EventId.fromBytes(record),
+        List.of(java.security.MessageDigest.getInstance("SHA-256").digest(envelope))), ALICE.signingKey())
+        .cosign(BOB.signingKey());
+    insertErasure(1004, forged, d, envelope.length);
+    CliResult erasing = ok(ALICE, "sync");
+    assertThat(erasing.out()).contains("erased case " + forged.substring(0, 12)).contains("2 event(s) deleted");
+    assertThat(cachedIds("alice")).doesNotContain(forged);
+    assertThat(cachedEventsOf(forged)).isEmpty();
+  }
+
+  /** The cached event files whose server listing names {@code caseId}. */
+  static List<Path> cachedEventsOf(String caseId) throws IOException {
+    try (Stream<Path> s = Files.list(home("alice").resolve("cache/default/events"))) {
+      return s.filter(f -> {
+        try {
+          return JSON.readTree(f.toFile()).path("caseId").asText().equals(caseId);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).toList();
+    }
+  }
+
   /** Files a report through the form and syncs alice; the new case's id. */
   static String newCase(String narrative) throws Exception {
     List<String> before = cachedIds("alice");
