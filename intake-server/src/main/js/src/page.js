@@ -317,7 +317,8 @@ export function enhance(form) {
     // screens below on a phone), and the boxes are marked invalid, as the page without
     // JavaScript does.
     const note = form.querySelector('[data-testigo-confirm-error]');
-    if (confirms.some((c) => !sameWord(c.value, shownWords[Number(c.dataset.position) - 1] || ''))) {
+    const wrong = confirms.filter((c) => !sameWord(c.value, shownWords[Number(c.dataset.position) - 1] || ''));
+    if (wrong.length) {
       status.className = 'warning';
       status.textContent = note ? note.textContent : '';
       if (note) {
@@ -325,8 +326,13 @@ export function enhance(form) {
         note.setAttribute('role', 'alert');
         note.hidden = false;
       }
-      for (const c of confirms) c.setAttribute('aria-invalid', 'true');
-      if (confirms.length) confirms[0].focus();
+      // Only the wrong boxes are marked and the focus goes to the first of them; a right word
+      // stays as typed and unmarked (user pass: both were marked, the focus on a right one).
+      for (const c of confirms) {
+        if (wrong.includes(c)) c.setAttribute('aria-invalid', 'true');
+        else c.removeAttribute('aria-invalid');
+      }
+      wrong[0].focus();
       return;
     }
     if (note) note.hidden = true;
@@ -458,7 +464,11 @@ function showReceipt(t, words, lang, metadataRemoved) {
   link.href = '/status?lang=' + encodeURIComponent(lang);
   const p = el('p', null, t('receipt.status') + ' ');
   p.append(link);
-  main.replaceChildren(h1, el('p', null, t('receipt.intro')), el('p', 'receipt', words), el('p', 'warning', t('receipt.advice')), p);
+  // numbered as on the form (user pass: at 360 px the code fell into two columns, and could be
+  // copied down column by column); the numbers are drawn by the style sheet, never copied
+  const code = el('p', /^[0-9 ]+$/.test(words) ? 'receipt numbered digits' : 'receipt numbered');
+  code.append(...words.split(' ').flatMap((w, i) => (i ? [' ', el('span', null, w)] : [el('span', null, w)])));
+  main.replaceChildren(h1, el('p', null, t('receipt.intro')), code, el('p', 'warning', t('receipt.advice')), p);
   if (metadataRemoved) main.querySelector('p.receipt').after(el('p', 'small', t('receipt.metadata_removed')));
   document.title = t('receipt.title');
   h1.tabIndex = -1;

@@ -176,7 +176,7 @@ public final class Pages {
     h.tag("<section class=\"receipt-first\" id=\"testigo-receipt\"").attr("data-digits", Boolean.toString(r.digits()))
         .attr("aria-labelledby", "receipt-first-title").tag(">")
         .tag("<h2 id=\"receipt-first-title\">").text(m.get("rf.title")).tag("</h2>")
-        .el("p", m.get("rf.intro"))
+        .el("p", m.get(r.digits() ? "rf.intro_digits" : "rf.intro"))
         .tag("<p class=\"receipt\" id=\"testigo-receipt-words\">");
     // One element per word, numbered by the style sheet (user pass: on a phone the code wraps over
     // three or four lines, and "word 6, counting from the left" was counted per line). The

@@ -445,8 +445,11 @@ class BrowserSealingE2ETest {
       WebElement beside = d.findElement(By.cssSelector("#confirm [data-testigo-confirm-error]"));
       assertThat(beside.isDisplayed()).isTrue();
       assertThat(beside.getText()).contains("Se pa mo kòd ou yo");
-      assertThat(d.findElements(By.cssSelector("#confirm input[aria-invalid=true]"))).hasSize(2);
-      assertThat(d.switchTo().activeElement().getAttribute("name")).isEqualTo("confirm_1");
+      // only the wrong box (the second) is marked and focused; the right one keeps its word, unmarked
+      List<WebElement> marked = d.findElements(By.cssSelector("#confirm input[aria-invalid=true]"));
+      assertThat(marked).hasSize(1);
+      assertThat(marked.get(0).getAttribute("name")).isEqualTo("confirm_2");
+      assertThat(d.switchTo().activeElement().getAttribute("name")).isEqualTo("confirm_2");
       assertThat(envelopes(Envelope.CONTEXT_REPORT)).hasSize((int) before);
       assertThat(proxy.sentBytes().length).as("nothing sent before the confirmation").isEqualTo(sentBefore);
 
@@ -458,6 +461,11 @@ class BrowserSealingE2ETest {
           || x.findElements(By.cssSelector(".js-panel p.warning")).stream().anyMatch(e -> !e.getText().contains("Se pa mo")));
       assertThat(d.findElements(FINAL_RECEIPT)).as(d.findElement(By.tagName("main")).getText()).hasSize(1);
       assertThat(d.findElement(FINAL_RECEIPT).getText()).isEqualTo(words);
+      // numbered there too (user pass: two columns at 360 px, copied column by column)
+      List<WebElement> finalSpans = d.findElements(By.cssSelector("p.receipt.numbered span"));
+      assertThat(finalSpans.stream().map(WebElement::getText).toList()).containsExactly(words.split(" "));
+      assertThat((String) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+          "return getComputedStyle(arguments[0], '::before').content", finalSpans.get(7))).startsWith("counter(w)");
 
       d.get(url("/status?lang=ht"));
       d.findElement(By.id("receipt")).sendKeys(words);

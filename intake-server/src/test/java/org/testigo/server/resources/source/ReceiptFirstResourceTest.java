@@ -119,9 +119,13 @@ class ReceiptFirstResourceTest {
 
   @Test
   void reportForm_withDigits_showsEightGroupsOfFourDigits() throws Exception {
-    Shown s = shown(get("es", "digits"));
+    String page = get("es", "digits");
+    Shown s = shown(page);
     assertThat(s.words()).matches("([0-9]{4} ){7}[0-9]{4}");
     Receipt.parse(s.words());
+    // the intro speaks of groups of numbers, not of words (user pass)
+    assertThat(page).contains("dos de sus grupos de números").doesNotContain("dos de sus palabras");
+    assertThat(get("es", null)).contains("dos de sus palabras");
   }
 
   @Test
