@@ -54,6 +54,15 @@ public final class TriageCommands {
     }
   }
 
+  /** The outcomes a case closes with, as typed. */
+  static List<String> outcomes() {
+    List<String> names = new ArrayList<>();
+    for (Outcome o : Outcome.values()) {
+      names.add(o.name().toLowerCase(Locale.ROOT));
+    }
+    return names;
+  }
+
   /** Base of the commands that append one event to a case. */
   abstract static class Append implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -276,7 +285,8 @@ public final class TriageCommands {
 
     CaseAction action() {
       if (outcome == null) {
-        throw new IllegalArgumentException("give ID and OUTCOME (or --filter EXPR OUTCOME)");
+        throw new IllegalArgumentException("give ID and OUTCOME (or --filter EXPR OUTCOME); OUTCOME is one of "
+            + outcomes());
       }
       return new CaseAction.Close(parse(Outcome.class, outcome));
     }

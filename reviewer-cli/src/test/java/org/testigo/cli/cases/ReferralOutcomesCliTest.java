@@ -249,6 +249,13 @@ class ReferralOutcomesCliTest {
         .readTree(exported.resolve("case.json").toFile());
     assertThat(file.path("referrals").get(0).path("outcomes").findValuesAsText("stage"))
         .containsExactly("investigation_opened", "charges_filed", "sentence");
+    // close without an outcome names the outcomes (user pass: it did not) and closes nothing
+    String historyBefore = ok("history", a).out();
+    CliResult bare = reviewer("close", a);
+    assertThat(bare.code()).isEqualTo(org.testigo.cli.common.ExitCodes.USAGE);
+    assertThat(bare.err()).contains("OUTCOME is one of [substantiated, unsubstantiated, insufficient_evidence,"
+        + " duplicate, withdrawn, referred, spam]");
+    assertThat(ok("history", a).out()).isEqualTo(historyBefore);
     // A closed case still records what the institution did.
     ok("close", a, "referred");
     ok("publish", a, "--status", "closed", "--outcome", "referred", "--yes");
