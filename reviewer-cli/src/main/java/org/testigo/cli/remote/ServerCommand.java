@@ -99,8 +99,14 @@ public final class ServerCommand {
       }
       spec.commandLine().getOut().println("Registered server '" + name + "' at " + u
           + proxy.map(p -> " through the SOCKS proxy " + p).orElse(""));
+      // The short form covers the first 100 bits only: a typo further on leaves it the same (user
+      // pass), so the whole pin is shown too, in groups, to compare with where it was copied from.
+      String full = fp.hex();
       spec.commandLine().getOut().println("Pinned root fingerprint; compare it with the posters and the home page: "
           + fp.shortForm());
+      spec.commandLine().getOut().println("The whole pin, to compare with the key ceremony record (the short form"
+          + " does not show a mistake in the last 39 characters): " + full.substring(0, 16) + " " + full.substring(16, 32)
+          + " " + full.substring(32, 48) + " " + full.substring(48) + ". The first sync checks it against the server.");
       spec.commandLine().getOut().println("Next: testigo-reviewer sync" + ("default".equals(name) ? "" : " --server " + name));
       return ExitCodes.OK;
     }

@@ -87,6 +87,10 @@ class PosterCliTest {
     CliResult r = CliResult.run("server", "add", "http://127.0.0.1:9", "--root", ROOT.hex(), "--home", home.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("compare it with the posters and the home page: " + ROOT.shortForm());
+    // the whole pin too: a typo after the 25th character leaves the short form the same (user pass)
+    String hex = ROOT.hex();
+    assertThat(r.out()).contains(hex.substring(0, 16) + " " + hex.substring(16, 32) + " " + hex.substring(32, 48) + " "
+        + hex.substring(48) + ".");
     String help = CliResult.run("server", "add", "--help").out().replaceAll("\\s+", " ");
     assertThat(help).contains("full 64 hex characters").contains("five groups of five digits");
   }
