@@ -330,7 +330,7 @@ final class Erasures {
         && d.objectHashes().stream().anyMatch(h -> HEX.formatHex(h).equals(report.get().sha256()));
   }
 
-  /** What a pass over the erasure feed did. */
+  /** What a pass over the erasure feed did: {@code applied} cases erased here (not decisions). */
   record Synced(int applied, int refused, int envelopes) {}
 
   /**
@@ -347,7 +347,8 @@ final class Erasures {
       ReviewerIdentity identity, org.testigo.api.client.ReviewerApiClient client, PrintWriter out, PrintWriter err,
       ReportIndex index) throws IOException {
     List<SignedManifest> chain = chain(cache, server);
-    int applied = 0;
+    // cases, not decisions: two decisions that each delete part of one case count it once
+    Set<String> erasedCases = new HashSet<>();
     int refused = 0;
     int envelopes = 0;
     boolean more = true;
@@ -412,7 +413,7 @@ final class Erasures {
         }
         Applied a = apply(home, serverName, cache, server, identity, d, err, index);
         if (a.envelopes() > 0 || a.events() > 0) {
-          applied++;
+          erasedCases.add(caseId);
           envelopes += a.envelopes();
           out.println("erased case " + caseId.substring(0, 12) + "… (" + d.body().reason().label() + ", "
               + d.body().basis().label() + "): " + a.envelopes() + " cached envelope(s) and " + a.events()
@@ -426,10 +427,10 @@ final class Erasures {
         throw new CliException(ExitCodes.SERVER, "the server's erasure list says more but gave none");
       }
     }
-    if (applied > 0) {
+    if (!erasedCases.isEmpty()) {
       out.println(FOLDERS);
     }
-    return new Synced(applied, refused, envelopes);
+    return new Synced(erasedCases.size(), refused, envelopes);
   }
 
   /** What the tool says whenever it erases: it cannot reach what was written out before. */

@@ -553,6 +553,38 @@ class EraseCliTest {
     assertThat(cachedEventsOf(forged)).isEmpty();
   }
 
+  /**
+   * A seized server lists two valid decisions for one case, one whose object list leaves the
+   * report out (it deletes the case's events) and one that lists it (it deletes the report):
+   * the summary counts one erased case (an outside attack saw "2 erased case(s)").
+   */
+  @Test
+  @Order(8)
+  void twoDecisionsEachDeletingPartOfOneCase_countOneErasedCase() throws Exception {
+    String split = newCase("Retén de Tonalá, borrado en dos partes. " + MARKER);
+    ok(ALICE, "note", split, "--text", "nota");
+    ok(ALICE, "sync");
+    byte[] envelope = Files.readAllBytes(home("alice").resolve("cache/default/submissions/" + split + ".tgenv"));
+    byte[] other = new byte[32];
+    RANDOM.nextBytes(other);
+    try (Connection c = db(); Statement st = c.createStatement()) {
+      st.execute("ALTER TABLE erasures DROP INDEX IF EXISTS erasures_case_unique");
+    }
+    int i = 0;
+    for (byte[] listed : List.of(other, java.security.MessageDigest.getInstance("SHA-256").digest(envelope))) {
+      byte[] record = new byte[32];
+      RANDOM.nextBytes(record);
+      ErasureDecision d = ErasureDecision.sign(new ErasureDecision.Body(org.testigo.crypto.event.CaseId.fromHex(split),
+          ErasureDecision.Reason.DUPLICATE, ErasureDecision.Basis.EARLY, Instant.now().minusSeconds(i), null,
+          org.testigo.crypto.event.EventId.fromBytes(record), List.of(listed)), ALICE.signingKey())
+          .cosign(BOB.signingKey());
+      insertErasure(1005 + i++, split, d, envelope.length);
+    }
+    CliResult sync = ok(ALICE, "sync");
+    assertThat(sync.out()).contains("1 erased case(s) removed");
+    assertThat(cachedIds("alice")).doesNotContain(split);
+  }
+
   /** The cached event files whose server listing names {@code caseId}. */
   static List<Path> cachedEventsOf(String caseId) throws IOException {
     try (Stream<Path> s = Files.list(home("alice").resolve("cache/default/events"))) {
