@@ -132,12 +132,14 @@ public final class SyncCommand implements Callable<Integer> {
       }
       int invalid = counts.invalid() + events.invalid() + rewrapped.invalid() + erased.refused();
       // a well-formed event whose author or signature does not verify is cached (history shows
-      // it, refused) but is no new case event: it changes nothing
+      // it, refused) but is no new case event: it changes nothing; nor is one that an erasure in
+      // this same sync deleted again (it is counted in that erasure's line)
       ReportIndex read = index;
       long forged = events.freshSeqs().stream()
           .filter(seq -> read.events.containsKey(seq) && read.events.get(seq) == null).count();
+      long fresh = events.freshSeqs().stream().filter(seq -> read.events.get(seq) != null).count();
       spec.commandLine().getOut().println("Synced '" + s.server.name() + "': " + counts.fresh()
-          + " new submission(s), " + counts.cached() + " already cached, " + (events.fresh() - forged)
+          + " new submission(s), " + counts.cached() + " already cached, " + fresh
           + " new case event(s)" + (forged > 0 ? " (and " + forged + " that do not verify: not applied;"
               + " history shows them; tell your administrator)" : "") + ", manifest #"
           + manifest.sequence() + (erased.applied() > 0 ? ", " + erased.applied() + " erased case(s) removed from"
