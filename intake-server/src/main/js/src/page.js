@@ -464,10 +464,10 @@ function showReceipt(t, words, lang, metadataRemoved) {
   link.href = '/status?lang=' + encodeURIComponent(lang);
   const p = el('p', null, t('receipt.status') + ' ');
   p.append(link);
-  // numbered as on the form (user pass: at 360 px the code fell into two columns, and could be
-  // copied down column by column); the numbers are drawn by the style sheet, never copied
-  const code = el('p', /^[0-9 ]+$/.test(words) ? 'receipt numbered digits' : 'receipt numbered');
-  code.append(...words.split(' ').flatMap((w, i) => (i ? [' ', el('span', null, w)] : [el('span', null, w)])));
+  // as the server's page draws it: a column, one word per line, numbered by the style sheet
+  // (user pass: at 360 px the code fell into two columns, and could be copied column by column)
+  const code = el('div', /^[0-9 ]+$/.test(words) ? 'code digits' : 'code words');
+  code.append(el('p', 'receipt', words));
   main.replaceChildren(h1, el('p', null, t('receipt.intro')), code, el('p', 'warning', t('receipt.advice')), p);
   if (metadataRemoved) main.querySelector('p.receipt').after(el('p', 'small', t('receipt.metadata_removed')));
   document.title = t('receipt.title');

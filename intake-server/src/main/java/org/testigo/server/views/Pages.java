@@ -393,7 +393,11 @@ public final class Pages {
     String lang = m.language().code();
     Html h = open(m, m.get("receipt.title"), "/");
     h.el("h1", m.get("receipt.title")).el("p", m.get("receipt.intro"))
-        .tag("<p class=\"receipt\">").text(receiptWords).tag("</p>");
+        // a column, one word (or digit group) per line, the words numbered by the style sheet
+        // (user pass: at 360 px the code fell into two columns, copied column by column); the
+        // paragraph itself holds the code as plain text, as it is read, copied and typed
+        .tag("<div class=\"code ").text(receiptWords.matches("[0-9 ]+") ? "digits" : "words").tag("\">")
+        .tag("<p class=\"receipt\">").text(receiptWords).tag("</p></div>");
     if (metadataItemsRemoved > 0) {
       h.el("p class=\"small\"", m.get("receipt.metadata_removed"));
     }

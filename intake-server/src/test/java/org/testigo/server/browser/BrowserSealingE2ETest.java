@@ -461,11 +461,16 @@ class BrowserSealingE2ETest {
           || x.findElements(By.cssSelector(".js-panel p.warning")).stream().anyMatch(e -> !e.getText().contains("Se pa mo")));
       assertThat(d.findElements(FINAL_RECEIPT)).as(d.findElement(By.tagName("main")).getText()).hasSize(1);
       assertThat(d.findElement(FINAL_RECEIPT).getText()).isEqualTo(words);
-      // numbered there too (user pass: two columns at 360 px, copied column by column)
-      List<WebElement> finalSpans = d.findElements(By.cssSelector("p.receipt.numbered span"));
-      assertThat(finalSpans.stream().map(WebElement::getText).toList()).containsExactly(words.split(" "));
-      assertThat((String) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
-          "return getComputedStyle(arguments[0], '::before').content", finalSpans.get(7))).startsWith("counter(w)");
+      // a numbered column there too (user pass: two columns at 360 px, copied column by column):
+      // one word per line, eight lines, the numbers drawn beside them
+      WebElement column = d.findElement(By.cssSelector("div.code.words p.receipt"));
+      assertThat(column.getText()).isEqualTo(words);
+      org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) d;
+      assertThat((String) js.executeScript("return getComputedStyle(arguments[0], '::before').content", column))
+          .startsWith("\"1.").contains("8.");
+      assertThat(((Number) js.executeScript("const r = document.createRange(); r.selectNodeContents(arguments[0]);"
+          + " return new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top))).size;", column)).intValue())
+          .as("one line per word").isEqualTo(8);
 
       d.get(url("/status?lang=ht"));
       d.findElement(By.id("receipt")).sendKeys(words);

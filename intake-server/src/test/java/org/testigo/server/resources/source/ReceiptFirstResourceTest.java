@@ -135,7 +135,8 @@ class ReceiptFirstResourceTest {
     Response r = post("ht", answers("ht", s, " " + first + " ", s.word(s.second())).body());
     String body = r.readEntity(String.class);
     assertThat(r.getStatus()).as(body).isEqualTo(200);
-    assertThat(body).contains("<p class=\"receipt\">" + s.words() + "</p>").contains("name=\"visit\"")
+    assertThat(body).contains("<div class=\"code words\"><p class=\"receipt\">" + s.words() + "</p></div>")
+        .contains("name=\"visit\"")
         .doesNotContain(MARKER);
     assertThat(F.committed).hasSize(1);
   }
@@ -146,7 +147,8 @@ class ReceiptFirstResourceTest {
     Response r = post("en", answers("en", s, s.word(s.first()), s.word(s.second())).body());
     String body = r.readEntity(String.class);
     assertThat(r.getStatus()).as(body).isEqualTo(200);
-    assertThat(body).contains("<p class=\"receipt\">" + s.words() + "</p>");
+    // a column of groups, unnumbered (a number beside a group of digits could be copied into it)
+    assertThat(body).contains("<div class=\"code digits\"><p class=\"receipt\">" + s.words() + "</p></div>");
   }
 
   @Test
