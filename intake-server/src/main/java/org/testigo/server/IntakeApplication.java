@@ -174,6 +174,9 @@ public class IntakeApplication extends Application<IntakeConfiguration> {
         limits.getMaxEnvelopeBytes());
     ErasureService erasures = erasures(config, env, data, jdbi, transactions, log, keys, reviewerService);
     reviewerApi(config, env, keys, jdbi, transactions, log, reviewerService, erasures, onions);
+    // before the circuit budgets: a post another site made costs nothing and reaches nothing
+    env.servlets().addFilter("cross-site", new org.testigo.server.resources.source.CrossSiteFilter())
+        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
     circuits(config, env);
     rewraps(config, env, keys, transactions, envelopes, reviewerService, log);
     env.healthChecks().register("manifest", new ManifestHealthCheck(keys, clock));

@@ -614,6 +614,49 @@ class IntakeAppTest {
         .matcher(status.body()).results().count()).isEqualTo(2);
   }
 
+  /**
+   * A post another site made (a browser says so with Sec-Fetch-Site or a foreign Origin) is
+   * refused before anything is read: 403 with a page that says what happened, nothing stored.
+   * Another site could otherwise post the no-JavaScript form with a receipt its author knows and
+   * show it to the source on our genuine page (outside attack). Our own pages' posts (Origin
+   * null under no-referrer, Sec-Fetch-Site same-origin) and clients that send neither pass.
+   */
+  @Test
+  @Order(9)
+  void postsAnotherSiteMade_areRefusedAndStoreNothing() throws Exception {
+    long envelopes = count("envelopes");
+    long mailboxes = count("mailboxes");
+    byte[] body = validReport().body();
+    String type = "multipart/form-data; boundary=" + HttpForms.BOUNDARY;
+    for (String[] headers : new String[][] {{"Sec-Fetch-Site", "cross-site"}, {"Sec-Fetch-Site", "same-site"},
+        {"Origin", "http://attacker.example"}, {"Origin", "http://127.0.0.1:1"}, {"Origin", "not a url"}}) {
+      for (String path : List.of("/report?lang=es", "/status?lang=es", "/api/v1/submissions")) {
+        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            URI.create(url(path))).header("Content-Type", type).header(headers[0], headers[1])
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertThat(r.statusCode()).as(path + " " + String.join(": ", headers)).isEqualTo(403);
+        assertThat(r.body()).contains(path.startsWith("/api/") ? "This form came from another page"
+            : "Este formulario llegó desde otra página").doesNotContain(MARKER);
+      }
+    }
+    assertThat(count("envelopes")).isEqualTo(envelopes);
+    assertThat(count("mailboxes")).isEqualTo(mailboxes);
+    // our own page's post, as a browser sends it, is stored
+    HttpResponse<String> own = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        URI.create(url("/report?lang=es"))).header("Content-Type", type).header("Sec-Fetch-Site", "same-origin")
+        .header("Origin", "null").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+    HttpResponse<String> sameOrigin = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+        .newBuilder(URI.create(url("/report?lang=es"))).header("Content-Type", type)
+        .header("Origin", "http://127.0.0.1:" + APP.getLocalPort())
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    assertThat(sameOrigin.statusCode()).as(sameOrigin.body()).isEqualTo(200);
+    assertThat(count("envelopes")).isEqualTo(envelopes + 2);
+  }
+
   @Test
   @Order(10)
   void atRest_noPlaintextMarkerInDataDirectoryOrTempFilesAndNoAddressOrAgentInLogs() throws Exception {

@@ -403,6 +403,19 @@ final class Erasures {
               + " reviewers and an auditor");
           continue;
         }
+        try {
+          // as the server (retention §3.2): every signer must still be a reviewer now. A decision
+          // is dated by its signers, so keys revoked or expired since could otherwise sign one
+          // back-dated to when they were valid, and a seized server would serve it (outside attack)
+          ErasureRules.checkSignersAt(d, chain, java.time.Instant.now());
+        } catch (ErasureRules.Refused e) {
+          refused++;
+          err.println("testigo-reviewer: warning: the server applied an erasure of case " + caseId + " signed by a key"
+              + " that is no longer a reviewer's (" + e.getMessage() + "); your cached copy is KEPT, since such keys"
+              + " can sign a decision dated back to when they were valid. If the erasure was decided before that"
+              + " key was revoked, its other reviewers can confirm it with you; tell them and an auditor");
+          continue;
+        }
         if (report != null && heldOrWarnIfNotDue(cache, server, identity, d, report, chain, err, index)) {
           refused++;
           err.println("testigo-reviewer: warning: the server erased case " + caseId + ", which your replay says is"

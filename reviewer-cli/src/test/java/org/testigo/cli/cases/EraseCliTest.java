@@ -72,10 +72,18 @@ class EraseCliTest {
   static final SigningPrivateKey LOG_KEY = SigningPrivateKey.generate(RANDOM);
   static final ReviewerIdentity ALICE = ReviewerIdentity.generate("alice", RANDOM);
   static final ReviewerIdentity BOB = ReviewerIdentity.generate("bob", RANDOM);
+  /** Two reviewers who left: their keys are revoked (S2, S3) a minute after the retention policy. */
+  static final ReviewerIdentity CAROL = ReviewerIdentity.generate("carol", RANDOM);
+  static final ReviewerIdentity DAVE = ReviewerIdentity.generate("dave", RANDOM);
   static final SignedManifest S0 = SignedManifest.sign(ManifestUpdates.genesis("Erase CLI org", ROOT.publicKey(),
-      LOG_KEY.publicKey(), List.of(entry(ALICE), entry(BOB)), T0.minus(Duration.ofMinutes(3))), ROOT);
+      LOG_KEY.publicKey(), List.of(entry(ALICE), entry(BOB), entry(CAROL), entry(DAVE)),
+      T0.minus(Duration.ofMinutes(3))), ROOT);
   static final SignedManifest S1 = SignedManifest.sign(ManifestUpdates.setRetention(S0, RetentionPolicy.DEFAULT,
       T0.minus(Duration.ofMinutes(2))), ROOT);
+  static final SignedManifest S2 = SignedManifest.sign(ManifestUpdates.revokeReviewer(S1, "carol",
+      T0.minus(Duration.ofMinutes(1))), ROOT);
+  static final SignedManifest S3 = SignedManifest.sign(ManifestUpdates.revokeReviewer(S2, "dave",
+      T0.minus(Duration.ofSeconds(50))), ROOT);
   static final String MARKER = "MRK" + HexFormat.of().formatHex(RANDOM.generateSeed(8));
   static final String DB = "testigo_test_er_" + HexFormat.of().formatHex(RANDOM.generateSeed(5));
   static final Path DATA = prepare();
@@ -98,6 +106,9 @@ class EraseCliTest {
       ConfigOverride.config("server.adminConnectors[0].port", "0"),
       ConfigOverride.config("receipts.memoryKiB", "256"),
       ConfigOverride.config("receipts.iterations", "1"),
+      // every test files its own case through the form, from one connection
+      ConfigOverride.config("fairness.keyDerivationsPerMinute", "600"),
+      ConfigOverride.config("fairness.mailboxesPerHour", "1000"),
       // only audit() signs tree heads here, so an erasure stays pending until it does
       ConfigOverride.config("log.treeHeadIntervalSeconds", "86400"));
 
@@ -111,7 +122,7 @@ class EraseCliTest {
         Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + DB + " CHARACTER SET utf8mb4");
       Path dir = Files.createTempDirectory("testigo-erase-cli-");
-      Files.writeString(dir.resolve("manifest-chain.txt"), ManifestChain.toArmored(List.of(S0, S1)));
+      Files.writeString(dir.resolve("manifest-chain.txt"), ManifestChain.toArmored(List.of(S0, S1, S2, S3)));
       Files.writeString(dir.resolve("root-fingerprint"), KeyManifest.rootFingerprint(ROOT.publicKey()).hex() + "\n");
       Files.writeString(dir.resolve("db-password"), "");
       var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
@@ -586,6 +597,34 @@ class EraseCliTest {
     assertThat(sync.out()).contains("1 erased case(s) removed").contains(" 0 new case event(s)")
         .contains("1 event(s) deleted");
     assertThat(cachedIds("alice")).doesNotContain(split);
+  }
+
+  /**
+   * Two reviewers whose keys were revoked since sign an early erasure dated back to when they
+   * were valid, and a seized server serves it: sync keeps the cached copy and says why (an
+   * outside attack saw it deleted without a word; the server's own rule, signers valid now,
+   * was not applied by the reviewer's tool).
+   */
+  @Test
+  @Order(9)
+  void aBackDatedDecisionSignedByRevokedKeys_isRefusedBySync() throws Exception {
+    String target = newCase("Retén de Pijijiapan, caso que alguien quiere borrar. " + MARKER);
+    byte[] envelope = Files.readAllBytes(home("alice").resolve("cache/default/submissions/" + target + ".tgenv"));
+    byte[] record = new byte[32];
+    RANDOM.nextBytes(record);
+    ErasureDecision d = ErasureDecision.sign(new ErasureDecision.Body(org.testigo.crypto.event.CaseId.fromHex(target),
+        ErasureDecision.Reason.OTHER, ErasureDecision.Basis.EARLY, T0.minus(Duration.ofSeconds(90)), null,
+        org.testigo.crypto.event.EventId.fromBytes(record),
+        List.of(java.security.MessageDigest.getInstance("SHA-256").digest(envelope))), CAROL.signingKey())
+        .cosign(DAVE.signingKey());
+    insertErasure(1007, target, d, envelope.length);
+    CliResult sync = ok(ALICE, "sync");
+    assertThat(sync.err()).contains("the server applied an erasure of case " + target + " signed by a key that is no"
+        + " longer a reviewer's").contains("your cached copy is KEPT");
+    assertThat(sync.out()).doesNotContain("erased case " + target.substring(0, 12));
+    assertThat(cachedIds("alice")).contains(target);
+    assertThat(Files.readAllBytes(home("alice").resolve("cache/default/submissions/" + target + ".tgenv")))
+        .isEqualTo(envelope);
   }
 
   /** The cached event files whose server listing names {@code caseId}. */

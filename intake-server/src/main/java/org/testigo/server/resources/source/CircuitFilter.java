@@ -48,7 +48,7 @@ public final class CircuitFilter implements Filter {
   private final Semaphore bodies;
   private final int maxBodies;
   private final int retryAfterSeconds;
-  private final ObjectMapper json = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * @param maxBodies requests whose bodies are read at once, server-wide
@@ -158,8 +158,17 @@ public final class CircuitFilter implements Filter {
    */
   private void refuse(HttpServletRequest request, HttpServletResponse response, int status, String key,
       long retryAfter) throws IOException {
-    response.setStatus(status);
     response.setHeader("Retry-After", Long.toString(retryAfter));
+    respond(request, response, status, key);
+  }
+
+  /**
+   * {@code status} with the message {@code key}, as a page in the visitor's language or the
+   * API's JSON; never reads the body (and closes a connection that has one).
+   */
+  static void respond(HttpServletRequest request, HttpServletResponse response, int status, String key)
+      throws IOException {
+    response.setStatus(status);
     if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
       response.setHeader("Connection", "close");
     }
@@ -168,7 +177,7 @@ public final class CircuitFilter implements Filter {
         request.getHeader("Accept-Language")));
     byte[] body;
     if (path.startsWith("/api/")) {
-      body = json.writeValueAsBytes(new ErrorMessage(status, Messages.of(Language.EN).error(key)));
+      body = JSON.writeValueAsBytes(new ErrorMessage(status, Messages.of(Language.EN).error(key)));
       response.setContentType("application/json");
     } else {
       body = Pages.error(m, List.of(key), null).getBytes(StandardCharsets.UTF_8);
