@@ -722,6 +722,33 @@ public final class ReportIndex {
         problem, language == null || language.isEmpty() ? null : language, what, who, state, minors, wantsReply, files);
   }
 
+  /**
+   * Empties the sealed content of a cached event that does not verify (the event itself and its
+   * listing stay, so history still shows it as refused): nothing can open such content, and a
+   * hostile server could otherwise keep an erased case's sealed content on the reviewer's disk
+   * by serving it again as an event that names another case or none (outside attack). Best
+   * effort: a file that cannot be read or rewritten is left as it is.
+   */
+  static void dropContent(Path eventFile) {
+    try {
+      if (Files.size(eventFile) > 2L * CaseLog.MAX_EVENT_BYTES + 65536) {
+        Files.deleteIfExists(eventFile);
+        return;
+      }
+      com.fasterxml.jackson.databind.JsonNode item = DROP_JSON.readTree(eventFile.toFile());
+      if (item instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.path("content").asText("").isEmpty()) {
+        o.put("content", "");
+        o.put("contentDropped", true);
+        org.testigo.cli.remote.PrivateFiles.writeAtomically(eventFile, DROP_JSON.writeValueAsBytes(o));
+      }
+    } catch (IOException | RuntimeException e) {
+      // left as it is; it is still refused
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper DROP_JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   private void refreshEvents(LocalCache cache, ServerRegistry.Server server, ReviewerIdentity identity, Path evs,
       String newBasis, boolean replayAll, Set<String> touched) throws IOException {
     if ("none".equals(newBasis)) {
@@ -759,6 +786,8 @@ public final class ReportIndex {
         events.put(seq, c == null ? null : c.hex());
         if (c != null) {
           touched.add(c.hex());
+        } else {
+          dropContent(evs.resolve(seq + ".json"));
         }
       }
     }

@@ -30,7 +30,8 @@ import org.testigo.crypto.key.RecipientPrivateKey;
 
 /**
  * The local cache of one server, {@code <home>/cache/<server>/}. It holds ONLY what the
- * server holds: ciphertext envelopes and signed events exactly as received, the armored
+ * server holds: ciphertext envelopes and signed events exactly as received (an event that
+ * does not verify loses its sealed content, see ReportIndex#dropContent), the armored
  * manifest chain, the server's public metadata of each submission, and the sync cursors.
  * Nothing decrypted is ever written here. Layout (docs/spec/reviewer-api-and-batches.md):
  * <pre>
@@ -38,7 +39,7 @@ import org.testigo.crypto.key.RecipientPrivateKey;
  *   manifest-chain.txt              the armored chain, verified from the pinned root
  *   submissions/ID.tgenv            an envelope, sha256 checked against the listing
  *   submissions/ID.json             the listing entry (seq, context, day, size, sha256, ...)
- *   events/SEQ.tgev                 a case event as posted (see CaseEvents)
+ *   events/SEQ.json                 a case event's listing, event and content (see CaseEvents)
  * </pre>
  */
 public final class LocalCache {

@@ -549,6 +549,8 @@ class EraseCliTest {
     CliResult sync = ok(ALICE, "sync");
     assertThat(sync.out()).contains("that do not verify");
     assertThat(cachedEventsOf(forged)).hasSize(2);
+    // the copy that does not verify keeps no sealed content
+    assertThat(cachedEventsOf(forged).stream().filter(f -> contentOf(f).isEmpty()).count()).isEqualTo(1);
     byte[] envelope = Files.readAllBytes(home("alice").resolve("cache/default/submissions/" + forged + ".tgenv"));
     byte[] record = new byte[32];
     RANDOM.nextBytes(record);
@@ -625,6 +627,54 @@ class EraseCliTest {
     assertThat(cachedIds("alice")).contains(target);
     assertThat(Files.readAllBytes(home("alice").resolve("cache/default/submissions/" + target + ".tgenv")))
         .isEqualTo(envelope);
+  }
+
+  /**
+   * A seized server serves a case's sealed note again as an event that does not parse, listed
+   * under another case: the reviewer keeps the listing (history shows a refused event) but not
+   * the sealed content, so erasing the first case leaves none of its content on disk (an outside
+   * attack found the copy kept: the erasure looked only at events naming the erased case).
+   */
+  @Test
+  @Order(10)
+  void anEventThatDoesNotVerify_keepsNoSealedContent_underWhateverCaseItIsListed() throws Exception {
+    String source = newCase("Retén de Mapastepec, nota copiada. " + MARKER);
+    String other = newCase("Retén de Escuintla, otro caso. " + MARKER);
+    ok(ALICE, "note", source, "--text", "nota sellada");
+    String sealed;
+    try (Connection c = db(); PreparedStatement p = c.prepareStatement(
+        "SELECT content FROM case_events WHERE case_id = ? ORDER BY seq DESC LIMIT 1")) {
+      p.setBytes(1, HexFormat.of().parseHex(source));
+      try (ResultSet rs = p.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        sealed = java.util.Base64.getEncoder().encodeToString(rs.getBytes(1));
+      }
+    }
+    try (Connection c = db(); PreparedStatement p = c.prepareStatement(
+        "INSERT INTO case_events (event_id, case_id, author_fingerprint, received_epoch_second, event_size,"
+            + " content_size, event_bytes, content) SELECT UNHEX(SHA2(CONCAT(event_id, 'x'), 256)), ?,"
+            + " author_fingerprint, received_epoch_second, event_size + 1, content_size, CONCAT(CHAR(0), event_bytes),"
+            + " content FROM case_events WHERE case_id = ? ORDER BY seq DESC LIMIT 1")) {
+      p.setBytes(1, HexFormat.of().parseHex(other));
+      p.setBytes(2, HexFormat.of().parseHex(source));
+      assertThat(p.executeUpdate()).isEqualTo(1);
+    }
+    assertThat(ok(ALICE, "sync").out()).contains("(and 1 that do not verify");
+    List<Path> holding = new ArrayList<>();
+    try (Stream<Path> files = Files.list(home("alice").resolve("cache/default/events"))) {
+      files.filter(f -> contentOf(f).equals(sealed)).forEach(holding::add);
+    }
+    assertThat(holding).as("only the note that verifies holds its sealed content").hasSize(1);
+    assertThat(cachedEventsOf(other)).hasSize(1).allSatisfy(f -> assertThat(contentOf(f)).isEmpty());
+  }
+
+  /** The sealed content (base64) a cached event file holds. */
+  static String contentOf(Path eventFile) {
+    try {
+      return JSON.readTree(eventFile.toFile()).path("content").asText();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** The cached event files whose server listing names {@code caseId}. */
