@@ -265,7 +265,10 @@ public final class SourceService {
       if (at.length != 2 || words.length() > 200) {
         throw new InvalidInputException("error.form");
       }
-      return new FormReceipt(words, Integer.parseInt(at[0]), Integer.parseInt(at[1]));
+      // one space between words, as the form showed them: a post with other spacing must not
+      // draw empty words (the numbers beside the words would no longer match "word N")
+      return new FormReceipt(String.join(" ", words.strip().split("\\s+")), Integer.parseInt(at[0]),
+          Integer.parseInt(at[1]));
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException("error.form");
     }

@@ -27,12 +27,12 @@ public record FormReceipt(String words, int first, int second) {
     return words.chars().noneMatch(Character::isLetter);
   }
 
-  /** The hidden field's value for the positions, e.g. {@code "3 7"}. */
   /** The message key of a wrong confirmation: words or digit groups, as the code is shown. */
   public String confirmError() {
     return digits() ? "error.receipt_confirm_digits" : "error.receipt_confirm";
   }
 
+  /** The hidden field's value for the positions, e.g. {@code "3 7"}. */
   public String positions() {
     return first + " " + second;
   }

@@ -83,9 +83,14 @@ class ReceiptFirstResourceTest {
   }
 
   static Form answers(String lang, Shown s, String first, String second) {
+    return answers(lang, s, s.words(), first, second);
+  }
+
+  /** As above, posting {@code receipt} as the receipt field. */
+  static Form answers(String lang, Shown s, String receipt, String first, String second) {
     return new Form().field("version", "1").field("lang", lang).field("what", "extortion").field("who", "inm")
         .field("state", "CHP").field("narrative", "Nos pidieron dinero <script>alert(1)</script> " + MARKER)
-        .field("receipt", s.words()).field("confirm_at", s.first() + " " + s.second())
+        .field("receipt", receipt).field("confirm_at", s.first() + " " + s.second())
         .field("confirm_1", first).field("confirm_2", second)
         .file("foto.bin", ("file " + MARKER).getBytes(StandardCharsets.US_ASCII));
   }
@@ -149,6 +154,20 @@ class ReceiptFirstResourceTest {
     assertThat(r.getStatus()).as(body).isEqualTo(200);
     // a column of groups, unnumbered (a number beside a group of digits could be copied into it)
     assertThat(body).contains("<div class=\"code digits\"><p class=\"receipt\">" + s.words() + "</p></div>");
+  }
+
+  /** A receipt posted with other spacing comes back one space apart: no empty word is drawn (outside attack). */
+  @Test
+  void report_withAWrongWord_andOddSpacing_showsTheReceiptWithOneSpaceBetweenWords() {
+    Shown s = shown(get("es", null));
+    String wrong = s.word(s.second()).startsWith("zzz") ? "aaaa" : "zzzz";
+    Response r = post("es", answers("es", s, "  " + s.words().replace(" ", "   \t ") + " ", s.word(s.first()), wrong)
+        .body());
+    String page = r.readEntity(String.class);
+    assertThat(r.getStatus()).isEqualTo(400);
+    assertThat(F.committed).isEmpty();
+    assertThat(shown(page)).isEqualTo(s);
+    assertThat(page).doesNotContain("<span></span>").contains("value=\"" + s.words() + "\"");
   }
 
   @Test
