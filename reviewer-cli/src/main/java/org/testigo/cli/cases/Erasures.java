@@ -213,19 +213,19 @@ final class Erasures {
     boolean kept = records.has(decisionHex);
     List<Long> seqs = index.eventSeqs(caseId);
     CaseLog log = seqs.isEmpty() ? null : CaseLog.load(cache, server, identity, seqs);
-    if (log != null) {
-      boolean found = false;
-      CaseAction action = null;
-      for (OpenedCaseEvent o : log.opened.getOrDefault(d.caseId(), List.of())) {
-        if (o.event().eventId().equals(d.body().recordEvent())) {
-          found = true;
-          action = o.action();
-        }
+    // checked also when this reviewer holds none of the case's events: the case's erasure event,
+    // which a decision must name, is then missing too (an outside attack saw no warning)
+    boolean found = false;
+    CaseAction action = null;
+    for (OpenedCaseEvent o : log == null ? List.<OpenedCaseEvent>of() : log.opened.getOrDefault(d.caseId(), List.of())) {
+      if (o.event().eventId().equals(d.body().recordEvent())) {
+        found = true;
+        action = o.action();
       }
-      String problem = recordEventProblem(d, found, action);
-      if (problem != null) {
-        err.println("testigo-reviewer: warning: erasure of case " + caseId + ": " + problem);
-      }
+    }
+    String problem = recordEventProblem(d, found, action);
+    if (problem != null) {
+      err.println("testigo-reviewer: warning: erasure of case " + caseId + ": " + problem);
     }
     if (!kept) {
       StatsRecord record = null;
