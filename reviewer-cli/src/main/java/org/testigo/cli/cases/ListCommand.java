@@ -136,7 +136,8 @@ public final class ListCommand implements Callable<Integer> {
     f.category = category == null ? null : ListFilter.category(category);
     f.state = state == null ? null : ListFilter.state(state);
     f.agency = agency == null ? null : ListFilter.agency(agency);
-    f.status = status == null ? null : status.strip().toUpperCase(Locale.ROOT).replace('-', '_');
+    // checked as --filter status= is: a typo listed nothing and said nothing (user pass)
+    f.status = status == null ? null : TriageCommands.parse(Status.class, status).name();
     f.assignee = assignee;
     f.overdue = overdue;
     filters.forEach(f::add);
@@ -202,6 +203,20 @@ public final class ListCommand implements Callable<Integer> {
       texts.forEach(out::write);
     }
     int shown = selected.size();
+    if (shown == 0 && filter.assignee != null) {
+      // an alias typed wrong (or a reviewer with no case yet) lists nothing: say whose cases there are
+      java.util.TreeSet<String> assignees = new java.util.TreeSet<>();
+      for (ReportIndex.Entry e : index.entries.values()) {
+        if (e.isReport() && e.kind() != ReportIndex.Kind.UNREADABLE && e.kind() != ReportIndex.Kind.INVALID) {
+          String a = index.state(e).assignee();
+          if (a != null) {
+            assignees.add(a);
+          }
+        }
+      }
+      out.println("No case is assigned to '" + filter.assignee + "'" + (assignees.isEmpty() ? "; no case is assigned"
+          + " to anyone yet." : "; cases are assigned to: " + String.join(", ", assignees) + "."));
+    }
     long unreadable = index.count(ReportIndex.Kind.UNREADABLE);
     long invalid = index.count(ReportIndex.Kind.INVALID);
     out.println(shown + " report(s)"

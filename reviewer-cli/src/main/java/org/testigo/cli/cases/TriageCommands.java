@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -127,10 +128,27 @@ public final class TriageCommands {
         .filter(h -> h.eventId().equals(built.event().eventId())).findFirst().orElseThrow();
     if (!mine.applied()) {
       throw new CliException(ExitCodes.REFUSED, "not recorded: " + mine.flag().name().toLowerCase(Locale.ROOT)
-          + (mine.reason() == null ? "" : " (" + mine.reason() + ")"));
+          + (mine.reason() == null ? "" : " (" + mine.reason() + ")") + nextStep(mine.reason(), report.id()));
     }
     s.client.postCaseEvent(report.id(), CaseLog.frame(built));
     return new Posted(would, built.event().eventId().hex());
+  }
+
+  /** The command that lifts a refusal, for the refusals that have one (user pass: the rule alone did not say). */
+  static String nextStep(String reason, String id) {
+    if (reason == null) {
+      return "";
+    }
+    String shortId = id.substring(0, Math.min(12, id.length()));
+    if (reason.contains("needs a recorded referral")) {
+      return ". Record the referral first: testigo-reviewer refer " + shortId + " --to "
+          + String.join("|", Arrays.stream(ReferralTarget.values()).map(t -> t.name().toLowerCase(Locale.ROOT))
+              .toList()) + " --reference REF (and --state CODE for a state's prosecutor or commission)";
+    }
+    if (reason.startsWith("the case is closed")) {
+      return ". To work on it again: testigo-reviewer reopen " + shortId;
+    }
+    return "";
   }
 
   static LocalCache.Submission report(LocalCache cache, String id) throws IOException {

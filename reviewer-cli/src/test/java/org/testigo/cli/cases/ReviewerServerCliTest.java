@@ -315,11 +315,33 @@ class ReviewerServerCliTest {
     assertThat(show.out()).contains("Case status:                 referred; assigned to: demo-reviewer; priority: high;"
         + " labels: inm").contains("Llamar al albergue de Arriaga.");
 
+    // a typo in a status, or an alias nobody's cases carry, no longer lists nothing in silence (user pass)
+    CliResult typo = reviewer("list", "--status", "nwe");
+    assertThat(typo.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(typo.err()).contains("'nwe' is not one of [new, ");
+    assertThat(reviewer("list", "--assignee", "maria").out()).contains("0 report(s)")
+        .contains("No case is assigned to 'maria'; cases are assigned to: demo-reviewer.");
+    // a refusal names the command that lifts it (user pass)
+    String unreferred = null;
+    for (Path p : cachedEnvelopes()) {
+      String id = p.getFileName().toString().replace(".tgenv", "");
+      // another report (its own case), not a follow-up of this one
+      if (!id.equals(reportId) && id.equals(new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(p.resolveSibling(id + ".json").toFile()).path("caseId").asText())) {
+        unreferred = id;
+      }
+    }
+    assertThat(unreferred).isNotNull();
+    CliResult noReferral = reviewer("close", unreferred, "referred");
+    assertThat(noReferral.code()).isEqualTo(ExitCodes.REFUSED);
+    assertThat(noReferral.err()).contains("outcome referred needs a recorded referral). Record the referral first:"
+        + " testigo-reviewer refer " + unreferred.substring(0, 12) + " --to fgr|fiscalia_estatal|");
     CliResult closed = reviewer("close", reportId, "referred");
     assertThat(closed.code()).as(closed.err()).isZero();
     CliResult ackClosed = reviewer("ack", reportId);
     assertThat(ackClosed.code()).isEqualTo(ExitCodes.REFUSED);
-    assertThat(ackClosed.err()).contains("not recorded");
+    assertThat(ackClosed.err()).contains("not recorded").contains("To work on it again: testigo-reviewer reopen "
+        + reportId.substring(0, 12));
 
     CliResult history = reviewer("history", reportId, "--lang", "en");
     assertThat(history.code()).as(history.err()).isZero();
