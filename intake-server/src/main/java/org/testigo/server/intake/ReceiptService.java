@@ -35,7 +35,11 @@ public final class ReceiptService {
     try {
       return Receipt.parse(typed);
     } catch (InvalidReceiptException e) {
-      throw new InvalidInputException("error.receipt");
+      // a hint by the code's form (user pass: "check the words" for a code of digits, and no word
+      // of how many there are); the rules are public and nothing typed is repeated
+      boolean letters = typed.codePoints().anyMatch(Character::isLetter);
+      throw new InvalidInputException(!letters ? "error.receipt_digits"
+          : e.reason() == InvalidReceiptException.Reason.WRONG_WORD_COUNT ? "error.receipt_count" : "error.receipt");
     }
   }
 

@@ -252,6 +252,13 @@ class SourcePagesResourceTest {
       assertGenericError(post("/status", "application/x-www-form-urlencoded", body), 400);
     }
     assertGenericError(post("/status", "text/plain", statusForm(words)), 400);
+    // the hint follows the code's form: how many words, or digits rather than words (user pass)
+    assertThat(assertGenericError(post("/status", "application/x-www-form-urlencoded",
+        statusForm(String.join(" ", Arrays.asList(w).subList(0, 7)))), 400)).contains("it has 8 words");
+    assertThat(assertGenericError(post("/status", "application/x-www-form-urlencoded",
+        statusForm("1234 5678 9012")), 400)).contains("Check the numbers: 8 groups of 4 digits");
+    assertThat(assertGenericError(post("/status", "application/x-www-form-urlencoded", statusForm(swapped)),
+        400)).contains("The code is not valid. Check the words.");
     verifyNoInteractions(F.envelopes, F.mailboxes);
   }
 
