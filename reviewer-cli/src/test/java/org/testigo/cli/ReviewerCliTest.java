@@ -47,6 +47,23 @@ class ReviewerCliTest {
     return bundle;
   }
 
+  /** The slips of the user pass get a line on what to type instead, before anything is opened or sent. */
+  @Test
+  void commonSlips_sayWhatToTypeInstead() {
+    CliResult swapped = run("close", "referred", "0059");
+    assertThat(swapped.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(swapped.err()).contains("the report ID comes first: testigo-reviewer close 0059 referred");
+    CliResult assign = run("assign", "demo-reviewer", "0059ab");
+    assertThat(assign.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(assign.err()).contains("the report ID comes first: testigo-reviewer assign 0059ab demo-reviewer");
+    CliResult note = run("note", "0059", "the text itself");
+    assertThat(note.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(note.err()).contains("The note goes in --file FILE");
+    CliResult typo = run("sever", "add");
+    assertThat(typo.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(typo.err()).contains("server");
+  }
+
   @Test
   void keysInit_createsKeystoreReadableOnlyByOwner() throws IOException {
     assertThat(Files.getPosixFilePermissions(keystore))

@@ -64,6 +64,9 @@ public final class TriageCommands {
     return names;
   }
 
+  /** What a report id or its prefix looks like (4 to 32 hex characters). */
+  static final java.util.regex.Pattern HEX_ID = java.util.regex.Pattern.compile("[0-9a-fA-F]{4,32}");
+
   /** Base of the commands that append one event to a case. */
   abstract static class Append implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -81,8 +84,26 @@ public final class TriageCommands {
      */
     void check(CaseLog log, CaseAction action) {}
 
+    /** The command's second argument (an alias, a status, an outcome), or null if it takes none. */
+    String second() {
+      return null;
+    }
+
+    /**
+     * Refuses the two arguments the wrong way round ({@code close referred 0059}): the second
+     * looks like a report id and the first does not (user pass: the error spoke of the second).
+     */
+    void checkOrder() {
+      String second = second();
+      if (second != null && id != null && !HEX_ID.matcher(id).matches() && HEX_ID.matcher(second).matches()) {
+        throw new CliException(ExitCodes.USAGE, "the report ID comes first: testigo-reviewer "
+            + spec.name() + " " + second + " " + id);
+      }
+    }
+
     @Override
     public Integer call() throws IOException, CryptoException {
+      checkOrder();
       CaseAction action;
       try {
         action = action();
@@ -174,6 +195,11 @@ public final class TriageCommands {
         description = "A reviewer or admin alias listed in the current verified manifest.") String alias;
     @Option(names = "--none", description = "Unassign.") boolean none;
 
+    @Override
+    String second() {
+      return alias;
+    }
+
     CaseAction action() {
       if (none == (alias != null)) {
         throw new IllegalArgumentException("give an ALIAS or --none");
@@ -196,6 +222,11 @@ public final class TriageCommands {
   public static final class SetStatus extends Append {
     @Parameters(index = "1", paramLabel = "STATUS", completionCandidates = Settable.class,
         description = "One of: ${COMPLETION-CANDIDATES}.") String status;
+
+    @Override
+    String second() {
+      return status;
+    }
 
     CaseAction action() {
       return new CaseAction.SetStatus(settable(status));
@@ -235,6 +266,11 @@ public final class TriageCommands {
   public static final class SetPriority extends Append {
     @Parameters(index = "1", paramLabel = "PRIORITY", description = "One of: low, normal, high, urgent.")
     String priority;
+
+    @Override
+    String second() {
+      return priority;
+    }
 
     CaseAction action() {
       return new CaseAction.SetPriority(parse(Priority.class, priority));
@@ -295,6 +331,11 @@ public final class TriageCommands {
   public static final class Close extends Append {
     @Parameters(index = "1", arity = "0..1", paramLabel = "OUTCOME", description = "substantiated, unsubstantiated,"
         + " insufficient_evidence, duplicate, withdrawn, referred (needs a referral) or spam.") String outcome;
+
+    @Override
+    String second() {
+      return outcome;
+    }
     @Option(names = "--filter", paramLabel = "EXPR", description = "Close every open case this selects (list --filter"
         + " syntax: status=S, assignee=A, category=C, state=CODE, agency=W, overdue, malformed); ID is then omitted.")
     List<String> filters = List.of();

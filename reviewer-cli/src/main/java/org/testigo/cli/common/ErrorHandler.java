@@ -32,6 +32,15 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
     cmd.setExecutionExceptionHandler(new ErrorHandler(program));
     cmd.setParameterExceptionHandler((ex, a) -> {
       ex.getCommandLine().getErr().println(program + ": " + ex.getMessage());
+      // "did you mean" for a misspelled command or option, and the one slip each command has
+      // (user pass: note ID "text", sever add)
+      if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+        CommandLine.UnmatchedArgumentException.printSuggestions(u, ex.getCommandLine().getErr());
+        if ("note".equals(ex.getCommandLine().getCommandName())) {
+          ex.getCommandLine().getErr().println("The note goes in --file FILE (or --text \"...\", which stays in"
+              + " your shell history).");
+        }
+      }
       ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec()
           .qualifiedName() + " --help'.");
       return ExitCodes.USAGE;
