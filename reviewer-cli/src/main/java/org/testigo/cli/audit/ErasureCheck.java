@@ -93,6 +93,27 @@ final class ErasureCheck implements LogAudit.LeafCheck {
     return null;
   }
 
+  /**
+   * The rule the server applies when it takes a decision (retention spec §3.2): every signer is a
+   * reviewer of the manifest in force then. The log fixes that moment to its leaf's day, and it
+   * is not before the decision's own date; the later of the two (the decision's date, or the
+   * start of the leaf's day) is taken, so a key revoked or expired by then fails, and neither a
+   * revocation later that day nor a reviewer added that day before signing is held against it.
+   * Null if it holds. Without it, keys revoked since could sign a decision dated back to when
+   * they were valid, and a seized server could log it (outside attack).
+   */
+  static String signersProblem(ErasureDecision d, List<org.testigo.crypto.manifest.SignedManifest> chain,
+      LocalDate leafDay) {
+    Instant dayStart = leafDay.atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant at = d.body().decidedAt().isAfter(dayStart) ? d.body().decidedAt() : dayStart;
+    try {
+      ErasureRules.checkSignersAt(d, chain, at);
+      return null;
+    } catch (ErasureRules.Refused e) {
+      return "on " + leafDay + ", the day its erasure was logged, " + e.getMessage().replace(" now ", " then ");
+    }
+  }
+
   /** Reads the feed and verifies every decision and erasure leaf. */
   static Result compute(LogAudit.Context ctx) {
     List<String> failures = new ArrayList<>();
@@ -165,6 +186,11 @@ final class ErasureCheck implements LogAudit.LeafCheck {
         ErasureRules.check(d, ctx.chain(), reportDay);
       } catch (ErasureRules.Refused e) {
         failures.add("entry " + i + ": FORGED or invalid erasure of case " + d.caseId().hex() + ": " + e.getMessage());
+        continue;
+      }
+      String signers = signersProblem(d, ctx.chain(), l.day());
+      if (signers != null) {
+        failures.add("entry " + i + ": invalid erasure of case " + d.caseId().hex() + ": " + signers);
         continue;
       }
       decisions++;
