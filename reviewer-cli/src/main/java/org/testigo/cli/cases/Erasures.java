@@ -337,9 +337,10 @@ final class Erasures {
    * Reads the erasure feed from its checkpoint and applies each decision that verifies
    * ({@link ErasureRules#check} against the verified chain, with the report's day as this
    * cache's listing gives it). A case the local replay says is under legal hold keeps its cached
-   * copy, with a warning (the hold says the evidence must be preserved). A decision by policy
-   * that names a case the replay says was not yet due is applied with a warning. A decision that
-   * does not parse or verify is reported and nothing of the case is deleted here. The cursor
+   * copy, with a warning (the hold says the evidence must be preserved); so does a case that a
+   * decision by policy names and the replay says was not yet due, and one whose decision is dated
+   * in the future or signed by a key that is no longer a reviewer's. A decision that does not
+   * parse or verify is reported and nothing of the case is deleted here. The cursor
    * moves once per page. Cases are read from {@code index}, current when the pass began; the
    * caller brings it up to date afterwards when anything was applied.
    */
@@ -416,12 +417,22 @@ final class Erasures {
               + " key was revoked, its other reviewers can confirm it with you; tell them and an auditor");
           continue;
         }
-        if (report != null && heldOrWarnIfNotDue(cache, server, identity, d, report, chain, err, index)) {
+        if (d.body().decidedAt().isAfter(java.time.Instant.now().plus(MAX_AHEAD))) {
+          // the server refuses these (retention §3.2); a future date would make a policy day
+          // that has not come yet look passed (outside attack: one signature erased a new case)
           refused++;
-          err.println("testigo-reviewer: warning: the server erased case " + caseId + ", which your replay says is"
-              + " under legal hold; your cached copy is KEPT (a hold means the evidence must be preserved). Signed by "
+          err.println("testigo-reviewer: warning: the server applied an erasure of case " + caseId + " dated "
+              + d.body().decidedAt() + ", in the future; your cached copy is KEPT. Signed by "
               + d.signers().stream().map(k -> k.fingerprint().shortForm()).toList() + ": tell the other reviewers"
-              + " and whoever ordered the hold");
+              + " and an auditor");
+          continue;
+        }
+        String keep = report == null ? null : keepReason(cache, server, identity, d, report, chain, index);
+        if (keep != null) {
+          refused++;
+          err.println("testigo-reviewer: warning: the server erased case " + caseId + ", " + keep + " Signed by "
+              + d.signers().stream().map(k -> k.fingerprint().shortForm()).toList() + ": tell the other reviewers"
+              + " and an auditor");
           continue;
         }
         Applied a = apply(home, serverName, cache, server, identity, d, err, index);
@@ -450,38 +461,44 @@ final class Erasures {
   static final String FOLDERS = "Folders written earlier by 'files' or 'export' for erased cases are yours to delete:"
       + " this tool does not track them (look in the folders you gave to --out).";
 
+  /** How far ahead of this machine's clock a decision may be dated, as the server allows (retention §3.2). */
+  static final java.time.Duration MAX_AHEAD = java.time.Duration.ofMinutes(10);
+
   /**
-   * True if the local replay says the case is under legal hold (its cached copy is then kept);
-   * otherwise warns when a decision by policy names a case the replay says was not yet due.
+   * Why this reviewer keeps its cached copy of a case the server erased, or null to apply the
+   * decision: the replay says the case is under legal hold (the evidence must be preserved), or
+   * the decision claims the policy made it due and the replay says it was not (one reviewer's
+   * signature suffices for a policy erasure, so a rogue or coerced one could otherwise erase an
+   * open case everywhere; outside attack).
    */
-  private static boolean heldOrWarnIfNotDue(LocalCache cache, ServerRegistry.Server server, ReviewerIdentity identity,
-      ErasureDecision d, LocalCache.Submission report, List<SignedManifest> chain, PrintWriter err, ReportIndex index)
+  private static String keepReason(LocalCache cache, ServerRegistry.Server server, ReviewerIdentity identity,
+      ErasureDecision d, LocalCache.Submission report, List<SignedManifest> chain, ReportIndex index)
       throws IOException {
     KeyManifest m = ErasureRules.inForce(chain, d.body().decidedAt());
     if (m == null || m.retentionPolicy().isEmpty()) {
-      return false;
+      return null;
     }
     ReportIndex.Entry e = index.entries.get(report.id());
     if (e == null) {
-      return false;
+      return null;
     }
     CaseLog log = CaseLog.load(cache, server, identity, index.eventSeqs(report.id()));
     CaseState st = log.state(report.id(), report.day());
     if (st.held()) {
-      return true;
+      return "which your replay says is under legal hold; your cached copy is KEPT (a hold means the evidence must"
+          + " be preserved); tell also whoever ordered the hold.";
     }
     if (d.body().basis() != ErasureDecision.Basis.POLICY) {
-      return false;
+      return null;
     }
     Retention.Due due = Retention.due(m.retentionPolicy().get(), st, e.kind() == ReportIndex.Kind.MALFORMED);
     LocalDate decided = LocalDate.ofInstant(d.body().decidedAt(), java.time.ZoneOffset.UTC);
     if (!due.dueBy(decided)) {
-      err.println("testigo-reviewer: warning: case " + report.id() + " was erased by a decision that says the policy"
-          + " made it due, but your replay of its events says it was not due on " + decided + " (" + due.why()
-          + (due.day() == null ? "" : "; due on " + due.day()) + "). Signed by "
-          + d.signers().stream().map(k -> k.fingerprint().shortForm()).toList() + ": ask them why");
+      return "by a decision that says the policy made it due, but your replay of its events says it was not due on "
+          + decided + " (" + due.why() + (due.day() == null ? "" : "; due on " + due.day()) + "); your cached copy"
+          + " is KEPT. An early erasure needs more signatures; ask the signers why.";
     }
-    return false;
+    return null;
   }
 
   static CaseId caseIdOf(String hex) {

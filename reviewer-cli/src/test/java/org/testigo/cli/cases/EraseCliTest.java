@@ -114,7 +114,7 @@ class EraseCliTest {
 
   static ReviewerEntry entry(ReviewerIdentity who) {
     return ReviewerEntry.of(who.publicBundle(), ReviewerEntry.ROLE_REVIEWER, T0.minus(Duration.ofMinutes(5)),
-        T0.plus(Duration.ofDays(30)));
+        T0.plus(Duration.ofDays(800)));
   }
 
   static Path prepare() {
@@ -668,6 +668,66 @@ class EraseCliTest {
     }
     assertThat(holding).as("only the note that verifies holds its sealed content").hasSize(1);
     assertThat(cachedEventsOf(other)).hasSize(1).allSatisfy(f -> assertThat(contentOf(f)).isEmpty());
+  }
+
+  /**
+   * One reviewer alone signs a policy erasure a seized server serves: dated 400 days ahead (its
+   * policy day then looks passed for a case filed today), or honestly dated for a case the
+   * server lists as received 400 days ago but that is still open. Sync keeps the cached copy
+   * in both and says why (an outside attack had one signature erase a new case everywhere).
+   */
+  @Test
+  @Order(11)
+  void aSingleSignaturePolicyErasure_futureDatedOrOfACaseNotDue_isKeptBySync() throws Exception {
+    String fresh = newCase("Caso nuevo que un solo revisor quiere borrar. " + MARKER);
+    Instant future = T0.plus(Duration.ofDays(400));
+    insertErasure(1008, fresh, policyDecision(fresh, future), 1);
+    CliResult sync = ok(ALICE, "sync");
+    assertThat(sync.err()).contains("the server applied an erasure of case " + fresh + " dated " + future
+        + ", in the future; your cached copy is KEPT");
+    assertThat(cachedIds("alice")).contains(fresh);
+
+    // filed, then listed by the server as received 400 days ago before alice first syncs it
+    java.util.Set<String> before = new java.util.HashSet<>(serverIds());
+    report("Caso abierto, fechado por el servidor hace 400 días. " + MARKER, "CHP");
+    List<String> added = new ArrayList<>(serverIds());
+    added.removeAll(before);
+    assertThat(added).hasSize(1);
+    String old = added.get(0);
+    try (Connection c = db(); PreparedStatement p = c.prepareStatement(
+        "UPDATE envelopes SET received_day = DATE_SUB(CURRENT_DATE, INTERVAL 400 DAY) WHERE id = ?")) {
+      p.setBytes(1, HexFormat.of().parseHex(old));
+      assertThat(p.executeUpdate()).isEqualTo(1);
+    }
+    ok(ALICE, "sync");
+    assertThat(cachedIds("alice")).contains(old);
+    insertErasure(1009, old, policyDecision(old, Instant.now()), 1);
+    CliResult notDue = ok(ALICE, "sync");
+    assertThat(notDue.err()).contains("the server erased case " + old + ", by a decision that says the policy made it"
+        + " due, but your replay of its events says it was not due").contains("your cached copy is KEPT");
+    assertThat(cachedIds("alice")).contains(old);
+  }
+
+  /** A policy erasure of {@code caseId} dated {@code at} (its policy day that day), signed by bob alone. */
+  static ErasureDecision policyDecision(String caseId, Instant at) throws Exception {
+    byte[] envelope = Files.readAllBytes(home("alice").resolve("cache/default/submissions/" + caseId + ".tgenv"));
+    byte[] record = new byte[32];
+    RANDOM.nextBytes(record);
+    return ErasureDecision.sign(new ErasureDecision.Body(org.testigo.crypto.event.CaseId.fromHex(caseId),
+        ErasureDecision.Reason.RETENTION_DUE, ErasureDecision.Basis.POLICY, at,
+        java.time.LocalDate.ofInstant(at, java.time.ZoneOffset.UTC), org.testigo.crypto.event.EventId.fromBytes(record),
+        List.of(java.security.MessageDigest.getInstance("SHA-256").digest(envelope))), BOB.signingKey());
+  }
+
+  /** The ids of every envelope the server stores. */
+  static List<String> serverIds() throws Exception {
+    List<String> out = new ArrayList<>();
+    try (Connection c = db(); ResultSet rs = c.createStatement().executeQuery("SELECT id FROM envelopes")) {
+      while (rs.next()) {
+        out.add(HexFormat.of().formatHex(rs.getBytes(1)));
+      }
+    }
+    return out;
   }
 
   /** The sealed content (base64) a cached event file holds. */
