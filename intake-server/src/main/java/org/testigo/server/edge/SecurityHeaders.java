@@ -24,7 +24,9 @@ public final class SecurityHeaders {
   private static Map<String, String> orderedHeaders() {
     var m = new java.util.LinkedHashMap<String, String>();
     m.put("Content-Security-Policy", CSP);
-    m.put("Referrer-Policy", "no-referrer");
+    // same-origin, not no-referrer: our own posts then carry our Origin, so a post whose Origin is
+    // "null" (a redirect or a sandboxed frame on another site) can be refused (CrossSiteFilter)
+    m.put("Referrer-Policy", "same-origin");
     m.put("Cache-Control", "no-store");
     m.put("X-Content-Type-Options", "nosniff");
     m.put("X-Frame-Options", "DENY");

@@ -37,7 +37,7 @@ public final class Pages {
     Html h = new Html();
     h.tag("<!DOCTYPE html><html").attr("lang", lang.code()).tag("><head><meta charset=\"utf-8\">")
         .tag("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        .tag("<meta name=\"referrer\" content=\"no-referrer\">")
+        .tag("<meta name=\"referrer\" content=\"same-origin\">")
         .el("title", title + " · " + m.get("app.name"))
         .tag("<link rel=\"stylesheet\" href=\"" + ApiPaths.ASSET_STYLE + "\"></head><body><header>")
         .tag("<a class=\"brand\"").attr("href", "/?lang=" + lang.code()).tag(">").text(m.get("app.name"))

@@ -189,7 +189,7 @@ class IntakeAppTest {
     for (String path : List.of("/", "/report", "/status", "/assets/testigo.css", "/assets/testigo.js", "/nope", "/api/v1/manifest")) {
       HttpResponse<String> r = HttpForms.get(url(path), null);
       assertThat(r.headers().firstValue("Content-Security-Policy")).contains(org.testigo.server.edge.SecurityHeaders.CSP);
-      assertThat(r.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+      assertThat(r.headers().firstValue("Referrer-Policy")).contains("same-origin");
       assertThat(r.headers().firstValue("Cache-Control")).as(path)
           .contains(path.startsWith("/assets/") ? AssetsResource.CACHE : "no-store");
       assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
@@ -618,8 +618,9 @@ class IntakeAppTest {
    * A post another site made (a browser says so with Sec-Fetch-Site or a foreign Origin) is
    * refused before anything is read: 403 with a page that says what happened, nothing stored.
    * Another site could otherwise post the no-JavaScript form with a receipt its author knows and
-   * show it to the source on our genuine page (outside attack). Our own pages' posts (Origin
-   * null under no-referrer, Sec-Fetch-Site same-origin) and clients that send neither pass.
+   * show it to the source on our genuine page (outside attack); a null Origin (another site's
+   * redirect, a sandboxed frame: second attack) is refused too. Our own pages' posts (our Origin
+   * under Referrer-Policy same-origin, Sec-Fetch-Site same-origin) and clients that send neither pass.
    */
   @Test
   @Order(9)
@@ -629,7 +630,8 @@ class IntakeAppTest {
     byte[] body = validReport().body();
     String type = "multipart/form-data; boundary=" + HttpForms.BOUNDARY;
     for (String[] headers : new String[][] {{"Sec-Fetch-Site", "cross-site"}, {"Sec-Fetch-Site", "same-site"},
-        {"Origin", "http://attacker.example"}, {"Origin", "http://127.0.0.1:1"}, {"Origin", "not a url"}}) {
+        {"Origin", "http://attacker.example"}, {"Origin", "http://127.0.0.1:1"}, {"Origin", "not a url"},
+        {"Origin", "null"}}) {
       for (String path : List.of("/report?lang=es", "/status?lang=es", "/api/v1/submissions")) {
         HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
             URI.create(url(path))).header("Content-Type", type).header(headers[0], headers[1])
@@ -645,15 +647,16 @@ class IntakeAppTest {
     // our own page's post, as a browser sends it, is stored
     HttpResponse<String> own = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
         URI.create(url("/report?lang=es"))).header("Content-Type", type).header("Sec-Fetch-Site", "same-origin")
-        .header("Origin", "null").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
-    HttpResponse<String> sameOrigin = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
-        .newBuilder(URI.create(url("/report?lang=es"))).header("Content-Type", type)
         .header("Origin", "http://127.0.0.1:" + APP.getLocalPort())
         .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    assertThat(sameOrigin.statusCode()).as(sameOrigin.body()).isEqualTo(200);
+    assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+    // and a client that sends neither header (the shelter tool, a script)
+    HttpResponse<String> noHeaders = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+        .newBuilder(URI.create(url("/report?lang=es"))).header("Content-Type", type)
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    assertThat(noHeaders.statusCode()).as(noHeaders.body()).isEqualTo(200);
     assertThat(count("envelopes")).isEqualTo(envelopes + 2);
   }
 

@@ -15,13 +15,15 @@ import org.testigo.server.resources.reviewer.auth.ReviewerPortFilter;
 /**
  * Refuses (403, nothing read or stored) a request to the source side that changes something
  * and that a browser says another site made: {@code Sec-Fetch-Site: cross-site} or
- * {@code same-site}, or an {@code Origin} other than this host. Another site's page could
- * otherwise post a form with a receipt its author knows (the no-JavaScript form posts the
- * receipt it showed) and land the source on our genuine page showing that code: the author
- * would then read the replies (outside attack). Our own pages send {@code Origin: null} on
- * posts (their {@code Referrer-Policy} is {@code no-referrer}) and {@code Sec-Fetch-Site:
- * same-origin}; clients that are not browsers (the shelter tool, scripts) send neither and
- * pass. Runs before the circuit budgets, so a refused post costs nothing.
+ * {@code same-site}, or an {@code Origin} that is {@code null} or names another host. Another
+ * site's page could otherwise post a form with a receipt its author knows (the no-JavaScript
+ * form posts the receipt it showed) and land the source on our genuine page showing that code:
+ * the author would then read the replies (outside attack). Our pages are served with
+ * {@code Referrer-Policy: same-origin}, so their posts carry our own {@code Origin}; a browser
+ * sends {@code Origin: null} after another site's redirect or from a sandboxed frame, which is
+ * how the second attack got around a filter that let {@code null} pass. Clients that are not
+ * browsers (the shelter tool, scripts) send neither header and pass. Runs before the circuit
+ * budgets, so a refused post costs nothing.
  */
 public final class CrossSiteFilter implements Filter {
   /** The message of the refusal. */
@@ -46,8 +48,9 @@ public final class CrossSiteFilter implements Filter {
 
   /**
    * Whether a browser says another site made the request: {@code Sec-Fetch-Site} other than
-   * {@code same-origin} or {@code none} (typed or bookmarked), or an {@code Origin} that is not
-   * {@code null} and names another host than {@code Host} (default ports aside).
+   * {@code same-origin} or {@code none} (typed or bookmarked), or an {@code Origin} that is
+   * {@code null}, or names another scheme than http/https, or another host and port than
+   * {@code Host} (a port left out is the scheme's default).
    */
   static boolean isCrossSite(String fetchSite, String origin, String host) {
     if (fetchSite != null) {
@@ -56,12 +59,13 @@ public final class CrossSiteFilter implements Filter {
         return true;
       }
     }
-    if (origin == null || origin.strip().equals("null")) {
+    if (origin == null) {
       return false;
     }
     try {
       URI o = URI.create(origin.strip());
-      if (o.getHost() == null || host == null) {
+      if (o.getHost() == null || host == null
+          || !("http".equalsIgnoreCase(o.getScheme()) || "https".equalsIgnoreCase(o.getScheme()))) {
         return true;
       }
       int schemePort = "https".equalsIgnoreCase(o.getScheme()) ? 443 : 80;

@@ -12,13 +12,17 @@ class CrossSiteFilterTest {
     assertThat(CrossSiteFilter.isCrossSite("cross-site", null, "x.onion")).isTrue();
     assertThat(CrossSiteFilter.isCrossSite("same-site", null, "x.onion")).isTrue();
     assertThat(CrossSiteFilter.isCrossSite("", null, "x.onion")).isTrue();
-    assertThat(CrossSiteFilter.isCrossSite("CROSS-SITE", "null", "x.onion")).isTrue();
+    assertThat(CrossSiteFilter.isCrossSite("CROSS-SITE", "http://x.onion", "x.onion")).isTrue();
   }
 
   @Test
-  void origin_nullOrAbsentPasses_otherwiseItMustNameThisHost() {
+  void origin_absentPasses_nullIsAnotherSite_otherwiseItMustNameThisHost() {
     assertThat(CrossSiteFilter.isCrossSite(null, null, "x.onion")).isFalse();
-    assertThat(CrossSiteFilter.isCrossSite(null, "null", "x.onion")).isFalse();
+    // a browser sends null after another site's redirect or from a sandboxed frame (second attack);
+    // our pages' own posts carry our origin (Referrer-Policy: same-origin)
+    assertThat(CrossSiteFilter.isCrossSite(null, "null", "x.onion")).isTrue();
+    assertThat(CrossSiteFilter.isCrossSite("same-origin", "null", "x.onion")).isTrue();
+    assertThat(CrossSiteFilter.isCrossSite(null, "ftp://x.onion", "x.onion")).isTrue();
     assertThat(CrossSiteFilter.isCrossSite(null, "http://x.onion", "x.onion")).isFalse();
     assertThat(CrossSiteFilter.isCrossSite(null, "http://X.ONION", "x.onion:80")).isFalse();
     assertThat(CrossSiteFilter.isCrossSite(null, "http://127.0.0.1:8080", "127.0.0.1:8080")).isFalse();
