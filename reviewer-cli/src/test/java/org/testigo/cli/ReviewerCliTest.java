@@ -59,6 +59,13 @@ class ReviewerCliTest {
     CliResult note = run("note", "0059", "the text itself");
     assertThat(note.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(note.err()).contains("The note goes in --file FILE");
+    CliResult noState = run("refer", "0059", "--to", "fiscalia_estatal", "--reference", "FGE/1");
+    assertThat(noState.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(noState.err()).contains("fiscalia_estatal needs --state: the state's code, e.g. --state CHP");
+    CliResult extraState = run("refer", "0059", "--to", "fgr", "--state", "CHP", "--reference", "FGR/1");
+    assertThat(extraState.err()).contains("fgr is not a state's institution: leave out --state");
+    CliResult badState = run("refer", "0059", "--to", "fiscalia_estatal", "--state", "Chiapass", "--reference", "F/1");
+    assertThat(badState.err()).contains("CHP (Chiapas)");
     CliResult typo = run("sever", "add");
     assertThat(typo.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(typo.err()).contains("server");

@@ -148,8 +148,10 @@ public final class TriageCommands {
     CaseState.HistoryEntry mine = would.history().stream()
         .filter(h -> h.eventId().equals(built.event().eventId())).findFirst().orElseThrow();
     if (!mine.applied()) {
+      // the replay's rule, less its own hint where the command to type follows
+      String reason = mine.reason() == null ? null : mine.reason().replace("; reopen it with a status event first", "");
       throw new CliException(ExitCodes.REFUSED, "not recorded: " + mine.flag().name().toLowerCase(Locale.ROOT)
-          + (mine.reason() == null ? "" : " (" + mine.reason() + ")") + nextStep(mine.reason(), report.id()));
+          + (reason == null ? "" : " (" + reason + ")") + nextStep(mine.reason(), report.id()));
     }
     s.client.postCaseEvent(report.id(), CaseLog.frame(built));
     return new Posted(would, built.event().eventId().hex());
@@ -313,14 +315,26 @@ public final class TriageCommands {
   public static final class Refer extends Append {
     @Option(names = "--to", required = true, paramLabel = "INSTITUTION",
         description = "fgr, fiscalia_estatal, cndh, comision_estatal_dh, comar or other.") String to;
-    @Option(names = "--state", description = "State code, for fiscalia_estatal and comision_estatal_dh.") String state;
+    @Option(names = "--state", description = "The state, for fiscalia_estatal and comision_estatal_dh: its code (CHP,"
+        + " or MX-CHP) or its name (Chiapas).") String state;
     @Option(names = "--institution", description = "Name, for --to other.") String institution;
     @Option(names = "--reference", required = true, description = "Their reference number.") String reference;
     @Option(names = "--date", description = "YYYY-MM-DD (default: today, UTC).") LocalDate date;
 
     CaseAction action() {
-      return new CaseAction.Refer(parse(ReferralTarget.class, to), state == null ? null : state.toUpperCase(Locale.ROOT),
-          institution, reference, date == null ? LocalDate.now(Clock.systemUTC()) : date);
+      ReferralTarget target = parse(ReferralTarget.class, to);
+      // said in the options' terms (user pass: the rule alone named no option, and refused MX-CHP)
+      if (target.needsState() && state == null) {
+        throw new CliException(ExitCodes.USAGE, to + " needs --state: the state's code, e.g. --state CHP (or its name,"
+            + " --state Chiapas)");
+      }
+      if (!target.needsState() && state != null) {
+        throw new CliException(ExitCodes.USAGE, to + " is not a state's institution: leave out --state (it is for"
+            + " fiscalia_estatal and comision_estatal_dh)");
+      }
+      String code = state == null ? null : ListFilter.state(state.strip().replaceFirst("(?i)^MX-", ""));
+      return new CaseAction.Refer(target, code, institution, reference,
+          date == null ? LocalDate.now(Clock.systemUTC()) : date);
     }
   }
 

@@ -105,7 +105,7 @@ public final class ServerCommand {
       spec.commandLine().getOut().println("Pinned root fingerprint; compare it with the posters and the home page: "
           + fp.shortForm());
       spec.commandLine().getOut().println("The whole pin, to compare with the key ceremony record (the short form"
-          + " does not show a mistake in the last 39 characters): " + full.substring(0, 16) + " " + full.substring(16, 32)
+          + " shows only its first 25 characters): " + full.substring(0, 16) + " " + full.substring(16, 32)
           + " " + full.substring(32, 48) + " " + full.substring(48) + ". The first sync checks it against the server.");
       spec.commandLine().getOut().println("Next: testigo-reviewer sync" + ("default".equals(name) ? "" : " --server " + name));
       return ExitCodes.OK;
