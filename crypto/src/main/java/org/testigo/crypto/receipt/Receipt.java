@@ -325,6 +325,31 @@ public final class Receipt extends SecretBytes {
     return true;
   }
 
+  /**
+   * What a form may show back of a code that did not open, so that a source corrects it instead
+   * of typing it all again: each word as {@link #parse} reads it (case and accents folded) when
+   * it is a receipt word in some language, and {@code ?} in place of any other; a code with no
+   * letter as its groups of digits. Nothing else typed is repeated (no markup, no other text).
+   */
+  public static String echo(String typed) {
+    if (typed == null || typed.length() > MAX_INPUT_CHARS) {
+      return "";
+    }
+    String normalised = Wordlist.normalise(typed);
+    if (!ANY_LETTER.matcher(normalised).find()) {
+      return String.join(" ", normalised.replaceAll("[^0-9]+", " ").strip().split(" +"));
+    }
+    List<String> out = new ArrayList<>();
+    for (String t : tokens(normalised)) {
+      boolean known = false;
+      for (ReceiptLanguage language : ReceiptLanguage.values()) {
+        known |= Wordlist.of(language).indexOfToken(t) >= 0;
+      }
+      out.add(known ? t : "?");
+    }
+    return String.join(" ", out);
+  }
+
   private static List<String> tokens(String normalised) {
     List<String> out = new ArrayList<>();
     for (String t : SEPARATORS.split(normalised)) {

@@ -31,6 +31,28 @@ class ReceiptTest {
     assertThat(keys).hasSize(2048);
   }
 
+  /** What a form shows back of a code that did not open: its receipt words, ? for anything else. */
+  @Test
+  void echo_keepsReceiptWordsAndDigitGroupsOnly() {
+    SecureRandom random = new SecureRandom();
+    String words = Receipt.generate(random).render(ReceiptLanguage.ES);
+    String[] w = words.split(" ");
+    String typed = "  " + w[0].toUpperCase(Locale.ROOT) + ", <b>zzqxv</b> " + String.join(" - ",
+        java.util.Arrays.copyOfRange(w, 1, 8)) + " MRKa1b2c3d4 ";
+    String echoed = Receipt.echo(typed);
+    assertThat(echoed).doesNotContain("<").doesNotContain(">").doesNotContain("zzqxv").doesNotContain("mrka");
+    String[] parts = echoed.split(" ");
+    assertThat(parts[0]).isEqualTo(Receipt.echo(w[0]));
+    assertThat(echoed).contains(" ? ");
+    for (int i = 1; i < 8; i++) {
+      assertThat(echoed).contains(Receipt.echo(w[i]));
+    }
+    assertThat(Receipt.echo("0412 1987,\n0007 x")).isEqualTo("?");
+    assertThat(Receipt.echo("0412 1987,\n0007")).isEqualTo("0412 1987 0007");
+    assertThat(Receipt.echo("x".repeat(600))).isEmpty();
+    assertThat(Receipt.echo(null)).isEmpty();
+  }
+
   @Test
   void generate_produces10ByteSecretsWithTopThreeBitsZeroAndNoRepeats() {
     Set<String> seen = new HashSet<>();

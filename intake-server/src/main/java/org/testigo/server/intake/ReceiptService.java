@@ -39,7 +39,8 @@ public final class ReceiptService {
       // of how many there are); the rules are public and nothing typed is repeated
       boolean letters = typed.codePoints().anyMatch(Character::isLetter);
       throw new InvalidInputException(!letters ? "error.receipt_digits"
-          : e.reason() == InvalidReceiptException.Reason.WRONG_WORD_COUNT ? "error.receipt_count" : "error.receipt");
+          : e.reason() == InvalidReceiptException.Reason.WRONG_WORD_COUNT ? "error.receipt_count"
+          : e.reason() == InvalidReceiptException.Reason.UNKNOWN_WORD ? "error.receipt_unknown" : "error.receipt");
     }
   }
 

@@ -426,13 +426,28 @@ public final class Pages {
   }
 
   public static String statusForm(Messages m) {
+    return statusForm(m, null, null);
+  }
+
+  /**
+   * The status form; after a code that does not open a mailbox, with what {@link
+   * org.testigo.crypto.receipt.Receipt#echo} keeps of it in its box (its receipt words, a {@code ?}
+   * for any other) and {@code errorKey}'s message beside it, so the source corrects a word
+   * instead of typing eight again.
+   */
+  public static String statusForm(Messages m, String typed, String errorKey) {
     String lang = m.language().code();
     Html h = open(m, m.get("status.title"), ApiPaths.STATUS);
     h.el("h1", m.get("status.title")).el("p", m.get("status.intro"))
         .tag("<form method=\"post\" accept-charset=\"UTF-8\"").attr("action", ApiPaths.STATUS + "?lang=" + lang).tag(">")
-        .tag("<label for=\"receipt\">").text(m.get("status.receipt")).tag("</label>")
-        .tag("<textarea id=\"receipt\" name=\"receipt\" rows=\"3\" maxlength=\"400\" autocomplete=\"off\""
-            + " autocapitalize=\"none\" spellcheck=\"false\"></textarea>")
+        .tag("<label for=\"receipt\">").text(m.get("status.receipt")).tag("</label>");
+    if (errorKey != null) {
+      h.tag("<p class=\"warning\" id=\"error-receipt\" role=\"alert\">").text(m.error(errorKey)).tag("</p>");
+    }
+    h.tag("<textarea id=\"receipt\" name=\"receipt\" rows=\"3\" maxlength=\"400\" autocomplete=\"off\""
+        + " autocapitalize=\"none\" spellcheck=\"false\"" + (errorKey == null ? ""
+            : " aria-invalid=\"true\" aria-describedby=\"error-receipt\" autofocus") + ">")
+        .text(typed == null ? "" : org.testigo.crypto.receipt.Receipt.echo(typed)).tag("</textarea>")
         .tag("<button type=\"submit\">").text(m.get("status.open")).tag("</button></form>");
     return close(h);
   }

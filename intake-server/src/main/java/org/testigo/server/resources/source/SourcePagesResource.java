@@ -99,13 +99,24 @@ public final class SourcePagesResource {
   @POST
   @Path(ApiPaths.STATUS)
   @Consumes(MediaType.WILDCARD)
-  public String status(@Context UriInfo uri, @Context HttpHeaders headers,
+  public Response status(@Context UriInfo uri, @Context HttpHeaders headers,
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) throws IOException {
     Messages m = messages(uri, headers);
     String receipt = formField(contentType, body, "receipt", "error.receipt");
-    SourceService.SourceStatus status = source.status(receipt);
-    return Pages.statusResult(m, status.visit(), status.progress(), status.replies(), filings.of(status.filed()),
-        retention.now().orElse(null));
+    SourceService.SourceStatus status;
+    try {
+      status = source.status(receipt);
+    } catch (InvalidInputException e) {
+      if (!e.messageKey().startsWith("error.receipt")) {
+        throw e;
+      }
+      // the form again, the code as typed in its box and the message beside it (user pass: an
+      // error page said "use Back", and Back brought an empty box: eight words to type again)
+      return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+          .entity(Pages.statusForm(m, receipt, e.messageKey())).build();
+    }
+    return Response.ok(Pages.statusResult(m, status.visit(), status.progress(), status.replies(),
+        filings.of(status.filed()), retention.now().orElse(null)), MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).build();
   }
 
   /** A follow-up with the receipt typed into the form (one derivation); pages now use the visit's. */

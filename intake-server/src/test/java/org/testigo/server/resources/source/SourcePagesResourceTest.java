@@ -259,6 +259,13 @@ class SourcePagesResourceTest {
         statusForm("1234 5678 9012")), 400)).contains("Check the numbers: 8 groups of 4 digits");
     assertThat(assertGenericError(post("/status", "application/x-www-form-urlencoded", statusForm(swapped)),
         400)).contains("The code is not valid. Check the words.");
+    // the form comes back with the code in its box, a word that is no code word as ?, and the
+    // message beside it (user pass: a page said "use Back", which brought an empty box)
+    String misspelt = String.join(" ", Arrays.asList(w).subList(0, 7)) + " zzqxv";
+    String again = assertGenericError(post("/status", "application/x-www-form-urlencoded", statusForm(misspelt)), 400);
+    assertThat(again).contains("what is marked ? is not a code word").contains("aria-invalid=\"true\"")
+        .contains(" ?</textarea>").contains("<form method=\"post\"").doesNotContain("zzqxv")
+        .doesNotContain("Back button");
     verifyNoInteractions(F.envelopes, F.mailboxes);
   }
 
