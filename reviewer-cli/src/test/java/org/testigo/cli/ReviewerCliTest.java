@@ -68,7 +68,8 @@ class ReviewerCliTest {
     assertThat(badState.err()).contains("CHP (Chiapas)");
     CliResult typo = run("sever", "add");
     assertThat(typo.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(typo.err()).contains("server");
+    assertThat(typo.err()).contains("Did you mean: testigo-reviewer server?");
+    assertThat(run("lsit").err()).contains("Did you mean: testigo-reviewer list?");
   }
 
   @Test

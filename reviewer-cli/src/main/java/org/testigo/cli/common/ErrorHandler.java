@@ -35,7 +35,15 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
       // "did you mean" for a misspelled command or option, and the one slip each command has
       // (user pass: note ID "text", sever add)
       if (ex instanceof CommandLine.UnmatchedArgumentException u) {
-        CommandLine.UnmatchedArgumentException.printSuggestions(u, ex.getCommandLine().getErr());
+        // a command with two letters swapped first (picocli's own suggestions missed lsit -> list)
+        String closest = u.getUnmatched().isEmpty() ? null
+            : closestCommand(u.getUnmatched().get(0), ex.getCommandLine().getSubcommands().keySet());
+        if (closest != null) {
+          ex.getCommandLine().getErr().println("Did you mean: " + ex.getCommandLine().getCommandSpec().qualifiedName()
+              + " " + closest + "?");
+        } else {
+          CommandLine.UnmatchedArgumentException.printSuggestions(u, ex.getCommandLine().getErr());
+        }
         if ("note".equals(ex.getCommandLine().getCommandName())) {
           ex.getCommandLine().getErr().println("The note goes in --file FILE (or --text \"...\", which stays in"
               + " your shell history).");
@@ -46,6 +54,43 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
       return ExitCodes.USAGE;
     });
     return cmd;
+  }
+
+  /**
+   * The command {@code typed} most likely meant: one edit away, or two letters swapped (optimal
+   * string alignment distance 1), unique; else null.
+   */
+  static String closestCommand(String typed, java.util.Collection<String> commands) {
+    String found = null;
+    for (String c : commands) {
+      if (!c.equals(typed) && osaDistance(typed.toLowerCase(java.util.Locale.ROOT), c) == 1) {
+        if (found != null) {
+          return null;
+        }
+        found = c;
+      }
+    }
+    return found;
+  }
+
+  private static int osaDistance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
   }
 
   @Override
