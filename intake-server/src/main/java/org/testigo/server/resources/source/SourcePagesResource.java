@@ -110,8 +110,8 @@ public final class SourcePagesResource {
       if (!e.messageKey().startsWith("error.receipt")) {
         throw e;
       }
-      // the form again, the code as typed in its box and the message beside it (user pass: an
-      // error page said "use Back", and Back brought an empty box: eight words to type again)
+      // the form again, the code's words in its box (Receipt.echo) and the message beside it (user
+      // pass: an error page said "use Back", and Back brought an empty box: eight words to type again)
       return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
           .entity(Pages.statusForm(m, receipt, e.messageKey())).build();
     }
