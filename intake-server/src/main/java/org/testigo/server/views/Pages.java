@@ -464,7 +464,7 @@ public final class Pages {
     if (!progress.isEmpty()) {
       h.el("h1", m.get("progress.title"));
       for (PublishedProgress p : progress) {
-        h.tag("<p class=\"progress\"><span class=\"small\">").text(p.receivedDay()).tag("</span> ")
+        h.tag("<p class=\"progress\"><span class=\"small\">").text(readableDay(m, p.receivedDay())).tag("</span> ")
             .text(progressLine(m, p.progress())).tag("</p>");
       }
       h.el("h2", m.get("status.replies"));
@@ -475,7 +475,8 @@ public final class Pages {
       h.el("p", m.get("status.none"));
     }
     for (OpenedReply r : replies) {
-      h.tag("<article class=\"reply\"><p class=\"small\">").text(r.receivedDay()).tag("</p><p class=\"message\">")
+      h.tag("<article class=\"reply\"><p class=\"small\">").text(readableDay(m, r.receivedDay()))
+          .tag("</p><p class=\"message\">")
           .text(r.text()).tag("</p>");
       for (String a : r.attachments()) {
         h.tag("<p class=\"small\">📎 ").text(a).tag("</p>");
@@ -554,6 +555,19 @@ public final class Pages {
   }
 
   /** A day with the month in words, in the page's language (the bundles, not the JDK: it has no Kreyòl). */
+  /**
+   * A day as the page's language writes it ("7 de diciembre de 2026"), as the proofs of filing
+   * are dated (user pass: replies were dated 2026-12-07 beside "7 desanm 2026"); a value that is
+   * not a day is shown as it is.
+   */
+  static String readableDay(Messages m, String isoDay) {
+    try {
+      return longDate(m, java.time.LocalDate.parse(isoDay));
+    } catch (RuntimeException e) {
+      return isoDay;
+    }
+  }
+
   static String longDate(Messages m, java.time.LocalDate day) {
     return m.format("date.long", Integer.toString(day.getDayOfMonth()), m.get("month." + day.getMonthValue()),
         Integer.toString(day.getYear()));

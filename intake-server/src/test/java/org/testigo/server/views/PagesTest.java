@@ -157,7 +157,9 @@ class PagesTest {
         List.of(new org.testigo.server.domain.OpenedReply("2026-12-07", hostile, List.of("f\u202egpj.exe"))), List.of(), null);
     assertThat(page).doesNotContain("\u001b").doesNotContain("\u202e").doesNotContain("\u2066")
         .doesNotContain("\u2069").doesNotContain("\u0085").doesNotContain("<script>")
-        .contains("a[31mredevilx &lt;script&gt;alert(1)&lt;/script&gt; line\nnext\tcol").contains("fgpj.exe");
+        .contains("a[31mredevilx &lt;script&gt;alert(1)&lt;/script&gt; line\nnext\tcol").contains("fgpj.exe")
+        // dated as the proofs are, in the page's language (user pass: 2026-12-07 beside "7 desanm 2026")
+        .contains("<p class=\"small\">7 de diciembre de 2026</p>").doesNotContain(">2026-12-07<");
     assertThat(Html.escape("\u0000\u0007\u007f\u200f\u061c ok")).isEqualTo(" ok");
   }
 
