@@ -327,25 +327,56 @@ public final class Receipt extends SecretBytes {
 
   /**
    * What a form may show back of a code that did not open, so that a source corrects it instead
-   * of typing it all again: each word as {@link #parse} reads it (case and accents folded) when
-   * it is a receipt word in some language, and {@code ?} in place of any other; a code with no
-   * letter as its groups of digits. Nothing else typed is repeated (no markup, no other text).
+   * of typing it all again: for each word that {@link #parse} reads as a receipt word, that
+   * word as its list spells it (never the typed text: only the first four letters decide, and
+   * letters after them could spell anything), {@code ?} for any other; a code with no letter as
+   * its groups of exactly four digits, {@code ?} for any other group. Nothing typed is repeated
+   * but list words and four-digit groups.
    */
   public static String echo(String typed) {
     if (typed == null || typed.length() > MAX_INPUT_CHARS) {
       return "";
     }
     String normalised = Wordlist.normalise(typed);
-    if (!ANY_LETTER.matcher(normalised).find()) {
-      return String.join(" ", normalised.replaceAll("[^0-9]+", " ").strip().split(" +"));
-    }
     List<String> out = new ArrayList<>();
-    for (String t : tokens(normalised)) {
-      boolean known = false;
-      for (ReceiptLanguage language : ReceiptLanguage.values()) {
-        known |= Wordlist.of(language).indexOfToken(t) >= 0;
+    if (!ANY_LETTER.matcher(normalised).find()) {
+      for (String group : normalised.replaceAll("[^0-9]+", " ").strip().split(" +")) {
+        if (!group.isEmpty()) {
+          out.add(group.length() == 4 ? group : "?");
+        }
       }
-      out.add(known ? t : "?");
+      return String.join(" ", out);
+    }
+    List<String> tokens = tokens(normalised);
+    // the language that reads most of the words spells them all where it can, so that the words
+    // shown back still parse as one code (a word's first four letters may be in several lists)
+    ReceiptLanguage best = null;
+    int bestCount = -1;
+    for (ReceiptLanguage language : ReceiptLanguage.values()) {
+      int count = 0;
+      for (String t : tokens) {
+        count += Wordlist.of(language).indexOfToken(t) >= 0 ? 1 : 0;
+      }
+      if (count > bestCount) {
+        best = language;
+        bestCount = count;
+      }
+    }
+    for (String t : tokens) {
+      String word = "?";
+      int i = Wordlist.of(best).indexOfToken(t);
+      if (i >= 0) {
+        word = Wordlist.of(best).word(i);
+      } else {
+        for (ReceiptLanguage language : ReceiptLanguage.values()) {
+          int j = Wordlist.of(language).indexOfToken(t);
+          if (j >= 0) {
+            word = Wordlist.of(language).word(j);
+            break;
+          }
+        }
+      }
+      out.add(word);
     }
     return String.join(" ", out);
   }

@@ -31,9 +31,13 @@ class ReceiptTest {
     assertThat(keys).hasSize(2048);
   }
 
-  /** What a form shows back of a code that did not open: its receipt words, ? for anything else. */
+  /**
+   * What a form shows back of a code that did not open: list words as the list spells them, ?
+   * for anything else, four-digit groups; never typed text (third outside attack: letters after
+   * a word's first four, and letters that look like punctuation, spelled a message on our page).
+   */
   @Test
-  void echo_keepsReceiptWordsAndDigitGroupsOnly() {
+  void echo_showsListWordsAndFourDigitGroupsOnly() throws Exception {
     SecureRandom random = new SecureRandom();
     String words = Receipt.generate(random).render(ReceiptLanguage.ES);
     String[] w = words.split(" ");
@@ -41,14 +45,22 @@ class ReceiptTest {
         java.util.Arrays.copyOfRange(w, 1, 8)) + " MRKa1b2c3d4 ";
     String echoed = Receipt.echo(typed);
     assertThat(echoed).doesNotContain("<").doesNotContain(">").doesNotContain("zzqxv").doesNotContain("mrka");
-    String[] parts = echoed.split(" ");
-    assertThat(parts[0]).isEqualTo(Receipt.echo(w[0]));
     assertThat(echoed).contains(" ? ");
-    for (int i = 1; i < 8; i++) {
-      assertThat(echoed).contains(Receipt.echo(w[i]));
+    // the words shown back are the code's own: as a whole they parse to the same receipt
+    for (ReceiptLanguage language : ReceiptLanguage.values()) {
+      Receipt r = Receipt.generate(random);
+      String rendered = r.render(language);
+      String back = Receipt.echo(rendered.toUpperCase(Locale.ROOT).replace(" ", ",  "));
+      assertThat(Receipt.parse(back).equals(r)).as(language + ": " + rendered + " -> " + back).isTrue();
     }
+    // a known word's first four letters with anything after them: the list's word, not the tail
+    String spelled = w[1].substring(0, Math.min(4, w[1].length())) + "visitahttp\uA4FD\u141F\u141Fevil";
+    assertThat(Receipt.echo(spelled + " abandon\u3164llame")).doesNotContain("evil").doesNotContain("llame")
+        .doesNotContain("\u3164").doesNotContain("\uA4FD");
+    assertThat(Receipt.echo("abandonxyz")).isEqualTo("abandon");
     assertThat(Receipt.echo("0412 1987,\n0007 x")).isEqualTo("?");
     assertThat(Receipt.echo("0412 1987,\n0007")).isEqualTo("0412 1987 0007");
+    assertThat(Receipt.echo("555-123-4567 ++ 0000")).isEqualTo("? ? 4567 0000");
     assertThat(Receipt.echo("x".repeat(600))).isEmpty();
     assertThat(Receipt.echo(null)).isEmpty();
   }

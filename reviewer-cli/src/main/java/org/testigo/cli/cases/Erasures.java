@@ -422,7 +422,8 @@ final class Erasures {
           // that has not come yet look passed (outside attack: one signature erased a new case)
           refused++;
           err.println("testigo-reviewer: warning: the server applied an erasure of case " + caseId + " dated "
-              + d.body().decidedAt() + ", in the future; your cached copy is KEPT. Signed by "
+              + d.body().decidedAt() + ", in the future; your cached copy is KEPT (if this computer's clock is"
+              + " behind, set it right and run sync --rescan to check the decision again). Signed by "
               + d.signers().stream().map(k -> k.fingerprint().shortForm()).toList() + ": tell the other reviewers"
               + " and an auditor");
           continue;
@@ -496,7 +497,8 @@ final class Erasures {
     if (!due.dueBy(decided)) {
       return "by a decision that says the policy made it due, but your replay of its events says it was not due on "
           + decided + " (" + due.why() + (due.day() == null ? "" : "; due on " + due.day()) + "); your cached copy"
-          + " is KEPT. An early erasure needs more signatures; ask the signers why.";
+          + " is KEPT. If an event that closed the case has not reached you yet, run sync --rescan once it has, to"
+          + " check the decision again; otherwise an erasure before its time needs more signatures: ask the signers.";
     }
     return null;
   }

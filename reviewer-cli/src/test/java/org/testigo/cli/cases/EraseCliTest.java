@@ -704,7 +704,8 @@ class EraseCliTest {
     insertErasure(1009, old, policyDecision(old, Instant.now()), 1);
     CliResult notDue = ok(ALICE, "sync");
     assertThat(notDue.err()).contains("the server erased case " + old + ", by a decision that says the policy made it"
-        + " due, but your replay of its events says it was not due").contains("your cached copy is KEPT");
+        + " due, but your replay of its events says it was not due").contains("your cached copy is KEPT")
+        .contains("run sync --rescan once it has");
     assertThat(cachedIds("alice")).contains(old);
   }
 
