@@ -225,7 +225,7 @@ public final class CaseReplay {
           || a instanceof CaseAction.StatusPublished || a instanceof CaseAction.ReferralUpdate
           || a instanceof CaseAction.ContentRewrap || a instanceof CaseAction.LegalHold
           || a instanceof CaseAction.Erasure)) {
-        return "the case is closed; reopen it with a status event first";
+        return "the case is closed; reopen it first";
       }
       if (a instanceof CaseAction.Acknowledge) {
         if (status == Status.NEW) {

@@ -29,7 +29,7 @@ public final class CaseText {
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
   /** The replay's reasons (English, from {@link CaseReplay}) and their keys. */
   private static final Map<String, String> REASONS = Map.of(
-      "the case is closed; reopen it with a status event first", "reason.closed",
+      "the case is closed; reopen it first", "reason.closed",
       "status referred needs a recorded referral", "reason.referredNeedsReferral",
       "outcome referred needs a recorded referral", "reason.referredNeedsReferral",
       "a case cannot be linked to itself", "reason.selfLink",
@@ -94,8 +94,13 @@ public final class CaseText {
 
   /** A replay reason in this language (an unknown one is shown as given, made safe). */
   public String reason(String reason) {
-    String key = REASONS.get(reason);
+    String key = reasonKey(reason);
     return key == null ? Text.cell(reason, 120) : get(key);
+  }
+
+  /** The bundle key of one of the replay's reasons ({@code reason.closed}, ...), or null. */
+  static String reasonKey(String reason) {
+    return reason == null ? null : REASONS.get(reason);
   }
 
   /** The name of a reply's language (its code when the questionnaire labels do not know it). */

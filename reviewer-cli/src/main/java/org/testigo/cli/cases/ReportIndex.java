@@ -457,7 +457,7 @@ public final class ReportIndex {
   }
 
   public int refusedEvents() {
-    return (int) events.values().stream().filter(c -> c == null).count();
+    return refusedSeqs().size();
   }
 
   /**

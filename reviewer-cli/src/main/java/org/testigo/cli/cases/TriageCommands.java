@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -47,19 +46,15 @@ public final class TriageCommands {
     try {
       return Enum.valueOf(type, wire.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
-      List<String> names = new ArrayList<>();
-      for (E c : type.getEnumConstants()) {
-        names.add(c.name().toLowerCase(Locale.ROOT));
-      }
-      throw new CliException(ExitCodes.USAGE, "'" + wire + "' is not one of " + names);
+      throw new CliException(ExitCodes.USAGE, "'" + wire + "' is not one of " + names(type));
     }
   }
 
-  /** The outcomes a case closes with, as typed. */
-  static List<String> outcomes() {
+  /** The values of {@code type} as typed on the command line (lower case). */
+  static <E extends Enum<E>> List<String> names(Class<E> type) {
     List<String> names = new ArrayList<>();
-    for (Outcome o : Outcome.values()) {
-      names.add(o.name().toLowerCase(Locale.ROOT));
+    for (E c : type.getEnumConstants()) {
+      names.add(c.name().toLowerCase(Locale.ROOT));
     }
     return names;
   }
@@ -148,27 +143,27 @@ public final class TriageCommands {
     CaseState.HistoryEntry mine = would.history().stream()
         .filter(h -> h.eventId().equals(built.event().eventId())).findFirst().orElseThrow();
     if (!mine.applied()) {
-      // the replay's rule, less its own hint where the command to type follows
-      String reason = mine.reason() == null ? null : mine.reason().replace("; reopen it with a status event first", "");
+      // the replay's rule, then the command that lifts it
       throw new CliException(ExitCodes.REFUSED, "not recorded: " + mine.flag().name().toLowerCase(Locale.ROOT)
-          + (reason == null ? "" : " (" + reason + ")") + nextStep(mine.reason(), report.id()));
+          + (mine.reason() == null ? "" : " (" + mine.reason() + ")")
+          + nextStep(CaseText.reasonKey(mine.reason()), report.id()));
     }
     s.client.postCaseEvent(report.id(), CaseLog.frame(built));
     return new Posted(would, built.event().eventId().hex());
   }
 
-  /** The command that lifts a refusal, for the refusals that have one (user pass: the rule alone did not say). */
-  static String nextStep(String reason, String id) {
-    if (reason == null) {
-      return "";
-    }
+  /**
+   * The command that lifts a refusal, for the replay's reasons that have one ({@link
+   * CaseText#reasonKey}; user pass: the rule alone did not say).
+   */
+  static String nextStep(String reasonKey, String id) {
     String shortId = id.substring(0, Math.min(12, id.length()));
-    if (reason.contains("needs a recorded referral")) {
+    if ("reason.referredNeedsReferral".equals(reasonKey)) {
       return ". Record the referral first: testigo-reviewer refer " + shortId + " --to "
-          + String.join("|", Arrays.stream(ReferralTarget.values()).map(t -> t.name().toLowerCase(Locale.ROOT))
-              .toList()) + " --reference REF (and --state CODE for a state's prosecutor or commission)";
+          + String.join("|", names(ReferralTarget.class)) + " --reference REF (and --state CODE for a state's"
+          + " prosecutor or commission)";
     }
-    if (reason.startsWith("the case is closed")) {
+    if ("reason.closed".equals(reasonKey)) {
       return ". To work on it again: testigo-reviewer reopen " + shortId;
     }
     return "";
@@ -359,7 +354,7 @@ public final class TriageCommands {
     CaseAction action() {
       if (outcome == null) {
         throw new IllegalArgumentException("give ID and OUTCOME (or --filter EXPR OUTCOME); OUTCOME is one of "
-            + outcomes());
+            + names(Outcome.class));
       }
       return new CaseAction.Close(parse(Outcome.class, outcome));
     }

@@ -540,14 +540,8 @@ class EraseCliTest {
     String forged = newCase("Retén de Arriaga, evento alterado. " + MARKER);
     ok(ALICE, "note", forged, "--text", "nota del caso");
     // the note's event served again under a new sequence number with its last byte flipped
-    try (Connection c = db(); PreparedStatement p = c.prepareStatement(
-        "INSERT INTO case_events (event_id, case_id, author_fingerprint, received_epoch_second, event_size,"
-            + " content_size, event_bytes, content) SELECT UNHEX(SHA2(event_id, 256)), case_id, author_fingerprint,"
-            + " received_epoch_second, event_size, content_size, CONCAT(LEFT(event_bytes, LENGTH(event_bytes) - 1),"
-            + " CHAR(ASCII(RIGHT(event_bytes, 1)) ^ 1)), content FROM case_events WHERE case_id = ?")) {
-      p.setBytes(1, HexFormat.of().parseHex(forged));
-      assertThat(p.executeUpdate()).isEqualTo(1);
-    }
+    assertThat(serveAgain(forged, forged,
+        "CONCAT(LEFT(event_bytes, LENGTH(event_bytes) - 1), CHAR(ASCII(RIGHT(event_bytes, 1)) ^ 1))")).isEqualTo(1);
     CliResult sync = ok(ALICE, "sync");
     assertThat(sync.out()).contains("that do not verify");
     assertThat(cachedEventsOf(forged)).hasSize(2);
@@ -652,15 +646,7 @@ class EraseCliTest {
         sealed = java.util.Base64.getEncoder().encodeToString(rs.getBytes(1));
       }
     }
-    try (Connection c = db(); PreparedStatement p = c.prepareStatement(
-        "INSERT INTO case_events (event_id, case_id, author_fingerprint, received_epoch_second, event_size,"
-            + " content_size, event_bytes, content) SELECT UNHEX(SHA2(CONCAT(event_id, 'x'), 256)), ?,"
-            + " author_fingerprint, received_epoch_second, event_size + 1, content_size, CONCAT(CHAR(0), event_bytes),"
-            + " content FROM case_events WHERE case_id = ? ORDER BY seq DESC LIMIT 1")) {
-      p.setBytes(1, HexFormat.of().parseHex(other));
-      p.setBytes(2, HexFormat.of().parseHex(source));
-      assertThat(p.executeUpdate()).isEqualTo(1);
-    }
+    assertThat(serveAgain(source, other, "CONCAT(CHAR(0), event_bytes)")).isEqualTo(1);
     assertThat(ok(ALICE, "sync").out()).contains("(and 1 that do not verify");
     List<Path> holding = new ArrayList<>();
     try (Stream<Path> files = Files.list(home("alice").resolve("cache/default/events"))) {
@@ -729,6 +715,23 @@ class EraseCliTest {
       }
     }
     return out;
+  }
+
+  /**
+   * As a seized server: serves the latest event of {@code ofCase} again, under a new sequence
+   * number, listed under {@code underCase}, its bytes replaced by the SQL expression
+   * {@code eventBytes} (over the column {@code event_bytes}). The number of rows written.
+   */
+  static int serveAgain(String ofCase, String underCase, String eventBytes) throws Exception {
+    try (Connection c = db(); PreparedStatement p = c.prepareStatement(
+        "INSERT INTO case_events (event_id, case_id, author_fingerprint, received_epoch_second, event_size,"
+            + " content_size, event_bytes, content) SELECT UNHEX(SHA2(CONCAT(event_id, 'again'), 256)), ?,"
+            + " author_fingerprint, received_epoch_second, LENGTH(" + eventBytes + "), content_size, " + eventBytes
+            + ", content FROM case_events WHERE case_id = ? ORDER BY seq DESC LIMIT 1")) {
+      p.setBytes(1, HexFormat.of().parseHex(underCase));
+      p.setBytes(2, HexFormat.of().parseHex(ofCase));
+      return p.executeUpdate();
+    }
   }
 
   /** The sealed content (base64) a cached event file holds. */
