@@ -70,6 +70,9 @@ class ReviewerCliTest {
     assertThat(typo.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(typo.err()).contains("Did you mean: testigo-reviewer server?");
     assertThat(run("lsit").err()).contains("Did you mean: testigo-reviewer list?");
+    CliResult unknown = run("lsit", "--passphrase-file", "/secret/place");
+    assertThat(unknown.err()).contains("'lsit' is not a command").doesNotContain("/secret/place");
+    assertThat(run("reply", "0059", "/tmp/reply.txt").err()).contains("The text goes in --file FILE.");
   }
 
   @Test

@@ -331,7 +331,8 @@ public final class Receipt extends SecretBytes {
    * word as its list spells it (never the typed text: only the first four letters decide, and
    * letters after them could spell anything), {@code ?} for any other; a code with no letter as
    * its groups of exactly four digits, {@code ?} for any other group. Nothing typed is repeated
-   * but list words and four-digit groups.
+   * but list words and four-digit groups, and nothing at all for more than {@value #WORD_COUNT}
+   * of them (a code has eight: more is other text, which list words could spell).
    */
   public static String echo(String typed) {
     if (typed == null || typed.length() > MAX_INPUT_CHARS) {
@@ -345,9 +346,12 @@ public final class Receipt extends SecretBytes {
           out.add(group.length() == 4 ? group : "?");
         }
       }
-      return String.join(" ", out);
+      return out.size() > WORD_COUNT ? "" : String.join(" ", out);
     }
     List<String> tokens = tokens(normalised);
+    if (tokens.size() > WORD_COUNT) {
+      return "";
+    }
     // the language that reads most of the words spells them all where it can, so that the words
     // shown back still parse as one code (a word's first four letters may be in several lists)
     ReceiptLanguage best = null;

@@ -41,8 +41,9 @@ class ReceiptTest {
     SecureRandom random = new SecureRandom();
     String words = Receipt.generate(random).render(ReceiptLanguage.ES);
     String[] w = words.split(" ");
-    String typed = "  " + w[0].toUpperCase(Locale.ROOT) + ", <b>zzqxv</b> " + String.join(" - ",
-        java.util.Arrays.copyOfRange(w, 1, 8)) + " MRKa1b2c3d4 ";
+    // eight words (more echo nothing): one in capitals, markup around a non-word, six more, a number
+    String typed = "  " + w[0].toUpperCase(Locale.ROOT) + ", <zzqxv> " + String.join(" - ",
+        java.util.Arrays.copyOfRange(w, 1, 7)) + " 42 ";
     String echoed = Receipt.echo(typed);
     assertThat(echoed).doesNotContain("<").doesNotContain(">").doesNotContain("zzqxv").doesNotContain("mrka");
     assertThat(echoed).contains(" ? ");
@@ -62,6 +63,9 @@ class ReceiptTest {
     assertThat(Receipt.echo("0412 1987,\n0007")).isEqualTo("0412 1987 0007");
     assertThat(Receipt.echo("555-123-4567 ++ 0000")).isEqualTo("? ? 4567 0000");
     assertThat(Receipt.echo("x".repeat(600))).isEmpty();
+    // more than a code's eight words is other text, which list words could spell: nothing back
+    assertThat(Receipt.echo("policia llame ahora al numero urgente pague dinero ya")).isEmpty();
+    assertThat(Receipt.echo("1111 2222 3333 4444 5555 6666 7777 8888 9999")).isEmpty();
     assertThat(Receipt.echo(null)).isEmpty();
   }
 

@@ -31,7 +31,13 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
   public static CommandLine install(CommandLine cmd, String program) {
     cmd.setExecutionExceptionHandler(new ErrorHandler(program));
     cmd.setParameterExceptionHandler((ex, a) -> {
-      ex.getCommandLine().getErr().println(program + ": " + ex.getMessage());
+      // an unknown command is named alone: picocli's message lists every argument after it,
+      // a passphrase file's path among them (user pass)
+      boolean unknownCommand = ex instanceof CommandLine.UnmatchedArgumentException u0 && !u0.getUnmatched().isEmpty()
+          && !ex.getCommandLine().getSubcommands().isEmpty() && !u0.getUnmatched().get(0).startsWith("-");
+      ex.getCommandLine().getErr().println(program + ": " + (unknownCommand
+          ? "'" + ((CommandLine.UnmatchedArgumentException) ex).getUnmatched().get(0) + "' is not a command"
+          : ex.getMessage()));
       // "did you mean" for a misspelled command or option, and the one slip each command has
       // (user pass: note ID "text", sever add)
       if (ex instanceof CommandLine.UnmatchedArgumentException u) {
@@ -47,6 +53,8 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
         if ("note".equals(ex.getCommandLine().getCommandName())) {
           ex.getCommandLine().getErr().println("The note goes in --file FILE (or --text \"...\", which stays in"
               + " your shell history).");
+        } else if (ex.getCommandLine().getCommandSpec().findOption("--file") != null) {
+          ex.getCommandLine().getErr().println("The text goes in --file FILE.");
         }
       }
       ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec()
